@@ -1,0 +1,27 @@
+/* batch.h - headless output: the tree as text, or the raw JSON lines. */
+#ifndef HGTOP_BATCH_H
+#define HGTOP_BATCH_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "hgtop/catalog.h"
+#include "hgtop/options.h"
+
+struct hg_filter;
+
+/* Print every session of c (already ingested) to out. Returns 0, or 1
+ * when stdout failed. */
+int hg_batch_print(FILE *out, const struct hg_options *o, struct hg_catalog *c,
+		   const struct hg_filter *f);
+
+/* Print the entries [from, n_entries) of one session: a text row per
+ * entry (with its attempts), or the JSON line itself. */
+void hg_batch_print_entries(FILE *out, const struct hg_options *o, struct hg_session *s,
+			    size_t from, const struct hg_filter *f);
+
+/* Load a catalog for headless use: ingest every session, reporting files
+ * that cannot be read on stderr. Returns the number of failures. */
+int hg_batch_load(struct hg_catalog *c);
+
+#endif

@@ -1,0 +1,35 @@
+/* catalog.h - the sessions of a directory, or files named by the user. */
+#ifndef HGTOP_CATALOG_H
+#define HGTOP_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "hgtop/session.h"
+
+struct hg_catalog {
+	char *dir;		/* watched directory, NULL for explicit files */
+	struct hg_session **sessions; /* owned */
+	size_t n;
+	size_t cap;
+	bool dir_gone;		/* the directory was deleted or moved */
+};
+
+/* Open DIR, or FILE..., or "-" (stdin spool). Errors are written to err
+ * as "PATH: reason". Returns 0, or -1 when nothing could be opened. */
+int hg_catalog_open(struct hg_catalog *c, int npaths, char *const *paths,
+		    char *err, size_t errlen);
+
+/* Directory mode: add new *.jsonl files, mark vanished ones gone.
+ * Returns the number of sessions added. */
+int hg_catalog_scan(struct hg_catalog *c);
+
+struct hg_session *hg_catalog_add(struct hg_catalog *c, struct hg_session *s);
+struct hg_session *hg_catalog_find(const struct hg_catalog *c, const char *name);
+void hg_catalog_remove(struct hg_catalog *c, size_t i);
+void hg_catalog_free(struct hg_catalog *c);
+
+/* True for names ending in ".jsonl" (and not hidden). */
+bool hg_catalog_wants(const char *name);
+
+#endif

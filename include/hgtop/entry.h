@@ -1,0 +1,102 @@
+/* entry.h - the model of one hyperguild session-log line.
+ *
+ * Mirrors Entry and Attempt of hyperguild's session.go. Only the small
+ * fields that rows, filters and stats need are kept in memory; large text
+ * (input, output_summary, runner_output, long feedback/message) stays in the
+ * file and is re-read through (offset, length) when shown. */
+#ifndef HGTOP_ENTRY_H
+#define HGTOP_ENTRY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+
+enum hg_tier {
+	HG_TIER_NONE = 0,	/* empty string */
+	HG_TIER_LOCAL,
+	HG_TIER_SUBAGENT,
+	HG_TIER_MANAGED,
+	HG_TIER_OTHER,		/* unknown value: text kept in tier_text */
+};
+
+enum hg_verdict {
+	HG_VERDICT_NONE = 0,	/* absent */
+	HG_VERDICT_ACCEPT,
+	HG_VERDICT_ESCALATE,
+	HG_VERDICT_ERROR,
+	HG_VERDICT_OTHER,	/* unknown value: text kept in verdict_text */
+};
+
+/* Texts shorter than this are kept in memory; longer ones are re-read. */
+#define HG_SHORT_TEXT_MAX 512
+
+struct hg_attempt {
+	int64_t attempt;
+	const char *model;		/* interned, never NULL ("" if empty) */
+	const char *tier_text;		/* interned original text */
+	const char *verdict_text;	/* interned original text ("" if absent) */
+	const char *feedback;		/* whole feedback if short, else NULL */
+	int64_t duration_ms;
+	uint32_t feedback_len;		/* bytes of the decoded feedback */
+	uint8_t tier;			/* enum hg_tier */
+	uint8_t verdict;		/* enum hg_verdict */
+	bool warm_start;
+	bool verified;
+	bool has_output_summary;
+	bool has_runner_output;
+};
+
+enum hg_entry_kind {
+	HG_ENTRY_OK = 0,
+	HG_ENTRY_UNPARSABLE,	/* the line is kept as a row with a reason */
+	HG_ENTRY_ANNOTATION,	/* skill "hgtop.annotate", see ann_* fields */
+};
+
+struct hg_entry {
+	int64_t offset;		/* byte offset of the line in the file */
+	int64_t length;		/* bytes of the line, without '\n' / "\r\n" */
+	int64_t line_no;	/* 1-based physical line number */
+	int64_t ts_ns;		/* timestamp: ns since the Unix epoch (UTC) */
+	int64_t duration_ms;
+	const char *session_id;	/* interned */
+	const char *skill;	/* interned */
+	const char *phase;	/* interned ("" if absent) */
+	const char *final_status; /* interned */
+	const char *model_used;	/* interned ("" if absent) */
+	const char *file_path;	/* interned ("" if absent) */
+	const char *project_root; /* interned ("" if absent) */
+	char *message;		/* whole message if short (owned), else NULL */
+	char *reason;		/* owned: why an unparsable line failed */
+	struct hg_attempt *attempts; /* owned array */
+	uint32_t n_attempts;
+	uint32_t message_len;	/* bytes of the decoded message */
+	int16_t tz_min;		/* zone offset of the timestamp in minutes */
+	uint8_t kind;		/* enum hg_entry_kind */
+	bool ts_zero;		/* Go's zero time 0001-01-01T00:00:00Z */
+	bool has_input;
+	/* Annotation entries (kind == HG_ENTRY_ANNOTATION). */
+	int64_t ann_target_line;	/* 0 when missing */
+	int64_t ann_target_attempt;	/* 0 for the whole entry */
+	const char *ann_author;		/* interned */
+	const char *ann_target_skill;	/* interned, NULL when missing */
+	int64_t ann_target_ts_ns;	/* parsed target_timestamp */
+	bool ann_target_ts_zero;
+	bool ann_has_target_ts;
+};
+
+const char *hg_tier_name(enum hg_tier t);	/* "local", ... , "" */
+const char *hg_verdict_name(enum hg_verdict v);
+enum hg_tier hg_tier_from(const char *s, size_t n);
+enum hg_verdict hg_verdict_from(const char *s, size_t n);
+
+/* Display text of an attempt's tier/verdict (the original for "other"). */
+const char *hg_attempt_tier(const struct hg_attempt *a);
+const char *hg_attempt_verdict(const struct hg_attempt *a);
+
+/* Write the escalation chain "local→subagent→managed" (arrow given). */
+void hg_entry_chain(const struct hg_entry *e, const char *arrow, char *buf, size_t n);
+
+/* Release what the entry owns (not the entry itself). */
+void hg_entry_free(struct hg_entry *e);
+
+#endif

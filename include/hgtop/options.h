@@ -1,0 +1,35 @@
+/* options.h - the command line. */
+#ifndef HGTOP_OPTIONS_H
+#define HGTOP_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct hg_options {
+	bool batch;
+	bool json;
+	bool follow;
+	bool stats;
+	bool read_only;
+	bool no_color;
+	bool demo;
+	int poll_ms;		/* > 0: poll stat() at this interval */
+	const char *filter;	/* --filter EXPR */
+	const char *verdict;	/* --verdict LIST */
+	const char *tier;	/* --tier LIST */
+	const char *author;	/* --author NAME */
+	int npaths;
+	char **paths;		/* points into argv */
+	char *default_dir;	/* owned: used when no path is given */
+};
+
+/* Parse argv. Returns -1 to go on, or an exit status (0 after --help or
+ * --version, 2 after a usage error, already reported on stderr). */
+int hg_options_parse(struct hg_options *o, int argc, char **argv);
+void hg_options_free(struct hg_options *o);
+void hg_options_usage(FILE *f);
+
+/* $HGTOP_SESSIONS_DIR, else $HOME/.hyperguild/sessions (malloc'd). */
+char *hg_default_sessions_dir(void);
+
+#endif

@@ -1,0 +1,35 @@
+/* parser.h - one JSONL line to one hg_entry (cJSON), and Go timestamps. */
+#ifndef HGTOP_PARSER_H
+#define HGTOP_PARSER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hgtop/entry.h"
+
+struct cJSON;
+
+/* Parse one line (without its newline). Always fills *e: on failure
+ * e->kind is HG_ENTRY_UNPARSABLE and e->reason says why (e.g.
+ * "field duration_ms: expected a number, got string"). The caller sets
+ * offset, length and line_no. */
+void hg_parse_line(const char *line, size_t len, struct hg_entry *e);
+
+/* Fill *e from an already parsed JSON value (used by the parser itself
+ * and by tests). Returns false with e->reason set on a type error. */
+bool hg_entry_from_json(const struct cJSON *root, struct hg_entry *e);
+
+/* Go RFC 3339 ("2006-01-02T15:04:05.999999999Z07:00"), 0-9 fractional
+ * digits, 'Z' or +hh:mm / -hh:mm. */
+bool hg_parse_time(const char *s, size_t n, int64_t *ns, int16_t *tz_min, bool *zero);
+
+/* Format like Go's time.RFC3339Nano (trailing zeros of the fraction
+ * dropped) in the given zone offset. buf needs 40 bytes. */
+void hg_format_time(int64_t ns, int tz_min, bool zero, char *buf, size_t n);
+
+/* Local-time display helpers: "10:04:05" and "2026-11-24 10:04:05". */
+void hg_format_clock(int64_t ns, char *buf, size_t n);
+void hg_format_datetime(int64_t ns, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,40 @@
+/* reader.h - incremental reader of complete lines from a file. */
+#ifndef HGTOP_READER_H
+#define HGTOP_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Buffer reused between calls. Grows for long lines and shrinks back to
+ * HG_READER_CHUNK after a long line has been delivered. */
+#define HG_READER_CHUNK (1024 * 1024)
+
+struct hg_linebuf {
+	char *buf;
+	size_t cap;
+};
+
+/* Called for each complete line; len excludes "\n" and a "\r" before it.
+ * Blank lines are not delivered (they still count in line_no).
+ * Return non-zero to stop after this line. */
+typedef int (*hg_line_fn)(void *ctx, const char *line, size_t len,
+			  int64_t offset, int64_t line_no);
+
+struct hg_read_result {
+	int64_t bytes;		/* bytes consumed (complete lines only) */
+	int64_t lines;		/* physical lines consumed */
+	int err;		/* errno of a read error, 0 if none */
+	int more;		/* 1 when stopped by max_bytes or fn, not EOF */
+	int64_t pending;	/* bytes of an incomplete last line seen */
+};
+
+/* Read fd with pread from *offset; deliver every complete line; advance
+ * *offset past the last complete line and *line_no by the lines read.
+ * Stops at EOF, after max_bytes (0: no limit) or when fn returns non-zero. */
+struct hg_read_result hg_read_lines(int fd, int64_t *offset, int64_t *line_no,
+				    struct hg_linebuf *lb, int64_t max_bytes,
+				    hg_line_fn fn, void *ctx);
+
+void hg_linebuf_free(struct hg_linebuf *lb);
+
+#endif

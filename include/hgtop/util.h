@@ -1,0 +1,56 @@
+/* util.h - allocation wrappers, small string helpers, fatal errors. */
+#ifndef HGTOP_UTIL_H
+#define HGTOP_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define HG_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Allocation never returns NULL: on exhaustion hgtop dies cleanly. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Called by die() before it prints; the UI registers terminal teardown. */
+void hg_set_die_hook(void (*hook)(void));
+void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+/* Monotonic clock in nanoseconds / wall clock in nanoseconds. */
+int64_t hg_now_mono_ns(void);
+int64_t hg_now_wall_ns(void);
+
+/* 64-bit FNV-1a. */
+uint64_t hg_hash(const void *p, size_t n);
+
+/* Case-insensitive ASCII substring search over a byte range. */
+const char *hg_memcasemem(const char *hay, size_t hlen, const char *needle, size_t nlen);
+
+/* Format a duration in ms as "850ms", "4.2s", "3m05s", "2h10m". */
+void hg_fmt_duration(char *buf, size_t n, int64_t ms);
+/* Format an age in seconds as "12s", "3m", "3h", "2d". */
+void hg_fmt_age(char *buf, size_t n, int64_t secs);
+/* Format a count with thousands separators: 48210 -> "48,210". */
+void hg_fmt_count(char *buf, size_t n, int64_t v);
+
+
+
+/* A growable byte buffer, always NUL-terminated after hg_buf_* calls. */
+struct hg_buf {
+	char *p;
+	size_t len;
+	size_t cap;
+};
+void hg_buf_reserve(struct hg_buf *b, size_t extra);
+void hg_buf_add(struct hg_buf *b, const void *p, size_t n);
+void hg_buf_adds(struct hg_buf *b, const char *s);
+void hg_buf_addc(struct hg_buf *b, char c);
+void hg_buf_printf(struct hg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void hg_buf_reset(struct hg_buf *b);	/* len = 0, keeps memory */
+void hg_buf_free(struct hg_buf *b);
+
+#endif

@@ -1,0 +1,97 @@
+/* entry.c - tier/verdict names and small entry helpers. */
+#include "config.h"
+
+#include "hgtop/entry.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const tier_names[] = { "", "local", "subagent", "managed", "" };
+static const char *const verdict_names[] = { "", "accept", "escalate", "error", "" };
+
+const char *
+hg_tier_name(enum hg_tier t)
+{
+	return (unsigned)t < 5 ? tier_names[t] : "";
+}
+
+const char *
+hg_verdict_name(enum hg_verdict v)
+{
+	return (unsigned)v < 5 ? verdict_names[v] : "";
+}
+
+static int
+name_index(const char *const *names, const char *s, size_t n)
+{
+	int i;
+
+	if (n == 0)
+		return 0;
+	for (i = 1; i < 4; i++)
+		if (strlen(names[i]) == n && memcmp(names[i], s, n) == 0)
+			return i;
+	return 4;
+}
+
+enum hg_tier
+hg_tier_from(const char *s, size_t n)
+{
+	return (enum hg_tier)name_index(tier_names, s, n);
+}
+
+enum hg_verdict
+hg_verdict_from(const char *s, size_t n)
+{
+	return (enum hg_verdict)name_index(verdict_names, s, n);
+}
+
+const char *
+hg_attempt_tier(const struct hg_attempt *a)
+{
+	return a->tier_text ? a->tier_text : hg_tier_name(a->tier);
+}
+
+const char *
+hg_attempt_verdict(const struct hg_attempt *a)
+{
+	return a->verdict_text ? a->verdict_text : hg_verdict_name(a->verdict);
+}
+
+void
+hg_entry_chain(const struct hg_entry *e, const char *arrow, char *buf, size_t n)
+{
+	size_t used = 0;
+	uint32_t i;
+
+	if (n == 0)
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < e->n_attempts; i++) {
+		const char *t = hg_attempt_tier(&e->attempts[i]);
+		int w;
+
+		if (!*t)
+			t = "?";
+		w = snprintf(buf + used, n - used, "%s%s", i ? arrow : "", t);
+		if (w < 0 || (size_t)w >= n - used)
+			break;
+		used += (size_t)w;
+	}
+}
+
+void
+hg_entry_free(struct hg_entry *e)
+{
+	uint32_t i;
+
+	for (i = 0; i < e->n_attempts; i++)
+		free((char *)e->attempts[i].feedback);
+	free(e->attempts);
+	free(e->message);
+	free(e->reason);
+	e->attempts = NULL;
+	e->message = e->reason = NULL;
+	e->n_attempts = 0;
+}

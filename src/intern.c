@@ -1,0 +1,116 @@
+/* intern.c - a string interning table (open addressing, FNV-1a). */
+#include "config.h"
+
+#include "hgtop/intern.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hgtop/util.h"
+
+/* Strings are carved out of large blocks so that a million interned
+ * pointers cost one allocation per block, not one per string. */
+#define BLOCK_SIZE (64 * 1024)
+
+struct block {
+	struct block *next;
+	size_t used;
+	size_t size;
+	char data[];
+};
+
+static const char **table;	/* slots: NULL or an interned string */
+static size_t table_cap;
+static size_t table_count;
+static struct block *blocks;
+
+static char *
+store(const char *s, size_t n)
+{
+	struct block *b = blocks;
+	char *p;
+
+	if (!b || b->size - b->used < n + 1) {
+		size_t size = n + 1 > BLOCK_SIZE ? n + 1 : BLOCK_SIZE;
+
+		b = xmalloc(sizeof(*b) + size);
+		b->next = blocks;
+		b->used = 0;
+		b->size = size;
+		blocks = b;
+	}
+	p = b->data + b->used;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	b->used += n + 1;
+	return p;
+}
+
+static void
+grow(void)
+{
+	size_t ncap = table_cap ? table_cap * 2 : 1024;
+	const char **nt = xcalloc(ncap, sizeof(*nt));
+	size_t i;
+
+	for (i = 0; i < table_cap; i++) {
+		const char *s = table[i];
+		size_t j;
+
+		if (!s)
+			continue;
+		j = hg_hash(s, strlen(s)) & (ncap - 1);
+		while (nt[j])
+			j = (j + 1) & (ncap - 1);
+		nt[j] = s;
+	}
+	free(table);
+	table = nt;
+	table_cap = ncap;
+}
+
+const char *
+hg_intern_n(const char *s, size_t n)
+{
+	size_t j;
+
+	if (n == 0)
+		return "";
+	if ((table_count + 1) * 4 > table_cap * 3)
+		grow();
+	j = hg_hash(s, n) & (table_cap - 1);
+	while (table[j]) {
+		if (strncmp(table[j], s, n) == 0 && table[j][n] == '\0')
+			return table[j];
+		j = (j + 1) & (table_cap - 1);
+	}
+	table[j] = store(s, n);
+	table_count++;
+	return table[j];
+}
+
+const char *
+hg_intern(const char *s)
+{
+	return hg_intern_n(s, strlen(s));
+}
+
+size_t
+hg_intern_count(void)
+{
+	return table_count;
+}
+
+void
+hg_intern_clear(void)
+{
+	while (blocks) {
+		struct block *b = blocks;
+
+		blocks = b->next;
+		free(b);
+	}
+	free(table);
+	table = NULL;
+	table_cap = table_count = 0;
+}

@@ -1,0 +1,525 @@
+/* parser.c - one session-log line to one hg_entry, with Go's semantics.
+ *
+ * Go's encoding/json decides what is valid: missing fields take their zero
+ * value, null leaves a field at its zero value, unknown fields are ignored,
+ * keys match case-insensitively (the last duplicate wins), and a value of
+ * the wrong JSON type is an error. Where Go would fail, the line becomes an
+ * unparsable record with a reason naming the field. */
+#include "config.h"
+
+#include "hgtop/parser.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "hgtop/intern.h"
+#include "hgtop/util.h"
+
+#define ANNOTATE_SKILL "hgtop.annotate"
+/* Annotation texts are kept whole (they are written by hand). */
+#define ANNOTATION_TEXT_MAX (64 * 1024)
+
+static const char *
+json_type_name(const cJSON *v)
+{
+	if (cJSON_IsString(v))
+		return "string";
+	if (cJSON_IsNumber(v))
+		return "number";
+	if (cJSON_IsBool(v))
+		return "boolean";
+	if (cJSON_IsArray(v))
+		return "array";
+	if (cJSON_IsObject(v))
+		return "object";
+	if (cJSON_IsNull(v))
+		return "null";
+	return "invalid value";
+}
+
+static bool
+type_error(struct hg_entry *e, const char *field, const char *want, const cJSON *v)
+{
+	free(e->reason);
+	e->reason = xasprintf("field %s: expected %s, got %s", field, want, json_type_name(v));
+	return false;
+}
+
+/* A string field: string or null. *out is NULL for null. */
+static bool
+get_string(struct hg_entry *e, const char *field, const cJSON *v, const char **out)
+{
+	if (cJSON_IsNull(v)) {
+		*out = NULL;
+		return true;
+	}
+	if (!cJSON_IsString(v))
+		return type_error(e, field, "a string", v);
+	*out = v->valuestring;
+	return true;
+}
+
+static bool
+get_interned(struct hg_entry *e, const char *field, const cJSON *v, const char **out)
+{
+	const char *s;
+
+	if (!get_string(e, field, v, &s))
+		return false;
+	*out = s ? hg_intern(s) : "";
+	return true;
+}
+
+/* An integer field: Go rejects fractions and values out of int64 range. */
+static bool
+get_int(struct hg_entry *e, const char *field, const cJSON *v, int64_t *out)
+{
+	double d;
+
+	if (cJSON_IsNull(v))
+		return true;
+	if (!cJSON_IsNumber(v))
+		return type_error(e, field, "an integer", v);
+	d = v->valuedouble;
+	if (!isfinite(d) || d != floor(d) || d < -9223372036854775808.0 || d >= 9223372036854775808.0) {
+		free(e->reason);
+		e->reason = xasprintf("field %s: number %g is not a 64-bit integer", field, d);
+		return false;
+	}
+	*out = (int64_t)d;
+	return true;
+}
+
+static bool
+get_bool(struct hg_entry *e, const char *field, const cJSON *v, bool *out)
+{
+	if (cJSON_IsNull(v))
+		return true;
+	if (!cJSON_IsBool(v))
+		return type_error(e, field, "a boolean", v);
+	*out = cJSON_IsTrue(v);
+	return true;
+}
+
+/* Timestamps */
+
+static int64_t
+days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static bool
+digits(const char *s, int n, int *out)
+{
+	int v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+static bool
+leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+bool
+hg_parse_time(const char *s, size_t n, int64_t *ns, int16_t *tz_min, bool *zero)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int Y, M, D, h, m, sec, tzh = 0, tzm = 0, sign = 0;
+	int64_t frac = 0, secs;
+	size_t i = 19;
+	int nd = 0;
+
+	if (n < 20 || !digits(s, 4, &Y) || s[4] != '-' || !digits(s + 5, 2, &M) || s[7] != '-' ||
+	    !digits(s + 8, 2, &D) || s[10] != 'T' || !digits(s + 11, 2, &h) || s[13] != ':' ||
+	    !digits(s + 14, 2, &m) || s[16] != ':' || !digits(s + 17, 2, &sec))
+		return false;
+	if (M < 1 || M > 12 || D < 1 || D > mdays[M - 1] + (M == 2 && leap(Y)) || h > 23 || m > 59 || sec > 59)
+		return false;
+	if (i < n && s[i] == '.') {
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, nd++)
+			if (nd < 9)
+				frac = frac * 10 + (s[i] - '0');
+		if (nd == 0 || nd > 9)
+			return false;
+		for (; nd < 9; nd++)
+			frac *= 10;
+	}
+	if (i < n && s[i] == 'Z') {
+		i++;
+	} else if (i < n && (s[i] == '+' || s[i] == '-')) {
+		sign = s[i] == '-' ? -1 : 1;
+		if (n - i < 6 || !digits(s + i + 1, 2, &tzh) || s[i + 3] != ':' ||
+		    !digits(s + i + 4, 2, &tzm) || tzh > 23 || tzm > 59)
+			return false;
+		i += 6;
+	} else {
+		return false;
+	}
+	if (i != n)
+		return false;
+	*zero = Y == 1 && M == 1 && D == 1 && h == 0 && m == 0 && sec == 0 && frac == 0 && sign == 0;
+	*tz_min = (int16_t)(sign * (tzh * 60 + tzm));
+	secs = days_from_civil(Y, (unsigned)M, (unsigned)D) * 86400 + h * 3600 + m * 60 + sec;
+	secs -= (int64_t)*tz_min * 60;
+	/* int64 nanoseconds cover 1678..2262; saturate outside (zero time too). */
+	if (secs <= INT64_MIN / 1000000000 + 1)
+		*ns = INT64_MIN;
+	else if (secs >= INT64_MAX / 1000000000 - 1)
+		*ns = INT64_MAX;
+	else
+		*ns = secs * 1000000000 + frac;
+	return true;
+}
+
+void
+hg_format_time(int64_t ns, int tz_min, bool zero, char *buf, size_t n)
+{
+	time_t t;
+	struct tm tm;
+	int64_t frac;
+	char fbuf[16] = "";
+	char zbuf[16] = "Z";
+	size_t len;
+
+	if (zero) {
+		snprintf(buf, n, "0001-01-01T00:00:00Z");
+		return;
+	}
+	t = (time_t)(ns / 1000000000);
+	frac = ns % 1000000000;
+	if (frac < 0) {
+		frac += 1000000000;
+		t--;
+	}
+	t += (time_t)tz_min * 60;
+	gmtime_r(&t, &tm);
+	if (frac) {
+		snprintf(fbuf, sizeof(fbuf), ".%09lld", (long long)frac);
+		len = strlen(fbuf);
+		while (fbuf[len - 1] == '0')
+			fbuf[--len] = '\0';
+	}
+	if (tz_min)
+		snprintf(zbuf, sizeof(zbuf), "%c%02d:%02d", tz_min < 0 ? '-' : '+',
+			 abs(tz_min) / 60, abs(tz_min) % 60);
+	snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d%s%s", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, fbuf, zbuf);
+}
+
+static void
+local_tm(int64_t ns, struct tm *tm)
+{
+	time_t t = (time_t)(ns / 1000000000);
+
+	if (ns < 0 && ns % 1000000000)
+		t--;
+	localtime_r(&t, tm);
+}
+
+void
+hg_format_clock(int64_t ns, char *buf, size_t n)
+{
+	struct tm tm;
+
+	local_tm(ns, &tm);
+	strftime(buf, n, "%H:%M:%S", &tm);
+}
+
+void
+hg_format_datetime(int64_t ns, char *buf, size_t n)
+{
+	struct tm tm;
+
+	local_tm(ns, &tm);
+	strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* Fields */
+
+static char *
+keep_text(const char *s, uint32_t *len, size_t max)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	*len = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+	if (n == 0 || n >= max)
+		return NULL;
+	return xstrndup(s, n);
+}
+
+static bool
+parse_attempt(struct hg_entry *e, const cJSON *obj, struct hg_attempt *a, size_t idx)
+{
+	const cJSON *v;
+	char field[64];
+
+	memset(a, 0, sizeof(*a));
+	a->model = a->tier_text = a->verdict_text = "";
+	if (cJSON_IsNull(obj))
+		return true;
+	if (!cJSON_IsObject(obj)) {
+		snprintf(field, sizeof(field), "attempts[%zu]", idx);
+		return type_error(e, field, "an object", obj);
+	}
+	cJSON_ArrayForEach(v, obj) {
+		const char *k = v->string, *s;
+		bool ok = true;
+
+		snprintf(field, sizeof(field), "attempts[%zu].%s", idx, k);
+		if (strcasecmp(k, "attempt") == 0) {
+			ok = get_int(e, field, v, &a->attempt);
+		} else if (strcasecmp(k, "model") == 0) {
+			ok = get_interned(e, field, v, &a->model);
+		} else if (strcasecmp(k, "tier") == 0) {
+			ok = get_interned(e, field, v, &a->tier_text);
+			a->tier = (uint8_t)hg_tier_from(a->tier_text, strlen(a->tier_text));
+		} else if (strcasecmp(k, "duration_ms") == 0) {
+			ok = get_int(e, field, v, &a->duration_ms);
+		} else if (strcasecmp(k, "warm_start") == 0) {
+			ok = get_bool(e, field, v, &a->warm_start);
+		} else if (strcasecmp(k, "verified") == 0) {
+			ok = get_bool(e, field, v, &a->verified);
+		} else if (strcasecmp(k, "verdict") == 0) {
+			ok = get_interned(e, field, v, &a->verdict_text);
+			a->verdict = (uint8_t)hg_verdict_from(a->verdict_text, strlen(a->verdict_text));
+		} else if (strcasecmp(k, "feedback") == 0) {
+			if ((ok = get_string(e, field, v, &s))) {
+				free((char *)a->feedback);
+				a->feedback = keep_text(s, &a->feedback_len, HG_SHORT_TEXT_MAX);
+			}
+		} else if (strcasecmp(k, "output_summary") == 0) {
+			if ((ok = get_string(e, field, v, &s)))
+				a->has_output_summary = s && *s;
+		} else if (strcasecmp(k, "runner_output") == 0) {
+			if ((ok = get_string(e, field, v, &s)))
+				a->has_runner_output = s && *s;
+		}
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static bool
+parse_attempts(struct hg_entry *e, const cJSON *arr)
+{
+	const cJSON *v;
+	size_t n, i = 0;
+
+	if (cJSON_IsNull(arr))
+		return true;
+	if (!cJSON_IsArray(arr))
+		return type_error(e, "attempts", "an array", arr);
+	n = (size_t)cJSON_GetArraySize(arr);
+	for (i = 0; i < e->n_attempts; i++)
+		free((char *)e->attempts[i].feedback);
+	free(e->attempts);
+	e->attempts = n ? xcalloc(n, sizeof(*e->attempts)) : NULL;
+	e->n_attempts = 0;
+	i = 0;
+	cJSON_ArrayForEach(v, arr) {
+		bool ok = parse_attempt(e, v, &e->attempts[i], i);
+
+		e->n_attempts = (uint32_t)++i;
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static void
+parse_annotation_input(struct hg_entry *e, const cJSON *in)
+{
+	const cJSON *v;
+
+	if (!cJSON_IsObject(in))
+		return;
+	v = cJSON_GetObjectItemCaseSensitive(in, "target_line");
+	if (cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble < 9e18)
+		e->ann_target_line = (int64_t)v->valuedouble;
+	v = cJSON_GetObjectItemCaseSensitive(in, "target_attempt");
+	if (cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble < 9e18)
+		e->ann_target_attempt = (int64_t)v->valuedouble;
+	v = cJSON_GetObjectItemCaseSensitive(in, "target_skill");
+	if (cJSON_IsString(v))
+		e->ann_target_skill = hg_intern(v->valuestring);
+	v = cJSON_GetObjectItemCaseSensitive(in, "target_timestamp");
+	if (cJSON_IsString(v)) {
+		int16_t tz;
+
+		e->ann_has_target_ts = hg_parse_time(v->valuestring, strlen(v->valuestring),
+						     &e->ann_target_ts_ns, &tz, &e->ann_target_ts_zero);
+	}
+	v = cJSON_GetObjectItemCaseSensitive(in, "author");
+	if (cJSON_IsString(v))
+		e->ann_author = hg_intern(v->valuestring);
+}
+
+static bool
+parse_field(struct hg_entry *e, const cJSON *v, const cJSON **input, const char **message)
+{
+	const char *k = v->string, *s;
+
+	switch (k[0] | 0x20) {
+	case 's':
+		if (strcasecmp(k, "session_id") == 0)
+			return get_interned(e, k, v, &e->session_id);
+		if (strcasecmp(k, "skill") == 0)
+			return get_interned(e, k, v, &e->skill);
+		break;
+	case 't':
+		if (strcasecmp(k, "timestamp") != 0)
+			break;
+		if (!get_string(e, k, v, &s))
+			return false;
+		e->ts_ns = 0;
+		e->ts_zero = true;
+		e->tz_min = 0;
+		if (s && !hg_parse_time(s, strlen(s), &e->ts_ns, &e->tz_min, &e->ts_zero)) {
+			free(e->reason);
+			e->reason = xasprintf("field timestamp: \"%.40s\" is not an RFC 3339 time", s);
+			return false;
+		}
+		if (e->ts_zero)
+			e->ts_ns = 0;
+		return true;
+	case 'p':
+		if (strcasecmp(k, "phase") == 0)
+			return get_interned(e, k, v, &e->phase);
+		if (strcasecmp(k, "project_root") == 0)
+			return get_interned(e, k, v, &e->project_root);
+		break;
+	case 'i':
+		if (strcasecmp(k, "input") == 0) {
+			*input = v;
+			e->has_input = true;
+		}
+		break;
+	case 'a':
+		if (strcasecmp(k, "attempts") == 0)
+			return parse_attempts(e, v);
+		break;
+	case 'f':
+		if (strcasecmp(k, "final_status") == 0)
+			return get_interned(e, k, v, &e->final_status);
+		if (strcasecmp(k, "file_path") == 0)
+			return get_interned(e, k, v, &e->file_path);
+		break;
+	case 'm':
+		if (strcasecmp(k, "model_used") == 0)
+			return get_interned(e, k, v, &e->model_used);
+		if (strcasecmp(k, "message") == 0)
+			return get_string(e, k, v, message);
+		break;
+	case 'd':
+		if (strcasecmp(k, "duration_ms") == 0)
+			return get_int(e, k, v, &e->duration_ms);
+		break;
+	}
+	return true;
+}
+
+bool
+hg_entry_from_json(const cJSON *root, struct hg_entry *e)
+{
+	const cJSON *v, *input = NULL;
+	const char *message = NULL;
+
+	e->session_id = e->skill = e->phase = e->final_status = "";
+	e->model_used = e->file_path = e->project_root = "";
+	e->ts_zero = true;
+	if (!cJSON_IsObject(root)) {
+		free(e->reason);
+		e->reason = xasprintf("not a JSON object (%s)", json_type_name(root));
+		return false;
+	}
+	cJSON_ArrayForEach(v, root) {
+		if (!parse_field(e, v, &input, &message))
+			return false;
+	}
+	if (strcmp(e->skill, ANNOTATE_SKILL) == 0) {
+		e->kind = HG_ENTRY_ANNOTATION;
+		e->message = keep_text(message, &e->message_len, ANNOTATION_TEXT_MAX);
+		parse_annotation_input(e, input);
+	} else {
+		e->kind = HG_ENTRY_OK;
+		e->message = keep_text(message, &e->message_len, HG_SHORT_TEXT_MAX);
+	}
+	return true;
+}
+
+static void
+make_unparsable(struct hg_entry *e)
+{
+	hg_entry_free(e);
+	e->kind = HG_ENTRY_UNPARSABLE;
+	e->session_id = e->skill = e->phase = e->final_status = "";
+	e->model_used = e->file_path = e->project_root = "";
+	e->ann_author = e->ann_target_skill = NULL;
+	e->ann_has_target_ts = false;
+	e->ann_target_line = e->ann_target_attempt = 0;
+	e->message_len = 0;
+}
+
+void
+hg_parse_line(const char *line, size_t len, struct hg_entry *e)
+{
+	const char *end = NULL;
+	cJSON *root;
+	int64_t offset = e->offset, length = e->length, line_no = e->line_no;
+
+	memset(e, 0, sizeof(*e));
+	e->offset = offset;
+	e->length = length;
+	e->line_no = line_no;
+	root = cJSON_ParseWithLengthOpts(line, len, &end, false);
+	if (!root) {
+		size_t at = end && end >= line && end <= line + len ? (size_t)(end - line) : 0;
+		make_unparsable(e);
+		e->reason = at + 1 >= len ? xasprintf("invalid JSON: unexpected end of line (%zu bytes)", len)
+				      : xasprintf("invalid JSON at byte %zu", at + 1);
+		return;
+	}
+	if (end && (size_t)(end - line) < len) {
+		const char *p = end;
+
+		while ((size_t)(p - line) < len && (*p == ' ' || *p == '\t' || *p == '\r'))
+			p++;
+		if ((size_t)(p - line) < len) {
+			cJSON_Delete(root);
+			make_unparsable(e);
+			e->reason = xasprintf("invalid JSON: extra data at byte %zu", (size_t)(p - line) + 1);
+			return;
+		}
+	}
+	if (!hg_entry_from_json(root, e)) {
+		char *reason = e->reason;
+
+		e->reason = NULL;
+		make_unparsable(e);
+		e->reason = reason;
+	}
+	cJSON_Delete(root);
+}

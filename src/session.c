@@ -1,0 +1,307 @@
+/* session.c - one session log and its incremental ingest. */
+#include "config.h"
+
+#include "hgtop/session.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hgtop/parser.h"
+#include "hgtop/util.h"
+
+static char *
+session_id_of(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t n;
+
+	base = base ? base + 1 : path;
+	n = strlen(base);
+	if (n > 6 && strcmp(base + n - 6, ".jsonl") == 0)
+		n -= 6;
+	return xstrndup(base, n);
+}
+
+static struct hg_session *
+session_alloc(const char *path, const char *id, int spool_fd)
+{
+	struct hg_session *s = xcalloc(1, sizeof(*s));
+
+	s->path = xstrdup(path);
+	s->id = id ? xstrdup(id) : session_id_of(path);
+	s->spool_fd = spool_fd;
+	return s;
+}
+
+struct hg_session *
+hg_session_new(const char *path)
+{
+	return session_alloc(path, NULL, -1);
+}
+
+struct hg_session *
+hg_session_new_spool(const char *name, int fd)
+{
+	return session_alloc(name, name, fd);
+}
+
+static void
+drop_entries(struct hg_session *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_entries; i++)
+		hg_entry_free(&s->entries[i]);
+	s->n_entries = 0;
+}
+
+void
+hg_session_free(struct hg_session *s)
+{
+	if (!s)
+		return;
+	drop_entries(s);
+	free(s->entries);
+	hg_linebuf_free(&s->lb);
+	if (s->spool_fd >= 0)
+		close(s->spool_fd);
+	free(s->path);
+	free(s->id);
+	free(s);
+}
+
+void
+hg_session_reset(struct hg_session *s)
+{
+	drop_entries(s);
+	if (s->cap_entries > 1024) {
+		free(s->entries);
+		s->entries = NULL;
+		s->cap_entries = 0;
+	}
+	s->n_unparsable = s->n_annotations = 0;
+	s->offset = s->line_no = s->pending = 0;
+	s->head_len = 0;
+	s->head_hash = 0;
+	s->last_ts_ns = 0;
+	s->generation++;
+}
+
+const char *
+hg_ingest_status_text(enum hg_ingest_status st)
+{
+	switch (st) {
+	case HG_INGEST_OK: return "ok";
+	case HG_INGEST_TRUNCATED: return "truncated, read again from the start";
+	case HG_INGEST_REPLACED: return "replaced, read again from the start";
+	case HG_INGEST_REWRITTEN: return "rewritten, read again from the start";
+	case HG_INGEST_GONE: return "deleted";
+	case HG_INGEST_ERROR: return "cannot be read";
+	}
+	return "?";
+}
+
+static int
+add_line(void *ctx, const char *line, size_t len, int64_t offset, int64_t line_no)
+{
+	struct hg_session *s = ctx;
+	struct hg_entry *e;
+	size_t i;
+
+	/* A line of only blanks is a blank line, not a malformed entry. */
+	for (i = 0; i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'); i++)
+		;
+	if (i == len)
+		return 0;
+	if (s->n_entries == s->cap_entries) {
+		s->cap_entries = s->cap_entries ? s->cap_entries * 2 : 64;
+		s->entries = xrealloc(s->entries, s->cap_entries * sizeof(*s->entries));
+	}
+	e = &s->entries[s->n_entries++];
+	e->offset = offset;
+	e->length = (int64_t)len;
+	e->line_no = line_no;
+	hg_parse_line(line, len, e);
+	if (e->kind == HG_ENTRY_UNPARSABLE)
+		s->n_unparsable++;
+	else if (e->kind == HG_ENTRY_ANNOTATION)
+		s->n_annotations++;
+	if (e->kind != HG_ENTRY_UNPARSABLE && !e->ts_zero && e->ts_ns > s->last_ts_ns)
+		s->last_ts_ns = e->ts_ns;
+	return 0;
+}
+
+/* Hash of the first min(size, HG_HEAD_BYTES) bytes, to notice a file that
+ * was rewritten in place while keeping (or growing) its size. */
+static int
+head_hash(int fd, int64_t size, uint64_t *hash, int64_t *len)
+{
+	char buf[HG_HEAD_BYTES];
+	ssize_t r;
+	int64_t want = size < HG_HEAD_BYTES ? size : HG_HEAD_BYTES;
+
+	do
+		r = pread(fd, buf, (size_t)want, 0);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -1;
+	*hash = hg_hash(buf, (size_t)r);
+	*len = r;
+	return 0;
+}
+
+static bool
+rewritten(struct hg_session *s, int fd)
+{
+	uint64_t h;
+	int64_t len;
+	char c;
+
+	if (s->offset == 0 || s->head_len == 0)
+		return false;
+	if (head_hash(fd, s->head_len, &h, &len) < 0 || len != s->head_len || h != s->head_hash)
+		return true;
+	/* The byte before the saved offset must still end a line. */
+	return pread(fd, &c, 1, (off_t)(s->offset - 1)) != 1 || c != '\n';
+}
+
+static int
+open_file(struct hg_session *s, struct stat *st, struct hg_ingest_result *res)
+{
+	int fd;
+
+	if (s->spool_fd >= 0) {
+		if (fstat(s->spool_fd, st) < 0) {
+			res->status = HG_INGEST_ERROR;
+			res->err = errno;
+			return -1;
+		}
+		return s->spool_fd;
+	}
+	fd = open(s->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0 || fstat(fd, st) < 0) {
+		res->err = errno;
+		res->status = errno == ENOENT ? HG_INGEST_GONE : HG_INGEST_ERROR;
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		res->status = HG_INGEST_ERROR;
+		res->err = S_ISDIR(st->st_mode) ? EISDIR : EINVAL;
+		return -1;
+	}
+	return fd;
+}
+
+struct hg_ingest_result
+hg_session_ingest(struct hg_session *s, int64_t max_bytes)
+{
+	struct hg_ingest_result res = { 0 };
+	struct hg_read_result rr;
+	struct stat st;
+	size_t before;
+	int fd;
+
+	fd = open_file(s, &st, &res);
+	if (fd < 0) {
+		s->err = res.err;
+		if (res.status == HG_INGEST_GONE)
+			s->gone = true;
+		return res;
+	}
+	s->err = 0;
+	s->gone = false;
+	if (s->offset > 0 && (st.st_dev != s->dev || st.st_ino != s->ino))
+		res.status = HG_INGEST_REPLACED;
+	else if (st.st_size < s->offset)
+		res.status = HG_INGEST_TRUNCATED;
+	else if ((st.st_size != s->size ||
+		  st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec != s->mtime_ns) &&
+		 rewritten(s, fd))
+		res.status = HG_INGEST_REWRITTEN;
+	if (res.status != HG_INGEST_OK)
+		hg_session_reset(s);
+	s->dev = st.st_dev;
+	s->ino = st.st_ino;
+	s->size = st.st_size;
+	s->mtime_ns = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	if (s->head_len < HG_HEAD_BYTES && s->head_len < st.st_size)
+		head_hash(fd, st.st_size, &s->head_hash, &s->head_len);
+
+	before = s->n_entries;
+	rr = hg_read_lines(fd, &s->offset, &s->line_no, &s->lb, max_bytes, add_line, s);
+	if (fd != s->spool_fd)
+		close(fd);
+	res.bytes = rr.bytes;
+	res.more = rr.more;
+	res.new_entries = (int64_t)(s->n_entries - before);
+	s->pending = rr.more ? 0 : rr.pending;
+	if (res.new_entries > 0)
+		s->last_growth_mono_ns = hg_now_mono_ns();
+	if (rr.err) {
+		s->err = res.err = rr.err;
+		if (res.status == HG_INGEST_OK)
+			res.status = HG_INGEST_ERROR;
+	}
+	return res;
+}
+
+char *
+hg_session_read_line(const struct hg_session *s, const struct hg_entry *e, size_t *len)
+{
+	int fd = s->spool_fd;
+	char *buf;
+	ssize_t r;
+	size_t n = (size_t)e->length, got = 0;
+
+	if (fd < 0)
+		fd = open(s->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return NULL;
+	buf = xmalloc(n + 1);
+	while (got < n) {
+		r = pread(fd, buf + got, n - got, (off_t)(e->offset + (int64_t)got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			int saved = r < 0 ? errno : ESTALE;
+
+			free(buf);
+			if (fd != s->spool_fd)
+				close(fd);
+			errno = saved;
+			return NULL;
+		}
+		got += (size_t)r;
+	}
+	if (fd != s->spool_fd)
+		close(fd);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+ssize_t
+hg_session_find_line(const struct hg_session *s, int64_t line_no)
+{
+	size_t lo = 0, hi = s->n_entries;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->entries[mid].line_no < line_no)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < s->n_entries && s->entries[lo].line_no == line_no)
+		return (ssize_t)lo;
+	return -1;
+}

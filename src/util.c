@@ -1,0 +1,281 @@
+/* util.c - allocation wrappers, buffers, formatting helpers. */
+#include "config.h"
+
+#include "hgtop/util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void (*die_hook)(void);
+
+void
+hg_set_die_hook(void (*hook)(void))
+{
+	die_hook = hook;
+}
+
+void
+die(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (die_hook)
+		die_hook();
+	fputs("hgtop: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		die("out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		die("out of memory (%zu x %zu bytes)", n, size);
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q)
+		die("out of memory (%zu bytes)", n);
+	return q;
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		die("bad format");
+	p = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+int64_t
+hg_now_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t
+hg_now_wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+uint64_t
+hg_hash(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 1469598103934665603ULL;
+
+	while (n--) {
+		h ^= *s++;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+const char *
+hg_memcasemem(const char *hay, size_t hlen, const char *needle, size_t nlen)
+{
+	int lo, up;
+	const char *p, *end;
+
+	if (nlen == 0)
+		return hay;
+	if (hlen < nlen)
+		return NULL;
+	lo = tolower((unsigned char)needle[0]);
+	up = toupper((unsigned char)needle[0]);
+	end = hay + hlen - nlen + 1;
+	for (p = hay; p < end; p++) {
+		const char *a = memchr(p, lo, (size_t)(end - p));
+		const char *b = lo == up ? NULL : memchr(p, up, (size_t)(end - p));
+
+		if (!a || (b && b < a))
+			a = b;
+		if (!a)
+			return NULL;
+		p = a;
+		if (strncasecmp(p, needle, nlen) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+void
+hg_fmt_duration(char *buf, size_t n, int64_t ms)
+{
+	if (ms < 0)
+		snprintf(buf, n, "-%s", "?");
+	else if (ms < 1000)
+		snprintf(buf, n, "%lldms", (long long)ms);
+	else if (ms < 60000)
+		snprintf(buf, n, "%lld.%llds", (long long)(ms / 1000), (long long)(ms % 1000 / 100));
+	else if (ms < 3600000)
+		snprintf(buf, n, "%lldm%02llds", (long long)(ms / 60000), (long long)(ms % 60000 / 1000));
+	else
+		snprintf(buf, n, "%lldh%02lldm", (long long)(ms / 3600000), (long long)(ms % 3600000 / 60000));
+}
+
+void
+hg_fmt_age(char *buf, size_t n, int64_t secs)
+{
+	if (secs < 0)
+		secs = 0;
+	if (secs < 60)
+		snprintf(buf, n, "%llds", (long long)secs);
+	else if (secs < 3600)
+		snprintf(buf, n, "%lldm", (long long)(secs / 60));
+	else if (secs < 86400)
+		snprintf(buf, n, "%lldh", (long long)(secs / 3600));
+	else
+		snprintf(buf, n, "%lldd", (long long)(secs / 86400));
+}
+
+void
+hg_fmt_count(char *buf, size_t n, int64_t v)
+{
+	char tmp[32];
+	int len, i, o = 0, neg = v < 0;
+	unsigned long long u = neg ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	len = snprintf(tmp, sizeof(tmp), "%llu", u);
+	if (n == 0)
+		return;
+	if (neg && (size_t)o + 1 < n)
+		buf[o++] = '-';
+	for (i = 0; i < len && (size_t)o + 1 < n; i++) {
+		if (i > 0 && (len - i) % 3 == 0 && (size_t)o + 2 < n)
+			buf[o++] = ',';
+		buf[o++] = tmp[i];
+	}
+	buf[o] = '\0';
+}
+
+/* Buffers */
+
+void
+hg_buf_reserve(struct hg_buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+
+	if (need <= b->cap)
+		return;
+	if (b->cap == 0)
+		b->cap = 64;
+	while (b->cap < need)
+		b->cap *= 2;
+	b->p = xrealloc(b->p, b->cap);
+}
+
+void
+hg_buf_add(struct hg_buf *b, const void *p, size_t n)
+{
+	hg_buf_reserve(b, n);
+	if (n)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void
+hg_buf_adds(struct hg_buf *b, const char *s)
+{
+	hg_buf_add(b, s, strlen(s));
+}
+
+void
+hg_buf_addc(struct hg_buf *b, char c)
+{
+	hg_buf_add(b, &c, 1);
+}
+
+void
+hg_buf_printf(struct hg_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	hg_buf_reserve(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void
+hg_buf_reset(struct hg_buf *b)
+{
+	b->len = 0;
+	if (b->p)
+		b->p[0] = '\0';
+}
+
+void
+hg_buf_free(struct hg_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}

@@ -1,0 +1,636 @@
+/* check_core.c - unit tests of the session-log core: model, reader,
+ * parser, session ingest and catalog. */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hgtop/catalog.h"
+#include "hgtop/intern.h"
+#include "hgtop/parser.h"
+#include "hgtop/reader.h"
+#include "hgtop/session.h"
+#include "hgtop/util.h"
+
+static char tmpdir[256];
+
+static void
+setup_tmp(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/hgtop-check-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void
+teardown_tmp(void)
+{
+	char cmd[300];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static char *
+tmp_path(const char *name)
+{
+	return xasprintf("%s/%s", tmpdir, name);
+}
+
+static void
+write_file(const char *path, const char *data, size_t n, const char *mode)
+{
+	FILE *f = fopen(path, mode);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(data, 1, n, f), n);
+	fclose(f);
+}
+
+static void
+append_str(const char *path, const char *s)
+{
+	write_file(path, s, strlen(s), "ab");
+}
+
+static struct hg_session *
+load(const char *path)
+{
+	struct hg_session *s = hg_session_new(path);
+	struct hg_ingest_result r = hg_session_ingest(s, 0);
+
+	ck_assert_int_eq(r.status, HG_INGEST_OK);
+	return s;
+}
+
+static struct hg_session *
+load_fixture(const char *name)
+{
+	char *p = xasprintf("%s/basic/%s", FIXTURES, name);
+	struct hg_session *s = load(p);
+
+	free(p);
+	return s;
+}
+
+/* Parser: every field of Entry and Attempt */
+
+START_TEST(test_every_field)
+{
+	struct hg_session *s = load_fixture("full.jsonl");
+	const struct hg_entry *e = &s->entries[0];
+	const struct hg_attempt *a;
+
+	ck_assert_uint_eq(s->n_entries, 2);
+	ck_assert_int_eq(e->kind, HG_ENTRY_OK);
+	ck_assert_str_eq(e->session_id, "s-full");
+	ck_assert_str_eq(e->skill, "write-file");
+	ck_assert_str_eq(e->phase, "implement");
+	ck_assert_str_eq(e->project_root, "/home/kai/proj");
+	ck_assert(e->has_input);
+	ck_assert_str_eq(e->final_status, "ok");
+	ck_assert_str_eq(e->file_path, "src/a.go");
+	ck_assert_str_eq(e->model_used, "claude-haiku");
+	ck_assert_int_eq(e->duration_ms, 4200);
+	ck_assert_str_eq(e->message, "done & dusted <3");
+	ck_assert_int_eq(e->ts_ns, 1795514645123456789LL);
+	ck_assert_int_eq(e->tz_min, 0);
+	ck_assert(!e->ts_zero);
+	ck_assert_uint_eq(e->n_attempts, 2);
+	a = &e->attempts[0];
+	ck_assert_int_eq(a->attempt, 1);
+	ck_assert_str_eq(a->model, "qwen2.5-coder-7b");
+	ck_assert_int_eq(a->tier, HG_TIER_LOCAL);
+	ck_assert_int_eq(a->duration_ms, 1200);
+	ck_assert(a->warm_start);
+	ck_assert(a->verified);
+	ck_assert_int_eq(a->verdict, HG_VERDICT_ESCALATE);
+	ck_assert_str_eq(a->feedback, "tests fail: 3 of 41\nTestParse: want <nil>");
+	ck_assert(a->has_output_summary);
+	ck_assert(a->has_runner_output);
+	a = &e->attempts[1];
+	ck_assert_int_eq(a->tier, HG_TIER_SUBAGENT);
+	ck_assert_int_eq(a->verdict, HG_VERDICT_ACCEPT);
+	ck_assert(!a->warm_start);
+	ck_assert_ptr_null(a->feedback);
+	/* Interned strings are shared. */
+	ck_assert_ptr_eq(s->entries[1].attempts[0].model, e->attempts[0].model);
+	ck_assert_int_eq(s->entries[1].attempts[1].tier, HG_TIER_MANAGED);
+	ck_assert_int_eq(s->entries[1].attempts[1].verdict, HG_VERDICT_ERROR);
+	hg_session_free(s);
+}
+END_TEST
+
+START_TEST(test_omitempty_absent)
+{
+	struct hg_session *s = load_fixture("minimal.jsonl");
+	const struct hg_entry *e = &s->entries[0];
+
+	ck_assert_uint_eq(s->n_entries, 2);
+	ck_assert_int_eq(s->n_unparsable, 0);
+	ck_assert_str_eq(e->phase, "");
+	ck_assert_str_eq(e->model_used, "");
+	ck_assert(!e->has_input);
+	ck_assert_uint_eq(e->n_attempts, 0);
+	ck_assert_ptr_null(e->message);
+	ck_assert_int_eq(e->duration_ms, 0);
+	/* Go's zero Entry: empty strings and the zero time. */
+	e = &s->entries[1];
+	ck_assert_int_eq(e->kind, HG_ENTRY_OK);
+	ck_assert(e->ts_zero);
+	ck_assert_str_eq(e->skill, "");
+	hg_session_free(s);
+}
+END_TEST
+
+START_TEST(test_go_escapes)
+{
+	struct hg_session *s = load_fixture("escapes.jsonl");
+	const struct hg_entry *e = &s->entries[0];
+
+	ck_assert_str_eq(e->message, "a<b>&c \x01\x07\x1b[2J\x1b]0;pwned\x07 tab\there "
+			 "\xf0\x9f\x98\x80 \xf0\x9d\x84\x9e \xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e \xe2\x80\xa8");
+	/* 3 fractional digits, +01:00 */
+	ck_assert_int_eq(e->tz_min, 60);
+	ck_assert_int_eq(e->ts_ns, 1795510800123000000LL); /* 09:00:00.123Z */
+	/* 6 digits, -07:30 */
+	ck_assert_int_eq(s->entries[1].tz_min, -450);
+	ck_assert_int_eq(s->entries[1].ts_ns, 1795541400123456000LL); /* 17:30:00.123456Z */
+	/* 9 digits, Z */
+	ck_assert_int_eq(s->entries[2].ts_ns, 1795514400123456789LL);
+	hg_session_free(s);
+}
+END_TEST
+
+START_TEST(test_surrogates_unknown_values)
+{
+	struct hg_session *s = load_fixture("unknown.jsonl");
+	const struct hg_entry *e = &s->entries[0];
+
+	ck_assert_uint_eq(s->n_entries, 2);
+	ck_assert_int_eq(s->n_unparsable, 0);
+	ck_assert(e->ts_zero);
+	ck_assert_str_eq(e->message, "smile \xf0\x9f\x98\x80 clef \xf0\x9d\x84\x9e");
+	ck_assert_int_eq(e->attempts[0].tier, HG_TIER_OTHER);
+	ck_assert_str_eq(hg_attempt_tier(&e->attempts[0]), "edge");
+	ck_assert_int_eq(e->attempts[0].verdict, HG_VERDICT_OTHER);
+	ck_assert_str_eq(hg_attempt_verdict(&e->attempts[0]), "maybe");
+	/* Go matches keys case-insensitively. */
+	ck_assert_str_eq(s->entries[1].message, "case-insensitive key");
+	hg_session_free(s);
+}
+END_TEST
+
+START_TEST(test_input_any_type)
+{
+	struct hg_session *s = load_fixture("inputs.jsonl");
+	size_t i;
+
+	ck_assert_uint_eq(s->n_entries, 5);
+	ck_assert_int_eq(s->n_unparsable, 0);
+	for (i = 0; i < 5; i++)
+		ck_assert(s->entries[i].has_input);
+	hg_session_free(s);
+}
+END_TEST
+
+START_TEST(test_malformed_lines)
+{
+	struct hg_session *s = load_fixture("malformed.jsonl");
+	static const struct { int64_t line; const char *reason; } bad[] = {
+		{ 2, "invalid JSON: unexpected end of line" },
+		{ 3, "not a JSON object (array)" },
+		{ 4, "not a JSON object (string)" },
+		{ 5, "not a JSON object (null)" },
+		{ 6, "field duration_ms: expected an integer, got string" },
+		{ 7, "field timestamp: \"yesterday\" is not an RFC 3339 time" },
+		{ 8, "field attempts: expected an array, got object" },
+		{ 9, "field attempts[0].duration_ms: number 1e+300 is not a 64-bit integer" },
+		{ 10, "field attempts[0].warm_start: expected a boolean, got string" },
+	};
+	size_t i;
+
+	ck_assert_uint_eq(s->n_entries, 11);
+	ck_assert_int_eq(s->n_unparsable, 9);
+	ck_assert_str_eq(s->entries[0].skill, "good-one");
+	for (i = 0; i < HG_ARRAY_SIZE(bad); i++) {
+		const struct hg_entry *e = &s->entries[i + 1];
+
+		ck_assert_int_eq(e->kind, HG_ENTRY_UNPARSABLE);
+		ck_assert_int_eq(e->line_no, bad[i].line);
+		ck_assert_msg(strncmp(e->reason, bad[i].reason, strlen(bad[i].reason)) == 0,
+			      "line %lld: got '%s'", (long long)e->line_no, e->reason);
+	}
+	/* The blank line 11 is skipped but counted; the file goes on. */
+	ck_assert_str_eq(s->entries[10].skill, "good-two");
+	ck_assert_int_eq(s->entries[10].line_no, 12);
+	hg_session_free(s);
+}
+END_TEST
+
+START_TEST(test_crlf_blank_empty)
+{
+	struct hg_session *s = load_fixture("crlf.jsonl");
+
+	ck_assert_uint_eq(s->n_entries, 2);
+	ck_assert_int_eq(s->n_unparsable, 0);
+	ck_assert_str_eq(s->entries[1].skill, "two");
+	ck_assert_int_eq(s->entries[1].line_no, 3);
+	hg_session_free(s);
+	s = load_fixture("blank.jsonl");
+	ck_assert_uint_eq(s->n_entries, 0);
+	ck_assert_int_eq(s->line_no, 4);
+	hg_session_free(s);
+	s = load_fixture("empty.jsonl");
+	ck_assert_uint_eq(s->n_entries, 0);
+	hg_session_free(s);
+}
+END_TEST
+
+/* Timestamps */
+
+START_TEST(test_time_parse_format)
+{
+	static const char *ok[] = {
+		"2026-11-24T10:04:05Z", "2026-11-24T10:04:05.1Z", "2026-11-24T10:04:05.123+01:00",
+		"2026-11-24T10:04:05.123456-07:30", "2026-11-24T10:04:05.123456789Z",
+		"2024-02-29T23:59:59.5-00:30",
+	};
+	static const char *bad[] = {
+		"", "2026-11-24", "2026-11-24T10:04:05", "2026-11-24T10:04:05.Z",
+		"2026-11-24T10:04:05.1234567891Z", "2026-13-24T10:04:05Z", "2026-02-30T10:04:05Z",
+		"2026-11-24T24:00:00Z", "2026-11-24T10:04:05+1:00", "2026-11-24 10:04:05Z",
+		"2026-11-24T10:04:05Zjunk", "2025-02-29T10:04:05Z",
+	};
+	char buf[64];
+	int64_t ns;
+	int16_t tz;
+	bool zero;
+	size_t i;
+
+	for (i = 0; i < HG_ARRAY_SIZE(ok); i++) {
+		ck_assert_msg(hg_parse_time(ok[i], strlen(ok[i]), &ns, &tz, &zero), "%s", ok[i]);
+		hg_format_time(ns, tz, zero, buf, sizeof(buf));
+		ck_assert_str_eq(buf, ok[i]);
+	}
+	for (i = 0; i < HG_ARRAY_SIZE(bad); i++)
+		ck_assert_msg(!hg_parse_time(bad[i], strlen(bad[i]), &ns, &tz, &zero), "%s", bad[i]);
+	ck_assert(hg_parse_time("0001-01-01T00:00:00Z", 20, &ns, &tz, &zero));
+	ck_assert(zero);
+	hg_format_time(0, 0, true, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "0001-01-01T00:00:00Z");
+	ck_assert(hg_parse_time("1970-01-01T00:00:00Z", 20, &ns, &tz, &zero));
+	ck_assert_int_eq(ns, 0);
+	ck_assert(!zero);
+}
+END_TEST
+
+/* Reader and incremental ingest */
+
+struct collected {
+	int n;
+	char lines[16][64];
+};
+
+static int
+collect(void *ctx, const char *line, size_t len, int64_t offset, int64_t line_no)
+{
+	struct collected *c = ctx;
+
+	(void)offset;
+	(void)line_no;
+	if (c->n < 16)
+		snprintf(c->lines[c->n++], 64, "%.*s", (int)len, line);
+	return 0;
+}
+
+START_TEST(test_partial_line_waits)
+{
+	char *p = tmp_path("p.jsonl");
+	const char *l1 = "{\"skill\":\"one\",\"final_status\":\"ok\"}\n";
+	struct hg_session *s;
+	struct hg_ingest_result r;
+
+	append_str(p, l1);
+	append_str(p, "{\"skill\":\"tw");
+	s = load(p);
+	ck_assert_uint_eq(s->n_entries, 1);
+	ck_assert_int_eq(s->pending, 12);
+	ck_assert_int_eq(s->offset, (int64_t)strlen(l1));
+	/* Nothing new: nothing parsed again. */
+	r = hg_session_ingest(s, 0);
+	ck_assert_int_eq(r.new_entries, 0);
+	append_str(p, "o\",\"final_status\":\"ok\"}");
+	r = hg_session_ingest(s, 0);
+	ck_assert_int_eq(r.new_entries, 0);
+	append_str(p, "\n");
+	r = hg_session_ingest(s, 0);
+	ck_assert_int_eq(r.status, HG_INGEST_OK);
+	ck_assert_int_eq(r.new_entries, 1);
+	ck_assert_str_eq(s->entries[1].skill, "two");
+	ck_assert_int_eq(s->pending, 0);
+	r = hg_session_ingest(s, 0);
+	ck_assert_int_eq(r.new_entries, 0);
+	ck_assert_uint_eq(s->n_entries, 2);
+	hg_session_free(s);
+	free(p);
+}
+END_TEST
+
+START_TEST(test_line_split_many_writes)
+{
+	char *p = tmp_path("w.jsonl");
+	const char *line = "{\"skill\":\"split\",\"final_status\":\"ok\",\"message\":\"abcdefghij\"}\n";
+	struct hg_session *s = hg_session_new(p);
+	size_t i;
+	int64_t total = 0;
+
+	write_file(p, "", 0, "wb");
+	for (i = 0; i < strlen(line); i++) {
+		write_file(p, line + i, 1, "ab");
+		total += hg_session_ingest(s, 0).new_entries;
+	}
+	ck_assert_int_eq(total, 1);
+	ck_assert_uint_eq(s->n_entries, 1);
+	ck_assert_str_eq(s->entries[0].message, "abcdefghij");
+	hg_session_free(s);
+	free(p);
+}
+END_TEST
+
+START_TEST(test_reader_chunks_and_max_bytes)
+{
+	char *p = tmp_path("r.txt");
+	struct hg_linebuf lb = { 0 };
+	struct collected c = { 0 };
+	struct hg_read_result r;
+	int64_t off = 0, ln = 0;
+	int fd;
+
+	append_str(p, "aaa\r\nbbb\n\nccc\npartial");
+	fd = open(p, O_RDONLY);
+	r = hg_read_lines(fd, &off, &ln, &lb, 4, collect, &c);
+	ck_assert_int_eq(r.more, 1);
+	ck_assert_int_eq(c.n, 1);
+	ck_assert_str_eq(c.lines[0], "aaa");
+	r = hg_read_lines(fd, &off, &ln, &lb, 0, collect, &c);
+	ck_assert_int_eq(r.more, 0);
+	ck_assert_int_eq(c.n, 3);
+	ck_assert_str_eq(c.lines[1], "bbb");
+	ck_assert_str_eq(c.lines[2], "ccc");
+	ck_assert_int_eq(ln, 4);
+	ck_assert_int_eq(r.pending, 7);
+	ck_assert_int_eq(off, 14);
+	close(fd);
+	hg_linebuf_free(&lb);
+	free(p);
+}
+END_TEST
+
+static char *
+big_line(size_t size)
+{
+	const char *head = "{\"skill\":\"big\",\"final_status\":\"ok\",\"attempts\":[{\"attempt\":1,"
+			   "\"model\":\"m\",\"tier\":\"local\",\"duration_ms\":1,\"warm_start\":true,"
+			   "\"verified\":true,\"runner_output\":\"";
+	const char *tail = "\"}]}\n";
+	char *buf = xmalloc(size + 1);
+	size_t h = strlen(head), t = strlen(tail);
+
+	memcpy(buf, head, h);
+	memset(buf + h, 'x', size - h - t);
+	memcpy(buf + size - t, tail, t);
+	buf[size] = '\0';
+	return buf;
+}
+
+START_TEST(test_huge_line_memory_returns)
+{
+	char *p = tmp_path("big.jsonl");
+	char *line = big_line(5 * 1024 * 1024);
+	const char *after = "{\"skill\":\"after\",\"final_status\":\"ok\"}\n";
+	struct hg_session *s;
+
+	write_file(p, line, strlen(line), "wb");
+	append_str(p, after);
+	s = load(p);
+	ck_assert_uint_eq(s->n_entries, 2);
+	ck_assert_int_eq(s->n_unparsable, 0);
+	ck_assert(s->entries[0].attempts[0].has_runner_output);
+	ck_assert_int_eq(s->entries[0].length, (int64_t)strlen(line) - 1);
+	ck_assert_str_eq(s->entries[1].skill, "after");
+	/* The read buffer went back to its normal size. */
+	ck_assert_uint_le(s->lb.cap, HG_READER_CHUNK);
+	/* The big line can be read again on demand. */
+	{
+		size_t n;
+		char *raw = hg_session_read_line(s, &s->entries[0], &n);
+
+		ck_assert_ptr_nonnull(raw);
+		ck_assert_uint_eq(n, strlen(line) - 1);
+		ck_assert(memcmp(raw, line, n) == 0);
+		free(raw);
+	}
+	hg_session_free(s);
+	free(line);
+	free(p);
+}
+END_TEST
+
+START_TEST(test_truncate_replace_rewrite)
+{
+	char *p = tmp_path("t.jsonl");
+	char *q = tmp_path("t2.jsonl");
+	const char *a = "{\"skill\":\"a\",\"final_status\":\"ok\"}\n";
+	const char *b = "{\"skill\":\"b\",\"final_status\":\"ok\"}\n";
+	const char *z = "{\"skill\":\"z\",\"final_status\":\"ok\"}\n";
+	struct hg_session *s;
+	struct hg_ingest_result r;
+
+	append_str(p, a);
+	append_str(p, b);
+	s = load(p);
+	ck_assert_uint_eq(s->n_entries, 2);
+	/* Truncated: size below offset. */
+	write_file(p, z, strlen(z), "wb");
+	r = hg_session_ingest(s, 0);
+	ck_assert_int_eq(r.status, HG_INGEST_TRUNCATED);
+	ck_assert_uint_eq(s->n_entries, 1);
+	ck_assert_str_eq(s->entries[0].skill, "z");
+	/* Rewritten in place, same size, different first line. */
+	write_file(p, a, strlen(a), "r+b");
+	r = hg_session_ingest(s, 0);
+	ck_assert_int_eq(r.status, HG_INGEST_REWRITTEN);
+	ck_assert_uint_eq(s->n_entries, 1);
+	ck_assert_str_eq(s->entries[0].skill, "a");
+	/* Replaced by rename: new inode. */
+	append_str(q, b);
+	append_str(q, a);
+	ck_assert_int_eq(rename(q, p), 0);
+	r = hg_session_ingest(s, 0);
+	ck_assert_int_eq(r.status, HG_INGEST_REPLACED);
+	ck_assert_uint_eq(s->n_entries, 2);
+	ck_assert_str_eq(s->entries[0].skill, "b");
+	/* Deleted. */
+	ck_assert_int_eq(unlink(p), 0);
+	r = hg_session_ingest(s, 0);
+	ck_assert_int_eq(r.status, HG_INGEST_GONE);
+	ck_assert(s->gone);
+	ck_assert_uint_eq(s->n_entries, 2);
+	hg_session_free(s);
+	free(p);
+	free(q);
+}
+END_TEST
+
+START_TEST(test_not_regular_or_unreadable)
+{
+	char *fifo = tmp_path("f.jsonl");
+	struct hg_session *s;
+	struct hg_ingest_result r;
+
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	s = hg_session_new(fifo);
+	r = hg_session_ingest(s, 0);
+	ck_assert_int_eq(r.status, HG_INGEST_ERROR);
+	hg_session_free(s);
+	s = hg_session_new(tmpdir);
+	r = hg_session_ingest(s, 0);
+	ck_assert_int_eq(r.status, HG_INGEST_ERROR);
+	ck_assert_int_eq(r.err, EISDIR);
+	hg_session_free(s);
+	s = hg_session_new("/nonexistent/x.jsonl");
+	r = hg_session_ingest(s, 0);
+	ck_assert_int_eq(r.status, HG_INGEST_GONE);
+	ck_assert_int_eq(r.err, ENOENT);
+	hg_session_free(s);
+	free(fifo);
+}
+END_TEST
+
+START_TEST(test_catalog_dir)
+{
+	char *a = tmp_path("s-a.jsonl");
+	char *b = tmp_path("s-b.jsonl");
+	char *other = tmp_path("notes.txt");
+	char *paths[1] = { tmpdir };
+	static char nodir[] = "/nonexistent-dir/x.jsonl";
+	struct hg_catalog c;
+	char err[256];
+
+	append_str(a, "{\"skill\":\"a\",\"final_status\":\"ok\"}\n");
+	append_str(other, "x\n");
+	ck_assert_int_eq(hg_catalog_open(&c, 1, paths, err, sizeof(err)), 0);
+	ck_assert_uint_eq(c.n, 1);
+	ck_assert_str_eq(c.sessions[0]->id, "s-a");
+	append_str(b, "{\"skill\":\"b\",\"final_status\":\"ok\"}\n");
+	ck_assert_int_eq(hg_catalog_scan(&c), 1);
+	ck_assert_ptr_nonnull(hg_catalog_find(&c, "s-b.jsonl"));
+	ck_assert_int_eq(unlink(a), 0);
+	ck_assert_int_eq(hg_catalog_scan(&c), 0);
+	ck_assert(hg_catalog_find(&c, "s-a.jsonl")->gone);
+	hg_catalog_free(&c);
+	paths[0] = nodir;
+	ck_assert_int_eq(hg_catalog_open(&c, 1, paths, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "/nonexistent-dir/x.jsonl: No such file or directory");
+	hg_catalog_free(&c);
+	free(a);
+	free(b);
+	free(other);
+}
+END_TEST
+
+START_TEST(test_find_line_and_chain)
+{
+	struct hg_session *s = load_fixture("malformed.jsonl");
+	char chain[64];
+	struct hg_session *f;
+
+	ck_assert_int_eq(hg_session_find_line(s, 12), 10);
+	ck_assert_int_eq(hg_session_find_line(s, 11), -1);
+	f = load_fixture("full.jsonl");
+	hg_entry_chain(&f->entries[0], "->", chain, sizeof(chain));
+	ck_assert_str_eq(chain, "local->subagent");
+	hg_entry_chain(&f->entries[1], "->", chain, sizeof(chain));
+	ck_assert_str_eq(chain, "local->managed");
+	hg_session_free(s);
+	hg_session_free(f);
+}
+END_TEST
+
+START_TEST(test_format_helpers)
+{
+	char buf[32];
+
+	hg_fmt_duration(buf, sizeof(buf), 850);
+	ck_assert_str_eq(buf, "850ms");
+	hg_fmt_duration(buf, sizeof(buf), 4250);
+	ck_assert_str_eq(buf, "4.2s");
+	hg_fmt_duration(buf, sizeof(buf), 185000);
+	ck_assert_str_eq(buf, "3m05s");
+	hg_fmt_age(buf, sizeof(buf), 12);
+	ck_assert_str_eq(buf, "12s");
+	hg_fmt_age(buf, sizeof(buf), 3 * 3600 + 5);
+	ck_assert_str_eq(buf, "3h");
+	hg_fmt_age(buf, sizeof(buf), 2 * 86400);
+	ck_assert_str_eq(buf, "2d");
+	hg_fmt_count(buf, sizeof(buf), 48210);
+	ck_assert_str_eq(buf, "48,210");
+	hg_fmt_count(buf, sizeof(buf), 1000000);
+	ck_assert_str_eq(buf, "1,000,000");
+	hg_fmt_count(buf, sizeof(buf), 999);
+	ck_assert_str_eq(buf, "999");
+	ck_assert_ptr_eq(hg_intern("abc"), hg_intern("abc"));
+	ck_assert_ptr_nonnull(hg_memcasemem("Hello World", 11, "wORLD", 5));
+	ck_assert_ptr_null(hg_memcasemem("Hello", 5, "xyz", 3));
+}
+END_TEST
+
+static Suite *
+core_suite(void)
+{
+	Suite *s = suite_create("core");
+	TCase *tc = tcase_create("parser");
+	TCase *io = tcase_create("io");
+
+	tcase_add_test(tc, test_every_field);
+	tcase_add_test(tc, test_omitempty_absent);
+	tcase_add_test(tc, test_go_escapes);
+	tcase_add_test(tc, test_surrogates_unknown_values);
+	tcase_add_test(tc, test_input_any_type);
+	tcase_add_test(tc, test_malformed_lines);
+	tcase_add_test(tc, test_crlf_blank_empty);
+	tcase_add_test(tc, test_time_parse_format);
+	tcase_add_test(tc, test_find_line_and_chain);
+	tcase_add_test(tc, test_format_helpers);
+	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(io, setup_tmp, teardown_tmp);
+	tcase_set_timeout(io, 60);
+	tcase_add_test(io, test_partial_line_waits);
+	tcase_add_test(io, test_line_split_many_writes);
+	tcase_add_test(io, test_reader_chunks_and_max_bytes);
+	tcase_add_test(io, test_huge_line_memory_returns);
+	tcase_add_test(io, test_truncate_replace_rewrite);
+	tcase_add_test(io, test_not_regular_or_unreadable);
+	tcase_add_test(io, test_catalog_dir);
+	suite_add_tcase(s, io);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(core_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
