@@ -4,7 +4,8 @@
  *   session ID  PATH  N entries[, M unparsable]
  *   DATE TIME  SKILL  FINAL_STATUS  TIERS  DURATION[  MESSAGE]
  *     #N  TIER  MODEL  DURATION  warm|cold  verified|unverified  VERDICT[  FEEDBACK]
- *     note (AUTHOR): TEXT
+ *       note (AUTHOR): TEXT        (under its entry, or under attempt #N)
+ *   line N: note (AUTHOR): TEXT    (target gone, or printed before by --follow)
  *   line N: unparsable: REASON
  * Every text from the log is sanitised: no control character reaches
  * stdout. */
@@ -19,6 +20,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hgtop/annotate.h"
+#include "hgtop/filter.h"
 #include "hgtop/parser.h"
 #include "hgtop/sanitize.h"
 #include "hgtop/util.h"
@@ -74,8 +77,11 @@ format_attempt(struct hg_buf *b, const struct hg_attempt *a)
 	hg_buf_addc(b, '\n');
 }
 
+/* The whole note on one line: newlines show as a visible symbol. Texts
+ * too long to be kept in memory are read back from the file. */
 static void
-format_annotation(struct hg_buf *b, const struct hg_entry *e, const char *indent)
+format_annotation(struct hg_buf *b, const struct hg_session *s, const struct hg_entry *e,
+		  const char *indent)
 {
 	hg_buf_printf(b, "%snote", indent);
 	if (e->ann_author && *e->ann_author) {
@@ -83,17 +89,49 @@ format_annotation(struct hg_buf *b, const struct hg_entry *e, const char *indent
 		add_text(b, e->ann_author, strlen(e->ann_author));
 		hg_buf_adds(b, ")");
 	}
-	if (e->ann_target_attempt)
-		hg_buf_printf(b, " on #%lld", (long long)e->ann_target_attempt);
 	hg_buf_adds(b, ": ");
-	if (e->message)
+	if (e->message) {
 		hg_sanitize(b, e->message, e->message_len, 0);
+	} else if (e->message_len) {
+		size_t n;
+		char *text = hg_annotate_read_text(s, e, &n);
+
+		if (text)
+			hg_sanitize(b, text, n, 0);
+		else
+			hg_buf_printf(b, "(%u bytes, unreadable: %s)", e->message_len, strerror(errno));
+		free(text);
+	}
 	hg_buf_addc(b, '\n');
 }
 
+#define NOTE_INDENT "      "
+
+/* The notes attached to entry ei that belong at attempt index ai (-1: the
+ * entry itself, printed after its attempts). */
 static void
-format_entry(struct hg_buf *b, const struct hg_entry *e, const char *arrow)
+format_notes(struct hg_buf *b, const struct hg_session *s, const struct hg_ann_index *ix,
+	     size_t ei, ssize_t ai)
 {
+	const size_t *anns;
+	size_t i, n;
+
+	if (!ix)
+		return;
+	n = hg_ann_index_lookup(ix, ei, &anns);
+	for (i = 0; i < n; i++) {
+		const struct hg_entry *a = &s->entries[anns[i]];
+
+		if (hg_annotate_attempt_index(&s->entries[ei], a) == ai)
+			format_annotation(b, s, a, NOTE_INDENT);
+	}
+}
+
+static void
+format_entry(struct hg_buf *b, const struct hg_session *s, size_t ei,
+	     const struct hg_ann_index *ix, const char *arrow)
+{
+	const struct hg_entry *e = &s->entries[ei];
 	char when[32] = "-", dur[32], chain[256];
 	uint32_t i;
 
@@ -105,7 +143,7 @@ format_entry(struct hg_buf *b, const struct hg_entry *e, const char *arrow)
 	}
 	if (e->kind == HG_ENTRY_ANNOTATION) {
 		hg_buf_printf(b, "line %lld: ", (long long)e->line_no);
-		format_annotation(b, e, "");
+		format_annotation(b, s, e, "");
 		return;
 	}
 	if (!e->ts_zero)
@@ -125,17 +163,27 @@ format_entry(struct hg_buf *b, const struct hg_entry *e, const char *arrow)
 		add_text(b, e->message, e->message_len);
 	}
 	hg_buf_addc(b, '\n');
-	for (i = 0; i < e->n_attempts; i++)
+	for (i = 0; i < e->n_attempts; i++) {
 		format_attempt(b, &e->attempts[i]);
+		format_notes(b, s, ix, ei, (ssize_t)i);
+	}
+	format_notes(b, s, ix, ei, -1);
 }
 
+/* An annotation is shown when its target is (filter.h); no state is kept
+ * so that --follow can print any range of new entries. */
 static bool
 shown(const struct hg_filter *f, const struct hg_session *s, const struct hg_entry *e)
 {
-	(void)f;
-	(void)s;
-	(void)e;
-	return true;
+	if (hg_filter_is_empty(f))
+		return true;
+	if (e->kind == HG_ENTRY_ANNOTATION && e->ann_target_line > 0) {
+		ssize_t t = hg_session_find_line(s, e->ann_target_line);
+
+		if (t >= 0 && &s->entries[t] != e)
+			return hg_filter_match(f, s, &s->entries[t]);
+	}
+	return hg_filter_match(f, s, e);
 }
 
 /* The raw line, read back from the file through one descriptor. */
@@ -172,11 +220,28 @@ print_json(FILE *out, struct hg_session *s, size_t from, const struct hg_filter 
 	hg_buf_free(&b);
 }
 
+/* Whether entry i gets a row of its own. A note is printed under its
+ * target, so not here, unless the target was printed by an earlier call
+ * (--follow) or is gone (the file changed). */
+static bool
+batch_row_shown(const struct hg_session *s, size_t i, size_t from, const struct hg_filter *f)
+{
+	ssize_t t;
+
+	if (s->entries[i].kind != HG_ENTRY_ANNOTATION)
+		return shown(f, s, &s->entries[i]);
+	t = hg_annotate_target(s, i);
+	if (t >= (ssize_t)from)
+		return false;
+	return shown(f, s, &s->entries[t >= 0 ? (size_t)t : i]);
+}
+
 void
 hg_batch_print_entries(FILE *out, const struct hg_options *o, struct hg_session *s,
 		       size_t from, const struct hg_filter *f)
 {
 	const char *arrow = utf8_locale() ? "→" : "->";
+	struct hg_ann_index ix;
 	struct hg_buf b = { 0 };
 	size_t i;
 
@@ -184,13 +249,16 @@ hg_batch_print_entries(FILE *out, const struct hg_options *o, struct hg_session 
 		print_json(out, s, from, f);
 		return;
 	}
+	hg_ann_index_init(&ix);
+	hg_ann_index_update(&ix, s);
 	for (i = from; i < s->n_entries; i++) {
-		if (!shown(f, s, &s->entries[i]))
+		if (!batch_row_shown(s, i, from, f))
 			continue;
 		hg_buf_reset(&b);
-		format_entry(&b, &s->entries[i], arrow);
+		format_entry(&b, s, i, ix.n ? &ix : NULL, arrow);
 		fwrite(b.p, 1, b.len, out);
 	}
+	hg_ann_index_free(&ix);
 	hg_buf_free(&b);
 }
 

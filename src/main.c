@@ -2,16 +2,22 @@
 #include "config.h"
 
 #include <errno.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "hgtop/batch.h"
 #include "hgtop/catalog.h"
+#include "hgtop/filter.h"
+#include "hgtop/follow.h"
 #include "hgtop/options.h"
+#include "hgtop/spool.h"
+#include "hgtop/stats.h"
 #include "hgtop/util.h"
 
 static int
@@ -43,17 +49,84 @@ open_catalog(struct hg_catalog *c, const struct hg_options *o)
 	return err[0] ? 1 : 0;
 }
 
+/* "-": the stream on stdin, copied to an unlinked spool file so that
+ * entries can be re-read like those of any session log. */
 static int
-run_batch(const struct hg_options *o, struct hg_catalog *c, int status)
+open_stream(struct hg_catalog *c, struct hg_spool **sp)
 {
-	int failures = hg_batch_load(c);
+	memset(c, 0, sizeof(*c));
+	*sp = hg_spool_new(STDIN_FILENO);
+	if (!*sp) {
+		fprintf(stderr, "hgtop: stdin: cannot create a spool file in $TMPDIR: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	hg_catalog_add(c, hg_spool_session(*sp, "stdin"));
+	return 0;
+}
 
-	if (hg_batch_print(stdout, o, c, NULL) != 0) {
+/* --filter, --verdict and --tier as one filter. NULL after a bad one,
+ * which is reported as a usage error. */
+static struct hg_filter *
+make_filter(const struct hg_options *o)
+{
+	char err[256];
+	int col = 0;
+	struct hg_filter *f;
+
+	f = hg_filter_parse_effective(o->filter ? o->filter : "", o->verdict, o->tier,
+				      err, sizeof(err), &col);
+	if (!f)
+		fprintf(stderr, "hgtop: %s\n", err);
+	return f;
+}
+
+static int
+run_stats(const struct hg_options *o, struct hg_catalog *c, const struct hg_filter *f)
+{
+	struct hg_stats *st = hg_stats_compute(c->sessions, c->n, f);
+	const char *cs = nl_langinfo(CODESET);
+
+	if (o->json)
+		hg_stats_print_json(st, stdout);
+	else
+		hg_stats_print_text(st, stdout, cs && strcmp(cs, "UTF-8") == 0);
+	hg_stats_free(st);
+	if (fflush(stdout) != 0 && errno != EPIPE) {
+		fprintf(stderr, "hgtop: standard output: %s\n", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int
+run_batch(const struct hg_options *o, struct hg_catalog *c, struct hg_spool *sp,
+	  const struct hg_filter *f, int status)
+{
+	struct hg_session *stream = sp ? c->sessions[0] : NULL;
+	int failures;
+
+	if (stream && !o->follow) {
+		if (hg_spool_drain(sp) < 0)
+			fprintf(stderr, "hgtop: stdin: %s\n", strerror(errno));
+		hg_spool_update_session(sp, stream);
+	}
+	failures = hg_batch_load(c);
+	if (stream && !o->follow)
+		hg_follow_note_stream_end(stream);
+	if (o->stats) {
+		int rc = run_stats(o, c, f);
+
+		return rc ? rc : failures && !c->dir ? 1 : status;
+	}
+	if (hg_batch_print(stdout, o, c, f) != 0) {
 		if (errno == EPIPE)
 			return status;
 		fprintf(stderr, "hgtop: standard output: %s\n", strerror(errno));
 		return 1;
 	}
+	if (o->follow)
+		return hg_follow_run(stdout, o, c, sp, stream, f);
 	/* An unreadable file named by the user is an error; in a directory,
 	 * the other sessions still count as a success. */
 	if (failures && !c->dir)
@@ -66,6 +139,8 @@ main(int argc, char **argv)
 {
 	struct hg_options o;
 	struct hg_catalog c;
+	struct hg_spool *sp = NULL;
+	struct hg_filter *f;
 	int rc, status;
 
 	setlocale(LC_ALL, "");
@@ -73,18 +148,29 @@ main(int argc, char **argv)
 	rc = hg_options_parse(&o, argc, argv);
 	if (rc >= 0)
 		return rc;
-	status = open_catalog(&c, &o);
+	f = make_filter(&o);
+	if (!f) {
+		hg_options_free(&o);
+		return 2;
+	}
+	if (o.npaths == 1 && strcmp(o.paths[0], "-") == 0)
+		status = open_stream(&c, &sp);
+	else
+		status = open_catalog(&c, &o);
 	if (status < 0) {
+		hg_filter_free(f);
 		hg_options_free(&o);
 		return 1;
 	}
 	if (o.batch || o.stats) {
-		rc = run_batch(&o, &c, status);
+		rc = run_batch(&o, &c, sp, f, status);
 	} else {
 		fprintf(stderr, "hgtop: the interactive browser is not available in this build; use --batch\n");
 		rc = 2;
 	}
+	hg_filter_free(f);
 	hg_catalog_free(&c);
+	hg_spool_free(sp);
 	hg_options_free(&o);
 	return rc;
 }

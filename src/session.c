@@ -216,8 +216,9 @@ hg_session_ingest(struct hg_session *s, int64_t max_bytes)
 		return res;
 	}
 	s->err = 0;
-	s->gone = false;
-	if (s->offset > 0 && (st.st_dev != s->dev || st.st_ino != s->ino))
+	/* A file that was deleted and is back is a new file, even when the
+	 * filesystem reused the inode number. */
+	if (s->offset > 0 && (s->gone || st.st_dev != s->dev || st.st_ino != s->ino))
 		res.status = HG_INGEST_REPLACED;
 	else if (st.st_size < s->offset)
 		res.status = HG_INGEST_TRUNCATED;
@@ -227,15 +228,19 @@ hg_session_ingest(struct hg_session *s, int64_t max_bytes)
 		res.status = HG_INGEST_REWRITTEN;
 	if (res.status != HG_INGEST_OK)
 		hg_session_reset(s);
+	s->gone = false;
 	s->dev = st.st_dev;
 	s->ino = st.st_ino;
 	s->size = st.st_size;
 	s->mtime_ns = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-	if (s->head_len < HG_HEAD_BYTES && s->head_len < st.st_size)
-		head_hash(fd, st.st_size, &s->head_hash, &s->head_len);
 
 	before = s->n_entries;
 	rr = hg_read_lines(fd, &s->offset, &s->line_no, &s->lb, max_bytes, add_line, s);
+	/* The head covers complete lines only: a partial last line may still
+	 * be rewritten by its writer (or vanish with the file it was in)
+	 * without the lines already read having changed. */
+	if (s->head_len < HG_HEAD_BYTES && s->head_len < s->offset)
+		head_hash(fd, s->offset, &s->head_hash, &s->head_len);
 	if (fd != s->spool_fd)
 		close(fd);
 	res.bytes = rr.bytes;

@@ -321,6 +321,11 @@ put_cell(struct tt *t, const char *s, size_t k, int w)
 	t->cursor = col + (size_t)w;
 }
 
+/* Bytes one cell may hold: a character and a few combining marks. A
+ * terminal keeps only a handful per cell too, and the bound keeps moving a
+ * cell's bytes (below) O(1), whatever the input. */
+#define CELL_MAX_BYTES 32
+
 /* A zero-width character joins the character left of the cursor. */
 static void
 put_mark(struct tt *t, const char *s, size_t k)
@@ -334,6 +339,8 @@ put_mark(struct tt *t, const char *s, size_t k)
 	if (t->cells[col].kind == CELL_CONT && col > 0)
 		col--;
 	c = &t->cells[col];
+	if (c->len + k > CELL_MAX_BYTES)
+		return;
 	if (c->len == 0) {
 		c->off = t->bytes.len;
 		hg_buf_addc(&t->bytes, ' ');

@@ -222,6 +222,8 @@ START_TEST(test_wrap)
 	ck_assert_str_eq(wrap_str("ab", 0), "a|b");
 	ck_assert_str_eq(wrap_str("ab\ncd", 10), "ab\n|cd");
 	ck_assert_str_eq(wrap_str("   abc def", 6), "   abc |def");
+	/* Leading indentation is not a break opportunity. */
+	ck_assert_str_eq(wrap_str("  abcdefgh", 6), "  abcd|efgh");
 	/* Combining marks are never separated from their base. */
 	ck_assert_str_eq(wrap_str("e\xcc\x81" "e\xcc\x81" "e\xcc\x81", 2),
 	    "e\xcc\x81" "e\xcc\x81|e\xcc\x81");
@@ -468,6 +470,14 @@ END_TEST
 
 /* Properties over random input */
 
+/* Check's ck_assert records every passing assertion (a write per call),
+ * far too slow for loops over thousands of inputs: assert only on failure. */
+#define REQUIRE(cond, ...) \
+	do { \
+		if (!(cond)) \
+			ck_abort_msg(__VA_ARGS__); \
+	} while (0)
+
 static uint64_t rng_state;
 
 static uint32_t
@@ -519,20 +529,20 @@ check_display_text(const char *s, size_t n, int allow_newline)
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
 
-		ck_assert_msg(c >= 0x20 || (c == '\n' && allow_newline),
+		REQUIRE(c >= 0x20 || (c == '\n' && allow_newline),
 		    "control byte 0x%02x in output", c);
-		ck_assert_msg(c != 0x7f, "DEL in output");
+		REQUIRE(c != 0x7f, "DEL in output");
 		k = mbrtowc(&wc, s + i, n - i, &st);
-		ck_assert_msg(k != (size_t)-1 && k != (size_t)-2,
+		REQUIRE(k != (size_t)-1 && k != (size_t)-2,
 		    "invalid UTF-8 in output at %zu", i);
 		if (k == 0)
 			k = 1;
-		ck_assert_msg(!(wc >= 0x80 && wc < 0xA0), "C1 in output");
-		ck_assert_msg(!(wc >= 0xD800 && wc < 0xE000), "surrogate");
-		ck_assert_msg(wc != 0x202E && wc != 0x2066, "bidi in output");
+		REQUIRE(!(wc >= 0x80 && wc < 0xA0), "C1 in output");
+		REQUIRE(!(wc >= 0xD800 && wc < 0xE000), "surrogate");
+		REQUIRE(wc != 0x202E && wc != 0x2066, "bidi in output");
 		if (wc != '\n') {
 			w = wcwidth(wc);
-			ck_assert_msg(w >= 0, "unmeasurable U+%04X", (unsigned)wc);
+			REQUIRE(w >= 0, "unmeasurable U+%04X", (unsigned)wc);
 			width += w;
 		}
 		i += k;
@@ -558,7 +568,7 @@ START_TEST(test_prop_sanitize)
 			w = check_display_text(sbuf.p, sbuf.len,
 			    flagset[f] & HG_SAN_NEWLINES);
 			if (!(flagset[f] & HG_SAN_NEWLINES))
-				ck_assert_int_eq(hg_text_width(sbuf.p, sbuf.len), w);
+				REQUIRE(hg_text_width(sbuf.p, sbuf.len) == w, "width differs");
 		}
 	}
 }
@@ -571,15 +581,15 @@ check_wrap_props(const char *s, size_t n, int cols)
 
 	while (n > 0) {
 		k = hg_text_wrap_next(s, n, cols);
-		ck_assert_uint_gt(k, 0);
-		ck_assert_uint_le(k, n);
-		ck_assert_ptr_null(memchr(s, '\n', k - 1));
+		REQUIRE(k > 0 && k <= n, "wrap returned %zu of %zu", k, n);
+		REQUIRE(!memchr(s, '\n', k - 1), "newline inside a segment");
 		/* Without its blank tail a segment fits, unless it is a
 		 * single character wider than the whole width. */
 		for (e = k; e > 0 && (s[e - 1] == ' ' || s[e - 1] == '\n'); e--)
 			;
 		if (hg_text_width(s, e) > cols)
-			ck_assert_uint_eq(hg_text_fit(s, e, cols, NULL), 0);
+			REQUIRE(hg_text_fit(s, e, cols, NULL) == 0,
+			    "segment wider than %d columns", cols);
 		s += k;
 		n -= k;
 	}
@@ -599,13 +609,13 @@ START_TEST(test_prop_fit_wrap)
 		hg_sanitize(&t, in, n, HG_SAN_TABS | (i % 2 ? HG_SAN_NEWLINES : 0));
 		cols = (int)(rng() % 12);
 		k = hg_text_fit(t.p, t.len, cols, &used);
-		ck_assert_int_le(used, cols);
-		ck_assert_int_eq(hg_text_width(t.p, k), used);
+		REQUIRE(used <= cols && hg_text_width(t.p, k) == used,
+		    "fit used %d of %d", used, cols);
 		check_display_text(t.p, k, 1);	/* never splits a char */
 		check_wrap_props(t.p, t.len, cols);
 		hg_buf_reset(&sbuf);
 		hg_text_trunc(&sbuf, t.p, t.len, cols, "\xe2\x80\xa6");
-		ck_assert_int_le(hg_text_width(sbuf.p, sbuf.len), cols);
+		REQUIRE(hg_text_width(sbuf.p, sbuf.len) <= cols, "trunc too wide");
 		check_display_text(sbuf.p, sbuf.len, 1);
 	}
 	hg_buf_free(&t);
@@ -620,21 +630,22 @@ check_doc_props(void)
 
 	for (k = 0; k < doc.n; k++) {
 		l = &doc.lines[k];
-		ck_assert_uint_eq(strlen(l->text), l->len);
+		REQUIRE(strlen(l->text) == l->len, "line length");
 		check_display_text(l->text, l->len, 0);
 		end = 0;
 		for (j = 0; j < l->n_spans; j++) {
-			ck_assert_uint_ge(l->spans[j].start, end);
-			ck_assert_uint_gt(l->spans[j].len, 0);
+			REQUIRE(l->spans[j].start >= end && l->spans[j].len > 0,
+			    "spans overlap or are empty");
 			end = l->spans[j].start + l->spans[j].len;
-			ck_assert_uint_le(end, l->len);
+			REQUIRE(end <= l->len, "span past the line");
 			/* Span edges fall on character starts. */
 			if (end < l->len)
-				ck_assert(((unsigned char)l->text[end] & 0xC0) != 0x80);
-			ck_assert(((unsigned char)l->text[l->spans[j].start] &
-			    0xC0) != 0x80);
-			ck_assert(l->spans[j].fg <= HG_TT_DEFAULT);
-			ck_assert(l->spans[j].bg <= HG_TT_DEFAULT);
+				REQUIRE(((unsigned char)l->text[end] & 0xC0) != 0x80,
+				    "span ends inside a character");
+			REQUIRE(((unsigned char)l->text[l->spans[j].start] &
+			    0xC0) != 0x80, "span starts inside a character");
+			REQUIRE(l->spans[j].fg <= HG_TT_DEFAULT &&
+			    l->spans[j].bg <= HG_TT_DEFAULT, "bad colour");
 		}
 	}
 }

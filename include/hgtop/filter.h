@@ -1,0 +1,121 @@
+/* filter.h - the filter language: parse an expression once, match entries.
+ *
+ * Grammar (as implemented):
+ *
+ *   expr     = { space } [ term { space { space } term } ] { space }
+ *   term     = [ "!" ] ( keyterm | cmpterm | word )
+ *   keyterm  = key ":" value { "," value }
+ *   cmpterm  = numkey op number
+ *   word     = quoted | bare
+ *   value    = ( quoted [ "*" ] ) | bare-value
+ *   key      = "verdict" | "tier" | "model"                  (attempt-level)
+ *            | "skill" | "status" | "phase" | "session"
+ *            | "file" | "model_used" | "kind"               (entry-level)
+ *   numkey   = "dur" | "attempts"
+ *   op       = ">" | ">=" | "<" | "<=" | "=" | "==" | "!="
+ *   number   = digits [ "." digits ] [ unit ]   unit = "ms" | "s" | "m" | "h"
+ *   quoted   = '"' { char | '\"' | '\\' } '"'
+ *   bare     = a run of characters other than space
+ *   bare-value = a run of characters other than space and ","
+ *   space    = " " | tab
+ *
+ * A term that starts with letters/underscores followed by ":", "<", ">"
+ * or "=" (or "!" after a known key) is a key term, and an unknown key is
+ * an error: to search for text such as "http://x", quote it.
+ *
+ * Every term must hold (AND); the values of one key are alternatives (OR).
+ * Keys are case-insensitive. Values compare case-insensitively (ASCII) with
+ * the whole field; a value ending in an unquoted "*" is a prefix ("x*";
+ * "*" alone matches anything). A star inside quotes is literal.
+ *
+ * Fields: verdict, tier, model are those of an attempt; skill, status
+ * (final_status), phase, session (session_id, or the session's file name),
+ * file (file_path), model_used are those of the entry. kind is one of
+ * "entry", "annotation", "unparsable". dur is the entry's duration_ms
+ * (a bare number is milliseconds); attempts is the number of attempts
+ * (whole number, no unit).
+ *
+ * Attempt-level terms hold together on one attempt: "tier:local
+ * verdict:escalate" means some attempt is local and escalated. A negated
+ * attempt-level term means that no attempt satisfies it ("!verdict:error":
+ * no attempt errored); it is not part of the one-attempt group.
+ *
+ * For verdict and tier, the value "none" (or "") matches an absent/empty
+ * verdict or tier. For other keys, "" matches an empty field.
+ *
+ * A word (bare or quoted) matches case-insensitively (ASCII) as a substring
+ * of skill, message, final_status or the feedback of any attempt. A bare
+ * word's trailing "*" is ignored (a substring match already covers it).
+ * Long message/feedback texts (not kept in memory) are read back from the
+ * session file when a session is given to the matcher.
+ *
+ * Unparsable lines: they match the empty filter. Otherwise only words
+ * (matched against the parser's reason) and kind terms apply to them; any
+ * other term, negated or not, fails, so "kind:unparsable" lists them all.
+ *
+ * Annotation entries are shown with their target: hg_filter_follow()
+ * gives each annotation the match result of the entry it annotates (an
+ * annotation whose target line is missing keeps its own result).
+ *
+ * Matching keeps small caches inside the filter (results per interned
+ * string pointer), so a filter must not outlive hg_intern_clear() and must
+ * not be used from two threads at once. */
+#ifndef HGTOP_FILTER_H
+#define HGTOP_FILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "hgtop/entry.h"
+#include "hgtop/session.h"
+
+struct hg_filter;
+
+/* Parse EXPR (NULL or blank: the empty filter, which matches everything).
+ * On error returns NULL, writes a message such as "value expected after
+ * 'tier:' at column 6" to err and the 1-based column (in characters) to
+ * *err_col (either may be NULL/0). */
+struct hg_filter *hg_filter_parse(const char *expr, char *err, size_t errlen, int *err_col);
+
+/* Combine an expression with the quick filters (comma lists of verdicts
+ * and tiers, NULL or "" for none) into one filter. Errors in EXPR have
+ * columns relative to EXPR; errors in a list are prefixed "verdict list:"
+ * or "tier list:". The text of the result puts the quick filters first:
+ * "tier:local verdict:escalate skill:x*". */
+struct hg_filter *hg_filter_parse_effective(const char *expr, const char *verdicts,
+					    const char *tiers, char *err, size_t errlen,
+					    int *err_col);
+
+void hg_filter_free(struct hg_filter *f);
+
+/* True for NULL and for a filter without terms. */
+bool hg_filter_is_empty(const struct hg_filter *f);
+
+/* The filter as normalised text (terms joined by one space), "" if empty. */
+const char *hg_filter_text(const struct hg_filter *f);
+
+/* Does entry E (of session S, which may be NULL) match? A NULL filter
+ * matches everything. S is used for the session key (file name) and to
+ * read back long texts for words. */
+bool hg_filter_match(const struct hg_filter *f, const struct hg_session *s,
+		     const struct hg_entry *e);
+
+/* Does attempt I of E satisfy the filter's one-attempt group (its
+ * non-negated attempt-level terms)? False when there is no such group,
+ * so the UI highlights nothing for a filter without attempt terms. */
+bool hg_filter_match_attempt(const struct hg_filter *f, const struct hg_entry *e, size_t i);
+
+/* True when the filter has a one-attempt group (attempts get highlighted). */
+bool hg_filter_has_attempt_terms(const struct hg_filter *f);
+
+/* Make annotations follow their targets in MATCH (one bool per entry of
+ * S), for the entries from index FROM on. */
+void hg_filter_follow(const struct hg_session *s, bool *match, size_t from);
+
+/* Fill MATCH[i] for the entries i >= FROM of S (MATCH has n_entries
+ * elements), then apply hg_filter_follow. Returns how many entries in
+ * [FROM, n_entries) match. */
+size_t hg_filter_session(const struct hg_filter *f, const struct hg_session *s,
+			 bool *match, size_t from);
+
+#endif

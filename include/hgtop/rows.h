@@ -1,0 +1,102 @@
+/* rows.h - a session's entries flattened into the rows the tree pane shows.
+ *
+ * One row per entry (or unparsable line, or annotation), followed by one
+ * row per attempt when the entry is expanded. Rows refer to entries by
+ * index, so they survive the entry array growing. Expansion state is keyed
+ * by the entry's line number, which is stable while the file only grows.
+ * No ncurses here: the tree can be tested without a terminal. */
+#ifndef HGTOP_ROWS_H
+#define HGTOP_ROWS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "hgtop/session.h"
+
+enum hg_row_kind {
+	HG_ROW_ENTRY = 0,
+	HG_ROW_ATTEMPT,
+	HG_ROW_UNPARSABLE,
+	HG_ROW_ANNOTATION,
+};
+
+/* Row flags. */
+#define HG_ROW_EXPANDED	0x1u	/* an entry whose attempts are shown */
+#define HG_ROW_PARENT	0x2u	/* an entry that has attempts */
+#define HG_ROW_MATCH	0x4u	/* highlighted (the filter's attempt group) */
+#define HG_ROW_LAST	0x8u	/* the last attempt of its entry */
+
+struct hg_row {
+	uint32_t entry;		/* index into session->entries */
+	int32_t attempt;	/* index into entry->attempts, -1 for others */
+	uint8_t kind;		/* enum hg_row_kind */
+	uint8_t depth;
+	uint8_t flags;
+};
+
+/* Which entries are expanded: a set of line numbers holding the exceptions
+ * to a default (all collapsed, or all expanded after "expand all"), so
+ * expanding everything is O(1). */
+struct hg_expand {
+	int64_t *slots;		/* open addressing, 0 = empty */
+	size_t cap;
+	size_t n;
+	bool all;		/* default state */
+};
+
+bool hg_expand_get(const struct hg_expand *x, int64_t line_no);
+void hg_expand_set(struct hg_expand *x, int64_t line_no, bool on);
+void hg_expand_all(struct hg_expand *x, bool on);
+void hg_expand_free(struct hg_expand *x);
+
+/* Hooks for the filter: which entries are shown, which attempts stand out.
+ * Either may be NULL (everything shown, nothing highlighted). */
+struct hg_row_filter {
+	bool (*visible)(const struct hg_session *s, const struct hg_entry *e, void *ctx);
+	bool (*highlight)(const struct hg_session *s, const struct hg_entry *e,
+			  size_t attempt, void *ctx);
+	void *ctx;
+};
+
+/* The flattened rows (owned array) and what they were built from. */
+struct hg_rows {
+	struct hg_row *v;
+	size_t n;
+	size_t cap;
+	const struct hg_session *s;
+	size_t built;		/* entries already turned into rows */
+	unsigned generation;	/* s->generation when built */
+	size_t hidden;		/* entries the filter hid */
+};
+
+/* Build every row of S from scratch. */
+void hg_rows_build(struct hg_rows *r, const struct hg_session *s,
+		   const struct hg_expand *x, const struct hg_row_filter *f);
+
+/* Bring the rows up to date with S: append rows for new entries, or
+ * rebuild when S is another session or was re-read. Returns true when the
+ * rows changed. */
+bool hg_rows_update(struct hg_rows *r, const struct hg_session *s,
+		    const struct hg_expand *x, const struct hg_row_filter *f);
+
+/* Show or hide the attempt rows of the entry at row I (an entry row).
+ * Returns true when something changed. */
+bool hg_rows_set_expanded(struct hg_rows *r, size_t i, bool on,
+			  const struct hg_row_filter *f);
+
+/* The row showing entry index ENTRY (attempt -1 for the entry row itself),
+ * or -1. When the attempt is hidden, the entry's row is returned. */
+ssize_t hg_rows_find(const struct hg_rows *r, size_t entry, int32_t attempt);
+
+/* The first row of an entry at or after index ENTRY (rows are in file
+ * order), or the last row; 0 when there are no rows. */
+size_t hg_rows_nearest(const struct hg_rows *r, size_t entry);
+
+/* The entry row at or above row I. */
+size_t hg_rows_parent(const struct hg_rows *r, size_t i);
+
+void hg_rows_free(struct hg_rows *r);
+
+#endif

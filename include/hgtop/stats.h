@@ -1,0 +1,121 @@
+/* stats.h - attempt and entry statistics over the entries a filter keeps.
+ *
+ * Counted: entries of kind HG_ENTRY_OK that match the filter (annotations
+ * are counted apart and never as skill entries; an annotation counts when
+ * the entry it annotates matches). Unparsable lines are always counted:
+ * unparsable_total is every one in the sessions, unparsable the ones the
+ * filter keeps (all of them when the filter is empty).
+ *
+ * Percentiles are exact nearest-rank: p is the value at rank
+ * ceil(p/100 * n) of the n values sorted ascending (1-based), so p50 of
+ * {1,2,3,4} is 2 and p95 of twenty values is the 19th. -1 when n is 0. */
+#ifndef HGTOP_STATS_H
+#define HGTOP_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "hgtop/filter.h"
+#include "hgtop/session.h"
+#include "hgtop/util.h"
+
+/* One tier or one model. Rates are counts over attempts. */
+struct hg_stats_group {
+	const char *name;	/* tier or model text (interned); "" if empty */
+	int64_t attempts;
+	int64_t accept;
+	int64_t escalate;
+	int64_t error;
+	int64_t other;		/* no verdict, or an unknown one */
+	int64_t warm;		/* warm_start attempts */
+	int64_t total_ms;
+	int64_t p50_ms, p95_ms, max_ms; /* -1 when attempts == 0 */
+	int64_t first_attempts;	/* entries whose first attempt is in this group */
+	int64_t first_accept;	/* ... and that first attempt accepted */
+};
+
+enum hg_stats_resolved {
+	HG_RESOLVED_LOCAL,
+	HG_RESOLVED_SUBAGENT,
+	HG_RESOLVED_MANAGED,
+	HG_RESOLVED_OTHER,	/* accepted at an unknown or empty tier */
+	HG_RESOLVED_NEVER,	/* no accepting attempt (none at all included) */
+	HG_RESOLVED_N,
+};
+
+struct hg_stats_count {
+	const char *name;	/* interned */
+	int64_t n;
+};
+
+struct hg_stats_skill {
+	const char *name;	/* interned */
+	int64_t entries;
+	int64_t escalated;	/* entries with more than one attempt */
+	/* Tier of the first accepting attempt. */
+	int64_t resolved[HG_RESOLVED_N];
+	struct hg_stats_count *statuses; /* final_status counts, most first */
+	size_t n_statuses;
+	int64_t p95_ms;		/* entry duration_ms; -1 when no entries */
+};
+
+struct hg_stats_chain {
+	const char *chain;	/* tiers joined by "→" (interned) */
+	int64_t n;		/* entries with that chain */
+};
+
+struct hg_stats {
+	size_t sessions;
+	int64_t entries;	/* matching entries of kind OK */
+	int64_t attempts;
+	int64_t annotations;
+	int64_t unparsable;	/* unparsable lines the filter keeps */
+	int64_t unparsable_total; /* unparsable lines in the sessions */
+	int64_t first_ts_ns, last_ts_ns; /* span of entry timestamps */
+	bool has_ts;
+	int64_t attempt_ms;	/* time of all attempts */
+	int64_t non_accept_ms;	/* time of attempts that did not accept */
+	int64_t chained;	/* entries with at least one attempt */
+	struct hg_stats_group *tiers;	/* local, subagent, managed, then others */
+	size_t n_tiers;
+	struct hg_stats_group *models;	/* most attempts first */
+	size_t n_models;
+	struct hg_stats_skill *skills;	/* most entries first */
+	size_t n_skills;
+	struct hg_stats_chain *chains;	/* most frequent first */
+	size_t n_chains;
+	char *filter_text;	/* hg_filter_text() of the filter used */
+	bool summary_only;	/* only overall counts and tiers were computed */
+};
+
+/* Statistics over the entries of SESSIONS that F (NULL: all) keeps. */
+struct hg_stats *hg_stats_compute(struct hg_session *const *sessions, size_t n,
+				  const struct hg_filter *f);
+/* Only the overall counts and the tiers (for the header line): cheaper. */
+struct hg_stats *hg_stats_compute_summary(struct hg_session *const *sessions, size_t n,
+					  const struct hg_filter *f);
+void hg_stats_free(struct hg_stats *st);
+
+/* The report as text lines ending in '\n' (for --stats and the stats
+ * view). UTF8 selects "→" and "…" over "->" and "~". Log text in it is
+ * sanitized. */
+void hg_stats_render(const struct hg_stats *st, struct hg_buf *out, bool utf8);
+void hg_stats_print_text(const struct hg_stats *st, FILE *out, bool utf8);
+
+/* The report as one JSON object (pretty-printed, ending in '\n'). Rates
+ * are numbers in [0, 1] or null when their denominator is 0. */
+void hg_stats_print_json(const struct hg_stats *st, FILE *out);
+/* The same JSON as a malloc'd string. */
+char *hg_stats_json(const struct hg_stats *st);
+
+/* One-line per-tier summary fitted to WIDTH columns (ASCII) in buf:
+ * " local 31,002 att  acc 61%  p95 1.2s | subagent 9,880  acc 83%  p95 9.8s"
+ * Detail is dropped right to left when it does not fit. */
+void hg_stats_summary_line(const struct hg_stats *st, int width, char *buf, size_t n);
+
+/* Nearest-rank percentile of V[0..n) (reorders V). -1 when n is 0. */
+int64_t hg_stats_percentile(int64_t *v, size_t n, int p);
+
+#endif

@@ -1,0 +1,61 @@
+/* ui_prompt.h - a one-line editor on the status line, with history.
+ *
+ * Keys: Left/Right move, Home/^A and End/^E jump,
+ * Backspace/^H and Delete edit, ^U kills to the start, ^K to the end, ^W
+ * kills the word before the cursor, Up/Down walk the history, Enter
+ * accepts, Esc and ^G cancel. The owner's callback hears about every
+ * change (for incremental search), the accept and the cancel. */
+#ifndef HGTOP_UI_PROMPT_H
+#define HGTOP_UI_PROMPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <wchar.h>
+
+struct hg_ui;
+struct ui_prompt;
+
+enum ui_prompt_event {
+	UI_PROMPT_NONE = 0,	/* key consumed, nothing for the owner */
+	UI_PROMPT_CHANGED,	/* the text changed */
+	UI_PROMPT_ACCEPT,	/* Enter */
+	UI_PROMPT_CANCEL,	/* Esc */
+};
+
+/* History of accepted texts, newest last (owned strings). */
+struct ui_history {
+	char **v;
+	size_t n, cap;
+};
+
+/* Returns UI_R_* flags. On ACCEPT the prompt closes unless the callback
+ * calls ui_prompt_keep() (e.g. to show an error and let the user fix it). */
+typedef unsigned (*ui_prompt_fn)(struct hg_ui *u, struct ui_prompt *p,
+				 enum ui_prompt_event ev, void *ctx);
+
+/* Open a prompt on the status line (closing any other). */
+void ui_prompt_open(struct hg_ui *u, const char *label, const char *initial,
+		    struct ui_history *hist, ui_prompt_fn fn, void *ctx);
+/* Feed one key from wget_wch (is_key: a KEY_* code). Returns UI_R_*. */
+unsigned ui_prompt_feed(struct hg_ui *u, bool is_key, wint_t ch);
+void ui_prompt_close(struct hg_ui *u);
+
+const char *ui_prompt_text(const struct ui_prompt *p);
+void ui_prompt_keep(struct ui_prompt *p);
+/* Show MSG after the text and put the cursor at character column COL
+ * (1-based; 0 leaves it). Cleared by the next edit. */
+void ui_prompt_error(struct ui_prompt *p, int col, const char *msg);
+
+/* Editing on its own, for tests and for the owner. */
+enum ui_prompt_event ui_prompt_key(struct ui_prompt *p, bool is_key, wint_t ch);
+struct ui_prompt *ui_prompt_new(const char *label, const char *initial,
+				struct ui_history *hist);
+void ui_prompt_free(struct ui_prompt *p);
+/* Draw at (y, x) in w columns; remembers where the cursor goes. */
+void ui_prompt_draw(struct ui_prompt *p, int y, int x, int w);
+void ui_prompt_place_cursor(const struct ui_prompt *p);
+
+void ui_history_add(struct ui_history *h, const char *text);
+void ui_history_free(struct ui_history *h);
+
+#endif

@@ -1,0 +1,1096 @@
+/* filter.c - the filter language (grammar in filter.h).
+ *
+ * An expression is parsed once into terms. Matching an entry costs a few
+ * pointer comparisons per term: every field a value is compared with is an
+ * interned string, so each term remembers its answer per string pointer
+ * (a small open-addressing table plus the last pointer seen). */
+#include "config.h"
+
+#include "hgtop/filter.h"
+
+#include <cJSON.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hgtop/util.h"
+
+enum term_type {
+	TERM_WORD,
+	TERM_SET,
+	TERM_KIND,
+	TERM_NUM,
+};
+
+enum field {
+	FLD_VERDICT,
+	FLD_TIER,
+	FLD_MODEL,
+	FLD_SKILL,
+	FLD_STATUS,
+	FLD_PHASE,
+	FLD_SESSION,
+	FLD_FILE,
+	FLD_MODEL_USED,
+	FLD_KIND,
+	FLD_DUR,
+	FLD_ATTEMPTS,
+	FLD_NONE,
+};
+
+enum op {
+	OP_GT,
+	OP_GE,
+	OP_LT,
+	OP_LE,
+	OP_EQ,
+	OP_NE,
+};
+
+static const struct key_def {
+	const char *name;
+	uint8_t field;
+	uint8_t type;
+	bool attempt;
+} key_defs[] = {
+	{ "verdict", FLD_VERDICT, TERM_SET, true },
+	{ "tier", FLD_TIER, TERM_SET, true },
+	{ "model", FLD_MODEL, TERM_SET, true },
+	{ "skill", FLD_SKILL, TERM_SET, false },
+	{ "status", FLD_STATUS, TERM_SET, false },
+	{ "phase", FLD_PHASE, TERM_SET, false },
+	{ "session", FLD_SESSION, TERM_SET, false },
+	{ "file", FLD_FILE, TERM_SET, false },
+	{ "model_used", FLD_MODEL_USED, TERM_SET, false },
+	{ "kind", FLD_KIND, TERM_KIND, false },
+	{ "dur", FLD_DUR, TERM_NUM, false },
+	{ "attempts", FLD_ATTEMPTS, TERM_NUM, false },
+};
+
+#define KEY_LIST "verdict, tier, model, skill, status, phase, session, file, model_used, kind, dur, attempts"
+#define OP_LIST "(expected >, >=, <, <=, = or !=)"
+
+/* Entries a memo may hold: fields with many distinct values (file paths)
+ * are then compared directly instead of growing the table forever. */
+#define MEMO_MAX 65536
+
+struct memo {
+	const char **keys;	/* NULL: free slot */
+	uint8_t *vals;
+	size_t cap;
+	size_t n;
+	const char *last[2];	/* the two strings seen last (fields alternate) */
+	bool last_val[2];
+	unsigned last_next;
+	const struct hg_session *last_s;
+	bool last_s_val;
+};
+
+struct value {
+	char *s;		/* lowercased */
+	size_t len;
+	bool prefix;
+	bool any;		/* "*" */
+};
+
+struct term {
+	uint8_t type;
+	uint8_t field;
+	uint8_t op;
+	bool neg;
+	bool attempt;		/* attempt-level key */
+	bool plain;		/* word: its JSON form is itself */
+	unsigned kinds;		/* TERM_KIND: bit per enum hg_entry_kind */
+	unsigned enum_bits;	/* tier/verdict: answer per known enum value */
+	int64_t num;
+	struct value *vals;
+	size_t n_vals;
+	struct memo *memo;	/* mutable even through a const filter */
+};
+
+struct hg_filter {
+	struct term *terms;
+	size_t n;
+	size_t *order;		/* non-word, non-group terms, cheapest first */
+	size_t n_order;
+	bool has_group;		/* some non-negated attempt-level term */
+	char *text;
+};
+
+struct parser {
+	const char *src;
+	size_t pos;
+	char *err;
+	size_t errlen;
+	int *err_col;
+	struct hg_buf text;
+};
+
+/* Lexing helpers */
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static bool
+at_end_of_term(const struct parser *p)
+{
+	return p->src[p->pos] == '\0' || is_space(p->src[p->pos]);
+}
+
+static char
+lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+static bool
+ident_char(char c)
+{
+	c = lower(c);
+	return (c >= 'a' && c <= 'z') || c == '_';
+}
+
+/* Column in characters (UTF-8 continuation bytes do not count), 1-based. */
+static int
+column_of(const char *s, size_t pos)
+{
+	int col = 1;
+
+	for (size_t i = 0; i < pos; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			col++;
+	return col;
+}
+
+/* Copy of the user's text for a message: bounded, controls made visible. */
+static void
+snippet(char *out, size_t outlen, const char *s, size_t n)
+{
+	size_t j = 0;
+
+	if (n > 40)
+		n = 40;
+	for (size_t i = 0; i < n && j + 1 < outlen; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		out[j++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+	}
+	out[j] = '\0';
+}
+
+static bool
+fail(struct parser *p, size_t pos, const char *what, const char *tail)
+{
+	int col = column_of(p->src, pos);
+
+	if (p->err && p->errlen)
+		snprintf(p->err, p->errlen, "%s at column %d%s", what, col, tail);
+	if (p->err_col)
+		*p->err_col = col;
+	return false;
+}
+
+static bool
+fail_text(struct parser *p, size_t pos, const char *pre, size_t from, size_t to,
+	  const char *tail)
+{
+	char snip[64], what[128];
+
+	snippet(snip, sizeof(snip), p->src + from, to - from);
+	snprintf(what, sizeof(what), "%s '%s'", pre, snip);
+	return fail(p, pos, what, tail);
+}
+
+static bool
+ascii_case_eq(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (lower(a[i]) != lower(b[i]))
+			return false;
+	return true;
+}
+
+static const struct key_def *
+find_key(const char *s, size_t n)
+{
+	for (size_t i = 0; i < HG_ARRAY_SIZE(key_defs); i++)
+		if (strlen(key_defs[i].name) == n && ascii_case_eq(key_defs[i].name, s, n))
+			return &key_defs[i];
+	return NULL;
+}
+
+/* Terms */
+
+static struct term *
+add_term(struct hg_filter *f)
+{
+	struct term *t;
+
+	f->terms = xrealloc(f->terms, (f->n + 1) * sizeof(*f->terms));
+	t = &f->terms[f->n++];
+	memset(t, 0, sizeof(*t));
+	t->memo = xcalloc(1, sizeof(*t->memo));
+	return t;
+}
+
+static void
+add_value(struct term *t, const char *s, size_t n, bool prefix)
+{
+	struct value *v;
+
+	t->vals = xrealloc(t->vals, (t->n_vals + 1) * sizeof(*t->vals));
+	v = &t->vals[t->n_vals++];
+	v->s = xstrndup(s, n);
+	for (size_t i = 0; i < n; i++)
+		v->s[i] = lower(v->s[i]);
+	v->len = n;
+	v->prefix = prefix;
+	v->any = prefix && n == 0;
+}
+
+static void
+free_term(struct term *t)
+{
+	for (size_t i = 0; i < t->n_vals; i++)
+		free(t->vals[i].s);
+	free(t->vals);
+	if (t->memo) {
+		free(t->memo->keys);
+		free(t->memo->vals);
+		free(t->memo);
+	}
+}
+
+/* Parsing */
+
+/* A quoted string at p->pos: '"' ... '"' with \" and \\ escapes. */
+static bool
+parse_quoted(struct parser *p, struct hg_buf *out)
+{
+	size_t start = p->pos;
+	const char *s = p->src;
+
+	hg_buf_reset(out);
+	hg_buf_reserve(out, 1);
+	out->p[0] = '\0';
+	p->pos++;
+	while (s[p->pos] != '"') {
+		if (s[p->pos] == '\0')
+			return fail(p, start, "unterminated quote", "");
+		if (s[p->pos] == '\\' && (s[p->pos + 1] == '"' || s[p->pos + 1] == '\\'))
+			p->pos++;
+		hg_buf_addc(out, s[p->pos++]);
+	}
+	p->pos++;
+	return true;
+}
+
+static bool
+word_is_plain(const char *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)w[i];
+
+		if (c < 0x20 || c > 0x7e || strchr("\"\\<>&", c))
+			return false;
+	}
+	return true;
+}
+
+static bool
+parse_word(struct parser *p, struct term *t)
+{
+	struct hg_buf b = { 0 };
+	size_t start = p->pos;
+
+	t->type = TERM_WORD;
+	t->field = FLD_NONE;
+	if (p->src[p->pos] == '"') {
+		if (!parse_quoted(p, &b)) {
+			hg_buf_free(&b);
+			return false;
+		}
+		if (!at_end_of_term(p)) {
+			hg_buf_free(&b);
+			return fail(p, p->pos, "space expected after closing quote", "");
+		}
+		add_value(t, b.p, b.len, false);
+		hg_buf_free(&b);
+	} else {
+		while (!at_end_of_term(p))
+			p->pos++;
+		size_t n = p->pos - start;
+
+		if (n > 1 && p->src[p->pos - 1] == '*')
+			n--;
+		add_value(t, p->src + start, n, false);
+	}
+	t->plain = word_is_plain(t->vals[0].s, t->vals[0].len);
+	return true;
+}
+
+/* "none" and "" both mean an absent verdict / empty tier. */
+static void
+add_set_value(struct term *t, const char *s, size_t n, bool prefix)
+{
+	if ((t->field == FLD_VERDICT || t->field == FLD_TIER) && !prefix && n == 4 &&
+	    ascii_case_eq(s, "none", 4))
+		n = 0;
+	add_value(t, s, n, prefix);
+}
+
+static const char *const kind_names[] = {
+	[HG_ENTRY_OK] = "entry",
+	[HG_ENTRY_UNPARSABLE] = "unparsable",
+	[HG_ENTRY_ANNOTATION] = "annotation",
+};
+
+static bool
+add_kind_value(struct parser *p, struct term *t, size_t vpos, const char *s, size_t n,
+	       bool prefix)
+{
+	unsigned bits = 0;
+
+	for (size_t k = 0; k < HG_ARRAY_SIZE(kind_names); k++) {
+		size_t kl = strlen(kind_names[k]);
+
+		if ((prefix ? n <= kl : n == kl) && ascii_case_eq(kind_names[k], s, n))
+			bits |= 1u << k;
+	}
+	if (n == 2 && !prefix && ascii_case_eq(s, "ok", 2))
+		bits |= 1u << HG_ENTRY_OK;
+	if (!bits)
+		return fail_text(p, vpos, "unknown kind", vpos, p->pos,
+				 " (kinds: entry, annotation, unparsable)");
+	t->kinds |= bits;
+	return true;
+}
+
+/* One value of key:v1,v2 at p->pos. */
+static bool
+parse_value(struct parser *p, struct term *t, size_t keypos)
+{
+	const char *s = p->src;
+	size_t vpos = p->pos;
+	struct hg_buf b = { 0 };
+	bool prefix = false, ok = true;
+
+	if (s[vpos] == '\0' || is_space(s[vpos]) || s[vpos] == ',')
+		return fail_text(p, vpos, "value expected after", keypos, vpos, "");
+	if (s[vpos] == '"') {
+		if (!parse_quoted(p, &b)) {
+			hg_buf_free(&b);
+			return false;
+		}
+		if (s[p->pos] == '*') {
+			prefix = true;
+			p->pos++;
+		}
+		if (!at_end_of_term(p) && s[p->pos] != ',') {
+			hg_buf_free(&b);
+			return fail(p, p->pos, "',' or space expected after closing quote", "");
+		}
+	} else {
+		while (!at_end_of_term(p) && s[p->pos] != ',')
+			p->pos++;
+		hg_buf_add(&b, s + vpos, p->pos - vpos);
+		if (b.len && b.p[b.len - 1] == '*') {
+			prefix = true;
+			b.len--;
+		}
+	}
+	if (t->type == TERM_KIND)
+		ok = add_kind_value(p, t, vpos, b.p ? b.p : "", b.len, prefix);
+	else
+		add_set_value(t, b.p ? b.p : "", b.len, prefix);
+	hg_buf_free(&b);
+	return ok;
+}
+
+static bool
+parse_set(struct parser *p, struct term *t, size_t keypos)
+{
+	p->pos++;	/* ':' */
+	for (;;) {
+		if (!parse_value(p, t, keypos))
+			return false;
+		if (p->src[p->pos] != ',')
+			return true;
+		p->pos++;
+	}
+}
+
+static bool
+parse_op(struct parser *p, struct term *t)
+{
+	static const struct { const char *s; uint8_t op; } ops[] = {
+		{ ">", OP_GT }, { ">=", OP_GE }, { "<", OP_LT }, { "<=", OP_LE },
+		{ "=", OP_EQ }, { "==", OP_EQ }, { "!=", OP_NE },
+	};
+	size_t start = p->pos;
+
+	while (p->src[p->pos] && strchr("<>=!:~", p->src[p->pos]))
+		p->pos++;
+	for (size_t i = 0; i < HG_ARRAY_SIZE(ops); i++)
+		if (strlen(ops[i].s) == p->pos - start &&
+		    memcmp(ops[i].s, p->src + start, p->pos - start) == 0) {
+			t->op = ops[i].op;
+			return true;
+		}
+	return fail_text(p, start, "bad operator", start, p->pos, " " OP_LIST);
+}
+
+/* Digits with an optional fraction and unit, into milliseconds (or a
+ * plain count when units are not allowed). Integer arithmetic only: the
+ * UI may set LC_NUMERIC, and strtod would then want a decimal comma. */
+static bool
+parse_number(const char *s, size_t n, bool units, int64_t *out)
+{
+	static const struct { const char *u; int64_t mult; } unit_defs[] = {
+		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 },
+	};
+	int64_t ip = 0, frac = 0, fscale = 1, mult = 1;
+	size_t i = 0, nd = 0;
+
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, nd++) {
+		if (nd >= 12)
+			return false;
+		ip = ip * 10 + (s[i] - '0');
+	}
+	if (nd == 0)
+		return false;
+	if (units && i < n && s[i] == '.') {
+		size_t fd = 0;
+
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, fd++)
+			if (fd < 6) {
+				frac = frac * 10 + (s[i] - '0');
+				fscale *= 10;
+			}
+		if (fd == 0)
+			return false;
+	}
+	if (i < n) {
+		size_t k;
+
+		if (!units)
+			return false;
+		for (k = 0; k < HG_ARRAY_SIZE(unit_defs); k++)
+			if (strlen(unit_defs[k].u) == n - i && ascii_case_eq(unit_defs[k].u, s + i, n - i))
+				break;
+		if (k == HG_ARRAY_SIZE(unit_defs))
+			return false;
+		mult = unit_defs[k].mult;
+	}
+	*out = ip * mult + frac * mult / fscale;
+	return true;
+}
+
+static bool
+parse_cmp(struct parser *p, struct term *t, size_t keypos)
+{
+	size_t npos;
+	bool units = t->field == FLD_DUR;
+
+	if (!parse_op(p, t))
+		return false;
+	npos = p->pos;
+	while (!at_end_of_term(p))
+		p->pos++;
+	if (npos == p->pos)
+		return fail_text(p, npos, "number expected after", keypos, npos, "");
+	if (!parse_number(p->src + npos, p->pos - npos, units, &t->num))
+		return fail_text(p, npos, "bad number", npos, p->pos,
+				 units ? " (expected e.g. 500, 500ms, 2s, 1.5m, 1h)"
+				       : " (expected a whole number)");
+	return true;
+}
+
+/* key:..., key<op>..., or a bare word that merely starts with letters. */
+static bool
+parse_keyed(struct parser *p, struct term *t, bool *keyed)
+{
+	size_t start = p->pos, n = 0;
+	const struct key_def *k;
+	char next;
+
+	while (ident_char(p->src[start + n]))
+		n++;
+	next = p->src[start + n];
+	k = n ? find_key(p->src + start, n) : NULL;
+	*keyed = n > 0 && (strchr(":<>=", next) != NULL || (k && next == '!')) && next != '\0';
+	if (!*keyed)
+		return true;
+	if (!k)
+		return fail_text(p, start, "unknown key", start, start + n, " (keys: " KEY_LIST ")");
+	t->type = k->type;
+	t->field = k->field;
+	t->attempt = k->attempt;
+	p->pos = start + n;
+	if (k->type == TERM_NUM)
+		return parse_cmp(p, t, start);
+	if (next != ':') {
+		char tail[64];
+
+		snprintf(tail, sizeof(tail), " (key '%s' takes ':')", k->name);
+		return fail_text(p, p->pos, "bad operator", p->pos, p->pos + 1, tail);
+	}
+	return parse_set(p, t, start);
+}
+
+static bool
+parse_term(struct parser *p, struct hg_filter *f)
+{
+	size_t start = p->pos;
+	struct term *t = add_term(f);
+	bool keyed = false;
+
+	if (p->src[p->pos] == '!') {
+		t->neg = true;
+		p->pos++;
+		if (at_end_of_term(p))
+			return fail(p, p->pos, "term expected after '!'", "");
+	}
+	if (p->src[p->pos] != '"' && !parse_keyed(p, t, &keyed))
+		return false;
+	if (!keyed && !parse_word(p, t))
+		return false;
+	if (t->type == TERM_SET && t->attempt && !t->neg)
+		f->has_group = true;
+	if (p->text.len)
+		hg_buf_addc(&p->text, ' ');
+	hg_buf_add(&p->text, p->src + start, p->pos - start);
+	return true;
+}
+
+/* Evaluation cost class of a term matched on its own (-1: not on its
+ * own: words go last, the one-attempt group is matched apart). */
+static int
+cost_class(const struct term *t)
+{
+	if (t->type == TERM_WORD || (t->type == TERM_SET && t->attempt && !t->neg))
+		return -1;
+	if (t->type == TERM_NUM || t->type == TERM_KIND)
+		return 0;
+	return t->attempt ? 2 : 1;
+}
+
+static bool values_match(const struct term *t, const char *s);
+
+static void
+prepare(struct hg_filter *f)
+{
+	f->order = xcalloc(f->n ? f->n : 1, sizeof(*f->order));
+	for (int c = 0; c <= 2; c++)
+		for (size_t i = 0; i < f->n; i++)
+			if (cost_class(&f->terms[i]) == c)
+				f->order[f->n_order++] = i;
+	for (size_t i = 0; i < f->n; i++) {
+		struct term *t = &f->terms[i];
+
+		if (t->type != TERM_SET || (t->field != FLD_TIER && t->field != FLD_VERDICT))
+			continue;
+		for (unsigned k = 0; k < 4; k++) {
+			const char *name = t->field == FLD_TIER ? hg_tier_name((enum hg_tier)k)
+								 : hg_verdict_name((enum hg_verdict)k);
+
+			if (values_match(t, name))
+				t->enum_bits |= 1u << k;
+		}
+	}
+}
+
+struct hg_filter *
+hg_filter_parse(const char *expr, char *err, size_t errlen, int *err_col)
+{
+	struct parser p = { .src = expr ? expr : "", .err = err, .errlen = errlen,
+			    .err_col = err_col };
+	struct hg_filter *f = xcalloc(1, sizeof(*f));
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (err_col)
+		*err_col = 0;
+	for (;;) {
+		while (is_space(p.src[p.pos]))
+			p.pos++;
+		if (p.src[p.pos] == '\0')
+			break;
+		if (!parse_term(&p, f)) {
+			hg_buf_free(&p.text);
+			hg_filter_free(f);
+			return NULL;
+		}
+	}
+	f->text = p.text.p ? p.text.p : xstrdup("");
+	prepare(f);
+	return f;
+}
+
+/* A quick-filter list ("accept,escalate") as one "key:list" term. */
+static bool
+quick_term(struct hg_buf *out, const char *key, const char *list, char *err, size_t errlen)
+{
+	struct hg_filter *f;
+	char *term;
+
+	if (!list || !*list)
+		return true;
+	term = xasprintf("%s:%s", key, list);
+	f = hg_filter_parse(term, NULL, 0, NULL);
+	if (!f || f->n != 1) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s list: bad list '%s' (expected e.g. %s)", key, list,
+				 strcmp(key, "tier") == 0 ? "local,managed" : "accept,escalate");
+		hg_filter_free(f);
+		free(term);
+		return false;
+	}
+	if (out->len)
+		hg_buf_addc(out, ' ');
+	hg_buf_adds(out, f->text);
+	hg_filter_free(f);
+	free(term);
+	return true;
+}
+
+struct hg_filter *
+hg_filter_parse_effective(const char *expr, const char *verdicts, const char *tiers,
+			  char *err, size_t errlen, int *err_col)
+{
+	struct hg_filter *f = hg_filter_parse(expr, err, errlen, err_col);
+	struct hg_buf b = { 0 };
+
+	if (!f)
+		return NULL;
+	if (!quick_term(&b, "tier", tiers, err, errlen) ||
+	    !quick_term(&b, "verdict", verdicts, err, errlen)) {
+		hg_filter_free(f);
+		hg_buf_free(&b);
+		return NULL;
+	}
+	if (b.len == 0)
+		return f;
+	if (f->text[0]) {
+		hg_buf_addc(&b, ' ');
+		hg_buf_adds(&b, f->text);
+	}
+	hg_filter_free(f);
+	f = hg_filter_parse(b.p, err, errlen, err_col);
+	hg_buf_free(&b);
+	return f;
+}
+
+void
+hg_filter_free(struct hg_filter *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->n; i++)
+		free_term(&f->terms[i]);
+	free(f->terms);
+	free(f->order);
+	free(f->text);
+	free(f);
+}
+
+bool
+hg_filter_is_empty(const struct hg_filter *f)
+{
+	return !f || f->n == 0;
+}
+
+const char *
+hg_filter_text(const struct hg_filter *f)
+{
+	return f && f->text ? f->text : "";
+}
+
+bool
+hg_filter_has_attempt_terms(const struct hg_filter *f)
+{
+	return f && f->has_group;
+}
+
+/* Matching: string tests */
+
+static bool
+contains(const struct value *w, const char *s, size_t n)
+{
+	return w->len == 0 || hg_memcasemem(s, n, w->s, w->len) != NULL;
+}
+
+static bool
+values_match(const struct term *t, const char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < t->n_vals; i++) {
+		const struct value *v = &t->vals[i];
+
+		if (v->any)
+			return true;
+		if ((v->prefix ? n >= v->len : n == v->len) && ascii_case_eq(s, v->s, v->len))
+			return true;
+	}
+	return false;
+}
+
+static bool
+string_test(const struct term *t, const char *s)
+{
+	if (t->type == TERM_WORD)
+		return contains(&t->vals[0], s, strlen(s));
+	return values_match(t, s);
+}
+
+static size_t
+ptr_slot(const void *p, size_t mask)
+{
+	uintptr_t h = (uintptr_t)p;
+
+	h ^= h >> 17;
+	return (size_t)(h * UINT64_C(0x9E3779B97F4A7C15) >> 7) & mask;
+}
+
+static void
+memo_put(struct memo *m, const char *key, bool val)
+{
+	size_t i;
+
+	if (m->n >= MEMO_MAX)
+		return;
+	if ((m->n + 1) * 2 > m->cap) {
+		struct memo old = *m;
+
+		m->cap = m->cap ? m->cap * 2 : 64;
+		m->keys = xcalloc(m->cap, sizeof(*m->keys));
+		m->vals = xcalloc(m->cap, 1);
+		m->n = 0;
+		for (i = 0; i < old.cap; i++)
+			if (old.keys[i])
+				memo_put(m, old.keys[i], old.vals[i]);
+		free(old.keys);
+		free(old.vals);
+	}
+	for (i = ptr_slot(key, m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
+		;
+	m->keys[i] = key;
+	m->vals[i] = val;
+	m->n++;
+}
+
+/* The term's answer for interned string S, remembered per pointer. */
+static bool
+memo_test(const struct term *t, const char *s)
+{
+	struct memo *m = t->memo;
+	bool v;
+
+	if (!s)
+		s = "";
+	if (s == m->last[0])
+		return m->last_val[0];
+	if (s == m->last[1])
+		return m->last_val[1];
+	if (m->cap) {
+		for (size_t i = ptr_slot(s, m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
+			if (m->keys[i] == s) {
+				v = m->vals[i];
+				goto done;
+			}
+	}
+	v = string_test(t, s);
+	memo_put(m, s, v);
+done:
+	m->last[m->last_next] = s;
+	m->last_val[m->last_next] = v;
+	m->last_next ^= 1;
+	return v;
+}
+
+/* Matching: fields */
+
+static const char *
+attempt_field(const struct term *t, const struct hg_attempt *a)
+{
+	switch (t->field) {
+	case FLD_VERDICT:
+		return a->verdict_text;
+	case FLD_TIER:
+		return a->tier_text;
+	default:
+		return a->model;
+	}
+}
+
+/* Known tiers and verdicts are answered from the enum: their text is
+ * exactly the enum's name, so the precomputed bit is the same answer. */
+static bool
+attempt_test(const struct term *t, const struct hg_attempt *a)
+{
+	if (t->field == FLD_TIER && a->tier != HG_TIER_OTHER)
+		return (t->enum_bits >> a->tier) & 1u;
+	if (t->field == FLD_VERDICT && a->verdict != HG_VERDICT_OTHER)
+		return (t->enum_bits >> a->verdict) & 1u;
+	return memo_test(t, attempt_field(t, a));
+}
+
+static bool
+any_attempt(const struct term *t, const struct hg_entry *e)
+{
+	for (uint32_t i = 0; i < e->n_attempts; i++)
+		if (attempt_test(t, &e->attempts[i]))
+			return true;
+	return false;
+}
+
+static bool
+session_test(const struct term *t, const struct hg_session *s, const struct hg_entry *e)
+{
+	struct memo *m = t->memo;
+
+	if (memo_test(t, e->session_id))
+		return true;
+	if (!s || !s->id)
+		return false;
+	if (m->last_s != s) {
+		m->last_s = s;
+		m->last_s_val = values_match(t, s->id);
+	}
+	return m->last_s_val;
+}
+
+static int64_t
+num_field(const struct term *t, const struct hg_entry *e)
+{
+	return t->field == FLD_DUR ? e->duration_ms : (int64_t)e->n_attempts;
+}
+
+static bool
+num_test(const struct term *t, const struct hg_entry *e)
+{
+	int64_t v = num_field(t, e);
+
+	switch (t->op) {
+	case OP_GT:
+		return v > t->num;
+	case OP_GE:
+		return v >= t->num;
+	case OP_LT:
+		return v < t->num;
+	case OP_LE:
+		return v <= t->num;
+	case OP_EQ:
+		return v == t->num;
+	default:
+		return v != t->num;
+	}
+}
+
+static const char *
+entry_field(const struct term *t, const struct hg_entry *e)
+{
+	switch (t->field) {
+	case FLD_SKILL:
+		return e->skill;
+	case FLD_STATUS:
+		return e->final_status;
+	case FLD_PHASE:
+		return e->phase;
+	case FLD_FILE:
+		return e->file_path;
+	default:
+		return e->model_used;
+	}
+}
+
+/* A non-word term, without its negation applied. Positive attempt-level
+ * terms are handled as a group (match_group). */
+static bool
+eval_term(const struct term *t, const struct hg_session *s, const struct hg_entry *e)
+{
+	switch (t->type) {
+	case TERM_KIND:
+		return (t->kinds >> e->kind) & 1u;
+	case TERM_NUM:
+		return num_test(t, e);
+	default:
+		if (t->attempt)
+			return any_attempt(t, e);
+		if (t->field == FLD_SESSION)
+			return session_test(t, s, e);
+		return memo_test(t, entry_field(t, e));
+	}
+}
+
+static bool
+attempt_in_group(const struct hg_filter *f, const struct hg_attempt *a)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		const struct term *t = &f->terms[i];
+
+		if (t->type == TERM_SET && t->attempt && !t->neg && !attempt_test(t, a))
+			return false;
+	}
+	return true;
+}
+
+static bool
+match_group(const struct hg_filter *f, const struct hg_entry *e)
+{
+	for (uint32_t i = 0; i < e->n_attempts; i++)
+		if (attempt_in_group(f, &e->attempts[i]))
+			return true;
+	return false;
+}
+
+/* Matching: words */
+
+static bool
+json_texts_contain(const struct value *w, const char *line, size_t len)
+{
+	cJSON *root = cJSON_ParseWithLength(line, len);
+	const cJSON *msg, *atts, *a;
+	bool hit = false;
+
+	if (!root)
+		return false;
+	msg = cJSON_GetObjectItemCaseSensitive(root, "message");
+	if (cJSON_IsString(msg) && contains(w, msg->valuestring, strlen(msg->valuestring)))
+		hit = true;
+	atts = cJSON_GetObjectItemCaseSensitive(root, "attempts");
+	cJSON_ArrayForEach(a, atts) {
+		const cJSON *fb = cJSON_GetObjectItemCaseSensitive(a, "feedback");
+
+		if (!hit && cJSON_IsString(fb) && contains(w, fb->valuestring, strlen(fb->valuestring)))
+			hit = true;
+	}
+	cJSON_Delete(root);
+	return hit;
+}
+
+/* Long message/feedback live only in the file: read the line back. A
+ * plain word (no character JSON escapes) can be ruled out on the raw line
+ * before paying for a JSON parse. */
+static bool
+word_long(const struct term *t, const struct hg_session *s, const struct hg_entry *e)
+{
+	size_t len = 0;
+	char *line = hg_session_read_line(s, e, &len);
+	bool hit = false;
+
+	if (!line)
+		return false;
+	if (!t->plain || hg_memcasemem(line, len, t->vals[0].s, t->vals[0].len))
+		hit = json_texts_contain(&t->vals[0], line, len);
+	free(line);
+	return hit;
+}
+
+static bool
+word_test(const struct term *t, const struct hg_session *s, const struct hg_entry *e)
+{
+	const struct value *w = &t->vals[0];
+	bool longtext;
+
+	if (w->len == 0 || memo_test(t, e->skill) || memo_test(t, e->final_status))
+		return true;
+	if (e->message && contains(w, e->message, e->message_len))
+		return true;
+	longtext = !e->message && e->message_len > 0;
+	for (uint32_t i = 0; i < e->n_attempts; i++) {
+		const struct hg_attempt *a = &e->attempts[i];
+
+		if (a->feedback && contains(w, a->feedback, a->feedback_len))
+			return true;
+		if (!a->feedback && a->feedback_len > 0)
+			longtext = true;
+	}
+	return longtext && s && word_long(t, s, e);
+}
+
+static bool
+match_unparsable(const struct hg_filter *f, const struct hg_entry *e)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		const struct term *t = &f->terms[i];
+		bool r;
+
+		if (t->type == TERM_WORD)
+			r = e->reason && contains(&t->vals[0], e->reason, strlen(e->reason));
+		else if (t->type == TERM_KIND)
+			r = (t->kinds >> e->kind) & 1u;
+		else
+			return false;
+		if (r == t->neg)
+			return false;
+	}
+	return true;
+}
+
+bool
+hg_filter_match(const struct hg_filter *f, const struct hg_session *s, const struct hg_entry *e)
+{
+	if (!f || f->n == 0)
+		return true;
+	if (e->kind == HG_ENTRY_UNPARSABLE)
+		return match_unparsable(f, e);
+	/* Cheap terms first, then the attempt group, then text search. */
+	for (size_t i = 0; i < f->n_order; i++) {
+		const struct term *t = &f->terms[f->order[i]];
+
+		if (eval_term(t, s, e) == t->neg)
+			return false;
+	}
+	if (f->has_group && !match_group(f, e))
+		return false;
+	for (size_t i = 0; i < f->n; i++) {
+		const struct term *t = &f->terms[i];
+
+		if (t->type == TERM_WORD && word_test(t, s, e) == t->neg)
+			return false;
+	}
+	return true;
+}
+
+bool
+hg_filter_match_attempt(const struct hg_filter *f, const struct hg_entry *e, size_t i)
+{
+	if (!f || !f->has_group || i >= e->n_attempts)
+		return false;
+	return attempt_in_group(f, &e->attempts[i]);
+}
+
+void
+hg_filter_follow(const struct hg_session *s, bool *match, size_t from)
+{
+	for (size_t i = from; i < s->n_entries; i++) {
+		const struct hg_entry *e = &s->entries[i];
+		ssize_t t;
+
+		if (e->kind != HG_ENTRY_ANNOTATION || e->ann_target_line <= 0)
+			continue;
+		t = hg_session_find_line(s, e->ann_target_line);
+		if (t >= 0 && (size_t)t != i)
+			match[i] = match[t];
+	}
+}
+
+size_t
+hg_filter_session(const struct hg_filter *f, const struct hg_session *s, bool *match, size_t from)
+{
+	size_t n = 0;
+
+	for (size_t i = from; i < s->n_entries; i++)
+		match[i] = hg_filter_match(f, s, &s->entries[i]);
+	hg_filter_follow(s, match, from);
+	for (size_t i = from; i < s->n_entries; i++)
+		n += match[i];
+	return n;
+}

@@ -1,0 +1,1191 @@
+/* gen.c - deterministic generator of realistic hyperguild log lines.
+ *
+ * An entry is first planned (every field chosen, texts kept in the scratch
+ * arena), then serialised the way Go's json.Marshal would. The line size
+ * follows the profile's quantile table: the entry is serialised once
+ * without runner output to learn its base size, and the rest of the
+ * target goes into the attempts' runner_output. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hgtop/gen.h"
+
+#define MAX_ATT 4
+
+/* PRNG: splitmix64 seeds xoshiro256**. */
+
+static uint64_t
+splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static uint64_t
+rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+uint64_t
+hg_gen_u64(struct hg_gen *g)
+{
+	uint64_t *s = g->s;
+	uint64_t r = rotl(s[1] * 5, 7) * 9;
+	uint64_t t = s[1] << 17;
+
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl(s[3], 45);
+	return r;
+}
+
+int64_t
+hg_gen_range(struct hg_gen *g, int64_t lo, int64_t hi)
+{
+	uint64_t span;
+
+	if (hi <= lo)
+		return lo;
+	span = (uint64_t)(hi - lo) + 1;
+	if (span == 0)
+		return (int64_t)hg_gen_u64(g);
+	return lo + (int64_t)(hg_gen_u64(g) % span);
+}
+
+static double
+unif(struct hg_gen *g)
+{
+	return (double)(hg_gen_u64(g) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* True with the given probability in percent. */
+static bool
+chance(struct hg_gen *g, double pct)
+{
+	return unif(g) * 100.0 < pct;
+}
+
+#define PICK(g, arr) ((arr)[hg_gen_u64(g) % HG_ARRAY_SIZE(arr)])
+
+void
+hg_gen_init(struct hg_gen *g, uint64_t seed, int64_t start_ns)
+{
+	uint64_t x = seed;
+	int i;
+
+	memset(g, 0, sizeof(*g));
+	for (i = 0; i < 4; i++)
+		g->s[i] = splitmix64(&x);
+	g->now_ns = start_ns;
+}
+
+void
+hg_gen_free(struct hg_gen *g)
+{
+	hg_buf_free(&g->scratch);
+}
+
+/* Profiles */
+
+static const struct hg_gen_knot demo_knots[] = {
+	{ 0.0, 700 }, { 0.5, 2500 }, { 0.85, 9000 }, { 0.97, 40000 },
+	{ 1.0, 180000 },
+};
+static const struct hg_gen_knot small_knots[] = {
+	{ 0.0, 600 }, { 0.5, 950 }, { 1.0, 1400 },
+};
+/* Median 6 KB, p99 350 KB; the mean (~17 KB) makes 60,000 lines ~1 GB. */
+static const struct hg_gen_knot large_knots[] = {
+	{ 0.0, 1500 }, { 0.5, 6000 }, { 0.9, 21000 }, { 0.97, 95000 },
+	{ 0.99, 350000 }, { 1.0, 450000 },
+};
+
+void
+hg_gen_opts_init(struct hg_gen_opts *o, enum hg_gen_profile p)
+{
+	memset(o, 0, sizeof(*o));
+	o->profile = p;
+}
+
+static const struct hg_gen_knot *
+profile_knots(const struct hg_gen_opts *o, size_t *n)
+{
+	if (o->knots && o->n_knots >= 2) {
+		*n = o->n_knots;
+		return o->knots;
+	}
+	switch (o->profile) {
+	case HG_GEN_SMALL:
+		*n = HG_ARRAY_SIZE(small_knots);
+		return small_knots;
+	case HG_GEN_LARGE:
+		*n = HG_ARRAY_SIZE(large_knots);
+		return large_knots;
+	case HG_GEN_DEMO:
+	default:
+		*n = HG_ARRAY_SIZE(demo_knots);
+		return demo_knots;
+	}
+}
+
+/* Inverse CDF, log-linear between knots. */
+static size_t
+sample_size(struct hg_gen *g, const struct hg_gen_opts *o)
+{
+	size_t n, i;
+	const struct hg_gen_knot *k = profile_knots(o, &n);
+	double u = unif(g), t, la, lb;
+
+	for (i = 1; i < n - 1 && u > k[i].q; i++)
+		;
+	if (k[i].q <= k[i - 1].q)
+		return k[i].bytes;
+	t = (u - k[i - 1].q) / (k[i].q - k[i - 1].q);
+	if (t < 0)
+		t = 0;
+	la = log(k[i - 1].bytes ? k[i - 1].bytes : 1);
+	lb = log(k[i].bytes ? k[i].bytes : 1);
+	return (size_t)exp(la + t * (lb - la));
+}
+
+/* JSON escaping, as encoding/json does with escapeHTML on. */
+
+static const char hexd[] = "0123456789abcdef";
+
+/* Length of a valid UTF-8 sequence at p (by Go's rules), 0 if invalid. */
+static int
+utf8_seq(const unsigned char *p, const unsigned char *end, uint32_t *r)
+{
+	unsigned c = p[0], lo = 0x80, hi = 0xbf;
+	int k, i;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		k = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		k = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		k = 4;
+	else
+		return 0;
+	if (end - p < k)
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	*r = c & (0xff >> (k + 1));
+	for (i = 1; i < k; i++) {
+		if (i > 1 && (p[i] < 0x80 || p[i] > 0xbf))
+			return 0;
+		*r = (*r << 6) | (p[i] & 0x3f);
+	}
+	return k;
+}
+
+static char *
+esc_ascii(char *d, unsigned c, bool short_bf)
+{
+	*d++ = '\\';
+	switch (c) {
+	case '"': case '\\': *d++ = (char)c; return d;
+	case '\n': *d++ = 'n'; return d;
+	case '\r': *d++ = 'r'; return d;
+	case '\t': *d++ = 't'; return d;
+	case '\b': if (short_bf) { *d++ = 'b'; return d; } break;
+	case '\f': if (short_bf) { *d++ = 'f'; return d; } break;
+	default: break;
+	}
+	memcpy(d, "u00", 3);
+	d[3] = hexd[c >> 4];
+	d[4] = hexd[c & 15];
+	return d + 5;
+}
+
+static bool
+ascii_safe(unsigned c)
+{
+	return c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
+}
+
+/* Append the escaped body of a string (no quotes). */
+static void
+esc_body(struct hg_buf *out, const char *s, size_t n, bool short_bf)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	char *d;
+	uint32_t r;
+	int k;
+
+	hg_buf_reserve(out, n * 6);
+	d = out->p + out->len;
+	while (p < end) {
+		if (*p < 0x80) {
+			if (ascii_safe(*p))
+				*d++ = (char)*p;
+			else
+				d = esc_ascii(d, *p, short_bf);
+			p++;
+			continue;
+		}
+		k = utf8_seq(p, end, &r);
+		if (k == 0) {
+			memcpy(d, "\\ufffd", 6);
+			d += 6;
+			p++;
+		} else if (r == 0x2028 || r == 0x2029) {
+			memcpy(d, r == 0x2028 ? "\\u2028" : "\\u2029", 6);
+			d += 6;
+			p += k;
+		} else {
+			memcpy(d, p, (size_t)k);
+			d += k;
+			p += k;
+		}
+	}
+	out->len = (size_t)(d - out->p);
+	out->p[out->len] = '\0';
+}
+
+void
+hg_gen_json_string(struct hg_buf *out, const char *s, size_t n, bool short_bf)
+{
+	hg_buf_addc(out, '"');
+	esc_body(out, s, n, short_bf);
+	hg_buf_addc(out, '"');
+}
+
+/* Timestamps */
+
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* Days since 1970-01-01 to a civil date (proleptic Gregorian). */
+static void
+civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = floor_div(z, 146097);
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+void
+hg_gen_timestamp(struct hg_buf *out, int64_t ns, int tz_min)
+{
+	int64_t secs = floor_div(ns, 1000000000), frac = ns - secs * 1000000000;
+	int64_t days, sod, y;
+	int m, d, digits = 9, a = tz_min < 0 ? -tz_min : tz_min;
+	char fr[16];
+
+	secs += (int64_t)tz_min * 60;
+	days = floor_div(secs, 86400);
+	sod = secs - days * 86400;
+	civil_from_days(days, &y, &m, &d);
+	hg_buf_printf(out, "%04lld-%02d-%02dT%02d:%02d:%02d", (long long)y, m, d,
+		      (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60));
+	if (frac) {
+		snprintf(fr, sizeof(fr), "%09lld", (long long)frac);
+		while (fr[digits - 1] == '0')
+			digits--;
+		hg_buf_addc(out, '.');
+		hg_buf_add(out, fr, (size_t)digits);
+	}
+	if (tz_min == 0)
+		hg_buf_addc(out, 'Z');
+	else
+		hg_buf_printf(out, "%c%02d:%02d", tz_min < 0 ? '-' : '+', a / 60, a % 60);
+}
+
+/* Vocabulary */
+
+struct skill_def {
+	const char *name;
+	int weight;
+	bool writes_file;
+};
+
+static const struct skill_def skills[] = {
+	{ "write-file", 18, true }, { "refactor", 14, true },
+	{ "test-fix", 16, true }, { "explain", 10, false },
+	{ "review", 12, false }, { "rename-symbol", 8, true },
+	{ "add-tests", 9, true }, { "fix-lint", 7, true },
+	{ "summarize-diff", 4, false }, { "commit-message", 2, false },
+};
+
+static const char *const phases[] = { "plan", "implement", "verify", "review" };
+
+static const char *const local_models[] = {
+	"qwen2.5-coder-7b", "qwen2.5-coder-7b", "llama-3.1-8b",
+	"qwen2.5-coder-14b", "deepseek-coder-v2-lite",
+};
+static const char *const subagent_models[] = { "claude-haiku-4-5", "gpt-4o-mini" };
+static const char *const managed_models[] = { "claude-opus-4-1", "gpt-5" };
+
+static const char *const roots[] = {
+	"/home/maya/src/acme-billing", "/home/maya/src/widget-api",
+	"/srv/build/ledger", "/Users/jo/code/shop & co",
+	"/home/dev/projects/数据管道", "/home/sam/work/hyperguild",
+};
+
+static const char *const go_files[] = {
+	"internal/billing/invoice.go", "internal/billing/tax.go",
+	"cmd/server/main.go", "internal/session/session.go",
+	"pkg/router/router.go", "internal/cache/lru.go",
+};
+static const char *const py_files[] = {
+	"app/api/users.py", "app/models/order.py", "scripts/migrate_2024.py",
+	"tests/test_orders.py",
+};
+static const char *const ts_files[] = {
+	"src/components/Header.tsx", "src/lib/format.ts", "src/hooks/useSession.ts",
+};
+static const char *const rs_files[] = {
+	"src/lib.rs", "src/parser/mod.rs", "crates/core/src/span.rs",
+};
+
+static const char *const nouns[] = {
+	"Invoice", "Parser", "Config", "Tokenizer", "Session", "Cache", "Router",
+	"Ledger", "Rounding", "Header", "Retry", "Migration", "Currency", "Span",
+};
+static const char *const verbs[] = {
+	"Total", "Parse", "Empty", "Unicode", "Timeout", "Concurrent", "Nil",
+	"Overflow", "Roundtrip", "Escape",
+};
+
+static const char *const instructions[] = {
+	"Add a <Cache> wrapper around fetchUser & make sure TTL > 0",
+	"Split parseHeader into smaller functions; keep the public API & behaviour the same",
+	"Fix the flaky test: it expects len(items) > 3 && items[0] != nil",
+	"Rename cfg → config everywhere, including comments in <docs/>",
+	"Explain why retries < maxRetries never triggers when err == io.EOF",
+	"Write a table-driven test for Invoice.Total() covering rounding & currency <EUR, JPY>",
+	"レビューしてください: エラー処理 & ログ出力",
+	"Migrate from map[string]interface{} to a typed struct; don't touch vendor/ 🙏",
+	"Steps:\n\t1. read the file\n\t2. replace `a < b` with cmp.Less(a, b)\n\t3. run the tests",
+	"Use the regex `^\\s*(\\w+)=\"(.*)\"$` to parse the lines",
+	"pasted from the design doc:\xe2\x80\xa8keep <= 3 files per change\xe2\x80\xa9thanks",
+	"the log has a stray \x01 byte and a \x1b[0m reset; strip both",
+	"把这个函数拆成两个 (parse → validate), 不要改接口",
+};
+
+static const char *const emoji[] = { "✅", "❌", "🚀", "🔥", "⚠️", "🎉", "👀" };
+
+/* Arena spans: texts of the plan live in g->scratch. */
+
+struct span {
+	size_t off, len;
+};
+
+static struct span
+span_begin(struct hg_gen *g)
+{
+	struct span s = { g->scratch.len, 0 };
+
+	return s;
+}
+
+static void
+span_end(struct hg_gen *g, struct span *s)
+{
+	s->len = g->scratch.len - s->off;
+}
+
+enum runner_kind { RK_NONE = 0, RK_GO, RK_PY, RK_JEST, RK_CARGO };
+
+struct att_plan {
+	const char *model, *tier, *verdict;	/* verdict NULL: absent */
+	int64_t dur;
+	bool warm, verified;
+	struct span feedback, summary;
+	enum runner_kind runner;
+	bool cold_load;		/* a local model loaded from disk first */
+	size_t budget;
+};
+
+struct plan {
+	const struct skill_def *skill;
+	const char *phase, *root, *file, *model_used, *status;
+	struct span input, message;	/* input holds JSON text */
+	struct att_plan att[MAX_ATT];
+	int n_att;
+	int64_t ts, dur;
+	enum runner_kind runner;
+	bool roomy;		/* the target size leaves room for long texts */
+};
+
+static const struct skill_def *
+pick_skill(struct hg_gen *g)
+{
+	int total = 0, r;
+	size_t i;
+
+	for (i = 0; i < HG_ARRAY_SIZE(skills); i++)
+		total += skills[i].weight;
+	r = (int)hg_gen_range(g, 0, total - 1);
+	for (i = 0; i < HG_ARRAY_SIZE(skills) - 1; i++) {
+		if (r < skills[i].weight)
+			break;
+		r -= skills[i].weight;
+	}
+	return &skills[i];
+}
+
+/* The project and its language follow from the session id, so one
+ * session keeps one project root. */
+static void
+pick_project(struct hg_gen *g, struct plan *p, const char *session_id)
+{
+	uint64_t h = hg_hash(session_id, strlen(session_id));
+
+	p->root = roots[h % HG_ARRAY_SIZE(roots)];
+	switch ((h >> 8) % 4) {
+	case 0: p->file = PICK(g, go_files); p->runner = RK_GO; break;
+	case 1: p->file = PICK(g, py_files); p->runner = RK_PY; break;
+	case 2: p->file = PICK(g, ts_files); p->runner = RK_JEST; break;
+	default: p->file = PICK(g, rs_files); p->runner = RK_CARGO; break;
+	}
+}
+
+static void
+test_name(struct hg_gen *g, char *buf, size_t n)
+{
+	snprintf(buf, n, "Test%s%s", PICK(g, nouns), PICK(g, verbs));
+}
+
+/* Input: raw JSON, as hyperguild hands it over (any JSON type). */
+
+static void
+input_key_str(struct hg_gen *g, const char *key, const char *val, bool comma)
+{
+	hg_buf_printf(&g->scratch, "%s\"%s\":", comma ? "," : "", key);
+	hg_gen_json_string(&g->scratch, val, strlen(val), false);
+}
+
+static void
+plan_input_object(struct hg_gen *g, struct plan *p)
+{
+	char tn[64];
+	const char *name = p->skill->name;
+
+	hg_buf_addc(&g->scratch, '{');
+	input_key_str(g, "path", p->file, false);
+	if (!strcmp(name, "rename-symbol")) {
+		input_key_str(g, "symbol", "parseCfg", true);
+		input_key_str(g, "new_name", "parseConfig", true);
+	} else if (!strcmp(name, "test-fix")) {
+		test_name(g, tn, sizeof(tn));
+		input_key_str(g, "test", tn, true);
+	} else if (!strcmp(name, "explain")) {
+		hg_buf_printf(&g->scratch, ",\"range\":[%d,%d]",
+			      (int)hg_gen_range(g, 1, 200), (int)hg_gen_range(g, 201, 480));
+	} else if (!strcmp(name, "review")) {
+		input_key_str(g, "diff_base", "origin/main", true);
+	}
+	input_key_str(g, "instructions", PICK(g, instructions), true);
+	if (chance(g, 10))
+		hg_buf_printf(&g->scratch, ",\"max_tokens\":%d,\"dry_run\":%s",
+			      (int)hg_gen_range(g, 1, 8) * 1024, chance(g, 50) ? "true" : "false");
+	hg_buf_addc(&g->scratch, '}');
+}
+
+static void
+plan_input(struct hg_gen *g, struct plan *p)
+{
+	double r = unif(g) * 100;
+
+	p->input = span_begin(g);
+	if (r < 3) {
+		/* absent */
+	} else if (r < 4) {
+		hg_buf_adds(&g->scratch, "null");
+	} else if (r < 6) {
+		const char *text = PICK(g, instructions);
+
+		hg_gen_json_string(&g->scratch, text, strlen(text), false);
+	} else if (r < 7) {
+		hg_buf_printf(&g->scratch, "[\"%s\",\"%s\"]", PICK(g, go_files), PICK(g, go_files));
+	} else {
+		plan_input_object(g, p);
+	}
+	span_end(g, &p->input);
+}
+
+/* Attempts */
+
+static const char *
+tier_model(struct hg_gen *g, const char *tier)
+{
+	if (!strcmp(tier, "local"))
+		return PICK(g, local_models);
+	if (!strcmp(tier, "subagent"))
+		return PICK(g, subagent_models);
+	if (!strcmp(tier, "managed"))
+		return PICK(g, managed_models);
+	return "edge-tpu-mini";
+}
+
+/* The escalation ladder for n attempts: local first, managed last. */
+static void
+plan_tiers(struct hg_gen *g, struct plan *p)
+{
+	static const char *const one[] = { "local", "local", "local", "local",
+					   "local", "local", "local", "local",
+					   "subagent", "managed" };
+	static const char *const two[][2] = {
+		{ "local", "subagent" }, { "local", "subagent" }, { "local", "subagent" },
+		{ "local", "managed" }, { "local", "local" },
+	};
+	static const char *const three[][3] = {
+		{ "local", "subagent", "managed" }, { "local", "subagent", "managed" },
+		{ "local", "local", "subagent" },
+	};
+	static const char *const four[] = { "local", "local", "subagent", "managed" };
+	double r = unif(g) * 100;
+	int i, row;
+
+	p->n_att = r < 45 ? 1 : r < 75 ? 2 : r < 92 ? 3 : 4;
+	row = (int)hg_gen_range(g, 0, 4);
+	for (i = 0; i < p->n_att; i++) {
+		switch (p->n_att) {
+		case 1: p->att[i].tier = PICK(g, one); break;
+		case 2: p->att[i].tier = two[row % 5][i]; break;
+		case 3: p->att[i].tier = three[row % 3][i]; break;
+		default: p->att[i].tier = four[i]; break;
+		}
+		if (chance(g, 0.2))
+			p->att[i].tier = "edge";	/* a tier this hgtop does not know */
+		p->att[i].model = tier_model(g, p->att[i].tier);
+	}
+}
+
+static int64_t
+attempt_duration(struct hg_gen *g, const struct att_plan *a)
+{
+	int64_t d;
+
+	if (!strcmp(a->tier, "local"))
+		d = hg_gen_range(g, 600, 40000);
+	else if (!strcmp(a->tier, "subagent"))
+		d = hg_gen_range(g, 2500, 60000);
+	else
+		d = hg_gen_range(g, 8000, 180000);
+	if (a->cold_load)
+		d += hg_gen_range(g, 4000, 30000);
+	if (a->verdict && !strcmp(a->verdict, "error") && chance(g, 40))
+		d = chance(g, 50) ? 120000 : hg_gen_range(g, 150, 4000);
+	return d;
+}
+
+static void
+plan_feedback(struct hg_gen *g, struct att_plan *a, const struct plan *p)
+{
+	char tn[64];
+	int total = (int)hg_gen_range(g, 8, 240), i, n;
+	const char *v = a->verdict ? a->verdict : "";
+
+	a->feedback = span_begin(g);
+	test_name(g, tn, sizeof(tn));
+	if (!strcmp(v, "escalate")) {
+		switch (hg_gen_range(g, 0, 5)) {
+		case 0: case 1:
+			hg_buf_printf(&g->scratch, "tests fail: %d of %d failed (%s)",
+				      (int)hg_gen_range(g, 1, 9), total, tn);
+			break;
+		case 2:
+			hg_buf_printf(&g->scratch, "build failed: %s:%d:%d: undefined: roundHalfEven",
+				      p->file, (int)hg_gen_range(g, 10, 400), (int)hg_gen_range(g, 2, 40));
+			break;
+		case 3:
+			hg_buf_printf(&g->scratch, "verifier: diff touches %d files, expected <= 3",
+				      (int)hg_gen_range(g, 4, 30));
+			break;
+		case 4:
+			hg_buf_printf(&g->scratch, "lint: %d new warnings (errcheck, govet) & 1 vet error",
+				      (int)hg_gen_range(g, 1, 20));
+			break;
+		default:
+			hg_buf_adds(&g->scratch, "output truncated: model stopped at max_tokens=4096 → retry on a larger tier");
+			break;
+		}
+		if (p->roomy && chance(g, 12)) {
+			/* A long verifier report, past the in-memory limit. */
+			n = (int)hg_gen_range(g, 6, 30);
+			for (i = 0; i < n; i++) {
+				test_name(g, tn, sizeof(tn));
+				hg_buf_printf(&g->scratch, "\n--- FAIL: %s (0.%02ds)\n\t%s_test.go:%d: got %d, want %d",
+					      tn, (int)hg_gen_range(g, 0, 99), tn + 4,
+					      (int)hg_gen_range(g, 10, 300), (int)hg_gen_range(g, 0, 99),
+					      (int)hg_gen_range(g, 0, 99));
+			}
+		}
+	} else if (!strcmp(v, "error")) {
+		switch (hg_gen_range(g, 0, 3)) {
+		case 0: hg_buf_adds(&g->scratch, "runner crashed: signal: killed (out of memory?)"); break;
+		case 1: hg_buf_adds(&g->scratch, "context deadline exceeded after 120s"); break;
+		case 2: hg_buf_adds(&g->scratch, "HTTP 529 from provider: {\"type\":\"overloaded_error\"}"); break;
+		default: hg_buf_adds(&g->scratch, "llama-swap: model failed to load: CUDA error: out of memory"); break;
+		}
+	} else if (chance(g, 25)) {
+		hg_buf_printf(&g->scratch, "ok: all %d tests pass%s", total,
+			      chance(g, 30) ? "; nit: missing doc comment on exported func" : "");
+	}
+	span_end(g, &a->feedback);
+}
+
+static void
+plan_summary(struct hg_gen *g, struct att_plan *a, const struct plan *p)
+{
+	a->summary = span_begin(g);
+	if (a->verdict && !strcmp(a->verdict, "error") && chance(g, 80)) {
+		span_end(g, &a->summary);
+		return;
+	}
+	switch (hg_gen_range(g, 0, 6)) {
+	case 0:
+		hg_buf_printf(&g->scratch, "Wrote %d lines to %s; added roundHalfEven helper",
+			      (int)hg_gen_range(g, 5, 600), p->file);
+		break;
+	case 1:
+		hg_buf_printf(&g->scratch, "Refactored parse%s → parse%s + validate%s (%d call sites)",
+			      PICK(g, nouns), PICK(g, nouns), PICK(g, nouns), (int)hg_gen_range(g, 1, 40));
+		break;
+	case 2:
+		hg_buf_adds(&g->scratch, "Explained the retry loop: the break on io.EOF happens before the counter increments, so retries < maxRetries always holds");
+		break;
+	case 3:
+		hg_buf_printf(&g->scratch, "Added %d table-driven cases; all pass %s",
+			      (int)hg_gen_range(g, 2, 30), PICK(g, emoji));
+		break;
+	case 4:
+		hg_buf_printf(&g->scratch, "差分を確認しました: %d 件の問題 (nil チェック漏れ)",
+			      (int)hg_gen_range(g, 1, 9));
+		break;
+	case 5:
+		hg_buf_printf(&g->scratch, "Changes:\n• %s: extract helper\n• %s: update callers\n• tests: +%d −%d",
+			      p->file, PICK(g, go_files), (int)hg_gen_range(g, 1, 200), (int)hg_gen_range(g, 0, 90));
+		break;
+	default:
+		break;	/* no summary */
+	}
+	span_end(g, &a->summary);
+}
+
+static const char *
+pick_verdict(struct hg_gen *g, bool last, const char *status)
+{
+	if (chance(g, 1))
+		return NULL;		/* older runner: no verdict */
+	if (chance(g, 0.3))
+		return "timeout";	/* a verdict this hgtop does not know */
+	if (!last)
+		return chance(g, 8) ? "error" : "escalate";
+	if (!strcmp(status, "ok"))
+		return "accept";
+	return !strcmp(status, "failed") ? "escalate" : "error";
+}
+
+static void
+plan_attempts(struct hg_gen *g, struct plan *p)
+{
+	double r = unif(g) * 100;
+	int i;
+
+	p->status = r < 80 ? "ok" : r < 92 ? "failed" : "error";
+	plan_tiers(g, p);
+	p->dur = hg_gen_range(g, 5, 400);
+	for (i = 0; i < p->n_att; i++) {
+		struct att_plan *a = &p->att[i];
+		bool local = !strcmp(a->tier, "local");
+
+		a->verdict = pick_verdict(g, i == p->n_att - 1, p->status);
+		a->warm = local && chance(g, 70);
+		a->cold_load = local && !a->warm;
+		a->verified = a->verdict && !strcmp(a->verdict, "accept") && chance(g, 88);
+		a->dur = attempt_duration(g, a);
+		a->runner = p->runner;
+		if (a->verdict && !strcmp(a->verdict, "error") && chance(g, 50))
+			a->runner = RK_NONE;
+		plan_feedback(g, a, p);
+		plan_summary(g, a, p);
+		p->dur += a->dur;
+	}
+}
+
+static void
+plan_message(struct hg_gen *g, struct plan *p)
+{
+	const struct att_plan *last = &p->att[p->n_att - 1];
+	int i;
+
+	p->message = span_begin(g);
+	if (!strcmp(p->status, "ok")) {
+		if (chance(g, 55))
+			hg_buf_printf(&g->scratch, "wrote %d lines to %s", (int)hg_gen_range(g, 3, 900), p->file);
+	} else if (!strcmp(p->status, "failed")) {
+		hg_buf_printf(&g->scratch, "escalation exhausted after %d attempts: ", p->n_att);
+		hg_buf_add(&g->scratch, g->scratch.p + last->feedback.off,
+			   last->feedback.len > 120 ? 120 : last->feedback.len);
+	} else {
+		hg_buf_printf(&g->scratch, "%s tier error: %s", last->tier,
+			      chance(g, 50) ? "context deadline exceeded (120s)" : "runner exited with status 137");
+	}
+	if (p->roomy && chance(g, 3)) {
+		/* A long message: a stack trace pasted by the runner. */
+		hg_buf_adds(&g->scratch, "\ngoroutine 1 [running]:");
+		for (i = 0; i < 12; i++)
+			hg_buf_printf(&g->scratch, "\nmain.(*Runner).step%d(...)\n\t%s/%s:%d +0x%x",
+				      i, p->root, p->file, (int)hg_gen_range(g, 10, 900),
+				      (unsigned)hg_gen_range(g, 16, 4095));
+	}
+	span_end(g, &p->message);
+}
+
+/* Entries without attempts: bookkeeping steps of a session. */
+static void
+plan_bookkeeping(struct hg_gen *g, struct plan *p)
+{
+	static const struct skill_def index_skill = { "index-project", 0, false };
+
+	p->skill = &index_skill;
+	p->status = "ok";
+	p->n_att = 0;
+	p->file = "";
+	p->dur = chance(g, 30) ? 0 : hg_gen_range(g, 200, 9000);
+	p->message = span_begin(g);
+	hg_buf_printf(&g->scratch, "indexed %d files (%d.%d MB)", (int)hg_gen_range(g, 40, 9000),
+		      (int)hg_gen_range(g, 0, 300), (int)hg_gen_range(g, 0, 9));
+	span_end(g, &p->message);
+}
+
+static void
+plan_entry(struct hg_gen *g, struct plan *p, const char *session_id, size_t target)
+{
+	memset(p, 0, sizeof(*p));
+	p->roomy = target > 3000;
+	hg_buf_reset(&g->scratch);
+	p->ts = g->now_ns;
+	if (chance(g, 0.5))
+		p->ts -= p->ts % 1000000;	/* millisecond clock */
+	if (chance(g, 0.2))
+		p->ts -= p->ts % 1000000000;	/* whole seconds: no fraction */
+	g->now_ns += hg_gen_range(g, 800, 6000) * 1000000 + hg_gen_range(g, 0, 999999);
+	pick_project(g, p, session_id);
+	p->skill = pick_skill(g);
+	p->phase = chance(g, 40) ? "" : PICK(g, phases);
+	if (chance(g, 8))
+		p->root = "";
+	if (chance(g, 4)) {
+		plan_bookkeeping(g, p);
+		return;
+	}
+	plan_input(g, p);
+	plan_attempts(g, p);
+	plan_message(g, p);
+	if (!strcmp(p->status, "ok") && p->att[p->n_att - 1].verdict)
+		p->model_used = p->att[p->n_att - 1].model;
+	else if (!strcmp(p->status, "error") && chance(g, 50))
+		p->model_used = p->att[p->n_att - 1].model;
+	if (!(p->skill->writes_file ? chance(g, 90) : chance(g, 20)))
+		p->file = "";
+}
+
+/* Runner output: what the attempt's subprocess printed, colours and all. */
+
+static void
+progress_bar(struct hg_gen *g, struct hg_buf *b, const char *what)
+{
+	int frames = (int)hg_gen_range(g, 4, 16), i, pct, fill;
+	static const char bar[] = "##############################";
+	static const char dots[] = "..............................";
+
+	for (i = 1; i <= frames; i++) {
+		pct = i * 100 / frames;
+		fill = pct * 30 / 100;
+		hg_buf_printf(b, "\r%s [%.*s%.*s] %3d%% %d.%d/%d.%d GB", what, fill, bar,
+			      30 - fill, dots, pct, pct * 47 / 1000, pct * 47 / 100 % 10, 4, 7);
+	}
+	hg_buf_addc(b, '\n');
+}
+
+static void
+shared_line(struct hg_gen *g, struct hg_buf *b, const struct plan *p)
+{
+	switch (hg_gen_range(g, 0, 9)) {
+	case 0:
+		hg_buf_printf(b, "\xe2\x96\xb6 read_file %s (%d.%d KB)\n", p->file,
+			      (int)hg_gen_range(g, 0, 90), (int)hg_gen_range(g, 0, 9));
+		break;
+	case 1:
+		hg_buf_printf(b, "\xe2\x96\xb6 apply_patch %s +%d \xe2\x88\x92%d\n", p->file,
+			      (int)hg_gen_range(g, 1, 80), (int)hg_gen_range(g, 0, 40));
+		break;
+	case 2: hg_buf_printf(b, "构建成功 %s 用时 %d 秒\n", PICK(g, emoji), (int)hg_gen_range(g, 1, 90)); break;
+	case 3: hg_buf_printf(b, "テスト %d 件失敗 ❌\n", (int)hg_gen_range(g, 1, 9)); break;
+	case 4: hg_buf_printf(b, "→ verifying with %s\n", PICK(g, subagent_models)); break;
+	case 5:
+		hg_buf_printf(b, "step\t%s\t%dms\tstatus\t%s\n", PICK(g, verbs),
+			      (int)hg_gen_range(g, 1, 5000), chance(g, 80) ? "ok" : "FAIL");
+		break;
+	case 6: progress_bar(g, b, "indexing"); break;
+	case 7: hg_buf_adds(b, "waiting |\b/\b-\b\\\b| done\n"); break;
+	case 8: hg_buf_adds(b, "\x1b[2K\x1b[1G\x1b[36mℹ\x1b[0m cache hit: 93% of modules unchanged\n"); break;
+	default: hg_buf_adds(b, "\f--- page 2 ---\n"); break;
+	}
+}
+
+static void
+go_line(struct hg_gen *g, struct hg_buf *b, const struct plan *p)
+{
+	char tn[64];
+	int r = (int)hg_gen_range(g, 0, 99);
+
+	test_name(g, tn, sizeof(tn));
+	if (r < 40)
+		hg_buf_printf(b, "=== RUN   %s\n", tn);
+	else if (r < 75)
+		hg_buf_printf(b, "--- \x1b[32mPASS\x1b[0m: %s (0.%02ds)\n", tn, (int)hg_gen_range(g, 0, 99));
+	else if (r < 80)
+		hg_buf_printf(b, "--- \x1b[31mFAIL\x1b[0m: %s (0.00s)\n    %s_test.go:%d: got %d, want %d\n",
+			      tn, tn + 4, (int)hg_gen_range(g, 10, 300), (int)hg_gen_range(g, 0, 9),
+			      (int)hg_gen_range(g, 10, 99));
+	else if (r < 90)
+		hg_buf_printf(b, "\x1b[32mok\x1b[0m  \tgithub.com/acme/billing/internal/%s\t0.%03ds\n",
+			      PICK(g, verbs), (int)hg_gen_range(g, 1, 999));
+	else if (r < 94)
+		hg_buf_printf(b, "%s:%d:%d: \x1b[1;31merror:\x1b[0m undefined: round%s\n", p->file,
+			      (int)hg_gen_range(g, 1, 400), (int)hg_gen_range(g, 1, 60), PICK(g, nouns));
+	else
+		shared_line(g, b, p);
+}
+
+static void
+py_line(struct hg_gen *g, struct hg_buf *b, const struct plan *p)
+{
+	int r = (int)hg_gen_range(g, 0, 99);
+	const char *noun = PICK(g, nouns), *verb = PICK(g, verbs);
+
+	if (r < 60)
+		hg_buf_printf(b, "tests/test_%s.py::test_%s \x1b[32mPASSED\x1b[0m    [%3d%%]\n",
+			      noun, verb, (int)hg_gen_range(g, 0, 100));
+	else if (r < 66)
+		hg_buf_printf(b, "tests/test_%s.py::test_%s \x1b[31mFAILED\x1b[0m    [%3d%%]\n",
+			      noun, verb, (int)hg_gen_range(g, 0, 100));
+	else if (r < 76)
+		hg_buf_printf(b, "E       AssertionError: assert %d == %d\nE        +  where %d = total(<Order id=%d & qty>0>)\n",
+			      (int)hg_gen_range(g, 0, 99), (int)hg_gen_range(g, 0, 99),
+			      (int)hg_gen_range(g, 0, 99), (int)hg_gen_range(g, 1, 9999));
+	else if (r < 86)
+		hg_buf_printf(b, "\x1b[33m%s:%d: DeprecationWarning: datetime.utcnow() is deprecated\x1b[0m\n",
+			      p->file, (int)hg_gen_range(g, 1, 300));
+	else
+		shared_line(g, b, p);
+}
+
+static void
+jest_line(struct hg_gen *g, struct hg_buf *b, const struct plan *p)
+{
+	int r = (int)hg_gen_range(g, 0, 99);
+	const char *noun = PICK(g, nouns);
+
+	if (r < 55)
+		hg_buf_printf(b, "    \x1b[32m✓\x1b[0m renders %s (%d ms)\n", noun, (int)hg_gen_range(g, 1, 400));
+	else if (r < 62)
+		hg_buf_printf(b, "    \x1b[31m✕\x1b[0m handles empty %s (%d ms)\n", noun, (int)hg_gen_range(g, 1, 400));
+	else if (r < 72)
+		hg_buf_printf(b, "      Expected: \"<div class=\\\"%s\\\">\"\n      Received: \"<span>&nbsp;</span>\"\n", noun);
+	else if (r < 84)
+		hg_buf_printf(b, " \x1b[1m\x1b[42m PASS \x1b[49m\x1b[22m src/components/%s.test.tsx (%d.%03d s)\n",
+			      noun, (int)hg_gen_range(g, 0, 9), (int)hg_gen_range(g, 0, 999));
+	else
+		shared_line(g, b, p);
+}
+
+static void
+cargo_line(struct hg_gen *g, struct hg_buf *b, const struct plan *p)
+{
+	int r = (int)hg_gen_range(g, 0, 99);
+
+	if (r < 30)
+		hg_buf_printf(b, "\x1b[1m\x1b[32m   Compiling\x1b[0m %s v%d.%d.%d\n", PICK(g, verbs),
+			      (int)hg_gen_range(g, 0, 2), (int)hg_gen_range(g, 0, 40), (int)hg_gen_range(g, 0, 20));
+	else if (r < 75)
+		hg_buf_printf(b, "test %s::tests::%s ... \x1b[32mok\x1b[0m\n", PICK(g, nouns), PICK(g, verbs));
+	else if (r < 85)
+		hg_buf_printf(b, "\x1b[1m\x1b[31merror[E0308]\x1b[0m\x1b[1m: mismatched types\x1b[0m\n"
+			      "  \x1b[1m\x1b[34m-->\x1b[0m %s:%d:%d\n   \x1b[1m\x1b[34m|\x1b[0m\n"
+			      "%d \x1b[1m\x1b[34m|\x1b[0m     let x: Vec<u8> = parse(&buf)?;\n",
+			      p->file, (int)hg_gen_range(g, 1, 400), (int)hg_gen_range(g, 1, 60),
+			      (int)hg_gen_range(g, 1, 400));
+	else
+		shared_line(g, b, p);
+}
+
+static void
+runner_line(struct hg_gen *g, struct hg_buf *b, const struct plan *p, enum runner_kind k)
+{
+	switch (k) {
+	case RK_GO: go_line(g, b, p); break;
+	case RK_PY: py_line(g, b, p); break;
+	case RK_JEST: jest_line(g, b, p); break;
+	default: cargo_line(g, b, p); break;
+	}
+}
+
+static void
+runner_head(struct hg_gen *g, struct hg_buf *b, const struct plan *p, const struct att_plan *a)
+{
+	int i, n;
+
+	hg_buf_printf(b, "\x1b[1m$ hyperguild run --tier %s --model %s\x1b[0m\n", a->tier, a->model);
+	if (!a->cold_load)
+		return;
+	hg_buf_printf(b, "llama-swap: loading %s (cold start)\n", a->model);
+	progress_bar(g, b, "loading model");
+	n = (int)hg_gen_range(g, 2, 8);
+	for (i = 0; i < n; i++)
+		hg_buf_printf(b, "llama_model_loader: - kv %3d:\t%s.%s\tu32\t= %d\n", i, "qwen2",
+			      PICK(g, verbs), (int)hg_gen_range(g, 1, 32768));
+}
+
+static void
+runner_tail(struct hg_gen *g, struct hg_buf *b, const struct att_plan *a)
+{
+	const char *v = a->verdict ? a->verdict : "";
+
+	if (!strcmp(v, "accept"))
+		hg_buf_printf(b, "\x1b[32m✔ all %d checks passed\x1b[0m\n", (int)hg_gen_range(g, 3, 240));
+	else if (!strcmp(v, "escalate"))
+		hg_buf_printf(b, "\x1b[31m✘ %d of %d tests failed\x1b[0m → escalating\n",
+			      (int)hg_gen_range(g, 1, 9), (int)hg_gen_range(g, 10, 240));
+	else
+		hg_buf_adds(b, "\x1b[31mfatal:\x1b[0m runner stopped\n");
+}
+
+static void
+emit_runner(struct hg_gen *g, struct hg_buf *out, const struct plan *p,
+	    const struct att_plan *a, bool short_bf)
+{
+	size_t start, mark = g->scratch.len;
+
+	hg_buf_adds(out, ",\"runner_output\":\"");
+	start = out->len;
+	runner_head(g, &g->scratch, p, a);
+	esc_body(out, g->scratch.p + mark, g->scratch.len - mark, short_bf);
+	while (out->len - start < a->budget) {
+		g->scratch.len = mark;
+		runner_line(g, &g->scratch, p, a->runner);
+		esc_body(out, g->scratch.p + mark, g->scratch.len - mark, short_bf);
+	}
+	g->scratch.len = mark;
+	runner_tail(g, &g->scratch, a);
+	esc_body(out, g->scratch.p + mark, g->scratch.len - mark, short_bf);
+	g->scratch.len = mark;
+	hg_buf_addc(out, '"');
+}
+
+/* Serialisation, in Go's struct field order. */
+
+static void
+emit_key_span(struct hg_gen *g, struct hg_buf *out, const char *key, struct span s, bool short_bf)
+{
+	if (s.len == 0)
+		return;
+	hg_buf_printf(out, ",\"%s\":", key);
+	hg_gen_json_string(out, g->scratch.p + s.off, s.len, short_bf);
+}
+
+static void
+emit_key_str(struct hg_buf *out, const char *key, const char *s, bool omitempty, bool short_bf)
+{
+	if (omitempty && (!s || !*s))
+		return;
+	hg_buf_printf(out, ",\"%s\":", key);
+	hg_gen_json_string(out, s ? s : "", s ? strlen(s) : 0, short_bf);
+}
+
+static void
+emit_attempt(struct hg_gen *g, struct hg_buf *out, const struct plan *p, int i,
+	     bool with_runner, bool short_bf)
+{
+	const struct att_plan *a = &p->att[i];
+
+	hg_buf_printf(out, "%s{\"attempt\":%d", i ? "," : "", i + 1);
+	emit_key_str(out, "model", a->model, false, short_bf);
+	emit_key_str(out, "tier", a->tier, false, short_bf);
+	hg_buf_printf(out, ",\"duration_ms\":%lld,\"warm_start\":%s,\"verified\":%s",
+		      (long long)a->dur, a->warm ? "true" : "false", a->verified ? "true" : "false");
+	emit_key_str(out, "verdict", a->verdict, true, short_bf);
+	emit_key_span(g, out, "feedback", a->feedback, short_bf);
+	emit_key_span(g, out, "output_summary", a->summary, short_bf);
+	if (with_runner && a->runner != RK_NONE && a->budget > 0)
+		emit_runner(g, out, p, a, short_bf);
+	hg_buf_addc(out, '}');
+}
+
+static void
+emit_entry(struct hg_gen *g, struct hg_buf *out, const char *session_id,
+	   const struct plan *p, int tz_min, bool with_runner, bool short_bf)
+{
+	int i;
+
+	hg_buf_adds(out, "{\"session_id\":");
+	hg_gen_json_string(out, session_id, strlen(session_id), short_bf);
+	hg_buf_adds(out, ",\"timestamp\":\"");
+	hg_gen_timestamp(out, p->ts, tz_min);
+	hg_buf_addc(out, '"');
+	emit_key_str(out, "skill", p->skill->name, false, short_bf);
+	emit_key_str(out, "phase", p->phase, true, short_bf);
+	emit_key_str(out, "project_root", p->root, true, short_bf);
+	if (p->input.len) {
+		hg_buf_adds(out, ",\"input\":");
+		hg_buf_add(out, g->scratch.p + p->input.off, p->input.len);
+	}
+	if (p->n_att) {
+		hg_buf_adds(out, ",\"attempts\":[");
+		for (i = 0; i < p->n_att; i++)
+			emit_attempt(g, out, p, i, with_runner, short_bf);
+		hg_buf_addc(out, ']');
+	}
+	emit_key_str(out, "final_status", p->status, false, short_bf);
+	emit_key_str(out, "file_path", p->file, true, short_bf);
+	emit_key_str(out, "model_used", p->model_used, true, short_bf);
+	if (p->dur)
+		hg_buf_printf(out, ",\"duration_ms\":%lld", (long long)p->dur);
+	emit_key_span(g, out, "message", p->message, short_bf);
+	hg_buf_adds(out, "}\n");
+}
+
+/* Share what is left of the target size among the attempts' runner
+ * output: the last attempt, the one that decided, gets the most. */
+static void
+split_budget(struct plan *p, size_t target, size_t base)
+{
+	/* Per-attempt head and tail lines, written whatever the budget. */
+	const size_t fixed = 160;
+	size_t left = target > base ? target - base : 0, share;
+	int i, n = 0;
+	bool last_runs = p->n_att > 0 && p->att[p->n_att - 1].runner != RK_NONE;
+
+	for (i = 0; i < p->n_att; i++)
+		n += p->att[i].runner != RK_NONE;
+	for (i = 0; i < p->n_att; i++) {
+		struct att_plan *a = &p->att[i];
+
+		if (a->runner == RK_NONE)
+			continue;
+		if (n == 1)
+			share = left;
+		else if (!last_runs)
+			share = left / (size_t)n;
+		else if (i == p->n_att - 1)
+			share = left * 6 / 10;
+		else
+			share = left * 4 / 10 / (size_t)(n - 1);
+		a->budget = share > fixed ? share - fixed : 0;
+		if (a->budget == 0 && share >= fixed / 2)
+			a->budget = 1;	/* just the head and tail lines */
+	}
+}
+
+void
+hg_gen_entry(struct hg_gen *g, struct hg_buf *out, const char *session_id,
+	     const struct hg_gen_opts *o)
+{
+	struct hg_gen_opts def;
+	struct plan p;
+	size_t start = out->len, target;
+
+	if (!o) {
+		hg_gen_opts_init(&def, HG_GEN_DEMO);
+		o = &def;
+	}
+	if (o->malformed_rate > 0 && unif(g) < o->malformed_rate) {
+		hg_gen_malformed(g, out, session_id);
+		return;
+	}
+	target = sample_size(g, o);
+	plan_entry(g, &p, session_id, target);
+	/* Serialise once without runner output to learn the base size. */
+	emit_entry(g, out, session_id, &p, o->tz_min, false, o->short_bf_escapes);
+	split_budget(&p, target, out->len - start);
+	out->len = start;
+	emit_entry(g, out, session_id, &p, o->tz_min, true, o->short_bf_escapes);
+	g->n_entries++;
+}
+
+/* Malformed lines */
+
+void
+hg_gen_malformed(struct hg_gen *g, struct hg_buf *out, const char *session_id)
+{
+	struct hg_gen_opts o;
+	size_t start = out->len, cut;
+
+	switch (hg_gen_range(g, 0, 3)) {
+	case 0:
+		/* A writer killed mid-line, then a later append. */
+		hg_gen_opts_init(&o, HG_GEN_SMALL);
+		hg_gen_entry(g, out, session_id, &o);
+		cut = (size_t)hg_gen_range(g, 20, (int64_t)(out->len - start) - 3);
+		out->len = start + cut;
+		hg_buf_addc(out, '\n');
+		return;
+	case 1:
+		hg_buf_adds(out, "panic: runtime error: invalid memory address or nil pointer dereference\n");
+		break;
+	case 2:
+		hg_buf_adds(out, "{\"session_id\":");
+		hg_gen_json_string(out, session_id, strlen(session_id), false);
+		hg_buf_adds(out, ",\"timestamp\":\"");
+		hg_gen_timestamp(out, g->now_ns, 0);
+		hg_buf_adds(out, "\",\"skill\":\"review\",\"final_status\":}\n");
+		break;
+	default:
+		hg_buf_adds(out, "{\"session_id\":");
+		hg_gen_json_string(out, session_id, strlen(session_id), false);
+		hg_buf_adds(out, ",\"timestamp\":\"");
+		hg_gen_timestamp(out, g->now_ns, 0);
+		hg_buf_adds(out, "\",\"skill\":\"test-fix\",\"attempts\":\"three\",\"final_status\":\"ok\",\"duration_ms\":\"12s\"}\n");
+		break;
+	}
+	g->now_ns += hg_gen_range(g, 200, 3000) * 1000000;
+}
+
+void
+hg_gen_session_id(struct hg_gen *g, char *buf, size_t n)
+{
+	int64_t y;
+	int m, d;
+
+	civil_from_days(floor_div(g->now_ns, 86400LL * 1000000000), &y, &m, &d);
+	snprintf(buf, n, "hg-%04lld%02d%02d-%08x", (long long)y, m, d,
+		 (unsigned)(hg_gen_u64(g) & 0xffffffffu));
+}

@@ -1,0 +1,511 @@
+/* ui_detail.c - every field of the selected entry or attempt.
+ *
+ * The line is re-read from the file and parsed with cJSON when the
+ * selection changes (large fields are not kept in memory); only the detail
+ * of the selected row is cached. Text fields are decoded, sanitized and
+ * wrapped by display columns; runner_output goes through termtext so its
+ * colours show and its other escapes do not. */
+#include "config.h"
+
+#include <cjson/cJSON.h>
+#include <curses.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hgtop/parser.h"
+#include "hgtop/sanitize.h"
+#include "hgtop/ui_int.h"
+
+#define RAW_MAX (1024 * 1024)
+
+/* Building the logical lines */
+
+static struct ui_dline *
+add_line(struct ui_detail *d, const char *text, size_t len, int indent, int role)
+{
+	struct ui_dline *l;
+
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 64;
+		d->lines = xrealloc(d->lines, d->cap * sizeof(*d->lines));
+	}
+	l = &d->lines[d->n++];
+	memset(l, 0, sizeof(*l));
+	l->text = xstrndup(text, len);
+	l->len = len;
+	l->indent = indent;
+	l->role = role;
+	return l;
+}
+
+/* Sanitized multi-line text, one logical line per '\n'. */
+static void
+add_text(struct ui_detail *d, const char *s, size_t n, int indent, int role)
+{
+	struct hg_buf b = { 0 };
+	const char *p, *end, *nl;
+
+	hg_sanitize(&b, s, n, HG_SAN_NEWLINES | HG_SAN_TABS);
+	p = b.p ? b.p : "";
+	end = p + b.len;
+	do {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		add_line(d, p, (size_t)((nl ? nl : end) - p), indent, role);
+		p = nl ? nl + 1 : end;
+	} while (p < end);
+	hg_buf_free(&b);
+}
+
+/* "key: value" on one line, the key drawn as a label. */
+static void
+add_field(struct ui_detail *d, const char *key, const char *val, int indent)
+{
+	struct hg_buf b = { 0 };
+	size_t klen;
+
+	hg_sanitize(&b, key, strlen(key), 0);
+	hg_buf_adds(&b, ":");
+	klen = b.len;
+	hg_buf_adds(&b, " ");
+	hg_sanitize(&b, val, strlen(val), HG_SAN_TABS);
+	add_line(d, b.p, b.len, indent, UI_ROLE_NORMAL)->label_len = (int)klen;
+	hg_buf_free(&b);
+}
+
+static void
+add_label(struct ui_detail *d, const char *key, int indent)
+{
+	add_field(d, key, "", indent);
+}
+
+static void
+add_runner_output(struct ui_detail *d, const char *s, size_t n, int indent)
+{
+	struct hg_tt_doc *doc;
+	size_t i;
+
+	d->docs = xrealloc(d->docs, (d->n_docs + 1) * sizeof(*d->docs));
+	doc = &d->docs[d->n_docs++];
+	memset(doc, 0, sizeof(*doc));
+	hg_tt_parse(doc, s, n);
+	for (i = 0; i < doc->n; i++) {
+		struct ui_dline *l = add_line(d, doc->lines[i].text, doc->lines[i].len,
+					      indent, UI_ROLE_NORMAL);
+
+		l->spans = doc->lines[i].spans;
+		l->n_spans = doc->lines[i].n_spans;
+	}
+}
+
+static void
+add_string(struct ui_detail *d, const char *key, const char *v, int indent)
+{
+	size_t n = strlen(v);
+
+	if (!strcmp(key, "runner_output")) {
+		add_label(d, key, indent);
+		add_runner_output(d, v, n, indent + 2);
+	} else if (memchr(v, '\n', n) || !strcmp(key, "feedback") ||
+		   !strcmp(key, "output_summary") || !strcmp(key, "message")) {
+		add_label(d, key, indent);
+		add_text(d, v, n, indent + 2, UI_ROLE_NORMAL);
+	} else {
+		add_field(d, key, v, indent);
+	}
+}
+
+static void
+add_json(struct ui_detail *d, const char *key, const cJSON *v, int indent)
+{
+	char *txt = cJSON_Print(v);
+
+	add_label(d, key, indent);
+	if (txt)
+		add_text(d, txt, strlen(txt), indent + 2, UI_ROLE_NORMAL);
+	free(txt);
+}
+
+static void
+add_number(struct ui_detail *d, const char *key, const cJSON *v, int indent)
+{
+	char *txt = cJSON_PrintUnformatted(v);
+	char buf[128], dur[32];
+
+	if (!strcmp(key, "duration_ms") && cJSON_IsNumber(v)) {
+		hg_fmt_duration(dur, sizeof(dur), (int64_t)v->valuedouble);
+		snprintf(buf, sizeof(buf), "%s (%s)", txt ? txt : "", dur);
+		add_field(d, key, buf, indent);
+	} else {
+		add_field(d, key, txt ? txt : "", indent);
+	}
+	free(txt);
+}
+
+static void
+add_timestamp(struct ui_detail *d, const char *v, int indent)
+{
+	char buf[160], local[40];
+	int64_t ns;
+	int16_t tz;
+	bool zero;
+
+	if (!hg_parse_time(v, strlen(v), &ns, &tz, &zero) || zero) {
+		add_field(d, "timestamp", v, indent);
+		return;
+	}
+	hg_format_datetime(ns, local, sizeof(local));
+	snprintf(buf, sizeof(buf), "%.80s  (local %s)", v, local);
+	add_field(d, "timestamp", buf, indent);
+}
+
+static void
+add_attempt_summaries(struct ui_detail *d, const struct hg_entry *e, int indent)
+{
+	char buf[256], dur[16];
+	uint32_t i;
+
+	snprintf(buf, sizeof(buf), "%u (expand the entry and select one to see all its fields)",
+		 e->n_attempts);
+	add_field(d, "attempts", buf, indent);
+	for (i = 0; i < e->n_attempts; i++) {
+		const struct hg_attempt *a = &e->attempts[i];
+
+		hg_fmt_duration(dur, sizeof(dur), a->duration_ms);
+		snprintf(buf, sizeof(buf), "#%lld %s %s %s %s %s %s", (long long)a->attempt,
+			 hg_attempt_tier(a), a->model, dur, a->warm_start ? "warm" : "cold",
+			 a->verified ? "verified" : "unverified", hg_attempt_verdict(a));
+		add_text(d, buf, strlen(buf), indent + 2, ui_verdict_role(a->verdict));
+	}
+}
+
+/* Every member of OBJ, in file order; unknown fields included. */
+static void
+add_object(struct ui_detail *d, const cJSON *obj, const struct hg_entry *e, int indent)
+{
+	const cJSON *v;
+
+	cJSON_ArrayForEach(v, obj) {
+		const char *k = v->string ? v->string : "?";
+
+		if (!strcmp(k, "attempts") && e && cJSON_IsArray(v))
+			add_attempt_summaries(d, e, indent);
+		else if (!strcmp(k, "timestamp") && cJSON_IsString(v))
+			add_timestamp(d, v->valuestring, indent);
+		else if (cJSON_IsString(v))
+			add_string(d, k, v->valuestring, indent);
+		else if (cJSON_IsNumber(v) || cJSON_IsBool(v) || cJSON_IsNull(v))
+			add_number(d, k, v, indent);
+		else
+			add_json(d, k, v, indent);
+	}
+}
+
+static void
+build_unparsable(struct ui_detail *d, const struct hg_entry *e, const char *raw, size_t n)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "%lld", (long long)e->line_no);
+	add_field(d, "unparsable line", buf, 0);
+	add_field(d, "reason", e->reason ? e->reason : "?", 0);
+	add_label(d, "raw line", 0);
+	add_text(d, raw, n > RAW_MAX ? RAW_MAX : n, 2, UI_ROLE_DIM);
+	if (n > RAW_MAX)
+		add_text(d, "(cut at 1 MB)", 13, 2, UI_ROLE_DIM);
+}
+
+static void
+build_attempt(struct ui_detail *d, const cJSON *root, const struct hg_entry *e, int32_t ai)
+{
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "attempts");
+	const cJSON *a = cJSON_GetArrayItem(arr, ai);
+	char buf[160];
+
+	snprintf(buf, sizeof(buf), "line %lld, %s", (long long)e->line_no, e->skill);
+	add_field(d, "entry", buf, 0);
+	if (!a) {
+		add_text(d, "(attempt not found in the line)", 31, 0, UI_ROLE_ERROR);
+		return;
+	}
+	add_object(d, a, NULL, 0);
+}
+
+static void
+build_from_line(struct ui_detail *d, const struct hg_entry *e, int32_t attempt,
+		const char *line, size_t n)
+{
+	cJSON *root;
+
+	if (e->kind == HG_ENTRY_UNPARSABLE) {
+		build_unparsable(d, e, line, n);
+		return;
+	}
+	root = cJSON_ParseWithLength(line, n);
+	if (!root) {
+		add_text(d, "the line no longer parses (file changed?)", 41, 0, UI_ROLE_ERROR);
+		return;
+	}
+	if (attempt >= 0)
+		build_attempt(d, root, e, attempt);
+	else
+		add_object(d, root, e, 0);
+	cJSON_Delete(root);
+}
+
+static void
+detail_clear(struct ui_detail *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		free(d->lines[i].text);
+	d->n = 0;
+	for (i = 0; i < d->n_docs; i++)
+		hg_tt_free(&d->docs[i]);
+	free(d->docs);
+	d->docs = NULL;
+	d->n_docs = 0;
+	d->n_vis = 0;
+	d->vis_width = -1;
+	d->valid = false;
+}
+
+void
+ui_detail_free(struct ui_detail *d)
+{
+	detail_clear(d);
+	free(d->lines);
+	free(d->vis);
+	memset(d, 0, sizeof(*d));
+}
+
+void
+ui_detail_invalidate(struct hg_ui *u)
+{
+	u->detail.vis_width = -1;
+	u->pending |= UI_R_DRAW;
+}
+
+static void
+build(struct hg_ui *u, const struct hg_row *row)
+{
+	struct ui_detail *d = &u->detail;
+	const struct hg_entry *e = &u->sel->entries[row->entry];
+	size_t n = 0;
+	char *line;
+
+	detail_clear(d);
+	d->s = u->sel;
+	d->generation = u->sel->generation;
+	d->line_no = e->line_no;
+	d->attempt = row->attempt;
+	d->valid = true;
+	line = hg_session_read_line(u->sel, e, &n);
+	if (!line) {
+		char buf[256];
+
+		snprintf(buf, sizeof(buf), "cannot read line %lld: %s", (long long)e->line_no,
+			 errno == ESTALE ? "the file changed" : strerror(errno));
+		add_text(d, buf, strlen(buf), 0, UI_ROLE_ERROR);
+		return;
+	}
+	build_from_line(d, e, row->attempt, line, n);
+	free(line);
+}
+
+static bool
+cached(const struct hg_ui *u, const struct hg_row *row)
+{
+	const struct ui_detail *d = &u->detail;
+
+	return d->valid && d->s == u->sel && d->generation == u->sel->generation &&
+	       d->line_no == u->sel->entries[row->entry].line_no && d->attempt == row->attempt;
+}
+
+/* Screen lines */
+
+static void
+add_vis(struct ui_detail *d, size_t line, size_t start, size_t len, bool first)
+{
+	if (d->n_vis == d->cap_vis) {
+		d->cap_vis = d->cap_vis ? d->cap_vis * 2 : 256;
+		d->vis = xrealloc(d->vis, d->cap_vis * sizeof(*d->vis));
+	}
+	d->vis[d->n_vis].line = line;
+	d->vis[d->n_vis].start = start;
+	d->vis[d->n_vis].len = len;
+	d->vis[d->n_vis++].first = first;
+}
+
+static void
+layout_lines(struct ui_detail *d, int width, bool wrap)
+{
+	size_t i;
+
+	d->n_vis = 0;
+	d->max_width = 0;
+	for (i = 0; i < d->n; i++) {
+		const struct ui_dline *l = &d->lines[i];
+		int avail = width - l->indent, w = hg_text_width(l->text, l->len) + l->indent;
+		size_t off = 0;
+
+		if (w > d->max_width)
+			d->max_width = w;
+		if (!wrap || l->len == 0) {
+			add_vis(d, i, 0, l->len, true);
+			continue;
+		}
+		while (off < l->len) {
+			size_t k = hg_text_wrap_next(l->text + off, l->len - off, avail);
+
+			add_vis(d, i, off, k, off == 0);
+			off += k;
+		}
+	}
+	d->vis_width = width;
+	d->vis_wrap = wrap;
+}
+
+/* Make sure the cache matches the selected row and the pane width. */
+static void
+detail_refresh(struct hg_ui *u)
+{
+	const struct hg_row *row = ui_tree_current(u);
+	int width = u->lay.detail.w - 2;
+
+	if (!row) {
+		detail_clear(&u->detail);
+		return;
+	}
+	if (!cached(u, row)) {
+		build(u, row);
+		u->pos[UI_DETAIL].offset = u->pos[UI_DETAIL].lineno = 0;
+		u->pos[UI_DETAIL].col = 0;
+	}
+	if (u->detail.vis_width != width || u->detail.vis_wrap != u->wrap)
+		layout_lines(&u->detail, width, u->wrap);
+}
+
+size_t
+ui_detail_lines(struct hg_ui *u)
+{
+	detail_refresh(u);
+	return u->detail.n_vis;
+}
+
+/* Drawing */
+
+struct piece {
+	int y, x, end;
+};
+
+static void
+put_piece(struct piece *pc, const char *s, size_t n, int attr)
+{
+	if (n && pc->x < pc->end)
+		pc->x += ui_put_fit(pc->y, pc->x, pc->end - pc->x, s, n, attr);
+}
+
+/* Draw text[from, to) of a line, split where its styles change. */
+static void
+draw_styled(struct piece *pc, const struct ui_dline *l, size_t from, size_t to)
+{
+	int normal = ui_attr((enum ui_role)l->role);
+	size_t i, at = from;
+
+	if ((size_t)l->label_len > at) {
+		size_t e = (size_t)l->label_len < to ? (size_t)l->label_len : to;
+
+		put_piece(pc, l->text + at, e - at, ui_attr(UI_ROLE_FIELD));
+		at = e;
+	}
+	for (i = 0; i < l->n_spans && at < to; i++) {
+		const struct hg_tt_span *sp = &l->spans[i];
+		size_t s0 = sp->start, s1 = sp->start + sp->len;
+
+		if (s1 <= at)
+			continue;
+		if (s0 >= to)
+			break;
+		if (s0 > at) {
+			put_piece(pc, l->text + at, s0 - at, normal);
+			at = s0;
+		}
+		s1 = s1 < to ? s1 : to;
+		put_piece(pc, l->text + at, s1 - at, ui_tt_attr(sp->fg, sp->bg, sp->attrs));
+		at = s1;
+	}
+	put_piece(pc, l->text + at, to - at, normal);
+}
+
+static void
+draw_vline(struct hg_ui *u, const struct ui_vline *v, int y)
+{
+	const struct ui_rect *r = &u->lay.detail;
+	const struct ui_dline *l = &u->detail.lines[v->line];
+	struct piece pc = { y, r->x + 1, r->x + r->w - 1 };
+	int skip = u->wrap ? 0 : u->pos[UI_DETAIL].col, used = 0;
+	size_t from = v->start, to = v->start + v->len;
+
+	if (l->indent > skip)
+		pc.x += l->indent - skip;
+	skip = skip > l->indent ? skip - l->indent : 0;
+	if (skip > 0) {
+		from += hg_text_fit(l->text + from, to - from, skip, &used);
+		/* A wide character cut by the left edge: leave its half blank. */
+		if (used < skip && from < to) {
+			uint32_t cp;
+
+			from += hg_utf8_decode(l->text + from, to - from, &cp);
+			pc.x += hg_text_char_width(cp) - (skip - used);
+		}
+	}
+	draw_styled(&pc, l, from, to);
+}
+
+static void
+draw_title(struct hg_ui *u)
+{
+	const struct hg_row *row = ui_tree_current(u);
+	const struct ui_detail *d = &u->detail;
+	char left[128], right[96];
+	size_t top = u->pos[UI_DETAIL].offset;
+
+	if (!row) {
+		ui_draw_title(&u->lay.detail_title, "Detail", NULL, u->focus == UI_DETAIL);
+		return;
+	}
+	if (row->attempt >= 0)
+		snprintf(left, sizeof(left), "Detail: attempt #%lld of line %lld",
+			 (long long)u->sel->entries[row->entry].attempts[row->attempt].attempt,
+			 (long long)d->line_no);
+	else
+		snprintf(left, sizeof(left), "Detail: line %lld", (long long)d->line_no);
+	snprintf(right, sizeof(right), "%s%zu-%zu/%zu", u->wrap ? "wrap  " : "",
+		 d->n_vis ? top + 1 : 0,
+		 top + (size_t)u->lay.detail.h < d->n_vis ? top + (size_t)u->lay.detail.h : d->n_vis,
+		 d->n_vis);
+	if (!u->wrap && u->pos[UI_DETAIL].col)
+		snprintf(right + strlen(right), sizeof(right) - strlen(right), "  col %d",
+			 u->pos[UI_DETAIL].col + 1);
+	ui_draw_title(&u->lay.detail_title, left, right, u->focus == UI_DETAIL);
+}
+
+void
+ui_detail_draw(struct hg_ui *u)
+{
+	const struct ui_rect *r = &u->lay.detail;
+	struct ui_pos *p = &u->pos[UI_DETAIL];
+	size_t i, n;
+
+	detail_refresh(u);
+	n = u->detail.n_vis;
+	if (p->offset + (size_t)r->h > n)
+		p->offset = n > (size_t)r->h ? n - (size_t)r->h : 0;
+	p->lineno = p->offset;
+	draw_title(u);
+	for (i = 0; i < (size_t)r->h && p->offset + i < n; i++)
+		draw_vline(u, &u->detail.vis[p->offset + i], r->y + (int)i);
+}

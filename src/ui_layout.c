@@ -1,0 +1,227 @@
+/* ui_layout.c - pane geometry, header, status line and pane titles. */
+#include "config.h"
+
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hgtop/sanitize.h"
+#include "hgtop/ui_int.h"
+#include "hgtop/ui_prompt.h"
+
+#define MIN_COLS 40
+#define MIN_LINES 10
+#define WIDE_COLS 110
+#define MSG_NS (5 * 1000000000LL)
+
+static struct ui_rect
+rect(int y, int x, int h, int w)
+{
+	struct ui_rect r = { y, x, h < 0 ? 0 : h, w < 0 ? 0 : w };
+
+	return r;
+}
+
+static int
+clampi(int v, int lo, int hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Sessions on the left, entries over detail on the right. */
+static void
+layout_wide(struct ui_layout *l, int bh, int W)
+{
+	int lw = clampi(W / 4, 26, 40), rx = lw + 1, rw = W - rx;
+	int th = (bh - 2) * 55 / 100;
+
+	l->list_title = rect(1, 0, 1, lw);
+	l->list = rect(2, 0, bh - 1, lw);
+	l->tree_title = rect(1, rx, 1, rw);
+	l->tree = rect(2, rx, th, rw);
+	l->detail_title = rect(2 + th, rx, 1, rw);
+	l->detail = rect(3 + th, rx, bh - 2 - th, rw);
+}
+
+/* Everything stacked: a short session list, then entries, then detail. */
+static void
+layout_narrow(struct ui_layout *l, int bh, int W, size_t nsess)
+{
+	int lh = clampi((int)nsess, 1, (bh - 3) / 4 > 1 ? (bh - 3) / 4 : 1);
+	int th = (bh - 3 - lh) * 55 / 100;
+
+	l->list_title = rect(1, 0, 1, W);
+	l->list = rect(2, 0, lh, W);
+	l->tree_title = rect(2 + lh, 0, 1, W);
+	l->tree = rect(3 + lh, 0, th, W);
+	l->detail_title = rect(3 + lh + th, 0, 1, W);
+	l->detail = rect(4 + lh + th, 0, bh - 3 - lh - th, W);
+}
+
+void
+ui_layout_compute(struct hg_ui *u)
+{
+	struct ui_layout *l = &u->lay;
+	int H = LINES, W = COLS;
+
+	memset(l, 0, sizeof(*l));
+	l->too_small = W < MIN_COLS || H < MIN_LINES;
+	if (l->too_small)
+		return;
+	l->header = rect(0, 0, 1, W);
+	l->status = rect(H - 1, 0, 1, W);
+	l->wide = W >= WIDE_COLS;
+	if (l->wide)
+		layout_wide(l, H - 2, W);
+	else
+		layout_narrow(l, H - 2, W, u->n_order);
+}
+
+int
+ui_pane_height(const struct hg_ui *u, enum ui_pane p)
+{
+	const struct ui_rect *r = p == UI_LIST ? &u->lay.list :
+		p == UI_TREE ? &u->lay.tree : &u->lay.detail;
+
+	return r->h > 0 ? r->h : 1;
+}
+
+void
+ui_message(struct hg_ui *u, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(u->msg, sizeof(u->msg), fmt, ap);
+	va_end(ap);
+	u->msg_err = error;
+	u->msg_until_ns = hg_now_mono_ns() + MSG_NS;
+	u->pending |= UI_R_DRAW;
+}
+
+void
+ui_draw_title(const struct ui_rect *r, const char *text, const char *right, bool focused)
+{
+	int attr = ui_attr(focused ? UI_ROLE_TITLE_FOC : UI_ROLE_TITLE);
+	int rw = right ? hg_text_width(right, strlen(right)) : 0;
+
+	if (r->w <= 0)
+		return;
+	ui_fill(r->y, r->x, r->w, attr);
+	if (rw && rw + 2 < r->w)
+		ui_put(r->y, r->x + r->w - rw - 1, rw, right, attr);
+	else
+		rw = 0;
+	ui_put(r->y, r->x + 1, r->w - rw - 3, text, attr);
+}
+
+static void
+count_entries(const struct hg_ui *u, int64_t *entries, int64_t *bad)
+{
+	size_t i;
+
+	*entries = *bad = 0;
+	for (i = 0; i < u->c->n; i++) {
+		const struct hg_session *s = u->c->sessions[i];
+
+		*entries += (int64_t)s->n_entries - s->n_unparsable;
+		*bad += s->n_unparsable;
+	}
+}
+
+static int
+loading_percent(const struct hg_ui *u)
+{
+	int64_t done = 0, total = 0;
+	size_t i;
+
+	for (i = 0; i < u->n_queue; i++) {
+		done += u->queue[i]->offset;
+		total += u->queue[i]->size > u->queue[i]->offset ?
+			u->queue[i]->size : u->queue[i]->offset;
+	}
+	return total > 0 ? (int)(done * 100 / total) : 0;
+}
+
+static const char *
+follow_text(const struct hg_ui *u, int *role)
+{
+	*role = u->follow ? (u->paused ? UI_ROLE_PAUSED : UI_ROLE_FOLLOW) : UI_ROLE_HEADER;
+	return !u->follow ? "follow off" : u->paused ? "PAUSED" : "FOLLOW";
+}
+
+void
+ui_draw_header(struct hg_ui *u)
+{
+	const struct ui_rect *r = &u->lay.header;
+	char ent[32], nb[32], buf[256];
+	int64_t entries, bad;
+	int x, role, hattr = ui_attr(UI_ROLE_HEADER);
+	const char *ft;
+
+	count_entries(u, &entries, &bad);
+	hg_fmt_count(ent, sizeof(ent), entries);
+	ui_fill(r->y, 0, r->w, hattr);
+	x = 1 + ui_put(r->y, 1, r->w - 2, "hgtop", hattr | A_BOLD);
+	x += 2;
+	x += ui_put(r->y, x, r->w / 3, u->title, hattr);
+	snprintf(buf, sizeof(buf), "  %zu session%s  %s entries", u->c->n,
+		 u->c->n == 1 ? "" : "s", ent);
+	if (bad) {
+		hg_fmt_count(nb, sizeof(nb), bad);
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "  %s unparsable", nb);
+	}
+	x += ui_put(r->y, x, r->w - x, buf, hattr);
+	ft = follow_text(u, &role);
+	x += 2;
+	x += ui_put(r->y, x, r->w - x, ft, ui_attr(role) | (role == UI_ROLE_HEADER ? 0 : A_BOLD));
+	if (u->loading) {
+		snprintf(buf, sizeof(buf), "  loading %d%%", loading_percent(u));
+		x += ui_put(r->y, x, r->w - x, buf, hattr | A_BOLD);
+	}
+	if (u->w && hg_watch_mode(u->w) == HG_WATCH_POLL && hg_watch_reason(u->w)) {
+		snprintf(buf, sizeof(buf), "  polling (%s)", hg_watch_reason(u->w));
+		x += ui_put(r->y, x, r->w - x, buf, hattr);
+	}
+	snprintf(buf, sizeof(buf), "  filter: %s", u->filter_text ? u->filter_text : "none");
+	ui_put(r->y, x, r->w - x - 1, buf, hattr);
+}
+
+static void
+draw_hints(const struct ui_rect *r)
+{
+	static const char *const hints[][2] = {
+		{ "?", "help" }, { "Tab", "pane" }, { "Enter", "expand" },
+		{ "/", "search" }, { "f", "filter" }, { "v", "verdict" },
+		{ "t", "tier" }, { "a", "annotate" }, { "F", "follow" }, { "q", "quit" },
+	};
+	size_t i;
+	int x = 1;
+
+	for (i = 0; i < HG_ARRAY_SIZE(hints) && x < r->w - 4; i++) {
+		x += ui_put(r->y, x, r->w - x, hints[i][0], ui_attr(UI_ROLE_KEY));
+		x += ui_put(r->y, x, r->w - x, ":", ui_attr(UI_ROLE_STATUS));
+		x += ui_put(r->y, x, r->w - x, hints[i][1], ui_attr(UI_ROLE_STATUS));
+		x += 2;
+	}
+}
+
+void
+ui_draw_status(struct hg_ui *u)
+{
+	const struct ui_rect *r = &u->lay.status;
+
+	ui_fill(r->y, 0, r->w, ui_attr(UI_ROLE_STATUS));
+	if (u->prompt) {
+		ui_prompt_draw(u->prompt, r->y, 0, r->w);
+		return;
+	}
+	if (u->msg[0] && hg_now_mono_ns() < u->msg_until_ns) {
+		ui_put(r->y, 1, r->w - 2, u->msg,
+		       ui_attr(u->msg_err ? UI_ROLE_MSG_ERR : UI_ROLE_STATUS));
+		return;
+	}
+	u->msg[0] = '\0';
+	draw_hints(r);
+}

@@ -1,0 +1,322 @@
+/* ui_prompt.c - the one-line editor used by filter, search and annotate. */
+#include "config.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "hgtop/sanitize.h"
+#include "hgtop/ui_int.h"
+#include "hgtop/ui_prompt.h"
+
+#define HIST_MAX 100
+
+struct ui_prompt {
+	char *label;
+	struct hg_buf text;
+	size_t cur;		/* byte offset of the cursor, on a boundary */
+	struct ui_history *hist;
+	size_t hist_pos;	/* == hist->n: the line being edited */
+	char *draft;		/* the edited line while browsing history */
+	char *error;
+	bool keep;
+	int cy, cx;		/* screen cursor after the last draw */
+	ui_prompt_fn fn;
+	void *ctx;
+};
+
+/* Text helpers: the buffer is UTF-8, the cursor moves by characters. */
+
+static size_t
+next_char(const struct hg_buf *b, size_t i)
+{
+	uint32_t cp;
+
+	return i < b->len ? i + hg_utf8_decode(b->p + i, b->len - i, &cp) : i;
+}
+
+static size_t
+prev_char(const struct hg_buf *b, size_t i)
+{
+	while (i > 0 && ((unsigned char)b->p[--i] & 0xC0) == 0x80)
+		;
+	return i;
+}
+
+static void
+cut(struct ui_prompt *p, size_t from, size_t to)
+{
+	memmove(p->text.p + from, p->text.p + to, p->text.len - to + 1);
+	p->text.len -= to - from;
+	p->cur = from;
+}
+
+static void
+set_text(struct ui_prompt *p, const char *s)
+{
+	hg_buf_reset(&p->text);
+	hg_buf_adds(&p->text, s ? s : "");
+	p->cur = p->text.len;
+}
+
+static void
+insert(struct ui_prompt *p, wint_t ch)
+{
+	char mb[MB_LEN_MAX];
+	mbstate_t st;
+	size_t k;
+
+	/* Control characters never enter the text. */
+	if (ch < 0x20 || (ch >= 0x7f && ch < 0xa0))
+		return;
+	memset(&st, 0, sizeof(st));
+	k = wcrtomb(mb, (wchar_t)ch, &st);
+	if (k == (size_t)-1)
+		return;
+	hg_buf_reserve(&p->text, k);
+	memmove(p->text.p + p->cur + k, p->text.p + p->cur, p->text.len - p->cur + 1);
+	memcpy(p->text.p + p->cur, mb, k);
+	p->text.len += k;
+	p->cur += k;
+}
+
+static size_t
+word_start(const struct ui_prompt *p)
+{
+	size_t i = p->cur;
+
+	while (i > 0 && p->text.p[i - 1] == ' ')
+		i--;
+	while (i > 0 && p->text.p[i - 1] != ' ')
+		i--;
+	return i;
+}
+
+static void
+history_move(struct ui_prompt *p, int dir)
+{
+	size_t n = p->hist ? p->hist->n : 0;
+
+	if ((dir < 0 && p->hist_pos == 0) || (dir > 0 && p->hist_pos >= n))
+		return;
+	if (p->hist_pos == n) {
+		free(p->draft);
+		p->draft = xstrdup(p->text.p ? p->text.p : "");
+	}
+	p->hist_pos = (size_t)((long)p->hist_pos + dir);
+	set_text(p, p->hist_pos == n ? p->draft : p->hist->v[p->hist_pos]);
+}
+
+/* Keys that only move: return true when handled. */
+static bool
+motion(struct ui_prompt *p, bool is_key, wint_t ch)
+{
+	if ((is_key && ch == KEY_LEFT) || (!is_key && ch == 2))
+		p->cur = prev_char(&p->text, p->cur);
+	else if ((is_key && ch == KEY_RIGHT) || (!is_key && ch == 6))
+		p->cur = next_char(&p->text, p->cur);
+	else if ((is_key && ch == KEY_HOME) || (!is_key && ch == 1))
+		p->cur = 0;
+	else if ((is_key && ch == KEY_END) || (!is_key && ch == 5))
+		p->cur = p->text.len;
+	else if (is_key && ch == KEY_UP)
+		history_move(p, -1);
+	else if (is_key && ch == KEY_DOWN)
+		history_move(p, 1);
+	else
+		return false;
+	return true;
+}
+
+/* Keys that edit: return true when handled. */
+static bool
+edit(struct ui_prompt *p, bool is_key, wint_t ch)
+{
+	if ((is_key && ch == KEY_BACKSPACE) || (!is_key && (ch == 8 || ch == 127))) {
+		if (p->cur > 0)
+			cut(p, prev_char(&p->text, p->cur), p->cur);
+	} else if ((is_key && ch == KEY_DC) || (!is_key && ch == 4)) {
+		cut(p, p->cur, next_char(&p->text, p->cur));
+	} else if (!is_key && ch == 21) {
+		cut(p, 0, p->cur);
+	} else if (!is_key && ch == 11) {
+		p->text.len = p->cur;
+		p->text.p[p->cur] = '\0';
+	} else if (!is_key && ch == 23) {
+		cut(p, word_start(p), p->cur);
+	} else if (!is_key) {
+		insert(p, ch);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+enum ui_prompt_event
+ui_prompt_key(struct ui_prompt *p, bool is_key, wint_t ch)
+{
+	if ((!is_key && (ch == '\n' || ch == '\r')) || (is_key && ch == KEY_ENTER))
+		return UI_PROMPT_ACCEPT;
+	if (!is_key && (ch == 27 || ch == 7))
+		return UI_PROMPT_CANCEL;
+	if (motion(p, is_key, ch))
+		return is_key && (ch == KEY_UP || ch == KEY_DOWN) ?
+			UI_PROMPT_CHANGED : UI_PROMPT_NONE;
+	if (!edit(p, is_key, ch))
+		return UI_PROMPT_NONE;
+	free(p->error);
+	p->error = NULL;
+	return UI_PROMPT_CHANGED;
+}
+
+struct ui_prompt *
+ui_prompt_new(const char *label, const char *initial, struct ui_history *hist)
+{
+	struct ui_prompt *p = xcalloc(1, sizeof(*p));
+
+	p->label = xstrdup(label);
+	p->hist = hist;
+	p->hist_pos = hist ? hist->n : 0;
+	set_text(p, initial);
+	return p;
+}
+
+void
+ui_prompt_free(struct ui_prompt *p)
+{
+	if (!p)
+		return;
+	free(p->label);
+	free(p->draft);
+	free(p->error);
+	hg_buf_free(&p->text);
+	free(p);
+}
+
+const char *
+ui_prompt_text(const struct ui_prompt *p)
+{
+	return p->text.p ? p->text.p : "";
+}
+
+void
+ui_prompt_keep(struct ui_prompt *p)
+{
+	p->keep = true;
+}
+
+void
+ui_prompt_error(struct ui_prompt *p, int col, const char *msg)
+{
+	size_t i = 0;
+
+	free(p->error);
+	p->error = xstrdup(msg);
+	if (col <= 0)
+		return;
+	while (--col > 0 && i < p->text.len)
+		i = next_char(&p->text, i);
+	p->cur = i;
+}
+
+/* Draw the label, then the text scrolled so the cursor stays visible. */
+void
+ui_prompt_draw(struct ui_prompt *p, int y, int x, int w)
+{
+	int lw = ui_put(y, x, w, p->label, ui_attr(UI_ROLE_KEY));
+	int avail = w - lw - 1, ccol, skipcols = 0, used;
+	size_t skip = 0;
+	const char *t = ui_prompt_text(p);
+
+	ccol = hg_text_width(t, p->cur);
+	if (p->error)
+		avail -= avail / 2;
+	if (ccol >= avail && avail > 0) {
+		skip = hg_text_fit(t, p->cur, ccol - avail + 1, &skipcols);
+		if (skipcols < ccol - avail + 1)
+			skip = next_char(&p->text, skip);
+		skipcols = hg_text_width(t, skip);
+	}
+	used = ui_put_safe(y, x + lw, avail, t + skip, p->text.len - skip, ui_attr(UI_ROLE_NORMAL));
+	p->cy = y;
+	p->cx = x + lw + ccol - skipcols;
+	if (p->error)
+		ui_put(y, x + lw + used + 2, w - lw - used - 2, p->error, ui_attr(UI_ROLE_MSG_ERR));
+}
+
+void
+ui_prompt_place_cursor(const struct ui_prompt *p)
+{
+	move(p->cy, p->cx);
+}
+
+/* The prompt as the browser's modal input. */
+
+void
+ui_prompt_open(struct hg_ui *u, const char *label, const char *initial,
+	       struct ui_history *hist, ui_prompt_fn fn, void *ctx)
+{
+	ui_prompt_close(u);
+	u->prompt = ui_prompt_new(label, initial, hist);
+	u->prompt->fn = fn;
+	u->prompt->ctx = ctx;
+	u->pending |= UI_R_DRAW;
+}
+
+void
+ui_prompt_close(struct hg_ui *u)
+{
+	ui_prompt_free(u->prompt);
+	u->prompt = NULL;
+	u->pending |= UI_R_DRAW;
+}
+
+unsigned
+ui_prompt_feed(struct hg_ui *u, bool is_key, wint_t ch)
+{
+	struct ui_prompt *p = u->prompt;
+	enum ui_prompt_event ev = ui_prompt_key(p, is_key, ch);
+	unsigned r = UI_R_DRAW;
+
+	if (ev == UI_PROMPT_NONE)
+		return r;
+	p->keep = false;
+	if (ev == UI_PROMPT_ACCEPT && p->hist && p->text.len)
+		ui_history_add(p->hist, ui_prompt_text(p));
+	if (p->fn)
+		r |= p->fn(u, p, ev, p->ctx);
+	if ((ev == UI_PROMPT_ACCEPT || ev == UI_PROMPT_CANCEL) && !p->keep && u->prompt == p)
+		ui_prompt_close(u);
+	if (ev == UI_PROMPT_ACCEPT && p == u->prompt)
+		p->hist_pos = p->hist ? p->hist->n : 0;
+	return r;
+}
+
+void
+ui_history_add(struct ui_history *h, const char *text)
+{
+	if (h->n && strcmp(h->v[h->n - 1], text) == 0)
+		return;
+	if (h->n == HIST_MAX) {
+		free(h->v[0]);
+		memmove(h->v, h->v + 1, (h->n - 1) * sizeof(*h->v));
+		h->n--;
+	}
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 8;
+		h->v = xrealloc(h->v, h->cap * sizeof(*h->v));
+	}
+	h->v[h->n++] = xstrdup(text);
+}
+
+void
+ui_history_free(struct ui_history *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		free(h->v[i]);
+	free(h->v);
+	memset(h, 0, sizeof(*h));
+}

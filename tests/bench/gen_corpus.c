@@ -1,0 +1,193 @@
+/* gen_corpus.c - write the benchmark corpora (deterministic, cached).
+ *
+ *   gen_corpus [-s SCALE] [-o a|b|c] OUTDIR
+ *
+ * (a) OUTDIR/large/<id>.jsonl  one session, 60,000 entries, median line
+ *     ~6 KB, p99 ~350 KB (~1 GB)
+ * (b) OUTDIR/many/             10,000 small sessions (~125 MB)
+ * (c) OUTDIR/short/<id>.jsonl  one session of 1,000,000 ~1 KB entries
+ *
+ * SCALE (default 1) multiplies the entry and session counts. A corpus is
+ * complete when its ".complete" marker exists; complete corpora are kept,
+ * anything else is written again from scratch. */
+#include "config.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hgtop/gen.h"
+#include "hgtop/util.h"
+
+#define START_NS 1767225600000000000LL	/* 2026-01-01T00:00:00Z */
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+static void
+fresh_dir(const char *dir)
+{
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	if (mkdir(dir, 0755) < 0)
+		die("%s: %s", dir, strerror(errno));
+}
+
+static bool
+is_complete(const char *dir)
+{
+	char *m = xasprintf("%s/.complete", dir);
+	bool ok = access(m, F_OK) == 0;
+
+	free(m);
+	return ok;
+}
+
+static void
+mark_complete(const char *dir, long long entries, long long bytes)
+{
+	char *m = xasprintf("%s/.complete", dir);
+	FILE *f = fopen(m, "w");
+
+	if (!f)
+		die("%s: %s", m, strerror(errno));
+	fprintf(f, "entries %lld\nbytes %lld\n", entries, bytes);
+	fclose(f);
+	free(m);
+}
+
+/* Write n entries of one session to dir/<id>.jsonl; returns bytes. */
+static long long
+write_session(struct hg_gen *g, const char *dir, long n, const struct hg_gen_opts *o)
+{
+	struct hg_buf b = { 0 };
+	char id[64], *path;
+	long long total = 0;
+	FILE *f;
+	long i;
+
+	hg_gen_session_id(g, id, sizeof(id));
+	path = xasprintf("%s/%s.jsonl", dir, id);
+	f = fopen(path, "w");
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	setvbuf(f, NULL, _IOFBF, 1 << 20);
+	for (i = 0; i < n; i++) {
+		hg_buf_reset(&b);
+		hg_gen_entry(g, &b, id, o);
+		if (fwrite(b.p, 1, b.len, f) != b.len)
+			die("%s: %s", path, strerror(errno));
+		total += (long long)b.len;
+	}
+	if (fclose(f) != 0)
+		die("%s: %s", path, strerror(errno));
+	free(path);
+	hg_buf_free(&b);
+	return total;
+}
+
+static long
+scaled(double base, double scale)
+{
+	long n = (long)(base * scale + 0.5);
+
+	return n < 1 ? 1 : n;
+}
+
+static void
+corpus_one(const char *out, const char *name, uint64_t seed, long entries,
+	   enum hg_gen_profile p)
+{
+	char *dir = xasprintf("%s/%s", out, name);
+	struct hg_gen_opts o;
+	struct hg_gen g;
+	long long bytes;
+
+	if (is_complete(dir)) {
+		printf("%s: cached\n", dir);
+		free(dir);
+		return;
+	}
+	fprintf(stderr, "gen_corpus: writing %s (%ld entries)...\n", dir, entries);
+	fresh_dir(dir);
+	hg_gen_opts_init(&o, p);
+	hg_gen_init(&g, seed, START_NS);
+	bytes = write_session(&g, dir, entries, &o);
+	mark_complete(dir, entries, bytes);
+	printf("%s: %ld entries, %lld bytes\n", dir, entries, bytes);
+	hg_gen_free(&g);
+	free(dir);
+}
+
+/* (b): many sessions of 4-20 short entries, spread over a month. */
+static void
+corpus_many(const char *out, double scale)
+{
+	char *dir = xasprintf("%s/many", out);
+	long sessions = scaled(10000, scale), i;
+	long long bytes = 0, entries = 0, n;
+	struct hg_gen_opts o;
+	struct hg_gen g;
+
+	if (is_complete(dir)) {
+		printf("%s: cached\n", dir);
+		free(dir);
+		return;
+	}
+	fprintf(stderr, "gen_corpus: writing %s (%ld sessions)...\n", dir, sessions);
+	fresh_dir(dir);
+	hg_gen_opts_init(&o, HG_GEN_SMALL);
+	hg_gen_init(&g, 0xb0b, START_NS);
+	for (i = 0; i < sessions; i++) {
+		g.now_ns = START_NS + hg_gen_range(&g, 0, 30LL * 86400) * 1000000000LL;
+		n = hg_gen_range(&g, 4, 20);
+		bytes += write_session(&g, dir, (long)n, &o);
+		entries += n;
+	}
+	mark_complete(dir, entries, bytes);
+	printf("%s: %ld sessions, %lld entries, %lld bytes\n", dir, sessions, entries, bytes);
+	hg_gen_free(&g);
+	free(dir);
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: gen_corpus [-s SCALE] [-o a|b|c] OUTDIR\n");
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	double scale = 1.0;
+	const char *only = "abc";
+	int c;
+
+	while ((c = getopt(argc, argv, "s:o:h")) != -1) {
+		switch (c) {
+		case 's': scale = strtod(optarg, NULL); break;
+		case 'o': only = optarg; break;
+		default: usage();
+		}
+	}
+	if (optind != argc - 1 || scale <= 0)
+		usage();
+	if (mkdir(argv[optind], 0755) < 0 && errno != EEXIST)
+		die("%s: %s", argv[optind], strerror(errno));
+	if (strchr(only, 'a'))
+		corpus_one(argv[optind], "large", 0xa11ce, scaled(60000, scale), HG_GEN_LARGE);
+	if (strchr(only, 'b'))
+		corpus_many(argv[optind], scale);
+	if (strchr(only, 'c'))
+		corpus_one(argv[optind], "short", 0xc0ffee, scaled(1000000, scale), HG_GEN_SMALL);
+	return 0;
+}

@@ -1,0 +1,106 @@
+/* fuzz_filter.c - libFuzzer target: parse any expression, and when it
+ * parses, match it against a few fixed entries, re-parse its normalised
+ * text (which must parse to the same text) and build an effective filter.
+ *
+ *   clang -fsanitize=fuzzer,address,undefined -Iinclude -I. \
+ *	-I/usr/include/cjson tests/fuzz/fuzz_filter.c src/filter.c \
+ *	src/util.c src/intern.c src/entry.c src/session.c src/reader.c \
+ *	src/parser.c -lcjson -o fuzz_filter */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hgtop/filter.h"
+#include "hgtop/intern.h"
+#include "hgtop/util.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct hg_attempt atts[3];
+static struct hg_entry ents[4];
+static bool ready;
+
+static void
+setup(void)
+{
+	static const char *const tiers[] = { "local", "subagent", "managed" };
+	static const char *const verdicts[] = { "escalate", "", "accept" };
+
+	for (int i = 0; i < 3; i++) {
+		atts[i].tier_text = hg_intern(tiers[i]);
+		atts[i].tier = (uint8_t)(i + 1);
+		atts[i].verdict_text = hg_intern(verdicts[i]);
+		atts[i].verdict = (uint8_t)hg_verdict_from(verdicts[i], strlen(verdicts[i]));
+		atts[i].model = hg_intern(i ? "opus" : "qwen");
+		atts[i].duration_ms = 100 * i;
+		atts[i].feedback = i ? NULL : "tests fail";
+		atts[i].feedback_len = i ? 0 : 10;
+	}
+	for (int i = 0; i < 4; i++) {
+		struct hg_entry *e = &ents[i];
+
+		e->line_no = i + 1;
+		e->skill = hg_intern(i ? "refactor" : "Write-File");
+		e->final_status = hg_intern("ok");
+		e->session_id = hg_intern("s");
+		e->phase = e->model_used = e->file_path = hg_intern("");
+		e->duration_ms = 1000 * i;
+		e->message = i == 1 ? (char *)"two words" : NULL;
+		e->message_len = i == 1 ? 9 : 0;
+		e->attempts = i == 0 ? atts : NULL;
+		e->n_attempts = i == 0 ? 3 : 0;
+	}
+	ents[2].kind = HG_ENTRY_UNPARSABLE;
+	ents[2].reason = (char *)"bad json";
+	ents[3].kind = HG_ENTRY_ANNOTATION;
+	ents[3].ann_target_line = 1;
+	ready = true;
+}
+
+static void
+exercise(const struct hg_filter *f)
+{
+	struct hg_session s = { 0 };
+	bool match[4];
+
+	s.id = (char *)"s";
+	s.entries = ents;
+	s.n_entries = 4;
+	s.spool_fd = -1;
+	hg_filter_session(f, &s, match, 0);
+	for (size_t i = 0; i < 4; i++)
+		hg_filter_match_attempt(f, &ents[0], i);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *expr = xstrndup((const char *)data, size);
+	char err[256];
+	int col;
+	struct hg_filter *f, *g;
+
+	if (!ready)
+		setup();
+	f = hg_filter_parse(expr, err, sizeof(err), &col);
+	if (!f) {
+		if (col < 1 || err[0] == '\0')
+			abort();
+		free(expr);
+		return 0;
+	}
+	exercise(f);
+	g = hg_filter_parse(hg_filter_text(f), NULL, 0, NULL);
+	if (!g || strcmp(hg_filter_text(f), hg_filter_text(g)) != 0)
+		abort();
+	hg_filter_free(g);
+	g = hg_filter_parse_effective(expr, "accept,error", "local", err, sizeof(err), &col);
+	if (g)
+		exercise(g);
+	hg_filter_free(g);
+	hg_filter_free(f);
+	free(expr);
+	return 0;
+}

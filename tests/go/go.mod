@@ -1,0 +1,3 @@
+module hgtop.test/reader
+
+go 1.16

@@ -1,0 +1,528 @@
+/* check_filter.c - the filter language: parser (valid and invalid input,
+ * exact messages and columns) and matching on hand-built entries. */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hgtop/filter.h"
+#include "hgtop/intern.h"
+#include "hgtop/session.h"
+#include "hgtop/util.h"
+
+/* Parser: valid expressions and their normalised text */
+
+static const struct {
+	const char *expr;
+	const char *text;
+} valid[] = {
+	{ "", "" },
+	{ "   \t ", "" },
+	{ "  tier:local   verdict:escalate ", "tier:local verdict:escalate" },
+	{ "skill:\"a b\"", "skill:\"a b\"" },
+	{ "Tier:LOCAL,Managed", "Tier:LOCAL,Managed" },
+	{ "dur>=2s dur<1.5m", "dur>=2s dur<1.5m" },
+	{ "dur!=5 dur==5 dur=5", "dur!=5 dur==5 dur=5" },
+	{ "attempts<3", "attempts<3" },
+	{ "!foo !\"a b\"", "!foo !\"a b\"" },
+	{ "kind:ann* kind:ok", "kind:ann* kind:ok" },
+	{ "skill:x*,\"y z\"*", "skill:x*,\"y z\"*" },
+	{ "1:2 foo!bar dur attempts", "1:2 foo!bar dur attempts" },
+	{ "verdict:none verdict:\"\"", "verdict:none verdict:\"\"" },
+	{ "\"say \\\"hi\\\"\"", "\"say \\\"hi\\\"\"" },
+	{ "model_used:qwen* session:s-1 file:src/a.c phase:build status:ok", "model_used:qwen* session:s-1 file:src/a.c phase:build status:ok" },
+};
+
+START_TEST(test_parse_valid)
+{
+	char err[256];
+	int col = -1;
+	struct hg_filter *f = hg_filter_parse(valid[_i].expr, err, sizeof(err), &col);
+
+	ck_assert_msg(f != NULL, "'%s': %s", valid[_i].expr, err);
+	ck_assert_str_eq(hg_filter_text(f), valid[_i].text);
+	ck_assert_int_eq(hg_filter_is_empty(f), valid[_i].text[0] == '\0');
+	ck_assert_int_eq(col, 0);
+	hg_filter_free(f);
+}
+END_TEST
+
+#define KEYS "(keys: verdict, tier, model, skill, status, phase, session, file, model_used, kind, dur, attempts)"
+#define OPS "(expected >, >=, <, <=, = or !=)"
+
+static const struct {
+	const char *expr;
+	const char *err;
+	int col;
+} invalid[] = {
+	{ "tier:", "value expected after 'tier:' at column 6", 6 },
+	{ "tier:local,", "value expected after 'tier:local,' at column 12", 12 },
+	{ "tier:,a", "value expected after 'tier:' at column 6", 6 },
+	{ "verdict:accept foo:bar", "unknown key 'foo' at column 16 " KEYS, 16 },
+	{ "!foo:x", "unknown key 'foo' at column 2 " KEYS, 2 },
+	{ "http://example.com", "unknown key 'http' at column 1 " KEYS, 1 },
+	{ "skill:\"abc", "unterminated quote at column 7", 7 },
+	{ "ok \"abc", "unterminated quote at column 4", 4 },
+	{ "dur>2x", "bad number '2x' at column 5 (expected e.g. 500, 500ms, 2s, 1.5m, 1h)", 5 },
+	{ "dur>1.", "bad number '1.' at column 5 (expected e.g. 500, 500ms, 2s, 1.5m, 1h)", 5 },
+	{ "dur>", "number expected after 'dur>' at column 5", 5 },
+	{ "dur=>2s", "bad operator '=>' at column 4 " OPS, 4 },
+	{ "dur:2s", "bad operator ':' at column 4 " OPS, 4 },
+	{ "dur!2s", "bad operator '!' at column 4 " OPS, 4 },
+	{ "attempts>1.5", "bad number '1.5' at column 10 (expected a whole number)", 10 },
+	{ "attempts>3s", "bad number '3s' at column 10 (expected a whole number)", 10 },
+	{ "skill>3", "bad operator '>' at column 6 (key 'skill' takes ':')", 6 },
+	{ "a !", "term expected after '!' at column 4", 4 },
+	{ "kind:foo", "unknown kind 'foo' at column 6 (kinds: entry, annotation, unparsable)", 6 },
+	{ "skill:\"a\"b", "',' or space expected after closing quote at column 10", 10 },
+	{ "\"a\"b", "space expected after closing quote at column 4", 4 },
+	/* Columns count characters, not bytes. */
+	{ "\xc3\xa9t\xc3\xa9 tier:", "value expected after 'tier:' at column 10", 10 },
+};
+
+START_TEST(test_parse_invalid)
+{
+	char err[256];
+	int col = 0;
+	struct hg_filter *f = hg_filter_parse(invalid[_i].expr, err, sizeof(err), &col);
+
+	ck_assert_msg(f == NULL, "'%s' parsed", invalid[_i].expr);
+	ck_assert_str_eq(err, invalid[_i].err);
+	ck_assert_int_eq(col, invalid[_i].col);
+}
+END_TEST
+
+START_TEST(test_parse_error_without_buffers)
+{
+	ck_assert_ptr_null(hg_filter_parse("tier:", NULL, 0, NULL));
+	ck_assert(hg_filter_is_empty(NULL));
+	ck_assert_str_eq(hg_filter_text(NULL), "");
+}
+END_TEST
+
+START_TEST(test_parse_effective)
+{
+	char err[256];
+	int col = 0;
+	struct hg_filter *f;
+
+	f = hg_filter_parse_effective("skill:x*", "escalate", "local", err, sizeof(err), &col);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(hg_filter_text(f), "tier:local verdict:escalate skill:x*");
+	hg_filter_free(f);
+
+	f = hg_filter_parse_effective(NULL, "accept,error", NULL, err, sizeof(err), &col);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(hg_filter_text(f), "verdict:accept,error");
+	hg_filter_free(f);
+
+	f = hg_filter_parse_effective("", "", "", err, sizeof(err), &col);
+	ck_assert(hg_filter_is_empty(f));
+	hg_filter_free(f);
+
+	/* Columns stay those of the typed expression. */
+	ck_assert_ptr_null(hg_filter_parse_effective("tier:", "accept", "local", err, sizeof(err), &col));
+	ck_assert_str_eq(err, "value expected after 'tier:' at column 6");
+	ck_assert_int_eq(col, 6);
+
+	ck_assert_ptr_null(hg_filter_parse_effective(NULL, "a b", NULL, err, sizeof(err), &col));
+	ck_assert_str_eq(err, "verdict list: bad list 'a b' (expected e.g. accept,escalate)");
+	ck_assert_ptr_null(hg_filter_parse_effective(NULL, NULL, "local,", err, sizeof(err), &col));
+	ck_assert_str_eq(err, "tier list: bad list 'local,' (expected e.g. local,managed)");
+}
+END_TEST
+
+/* Matching on hand-built entries */
+
+static struct hg_attempt atts[16];
+static size_t n_atts;
+static struct hg_entry ents[8];
+static struct hg_session sess;
+
+static struct hg_attempt *
+att(const char *tier, const char *verdict, const char *model, int64_t ms, const char *fb)
+{
+	struct hg_attempt *a = &atts[n_atts++];
+
+	memset(a, 0, sizeof(*a));
+	a->tier_text = hg_intern(tier);
+	a->tier = (uint8_t)hg_tier_from(tier, strlen(tier));
+	a->verdict_text = hg_intern(verdict);
+	a->verdict = (uint8_t)hg_verdict_from(verdict, strlen(verdict));
+	a->model = hg_intern(model);
+	a->duration_ms = ms;
+	a->feedback = fb;
+	a->feedback_len = fb ? (uint32_t)strlen(fb) : 0;
+	return a;
+}
+
+static struct hg_entry *
+ent(size_t i, const char *skill, const char *status, int64_t ms, const char *msg)
+{
+	struct hg_entry *e = &ents[i];
+
+	memset(e, 0, sizeof(*e));
+	e->line_no = (int64_t)i + 1;
+	e->session_id = hg_intern("sess-A");
+	e->skill = hg_intern(skill);
+	e->final_status = hg_intern(status);
+	e->phase = hg_intern("");
+	e->model_used = hg_intern("");
+	e->file_path = hg_intern("");
+	e->project_root = hg_intern("");
+	e->duration_ms = ms;
+	e->message = (char *)msg;
+	e->message_len = msg ? (uint32_t)strlen(msg) : 0;
+	e->attempts = &atts[n_atts];
+	return e;
+}
+
+/*
+ * line 1  write-file ok    1200  [local accept qwen]          phase build, file src/a.c, model_used qwen-7b
+ * line 2  refactor   failed 2100 [local escalate qwen "tests fail"] [managed error opus]
+ * line 3  refactor   ok    9800  [local error qwen] [subagent escalate sonnet "Needs Work"] [managed accept opus]
+ * line 4  Write-Test ok     500  [subagent accept sonnet]     phase test
+ * line 5  plan       ok       0  no attempts, message "two words here"
+ * line 6  annotation of line 2, message "flaky test"
+ * line 7  unparsable, reason "invalid JSON: unexpected end"
+ * line 8  write-file ok    3000  [local (no verdict) qwen] [managed accept opus]
+ */
+static void
+setup_entries(void)
+{
+	struct hg_entry *e;
+
+	n_atts = 0;
+	e = ent(0, "write-file", "ok", 1200, "wrote file");
+	e->phase = hg_intern("build");
+	e->file_path = hg_intern("src/a.c");
+	e->model_used = hg_intern("qwen-7b");
+	att("local", "accept", "qwen", 1200, NULL);
+	e->n_attempts = 1;
+	e = ent(1, "refactor", "failed", 2100, NULL);
+	att("local", "escalate", "qwen", 1200, "tests fail");
+	att("managed", "error", "opus", 900, NULL);
+	e->n_attempts = 2;
+	e = ent(2, "refactor", "ok", 9800, NULL);
+	att("local", "error", "qwen", 300, NULL);
+	att("subagent", "escalate", "sonnet", 4000, "Needs Work");
+	att("managed", "accept", "opus", 5500, NULL);
+	e->n_attempts = 3;
+	e = ent(3, "Write-Test", "ok", 500, NULL);
+	e->phase = hg_intern("test");
+	att("subagent", "accept", "sonnet", 500, NULL);
+	e->n_attempts = 1;
+	ent(4, "plan", "ok", 0, "two words here");
+	e = ent(5, "hgtop.annotate", "annotation", 0, "flaky test");
+	e->kind = HG_ENTRY_ANNOTATION;
+	e->ann_target_line = 2;
+	e = ent(6, "", "", 0, NULL);
+	e->kind = HG_ENTRY_UNPARSABLE;
+	e->session_id = hg_intern("");
+	e->reason = (char *)"invalid JSON: unexpected end";
+	e = ent(7, "write-file", "ok", 3000, NULL);
+	att("local", "", "qwen", 3000, NULL);
+	att("managed", "accept", "opus", 0, NULL);
+	e->n_attempts = 2;
+
+	memset(&sess, 0, sizeof(sess));
+	sess.id = (char *)"file-x";
+	sess.path = (char *)"/nonexistent/file-x.jsonl";
+	sess.entries = ents;
+	sess.n_entries = 8;
+	sess.spool_fd = -1;
+}
+
+/* Which lines match, as a string of line numbers: "1 2 8". */
+static char *
+matching(const char *expr)
+{
+	char err[256];
+	struct hg_filter *f = hg_filter_parse(expr, err, sizeof(err), NULL);
+	struct hg_buf b = { 0 };
+
+	ck_assert_msg(f != NULL, "'%s': %s", expr, err);
+	hg_buf_adds(&b, "");
+	for (size_t i = 0; i < sess.n_entries; i++)
+		if (hg_filter_match(f, &sess, &ents[i]))
+			hg_buf_printf(&b, "%s%lld", b.len ? " " : "", (long long)ents[i].line_no);
+	hg_filter_free(f);
+	return b.p;
+}
+
+static const struct {
+	const char *expr;
+	const char *lines;
+} cases[] = {
+	{ "", "1 2 3 4 5 6 7 8" },
+	{ "tier:local", "1 2 3 8" },
+	/* One attempt must be local and escalate: line 3 has both, apart. */
+	{ "tier:local verdict:escalate", "2" },
+	{ "verdict:escalate tier:local", "2" },
+	{ "tier:local verdict:error", "3" },
+	{ "tier:local tier:managed", "" },
+	{ "tier:local,managed verdict:accept", "1 3 8" },
+	{ "model:opus verdict:accept", "3 8" },
+	{ "model:qwen verdict:accept", "1" },
+	{ "tier:*", "1 2 3 4 8" },
+	/* Negated attempt terms: no attempt satisfies them. */
+	{ "!verdict:error", "1 4 5 6 8" },
+	{ "!tier:local", "4 5 6" },
+	{ "tier:managed !verdict:error", "8" },
+	{ "verdict:none", "8" },
+	{ "verdict:\"\"", "8" },
+	{ "verdict:NONE,error", "2 3 8" },
+	/* Values: case-insensitive, prefix, alternatives. */
+	{ "skill:write*", "1 4 8" },
+	{ "skill:WRITE-FILE", "1 8" },
+	{ "skill:write-file,plan", "1 5 8" },
+	{ "skill:write", "" },
+	{ "status:ok !skill:refactor", "1 4 5 8" },
+	{ "status:fail*", "2" },
+	{ "phase:\"\"", "2 3 5 6 8" },
+	{ "phase:build,test", "1 4" },
+	{ "file:src/*", "1" },
+	{ "model_used:qwen*", "1" },
+	{ "session:sess-a", "1 2 3 4 5 6 8" },
+	{ "session:file-x", "1 2 3 4 5 6 8" },
+	{ "session:other", "" },
+	/* Numbers and units. */
+	{ "dur>2s", "2 3 8" },
+	{ "dur>=2100", "2 3 8" },
+	{ "dur>2100ms", "3 8" },
+	{ "dur<=500ms", "4 5 6" },
+	{ "dur<1.5s", "1 4 5 6" },
+	{ "dur>0.1m", "3" },
+	{ "dur<1h dur>9s", "3" },
+	{ "dur=500", "4" },
+	{ "!dur>1s", "4 5 6" },
+	{ "attempts>=3", "3" },
+	{ "attempts=0", "5 6" },
+	{ "attempts!=1", "2 3 5 6 8" },
+	/* Words: skill, message, feedback, final_status; unparsable reason. */
+	{ "fail", "2" },
+	{ "needs", "3" },
+	{ "NEEDS work", "3" },
+	{ "\"two words\"", "5" },
+	{ "two words", "5" },
+	{ "\"words two\"", "" },
+	{ "test", "2 4 6" },
+	{ "wrote*", "1" },
+	{ "unexpected", "7" },
+	{ "!\"two words\"", "1 2 3 4 6 7 8" },
+	{ "\"\"", "1 2 3 4 5 6 7 8" },
+	/* Kinds. Unparsable lines only pass words and kind terms. */
+	{ "kind:unparsable", "7" },
+	{ "kind:annotation", "6" },
+	{ "kind:ann*", "6" },
+	{ "!kind:annotation,unparsable", "1 2 3 4 5 8" },
+	{ "kind:entry tier:managed", "2 3 8" },
+	{ "kind:unparsable json", "7" },
+	{ "!skill:plan", "1 2 3 4 6 8" },
+};
+
+START_TEST(test_match)
+{
+	char *got;
+
+	setup_entries();
+	got = matching(cases[_i].expr);
+	ck_assert_msg(strcmp(got, cases[_i].lines) == 0, "'%s': got [%s], want [%s]",
+		      cases[_i].expr, got, cases[_i].lines);
+	free(got);
+}
+END_TEST
+
+START_TEST(test_match_null_session)
+{
+	struct hg_filter *f = hg_filter_parse("session:file-x", NULL, 0, NULL);
+
+	setup_entries();
+	ck_assert(!hg_filter_match(f, NULL, &ents[0]));
+	ck_assert(hg_filter_match(NULL, NULL, &ents[0]));
+	hg_filter_free(f);
+}
+END_TEST
+
+START_TEST(test_match_attempt)
+{
+	struct hg_filter *f = hg_filter_parse("tier:local verdict:escalate", NULL, 0, NULL);
+
+	setup_entries();
+	ck_assert(hg_filter_has_attempt_terms(f));
+	ck_assert(hg_filter_match_attempt(f, &ents[1], 0));
+	ck_assert(!hg_filter_match_attempt(f, &ents[1], 1));
+	ck_assert(!hg_filter_match_attempt(f, &ents[1], 2));	/* out of range */
+	for (size_t i = 0; i < 3; i++)
+		ck_assert(!hg_filter_match_attempt(f, &ents[2], i));
+	hg_filter_free(f);
+
+	f = hg_filter_parse("model:opus skill:refactor", NULL, 0, NULL);
+	ck_assert(!hg_filter_match_attempt(f, &ents[2], 0));
+	ck_assert(!hg_filter_match_attempt(f, &ents[2], 1));
+	ck_assert(hg_filter_match_attempt(f, &ents[2], 2));
+	hg_filter_free(f);
+
+	/* Negated or entry-level terms alone highlight nothing. */
+	f = hg_filter_parse("!verdict:error skill:write-file", NULL, 0, NULL);
+	ck_assert(!hg_filter_has_attempt_terms(f));
+	ck_assert(!hg_filter_match_attempt(f, &ents[0], 0));
+	hg_filter_free(f);
+	ck_assert(!hg_filter_match_attempt(NULL, &ents[0], 0));
+}
+END_TEST
+
+static size_t
+session_count(const char *expr, bool *match)
+{
+	struct hg_filter *f = hg_filter_parse(expr, NULL, 0, NULL);
+	size_t n;
+
+	ck_assert_ptr_nonnull(f);
+	n = hg_filter_session(f, &sess, match, 0);
+	hg_filter_free(f);
+	return n;
+}
+
+START_TEST(test_annotations_follow)
+{
+	bool match[8];
+
+	setup_entries();
+	/* The annotation (line 6) has no attempts but its target (line 2) does. */
+	ck_assert_uint_eq(session_count("tier:managed", match), 4);
+	ck_assert(match[1] && match[5]);
+	ck_assert_uint_eq(session_count("!verdict:error", match), 4);
+	ck_assert(!match[1] && !match[5]);
+	/* The annotation's own text does not show it without its target. */
+	ck_assert_uint_eq(session_count("flaky", match), 0);
+	ck_assert_uint_eq(session_count("", match), 8);
+	/* An annotation whose target is missing keeps its own result. */
+	ents[5].ann_target_line = 99;
+	ck_assert_uint_eq(session_count("flaky", match), 1);
+	ck_assert(match[5]);
+	ck_assert_uint_eq(session_count("tier:managed", match), 3);
+	ck_assert(!match[5]);
+}
+END_TEST
+
+START_TEST(test_follow_incremental)
+{
+	bool match[8] = { false };
+	struct hg_filter *f = hg_filter_parse("skill:refactor", NULL, 0, NULL);
+
+	setup_entries();
+	sess.n_entries = 4;
+	ck_assert_uint_eq(hg_filter_session(f, &sess, match, 0), 2);
+	sess.n_entries = 8;
+	/* Appended entries 5..8: the annotation of line 2 follows it. */
+	ck_assert_uint_eq(hg_filter_session(f, &sess, match, 4), 1);
+	ck_assert(match[5]);
+	hg_filter_free(f);
+}
+END_TEST
+
+/* Long texts are read back from the file. */
+
+/* Each line is pre + 699 'x' + post. */
+static const char *const long_lines[][2] = {
+	{ "{\"session_id\":\"L\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"skill\":\"s\",\"final_status\":\"ok\","
+	  "\"message\":\"", " needle\"}\n" },
+	{ "{\"session_id\":\"L\",\"timestamp\":\"2026-01-01T00:00:01Z\",\"skill\":\"s\",\"attempts\":[{\"attempt\":1,"
+	  "\"model\":\"m\",\"tier\":\"local\",\"duration_ms\":1,\"warm_start\":false,\"verified\":false,"
+	  "\"verdict\":\"escalate\",\"feedback\":\"", " \\u003cb\\u003e tag\"}],\"final_status\":\"ok\"}\n" },
+};
+
+static struct hg_session *
+long_session(char *path, size_t n)
+{
+	char pad[700];
+	FILE *fp;
+	struct hg_session *s;
+	int fd;
+
+	snprintf(path, n, "/tmp/hgtop-filter-XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	fp = fdopen(fd, "w");
+	memset(pad, 'x', sizeof(pad) - 1);
+	pad[sizeof(pad) - 1] = '\0';
+	for (size_t i = 0; i < HG_ARRAY_SIZE(long_lines); i++)
+		fprintf(fp, "%s%s%s", long_lines[i][0], pad, long_lines[i][1]);
+	fclose(fp);
+	s = hg_session_new(path);
+	hg_session_ingest(s, 0);
+	ck_assert_uint_eq(s->n_entries, 2);
+	ck_assert_ptr_null(s->entries[0].message);
+	ck_assert_uint_gt(s->entries[0].message_len, 512);
+	ck_assert_ptr_null(s->entries[1].attempts[0].feedback);
+	return s;
+}
+
+static int
+long_matches(struct hg_session *s, const char *expr, bool with_session)
+{
+	struct hg_filter *f = hg_filter_parse(expr, NULL, 0, NULL);
+	int n = 0;
+
+	ck_assert_ptr_nonnull(f);
+	for (size_t i = 0; i < s->n_entries; i++)
+		n += hg_filter_match(f, with_session ? s : NULL, &s->entries[i]) ? 1 << i : 0;
+	hg_filter_free(f);
+	return n;
+}
+
+START_TEST(test_long_texts)
+{
+	char path[64];
+	struct hg_session *s = long_session(path, sizeof(path));
+
+	ck_assert_int_eq(long_matches(s, "needle", true), 1);
+	ck_assert_int_eq(long_matches(s, "NEEDLE", true), 1);
+	ck_assert_int_eq(long_matches(s, "needle", false), 0);
+	ck_assert_int_eq(long_matches(s, "<b>", true), 2);
+	ck_assert_int_eq(long_matches(s, "\"b> TAG\"", true), 2);
+	/* In the raw line, but in no message or feedback. */
+	ck_assert_int_eq(long_matches(s, "warm_start", true), 0);
+	ck_assert_int_eq(long_matches(s, "!needle", true), 2);
+	hg_session_free(s);
+	unlink(path);
+}
+END_TEST
+
+static Suite *
+filter_suite(void)
+{
+	Suite *s = suite_create("filter");
+	TCase *tc = tcase_create("parse");
+
+	tcase_add_loop_test(tc, test_parse_valid, 0, HG_ARRAY_SIZE(valid));
+	tcase_add_loop_test(tc, test_parse_invalid, 0, HG_ARRAY_SIZE(invalid));
+	tcase_add_test(tc, test_parse_error_without_buffers);
+	tcase_add_test(tc, test_parse_effective);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("match");
+	tcase_add_loop_test(tc, test_match, 0, HG_ARRAY_SIZE(cases));
+	tcase_add_test(tc, test_match_null_session);
+	tcase_add_test(tc, test_match_attempt);
+	tcase_add_test(tc, test_annotations_follow);
+	tcase_add_test(tc, test_follow_incremental);
+	tcase_add_test(tc, test_long_texts);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(filter_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,470 @@
+/* check_stats.c - statistics: nearest-rank percentiles, the values of a
+ * small fixture computed by hand, the filter's effect, the reports. */
+#include "config.h"
+
+#include <cJSON.h>
+#include <check.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hgtop/filter.h"
+#include "hgtop/intern.h"
+#include "hgtop/session.h"
+#include "hgtop/stats.h"
+#include "hgtop/util.h"
+
+/* Percentiles */
+
+START_TEST(test_percentile_small)
+{
+	int64_t v4[] = { 4, 1, 3, 2 };
+	int64_t v1[] = { 7 };
+	int64_t v20[20];
+
+	ck_assert_int_eq(hg_stats_percentile(v4, 4, 50), 2);
+	ck_assert_int_eq(hg_stats_percentile(v4, 4, 95), 4);
+	ck_assert_int_eq(hg_stats_percentile(v4, 4, 25), 1);
+	ck_assert_int_eq(hg_stats_percentile(v4, 4, 26), 2);
+	ck_assert_int_eq(hg_stats_percentile(v1, 1, 50), 7);
+	ck_assert_int_eq(hg_stats_percentile(v1, 1, 95), 7);
+	ck_assert_int_eq(hg_stats_percentile(NULL, 0, 50), -1);
+	/* 1..20 shuffled: p50 is the 10th value, p95 the 19th. */
+	for (int i = 0; i < 20; i++)
+		v20[i] = (i * 7) % 20 + 1;
+	ck_assert_int_eq(hg_stats_percentile(v20, 20, 50), 10);
+	ck_assert_int_eq(hg_stats_percentile(v20, 20, 95), 19);
+	ck_assert_int_eq(hg_stats_percentile(v20, 20, 100), 20);
+	ck_assert_int_eq(hg_stats_percentile(v20, 20, 1), 1);
+}
+END_TEST
+
+static int
+cmp64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Against sorting, on sizes and value ranges that make duplicates. */
+START_TEST(test_percentile_matches_sort)
+{
+	unsigned seed = 12345;
+
+	for (size_t n = 1; n < 300; n += 7) {
+		int64_t *v = xmalloc(n * sizeof(*v)), *sorted = xmalloc(n * sizeof(*v));
+
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			v[i] = (int64_t)((seed >> 8) % (n % 3 == 0 ? 5 : 1000));
+		}
+		memcpy(sorted, v, n * sizeof(*v));
+		qsort(sorted, n, sizeof(*v), cmp64);
+		for (int p = 1; p <= 100; p += 7) {
+			size_t rank = (size_t)((p * (int64_t)n + 99) / 100);
+
+			ck_assert_int_eq(hg_stats_percentile(v, n, p), sorted[rank - 1]);
+		}
+		free(v);
+		free(sorted);
+	}
+}
+END_TEST
+
+/* The fixture tests/fixtures/stats/s1.jsonl:
+ *
+ * line 1  write  ok      1000  local accept qwen 1000 (warm)
+ * line 2  write  ok      3000  local escalate qwen 1000, managed accept opus 2000
+ * line 3  write  failed  5000  local escalate qwen 500, subagent escalate sonnet 1500,
+ *                              managed error opus 3000
+ * line 4  review ok       400  subagent accept sonnet 400 (warm)
+ * line 5  review ok         0  no attempts
+ * line 6  annotation of line 3
+ * line 7  unparsable
+ * line 8  review ok      2500  local error qwen 100, managed accept opus 2400
+ */
+static struct hg_session *fix;
+
+static void
+load_fixture(void)
+{
+	fix = hg_session_new(FIXTURES "/stats/s1.jsonl");
+	hg_session_ingest(fix, 0);
+	ck_assert_uint_eq(fix->n_entries, 8);
+}
+
+static void
+free_fixture(void)
+{
+	hg_session_free(fix);
+	fix = NULL;
+}
+
+static struct hg_stats *
+stats_for(const char *expr)
+{
+	struct hg_filter *f = hg_filter_parse(expr, NULL, 0, NULL);
+	struct hg_stats *st;
+
+	ck_assert_ptr_nonnull(f);
+	st = hg_stats_compute(&fix, 1, f);
+	hg_filter_free(f);
+	return st;
+}
+
+static void
+check_group(const struct hg_stats_group *g, const char *name, int64_t att, int64_t acc,
+	    int64_t esc, int64_t err, int64_t warm, int64_t p50, int64_t p95, int64_t max)
+{
+	ck_assert_str_eq(g->name, name);
+	ck_assert_int_eq(g->attempts, att);
+	ck_assert_int_eq(g->accept, acc);
+	ck_assert_int_eq(g->escalate, esc);
+	ck_assert_int_eq(g->error, err);
+	ck_assert_int_eq(g->other, att - acc - esc - err);
+	ck_assert_int_eq(g->warm, warm);
+	ck_assert_int_eq(g->p50_ms, p50);
+	ck_assert_int_eq(g->p95_ms, p95);
+	ck_assert_int_eq(g->max_ms, max);
+}
+
+START_TEST(test_overall)
+{
+	struct hg_stats *st = stats_for("");
+
+	ck_assert_uint_eq(st->sessions, 1);
+	ck_assert_int_eq(st->entries, 6);
+	ck_assert_int_eq(st->attempts, 9);
+	ck_assert_int_eq(st->annotations, 1);
+	ck_assert_int_eq(st->unparsable, 1);
+	ck_assert_int_eq(st->unparsable_total, 1);
+	ck_assert(st->has_ts);
+	ck_assert_int_eq(st->last_ts_ns - st->first_ts_ns, INT64_C(450) * 1000000000);
+	ck_assert_int_eq(st->attempt_ms, 11900);
+	ck_assert_int_eq(st->non_accept_ms, 6100);
+	hg_stats_free(st);
+}
+END_TEST
+
+START_TEST(test_tiers_and_models)
+{
+	struct hg_stats *st = stats_for("");
+
+	ck_assert_uint_eq(st->n_tiers, 3);
+	check_group(&st->tiers[0], "local", 4, 1, 2, 1, 1, 500, 1000, 1000);
+	check_group(&st->tiers[1], "subagent", 2, 1, 1, 0, 1, 400, 1500, 1500);
+	check_group(&st->tiers[2], "managed", 3, 2, 0, 1, 0, 2400, 3000, 3000);
+	ck_assert_uint_eq(st->n_models, 3);
+	check_group(&st->models[0], "qwen", 4, 1, 2, 1, 1, 500, 1000, 1000);
+	check_group(&st->models[1], "opus", 3, 2, 0, 1, 0, 2400, 3000, 3000);
+	check_group(&st->models[2], "sonnet", 2, 1, 1, 0, 1, 400, 1500, 1500);
+	/* First attempts: qwen started 4 entries (1 accepted), sonnet 1 (1). */
+	ck_assert_int_eq(st->models[0].first_attempts, 4);
+	ck_assert_int_eq(st->models[0].first_accept, 1);
+	ck_assert_int_eq(st->models[1].first_attempts, 0);
+	ck_assert_int_eq(st->models[2].first_attempts, 1);
+	ck_assert_int_eq(st->models[2].first_accept, 1);
+	hg_stats_free(st);
+}
+END_TEST
+
+START_TEST(test_skills)
+{
+	struct hg_stats *st = stats_for("");
+	const struct hg_stats_skill *rv, *wr;
+
+	/* Annotations are not skill entries. */
+	ck_assert_uint_eq(st->n_skills, 2);
+	rv = &st->skills[0];
+	wr = &st->skills[1];
+	ck_assert_str_eq(rv->name, "review");
+	ck_assert_int_eq(rv->entries, 3);
+	ck_assert_int_eq(rv->escalated, 1);
+	ck_assert_int_eq(rv->resolved[HG_RESOLVED_LOCAL], 0);
+	ck_assert_int_eq(rv->resolved[HG_RESOLVED_SUBAGENT], 1);
+	ck_assert_int_eq(rv->resolved[HG_RESOLVED_MANAGED], 1);
+	ck_assert_int_eq(rv->resolved[HG_RESOLVED_NEVER], 1);
+	ck_assert_int_eq(rv->p95_ms, 2500);
+	ck_assert_uint_eq(rv->n_statuses, 1);
+	ck_assert_str_eq(rv->statuses[0].name, "ok");
+	ck_assert_int_eq(rv->statuses[0].n, 3);
+	ck_assert_str_eq(wr->name, "write");
+	ck_assert_int_eq(wr->entries, 3);
+	ck_assert_int_eq(wr->escalated, 2);
+	ck_assert_int_eq(wr->resolved[HG_RESOLVED_LOCAL], 1);
+	ck_assert_int_eq(wr->resolved[HG_RESOLVED_MANAGED], 1);
+	ck_assert_int_eq(wr->resolved[HG_RESOLVED_NEVER], 1);
+	ck_assert_int_eq(wr->p95_ms, 5000);
+	ck_assert_uint_eq(wr->n_statuses, 2);
+	ck_assert_str_eq(wr->statuses[0].name, "ok");
+	ck_assert_int_eq(wr->statuses[0].n, 2);
+	ck_assert_str_eq(wr->statuses[1].name, "failed");
+	ck_assert_int_eq(wr->statuses[1].n, 1);
+	hg_stats_free(st);
+}
+END_TEST
+
+START_TEST(test_chains)
+{
+	struct hg_stats *st = stats_for("");
+
+	ck_assert_int_eq(st->chained, 5);
+	ck_assert_uint_eq(st->n_chains, 4);
+	ck_assert_str_eq(st->chains[0].chain, "local→managed");
+	ck_assert_int_eq(st->chains[0].n, 2);
+	ck_assert_str_eq(st->chains[1].chain, "local");
+	ck_assert_str_eq(st->chains[2].chain, "local→subagent→managed");
+	ck_assert_str_eq(st->chains[3].chain, "subagent");
+	ck_assert_int_eq(st->chains[3].n, 1);
+	hg_stats_free(st);
+}
+END_TEST
+
+START_TEST(test_filtered)
+{
+	struct hg_stats *st = stats_for("tier:local verdict:escalate");
+
+	/* Lines 2 and 3; the annotation of line 3 follows it. */
+	ck_assert_int_eq(st->entries, 2);
+	ck_assert_int_eq(st->attempts, 5);
+	ck_assert_int_eq(st->annotations, 1);
+	ck_assert_int_eq(st->unparsable, 0);
+	ck_assert_int_eq(st->unparsable_total, 1);
+	ck_assert_uint_eq(st->n_tiers, 3);
+	check_group(&st->tiers[0], "local", 2, 0, 2, 0, 0, 500, 1000, 1000);
+	check_group(&st->tiers[2], "managed", 2, 1, 0, 1, 0, 2000, 3000, 3000);
+	ck_assert_uint_eq(st->n_skills, 1);
+	ck_assert_str_eq(st->filter_text, "tier:local verdict:escalate");
+	hg_stats_free(st);
+
+	st = stats_for("skill:review");
+	ck_assert_int_eq(st->entries, 3);
+	ck_assert_int_eq(st->annotations, 0);
+	hg_stats_free(st);
+
+	st = stats_for("kind:unparsable");
+	ck_assert_int_eq(st->entries, 0);
+	ck_assert_int_eq(st->unparsable, 1);
+	ck_assert_uint_eq(st->n_tiers, 0);
+	hg_stats_free(st);
+}
+END_TEST
+
+START_TEST(test_summary_only)
+{
+	struct hg_stats *st = hg_stats_compute_summary(&fix, 1, NULL);
+
+	ck_assert(st->summary_only);
+	ck_assert_uint_eq(st->n_tiers, 3);
+	check_group(&st->tiers[1], "subagent", 2, 1, 1, 0, 1, 400, 1500, 1500);
+	ck_assert_uint_eq(st->n_models, 0);
+	ck_assert_uint_eq(st->n_skills, 0);
+	hg_stats_free(st);
+}
+END_TEST
+
+#define SUM0 " local 4 att  acc 25%  p95 1.0s | subagent 2  acc 50%  p95 1.5s | managed 3  acc 67%  p95 3.0s"
+#define SUM1 " local 4  acc 25% | subagent 2  acc 50% | managed 3  acc 67%"
+#define SUM2 " local 25% | subagent 50% | managed 67%"
+
+START_TEST(test_summary_line)
+{
+	struct hg_stats *st = stats_for("");
+	char buf[256];
+
+	hg_stats_summary_line(st, 200, buf, sizeof(buf));
+	ck_assert_str_eq(buf, SUM0);
+	hg_stats_summary_line(st, (int)strlen(SUM0), buf, sizeof(buf));
+	ck_assert_str_eq(buf, SUM0);
+	hg_stats_summary_line(st, (int)strlen(SUM0) - 1, buf, sizeof(buf));
+	ck_assert_str_eq(buf, SUM1);
+	hg_stats_summary_line(st, (int)strlen(SUM1) - 1, buf, sizeof(buf));
+	ck_assert_str_eq(buf, SUM2);
+	hg_stats_summary_line(st, 12, buf, sizeof(buf));
+	ck_assert_str_eq(buf, " local 25% |");
+	hg_stats_summary_line(st, 200, buf, 8);
+	ck_assert_str_eq(buf, " local ");
+	hg_stats_free(st);
+
+	st = stats_for("kind:unparsable");
+	hg_stats_summary_line(st, 80, buf, sizeof(buf));
+	ck_assert_str_eq(buf, " no attempts match the filter");
+	hg_stats_free(st);
+}
+END_TEST
+
+static char *
+render(const struct hg_stats *st, bool utf8)
+{
+	struct hg_buf b = { 0 };
+
+	hg_stats_render(st, &b, utf8);
+	return b.p;
+}
+
+static void
+assert_has(const char *text, const char *line)
+{
+	ck_assert_msg(strstr(text, line) != NULL, "missing [%s] in:\n%s", line, text);
+}
+
+START_TEST(test_text_report)
+{
+	struct hg_stats *st = stats_for("");
+	char *t = render(st, true);
+
+	assert_has(t, "  entries         6\n");
+	assert_has(t, "  unparsable      1\n");
+	assert_has(t, "  time span       2026-11-24 10:00:00 – 2026-11-24 10:07:30 (7m30s)\n");
+	assert_has(t, "  escalation tax  51.3% of attempt time in attempts that did not accept "
+		   "(6.1s of 11.9s, n=9 attempts)\n");
+	assert_has(t, "  tier             n           accept         escalate            error"
+		   "     other   warm      p50      p95      max\n");
+	assert_has(t, "  local            4         1  25.0%         2  50.0%         1  25.0%"
+		   "         0  25.0%    500ms     1.0s     1.0s\n");
+	assert_has(t, "  sonnet         2         1  50.0%         1  50.0%         0   0.0%"
+		   "         0  50.0%    400ms     1.5s     1.5s  100.0% n=1\n");
+	assert_has(t, "  opus           3         2  66.7%         0   0.0%         1  33.3%"
+		   "         0   0.0%     2.4s     3.0s     3.0s  - n=0\n");
+	assert_has(t, "  write          3         2  66.7%         1         0         1         0"
+		   "         1     5.0s  ok 2, failed 1\n");
+	assert_has(t, "          2  40.0%  local→managed\n");
+	ck_assert_ptr_null(strstr(t, "hgtop.annotate"));
+	free(t);
+	t = render(st, false);
+	assert_has(t, "          1  20.0%  local->subagent->managed\n");
+	assert_has(t, "2026-11-24 10:00:00 .. 2026-11-24 10:07:30");
+	free(t);
+	hg_stats_free(st);
+
+	st = stats_for("kind:unparsable");
+	t = render(st, true);
+	assert_has(t, "  unparsable      1\n");
+	free(t);
+	hg_stats_free(st);
+	st = stats_for("skill:review");
+	t = render(st, true);
+	assert_has(t, "  unparsable      0 (of 1 in the sessions; the filter hides the rest)\n");
+	free(t);
+	hg_stats_free(st);
+}
+END_TEST
+
+static double
+jnum(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	ck_assert_msg(cJSON_IsNumber(v), "%s is not a number", key);
+	return v->valuedouble;
+}
+
+START_TEST(test_json_report)
+{
+	struct hg_stats *st = stats_for("");
+	char *s = hg_stats_json(st);
+	cJSON *root = cJSON_Parse(s), *o, *a;
+
+	ck_assert_ptr_nonnull(root);
+	o = cJSON_GetObjectItemCaseSensitive(root, "overall");
+	ck_assert_int_eq((int)jnum(o, "entries"), 6);
+	ck_assert_int_eq((int)jnum(o, "unparsable_lines"), 1);
+	ck_assert_int_eq((int)jnum(o, "span_ms"), 450000);
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(o, "first_timestamp")->valuestring,
+			 "2026-11-24T10:00:00Z");
+	a = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, "tiers"), 2);
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(a, "tier")->valuestring, "managed");
+	ck_assert_int_eq((int)jnum(a, "p50_ms"), 2400);
+	ck_assert_int_eq((int)jnum(a, "p95_ms"), 3000);
+	ck_assert_double_eq_tol(jnum(a, "accept_rate"), 2.0 / 3.0, 1e-9);
+	a = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, "models"), 1);
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(a, "first_accept_rate")));
+	a = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, "skills"), 1);
+	ck_assert_int_eq((int)jnum(cJSON_GetObjectItemCaseSensitive(a, "final_status"), "failed"), 1);
+	ck_assert_int_eq((int)jnum(cJSON_GetObjectItemCaseSensitive(a, "resolved"), "never"), 1);
+	o = cJSON_GetObjectItemCaseSensitive(root, "escalation_tax");
+	ck_assert_double_eq_tol(jnum(o, "share"), 6100.0 / 11900.0, 1e-9);
+	a = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, "chains"), 0);
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(a, "chain")->valuestring, "local→managed");
+	cJSON_Delete(root);
+	cJSON_free(s);
+	hg_stats_free(st);
+}
+END_TEST
+
+/* Untrusted names reach the text report sanitized. */
+START_TEST(test_names_sanitized)
+{
+	struct hg_attempt a = { 0 };
+	struct hg_entry e = { 0 };
+	struct hg_session s = { 0 };
+	struct hg_session *ss = &s;
+	struct hg_stats *st;
+	char *t;
+
+	a.model = hg_intern("evil\x1b]0;title\x07");
+	a.tier_text = hg_intern("local");
+	a.tier = HG_TIER_LOCAL;
+	a.verdict_text = hg_intern("accept");
+	a.verdict = HG_VERDICT_ACCEPT;
+	e.skill = hg_intern("sk\x1b[31m");
+	e.final_status = hg_intern("ok");
+	e.attempts = &a;
+	e.n_attempts = 1;
+	e.ts_zero = true;
+	s.entries = &e;
+	s.n_entries = 1;
+	s.spool_fd = -1;
+	st = hg_stats_compute(&ss, 1, NULL);
+	t = render(st, true);
+	ck_assert_ptr_null(strchr(t, '\x1b'));
+	ck_assert_ptr_null(strchr(t, '\x07'));
+	assert_has(t, "  time span       -\n");
+	free(t);
+	hg_stats_free(st);
+}
+END_TEST
+
+static Suite *
+stats_suite(void)
+{
+	Suite *s = suite_create("stats");
+	TCase *tc = tcase_create("percentile");
+
+	tcase_add_test(tc, test_percentile_small);
+	tcase_add_test(tc, test_percentile_matches_sort);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("fixture");
+	tcase_add_checked_fixture(tc, load_fixture, free_fixture);
+	tcase_add_test(tc, test_overall);
+	tcase_add_test(tc, test_tiers_and_models);
+	tcase_add_test(tc, test_skills);
+	tcase_add_test(tc, test_chains);
+	tcase_add_test(tc, test_filtered);
+	tcase_add_test(tc, test_summary_only);
+	tcase_add_test(tc, test_summary_line);
+	tcase_add_test(tc, test_text_report);
+	tcase_add_test(tc, test_json_report);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("safety");
+	tcase_add_test(tc, test_names_sanitized);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	/* Names are sanitized for a UTF-8 terminal (LC_ALL=C.UTF-8 in tests). */
+	setlocale(LC_ALL, "");
+	sr = srunner_create(stats_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
