@@ -13,11 +13,13 @@
 
 #include "hgtop/batch.h"
 #include "hgtop/catalog.h"
+#include "hgtop/demo.h"
 #include "hgtop/filter.h"
 #include "hgtop/follow.h"
 #include "hgtop/options.h"
 #include "hgtop/spool.h"
 #include "hgtop/stats.h"
+#include "hgtop/ui.h"
 #include "hgtop/util.h"
 
 static int
@@ -134,6 +136,32 @@ run_batch(const struct hg_options *o, struct hg_catalog *c, struct hg_spool *sp,
 	return status;
 }
 
+/* --demo: a temporary sessions directory with a live simulated writer. */
+static int
+run_demo(const struct hg_options *o)
+{
+	struct hg_demo d;
+	struct hg_catalog c;
+	char err[4096];
+	char *paths[1];
+	int rc;
+
+	if (hg_demo_start(&d, err, sizeof(err)) < 0) {
+		fprintf(stderr, "hgtop: --demo: %s\n", err);
+		return 1;
+	}
+	paths[0] = d.dir;
+	if (hg_catalog_open(&c, 1, paths, err, sizeof(err)) < 0) {
+		fprintf(stderr, "hgtop: %s\n", err);
+		hg_demo_stop(&d);
+		return 1;
+	}
+	rc = hg_ui_run(o, &c, d.dir, &d);
+	hg_catalog_free(&c);
+	hg_demo_stop(&d);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -153,6 +181,12 @@ main(int argc, char **argv)
 		hg_options_free(&o);
 		return 2;
 	}
+	if (o.demo && !o.batch && !o.stats) {
+		rc = run_demo(&o);
+		hg_filter_free(f);
+		hg_options_free(&o);
+		return rc;
+	}
 	if (o.npaths == 1 && strcmp(o.paths[0], "-") == 0)
 		status = open_stream(&c, &sp);
 	else
@@ -165,8 +199,9 @@ main(int argc, char **argv)
 	if (o.batch || o.stats) {
 		rc = run_batch(&o, &c, sp, f, status);
 	} else {
-		fprintf(stderr, "hgtop: the interactive browser is not available in this build; use --batch\n");
-		rc = 2;
+		rc = hg_ui_run(&o, &c, c.dir ? c.dir : o.npaths == 1 ? o.paths[0] : "(files)", NULL);
+		if (rc == 0)
+			rc = status;
 	}
 	hg_filter_free(f);
 	hg_catalog_free(&c);

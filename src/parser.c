@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "hgtop/intern.h"
+#include "hgtop/reader.h"
 #include "hgtop/util.h"
 
 #define ANNOTATE_SKILL "hgtop.annotate"
@@ -484,7 +485,7 @@ make_unparsable(struct hg_entry *e)
 }
 
 void
-hg_parse_line(const char *line, size_t len, struct hg_entry *e)
+hg_parse_line_full(const char *line, size_t len, struct hg_entry *e)
 {
 	const char *end = NULL;
 	cJSON *root;
@@ -522,4 +523,184 @@ hg_parse_line(const char *line, size_t len, struct hg_entry *e)
 		e->reason = reason;
 	}
 	cJSON_Delete(root);
+}
+
+/* Fast path.
+ *
+ * Most of a hyperguild line is runner_output and output_summary, which the
+ * model does not keep (only whether they are empty). cJSON would decode
+ * and copy them; instead they are found with memchr, checked exactly as
+ * cJSON checks a string, and replaced by "" or "x" in a copy of the line
+ * that cJSON then parses. The result equals the full parse (tests and a
+ * fuzz target compare the two); any doubt falls back to the full parse. */
+
+#define FAST_MIN_LINE 2048
+
+static const struct {
+	const char *pat;	/* "key":" */
+	size_t len;
+} skip_keys[] = {
+	{ "\"runner_output\":\"", 17 },
+	{ "\"output_summary\":\"", 18 },
+};
+
+static int
+hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* cJSON's parse_hex4: an invalid digit makes the whole value 0. */
+static unsigned
+hex4(const char *p)
+{
+	unsigned h = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		int v = hexval((unsigned char)p[i]);
+
+		if (v < 0)
+			return 0;
+		h = (h << 4) | (unsigned)v;
+	}
+	return h;
+}
+
+/* A quote preceded by an odd number of backslashes is escaped. */
+static bool
+escaped(const char *line, const char *q)
+{
+	size_t n = 0;
+
+	while (q > line && q[-1] == '\\') {
+		q--;
+		n++;
+	}
+	return n % 2 == 1;
+}
+
+/* Find the end of the string whose content starts at p, and check its
+ * escapes the way cJSON's parse_string does: the string ends at the first
+ * quote not preceded by an odd run of backslashes; then every escape must
+ * be one of \\b \\f \\n \\r \\t \\" \\\\ \\/ or \\uXXXX, with the bounds checked
+ * against that closing quote and surrogates paired. Returns the closing
+ * quote, or NULL when cJSON would reject the string. */
+static const char *
+string_end(const char *line, const char *p, const char *end)
+{
+	const char *q = p, *b;
+
+	for (;;) {
+		q = memchr(q, '"', (size_t)(end - q));
+		if (!q)
+			return NULL;
+		if (!escaped(line, q))
+			break;
+		q++;
+	}
+	while ((b = memchr(p, '\\', (size_t)(q - p)))) {
+		unsigned c;
+
+		switch (b[1]) {
+		case 'b': case 'f': case 'n': case 'r': case 't':
+		case '"': case '\\': case '/':
+			p = b + 2;
+			continue;
+		case 'u':
+			break;
+		default:
+			return NULL;
+		}
+		if (q - b < 6)
+			return NULL;
+		c = hex4(b + 2);
+		if (c >= 0xDC00 && c <= 0xDFFF)
+			return NULL;
+		if (c >= 0xD800 && c <= 0xDBFF) {
+			unsigned c2;
+
+			if (q - b < 12 || b[6] != '\\' || b[7] != 'u')
+				return NULL;
+			c2 = hex4(b + 8);
+			if (c2 < 0xDC00 || c2 > 0xDFFF)
+				return NULL;
+			p = b + 12;
+		} else {
+			p = b + 6;
+		}
+	}
+	return q;
+}
+
+/* Copy line into out with the skipped values shortened. Returns false
+ * when nothing was skipped or a value looked doubtful. */
+static bool
+reduce(const char *line, size_t len, struct hg_buf *out)
+{
+	const char *end = line + len, *copied = line, *p = line;
+	const char *next[HG_ARRAY_SIZE(skip_keys)] = { 0 };
+	bool any = false;
+
+	hg_buf_reset(out);
+	while (p < end) {
+		const char *best = NULL, *vstart, *vend;
+		size_t k, bestk = 0;
+
+		/* Each key's next occurrence is searched for once, not again
+		 * after every skipped value. */
+		for (k = 0; k < HG_ARRAY_SIZE(skip_keys); k++) {
+			if (next[k] != end && (!next[k] || next[k] < p)) {
+				next[k] = memmem(p, (size_t)(end - p), skip_keys[k].pat, skip_keys[k].len);
+				if (!next[k])
+					next[k] = end;
+			}
+			if (next[k] != end && (!best || next[k] < best)) {
+				best = next[k];
+				bestk = k;
+			}
+		}
+		if (!best)
+			break;
+		vstart = best + skip_keys[bestk].len;
+		if (escaped(line, best)) {
+			p = vstart;
+			continue;
+		}
+		vend = string_end(line, vstart, end);
+		if (!vend)
+			return false;
+		hg_buf_add(out, copied, (size_t)(vstart - copied));
+		if (vend > vstart)
+			hg_buf_addc(out, 'x');
+		copied = vend;
+		p = vend + 1;
+		any = true;
+	}
+	if (!any)
+		return false;
+	hg_buf_add(out, copied, (size_t)(end - copied));
+	return true;
+}
+
+void
+hg_parse_line(const char *line, size_t len, struct hg_entry *e)
+{
+	static struct hg_buf scratch;	/* reused: the parser is single-threaded */
+
+	if (len >= FAST_MIN_LINE && reduce(line, len, &scratch)) {
+		hg_parse_line_full(scratch.p, scratch.len, e);
+		if (e->kind != HG_ENTRY_UNPARSABLE) {
+			if (scratch.cap > 4 * HG_READER_CHUNK)
+				hg_buf_free(&scratch);
+			return;
+		}
+	}
+	hg_parse_line_full(line, len, e);
 }

@@ -16,6 +16,10 @@ struct cJSON;
  * offset, length and line_no. */
 void hg_parse_line(const char *line, size_t len, struct hg_entry *e);
 
+/* The same without the fast path that skips runner_output and
+ * output_summary before handing the line to cJSON (for tests). */
+void hg_parse_line_full(const char *line, size_t len, struct hg_entry *e);
+
 /* Fill *e from an already parsed JSON value (used by the parser itself
  * and by tests). Returns false with e->reason set on a type error. */
 bool hg_entry_from_json(const struct cJSON *root, struct hg_entry *e);

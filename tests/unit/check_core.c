@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "hgtop/catalog.h"
+#include "hgtop/gen.h"
 #include "hgtop/intern.h"
 #include "hgtop/parser.h"
 #include "hgtop/reader.h"
@@ -592,6 +593,97 @@ START_TEST(test_format_helpers)
 }
 END_TEST
 
+/* The fast path (skipping runner_output/output_summary) and the full
+ * parse must agree on every field the model keeps. */
+static void
+assert_same_entry(const struct hg_entry *a, const struct hg_entry *b, const char *line)
+{
+	uint32_t i;
+
+	ck_assert_msg(a->kind == b->kind, "kind differs for %.200s", line);
+	if (a->kind == HG_ENTRY_UNPARSABLE) {
+		ck_assert_str_eq(a->reason, b->reason);
+		return;
+	}
+	ck_assert_ptr_eq(a->skill, b->skill);
+	ck_assert_ptr_eq(a->session_id, b->session_id);
+	ck_assert_ptr_eq(a->final_status, b->final_status);
+	ck_assert_int_eq(a->ts_ns, b->ts_ns);
+	ck_assert_int_eq(a->duration_ms, b->duration_ms);
+	ck_assert_uint_eq(a->message_len, b->message_len);
+	ck_assert_uint_eq(a->n_attempts, b->n_attempts);
+	ck_assert_int_eq(a->has_input, b->has_input);
+	for (i = 0; i < a->n_attempts; i++) {
+		const struct hg_attempt *x = &a->attempts[i], *y = &b->attempts[i];
+
+		ck_assert_ptr_eq(x->model, y->model);
+		ck_assert_int_eq(x->tier, y->tier);
+		ck_assert_int_eq(x->verdict, y->verdict);
+		ck_assert_int_eq(x->duration_ms, y->duration_ms);
+		ck_assert_int_eq(x->warm_start, y->warm_start);
+		ck_assert_int_eq(x->verified, y->verified);
+		ck_assert_uint_eq(x->feedback_len, y->feedback_len);
+		ck_assert_int_eq(x->has_output_summary, y->has_output_summary);
+		ck_assert_int_eq(x->has_runner_output, y->has_runner_output);
+	}
+}
+
+static void
+compare_paths(const char *line, size_t len)
+{
+	struct hg_entry a = { 0 }, b = { 0 };
+
+	hg_parse_line(line, len, &a);
+	hg_parse_line_full(line, len, &b);
+	assert_same_entry(&a, &b, line);
+	hg_entry_free(&a);
+	hg_entry_free(&b);
+}
+
+#define PAD_FMT "{\"skill\":\"pad\",\"final_status\":\"ok\",\"message\":\"%s\"," \
+		"\"attempts\":[{\"attempt\":1,\"model\":\"m\",\"tier\":\"local\",\"duration_ms\":1," \
+		"\"warm_start\":true,\"verified\":true,\"runner_output\":\"%s\",\"output_summary\":\"%s\"}]}"
+
+START_TEST(test_fast_path_equivalence)
+{
+	static const char *values[] = {
+		"plain", "", "esc \\u001b[31mred\\u001b[0m", "\\ud83d\\ude00", "bad \\q escape",
+		"lone \\udc00", "high \\ud800 alone", "short \\u12", "\\u12", "bad hex \\u12zz ok",
+		"quote \\\" inside", "backslash \\\\", "\\\\\\\"", "trailing \\", "\\ud800\\u0041",
+		"\\\"runner_output\\\":\\\"fake\\\"",
+	};
+	struct hg_gen g;
+	struct hg_gen_opts o;
+	struct hg_buf b = { 0 };
+	char *filler = xmalloc(3000);
+	size_t i, j;
+
+	memset(filler, 'f', 2999);
+	filler[2999] = '\0';
+	for (i = 0; i < HG_ARRAY_SIZE(values); i++) {
+		for (j = 0; j < HG_ARRAY_SIZE(values); j++) {
+			char *line = xasprintf(PAD_FMT, filler, values[i], values[j]);
+
+			compare_paths(line, strlen(line));
+			/* Truncated and corrupted variants. */
+			compare_paths(line, strlen(line) - 3);
+			free(line);
+		}
+	}
+	hg_gen_opts_init(&o, HG_GEN_LARGE);
+	o.malformed_rate = 0.05;
+	hg_gen_init(&g, 42, 1795514645000000000LL);
+	for (i = 0; i < 300; i++) {
+		hg_buf_reset(&b);
+		hg_gen_entry(&g, &b, "s-eq", &o);
+		compare_paths(b.p, b.len - 1);
+	}
+	hg_gen_free(&g);
+	hg_buf_free(&b);
+	free(filler);
+}
+END_TEST
+
 static Suite *
 core_suite(void)
 {
@@ -609,6 +701,7 @@ core_suite(void)
 	tcase_add_test(tc, test_time_parse_format);
 	tcase_add_test(tc, test_find_line_and_chain);
 	tcase_add_test(tc, test_format_helpers);
+	tcase_add_test(tc, test_fast_path_equivalence);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(io, setup_tmp, teardown_tmp);
 	tcase_set_timeout(io, 60);
