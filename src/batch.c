@@ -301,7 +301,9 @@ hg_batch_load(struct hg_catalog *c)
 		struct hg_ingest_result r = hg_session_ingest(s, 0);
 
 		if (r.status == HG_INGEST_ERROR || r.status == HG_INGEST_GONE) {
-			fprintf(stderr, "hgtop: %s: %s\n", s->path, strerror(r.err));
+			/* session.c refuses FIFOs, devices and sockets with EINVAL. */
+			fprintf(stderr, "hgtop: %s: %s\n", s->path,
+				r.err == EINVAL ? "not a regular file" : strerror(r.err));
 			failures++;
 		}
 	}

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "hgtop/demo.h"
@@ -107,6 +108,19 @@ annotation_line(struct demo_state *st, const char *id, int target, const char *t
 	st->g.now_ns += 1500000000;
 }
 
+/* A past session's file looks as old as its last entry. */
+static void
+set_mtime(const char *dir, const char *id, int64_t ns)
+{
+	struct timespec ts[2];
+	char path[4096];
+
+	ts[0].tv_sec = ts[1].tv_sec = (time_t)(ns / 1000000000);
+	ts[0].tv_nsec = ts[1].tv_nsec = (long)(ns % 1000000000);
+	snprintf(path, sizeof(path), "%s/%s.jsonl", dir, id);
+	utimensat(AT_FDCWD, path, ts, 0);
+}
+
 /* One past session: entries spaced a few seconds apart, ending `end_ns`. */
 static int
 fill_session(struct demo_state *st, int idx, int n, int64_t end_ns)
@@ -135,6 +149,8 @@ fill_session(struct demo_state *st, int idx, int n, int64_t end_ns)
 		rc = append_line(st->dir, st->ids[idx], st->line.p, st->line.len);
 	}
 	free(first);
+	if (rc == 0)
+		set_mtime(st->dir, st->ids[idx], st->g.now_ns);
 	return rc;
 }
 

@@ -106,8 +106,8 @@ static const struct hg_gen_knot small_knots[] = {
 };
 /* Median 6 KB, p99 350 KB; the mean (~17 KB) makes 60,000 lines ~1 GB. */
 static const struct hg_gen_knot large_knots[] = {
-	{ 0.0, 1500 }, { 0.5, 6000 }, { 0.9, 21000 }, { 0.97, 95000 },
-	{ 0.99, 350000 }, { 1.0, 450000 },
+	{ 0.0, 1700 }, { 0.5, 6800 }, { 0.9, 21000 }, { 0.97, 90000 },
+	{ 0.99, 365000 }, { 1.0, 450000 },
 };
 
 void
@@ -747,8 +747,15 @@ plan_message(struct hg_gen *g, struct plan *p)
 
 	p->message = span_begin(g);
 	if (!strcmp(p->status, "ok")) {
-		if (chance(g, 55))
+		if (chance(g, 45))
+			;	/* nothing to add */
+		else if (p->skill->writes_file)
 			hg_buf_printf(&g->scratch, "wrote %d lines to %s", (int)hg_gen_range(g, 3, 900), p->file);
+		else if (!strcmp(p->skill->name, "review"))
+			hg_buf_printf(&g->scratch, "%d comments on %d hunks", (int)hg_gen_range(g, 0, 12),
+				      (int)hg_gen_range(g, 1, 30));
+		else
+			hg_buf_printf(&g->scratch, "answered in %d words", (int)hg_gen_range(g, 40, 900));
 	} else if (!strcmp(p->status, "failed")) {
 		hg_buf_printf(&g->scratch, "escalation exhausted after %d attempts: ", p->n_att);
 		hg_buf_add(&g->scratch, g->scratch.p + last->feedback.off,

@@ -676,6 +676,12 @@ reduce(const char *line, size_t len, struct hg_buf *out)
 		vend = string_end(line, vstart, end);
 		if (!vend)
 			return false;
+		/* cJSON keeps C strings: a value whose first character is
+		 * NUL (raw, \u0000 or a \u escape cJSON reads as 0) is empty
+		 * to the full parse. Leave such a value to it. */
+		if (vend > vstart && (vstart[0] == '\0' ||
+				      (vstart[0] == '\\' && vstart[1] == 'u' && hex4(vstart + 2) == 0)))
+			return false;
 		hg_buf_add(out, copied, (size_t)(vstart - copied));
 		if (vend > vstart)
 			hg_buf_addc(out, 'x');
@@ -701,6 +707,7 @@ hg_parse_line(const char *line, size_t len, struct hg_entry *e)
 				hg_buf_free(&scratch);
 			return;
 		}
+		hg_entry_free(e);	/* the reason of the reduced line */
 	}
 	hg_parse_line_full(line, len, e);
 }

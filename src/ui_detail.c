@@ -116,14 +116,28 @@ add_string(struct ui_detail *d, const char *key, const char *v, int indent)
 	}
 }
 
+/* cJSON_Print formats with tabs (in strings they are escaped): two spaces
+ * per level and one after a key read better. */
 static void
 add_json(struct ui_detail *d, const char *key, const cJSON *v, int indent)
 {
 	char *txt = cJSON_Print(v);
+	struct hg_buf b = { 0 };
+	const char *p;
+	bool bol = true;
 
 	add_label(d, key, indent);
-	if (txt)
-		add_text(d, txt, strlen(txt), indent + 2, UI_ROLE_NORMAL);
+	for (p = txt ? txt : ""; *p; p++) {
+		if (*p == '\t') {
+			hg_buf_adds(&b, bol ? "  " : " ");
+			continue;
+		}
+		bol = *p == '\n';
+		hg_buf_addc(&b, *p);
+	}
+	if (b.len)
+		add_text(d, b.p, b.len, indent + 2, UI_ROLE_NORMAL);
+	hg_buf_free(&b);
 	free(txt);
 }
 

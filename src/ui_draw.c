@@ -11,15 +11,21 @@
 
 static struct hg_buf san, fit;
 
-/* Outside a UTF-8 locale the terminal cannot show non-ASCII: use '?'. */
-static void
+/* Outside a UTF-8 locale the terminal cannot show non-ASCII: one '?'
+ * per character (the sanitizer measured each as one column). */
+static size_t
 asciify(char *p, size_t n)
 {
-	size_t i;
+	size_t i, o = 0;
 
-	for (i = 0; i < n; i++)
-		if ((unsigned char)p[i] >= 0x80)
-			p[i] = '?';
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c >= 0x80 && (c & 0xC0) == 0x80)
+			continue;
+		p[o++] = c >= 0x80 ? '?' : (char)c;
+	}
+	return o;
 }
 
 static int
@@ -28,7 +34,7 @@ draw_raw(int y, int x, char *p, size_t n, int attr)
 	if (!p || n == 0)
 		return 0;
 	if (!ui_utf8)
-		asciify(p, n);
+		n = asciify(p, n);
 	attrset(attr);
 	mvaddnstr(y, x, p, (int)n);
 	attrset(A_NORMAL);

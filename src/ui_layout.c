@@ -33,7 +33,7 @@ clampi(int v, int lo, int hi)
 static void
 layout_wide(struct ui_layout *l, int bh, int W)
 {
-	int lw = clampi(W / 4, 26, 40), rx = lw + 1, rw = W - rx;
+	int lw = clampi(W / 3, 26, 44), rx = lw + 1, rw = W - rx;
 	int th = (bh - 2) * 55 / 100;
 
 	l->list_title = rect(1, 0, 1, lw);
@@ -197,12 +197,12 @@ draw_hints(const struct ui_rect *r)
 		{ "t", "tier" }, { "a", "annotate" }, { "F", "follow" }, { "q", "quit" },
 	};
 	size_t i;
-	int x = 1;
+	int x = r->x + 1, end = r->x + r->w;
 
-	for (i = 0; i < HG_ARRAY_SIZE(hints) && x < r->w - 4; i++) {
-		x += ui_put(r->y, x, r->w - x, hints[i][0], ui_attr(UI_ROLE_KEY));
-		x += ui_put(r->y, x, r->w - x, ":", ui_attr(UI_ROLE_STATUS));
-		x += ui_put(r->y, x, r->w - x, hints[i][1], ui_attr(UI_ROLE_STATUS));
+	for (i = 0; i < HG_ARRAY_SIZE(hints) && x < end - 4; i++) {
+		x += ui_put(r->y, x, end - x, hints[i][0], ui_attr(UI_ROLE_KEY));
+		x += ui_put(r->y, x, end - x, ":", ui_attr(UI_ROLE_STATUS));
+		x += ui_put(r->y, x, end - x, hints[i][1], ui_attr(UI_ROLE_STATUS));
 		x += 2;
 	}
 }
@@ -223,5 +223,14 @@ ui_draw_status(struct hg_ui *u)
 		return;
 	}
 	u->msg[0] = '\0';
+	if (u->follow && u->paused) {
+		struct ui_rect rest = *r;
+		int w = ui_put(r->y, 1, r->w - 2, "follow paused (G resumes)", ui_attr(UI_ROLE_PAUSED));
+
+		rest.x = w + 2;
+		rest.w = r->w - rest.x;
+		draw_hints(&rest);
+		return;
+	}
 	draw_hints(r);
 }

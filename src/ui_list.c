@@ -18,11 +18,13 @@ ui_session_activity_ns(const struct hg_session *s)
 	return s->mtime_ns > s->last_ts_ns ? s->mtime_ns : s->last_ts_ns;
 }
 
+/* Growth during the initial load does not count as live. */
 bool
-ui_session_live(const struct hg_session *s)
+ui_session_live(struct hg_session *s)
 {
-	return !s->gone && s->last_growth_mono_ns &&
-	       hg_now_mono_ns() - s->last_growth_mono_ns < LIVE_NS;
+	const struct ui_sess *us = ui_sess_of(s);
+
+	return !s->gone && us->grew_ns && hg_now_mono_ns() - us->grew_ns < LIVE_NS;
 }
 
 static int
@@ -37,8 +39,8 @@ by_activity(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
-/* Keep the known order and add the sessions the list has not seen yet
- * (they have no UI state). Sessions are never removed from the catalog
+/* Keep the known order and add the sessions the list has not seen yet.
+ * Sessions are never removed from the catalog
  * while the browser runs: a deleted file stays, marked gone. */
 static void
 merge_new(struct hg_ui *u)
@@ -47,8 +49,8 @@ merge_new(struct hg_ui *u)
 
 	u->order = xrealloc(u->order, (u->c->n ? u->c->n : 1) * sizeof(*u->order));
 	for (i = 0; i < u->c->n && u->n_order < u->c->n; i++)
-		if (!u->c->sessions[i]->user) {
-			ui_sess_of(u->c->sessions[i]);
+		if (!ui_sess_of(u->c->sessions[i])->listed) {
+			ui_sess_of(u->c->sessions[i])->listed = true;
 			u->order[u->n_order++] = u->c->sessions[i];
 		}
 }
@@ -116,13 +118,39 @@ right_part(const struct hg_session *s, char *buf, size_t n, int64_t now)
 		char b[32];
 
 		hg_fmt_count(b, sizeof(b), s->n_unparsable);
-		snprintf(bad, sizeof(bad), " !%s", b);
+		snprintf(bad, sizeof(bad), " !%-3s", b);
 	}
-	snprintf(buf, n, "%7s %4s%s", cnt, age, bad);
+	snprintf(buf, n, " %7s %4s%-5s", cnt, age, bad);
+}
+
+/* Session ids share long prefixes (dates): cut them in the middle. */
+static void
+put_id(int y, int x, int w, const char *id, int attr)
+{
+	struct hg_buf b = { 0 }, out = { 0 };
+	int total, head, used;
+	size_t k, t;
+
+	ui_sanitize_line(&b, id, strlen(id));
+	total = b.p ? hg_text_width(b.p, b.len) : 0;
+	if (total <= w || w < 8) {
+		ui_put(y, x, w, id, attr);
+		hg_buf_free(&b);
+		return;
+	}
+	head = (w - 1) / 3;
+	k = hg_text_fit(b.p, b.len, head, &used);
+	hg_buf_add(&out, b.p, k);
+	hg_buf_adds(&out, ui_g->ellipsis);
+	t = hg_text_fit(b.p, b.len, total - (w - 1 - used), NULL);
+	hg_buf_add(&out, b.p + t, b.len - t);
+	ui_put_safe(y, x, w, out.p, out.len, attr);
+	hg_buf_free(&b);
+	hg_buf_free(&out);
 }
 
 static void
-draw_row(struct hg_ui *u, const struct hg_session *s, int y, bool sel)
+draw_row(struct hg_ui *u, struct hg_session *s, int y, bool sel)
 {
 	const struct ui_rect *r = &u->lay.list;
 	int base = sel ? (u->focus == UI_LIST ? (int)A_REVERSE : ui_attr(UI_ROLE_TITLE)) : 0;
@@ -136,7 +164,7 @@ draw_row(struct hg_ui *u, const struct hg_session *s, int y, bool sel)
 	x += ui_put(y, x + 1, 2, mark, base | ui_attr(s->gone ? UI_ROLE_GONE : UI_ROLE_LIVE)) + 2;
 	if (rw > r->w - 6)
 		rw = 0;
-	ui_put(y, x, r->w - (x - r->x) - rw - 1, s->id, base | (s->gone ? ui_attr(UI_ROLE_GONE) : 0));
+	put_id(y, x, r->w - (x - r->x) - rw - 1, s->id, base | (s->gone ? ui_attr(UI_ROLE_GONE) : 0));
 	if (rw)
 		ui_put(y, r->x + r->w - rw - 1, rw, right, base);
 }

@@ -111,6 +111,12 @@ dequeue(struct hg_ui *u, size_t i)
 static void
 after_ingest(struct hg_ui *u, struct hg_session *s, const struct hg_ingest_result *r)
 {
+	struct ui_sess *us = ui_sess_of(s);
+
+	if (us->loaded && r->new_entries)
+		us->grew_ns = hg_now_mono_ns();
+	if (!r->more)
+		us->loaded = true;
 	if (r->status == HG_INGEST_ERROR && s == u->sel)
 		ui_message(u, true, "%s: %s", s->path, strerror(r->err));
 	if (r->status != HG_INGEST_OK && r->status != HG_INGEST_ERROR)
@@ -246,13 +252,16 @@ draw(struct hg_ui *u)
 static void
 apply(struct hg_ui *u)
 {
-	if (u->pending & UI_R_LAYOUT) {
-		ui_layout_compute(u);
-		ui_detail_invalidate(u);
-		u->pending |= UI_R_DRAW;
-	}
+	size_t n = u->n_order;
+
 	if (u->pending & UI_R_SORT) {
 		ui_list_sort(u);
+		u->pending |= UI_R_DRAW;
+	}
+	/* The stacked layout sizes the list by its length. */
+	if ((u->pending & UI_R_LAYOUT) || n != u->n_order) {
+		ui_layout_compute(u);
+		ui_detail_invalidate(u);
 		u->pending |= UI_R_DRAW;
 	}
 	if (u->pending & UI_R_ROWS) {

@@ -340,14 +340,14 @@ static void
 draw_title(struct hg_ui *u)
 {
 	char left[160], right[64], cnt[32];
-	const struct hg_session *s = u->sel;
+	struct hg_session *s = u->sel;
 
 	if (!s) {
 		ui_draw_title(&u->lay.tree_title, "Entries", NULL, u->focus == UI_TREE);
 		return;
 	}
 	hg_fmt_count(cnt, sizeof(cnt), (int64_t)s->n_entries);
-	snprintf(left, sizeof(left), "%s  %s lines%s%s", s->id, cnt,
+	snprintf(left, sizeof(left), "%s  %s line%s%s%s", s->id, cnt, s->n_entries == 1 ? "" : "s",
 		 s->gone ? "  (gone)" : ui_session_live(s) ? "  (live)" : "",
 		 s->err ? "  (read error)" : "");
 	if (u->rows.hidden)

@@ -6,7 +6,8 @@
  * entry every 1-2 s, the way hyperguild does (open O_APPEND, one write(2)
  * of the whole line, close), and now and then starts a new session file.
  * The writer never touches the terminal (its stdio is /dev/null, it runs
- * in its own session) and exits when its parent dies. */
+ * in its own session) and exits when its parent dies. Start the demo
+ * before any thread is created: the writer is a plain fork(). */
 #ifndef HGTOP_DEMO_H
 #define HGTOP_DEMO_H
 

@@ -6,8 +6,11 @@
 #include <stdint.h>
 
 /* Buffer reused between calls. Grows for long lines and shrinks back to
- * HG_READER_CHUNK after a long line has been delivered. */
+ * HG_READER_CHUNK after a long line has been delivered. (Overridable at
+ * build time so the fuzz target reaches the growth path on small input.) */
+#ifndef HG_READER_CHUNK
 #define HG_READER_CHUNK (1024 * 1024)
+#endif
 
 struct hg_linebuf {
 	char *buf;

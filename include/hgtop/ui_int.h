@@ -97,6 +97,9 @@ struct ui_sess {
 	int32_t sel_attempt;
 	bool has_sel;
 	bool queued;		/* in hg_ui.queue, waiting to be read */
+	bool listed;		/* in hg_ui.order */
+	bool loaded;		/* read to the end once */
+	int64_t grew_ns;	/* when entries last arrived after loading */
 	bool more;		/* the last read stopped at the chunk limit */
 };
 
@@ -228,7 +231,7 @@ void ui_list_sort(struct hg_ui *u);
 void ui_list_draw(struct hg_ui *u);
 void ui_list_select(struct hg_ui *u, size_t i);
 int64_t ui_session_activity_ns(const struct hg_session *s);
-bool ui_session_live(const struct hg_session *s);
+bool ui_session_live(struct hg_session *s);
 
 /* ui_tree.c */
 struct ui_sess *ui_sess_of(struct hg_session *s);

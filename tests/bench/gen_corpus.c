@@ -1,6 +1,6 @@
 /* gen_corpus.c - write the benchmark corpora (deterministic, cached).
  *
- *   gen_corpus [-s SCALE] [-o a|b|c] OUTDIR
+ *   gen_corpus [-c] [-s SCALE] [-o a|b|c] OUTDIR
  *
  * (a) OUTDIR/large/<id>.jsonl  one session, 60,000 entries, median line
  *     ~6 KB, p99 ~350 KB (~1 GB)
@@ -9,7 +9,8 @@
  *
  * SCALE (default 1) multiplies the entry and session counts. A corpus is
  * complete when its ".complete" marker exists; complete corpora are kept,
- * anything else is written again from scratch. */
+ * anything else is written again from scratch. With -c nothing is written:
+ * the exit status says whether every corpus asked for is complete. */
 #include "config.h"
 
 #include <errno.h>
@@ -24,6 +25,8 @@
 #include "hgtop/util.h"
 
 #define START_NS 1767225600000000000LL	/* 2026-01-01T00:00:00Z */
+/* Bump when the generator's output changes: cached corpora are redone. */
+#define CORPUS_FORMAT "hgtop-bench-corpus 3"
 
 static int
 rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -44,9 +47,13 @@ fresh_dir(const char *dir)
 static bool
 is_complete(const char *dir)
 {
-	char *m = xasprintf("%s/.complete", dir);
-	bool ok = access(m, F_OK) == 0;
+	char *m = xasprintf("%s/.complete", dir), line[64] = "";
+	FILE *f = fopen(m, "r");
+	bool ok = f && fgets(line, sizeof(line), f) &&
+		  strncmp(line, CORPUS_FORMAT "\n", sizeof(CORPUS_FORMAT)) == 0;
 
+	if (f)
+		fclose(f);
 	free(m);
 	return ok;
 }
@@ -59,7 +66,7 @@ mark_complete(const char *dir, long long entries, long long bytes)
 
 	if (!f)
 		die("%s: %s", m, strerror(errno));
-	fprintf(f, "entries %lld\nbytes %lld\n", entries, bytes);
+	fprintf(f, "%s\nentries %lld\nbytes %lld\n", CORPUS_FORMAT, entries, bytes);
 	fclose(f);
 	free(m);
 }
@@ -158,10 +165,28 @@ corpus_many(const char *out, double scale)
 	free(dir);
 }
 
+static bool
+all_complete(const char *out, const char *only)
+{
+	static const char *const names[] = { "large", "many", "short" };
+	bool ok = true;
+	char *dir;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (!strchr(only, 'a' + i))
+			continue;
+		dir = xasprintf("%s/%s", out, names[i]);
+		ok = ok && is_complete(dir);
+		free(dir);
+	}
+	return ok;
+}
+
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: gen_corpus [-s SCALE] [-o a|b|c] OUTDIR\n");
+	fprintf(stderr, "usage: gen_corpus [-c] [-s SCALE] [-o a|b|c] OUTDIR\n");
 	exit(2);
 }
 
@@ -170,10 +195,12 @@ main(int argc, char **argv)
 {
 	double scale = 1.0;
 	const char *only = "abc";
+	bool check = false;
 	int c;
 
-	while ((c = getopt(argc, argv, "s:o:h")) != -1) {
+	while ((c = getopt(argc, argv, "cs:o:h")) != -1) {
 		switch (c) {
+		case 'c': check = true; break;
 		case 's': scale = strtod(optarg, NULL); break;
 		case 'o': only = optarg; break;
 		default: usage();
@@ -181,6 +208,8 @@ main(int argc, char **argv)
 	}
 	if (optind != argc - 1 || scale <= 0)
 		usage();
+	if (check)
+		return all_complete(argv[optind], only) ? 0 : 1;
 	if (mkdir(argv[optind], 0755) < 0 && errno != EEXIST)
 		die("%s: %s", argv[optind], strerror(errno));
 	if (strchr(only, 'a'))

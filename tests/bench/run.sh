@@ -86,8 +86,7 @@ hgtop_has() { "$HGTOP" --help 2>&1 | grep -q -- "$1"; }
 
 corpora() {
 	mkdir -p "$BENCH_DIR" || exit 1
-	if ! [ -f "$CORPUS/large/.complete" ] || ! [ -f "$CORPUS/many/.complete" ] ||
-	   ! [ -f "$CORPUS/short/.complete" ]; then
+	if ! "$BENCH_BIN/gen_corpus" -c -s "$SCALE" "$CORPUS"; then
 		need=$(awk -v s="$SCALE" 'BEGIN { printf "%d\n", s * 2400 + 1024 }')
 		avail=$(df -Pm "$BENCH_DIR" | awk 'NR == 2 { print $4 }')
 		if [ "$avail" -lt "$need" ]; then

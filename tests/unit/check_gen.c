@@ -321,7 +321,7 @@ START_TEST(profiles_shape_line_sizes)
 END_TEST
 
 struct mix {
-	int tiers[4], verdicts[4], status_ok, status_failed, status_error;
+	int tiers[HG_TIER_OTHER + 1], verdicts[HG_VERDICT_OTHER + 1], status_ok, status_failed, status_error;
 	int warm, ansi, cr, unicode, no_attempts, input_object;
 };
 
@@ -385,6 +385,8 @@ START_TEST(content_has_the_realistic_mix)
 	ck_assert_int_gt(m.cr, 0);
 	ck_assert_int_gt(m.unicode, 0);
 	ck_assert_int_gt(m.no_attempts, 0);
+	ck_assert_int_gt(m.tiers[HG_TIER_OTHER], 0);	/* forward compatibility */
+	ck_assert_int_gt(m.verdicts[HG_VERDICT_OTHER], 0);
 	ck_assert_int_gt(m.input_object, 500);
 	hg_buf_free(&b);
 }

@@ -1,0 +1,139 @@
+/* fuzz_parser.c - libFuzzer target for the line parser.
+ *
+ * Any bytes give either an entry or an unparsable record with a reason;
+ * interned strings are never NULL; the fast path that skips runner_output
+ * gives exactly what the full parse gives (checked on the input padded
+ * past the fast path's threshold with trailing blanks, which JSON allows). */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hgtop/entry.h"
+#include "hgtop/intern.h"
+#include "hgtop/parser.h"
+#include "hgtop/util.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define PAD 2100
+
+static void
+fail(const char *what)
+{
+	fprintf(stderr, "fuzz_parser: %s\n", what);
+	abort();
+}
+
+static void
+check_entry(const struct hg_entry *e)
+{
+	if (!e->session_id || !e->skill || !e->phase || !e->final_status ||
+	    !e->model_used || !e->file_path || !e->project_root)
+		fail("NULL interned string");
+	if (e->kind == HG_ENTRY_UNPARSABLE) {
+		if (!e->reason || !*e->reason)
+			fail("unparsable without a reason");
+		if (e->n_attempts || e->attempts || e->message)
+			fail("unparsable record keeps parsed data");
+		return;
+	}
+	if (e->kind != HG_ENTRY_OK && e->kind != HG_ENTRY_ANNOTATION)
+		fail("unknown kind");
+	if (e->reason)
+		fail("parsed entry with a reason");
+	if (e->message && strlen(e->message) != e->message_len)
+		fail("message length");
+	if (e->n_attempts && !e->attempts)
+		fail("attempts missing");
+	for (uint32_t i = 0; i < e->n_attempts; i++) {
+		const struct hg_attempt *a = &e->attempts[i];
+
+		if (!a->model || !a->tier_text || !a->verdict_text)
+			fail("NULL interned attempt string");
+		if (a->tier > HG_TIER_OTHER || a->verdict > HG_VERDICT_OTHER)
+			fail("attempt enum out of range");
+		if (a->feedback && strlen(a->feedback) != a->feedback_len)
+			fail("feedback length");
+		if (!hg_attempt_tier(a) || !hg_attempt_verdict(a))
+			fail("NULL display text");
+	}
+}
+
+static bool
+same_text(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static void
+same_entry(const struct hg_entry *a, const struct hg_entry *b)
+{
+	if (a->kind != b->kind || !same_text(a->reason, b->reason))
+		fail("fast and full parse disagree on kind or reason");
+	if (a->ts_ns != b->ts_ns || a->tz_min != b->tz_min || a->ts_zero != b->ts_zero ||
+	    a->duration_ms != b->duration_ms || a->has_input != b->has_input ||
+	    a->session_id != b->session_id || a->skill != b->skill || a->phase != b->phase ||
+	    a->final_status != b->final_status || a->model_used != b->model_used ||
+	    a->file_path != b->file_path || a->project_root != b->project_root ||
+	    a->message_len != b->message_len || !same_text(a->message, b->message) ||
+	    a->n_attempts != b->n_attempts)
+		fail("fast and full parse disagree on a field");
+	if (a->ann_target_line != b->ann_target_line ||
+	    a->ann_target_attempt != b->ann_target_attempt || a->ann_author != b->ann_author ||
+	    a->ann_target_skill != b->ann_target_skill ||
+	    a->ann_has_target_ts != b->ann_has_target_ts ||
+	    (a->ann_has_target_ts && (a->ann_target_ts_ns != b->ann_target_ts_ns ||
+				      a->ann_target_ts_zero != b->ann_target_ts_zero)))
+		fail("fast and full parse disagree on the annotation");
+	for (uint32_t i = 0; i < a->n_attempts; i++) {
+		const struct hg_attempt *x = &a->attempts[i], *y = &b->attempts[i];
+
+		if (x->attempt != y->attempt || x->model != y->model ||
+		    x->tier_text != y->tier_text || x->verdict_text != y->verdict_text ||
+		    x->tier != y->tier || x->verdict != y->verdict ||
+		    x->duration_ms != y->duration_ms || x->feedback_len != y->feedback_len ||
+		    !same_text(x->feedback, y->feedback) || x->warm_start != y->warm_start ||
+		    x->verified != y->verified || x->has_output_summary != y->has_output_summary ||
+		    x->has_runner_output != y->has_runner_output)
+			fail("fast and full parse disagree on an attempt");
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct hg_entry a, b;
+	char *line = xmalloc(size + PAD + 1);
+
+	memcpy(line, data, size);
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	hg_parse_line(line, size, &a);
+	check_entry(&a);
+	hg_parse_line_full(line, size, &b);
+	check_entry(&b);
+	same_entry(&a, &b);
+	hg_entry_free(&a);
+	hg_entry_free(&b);
+
+	memset(line + size, ' ', PAD);
+	line[size + PAD] = '\0';
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	hg_parse_line(line, size + PAD, &a);
+	check_entry(&a);
+	hg_parse_line_full(line, size + PAD, &b);
+	same_entry(&a, &b);
+	hg_entry_free(&a);
+	hg_entry_free(&b);
+	free(line);
+	/* The intern table lives as long as the program; keep it from
+	 * growing across millions of inputs. */
+	hg_intern_clear();
+	return 0;
+}

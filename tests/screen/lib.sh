@@ -1,0 +1,102 @@
+# lib.sh - drive hgtop inside a private tmux server and read its screen.
+# Sourced by tests/screen/*.test after tests/lib.sh.
+. "$top_srcdir/tests/lib.sh"
+
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "tmux is not installed: skipping"
+	exit 77
+fi
+
+SOCK="hgtop-test-$$"
+trap 'tmux -L "$SOCK" kill-server >/dev/null 2>&1; rm -rf "$WORK"' EXIT
+export HOME="$WORK"
+
+tm() {
+	tmux -L "$SOCK" -f /dev/null "$@"
+}
+
+# start W H ARGS...: run hgtop ARGS in a W x H pane. When it exits, the
+# pane shows "[hgtop exited N]" and the status is in $WORK/exit.
+start() {
+	w=$1 h=$2
+	shift 2
+	rm -f "$WORK/exit"
+	{
+		printf 'TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC HOME=%s; export TERM LANG LC_ALL TZ HOME\n' "'$WORK'"
+		printf 'unset NO_COLOR HGTOP_SESSIONS_DIR\n'
+		printf "'%s'" "$HGTOP"
+		for a in "$@"; do
+			printf " '%s'" "$a"
+		done
+		printf '\nst=$?; echo $st > %s/exit; printf "\\n[hgtop exited %%s]\\n" $st; exec sleep 600\n' "'$WORK'"
+	} > "$WORK/run.sh"
+	tm kill-session -t t >/dev/null 2>&1
+	tm new-session -d -s t -x "$w" -y "$h" "sh '$WORK/run.sh'"
+}
+
+screen() {
+	tm capture-pane -p -t t
+}
+
+keys() {
+	tm send-keys -t t "$@"
+}
+
+# wait_for TEXT [SECONDS]: poll the screen until TEXT shows (default 10 s).
+wait_for() {
+	i=0 n=$(( ${2:-10} * 20 ))
+	while [ $i -lt $n ]; do
+		case "$(screen)" in
+		*"$1"*) return 0 ;;
+		esac
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# wait_gone TEXT [SECONDS]: poll until TEXT is no longer on the screen.
+wait_gone() {
+	i=0 n=$(( ${2:-10} * 20 ))
+	while [ $i -lt $n ]; do
+		case "$(screen)" in
+		*"$1"*) ;;
+		*) return 0 ;;
+		esac
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# expect_screen NAME TEXT: the screen shows TEXT (waiting for it).
+expect_screen() {
+	if wait_for "$2"; then
+		pass "$1"
+	else
+		fail "$1: '$2' not on the screen:"
+		screen >&2
+	fi
+}
+
+# expect_no_screen NAME TEXT: TEXT is (or goes) away from the screen.
+expect_no_screen() {
+	if wait_gone "$2"; then
+		pass "$1"
+	else
+		fail "$1: '$2' still on the screen:"
+		screen >&2
+	fi
+}
+
+# line N: line N (1-based) of the screen.
+line() {
+	screen | sed -n "${1}p"
+}
+
+# quit: press q and wait for hgtop's exit status.
+quit() {
+	keys q
+	wait_for "[hgtop exited" || true
+	cat "$WORK/exit" 2>/dev/null
+}

@@ -1,0 +1,147 @@
+/* check_rows.c - tree rows: expansion, filtering hooks, stable selection. */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hgtop/rows.h"
+#include "hgtop/session.h"
+
+static struct hg_session *
+load(const char *name)
+{
+	char path[4096];
+	struct hg_session *s;
+
+	snprintf(path, sizeof(path), "%s/screen/%s", FIXTURES, name);
+	s = hg_session_new(path);
+	ck_assert_ptr_nonnull(s);
+	hg_session_ingest(s, 0);
+	return s;
+}
+
+START_TEST(expand_set)
+{
+	struct hg_expand x = { 0 };
+	int64_t i;
+
+	for (i = 1; i <= 1000; i++)
+		hg_expand_set(&x, i, true);
+	for (i = 1; i <= 1000; i += 2)
+		hg_expand_set(&x, i, false);
+	for (i = 1; i <= 1000; i++)
+		ck_assert_int_eq(hg_expand_get(&x, i), i % 2 == 0);
+	hg_expand_all(&x, true);
+	ck_assert(hg_expand_get(&x, 7));
+	hg_expand_set(&x, 7, false);
+	ck_assert(!hg_expand_get(&x, 7));
+	ck_assert(hg_expand_get(&x, 8));
+	hg_expand_free(&x);
+}
+END_TEST
+
+START_TEST(rows_expand_collapse)
+{
+	struct hg_session *s = load("alpha.jsonl");
+	struct hg_expand x = { 0 };
+	struct hg_rows r = { 0 };
+
+	hg_rows_build(&r, s, &x, NULL);
+	ck_assert_uint_eq(r.n, 3);
+	ck_assert(r.v[0].flags & HG_ROW_PARENT);
+	ck_assert(hg_rows_set_expanded(&r, 0, true, NULL));
+	ck_assert_uint_eq(r.n, 5);
+	ck_assert_int_eq(r.v[1].attempt, 0);
+	ck_assert_int_eq(r.v[2].attempt, 1);
+	ck_assert(r.v[2].flags & HG_ROW_LAST);
+	ck_assert_uint_eq(r.v[3].entry, 1);
+	ck_assert_int_eq(hg_rows_find(&r, 0, 1), 2);
+	ck_assert_uint_eq(hg_rows_parent(&r, 2), 0);
+	ck_assert(hg_rows_set_expanded(&r, 0, false, NULL));
+	ck_assert_uint_eq(r.n, 3);
+	/* A hidden attempt falls back to its entry row. */
+	ck_assert_int_eq(hg_rows_find(&r, 0, 1), 0);
+	hg_expand_all(&x, true);
+	hg_rows_build(&r, s, &x, NULL);
+	ck_assert_uint_eq(r.n, 3 + 2 + 2 + 1);
+	hg_rows_free(&r);
+	hg_expand_free(&x);
+	hg_session_free(s);
+}
+END_TEST
+
+static bool
+only_ok(const struct hg_session *s, const struct hg_entry *e, void *ctx)
+{
+	(void)s;
+	(void)ctx;
+	return strcmp(e->final_status, "ok") == 0;
+}
+
+static bool
+local_attempts(const struct hg_session *s, const struct hg_entry *e, size_t a, void *ctx)
+{
+	(void)s;
+	(void)ctx;
+	return e->attempts[a].tier == HG_TIER_LOCAL;
+}
+
+START_TEST(rows_filter_hooks)
+{
+	struct hg_session *s = load("alpha.jsonl");
+	struct hg_expand x = { 0 };
+	struct hg_rows r = { 0 };
+	struct hg_row_filter f = { only_ok, local_attempts, NULL };
+
+	hg_rows_build(&r, s, &x, &f);
+	ck_assert_uint_eq(r.n, 2);
+	ck_assert_uint_eq(r.hidden, 1);
+	ck_assert_uint_eq(r.v[1].entry, 2);
+	ck_assert(r.v[0].flags & HG_ROW_MATCH);	/* collapsed: a local attempt inside */
+	hg_rows_set_expanded(&r, 0, true, &f);
+	ck_assert(r.v[1].flags & HG_ROW_MATCH);
+	ck_assert(!(r.v[2].flags & HG_ROW_MATCH));
+	ck_assert_uint_eq(hg_rows_nearest(&r, 1), 3);
+	hg_rows_free(&r);
+	hg_expand_free(&x);
+	hg_session_free(s);
+}
+END_TEST
+
+START_TEST(rows_kinds_and_update)
+{
+	struct hg_session *s = load("bad.jsonl");
+	struct hg_expand x = { 0 };
+	struct hg_rows r = { 0 };
+
+	ck_assert(hg_rows_update(&r, s, &x, NULL));
+	ck_assert_uint_eq(r.n, 4);
+	ck_assert_int_eq(r.v[1].kind, HG_ROW_UNPARSABLE);
+	ck_assert_int_eq(r.v[3].kind, HG_ROW_ANNOTATION);
+	ck_assert(!hg_rows_update(&r, s, &x, NULL));
+	hg_rows_free(&r);
+	hg_expand_free(&x);
+	hg_session_free(s);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *su = suite_create("rows");
+	TCase *tc = tcase_create("rows");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, expand_set);
+	tcase_add_test(tc, rows_expand_collapse);
+	tcase_add_test(tc, rows_filter_hooks);
+	tcase_add_test(tc, rows_kinds_and_update);
+	suite_add_tcase(su, tc);
+	sr = srunner_create(su);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
