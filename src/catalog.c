@@ -70,7 +70,8 @@ hg_catalog_scan(struct hg_catalog *c)
 	DIR *d;
 	struct dirent *de;
 	char **names = NULL;
-	size_t n = 0, cap = 0, i;
+	const char **known;
+	size_t n = 0, cap = 0, i, nknown;
 	int added = 0;
 
 	if (!c->dir)
@@ -94,15 +95,21 @@ hg_catalog_scan(struct hg_catalog *c)
 	closedir(d);
 	qsort(names, n, sizeof(*names), cmp_names);
 	/* Mark sessions whose file vanished; add new ones. */
+	known = xcalloc(c->n ? c->n : 1, sizeof(*known));
 	for (i = 0; i < c->n; i++) {
 		const char *p = c->sessions[i]->path;
 		const char *base = strrchr(p, '/') + 1;
 
+		known[i] = base;
 		c->sessions[i]->gone =
 			!bsearch(&base, names, n, sizeof(*names), cmp_names);
 	}
+	/* New names: those not among the known sessions (sorted, so that a
+	 * directory of 10,000 files is not an n^2 scan). */
+	nknown = c->n;
+	qsort(known, nknown, sizeof(*known), cmp_names);
 	for (i = 0; i < n; i++) {
-		if (!hg_catalog_find(c, names[i])) {
+		if (!bsearch(&names[i], known, nknown, sizeof(*known), cmp_names)) {
 			char *path = xasprintf("%s/%s", c->dir, names[i]);
 
 			hg_catalog_add(c, hg_session_new(path));
@@ -111,6 +118,7 @@ hg_catalog_scan(struct hg_catalog *c)
 		}
 		free(names[i]);
 	}
+	free(known);
 	free(names);
 	return added;
 }

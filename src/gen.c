@@ -757,9 +757,12 @@ plan_message(struct hg_gen *g, struct plan *p)
 		else
 			hg_buf_printf(&g->scratch, "answered in %d words", (int)hg_gen_range(g, 40, 900));
 	} else if (!strcmp(p->status, "failed")) {
+		size_t n = last->feedback.len > 120 ? 120 : last->feedback.len;
+
 		hg_buf_printf(&g->scratch, "escalation exhausted after %d attempts: ", p->n_att);
-		hg_buf_add(&g->scratch, g->scratch.p + last->feedback.off,
-			   last->feedback.len > 120 ? 120 : last->feedback.len);
+		/* The copy comes from scratch itself: grow it first. */
+		hg_buf_reserve(&g->scratch, n);
+		hg_buf_add(&g->scratch, g->scratch.p + last->feedback.off, n);
 	} else {
 		hg_buf_printf(&g->scratch, "%s tier error: %s", last->tier,
 			      chance(g, 50) ? "context deadline exceeded (120s)" : "runner exited with status 137");

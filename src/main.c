@@ -136,32 +136,6 @@ run_batch(const struct hg_options *o, struct hg_catalog *c, struct hg_spool *sp,
 	return status;
 }
 
-/* --demo: a temporary sessions directory with a live simulated writer. */
-static int
-run_demo(const struct hg_options *o)
-{
-	struct hg_demo d;
-	struct hg_catalog c;
-	char err[4096];
-	char *paths[1];
-	int rc;
-
-	if (hg_demo_start(&d, err, sizeof(err)) < 0) {
-		fprintf(stderr, "hgtop: --demo: %s\n", err);
-		return 1;
-	}
-	paths[0] = d.dir;
-	if (hg_catalog_open(&c, 1, paths, err, sizeof(err)) < 0) {
-		fprintf(stderr, "hgtop: %s\n", err);
-		hg_demo_stop(&d);
-		return 1;
-	}
-	rc = hg_ui_run(o, &c, d.dir, &d);
-	hg_catalog_free(&c);
-	hg_demo_stop(&d);
-	return rc;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -169,6 +143,9 @@ main(int argc, char **argv)
 	struct hg_catalog c;
 	struct hg_spool *sp = NULL;
 	struct hg_filter *f;
+	struct hg_demo demo = { 0 };
+	char *demo_path[1];
+	char err[512];
 	int rc, status;
 
 	setlocale(LC_ALL, "");
@@ -181,17 +158,26 @@ main(int argc, char **argv)
 		hg_options_free(&o);
 		return 2;
 	}
-	if (o.demo && !o.batch && !o.stats) {
-		rc = run_demo(&o);
-		hg_filter_free(f);
-		hg_options_free(&o);
-		return rc;
+	/* --demo: a temporary sessions directory that a child keeps writing
+	 * to; every mode then works on it like on any directory. */
+	if (o.demo) {
+		if (hg_demo_start(&demo, err, sizeof(err)) < 0) {
+			fprintf(stderr, "hgtop: --demo: %s\n", err);
+			hg_filter_free(f);
+			hg_options_free(&o);
+			return 1;
+		}
+		demo_path[0] = demo.dir;
+		o.paths = demo_path;
+		o.npaths = 1;
 	}
 	if (o.npaths == 1 && strcmp(o.paths[0], "-") == 0)
 		status = open_stream(&c, &sp);
 	else
 		status = open_catalog(&c, &o);
 	if (status < 0) {
+		if (o.demo)
+			hg_demo_stop(&demo);
 		hg_filter_free(f);
 		hg_options_free(&o);
 		return 1;
@@ -199,13 +185,17 @@ main(int argc, char **argv)
 	if (o.batch || o.stats) {
 		rc = run_batch(&o, &c, sp, f, status);
 	} else {
-		rc = hg_ui_run(&o, &c, c.dir ? c.dir : o.npaths == 1 ? o.paths[0] : "(files)", NULL);
+		rc = hg_ui_run(&o, &c, c.dir ? c.dir : o.npaths == 1 ? o.paths[0] : "(files)",
+			       o.demo ? &demo : NULL);
 		if (rc == 0)
 			rc = status;
 	}
 	hg_filter_free(f);
 	hg_catalog_free(&c);
+	hg_session_buffer_release();
 	hg_spool_free(sp);
+	if (o.demo)
+		hg_demo_stop(&demo);
 	hg_options_free(&o);
 	return rc;
 }

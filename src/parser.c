@@ -288,37 +288,42 @@ parse_attempt(struct hg_entry *e, const cJSON *obj, struct hg_attempt *a, size_t
 		const char *k = v->string, *s;
 		bool ok = true;
 
-		snprintf(field, sizeof(field), "attempts[%zu].%s", idx, k);
 		if (strcasecmp(k, "attempt") == 0) {
-			ok = get_int(e, field, v, &a->attempt);
+			ok = get_int(e, k, v, &a->attempt);
 		} else if (strcasecmp(k, "model") == 0) {
-			ok = get_interned(e, field, v, &a->model);
+			ok = get_interned(e, k, v, &a->model);
 		} else if (strcasecmp(k, "tier") == 0) {
-			ok = get_interned(e, field, v, &a->tier_text);
+			ok = get_interned(e, k, v, &a->tier_text);
 			a->tier = (uint8_t)hg_tier_from(a->tier_text, strlen(a->tier_text));
 		} else if (strcasecmp(k, "duration_ms") == 0) {
-			ok = get_int(e, field, v, &a->duration_ms);
+			ok = get_int(e, k, v, &a->duration_ms);
 		} else if (strcasecmp(k, "warm_start") == 0) {
-			ok = get_bool(e, field, v, &a->warm_start);
+			ok = get_bool(e, k, v, &a->warm_start);
 		} else if (strcasecmp(k, "verified") == 0) {
-			ok = get_bool(e, field, v, &a->verified);
+			ok = get_bool(e, k, v, &a->verified);
 		} else if (strcasecmp(k, "verdict") == 0) {
-			ok = get_interned(e, field, v, &a->verdict_text);
+			ok = get_interned(e, k, v, &a->verdict_text);
 			a->verdict = (uint8_t)hg_verdict_from(a->verdict_text, strlen(a->verdict_text));
 		} else if (strcasecmp(k, "feedback") == 0) {
-			if ((ok = get_string(e, field, v, &s))) {
+			if ((ok = get_string(e, k, v, &s))) {
 				free((char *)a->feedback);
 				a->feedback = keep_text(s, &a->feedback_len, HG_SHORT_TEXT_MAX);
 			}
 		} else if (strcasecmp(k, "output_summary") == 0) {
-			if ((ok = get_string(e, field, v, &s)))
+			if ((ok = get_string(e, k, v, &s)))
 				a->has_output_summary = s && *s;
 		} else if (strcasecmp(k, "runner_output") == 0) {
-			if ((ok = get_string(e, field, v, &s)))
+			if ((ok = get_string(e, k, v, &s)))
 				a->has_runner_output = s && *s;
 		}
-		if (!ok)
+		if (!ok) {
+			/* Name the attempt: "field attempts[2].model: ..." */
+			char *r = e->reason;
+
+			e->reason = xasprintf("field attempts[%zu].%s", idx, r + strlen("field "));
+			free(r);
 			return false;
+		}
 	}
 	return true;
 }

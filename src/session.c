@@ -13,6 +13,23 @@
 #include "hgtop/parser.h"
 #include "hgtop/util.h"
 
+/* One read buffer for every session: ingest is synchronous, and a buffer
+ * per session would cost a megabyte of address space (and its page faults)
+ * for each of 10,000 small files. */
+static struct hg_linebuf shared_lb;
+
+size_t
+hg_session_buffer_size(void)
+{
+	return shared_lb.cap;
+}
+
+void
+hg_session_buffer_release(void)
+{
+	hg_linebuf_free(&shared_lb);
+}
+
 static char *
 session_id_of(const char *path)
 {
@@ -66,7 +83,6 @@ hg_session_free(struct hg_session *s)
 		return;
 	drop_entries(s);
 	free(s->entries);
-	hg_linebuf_free(&s->lb);
 	if (s->spool_fd >= 0)
 		close(s->spool_fd);
 	free(s->path);
@@ -118,7 +134,7 @@ add_line(void *ctx, const char *line, size_t len, int64_t offset, int64_t line_n
 	if (i == len)
 		return 0;
 	if (s->n_entries == s->cap_entries) {
-		s->cap_entries = s->cap_entries ? s->cap_entries * 2 : 64;
+		s->cap_entries = s->cap_entries ? s->cap_entries * 2 : 8;
 		s->entries = xrealloc(s->entries, s->cap_entries * sizeof(*s->entries));
 	}
 	e = &s->entries[s->n_entries++];
@@ -235,7 +251,7 @@ hg_session_ingest(struct hg_session *s, int64_t max_bytes)
 	s->mtime_ns = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
 
 	before = s->n_entries;
-	rr = hg_read_lines(fd, &s->offset, &s->line_no, &s->lb, max_bytes, add_line, s);
+	rr = hg_read_lines(fd, &s->offset, &s->line_no, &shared_lb, max_bytes, add_line, s);
 	/* The head covers complete lines only: a partial last line may still
 	 * be rewritten by its writer (or vanish with the file it was in)
 	 * without the lines already read having changed. */
@@ -249,6 +265,13 @@ hg_session_ingest(struct hg_session *s, int64_t max_bytes)
 	s->pending = rr.more ? 0 : rr.pending;
 	if (res.new_entries > 0)
 		s->last_growth_mono_ns = hg_now_mono_ns();
+	/* After the first complete read, give back the slack of the doubling:
+	 * most of 10,000 small sessions never grow again. */
+	if (!rr.more && !s->fitted && s->cap_entries > s->n_entries + 8) {
+		s->cap_entries = s->n_entries + 8;
+		s->entries = xrealloc(s->entries, s->cap_entries * sizeof(*s->entries));
+		s->fitted = true;
+	}
 	if (rr.err) {
 		s->err = res.err = rr.err;
 		if (res.status == HG_INGEST_OK)

@@ -35,8 +35,8 @@ struct hg_session {
 	int err;		/* errno of the last failure, 0 if fine */
 	bool gone;		/* the file was deleted */
 	bool stream_ended;	/* stdin stream reached EOF */
+	bool fitted;		/* entries shrunk to fit after the first read */
 	unsigned generation;	/* bumped on every reset (re-read) */
-	struct hg_linebuf lb;
 	void *user;		/* for the layers above (not owned) */
 };
 
@@ -80,5 +80,10 @@ char *hg_session_read_line(const struct hg_session *s, const struct hg_entry *e,
 ssize_t hg_session_find_line(const struct hg_session *s, int64_t line_no);
 
 const char *hg_ingest_status_text(enum hg_ingest_status st);
+
+/* The read buffer shared by all sessions: its size (it shrinks back to
+ * HG_READER_CHUNK after a long line), and a way to free it at exit. */
+size_t hg_session_buffer_size(void);
+void hg_session_buffer_release(void);
 
 #endif

@@ -427,7 +427,7 @@ START_TEST(test_huge_line_memory_returns)
 	ck_assert_int_eq(s->entries[0].length, (int64_t)strlen(line) - 1);
 	ck_assert_str_eq(s->entries[1].skill, "after");
 	/* The read buffer went back to its normal size. */
-	ck_assert_uint_le(s->lb.cap, HG_READER_CHUNK);
+	ck_assert_uint_le(hg_session_buffer_size(), HG_READER_CHUNK);
 	/* The big line can be read again on demand. */
 	{
 		size_t n;

@@ -136,7 +136,10 @@ harness_open(struct harness *h, const char *path, int poll_ms)
 	for (i = 0; i < h->c.n; i++)
 		update(h, h->c.sessions[i]);
 	h->w = hg_watch_new(&h->c, poll_ms);
-	h->n_seen = 0;	/* what was there at the start is not under test */
+	/* What was there at the start is not under test. */
+	for (i = 0; i < h->n_seen; i++)
+		free(h->seen[i]);
+	h->n_seen = 0;
 }
 
 static void
@@ -549,6 +552,7 @@ exercise_polling(struct harness *h)
 {
 	char *p = tmp_path("a.jsonl");
 	int t = hg_watch_timeout_ms(h->w);
+	struct hg_session *a;
 
 	ck_assert_int_eq(hg_watch_mode(h->w), HG_WATCH_POLL);
 	ck_assert_int_eq(hg_watch_fd(h->w), -1);
@@ -565,8 +569,10 @@ exercise_polling(struct harness *h)
 	wait_seen(h, 3);
 	assert_seen(h, 2, "a", "p2");
 	ck_assert_int_eq(h->resets, 1);
+	a = session_named(h, "a");
+	ck_assert_ptr_nonnull(a);
 	ck_assert_int_eq(unlink(p), 0);
-	WAIT_UNTIL(h, session_named(h, "a")->gone);
+	WAIT_UNTIL(h, a->gone);
 	free(p);
 }
 
