@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hgtop/annotate.h"
 #include "hgtop/rows.h"
 #include "hgtop/util.h"
 
@@ -129,16 +130,38 @@ entry_kind(const struct hg_entry *e)
 	return HG_ROW_ENTRY;
 }
 
-/* Fill OUT with the attempt rows of entry IDX; returns how many. */
+static void
+note_row(struct hg_row *row, size_t ann, uint8_t depth)
+{
+	row->entry = (uint32_t)ann;
+	row->attempt = -1;
+	row->kind = HG_ROW_ANNOTATION;
+	row->depth = depth;
+	row->flags = 0;
+}
+
+/* Annotations of entry IDX (from r->notes); *anns gets their indexes. */
 static size_t
-attempt_rows(struct hg_row *out, const struct hg_session *s, size_t idx,
-	     const struct hg_row_filter *f)
+notes_of(const struct hg_rows *r, size_t idx, const size_t **anns)
+{
+	*anns = NULL;
+	return r->notes ? hg_ann_index_lookup(r->notes, idx, anns) : 0;
+}
+
+/* Fill OUT with the rows under entry IDX: when OPEN, each attempt with
+ * the notes on it; then the notes on the whole entry (all of them when
+ * the attempts are hidden). Returns how many. */
+static size_t
+sub_rows(struct hg_row *out, const struct hg_rows *r, const struct hg_session *s,
+	 size_t idx, bool open, const struct hg_row_filter *f)
 {
 	const struct hg_entry *e = &s->entries[idx];
+	const size_t *anns;
+	size_t nn = notes_of(r, idx, &anns), k = 0, j;
 	uint32_t a;
 
-	for (a = 0; a < e->n_attempts; a++) {
-		struct hg_row *row = &out[a];
+	for (a = 0; open && a < e->n_attempts; a++) {
+		struct hg_row *row = &out[k++];
 
 		row->entry = (uint32_t)idx;
 		row->attempt = (int32_t)a;
@@ -147,8 +170,26 @@ attempt_rows(struct hg_row *out, const struct hg_session *s, size_t idx,
 		row->flags = a + 1 == e->n_attempts ? HG_ROW_LAST : 0;
 		if (f && f->highlight && f->highlight(s, e, a, f->ctx))
 			row->flags |= HG_ROW_MATCH;
+		for (j = 0; j < nn; j++)
+			if (hg_annotate_attempt_index(e, &s->entries[anns[j]]) == (ssize_t)a)
+				note_row(&out[k++], anns[j], 2);
 	}
-	return e->n_attempts;
+	for (j = 0; j < nn; j++)
+		if (!open || hg_annotate_attempt_index(e, &s->entries[anns[j]]) < 0)
+			note_row(&out[k++], anns[j], 1);
+	return k;
+}
+
+static bool
+any_highlight(const struct hg_session *s, const struct hg_entry *e,
+	      const struct hg_row_filter *f)
+{
+	uint32_t a;
+
+	for (a = 0; f && f->highlight && a < e->n_attempts; a++)
+		if (f->highlight(s, e, a, f->ctx))
+			return true;
+	return false;
 }
 
 static void
@@ -156,35 +197,34 @@ add_entry(struct hg_rows *r, const struct hg_session *s, size_t idx,
 	  const struct hg_expand *x, const struct hg_row_filter *f)
 {
 	const struct hg_entry *e = &s->entries[idx];
+	const size_t *anns;
 	struct hg_row *row;
 	bool open;
 
+	/* Shown under the entry it annotates (which the filter decides on). */
+	if (e->kind == HG_ENTRY_ANNOTATION && r->notes && hg_ann_index_attached(r->notes, idx))
+		return;
 	if (f && f->visible && !f->visible(s, e, f->ctx)) {
 		r->hidden++;
 		return;
 	}
-	rows_reserve(r, 1 + e->n_attempts);
+	open = e->kind == HG_ENTRY_OK && e->n_attempts && hg_expand_get(x, e->line_no);
+	rows_reserve(r, 1 + (open ? e->n_attempts : 0) + notes_of(r, idx, &anns));
 	row = &r->v[r->n++];
 	row->entry = (uint32_t)idx;
 	row->attempt = -1;
 	row->kind = (uint8_t)entry_kind(e);
 	row->depth = 0;
 	row->flags = 0;
-	if (row->kind != HG_ROW_ENTRY || e->n_attempts == 0)
+	if (row->kind != HG_ROW_ENTRY)
 		return;
-	row->flags |= HG_ROW_PARENT;
-	open = hg_expand_get(x, e->line_no);
-	if (f && f->highlight && !open) {
-		uint32_t a;
-
-		for (a = 0; a < e->n_attempts; a++)
-			if (f->highlight(s, e, a, f->ctx))
-				row->flags |= HG_ROW_MATCH;
-	}
-	if (!open)
-		return;
-	row->flags |= HG_ROW_EXPANDED;
-	r->n += attempt_rows(&r->v[r->n], s, idx, f);
+	if (e->n_attempts)
+		row->flags |= HG_ROW_PARENT;
+	if (open)
+		row->flags |= HG_ROW_EXPANDED;
+	else if (any_highlight(s, e, f))
+		row->flags |= HG_ROW_MATCH;
+	r->n += sub_rows(&r->v[r->n], r, s, idx, open, f);
 }
 
 static void
@@ -225,35 +265,42 @@ hg_rows_update(struct hg_rows *r, const struct hg_session *s,
 	return true;
 }
 
+/* Rows below row I that belong to it. */
+static size_t
+children(const struct hg_rows *r, size_t i)
+{
+	size_t j = i + 1;
+
+	while (j < r->n && r->v[j].depth > 0)
+		j++;
+	return j - i - 1;
+}
+
 bool
 hg_rows_set_expanded(struct hg_rows *r, size_t i, bool on, const struct hg_row_filter *f)
 {
+	const struct hg_entry *e;
 	struct hg_row *row;
-	size_t k;
+	const size_t *anns;
+	size_t old, k;
 
 	if (i >= r->n || !(r->v[i].flags & HG_ROW_PARENT))
 		return false;
 	row = &r->v[i];
 	if (!!(row->flags & HG_ROW_EXPANDED) == on)
 		return false;
-	k = r->s->entries[row->entry].n_attempts;
-	if (on) {
-		rows_reserve(r, k);
-		row = &r->v[i];
-		memmove(&r->v[i + 1 + k], &r->v[i + 1], (r->n - i - 1) * sizeof(*r->v));
-		attempt_rows(&r->v[i + 1], r->s, row->entry, f);
-		r->n += k;
-		row->flags = (uint8_t)((row->flags | HG_ROW_EXPANDED) & ~HG_ROW_MATCH);
-	} else {
-		size_t a;
-
-		row->flags &= (uint8_t)~HG_ROW_EXPANDED;
-		for (a = 0; a < k; a++)
-			if (r->v[i + 1 + a].flags & HG_ROW_MATCH)
-				row->flags |= HG_ROW_MATCH;
-		memmove(&r->v[i + 1], &r->v[i + 1 + k], (r->n - i - 1 - k) * sizeof(*r->v));
-		r->n -= k;
-	}
+	e = &r->s->entries[row->entry];
+	old = children(r, i);
+	k = (on ? e->n_attempts : 0) + notes_of(r, row->entry, &anns);
+	rows_reserve(r, k);
+	row = &r->v[i];
+	memmove(&r->v[i + 1 + k], &r->v[i + 1 + old], (r->n - i - 1 - old) * sizeof(*r->v));
+	r->n = r->n - old + sub_rows(&r->v[i + 1], r, r->s, row->entry, on, f);
+	row->flags = (uint8_t)(row->flags & ~(HG_ROW_EXPANDED | HG_ROW_MATCH));
+	if (on)
+		row->flags |= HG_ROW_EXPANDED;
+	else if (any_highlight(r->s, e, f))
+		row->flags |= HG_ROW_MATCH;
 	return true;
 }
 
@@ -262,15 +309,17 @@ hg_rows_nearest(const struct hg_rows *r, size_t entry)
 {
 	size_t lo = 0, hi = r->n;
 
+	/* Rows below an entry may be notes with a later index: compare the
+	 * entry row they belong to. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (r->v[mid].entry < entry)
+		if (r->v[hg_rows_parent(r, mid)].entry < entry)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	while (lo > 0 && lo < r->n && r->v[lo].attempt >= 0)
+	while (lo > 0 && lo < r->n && r->v[lo].depth > 0)
 		lo--;
 	if (lo >= r->n)
 		return r->n ? r->n - 1 : 0;
@@ -283,17 +332,23 @@ hg_rows_find(const struct hg_rows *r, size_t entry, int32_t attempt)
 	size_t i = hg_rows_nearest(r, entry), j;
 
 	if (i >= r->n || r->v[i].entry != entry) {
-		/* Rows out of file order (placed elsewhere): look everywhere. */
-		for (i = 0; i < r->n; i++)
-			if (r->v[i].entry == entry && r->v[i].attempt < 0)
-				break;
-		if (i == r->n)
+		ssize_t t = r->notes && r->s && entry < r->s->n_entries ?
+			hg_annotate_target(r->s, entry) : -1;
+
+		/* A note shown under its target. */
+		if (t < 0)
 			return -1;
+		i = hg_rows_nearest(r, (size_t)t);
+		for (j = i + 1; i < r->n && r->v[i].entry == (size_t)t && j < r->n &&
+		     r->v[j].depth > 0; j++)
+			if (r->v[j].entry == entry && r->v[j].kind == HG_ROW_ANNOTATION)
+				return (ssize_t)j;
+		return -1;
 	}
 	if (attempt < 0)
 		return (ssize_t)i;
-	for (j = i + 1; j < r->n && r->v[j].attempt >= 0 && r->v[j].entry == entry; j++)
-		if (r->v[j].attempt == attempt)
+	for (j = i + 1; j < r->n && r->v[j].depth > 0; j++)
+		if (r->v[j].attempt == attempt && r->v[j].entry == entry)
 			return (ssize_t)j;
 	return (ssize_t)i;
 }
@@ -301,7 +356,7 @@ hg_rows_find(const struct hg_rows *r, size_t entry, int32_t attempt)
 size_t
 hg_rows_parent(const struct hg_rows *r, size_t i)
 {
-	while (i > 0 && i < r->n && r->v[i].attempt >= 0)
+	while (i > 0 && i < r->n && r->v[i].depth > 0)
 		i--;
 	return i;
 }

@@ -13,6 +13,8 @@
 #include "hgtop/parser.h"
 #include "hgtop/util.h"
 
+#define TAIL_FIRST_FACTOR 4
+
 /* One read buffer for every session: ingest is synchronous, and a buffer
  * per session would cost a megabyte of address space (and its page faults)
  * for each of 10,000 small files. */
@@ -76,11 +78,25 @@ drop_entries(struct hg_session *s)
 	s->n_entries = 0;
 }
 
+static void
+drop_head(struct hg_session *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_head; i++)
+		hg_entry_free(&s->head[i]);
+	free(s->head);
+	s->head = NULL;
+	s->n_head = s->cap_head = 0;
+	s->tail_start = s->head_offset = s->head_line_no = 0;
+}
+
 void
 hg_session_free(struct hg_session *s)
 {
 	if (!s)
 		return;
+	drop_head(s);
 	drop_entries(s);
 	free(s->entries);
 	if (s->spool_fd >= 0)
@@ -93,6 +109,7 @@ hg_session_free(struct hg_session *s)
 void
 hg_session_reset(struct hg_session *s)
 {
+	drop_head(s);
 	drop_entries(s);
 	if (s->cap_entries > 1024) {
 		free(s->entries);
@@ -125,6 +142,9 @@ static int
 add_line(void *ctx, const char *line, size_t len, int64_t offset, int64_t line_no)
 {
 	struct hg_session *s = ctx;
+	struct hg_entry **arr = s->tail_start && offset < s->tail_start ? &s->head : &s->entries;
+	size_t *n = arr == &s->head ? &s->n_head : &s->n_entries;
+	size_t *cap = arr == &s->head ? &s->cap_head : &s->cap_entries;
 	struct hg_entry *e;
 	size_t i;
 
@@ -133,11 +153,11 @@ add_line(void *ctx, const char *line, size_t len, int64_t offset, int64_t line_n
 		;
 	if (i == len)
 		return 0;
-	if (s->n_entries == s->cap_entries) {
-		s->cap_entries = s->cap_entries ? s->cap_entries * 2 : 8;
-		s->entries = xrealloc(s->entries, s->cap_entries * sizeof(*s->entries));
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		*arr = xrealloc(*arr, *cap * sizeof(**arr));
 	}
-	e = &s->entries[s->n_entries++];
+	e = &(*arr)[(*n)++];
 	e->offset = offset;
 	e->length = (int64_t)len;
 	e->line_no = line_no;
@@ -215,6 +235,97 @@ open_file(struct hg_session *s, struct stat *st, struct hg_ingest_result *res)
 	return fd;
 }
 
+/* Tail-first loading.
+ *
+ * An incremental caller (max_bytes > 0) that opens a large file first gets
+ * its last max_bytes: the newest entries are on screen at once, whatever
+ * the file size. Their line numbers are provisional (HG_LINE_PROVISIONAL
+ * and up) until the head [0, tail_start) has been read, in later calls,
+ * into a side array; then head and tail are joined, line numbers become
+ * real, and the generation changes so that views rebuild. */
+
+static void
+start_tail_first(struct hg_session *s, int fd, int64_t from)
+{
+	char buf[65536];
+	int64_t pos = from;
+	ssize_t r;
+
+	/* The tail starts after the first newline at or after from - 1. */
+	for (;;) {
+		char *nl;
+
+		r = pread(fd, buf, sizeof(buf), (off_t)(pos - 1));
+		if (r <= 0)
+			return;
+		nl = memchr(buf, '\n', (size_t)r);
+		if (nl) {
+			pos = pos - 1 + (nl - buf) + 1;
+			break;
+		}
+		pos += r;
+	}
+	if (pos <= 0 || pos >= s->size)
+		return;
+	s->tail_start = pos;
+	s->offset = pos;
+	s->line_no = HG_LINE_PROVISIONAL;
+	s->head_offset = s->head_line_no = 0;
+}
+
+/* Join head and tail once the head is complete. */
+static void
+join_head(struct hg_session *s)
+{
+	size_t i, n = s->n_head + s->n_entries;
+	struct hg_entry *all = xmalloc((n ? n : 1) * sizeof(*all));
+
+	memcpy(all, s->head, s->n_head * sizeof(*all));
+	for (i = 0; i < s->n_entries; i++) {
+		all[s->n_head + i] = s->entries[i];
+		all[s->n_head + i].line_no += s->head_line_no - HG_LINE_PROVISIONAL;
+	}
+	s->line_no += s->head_line_no - HG_LINE_PROVISIONAL;
+	free(s->entries);
+	free(s->head);
+	s->entries = all;
+	s->n_entries = s->cap_entries = n;
+	s->head = NULL;
+	s->n_head = s->cap_head = 0;
+	s->tail_start = s->head_offset = s->head_line_no = 0;
+	s->generation++;
+}
+
+/* Read the next part of the head; true while some of it is left. */
+static bool
+read_head(struct hg_session *s, int fd, int64_t max_bytes, struct hg_ingest_result *res)
+{
+	int64_t want = s->tail_start - s->head_offset;
+	struct hg_read_result rr;
+
+	if (max_bytes > 0 && want > max_bytes)
+		want = max_bytes;
+	rr = hg_read_lines(fd, &s->head_offset, &s->head_line_no, &shared_lb, want, add_line, s);
+	res->bytes += rr.bytes;
+	if (rr.err) {
+		res->err = rr.err;
+		return true;
+	}
+	if (s->head_offset >= s->tail_start) {
+		join_head(s);
+		return false;
+	}
+	return true;
+}
+
+int64_t
+hg_session_bytes_read(const struct hg_session *s)
+{
+	if (s->tail_start)
+		return s->head_offset + (s->offset - s->tail_start);
+	return s->offset;
+}
+
 struct hg_ingest_result
 hg_session_ingest(struct hg_session *s, int64_t max_bytes)
 {
@@ -251,6 +362,11 @@ hg_session_ingest(struct hg_session *s, int64_t max_bytes)
 	s->mtime_ns = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
 
 	before = s->n_entries;
+	if (max_bytes > 0 && s->offset == 0 && s->n_entries == 0 && s->spool_fd < 0 &&
+	    st.st_size > TAIL_FIRST_FACTOR * max_bytes)
+		start_tail_first(s, fd, st.st_size - max_bytes);
+	if (s->tail_start)
+		res.more = read_head(s, fd, max_bytes, &res);
 	rr = hg_read_lines(fd, &s->offset, &s->line_no, &shared_lb, max_bytes, add_line, s);
 	/* The head covers complete lines only: a partial last line may still
 	 * be rewritten by its writer (or vanish with the file it was in)
@@ -259,15 +375,16 @@ hg_session_ingest(struct hg_session *s, int64_t max_bytes)
 		head_hash(fd, s->offset, &s->head_hash, &s->head_len);
 	if (fd != s->spool_fd)
 		close(fd);
-	res.bytes = rr.bytes;
-	res.more = rr.more;
+	res.bytes += rr.bytes;
+	res.more |= rr.more;
+	/* Joining the head counts as new entries: views must catch up. */
 	res.new_entries = (int64_t)(s->n_entries - before);
 	s->pending = rr.more ? 0 : rr.pending;
 	if (res.new_entries > 0)
 		s->last_growth_mono_ns = hg_now_mono_ns();
 	/* After the first complete read, give back the slack of the doubling:
 	 * most of 10,000 small sessions never grow again. */
-	if (!rr.more && !s->fitted && s->cap_entries > s->n_entries + 8) {
+	if (!res.more && !s->fitted && s->cap_entries > s->n_entries + 8) {
 		s->cap_entries = s->n_entries + 8;
 		s->entries = xrealloc(s->entries, s->cap_entries * sizeof(*s->entries));
 		s->fitted = true;

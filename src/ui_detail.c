@@ -460,7 +460,7 @@ draw_vline(struct hg_ui *u, const struct ui_vline *v, int y)
 	const struct ui_rect *r = &u->lay.detail;
 	const struct ui_dline *l = &u->detail.lines[v->line];
 	struct piece pc = { y, r->x + 1, r->x + r->w - 1 };
-	int skip = u->wrap ? 0 : u->pos[UI_DETAIL].col, used = 0;
+	int skip = u->wrap ? 0 : u->pos[UI_DETAIL].col, used = 0, x0;
 	size_t from = v->start, to = v->start + v->len;
 
 	if (l->indent > skip)
@@ -476,7 +476,9 @@ draw_vline(struct hg_ui *u, const struct ui_vline *v, int y)
 			pc.x += hg_text_char_width(cp) - (skip - used);
 		}
 	}
+	x0 = pc.x;
 	draw_styled(&pc, l, from, to);
+	ui_search_mark_line(y, x0, pc.end, l->text, l->len, from, to);
 }
 
 static void

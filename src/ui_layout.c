@@ -29,53 +29,57 @@ clampi(int v, int lo, int hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* Sessions on the left, entries over detail on the right. */
+/* Sessions on the left, entries over detail on the right; the body
+ * starts at row y. */
 static void
-layout_wide(struct ui_layout *l, int bh, int W)
+layout_wide(struct ui_layout *l, int y, int bh, int W)
 {
 	int lw = clampi(W / 3, 26, 44), rx = lw + 1, rw = W - rx;
 	int th = (bh - 2) * 55 / 100;
 
-	l->list_title = rect(1, 0, 1, lw);
-	l->list = rect(2, 0, bh - 1, lw);
-	l->tree_title = rect(1, rx, 1, rw);
-	l->tree = rect(2, rx, th, rw);
-	l->detail_title = rect(2 + th, rx, 1, rw);
-	l->detail = rect(3 + th, rx, bh - 2 - th, rw);
+	l->list_title = rect(y, 0, 1, lw);
+	l->list = rect(y + 1, 0, bh - 1, lw);
+	l->tree_title = rect(y, rx, 1, rw);
+	l->tree = rect(y + 1, rx, th, rw);
+	l->detail_title = rect(y + 1 + th, rx, 1, rw);
+	l->detail = rect(y + 2 + th, rx, bh - 2 - th, rw);
 }
 
 /* Everything stacked: a short session list, then entries, then detail. */
 static void
-layout_narrow(struct ui_layout *l, int bh, int W, size_t nsess)
+layout_narrow(struct ui_layout *l, int y, int bh, int W, size_t nsess)
 {
 	int lh = clampi((int)nsess, 1, (bh - 3) / 4 > 1 ? (bh - 3) / 4 : 1);
 	int th = (bh - 3 - lh) * 55 / 100;
 
-	l->list_title = rect(1, 0, 1, W);
-	l->list = rect(2, 0, lh, W);
-	l->tree_title = rect(2 + lh, 0, 1, W);
-	l->tree = rect(3 + lh, 0, th, W);
-	l->detail_title = rect(3 + lh + th, 0, 1, W);
-	l->detail = rect(4 + lh + th, 0, bh - 3 - lh - th, W);
+	l->list_title = rect(y, 0, 1, W);
+	l->list = rect(y + 1, 0, lh, W);
+	l->tree_title = rect(y + 1 + lh, 0, 1, W);
+	l->tree = rect(y + 2 + lh, 0, th, W);
+	l->detail_title = rect(y + 2 + lh + th, 0, 1, W);
+	l->detail = rect(y + 3 + lh + th, 0, bh - 3 - lh - th, W);
 }
 
 void
 ui_layout_compute(struct hg_ui *u)
 {
 	struct ui_layout *l = &u->lay;
-	int H = LINES, W = COLS;
+	int H = LINES, W = COLS, top;
 
 	memset(l, 0, sizeof(*l));
 	l->too_small = W < MIN_COLS || H < MIN_LINES;
 	if (l->too_small)
 		return;
 	l->header = rect(0, 0, 1, W);
+	/* The per-tier meter under the header, unless rows are scarce. */
+	top = H >= MIN_LINES + 2 ? 2 : 1;
+	l->meter = rect(1, 0, top - 1, W);
 	l->status = rect(H - 1, 0, 1, W);
 	l->wide = W >= WIDE_COLS;
 	if (l->wide)
-		layout_wide(l, H - 2, W);
+		layout_wide(l, top, H - 1 - top, W);
 	else
-		layout_narrow(l, H - 2, W, u->n_order);
+		layout_narrow(l, top, H - 1 - top, W, u->n_order);
 }
 
 int
@@ -137,7 +141,7 @@ loading_percent(const struct hg_ui *u)
 	size_t i;
 
 	for (i = 0; i < u->n_queue; i++) {
-		done += u->queue[i]->offset;
+		done += hg_session_bytes_read(u->queue[i]);
 		total += u->queue[i]->size > u->queue[i]->offset ?
 			u->queue[i]->size : u->queue[i]->offset;
 	}
@@ -184,8 +188,13 @@ ui_draw_header(struct hg_ui *u)
 		snprintf(buf, sizeof(buf), "  polling (%s)", hg_watch_reason(u->w));
 		x += ui_put(r->y, x, r->w - x, buf, hattr);
 	}
-	snprintf(buf, sizeof(buf), "  filter: %s", u->filter_text ? u->filter_text : "none");
-	ui_put(r->y, x, r->w - x - 1, buf, hattr);
+	if (u->filter_text && u->rows.hidden)
+		snprintf(buf, sizeof(buf), "  filter: %s  (%zu hidden)", u->filter_text,
+			 u->rows.hidden);
+	else
+		snprintf(buf, sizeof(buf), "  filter: %s", u->filter_text ? u->filter_text : "none");
+	ui_put(r->y, x, r->w - x - 1, buf, u->filter_text ? hattr | A_BOLD : hattr);
+	ui_stats_meter(u, &u->lay.meter);
 }
 
 static void
@@ -214,7 +223,7 @@ ui_draw_status(struct hg_ui *u)
 
 	ui_fill(r->y, 0, r->w, ui_attr(UI_ROLE_STATUS));
 	if (u->prompt) {
-		ui_prompt_draw(u->prompt, r->y, 0, r->w);
+		ui_prompt_draw(u->prompt, r->y, 0, r->w - ui_search_note(u, r));
 		return;
 	}
 	if (u->msg[0] && hg_now_mono_ns() < u->msg_until_ns) {

@@ -601,6 +601,7 @@ handle_key(struct hg_ui *u, int rc, wint_t ch)
 		return mouse(u);
 	if (u->lay.too_small)
 		return key == 'q' ? request(u, HG_REQ_QUIT) : UI_R_NONE;
+	ui_search_interrupt(u);
 	if (u->prompt)
 		return ui_prompt_feed(u, rc == KEY_CODE_YES, ch);
 	if (u->help && (key == 27 || key == 'q' || key == '?'))
@@ -662,7 +663,7 @@ next_timeout(struct hg_ui *u)
 	int64_t now = hg_now_mono_ns(), t;
 	int wt = hg_watch_timeout_ms(u->w);
 
-	if (u->n_queue)
+	if (u->n_queue || ui_search_busy(u))
 		return 0;
 	if (u->pending & UI_R_DRAW)
 		return 0;
@@ -687,13 +688,15 @@ loop_turn(struct hg_ui *u)
 	rc = poll(fds, (nfds_t)n, next_timeout(u));
 	if (rc < 0 && errno != EINTR)
 		die("poll: %s", strerror(errno));
-	if (rc == 0 && !u->n_queue)
+	if (rc == 0 && !u->n_queue && !ui_search_busy(u))
 		u->pending |= UI_R_DRAW;	/* the clock ticked: ages change */
 	read_signals(u);
 	read_keys(u);
 	watch_step(u);
 	if (u->n_queue)
 		load_step(u);
+	if (ui_search_busy(u))
+		ui_search_step(u);
 	apply(u);
 	if ((u->pending & UI_R_DRAW) &&
 	    (!u->n_queue || hg_now_mono_ns() - u->last_draw_ns >= FRAME_NS))

@@ -26,6 +26,8 @@ ui_sess_free(struct hg_session *s)
 	if (!us)
 		return;
 	hg_expand_free(&us->expand);
+	hg_ann_index_free(&us->notes);
+	ui_filter_sess_free(us);
 	free(us);
 	s->user = NULL;
 }
@@ -94,6 +96,11 @@ ui_tree_sync(struct hg_ui *u, bool rebuild)
 		u->pos[UI_TREE].col = 0;
 		rebuild = true;
 	}
+	/* Notes attached to earlier entries need those rows rebuilt. */
+	if (ui_notes_sync(u, u->sel))
+		rebuild = true;
+	ui_filter_update(u, u->sel);
+	u->rows.notes = &us->notes;
 	if (rebuild) {
 		hg_rows_build(&u->rows, u->sel, &us->expand, &u->rf);
 		changed = true;
@@ -173,6 +180,7 @@ col(struct cell *c, const char *s, int w, int role)
 	if (w <= 0)
 		return;
 	ui_put(c->y, c->x, w, s, role_attr(c, role));
+	ui_search_mark(c->y, c->x, w, s, strlen(s));
 	c->x += w + 1;
 }
 
@@ -301,7 +309,7 @@ draw_annotation(struct cell *c, const struct hg_entry *e, const struct hg_row *r
 	char text[256];
 
 	if (row->depth > 0) {
-		c->x += 11;
+		c->x += row->depth > 1 ? 15 : 11;	/* under the entry, or its attempt */
 	} else {
 		hg_format_clock(e->ts_ns, t, sizeof(t));
 		col(c, t, 8, UI_ROLE_DIM);
@@ -320,12 +328,18 @@ draw_row(struct hg_ui *u, size_t i, int y)
 	const struct hg_entry *e = &u->sel->entries[row->entry];
 	bool sel = i == u->pos[UI_TREE].lineno;
 	struct cell c = { y, r->x + 1, r->x + r->w - 1, 0, false };
+	struct hg_row hl;
 
 	if (sel) {
 		c.plain = u->focus != UI_TREE;
 		c.base = c.plain ? ui_attr(UI_ROLE_TITLE) : (int)A_REVERSE;
 	}
 	ui_fill(y, r->x, r->w, c.base);
+	if (ui_filter_highlight(u, e, row)) {
+		hl = *row;
+		hl.flags |= HG_ROW_MATCH;
+		row = &hl;
+	}
 	if (row->kind == HG_ROW_ATTEMPT)
 		draw_attempt(&c, e, row);
 	else if (row->kind == HG_ROW_UNPARSABLE)
@@ -367,8 +381,8 @@ draw_empty(struct hg_ui *u)
 	if (!u->sel)
 		snprintf(buf, sizeof(buf), "no session selected");
 	else if (u->rows.hidden)
-		snprintf(buf, sizeof(buf), "no entries match the filter (%zu hidden); x clears it",
-			 u->rows.hidden);
+		snprintf(buf, sizeof(buf), "no entries match %s  (%zu hidden; x clears the filter)",
+			 u->filter_text ? u->filter_text : "the filter", u->rows.hidden);
 	else if (u->loading)
 		snprintf(buf, sizeof(buf), "loading...");
 	else
@@ -383,6 +397,10 @@ ui_tree_draw(struct hg_ui *u)
 	struct ui_pos *p = &u->pos[UI_TREE];
 	size_t i;
 
+	if (u->stats) {
+		ui_stats_draw(u);	/* in place of the tree and the detail */
+		return;
+	}
 	ui_clamp(p, u->rows.n, r->h);
 	draw_title(u);
 	if (!u->sel || u->rows.n == 0) {

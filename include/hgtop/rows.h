@@ -1,7 +1,9 @@
 /* rows.h - a session's entries flattened into the rows the tree pane shows.
  *
  * One row per entry (or unparsable line, or annotation), followed by one
- * row per attempt when the entry is expanded. Rows refer to entries by
+ * row per attempt when the entry is expanded, and one row per annotation
+ * of the entry: rows of depth > 0 belong to the entry row above them, and
+ * an annotation row refers to the annotation's own entry. Rows refer to entries by
  * index, so they survive the entry array growing. Expansion state is keyed
  * by the entry's line number, which is stable while the file only grows.
  * No ncurses here: the tree can be tested without a terminal. */
@@ -13,6 +15,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "hgtop/annotate.h"
 #include "hgtop/session.h"
 
 enum hg_row_kind {
@@ -69,6 +72,11 @@ struct hg_rows {
 	size_t built;		/* entries already turned into rows */
 	unsigned generation;	/* s->generation when built */
 	size_t hidden;		/* entries the filter hid */
+	/* When set, an annotation whose target is known is shown under that
+	 * entry (under its attempt when expanded), not at its own position.
+	 * The caller keeps it updated (hg_ann_index_update) before building,
+	 * and rebuilds the rows when the update reports a change. */
+	const struct hg_ann_index *notes;
 };
 
 /* Build every row of S from scratch. */
@@ -94,7 +102,7 @@ ssize_t hg_rows_find(const struct hg_rows *r, size_t entry, int32_t attempt);
  * order), or the last row; 0 when there are no rows. */
 size_t hg_rows_nearest(const struct hg_rows *r, size_t entry);
 
-/* The entry row at or above row I. */
+/* The entry row at or above row I (the row of depth 0 that row I belongs to). */
 size_t hg_rows_parent(const struct hg_rows *r, size_t i);
 
 void hg_rows_free(struct hg_rows *r);

@@ -36,11 +36,22 @@ struct hg_session {
 	bool gone;		/* the file was deleted */
 	bool stream_ended;	/* stdin stream reached EOF */
 	bool fitted;		/* entries shrunk to fit after the first read */
+	/* Tail-first loading of a large file (see hg_session_ingest). */
+	int64_t tail_start;	/* > 0 while the head [0, tail_start) is read */
+	int64_t head_offset;	/* how far the head has been read */
+	int64_t head_line_no;
+	struct hg_entry *head;	/* owned: head entries read so far */
+	size_t n_head;
+	size_t cap_head;
 	unsigned generation;	/* bumped on every reset (re-read) */
 	void *user;		/* for the layers above (not owned) */
 };
 
 #define HG_HEAD_BYTES 4096
+
+/* Line numbers of entries read before the lines above them are counted
+ * (tail-first loading) start here; they become real once the head is read. */
+#define HG_LINE_PROVISIONAL (INT64_C(1) << 48)
 
 enum hg_ingest_status {
 	HG_INGEST_OK = 0,	/* read what was there (maybe nothing) */
@@ -66,8 +77,15 @@ void hg_session_free(struct hg_session *s);
 
 /* Read what was appended since the last call (at most max_bytes, 0: all).
  * Detects truncation, replacement and in-place rewrite; in those cases the
- * entries are dropped and the file is read again from the start. */
+ * entries are dropped and the file is read again from the start.
+ * With max_bytes > 0, a file larger than 4 * max_bytes that has not been
+ * read yet is read tail first: the first call returns its newest entries
+ * (with provisional line numbers), later calls read the older part and
+ * then join it in front (s->generation changes when they are joined). */
 struct hg_ingest_result hg_session_ingest(struct hg_session *s, int64_t max_bytes);
+
+/* Bytes of the file read so far (for progress while loading). */
+int64_t hg_session_bytes_read(const struct hg_session *s);
 
 /* Drop every entry and start again from offset 0. */
 void hg_session_reset(struct hg_session *s);

@@ -12,7 +12,10 @@
  *   ui_detail.c   the detail pane
  *   ui_help.c     the help screen
  *   ui_prompt.c   the one-line editor
- *   ui_actions.c  search, filters, stats, annotations
+ *   ui_actions.c  search, filters, stats, annotations (request entry points)
+ *   ui_filter.c   the filter: prompt, quick filters, match caches
+ *   ui_stats.c    the stats view and the header meter
+ *   ui_annotate.c the annotation prompt and the per-session note index
  *   ui_loop.c     hg_ui_run: the poll() loop, ingest, signals, requests */
 #ifndef HGTOP_UI_INT_H
 #define HGTOP_UI_INT_H
@@ -21,6 +24,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "hgtop/annotate.h"
 #include "hgtop/catalog.h"
 #include "hgtop/options.h"
 #include "hgtop/rows.h"
@@ -86,12 +90,25 @@ struct ui_rect {
 struct ui_layout {
 	bool too_small;
 	bool wide;
-	struct ui_rect header, list, tree, detail, status;
+	struct ui_rect header, meter, list, tree, detail, status;
 	struct ui_rect list_title, tree_title, detail_title;
+};
+
+/* Which entries of a session match the filter (ui_filter.c): one bool per
+ * entry, filled incrementally as entries arrive. */
+struct ui_fcache {
+	bool *match;
+	size_t cap;
+	size_t done;		/* entries looked at */
+	size_t hits;		/* matching entries that are not unparsable */
+	unsigned serial;	/* filter it was computed for */
+	unsigned generation;	/* session->generation */
 };
 
 /* Per-session state kept in session->user (owned by the UI). */
 struct ui_sess {
+	struct ui_fcache fc;
+	struct hg_ann_index notes;	/* annotations by target */
 	struct hg_expand expand;
 	size_t sel_entry;	/* tree cursor to restore when coming back */
 	int32_t sel_attempt;
@@ -194,6 +211,9 @@ struct hg_ui {
 	bool quit;
 
 	/* For the action modules (filter, search, stats, annotations). */
+	bool stats;			/* the stats view replaces tree and detail */
+	void *stats_state;
+	void *note_state;
 	void *filter_state;
 	void *search_state;
 	const char *filter_text;	/* shown in the header, NULL when none */
@@ -256,6 +276,38 @@ unsigned ui_help_key(struct hg_ui *u, int req);
 /* ui_loop.c: movement shared by panes. */
 void ui_clamp(struct ui_pos *p, size_t n, int height);
 size_t ui_pane_rows(struct hg_ui *u, enum ui_pane p);
+
+/* ui_filter.c */
+void ui_filter_init(struct hg_ui *u);
+void ui_filter_done(struct hg_ui *u);
+const struct hg_filter *ui_filter_get(const struct hg_ui *u);
+unsigned ui_filter_serial(const struct hg_ui *u);
+void ui_filter_update(struct hg_ui *u, struct hg_session *s);
+bool ui_filter_counts(struct hg_ui *u, struct hg_session *s, size_t *hits, size_t *total);
+bool ui_filter_highlight(const struct hg_ui *u, const struct hg_entry *e, const struct hg_row *row);
+void ui_filter_sess_free(struct ui_sess *us);
+
+/* ui_stats.c */
+void ui_stats_init(struct hg_ui *u);
+void ui_stats_done(struct hg_ui *u);
+void ui_stats_draw(struct hg_ui *u);
+unsigned ui_stats_key(struct hg_ui *u, int req);
+void ui_stats_meter(struct hg_ui *u, const struct ui_rect *r);
+
+/* ui_annotate.c */
+void ui_annotate_init(struct hg_ui *u);
+void ui_annotate_done(struct hg_ui *u);
+bool ui_notes_sync(struct hg_ui *u, struct hg_session *s);
+
+/* ui_search.c: incremental search (the actions are below). */
+void ui_search_done(struct hg_ui *u);
+bool ui_search_busy(const struct hg_ui *u);
+void ui_search_step(struct hg_ui *u);
+void ui_search_interrupt(struct hg_ui *u);
+int ui_search_note(struct hg_ui *u, const struct ui_rect *r);
+void ui_search_mark(int y, int x, int w, const char *s, size_t n);
+void ui_search_mark_line(int y, int x, int end, const char *text, size_t n,
+			 size_t from, size_t to);
 
 /* ui_actions.c: features that plug into the browser. Each returns UI_R_*. */
 void ui_actions_init(struct hg_ui *u);

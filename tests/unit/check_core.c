@@ -490,6 +490,59 @@ START_TEST(test_truncate_replace_rewrite)
 }
 END_TEST
 
+START_TEST(test_tail_first_loading)
+{
+	char *p = tmp_path("tail.jsonl");
+	struct hg_session *s, *full;
+	struct hg_ingest_result r;
+	char line[160];
+	int i, calls = 0;
+	size_t k;
+
+	for (i = 1; i <= 200; i++) {
+		snprintf(line, sizeof(line), "{\"skill\":\"s%03d\",\"final_status\":\"ok\"}\n", i);
+		append_str(p, line);
+		if (i % 50 == 0)
+			append_str(p, "\n");	/* blank lines count */
+	}
+	s = hg_session_new(p);
+	/* First call: only the newest entries, with provisional numbers. */
+	r = hg_session_ingest(s, 1000);
+	ck_assert(r.more);
+	ck_assert_uint_gt(s->n_entries, 0);
+	ck_assert_uint_lt(s->n_entries, 40);
+	ck_assert_str_eq(s->entries[s->n_entries - 1].skill, "s200");
+	ck_assert_int_ge(s->entries[0].line_no, HG_LINE_PROVISIONAL);
+	/* An append while the head is still being read. */
+	append_str(p, "{\"skill\":\"s201\",\"final_status\":\"ok\"}\n");
+	do {
+		unsigned gen = s->generation;
+
+		r = hg_session_ingest(s, 1000);
+		ck_assert_int_eq(r.status, HG_INGEST_OK);
+		ck_assert(r.more || s->generation != gen);
+		ck_assert_int_lt(++calls, 100);
+	} while (r.more);
+	/* Same entries, same order, same line numbers as a plain read. */
+	full = load(p);
+	ck_assert_uint_eq(s->n_entries, 201);
+	ck_assert_uint_eq(full->n_entries, 201);
+	for (k = 0; k < full->n_entries; k++) {
+		ck_assert_str_eq(s->entries[k].skill, full->entries[k].skill);
+		ck_assert_int_eq(s->entries[k].line_no, full->entries[k].line_no);
+		ck_assert_int_eq(s->entries[k].offset, full->entries[k].offset);
+	}
+	ck_assert_int_eq(s->line_no, full->line_no);
+	ck_assert_int_eq(hg_session_bytes_read(s), s->offset);
+	ck_assert_int_eq(hg_session_find_line(s, 52), 50);
+	r = hg_session_ingest(s, 1000);
+	ck_assert_int_eq(r.new_entries, 0);
+	hg_session_free(s);
+	hg_session_free(full);
+	free(p);
+}
+END_TEST
+
 START_TEST(test_not_regular_or_unreadable)
 {
 	char *fifo = tmp_path("f.jsonl");
@@ -711,6 +764,7 @@ core_suite(void)
 	tcase_add_test(io, test_huge_line_memory_returns);
 	tcase_add_test(io, test_truncate_replace_rewrite);
 	tcase_add_test(io, test_not_regular_or_unreadable);
+	tcase_add_test(io, test_tail_first_loading);
 	tcase_add_test(io, test_catalog_dir);
 	suite_add_tcase(s, io);
 	return s;
