@@ -76,6 +76,21 @@ get_interned(struct hg_entry *e, const char *field, const cJSON *v, const char *
 	return true;
 }
 
+/* Go matches keys ignoring (ASCII) case. name is lower case. */
+static inline bool
+key_is(const char *k, const char *name)
+{
+	for (; *name; k++, name++) {
+		char c = *k;
+
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		if (c != *name)
+			return false;
+	}
+	return *k == '\0';
+}
+
 /* An integer field: Go rejects fractions and values out of int64 range. */
 static bool
 get_int(struct hg_entry *e, const char *field, const cJSON *v, int64_t *out)
@@ -288,31 +303,31 @@ parse_attempt(struct hg_entry *e, const cJSON *obj, struct hg_attempt *a, size_t
 		const char *k = v->string, *s;
 		bool ok = true;
 
-		if (strcasecmp(k, "attempt") == 0) {
+		if (key_is(k, "attempt")) {
 			ok = get_int(e, k, v, &a->attempt);
-		} else if (strcasecmp(k, "model") == 0) {
+		} else if (key_is(k, "model")) {
 			ok = get_interned(e, k, v, &a->model);
-		} else if (strcasecmp(k, "tier") == 0) {
+		} else if (key_is(k, "tier")) {
 			ok = get_interned(e, k, v, &a->tier_text);
 			a->tier = (uint8_t)hg_tier_from(a->tier_text, strlen(a->tier_text));
-		} else if (strcasecmp(k, "duration_ms") == 0) {
+		} else if (key_is(k, "duration_ms")) {
 			ok = get_int(e, k, v, &a->duration_ms);
-		} else if (strcasecmp(k, "warm_start") == 0) {
+		} else if (key_is(k, "warm_start")) {
 			ok = get_bool(e, k, v, &a->warm_start);
-		} else if (strcasecmp(k, "verified") == 0) {
+		} else if (key_is(k, "verified")) {
 			ok = get_bool(e, k, v, &a->verified);
-		} else if (strcasecmp(k, "verdict") == 0) {
+		} else if (key_is(k, "verdict")) {
 			ok = get_interned(e, k, v, &a->verdict_text);
 			a->verdict = (uint8_t)hg_verdict_from(a->verdict_text, strlen(a->verdict_text));
-		} else if (strcasecmp(k, "feedback") == 0) {
+		} else if (key_is(k, "feedback")) {
 			if ((ok = get_string(e, k, v, &s))) {
 				free((char *)a->feedback);
 				a->feedback = keep_text(s, &a->feedback_len, HG_SHORT_TEXT_MAX);
 			}
-		} else if (strcasecmp(k, "output_summary") == 0) {
+		} else if (key_is(k, "output_summary")) {
 			if ((ok = get_string(e, k, v, &s)))
 				a->has_output_summary = s && *s;
-		} else if (strcasecmp(k, "runner_output") == 0) {
+		} else if (key_is(k, "runner_output")) {
 			if ((ok = get_string(e, k, v, &s)))
 				a->has_runner_output = s && *s;
 		}
@@ -390,13 +405,13 @@ parse_field(struct hg_entry *e, const cJSON *v, const cJSON **input, const char 
 
 	switch (k[0] | 0x20) {
 	case 's':
-		if (strcasecmp(k, "session_id") == 0)
+		if (key_is(k, "session_id"))
 			return get_interned(e, k, v, &e->session_id);
-		if (strcasecmp(k, "skill") == 0)
+		if (key_is(k, "skill"))
 			return get_interned(e, k, v, &e->skill);
 		break;
 	case 't':
-		if (strcasecmp(k, "timestamp") != 0)
+		if (!key_is(k, "timestamp"))
 			break;
 		if (!get_string(e, k, v, &s))
 			return false;
@@ -412,35 +427,35 @@ parse_field(struct hg_entry *e, const cJSON *v, const cJSON **input, const char 
 			e->ts_ns = 0;
 		return true;
 	case 'p':
-		if (strcasecmp(k, "phase") == 0)
+		if (key_is(k, "phase"))
 			return get_interned(e, k, v, &e->phase);
-		if (strcasecmp(k, "project_root") == 0)
+		if (key_is(k, "project_root"))
 			return get_interned(e, k, v, &e->project_root);
 		break;
 	case 'i':
-		if (strcasecmp(k, "input") == 0) {
+		if (key_is(k, "input")) {
 			*input = v;
 			e->has_input = true;
 		}
 		break;
 	case 'a':
-		if (strcasecmp(k, "attempts") == 0)
+		if (key_is(k, "attempts"))
 			return parse_attempts(e, v);
 		break;
 	case 'f':
-		if (strcasecmp(k, "final_status") == 0)
+		if (key_is(k, "final_status"))
 			return get_interned(e, k, v, &e->final_status);
-		if (strcasecmp(k, "file_path") == 0)
+		if (key_is(k, "file_path"))
 			return get_interned(e, k, v, &e->file_path);
 		break;
 	case 'm':
-		if (strcasecmp(k, "model_used") == 0)
+		if (key_is(k, "model_used"))
 			return get_interned(e, k, v, &e->model_used);
-		if (strcasecmp(k, "message") == 0)
+		if (key_is(k, "message"))
 			return get_string(e, k, v, message);
 		break;
 	case 'd':
-		if (strcasecmp(k, "duration_ms") == 0)
+		if (key_is(k, "duration_ms"))
 			return get_int(e, k, v, &e->duration_ms);
 		break;
 	}
@@ -539,7 +554,7 @@ hg_parse_line_full(const char *line, size_t len, struct hg_entry *e)
  * that cJSON then parses. The result equals the full parse (tests and a
  * fuzz target compare the two); any doubt falls back to the full parse. */
 
-#define FAST_MIN_LINE 2048
+#define FAST_MIN_LINE 512
 
 static const struct {
 	const char *pat;	/* "key":" */
