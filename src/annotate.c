@@ -192,6 +192,8 @@ hg_annotate_build(struct hg_buf *out, const struct hg_session *s, const struct h
 
 	if (!text || !*text)
 		return fail(err, errlen, "empty note; nothing written");
+	if (target && target->line_no >= HG_LINE_PROVISIONAL)
+		return fail(err, errlen, "the file is still loading; try again in a moment");
 	if (check_target(target, target_attempt, err, errlen) < 0 ||
 	    target_timestamp(s, target, ts, sizeof(ts), err, errlen) < 0)
 		return -1;

@@ -307,7 +307,7 @@ hg_batch_load(struct hg_catalog *c)
 			failures++;
 		}
 	}
-	if (c->dir)
+	if (c->dir && c->n > 1)
 		qsort(c->sessions, c->n, sizeof(*c->sessions), cmp_sessions);
 	return failures;
 }

@@ -93,6 +93,8 @@ hg_catalog_scan(struct hg_catalog *c)
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
+	if (!names)	/* an empty directory: qsort and bsearch want an array */
+		names = xcalloc(1, sizeof(*names));
 	qsort(names, n, sizeof(*names), cmp_names);
 	/* Mark sessions whose file vanished; add new ones. */
 	known = xcalloc(c->n ? c->n : 1, sizeof(*known));

@@ -185,8 +185,8 @@ main(int argc, char **argv)
 	if (o.batch || o.stats) {
 		rc = run_batch(&o, &c, sp, f, status);
 	} else {
-		rc = hg_ui_run(&o, &c, c.dir ? c.dir : o.npaths == 1 ? o.paths[0] : "(files)",
-			       o.demo ? &demo : NULL);
+		rc = hg_ui_run(&o, &c, c.dir ? c.dir : sp ? "stdin" : o.npaths == 1 ? o.paths[0] : "(files)",
+			       o.demo ? &demo : NULL, sp);
 		if (rc == 0)
 			rc = status;
 	}

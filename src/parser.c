@@ -625,7 +625,10 @@ string_end(const char *line, const char *p, const char *end)
 			break;
 		q++;
 	}
-	while ((b = memchr(p, '\\', (size_t)(q - p)))) {
+	/* p may step past q: cJSON, like this loop, lets a \u escape with
+	 * bad hex digits (read as 6 bytes) swallow the first backslash of
+	 * a final \\ and then reads \" there. */
+	while (p < q && (b = memchr(p, '\\', (size_t)(q - p)))) {
 		unsigned c;
 
 		switch (b[1]) {

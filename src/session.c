@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -316,6 +317,16 @@ read_head(struct hg_session *s, int fd, int64_t max_bytes, struct hg_ingest_resu
 		return false;
 	}
 	return true;
+}
+
+const char *
+hg_line_str(int64_t line_no, char *buf, size_t n)
+{
+	if (line_no >= HG_LINE_PROVISIONAL)
+		snprintf(buf, n, "?");
+	else
+		snprintf(buf, n, "%lld", (long long)line_no);
+	return buf;
 }
 
 int64_t

@@ -238,6 +238,14 @@ group_for(struct acc_groups *ag, const char *name, struct i64vec **durs)
 	return &ag->g[i];
 }
 
+/* Sums of durations saturate: a log may hold any int64 (Go does). */
+static void
+add_ms(int64_t *acc, int64_t v)
+{
+	if (__builtin_add_overflow(*acc, v, acc))
+		*acc = v < 0 ? INT64_MIN : INT64_MAX;
+}
+
 static void
 group_add(struct acc_groups *ag, const char *name, const struct hg_attempt *a, bool first)
 {
@@ -259,7 +267,7 @@ group_add(struct acc_groups *ag, const char *name, const struct hg_attempt *a, b
 		g->other++;
 	}
 	g->warm += a->warm_start;
-	g->total_ms += a->duration_ms;
+	add_ms(&g->total_ms, a->duration_ms);
 	if (a->duration_ms > g->max_ms)
 		g->max_ms = a->duration_ms;
 	vec_push(durs, a->duration_ms);
@@ -393,9 +401,9 @@ add_entry(struct acc *ac, const struct hg_entry *e)
 		const struct hg_attempt *a = &e->attempts[i];
 
 		st->attempts++;
-		st->attempt_ms += a->duration_ms;
+		add_ms(&st->attempt_ms, a->duration_ms);
 		if (a->verdict != HG_VERDICT_ACCEPT)
-			st->non_accept_ms += a->duration_ms;
+			add_ms(&st->non_accept_ms, a->duration_ms);
 		group_add(&ac->tiers, hg_attempt_tier(a), a, i == 0);
 		if (!st->summary_only)
 			group_add(&ac->models, a->model, a, i == 0);
@@ -753,6 +761,16 @@ render_overall_line(struct hg_buf *out, const char *label, int64_t v)
 	hg_buf_printf(out, "  %-15s %s\n", label, c);
 }
 
+/* Milliseconds from first to last. Timestamps far apart (years 1678 and
+ * 2262 saturate int64 nanoseconds) would overflow the subtraction. */
+static int64_t
+span_ms(int64_t first, int64_t last)
+{
+	if (first < 0 && last > INT64_MAX + first)
+		return last / 1000000 - first / 1000000;
+	return (last - first) / 1000000;
+}
+
 static void
 render_span(const struct fmt *fm, const struct hg_stats *st)
 {
@@ -764,7 +782,7 @@ render_span(const struct fmt *fm, const struct hg_stats *st)
 	}
 	hg_format_datetime(st->first_ts_ns, a, sizeof(a));
 	hg_format_datetime(st->last_ts_ns, b, sizeof(b));
-	hg_fmt_duration(d, sizeof(d), (st->last_ts_ns - st->first_ts_ns) / 1000000);
+	hg_fmt_duration(d, sizeof(d), span_ms(st->first_ts_ns, st->last_ts_ns));
 	hg_buf_printf(fm->out, "  %-15s %s %s %s (%s)\n", "time span", a, fm->utf8 ? "–" : "..", b, d);
 }
 
@@ -1058,7 +1076,7 @@ json_overall(const struct hg_stats *st)
 	cJSON_AddNumberToObject(o, "unparsable_lines_total", (double)st->unparsable_total);
 	json_time(o, "first_timestamp", st->has_ts, st->first_ts_ns);
 	json_time(o, "last_timestamp", st->has_ts, st->last_ts_ns);
-	json_ms(o, "span_ms", st->has_ts ? (st->last_ts_ns - st->first_ts_ns) / 1000000 : -1);
+	json_ms(o, "span_ms", st->has_ts ? span_ms(st->first_ts_ns, st->last_ts_ns) : -1);
 	cJSON_AddStringToObject(o, "filter", st->filter_text);
 	return o;
 }

@@ -99,10 +99,10 @@ refusal(struct hg_ui *u, const struct hg_row *row, char *buf, size_t n)
 
 	if (u->o->read_only)
 		return "annotating is off: hgtop was started with --read-only";
+	if (s && s->spool_fd >= 0)
+		return "no file to write the note to: this session is a stream read from stdin";
 	if (!s || !row)
 		return "nothing selected: choose an entry or an attempt to annotate";
-	if (s->spool_fd >= 0)
-		return "no file to write the note to: this session is a stream read from stdin";
 	if (s->gone) {
 		snprintf(buf, n, "%s was deleted: there is no file to write the note to", s->path);
 		return buf;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hgtop/annotate.h"
 #include "hgtop/parser.h"
 #include "hgtop/sanitize.h"
 #include "hgtop/ui_int.h"
@@ -221,7 +222,7 @@ build_unparsable(struct ui_detail *d, const struct hg_entry *e, const char *raw,
 {
 	char buf[64];
 
-	snprintf(buf, sizeof(buf), "%lld", (long long)e->line_no);
+	hg_line_str(e->line_no, buf, sizeof(buf));
 	add_field(d, "unparsable line", buf, 0);
 	add_field(d, "reason", e->reason ? e->reason : "?", 0);
 	add_label(d, "raw line", 0);
@@ -237,7 +238,9 @@ build_attempt(struct ui_detail *d, const cJSON *root, const struct hg_entry *e, 
 	const cJSON *a = cJSON_GetArrayItem(arr, ai);
 	char buf[160];
 
-	snprintf(buf, sizeof(buf), "line %lld, %s", (long long)e->line_no, e->skill);
+	char ln[24];
+
+	snprintf(buf, sizeof(buf), "line %s, %s", hg_line_str(e->line_no, ln, sizeof(ln)), e->skill);
 	add_field(d, "entry", buf, 0);
 	if (!a) {
 		add_text(d, "(attempt not found in the line)", 31, 0, UI_ROLE_ERROR);
@@ -266,6 +269,45 @@ build_from_line(struct ui_detail *d, const struct hg_entry *e, int32_t attempt,
 	else
 		add_object(d, root, e, 0);
 	cJSON_Delete(root);
+}
+
+/* The notes on the entry (or on the attempt) of ROW, newest last. */
+static void
+add_notes(struct hg_ui *u, struct ui_detail *d, const struct hg_row *row)
+{
+	const struct hg_entry *e = &u->sel->entries[row->entry];
+	const size_t *anns;
+	size_t n, i, shown = 0;
+	char head[256], when[40];
+
+	if (row->kind != HG_ROW_ENTRY && row->kind != HG_ROW_ATTEMPT)
+		return;
+	n = hg_ann_index_lookup(&ui_sess_of(u->sel)->notes, row->entry, &anns);
+	for (i = 0; i < n; i++) {
+		const struct hg_entry *a = &u->sel->entries[anns[i]];
+		ssize_t ai = hg_annotate_attempt_index(e, a);
+		size_t len = 0;
+		char *text;
+
+		if (row->attempt >= 0 && ai != row->attempt)
+			continue;
+		if (!shown++)
+			add_label(d, "notes", 0);
+		hg_format_datetime(a->ts_ns, when, sizeof(when));
+		snprintf(head, sizeof(head), "%s %s, %s (line %lld)%s", ui_g->note,
+			 a->ann_author && *a->ann_author ? a->ann_author : "?", when,
+			 (long long)a->line_no, ai >= 0 && row->attempt < 0 ? ", on attempt" : "");
+		if (ai >= 0 && row->attempt < 0)
+			snprintf(head + strlen(head), sizeof(head) - strlen(head), " #%lld",
+				 (long long)e->attempts[ai].attempt);
+		add_text(d, head, strlen(head), 2, UI_ROLE_NOTE);
+		text = hg_annotate_read_text(u->sel, a, &len);
+		if (text)
+			add_text(d, text, len, 4, UI_ROLE_NORMAL);
+		else
+			add_text(d, "(cannot read the note)", 22, 4, UI_ROLE_ERROR);
+		free(text);
+	}
 }
 
 static void
@@ -325,6 +367,7 @@ build(struct hg_ui *u, const struct hg_row *row)
 		add_text(d, buf, strlen(buf), 0, UI_ROLE_ERROR);
 		return;
 	}
+	add_notes(u, d, row);
 	build_from_line(d, e, row->attempt, line, n);
 	free(line);
 }
@@ -486,7 +529,7 @@ draw_title(struct hg_ui *u)
 {
 	const struct hg_row *row = ui_tree_current(u);
 	const struct ui_detail *d = &u->detail;
-	char left[128], right[96];
+	char left[128], right[96], ln[24];
 	size_t top = u->pos[UI_DETAIL].offset;
 
 	if (!row) {
@@ -494,11 +537,11 @@ draw_title(struct hg_ui *u)
 		return;
 	}
 	if (row->attempt >= 0)
-		snprintf(left, sizeof(left), "Detail: attempt #%lld of line %lld",
+		snprintf(left, sizeof(left), "Detail: attempt #%lld of line %s",
 			 (long long)u->sel->entries[row->entry].attempts[row->attempt].attempt,
-			 (long long)d->line_no);
+			 hg_line_str(d->line_no, ln, sizeof(ln)));
 	else
-		snprintf(left, sizeof(left), "Detail: line %lld", (long long)d->line_no);
+		snprintf(left, sizeof(left), "Detail: line %s", hg_line_str(d->line_no, ln, sizeof(ln)));
 	snprintf(right, sizeof(right), "%s%zu-%zu/%zu", u->wrap ? "wrap  " : "",
 		 d->n_vis ? top + 1 : 0,
 		 top + (size_t)u->lay.detail.h < d->n_vis ? top + (size_t)u->lay.detail.h : d->n_vis,
@@ -516,6 +559,8 @@ ui_detail_draw(struct hg_ui *u)
 	struct ui_pos *p = &u->pos[UI_DETAIL];
 	size_t i, n;
 
+	if (u->stats)
+		return;		/* the stats view covers this pane */
 	detail_refresh(u);
 	n = u->detail.n_vis;
 	if (p->offset + (size_t)r->h > n)

@@ -193,7 +193,7 @@ ui_draw_header(struct hg_ui *u)
 			 u->rows.hidden);
 	else
 		snprintf(buf, sizeof(buf), "  filter: %s", u->filter_text ? u->filter_text : "none");
-	ui_put(r->y, x, r->w - x - 1, buf, u->filter_text ? hattr | A_BOLD : hattr);
+	ui_put(r->y, x, r->w - x - 1, buf, hattr | (u->filter_text ? (int)A_BOLD : 0));
 	ui_stats_meter(u, &u->lay.meter);
 }
 

@@ -103,11 +103,21 @@ ui_list_select(struct hg_ui *u, size_t i)
 }
 
 static void
-right_part(const struct hg_session *s, char *buf, size_t n, int64_t now)
+right_part(struct hg_ui *u, struct hg_session *s, char *buf, size_t n, int64_t now)
 {
-	char cnt[32], age[16], bad[40] = "";
+	char cnt[72], age[16], bad[40] = "";
+	size_t hits, total;
 
-	hg_fmt_count(cnt, sizeof(cnt), (int64_t)s->n_entries - s->n_unparsable);
+	if (ui_filter_counts(u, s, &hits, &total)) {
+		char a[32], b[32];
+
+		/* "matching/all" while a filter is in force */
+		hg_fmt_count(a, sizeof(a), (int64_t)hits);
+		hg_fmt_count(b, sizeof(b), (int64_t)total);
+		snprintf(cnt, sizeof(cnt), "%s/%s", a, b);
+	} else {
+		hg_fmt_count(cnt, sizeof(cnt), (int64_t)s->n_entries - s->n_unparsable);
+	}
 	if (s->gone)
 		snprintf(age, sizeof(age), "gone");
 	else if (ui_session_activity_ns(s) > 0)
@@ -158,7 +168,7 @@ draw_row(struct hg_ui *u, struct hg_session *s, int y, bool sel)
 	int rw, x = r->x;
 	const char *mark = s->gone ? ui_g->gone : ui_session_live(s) ? ui_g->live : " ";
 
-	right_part(s, right, sizeof(right), hg_now_wall_ns());
+	right_part(u, s, right, sizeof(right), hg_now_wall_ns());
 	rw = (int)strlen(right);
 	ui_fill(y, r->x, r->w, base);
 	x += ui_put(y, x + 1, 2, mark, base | ui_attr(s->gone ? UI_ROLE_GONE : UI_ROLE_LIVE)) + 2;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "hgtop/demo.h"
+#include "hgtop/spool.h"
 #include "hgtop/ui.h"
 #include "hgtop/ui_int.h"
 #include "hgtop/ui_prompt.h"
@@ -123,6 +124,8 @@ after_ingest(struct hg_ui *u, struct hg_session *s, const struct hg_ingest_resul
 		ui_detail_invalidate(u);
 	if (r->new_entries || r->status != HG_INGEST_OK)
 		u->pending |= UI_R_SORT | UI_R_DRAW;
+	else if (r->more)
+		u->pending |= UI_R_DRAW;	/* the loading progress moved */
 	if (s == u->sel && (r->new_entries || r->status != HG_INGEST_OK))
 		ui_tree_sync(u, false);
 }
@@ -475,8 +478,12 @@ action_request(struct hg_ui *u, enum hg_ui_req req)
 static unsigned
 request(struct hg_ui *u, enum hg_ui_req req)
 {
+	unsigned r;
+
 	if (u->help)
 		return ui_help_key(u, (int)req);
+	if (u->stats && (r = ui_stats_key(u, (int)req)) != UI_R_NONE)
+		return r;
 	switch (req) {
 	case HG_REQ_MOVE_DOWN:
 	case HG_REQ_MOVE_UP:
@@ -663,7 +670,7 @@ next_timeout(struct hg_ui *u)
 	int64_t now = hg_now_mono_ns(), t;
 	int wt = hg_watch_timeout_ms(u->w);
 
-	if (u->n_queue || ui_search_busy(u))
+	if (u->n_queue || ui_search_busy(u) || ui_stats_busy(u))
 		return 0;
 	if (u->pending & UI_R_DRAW)
 		return 0;
@@ -675,20 +682,50 @@ next_timeout(struct hg_ui *u)
 	return (int)t;
 }
 
+/* "hgtop -": copy what stdin has into the spool, then read it like a file. */
+static void
+stream_step(struct hg_ui *u)
+{
+	struct hg_session *s = u->c->sessions[0];
+
+	if (hg_spool_pump(u->spool) < 0)
+		ui_message(u, true, "stdin: %s", strerror(errno));
+	hg_spool_update_session(u->spool, s);
+	enqueue(u, s);
+	if (hg_spool_eof(u->spool)) {
+		struct hg_ingest_result r = hg_session_ingest(s, 0);
+
+		after_ingest(u, s, &r);
+		if (s->pending)
+			ui_message(u, true, "stdin: the stream ended in the middle of a line (%lld bytes)",
+				   (long long)s->pending);
+		else
+			ui_message(u, false, "stdin: end of the stream");
+	}
+	u->pending |= UI_R_DRAW;
+}
+
 static void
 loop_turn(struct hg_ui *u)
 {
-	struct pollfd fds[3];
+	struct pollfd fds[4];
 	int n = 0, rc, wfd = hg_watch_fd(u->w);
+	int sfd = u->spool ? hg_spool_fd(u->spool) : -1, sidx = -1;
 
 	fds[n++] = (struct pollfd){ ui_display_fd(), POLLIN, 0 };
 	fds[n++] = (struct pollfd){ u->sig_pipe[0], POLLIN, 0 };
 	if (wfd >= 0)
 		fds[n++] = (struct pollfd){ wfd, POLLIN, 0 };
+	if (sfd >= 0) {
+		sidx = n;
+		fds[n++] = (struct pollfd){ sfd, POLLIN, 0 };
+	}
 	rc = poll(fds, (nfds_t)n, next_timeout(u));
+	if (rc > 0 && sidx >= 0 && fds[sidx].revents)
+		stream_step(u);
 	if (rc < 0 && errno != EINTR)
 		die("poll: %s", strerror(errno));
-	if (rc == 0 && !u->n_queue && !ui_search_busy(u))
+	if (rc == 0 && !u->n_queue && !ui_search_busy(u) && !ui_stats_busy(u))
 		u->pending |= UI_R_DRAW;	/* the clock ticked: ages change */
 	read_signals(u);
 	read_keys(u);
@@ -697,6 +734,8 @@ loop_turn(struct hg_ui *u)
 		load_step(u);
 	if (ui_search_busy(u))
 		ui_search_step(u);
+	if (ui_stats_busy(u))
+		ui_stats_step(u);
 	apply(u);
 	if ((u->pending & UI_R_DRAW) &&
 	    (!u->n_queue || hg_now_mono_ns() - u->last_draw_ns >= FRAME_NS))
@@ -766,11 +805,12 @@ close_pipe(struct hg_ui *u)
 
 int
 hg_ui_run(const struct hg_options *o, struct hg_catalog *c, const char *title,
-	  struct hg_demo *demo)
+	  struct hg_demo *demo, struct hg_spool *spool)
 {
 	struct hg_ui u;
 
 	setup(&u, o, c, title, demo);
+	u.spool = spool;
 	if (open_pipe(&u) < 0)
 		die("pipe: %s", strerror(errno));
 	set_signals(true, demo != NULL);

@@ -17,6 +17,7 @@
 #include "hgtop/ui_prompt.h"
 
 #define SLICE_NS (8 * 1000000LL)	/* search work per loop turn */
+#define PROGRESS_NS (100 * 1000000LL)	/* progress redrawn at most this often */
 #define CONTEXT_LINES 2			/* detail lines kept above a match */
 
 struct ui_search {
@@ -26,8 +27,9 @@ struct ui_search {
 	bool has_pat;
 	struct hg_search job;
 	bool running;
+	int restarts;			/* after the session was re-read */
 	int last_pct;
-	int64_t t0;
+	int64_t t0, shown_ns;
 	/* The prompt, and where the selection was when it opened. */
 	struct ui_prompt *prompt;
 	bool has_origin;
@@ -230,6 +232,9 @@ clear_progress(struct hg_ui *u, struct ui_search *S)
 	u->pending |= UI_R_DRAW;
 }
 
+static void start(struct hg_ui *u, struct ui_search *S, size_t from, bool forward);
+static size_t current_entry(const struct hg_ui *u);
+
 static void
 finished(struct hg_ui *u, struct ui_search *S)
 {
@@ -247,7 +252,14 @@ finished(struct hg_ui *u, struct ui_search *S)
 	} else if (j->status == HG_SEARCH_NOT_FOUND) {
 		if (prompting(u, S))
 			restore_origin(u, S);
-		say(u, true, "not found: %s", S->pat.text);
+		say(u, true, "not found: %s%s", S->pat.text, ui_sess_of(u->sel)->loaded ?
+		    "" : " (still loading)");
+	} else if (j->err == ESTALE && S->restarts < 3) {
+		/* Re-read (e.g. the older part of a big file joined in front):
+		 * the entry indexes changed, so start again from the selection. */
+		S->restarts++;
+		start(u, S, current_entry(u), j->forward);
+		S->restarts--;
 	} else {
 		say(u, true, "search stopped: %s", j->err == ESTALE ?
 		    "the file was re-read" : strerror(j->err));
@@ -258,10 +270,13 @@ static void
 show_progress(struct hg_ui *u, struct ui_search *S)
 {
 	int pc = hg_search_percent(&S->job);
+	int64_t now = hg_now_mono_ns();
 
-	if (pc == S->last_pct)
+	/* A redraw costs more than a slice of searching: not every turn. */
+	if (pc == S->last_pct || (S->last_pct >= 0 && now - S->shown_ns < PROGRESS_NS))
 		return;
 	S->last_pct = pc;
+	S->shown_ns = now;
 	if (prompting(u, S)) {
 		snprintf(S->note, sizeof(S->note), "searching%s %d%%", ui_g->ellipsis, pc);
 		S->note_err = false;
@@ -304,6 +319,8 @@ start(struct hg_ui *u, struct ui_search *S, size_t from, bool forward)
 {
 	stop_job(S);
 	S->note[0] = '\0';
+	if (!prompting(u, S))
+		u->msg[0] = '\0';	/* the last search's message is stale now */
 	if (!u->sel || !S->has_pat)
 		return;
 	S->t0 = hg_now_mono_ns();

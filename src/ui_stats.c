@@ -4,14 +4,16 @@
  * Statistics cost a pass over all entries, so they are computed only
  * when shown, and when entries arrive at most once per REFRESH_NS: a
  * burst of appends does not recompute per entry. A filter change updates
- * the view at once (the user asked for it) and the meter on the next
- * refresh, so the key itself stays quick. */
+ * the view at once (the user asked for it). The meter is counted
+ * incrementally (see below). */
 #include "config.h"
 
 #include <curses.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hgtop/sanitize.h"
 #include "hgtop/stats.h"
 #include "hgtop/ui_int.h"
 
@@ -25,17 +27,17 @@ struct basis {
 	bool valid;
 };
 
+struct meter;
+
 struct ui_stats {
 	/* The view. */
 	struct hg_buf text;	/* hg_stats_render output */
 	size_t *starts;		/* line offsets into text */
 	size_t n_lines;
 	size_t off;
+	int col;		/* columns scrolled sideways */
 	struct basis view;
-	/* The meter. */
-	struct hg_stats *sum;
-	struct basis meter;
-	unsigned meter_seen;	/* filter serial the meter has waited for */
+	struct meter *m;	/* the header meter */
 };
 
 static struct ui_stats *
@@ -59,7 +61,7 @@ ui_stats_done(struct hg_ui *u)
 		return;
 	hg_buf_free(&st->text);
 	free(st->starts);
-	hg_stats_free(st->sum);
+	free(st->m);
 	free(st);
 	u->stats_state = NULL;
 }
@@ -135,14 +137,15 @@ view_refresh(struct hg_ui *u, struct ui_stats *st)
 	mark(&st->view, serial, stamp, now);
 }
 
-/* The rectangle of the tree and detail panes, titles included. */
+/* Everything between the header and the status line: the report is wide
+ * and covers every session, so the session list gives way too. */
 static struct ui_rect
 view_rect(const struct hg_ui *u)
 {
 	const struct ui_layout *l = &u->lay;
-	struct ui_rect r = l->tree_title;
+	struct ui_rect r = { l->list_title.y, 0, 0, l->header.w };
 
-	r.h = l->detail.y + l->detail.h - r.y;
+	r.h = l->status.y - r.y;
 	return r;
 }
 
@@ -154,12 +157,14 @@ draw_title(struct hg_ui *u, struct ui_stats *st, const struct ui_rect *r, int h)
 	size_t last = st->off + (size_t)h < st->n_lines ? st->off + (size_t)h : st->n_lines;
 
 	t.h = 1;
-	snprintf(left, sizeof(left), "Statistics: %zu session%s, %s%s  (s: back to the entries)",
+	snprintf(left, sizeof(left), "Statistics: %zu session%s, %s%s  (s: back; arrows scroll)",
 		 u->c->n, u->c->n == 1 ? "" : "s", u->filter_text ? "filter " : "no filter",
 		 u->filter_text ? u->filter_text : "");
 	snprintf(right, sizeof(right), "%zu-%zu/%zu", st->n_lines ? st->off + 1 : 0, last,
 		 st->n_lines);
-	ui_draw_title(&t, left, right, u->focus != UI_LIST);
+	if (st->col)
+		snprintf(right + strlen(right), sizeof(right) - strlen(right), "  col %d", st->col + 1);
+	ui_draw_title(&t, left, right, true);
 }
 
 static int
@@ -190,19 +195,22 @@ ui_stats_draw(struct hg_ui *u)
 	view_refresh(u, st);
 	clamp_off(st, h);
 	draw_title(u, st, &r, h);
+	for (y = r.y + 1; y < r.y + 1 + h; y++)
+		ui_fill(y, r.x, r.w, ui_attr(UI_ROLE_NORMAL));
 	for (i = st->off, y = r.y + 1; i < st->n_lines && y < r.y + 1 + h; i++, y++) {
+		const char *p = st->text.p + st->starts[i];
 		size_t end = i + 1 < st->n_lines ? st->starts[i + 1] : st->text.len;
-		size_t len = end - st->starts[i];
+		size_t len = end - st->starts[i], skip;
 
 		if (len && st->text.p[end - 1] == '\n')
 			len--;
-		ui_put_safe(y, r.x + 1, r.w - 2, st->text.p + st->starts[i], len,
-			    ui_attr(UI_ROLE_NORMAL));
+		skip = hg_text_fit(p, len, st->col, NULL);
+		ui_put_safe(y, r.x + 1, r.w - 2, p + skip, len - skip, ui_attr(UI_ROLE_NORMAL));
 	}
 }
 
-/* Keys while the view is shown: scrolling (unless the session list has
- * the focus), s and q close it, keys of the hidden tree are refused.
+/* Keys while the view is shown: moving keys scroll it (Left/Right
+ * sideways), s and q close it, keys of the hidden panes are refused.
  * UI_R_NONE: not handled here. */
 unsigned
 ui_stats_key(struct hg_ui *u, int req)
@@ -216,7 +224,13 @@ ui_stats_key(struct hg_ui *u, int req)
 		u->stats = false;
 		return UI_R_DRAW;
 	case HG_REQ_EXPAND:
+		st->col += 8;
+		return UI_R_DRAW;
 	case HG_REQ_COLLAPSE:
+		st->col = st->col > 8 ? st->col - 8 : 0;
+		return UI_R_DRAW;
+	case HG_REQ_NEXT_PANE:
+	case HG_REQ_PREV_PANE:
 	case HG_REQ_TOGGLE:
 	case HG_REQ_EXPAND_ALL:
 	case HG_REQ_COLLAPSE_ALL:
@@ -224,15 +238,11 @@ ui_stats_key(struct hg_ui *u, int req)
 	case HG_REQ_DETAIL_UP:
 	case HG_REQ_WRAP:
 	case HG_REQ_ANNOTATE:
-		if (u->focus == UI_LIST && req == HG_REQ_TOGGLE)
-			return UI_R_NONE;
 		ui_message(u, false, "the stats view is shown: s goes back to the entries");
 		return UI_R_DRAW;
 	default:
 		break;
 	}
-	if (u->focus == UI_LIST)
-		return UI_R_NONE;
 	switch (req) {
 	case HG_REQ_MOVE_DOWN:
 		st->off++;
@@ -267,51 +277,243 @@ ui_action_stats(struct hg_ui *u)
 	u->stats = !u->stats;
 	if (u->stats) {
 		st->off = 0;
+		st->col = 0;
 		st->view.valid = false;		/* fresh numbers on opening */
-		if (u->focus == UI_DETAIL)
-			u->focus = UI_TREE;
 	}
 	return UI_R_DRAW;
 }
 
-/* The meter */
+/* The meter: per-tier counts kept up to date as entries arrive (each
+ * entry is counted once), and p95 from a histogram of durations with
+ * buckets 2% apart. A new filter or a re-read session starts the count
+ * again, a slice at a time between keys (ui_stats_step). */
+
+#define N_TIERS 4		/* local, subagent, managed, other */
+#define N_BUCKETS 1024
+#define STEP_ENTRIES 65536	/* entries per slice while recounting */
+
+static const char *const tier_names[N_TIERS] = { "local", "subagent", "managed", "other" };
+
+struct tier_acc {
+	int64_t attempts, accept;
+	uint32_t hist[N_BUCKETS];
+	int64_t top[N_BUCKETS];	/* the longest duration seen in each bucket */
+};
+
+struct meter {
+	struct tier_acc t[N_TIERS];
+	unsigned serial;	/* filter counted */
+	bool recounting;	/* started again; not every session counted */
+	size_t next;		/* session to count next while recounting */
+	char line[512];		/* the last complete line */
+	int width;
+	bool shown_stale;
+};
+
+static struct meter *
+meter_of(struct hg_ui *u)
+{
+	struct ui_stats *st = state(u);
+
+	if (!st->m)
+		st->m = xcalloc(1, sizeof(*st->m));
+	return st->m;
+}
+
+/* Bucket 0 holds durations <= 0, bucket b > 0 those in [1.02^(b-1), 1.02^b) ms
+ * (the last one everything longer). */
+static int
+bucket(int64_t ms)
+{
+	double b;
+
+	if (ms <= 0)
+		return 0;
+	b = floor(log((double)ms) / log(1.02)) + 1;
+	return b < N_BUCKETS - 1 ? (int)b : N_BUCKETS - 1;
+}
+
+static int64_t
+acc_p95(const struct tier_acc *a)
+{
+	int64_t rank = (a->attempts * 95 + 99) / 100, seen = 0;
+	int b;
+
+	for (b = 0; b < N_BUCKETS; b++) {
+		seen += a->hist[b];
+		if (seen >= rank)
+			return a->top[b];	/* a real duration, at most 2% above the exact p95 */
+	}
+	return -1;
+}
+
+static void
+count_entry(struct meter *m, const struct hg_entry *e)
+{
+	uint32_t i;
+
+	for (i = 0; i < e->n_attempts; i++) {
+		const struct hg_attempt *a = &e->attempts[i];
+		int t = a->tier >= HG_TIER_LOCAL && a->tier <= HG_TIER_MANAGED ? a->tier - 1 : 3;
+		struct tier_acc *acc = &m->t[t];
+		int b = bucket(a->duration_ms);
+
+		acc->attempts++;
+		acc->accept += a->verdict == HG_VERDICT_ACCEPT;
+		acc->hist[b]++;
+		if (acc->hist[b] == 1 || a->duration_ms > acc->top[b])
+			acc->top[b] = a->duration_ms;
+	}
+}
+
+/* A session re-read after some of its entries were counted. */
+static bool
+stale(const struct hg_session *s, const struct ui_sess *us)
+{
+	return us && us->meter_done > 0 &&
+	       (us->meter_gen != s->generation || us->meter_done > s->n_entries);
+}
+
+/* Count entries of S up to LIMIT more; returns how many were looked at. */
+static size_t
+count_session(struct hg_ui *u, struct meter *m, struct hg_session *s, size_t limit)
+{
+	struct ui_sess *us = ui_sess_of(s);
+	const struct hg_filter *f = ui_filter_get(u);
+	size_t i, end;
+
+	if (us->meter_done == 0)
+		us->meter_gen = s->generation;
+	else if (stale(s, us))
+		return 0;	/* the caller starts the count again */
+	if (f)
+		ui_filter_update(u, s);
+	end = s->n_entries - us->meter_done > limit ? us->meter_done + limit : s->n_entries;
+	for (i = us->meter_done; i < end; i++) {
+		const struct hg_entry *e = &s->entries[i];
+
+		if (i + 16 < end)
+			ui_prefetch_attempts(&s->entries[i + 16]);
+		if (e->kind == HG_ENTRY_OK && (!f || us->fc.match[i]))
+			count_entry(m, e);
+	}
+	end -= us->meter_done;
+	us->meter_done = i;
+	return end;
+}
+
+static void
+recount(struct hg_ui *u, struct meter *m)
+{
+	size_t i;
+
+	memset(m->t, 0, sizeof(m->t));
+	m->serial = ui_filter_serial(u);
+	m->recounting = true;
+	m->next = 0;
+	for (i = 0; i < u->c->n; i++) {
+		struct ui_sess *us = ui_sess_of(u->c->sessions[i]);
+
+		us->meter_done = 0;
+		us->meter_gen = u->c->sessions[i]->generation;
+	}
+}
 
 static bool
-meter_due(struct hg_ui *u, struct ui_stats *st, unsigned serial, uint64_t stamp, int64_t now)
+needs_recount(struct hg_ui *u, const struct meter *m)
 {
-	if (!st->meter.valid)
+	size_t i;
+
+	if (m->serial != ui_filter_serial(u))
 		return true;
-	if (current(&st->meter, serial, stamp))
-		return false;
-	/* A new filter: wait a little, so that the key that changed it is
-	 * answered first; the next clock tick brings the numbers. */
-	if (st->meter.serial != serial && st->meter_seen != serial) {
-		st->meter_seen = serial;
-		st->meter.at_ns = now - REFRESH_NS + REFRESH_NS / 4;
-		return false;
+	for (i = 0; i < u->c->n; i++)
+		if (stale(u->c->sessions[i], u->c->sessions[i]->user))
+			return true;
+	return false;
+}
+
+static void
+make_line(struct hg_ui *u, struct meter *m, int width)
+{
+	struct hg_stats_group g[N_TIERS];
+	struct hg_stats st;
+	size_t k;
+
+	memset(&st, 0, sizeof(st));
+	memset(g, 0, sizeof(g));
+	for (k = 0; k < N_TIERS; k++) {
+		g[k].name = tier_names[k];
+		g[k].attempts = m->t[k].attempts;
+		g[k].accept = m->t[k].accept;
+		g[k].p95_ms = acc_p95(&m->t[k]);
 	}
-	return now - st->meter.at_ns >= REFRESH_NS;
+	st.tiers = g;
+	st.n_tiers = N_TIERS;
+	st.filter_text = (char *)(u->filter_text ? u->filter_text : "");
+	hg_stats_summary_line(&st, width, m->line, sizeof(m->line));
+	m->width = width;
+}
+
+bool
+ui_stats_busy(const struct hg_ui *u)
+{
+	const struct ui_stats *st = state(u);
+
+	return st && st->m && st->m->recounting;
+}
+
+/* One slice of a recount; the line is made when every session is in. */
+void
+ui_stats_step(struct hg_ui *u)
+{
+	struct meter *m = meter_of(u);
+	size_t budget = STEP_ENTRIES;
+
+	if (needs_recount(u, m))
+		recount(u, m);
+	while (m->next < u->c->n && budget > 0) {
+		struct hg_session *s = u->c->sessions[m->next];
+		size_t k = count_session(u, m, s, budget);
+
+		budget -= k < budget ? k : budget;
+		if (ui_sess_of(s)->meter_done >= s->n_entries)
+			m->next++;
+		else if (k == 0)
+			break;
+	}
+	if (m->next >= u->c->n) {
+		m->recounting = false;
+		make_line(u, m, u->lay.meter.w - 1);
+		u->pending |= UI_R_DRAW;
+	}
+}
+
+/* Count what arrived since the last draw (cheap: new entries only). */
+static void
+catch_up(struct hg_ui *u, struct meter *m)
+{
+	size_t i;
+
+	if (needs_recount(u, m))
+		recount(u, m);
+	if (m->recounting)
+		return;
+	for (i = 0; i < u->c->n; i++)
+		count_session(u, m, u->c->sessions[i], (size_t)-1);
 }
 
 void
 ui_stats_meter(struct hg_ui *u, const struct ui_rect *r)
 {
-	struct ui_stats *st = state(u);
-	unsigned serial = ui_filter_serial(u);
-	uint64_t stamp = data_stamp(u);
-	int64_t now = hg_now_mono_ns();
-	char buf[512];
-	bool stale;
+	struct meter *m = meter_of(u);
 
 	if (r->h <= 0 || r->w <= 2)
 		return;
-	if (meter_due(u, st, serial, stamp, now)) {
-		hg_stats_free(st->sum);
-		st->sum = hg_stats_compute_summary(u->c->sessions, u->c->n, ui_filter_get(u));
-		mark(&st->meter, serial, stamp, now);
-	}
-	stale = st->meter.serial != serial;
+	catch_up(u, m);
+	if (!m->recounting)
+		make_line(u, m, r->w - 1);
 	ui_fill(r->y, r->x, r->w, ui_attr(UI_ROLE_NORMAL));
-	hg_stats_summary_line(st->sum, r->w - 1, buf, sizeof(buf));
-	ui_put(r->y, r->x, r->w - 1, buf, ui_attr(stale ? UI_ROLE_DIM : UI_ROLE_NORMAL));
+	/* While recounting, the last numbers stay, dimmed. */
+	ui_put(r->y, r->x, r->w - 1, m->line[0] ? m->line : " counting...",
+	       ui_attr(m->recounting ? UI_ROLE_DIM : UI_ROLE_NORMAL));
 }

@@ -295,7 +295,9 @@ draw_unparsable(struct cell *c, const struct hg_entry *e)
 {
 	char buf[600];
 
-	snprintf(buf, sizeof(buf), "line %lld", (long long)e->line_no);
+	char ln[24];
+
+	snprintf(buf, sizeof(buf), "line %s", hg_line_str(e->line_no, ln, sizeof(ln)));
 	col(c, buf, 8, UI_ROLE_DIM);
 	col(c, ui_g->cross, 1, UI_ROLE_ERROR);
 	snprintf(buf, sizeof(buf), "unparsable: %s", e->reason ? e->reason : "?");
@@ -376,7 +378,7 @@ static void
 draw_empty(struct hg_ui *u)
 {
 	const struct ui_rect *r = &u->lay.tree;
-	char buf[160];
+	char buf[600];
 
 	if (!u->sel)
 		snprintf(buf, sizeof(buf), "no session selected");

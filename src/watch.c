@@ -70,7 +70,7 @@ struct hg_watch {
 	int poll_ms;
 	int64_t next_poll_ns;
 	unsigned epoch;
-	bool dir_exists;	/* poll mode: the directory could be opened */
+	bool need_rewatch;	/* some node has rewatch set */
 	struct node *nodes;
 	size_t n_nodes;
 	struct slot *slots;
@@ -269,15 +269,17 @@ snapshot_from_session(struct node *n)
 static int
 cmp_node_session(const void *a, const void *b)
 {
-	const struct node *x = a, *y = b;
+	uintptr_t x = (uintptr_t)((const struct node *)a)->s;
+	uintptr_t y = (uintptr_t)((const struct node *)b)->s;
 
-	return x->s < y->s ? -1 : x->s > y->s;
+	return x < y ? -1 : x > y;
 }
 
 /* Watch a named file and the directory it lives in. */
 static void
 watch_file(struct hg_watch *w, struct node *n)
 {
+	const char *fs;
 	char *parent;
 
 	n->fwd = add_watch(w, n->s->path, FILE_MASK);
@@ -289,8 +291,8 @@ watch_file(struct hg_watch *w, struct node *n)
 	n->dwd = add_watch(w, parent, PARENT_MASK);
 	if (n->dwd < 0 && (errno == ENOSPC || errno == ENOMEM))
 		switch_to_poll(w, errno_reason(errno));
-	else if (w->mode == HG_WATCH_INOTIFY && remote_fs(parent)) {
-		char *why = xasprintf("%s filesystem", remote_fs(parent));
+	else if (w->mode == HG_WATCH_INOTIFY && (fs = remote_fs(parent))) {
+		char *why = xasprintf("%s filesystem", fs);
 
 		switch_to_poll(w, why);
 		free(why);
@@ -307,7 +309,8 @@ sync_nodes(struct hg_watch *w)
 	struct node *old = w->nodes;
 	size_t n_old = w->n_nodes, i;
 
-	qsort(old, n_old, sizeof(*old), cmp_node_session);
+	if (n_old > 1)	/* old is NULL at first: qsort must not see it */
+		qsort(old, n_old, sizeof(*old), cmp_node_session);
 	w->nodes = xcalloc(c->n ? c->n : 1, sizeof(*w->nodes));
 	w->n_nodes = 0;
 	for (i = 0; i < c->n; i++) {
@@ -342,10 +345,14 @@ sync_nodes(struct hg_watch *w)
 static void
 start_inotify(struct hg_watch *w)
 {
-	int err = test_failure();
 	const char *fs;
 
-	w->fd = err == EMFILE ? (errno = EMFILE, -1) : inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (test_failure() == EMFILE) {
+		errno = EMFILE;
+		w->fd = -1;
+	} else {
+		w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	}
 	if (w->fd < 0) {
 		switch_to_poll(w, errno_reason(errno));
 		return;
@@ -376,7 +383,6 @@ hg_watch_new(struct hg_catalog *c, int poll_ms)
 	w->c = c;
 	w->fd = -1;
 	w->dir_wd = -1;
-	w->dir_exists = true;
 	w->poll_ms = poll_ms;
 	if (poll_ms > 0)
 		switch_to_poll(w, "--poll");
@@ -460,7 +466,7 @@ on_node_event(struct hg_watch *w, struct node *n, uint32_t mask, struct hg_watch
 	/* Files mode: the name may now refer to another inode (or none). */
 	if (!w->c->dir && (mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED | IN_CREATE |
 				   IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM)))
-		n->rewatch = true;
+		n->rewatch = w->need_rewatch = true;
 }
 
 static void
@@ -517,9 +523,10 @@ rewatch_node(struct hg_watch *w, struct node *n, bool *again)
 static void
 rewatch(struct hg_watch *w)
 {
-	bool again = true, changed = false;
+	bool again = w->need_rewatch, changed = false;
 	size_t i;
 
+	w->need_rewatch = false;
 	while (again) {
 		again = false;
 		for (i = 0; i < w->n_nodes; i++) {

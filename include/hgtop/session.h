@@ -84,6 +84,9 @@ void hg_session_free(struct hg_session *s);
  * then join it in front (s->generation changes when they are joined). */
 struct hg_ingest_result hg_session_ingest(struct hg_session *s, int64_t max_bytes);
 
+/* A line number for display: "1234", or "?" while it is provisional. */
+const char *hg_line_str(int64_t line_no, char *buf, size_t n);
+
 /* Bytes of the file read so far (for progress while loading). */
 int64_t hg_session_bytes_read(const struct hg_session *s);
 

@@ -109,6 +109,8 @@ struct ui_fcache {
 struct ui_sess {
 	struct ui_fcache fc;
 	struct hg_ann_index notes;	/* annotations by target */
+	size_t meter_done;		/* entries counted in the header meter */
+	unsigned meter_gen;		/* session->generation they came from */
 	struct hg_expand expand;
 	size_t sel_entry;	/* tree cursor to restore when coming back */
 	int32_t sel_attempt;
@@ -169,6 +171,7 @@ struct hg_ui {
 	struct hg_catalog *c;
 	const char *title;
 	struct hg_demo *demo;
+	struct hg_spool *spool;	/* "hgtop -": stdin copied as it arrives */
 	struct hg_watch *w;
 	struct hg_watch_events ev;
 
@@ -286,6 +289,7 @@ void ui_filter_update(struct hg_ui *u, struct hg_session *s);
 bool ui_filter_counts(struct hg_ui *u, struct hg_session *s, size_t *hits, size_t *total);
 bool ui_filter_highlight(const struct hg_ui *u, const struct hg_entry *e, const struct hg_row *row);
 void ui_filter_sess_free(struct ui_sess *us);
+void ui_prefetch_attempts(const struct hg_entry *e);
 
 /* ui_stats.c */
 void ui_stats_init(struct hg_ui *u);
@@ -293,6 +297,8 @@ void ui_stats_done(struct hg_ui *u);
 void ui_stats_draw(struct hg_ui *u);
 unsigned ui_stats_key(struct hg_ui *u, int req);
 void ui_stats_meter(struct hg_ui *u, const struct ui_rect *r);
+bool ui_stats_busy(const struct hg_ui *u);
+void ui_stats_step(struct hg_ui *u);
 
 /* ui_annotate.c */
 void ui_annotate_init(struct hg_ui *u);

@@ -28,15 +28,15 @@
 	R(SEARCH_NEXT,	"Find",    "next match") \
 	R(SEARCH_PREV,	"Find",    "previous match") \
 	R(FILTER,	"Find",    "filter expression") \
-	R(VERDICT,	"Find",    "cycle the verdict filter") \
-	R(TIER,		"Find",    "cycle the tier filter") \
-	R(CLEAR,	"Find",    "clear filters") \
+	R(VERDICT,	"Find",    "cycle the verdict filter: all, accept, escalate, error") \
+	R(TIER,		"Find",    "cycle the tier filter: all, local, subagent, managed") \
+	R(CLEAR,	"Find",    "clear the filter expression and the quick filters") \
 	R(FOLLOW,	"View",    "follow new entries on/off") \
-	R(STATS,	"View",    "statistics") \
-	R(ANNOTATE,	"View",    "annotate the selected entry") \
+	R(STATS,	"View",    "statistics of all sessions under the filter, on/off") \
+	R(ANNOTATE,	"View",    "annotate the selected entry or attempt") \
 	R(REDRAW,	"View",    "redraw the screen") \
 	R(HELP,		"View",    "this help") \
-	R(QUIT,		"View",    "quit (closes help first)")
+	R(QUIT,		"View",    "quit (closes help or statistics first)")
 
 /* B(key code, name, request id) */
 #define HG_UI_BINDINGS(B) \

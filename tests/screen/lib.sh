@@ -17,6 +17,7 @@ tm() {
 
 # start W H ARGS...: run hgtop ARGS in a W x H pane. When it exits, the
 # pane shows "[hgtop exited N]" and the status is in $WORK/exit.
+# With STDIN_CMD set, its output is piped into hgtop.
 start() {
 	w=$1 h=$2
 	shift 2
@@ -24,12 +25,19 @@ start() {
 	{
 		printf 'TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC HOME=%s; export TERM LANG LC_ALL TZ HOME\n' "'$WORK'"
 		printf 'unset NO_COLOR HGTOP_SESSIONS_DIR\n'
+		# STDIN_CMD: a shell command whose output is piped into hgtop.
+		[ -n "${STDIN_CMD:-}" ] && printf '%s | ' "$STDIN_CMD"
 		printf "'%s'" "$HGTOP"
 		for a in "$@"; do
 			printf " '%s'" "$a"
 		done
 		printf '\nst=$?; echo $st > %s/exit; printf "\\n[hgtop exited %%s]\\n" $st; exec sleep 600\n' "'$WORK'"
 	} > "$WORK/run.sh"
+	# A session that outlives the test's own keeps the server up while
+	# "t" is replaced (killing the last session stops the server, and a
+	# new-session racing that shutdown fails).
+	tm has-session -t keep >/dev/null 2>&1 ||
+		tm new-session -d -s keep "exec sleep 3600"
 	tm kill-session -t t >/dev/null 2>&1
 	tm new-session -d -s t -x "$w" -y "$h" "sh '$WORK/run.sh'"
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,6 +127,38 @@ START_TEST(rows_kinds_and_update)
 }
 END_TEST
 
+/* With a note index, bad.jsonl's note on line 1 moves under its entry;
+ * it stays under it when the entry is expanded and collapsed, and can be
+ * found by its own index. */
+START_TEST(rows_notes_under_target)
+{
+	struct hg_session *s = load("bad.jsonl");
+	struct hg_expand x = { 0 };
+	struct hg_rows r = { 0 };
+	struct hg_ann_index ix;
+
+	hg_ann_index_init(&ix);
+	ck_assert(hg_ann_index_update(&ix, s));
+	r.notes = &ix;
+	hg_rows_build(&r, s, &x, NULL);
+	ck_assert_uint_eq(r.n, 4);
+	ck_assert_int_eq(r.v[0].kind, HG_ROW_ENTRY);
+	ck_assert_int_eq(r.v[1].kind, HG_ROW_ANNOTATION);
+	ck_assert_uint_eq(r.v[1].depth, 1);
+	ck_assert_uint_eq(r.v[1].entry, 3);
+	ck_assert_int_eq(r.v[2].kind, HG_ROW_UNPARSABLE);
+	ck_assert_uint_eq(r.v[3].entry, 2);
+	ck_assert_int_eq(hg_rows_find(&r, 3, -1), 1);
+	ck_assert_uint_eq(hg_rows_parent(&r, 1), 0);
+	ck_assert_uint_eq(hg_rows_nearest(&r, 2), 3);
+	ck_assert_uint_eq(r.hidden, 0);
+	hg_rows_free(&r);
+	hg_ann_index_free(&ix);
+	hg_expand_free(&x);
+	hg_session_free(s);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -138,6 +171,7 @@ main(void)
 	tcase_add_test(tc, rows_expand_collapse);
 	tcase_add_test(tc, rows_filter_hooks);
 	tcase_add_test(tc, rows_kinds_and_update);
+	tcase_add_test(tc, rows_notes_under_target);
 	suite_add_tcase(su, tc);
 	sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);
