@@ -82,6 +82,18 @@ hg_entry_chain(const struct hg_entry *e, const char *arrow, char *buf, size_t n)
 }
 
 void
+hg_entry_masks(struct hg_entry *e)
+{
+	uint32_t i;
+
+	e->tier_mask = e->verdict_mask = 0;
+	for (i = 0; i < e->n_attempts; i++) {
+		e->tier_mask |= (uint8_t)(1u << e->attempts[i].tier);
+		e->verdict_mask |= (uint8_t)(1u << e->attempts[i].verdict);
+	}
+}
+
+void
 hg_entry_free(struct hg_entry *e)
 {
 	uint32_t i;

@@ -116,6 +116,7 @@ struct hg_filter {
 	size_t *order;		/* non-word, non-group terms, cheapest first */
 	size_t n_order;
 	bool has_group;		/* some non-negated attempt-level term */
+	bool group_by_masks;	/* the group is one tier or verdict term */
 	char *text;
 };
 
@@ -560,8 +561,12 @@ parse_term(struct parser *p, struct hg_filter *f)
 		return false;
 	if (!keyed && !parse_word(p, t))
 		return false;
-	if (t->type == TERM_SET && t->attempt && !t->neg)
+	if (t->type == TERM_SET && t->attempt && !t->neg) {
+		/* One tier or verdict term: the entry masks answer it. */
+		f->group_by_masks = !f->has_group &&
+			(t->field == FLD_TIER || t->field == FLD_VERDICT);
 		f->has_group = true;
+	}
 	if (p->text.len)
 		hg_buf_addc(&p->text, ' ');
 	hg_buf_add(&p->text, p->src + start, p->pos - start);
@@ -841,9 +846,35 @@ attempt_test(const struct term *t, const struct hg_attempt *a)
 	return memo_test(t, attempt_field(t, a));
 }
 
+/* Tier and verdict terms answered from the entry's masks, without
+ * touching its attempts: 1 or 0, or -1 when an attempt has a value
+ * outside the enum and must be looked at. */
+static int
+mask_answer(const struct term *t, const struct hg_entry *e)
+{
+	unsigned mask, other;
+
+	if (t->field == FLD_TIER) {
+		mask = e->tier_mask;
+		other = 1u << HG_TIER_OTHER;
+	} else if (t->field == FLD_VERDICT) {
+		mask = e->verdict_mask;
+		other = 1u << HG_VERDICT_OTHER;
+	} else {
+		return -1;
+	}
+	if (mask & t->enum_bits & ~other)
+		return 1;
+	return mask & other ? -1 : 0;
+}
+
 static bool
 any_attempt(const struct term *t, const struct hg_entry *e)
 {
+	int m = mask_answer(t, e);
+
+	if (m >= 0)
+		return m;
 	for (uint32_t i = 0; i < e->n_attempts; i++)
 		if (attempt_test(t, &e->attempts[i]))
 			return true;
@@ -944,6 +975,20 @@ attempt_in_group(const struct hg_filter *f, const struct hg_attempt *a)
 static bool
 match_group(const struct hg_filter *f, const struct hg_entry *e)
 {
+	/* Every term of the group must hold on some attempt: a term that no
+	 * attempt satisfies rejects the entry before its attempts are read. */
+	for (size_t i = 0; i < f->n; i++) {
+		const struct term *t = &f->terms[i];
+
+		if (t->type == TERM_SET && t->attempt && !t->neg) {
+			int m = mask_answer(t, e);
+
+			if (m == 0)
+				return false;
+			if (m == 1 && f->group_by_masks)
+				return true;
+		}
+	}
 	for (uint32_t i = 0; i < e->n_attempts; i++)
 		if (attempt_in_group(f, &e->attempts[i]))
 			return true;

@@ -480,6 +480,7 @@ hg_entry_from_json(const cJSON *root, struct hg_entry *e)
 		if (!parse_field(e, v, &input, &message))
 			return false;
 	}
+	hg_entry_masks(e);
 	if (strcmp(e->skill, ANNOTATE_SKILL) == 0) {
 		e->kind = HG_ENTRY_ANNOTATION;
 		e->message = keep_text(message, &e->message_len, ANNOTATION_TEXT_MAX);

@@ -228,6 +228,8 @@ setup_entries(void)
 	att("managed", "accept", "opus", 0, NULL);
 	e->n_attempts = 2;
 
+	for (size_t i = 0; i < 8; i++)
+		hg_entry_masks(&ents[i]);
 	memset(&sess, 0, sizeof(sess));
 	sess.id = (char *)"file-x";
 	sess.path = (char *)"/nonexistent/file-x.jsonl";
