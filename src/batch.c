@@ -271,7 +271,14 @@ print_header(FILE *out, const struct hg_session *s)
 	hg_sanitize(&b, s->id, strlen(s->id), 0);
 	hg_buf_adds(&b, "  ");
 	hg_sanitize(&b, s->path, strlen(s->path), 0);
-	hg_buf_printf(&b, "  %zu entries", s->n_entries - (size_t)s->n_unparsable);
+	{
+		int64_t n = (int64_t)s->n_entries - s->n_unparsable - s->n_annotations;
+
+		hg_buf_printf(&b, "  %lld entr%s", (long long)n, n == 1 ? "y" : "ies");
+		if (s->n_annotations)
+			hg_buf_printf(&b, ", %lld note%s", (long long)s->n_annotations,
+				      s->n_annotations == 1 ? "" : "s");
+	}
 	if (s->n_unparsable)
 		hg_buf_printf(&b, ", %lld unparsable", (long long)s->n_unparsable);
 	if (s->pending)

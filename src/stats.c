@@ -381,7 +381,10 @@ add_skill(struct acc *ac, const struct hg_entry *e)
 	sk->escalated += e->n_attempts > 1;
 	sk->resolved[resolved_at(e)]++;
 	count_status(sk, e->final_status);
-	vec_push(durs, e->duration_ms);
+	/* duration_ms is omitted when zero: such an entry has no duration to
+	 * count, rather than a duration of 0 ms. */
+	if (e->duration_ms)
+		vec_push(durs, e->duration_ms);
 }
 
 static void

@@ -129,7 +129,7 @@ count_entries(const struct hg_ui *u, int64_t *entries, int64_t *bad)
 	for (i = 0; i < u->c->n; i++) {
 		const struct hg_session *s = u->c->sessions[i];
 
-		*entries += (int64_t)s->n_entries - s->n_unparsable;
+		*entries += (int64_t)s->n_entries - s->n_unparsable - s->n_annotations;
 		*bad += s->n_unparsable;
 	}
 }
@@ -232,14 +232,5 @@ ui_draw_status(struct hg_ui *u)
 		return;
 	}
 	u->msg[0] = '\0';
-	if (u->follow && u->paused) {
-		struct ui_rect rest = *r;
-		int w = ui_put(r->y, 1, r->w - 2, "follow paused (G resumes)", ui_attr(UI_ROLE_PAUSED));
-
-		rest.x = w + 2;
-		rest.w = r->w - rest.x;
-		draw_hints(&rest);
-		return;
-	}
 	draw_hints(r);
 }
