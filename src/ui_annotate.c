@@ -68,6 +68,10 @@ on_prompt(struct hg_ui *u, struct ui_prompt *p, enum ui_prompt_event ev, void *c
 	char err[512];
 
 	(void)ctx;
+	if (ev == UI_PROMPT_CANCEL) {
+		ui_message(u, false, "note cancelled");
+		return UI_R_DRAW;
+	}
 	if (ev != UI_PROMPT_ACCEPT)
 		return UI_R_NONE;
 	if (blank(text)) {

@@ -529,7 +529,7 @@ draw_title(struct hg_ui *u)
 {
 	const struct hg_row *row = ui_tree_current(u);
 	const struct ui_detail *d = &u->detail;
-	char left[128], right[96], ln[24];
+	char left[128], right[96], ln[24], c1[32], c2[32], c3[32];
 	size_t top = u->pos[UI_DETAIL].offset;
 
 	if (!row) {
@@ -542,10 +542,11 @@ draw_title(struct hg_ui *u)
 			 hg_line_str(d->line_no, ln, sizeof(ln)));
 	else
 		snprintf(left, sizeof(left), "Detail: line %s", hg_line_str(d->line_no, ln, sizeof(ln)));
-	snprintf(right, sizeof(right), "%s%zu-%zu/%zu", u->wrap ? "wrap  " : "",
-		 d->n_vis ? top + 1 : 0,
-		 top + (size_t)u->lay.detail.h < d->n_vis ? top + (size_t)u->lay.detail.h : d->n_vis,
-		 d->n_vis);
+	snprintf(right, sizeof(right), "%s%s-%s/%s", u->wrap ? "wrap  " : "",
+		 ui_count(c1, sizeof(c1), d->n_vis ? top + 1 : 0),
+		 ui_count(c2, sizeof(c2), top + (size_t)u->lay.detail.h < d->n_vis ?
+			  top + (size_t)u->lay.detail.h : d->n_vis),
+		 ui_count(c3, sizeof(c3), d->n_vis));
 	if (!u->wrap && u->pos[UI_DETAIL].col)
 		snprintf(right + strlen(right), sizeof(right) - strlen(right), "  col %d",
 			 u->pos[UI_DETAIL].col + 1);

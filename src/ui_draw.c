@@ -119,3 +119,10 @@ ui_tier_role(uint8_t tier)
 		return UI_ROLE_NORMAL;
 	}
 }
+
+const char *
+ui_count(char *buf, size_t n, size_t v)
+{
+	hg_fmt_count(buf, n, (int64_t)v);
+	return buf;
+}

@@ -155,29 +155,63 @@ follow_text(const struct hg_ui *u, int *role)
 	return !u->follow ? "follow off" : u->paused ? "PAUSED" : "FOLLOW";
 }
 
+static int
+text_width(const char *s)
+{
+	return hg_text_width(s, strlen(s));
+}
+
+/* The path is the least useful part of the header: when the rest does
+ * not fit, it becomes its last component (and is clipped after that). */
+static const char *
+short_title(const char *title, int w)
+{
+	const char *b = strrchr(title, '/');
+
+	if (text_width(title) <= w || !b)
+		return title;
+	if (!b[1]) {		/* "dir/": keep the last name with its slash */
+		while (b > title && b[-1] != '/')
+			b--;
+		return b;
+	}
+	return b + 1;
+}
+
 void
 ui_draw_header(struct hg_ui *u)
 {
 	const struct ui_rect *r = &u->lay.header;
-	char ent[32], nb[32], buf[256];
+	char ent[32], nb[32], buf[256], mid[256], filt[512];
 	int64_t entries, bad;
-	int x, role, hattr = ui_attr(UI_ROLE_HEADER);
+	int x, tw, role, hattr = ui_attr(UI_ROLE_HEADER);
 	const char *ft;
 
 	count_entries(u, &entries, &bad);
 	hg_fmt_count(ent, sizeof(ent), entries);
-	ui_fill(r->y, 0, r->w, hattr);
-	x = 1 + ui_put(r->y, 1, r->w - 2, "hgtop", hattr | A_BOLD);
-	x += 2;
-	x += ui_put(r->y, x, r->w / 3, u->title, hattr);
-	snprintf(buf, sizeof(buf), "  %zu session%s  %s entries", u->c->n,
+	if (u->filter_text && u->rows.hidden)
+		snprintf(filt, sizeof(filt), "  filter: %s  (%s hidden)", u->filter_text,
+			 ui_count(nb, sizeof(nb), u->rows.hidden));
+	else
+		snprintf(filt, sizeof(filt), "  filter: %s", u->filter_text ? u->filter_text : "none");
+	snprintf(mid, sizeof(mid), "  %zu session%s  %s entries", u->c->n,
 		 u->c->n == 1 ? "" : "s", ent);
 	if (bad) {
 		hg_fmt_count(nb, sizeof(nb), bad);
-		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "  %s unparsable", nb);
+		snprintf(mid + strlen(mid), sizeof(mid) - strlen(mid), "  %s unparsable", nb);
 	}
-	x += ui_put(r->y, x, r->w - x, buf, hattr);
 	ft = follow_text(u, &role);
+	ui_fill(r->y, 0, r->w, hattr);
+	x = 1 + ui_put(r->y, 1, r->w - 2, "hgtop", hattr | A_BOLD);
+	x += 2;
+	/* The filter and the counts win over the path. */
+	tw = r->w - 1 - x - text_width(mid) - 2 - text_width(ft) - text_width(filt);
+	if (tw > r->w / 3)
+		tw = r->w / 3;
+	if (tw < 8)
+		tw = 8;
+	x += ui_put(r->y, x, tw, short_title(u->title, tw), hattr);
+	x += ui_put(r->y, x, r->w - x, mid, hattr);
 	x += 2;
 	x += ui_put(r->y, x, r->w - x, ft, ui_attr(role) | (role == UI_ROLE_HEADER ? 0 : A_BOLD));
 	if (u->loading) {
@@ -188,12 +222,7 @@ ui_draw_header(struct hg_ui *u)
 		snprintf(buf, sizeof(buf), "  polling (%s)", hg_watch_reason(u->w));
 		x += ui_put(r->y, x, r->w - x, buf, hattr);
 	}
-	if (u->filter_text && u->rows.hidden)
-		snprintf(buf, sizeof(buf), "  filter: %s  (%zu hidden)", u->filter_text,
-			 u->rows.hidden);
-	else
-		snprintf(buf, sizeof(buf), "  filter: %s", u->filter_text ? u->filter_text : "none");
-	ui_put(r->y, x, r->w - x - 1, buf, hattr | (u->filter_text ? (int)A_BOLD : 0));
+	ui_put(r->y, x, r->w - x - 1, filt, hattr | (u->filter_text ? (int)A_BOLD : 0));
 	ui_stats_meter(u, &u->lay.meter);
 }
 

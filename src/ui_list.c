@@ -66,18 +66,22 @@ index_of(const struct hg_ui *u, const struct hg_session *s)
 	return 0;
 }
 
-/* Re-sort when following (newest first), keep the selection by pointer;
- * until the user picks a session, the newest one is selected. */
+/* Re-sort when following (newest first), keep the selection by pointer.
+ * Only live follow (on, not paused) moves to the newest session, and only
+ * until the user picks a session: otherwise the entries the user is
+ * reading would be swapped for another session's under the cursor. */
 void
 ui_list_sort(struct hg_ui *u)
 {
+	bool live = u->follow && !u->paused;
+
 	if (u->n_order != u->c->n)
 		merge_new(u);
 	if (u->follow || !u->list_touched)
 		qsort(u->order, u->n_order, sizeof(*u->order), by_activity);
 	if (u->n_order == 0)
 		return;
-	if (!u->sel || (!u->list_touched && u->sel != u->order[0])) {
+	if (!u->sel || (live && !u->list_touched && u->sel != u->order[0])) {
 		ui_list_select(u, 0);
 		return;
 	}

@@ -352,6 +352,17 @@ hscroll_detail(struct hg_ui *u, int delta)
 		p->col = 0;
 }
 
+/* Leaving the newest entry pauses follow; say so once (the header keeps
+ * showing PAUSED). */
+static void
+pause_follow(struct hg_ui *u)
+{
+	if (!u->follow || u->paused)
+		return;
+	u->paused = true;
+	ui_message(u, false, "follow paused (G resumes)");
+}
+
 static unsigned
 move_request(struct hg_ui *u, enum hg_ui_req req)
 {
@@ -359,6 +370,10 @@ move_request(struct hg_ui *u, enum hg_ui_req req)
 	struct ui_pos *p = &u->pos[f];
 	size_t before = p->lineno;
 
+	/* Moving in the tree or the detail reads the selected session: that
+	 * is a choice too, live follow must not switch it away. */
+	if (f != UI_LIST)
+		u->list_touched = true;
 	if (f == UI_DETAIL) {
 		scroll_detail(u, req);
 		return UI_R_DRAW;
@@ -372,8 +387,8 @@ move_request(struct hg_ui *u, enum hg_ui_req req)
 	}
 	if (req == HG_REQ_LAST)
 		u->paused = false;
-	else if (u->follow && p->lineno < before)
-		u->paused = true;
+	else if (p->lineno < before)
+		pause_follow(u);
 	if (p->lineno != before)
 		ui_detail_invalidate(u);
 	return UI_R_DRAW;
@@ -532,6 +547,8 @@ click(struct hg_ui *u, enum ui_pane p, int y)
 	size_t i = u->pos[p].offset + (size_t)(y - r->y);
 
 	u->focus = p;
+	if (p != UI_LIST)
+		u->list_touched = true;
 	if (p == UI_DETAIL || i >= ui_pane_rows(u, p))
 		return UI_R_DRAW;
 	if (p == UI_LIST) {
@@ -541,8 +558,8 @@ click(struct hg_ui *u, enum ui_pane p, int y)
 	}
 	if (i == u->pos[UI_TREE].lineno)
 		return ui_tree_expand(u, -1);
-	if (u->follow && i < u->pos[UI_TREE].lineno)
-		u->paused = true;
+	if (i < u->pos[UI_TREE].lineno)
+		pause_follow(u);
 	u->pos[UI_TREE].lineno = i;
 	ui_detail_invalidate(u);
 	return UI_R_DRAW;

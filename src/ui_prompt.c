@@ -285,6 +285,9 @@ ui_prompt_feed(struct hg_ui *u, bool is_key, wint_t ch)
 	p->keep = false;
 	if (ev == UI_PROMPT_ACCEPT && p->hist && p->text.len)
 		ui_history_add(p->hist, ui_prompt_text(p));
+	/* A message from before the prompt would read as its outcome. */
+	if (ev == UI_PROMPT_CANCEL)
+		u->msg[0] = '\0';
 	if (p->fn)
 		r |= p->fn(u, p, ev, p->ctx);
 	if ((ev == UI_PROMPT_ACCEPT || ev == UI_PROMPT_CANCEL) && !p->keep && u->prompt == p)

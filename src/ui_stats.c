@@ -153,15 +153,15 @@ static void
 draw_title(struct hg_ui *u, struct ui_stats *st, const struct ui_rect *r, int h)
 {
 	struct ui_rect t = *r;
-	char left[320], right[64];
+	char left[320], right[96], c1[32], c2[32], c3[32];
 	size_t last = st->off + (size_t)h < st->n_lines ? st->off + (size_t)h : st->n_lines;
 
 	t.h = 1;
 	snprintf(left, sizeof(left), "Statistics: %zu session%s, %s%s  (s: back; arrows scroll)",
 		 u->c->n, u->c->n == 1 ? "" : "s", u->filter_text ? "filter " : "no filter",
 		 u->filter_text ? u->filter_text : "");
-	snprintf(right, sizeof(right), "%zu-%zu/%zu", st->n_lines ? st->off + 1 : 0, last,
-		 st->n_lines);
+	snprintf(right, sizeof(right), "%s-%s/%s", ui_count(c1, sizeof(c1), st->n_lines ? st->off + 1 : 0),
+		 ui_count(c2, sizeof(c2), last), ui_count(c3, sizeof(c3), st->n_lines));
 	if (st->col)
 		snprintf(right + strlen(right), sizeof(right) - strlen(right), "  col %d", st->col + 1);
 	ui_draw_title(&t, left, right, true);

@@ -355,7 +355,7 @@ draw_row(struct hg_ui *u, size_t i, int y)
 static void
 draw_title(struct hg_ui *u)
 {
-	char left[160], right[64], cnt[32];
+	char left[160], right[64], cnt[32], c1[32], c2[32];
 	struct hg_session *s = u->sel;
 
 	if (!s) {
@@ -367,10 +367,11 @@ draw_title(struct hg_ui *u)
 		 s->gone ? "  (gone)" : ui_session_live(s) ? "  (live)" : "",
 		 s->err ? "  (read error)" : "");
 	if (u->rows.hidden)
-		snprintf(left + strlen(left), sizeof(left) - strlen(left), "  %zu hidden",
-			 u->rows.hidden);
-	snprintf(right, sizeof(right), "%zu/%zu", u->rows.n ? u->pos[UI_TREE].lineno + 1 : 0,
-		 u->rows.n);
+		snprintf(left + strlen(left), sizeof(left) - strlen(left), "  %s hidden",
+			 ui_count(c1, sizeof(c1), u->rows.hidden));
+	snprintf(right, sizeof(right), "%s/%s",
+		 ui_count(c1, sizeof(c1), u->rows.n ? u->pos[UI_TREE].lineno + 1 : 0),
+		 ui_count(c2, sizeof(c2), u->rows.n));
 	ui_draw_title(&u->lay.tree_title, left, right, u->focus == UI_TREE);
 }
 

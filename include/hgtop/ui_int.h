@@ -238,6 +238,8 @@ int ui_put_fit(int y, int x, int w, const char *s, size_t n, int attr);
 void ui_fill(int y, int x, int w, int attr);
 void ui_sanitize_line(struct hg_buf *out, const char *s, size_t n);
 int ui_verdict_role(uint8_t verdict);
+/* V with thousands separators in BUF (hg_fmt_count), returned for printf. */
+const char *ui_count(char *buf, size_t n, size_t v);
 int ui_tier_role(uint8_t tier);
 
 /* ui_layout.c */
