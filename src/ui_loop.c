@@ -120,8 +120,11 @@ after_ingest(struct hg_ui *u, struct hg_session *s, const struct hg_ingest_resul
 		us->loaded = true;
 	if (r->status == HG_INGEST_ERROR && s == u->sel)
 		ui_message(u, true, "%s: %s", s->path, strerror(r->err));
-	if (r->status != HG_INGEST_OK && r->status != HG_INGEST_ERROR)
+	if (r->status != HG_INGEST_OK && r->status != HG_INGEST_ERROR) {
 		ui_detail_invalidate(u);
+		ui_message(u, r->status == HG_INGEST_GONE, "%s: %s", s->id,
+			   hg_ingest_status_text(r->status));
+	}
 	if (r->new_entries || r->status != HG_INGEST_OK)
 		u->pending |= UI_R_SORT | UI_R_DRAW;
 	else if (r->more)
@@ -774,7 +777,8 @@ setup(struct hg_ui *u, const struct hg_options *o, struct hg_catalog *c,
 	u->demo = demo;
 	u->follow = true;
 	u->wrap = true;
-	u->focus = UI_TREE;
+	/* j/k move the list the user sees when there is a choice to make. */
+	u->focus = c->n > 1 ? UI_LIST : UI_TREE;
 	u->detail.vis_width = -1;
 	if (kl && *kl)
 		u->keylog = fopen(kl, "ae");

@@ -16,6 +16,7 @@
 	R(LAST,		"Moving",  "last row (resumes follow)") \
 	R(NEXT_PANE,	"Moving",  "next pane: sessions, entries, detail") \
 	R(PREV_PANE,	"Moving",  "previous pane") \
+	R(MOUSE,	"Moving",  "click selects a row (again: expand/collapse); the wheel scrolls the pane under it") \
 	R(EXPAND,	"Tree",    "expand entry (detail: scroll right)") \
 	R(COLLAPSE,	"Tree",    "collapse entry (detail: scroll left)") \
 	R(TOGGLE,	"Tree",    "expand/collapse; in sessions: open") \
@@ -54,6 +55,7 @@
 	B(KEY_END,	"End",		LAST) \
 	B('\t',		"Tab",		NEXT_PANE) \
 	B(KEY_BTAB,	"Shift-Tab",	PREV_PANE) \
+	B(KEY_MOUSE,	"Mouse",	MOUSE) \
 	B('l',		"l",		EXPAND) \
 	B(KEY_RIGHT,	"Right",	EXPAND) \
 	B('h',		"h",		COLLAPSE) \
