@@ -25,6 +25,8 @@
 #include "hgtop/session.h"
 #include "hgtop/util.h"
 
+#include "tmpdir.h"
+
 /* 2026-11-24T10:05:00.5Z */
 #define NOW_NS (1795514700LL * 1000000000LL + 500000000LL)
 
@@ -36,32 +38,15 @@
 #define ENTRY2 "{\"session_id\":\"s-1\",\"timestamp\":\"2026-11-24T10:05:00Z\"," \
 	"\"skill\":\"refactor\",\"final_status\":\"failed\"}"
 
-static char tmpdir[256];
 static char errbuf[256];
 
 static void
 setup_tmp(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/hgtop-ann-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	tmpdir_create("ann");
 	setenv("TZ", "UTC", 1);
 	tzset();
 	unsetenv("HGTOP_TEST_WRITE_ERROR");
-}
-
-static void
-teardown_tmp(void)
-{
-	char cmd[300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static char *
-tmp_path(const char *name)
-{
-	return xasprintf("%s/%s", tmpdir, name);
 }
 
 static void

@@ -20,28 +20,12 @@
 #include "hgtop/session.h"
 #include "hgtop/util.h"
 
-static char tmpdir[256];
+#include "tmpdir.h"
 
 static void
 setup_tmp(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/hgtop-check-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void
-teardown_tmp(void)
-{
-	char cmd[300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static char *
-tmp_path(const char *name)
-{
-	return xasprintf("%s/%s", tmpdir, name);
+	tmpdir_create("check");
 }
 
 static void

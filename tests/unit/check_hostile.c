@@ -16,6 +16,8 @@
 #include "hgtop/session.h"
 #include "hgtop/util.h"
 
+#include "tmpdir.h"
+
 #if defined(__SANITIZE_ADDRESS__)
 #define SANITIZED 1
 #elif defined(__has_feature)
@@ -27,28 +29,10 @@
 #define SANITIZED 0
 #endif
 
-static char tmpdir[256];
-
 static void
 setup_tmp(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/hgtop-hostile-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void
-teardown_tmp(void)
-{
-	char cmd[300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static char *
-tmp_path(const char *name)
-{
-	return xasprintf("%s/%s", tmpdir, name);
+	tmpdir_create("hostile");
 }
 
 static void

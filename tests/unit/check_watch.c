@@ -20,34 +20,18 @@
 #include "hgtop/session.h"
 #include "hgtop/spool.h"
 #include "hgtop/util.h"
+
+#include "tmpdir.h"
 #include "hgtop/watch.h"
 
 /* Every wait is bounded: a test that does not see what it expects
  * within this time fails instead of hanging. */
 #define WAIT_MS 10000
 
-static char tmpdir[256];
-
 static void
 setup_tmp(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/hgtop-watch-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void
-teardown_tmp(void)
-{
-	char cmd[300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static char *
-tmp_path(const char *name)
-{
-	return xasprintf("%s/%s", tmpdir, name);
+	tmpdir_create("watch");
 }
 
 static char *
