@@ -87,9 +87,11 @@ hg_entry_masks(struct hg_entry *e)
 	uint32_t i;
 
 	e->tier_mask = e->verdict_mask = 0;
+	e->pair_mask = 0;
 	for (i = 0; i < e->n_attempts; i++) {
 		e->tier_mask |= (uint8_t)(1u << e->attempts[i].tier);
 		e->verdict_mask |= (uint8_t)(1u << e->attempts[i].verdict);
+		e->pair_mask |= 1u << (e->attempts[i].tier * 5 + e->attempts[i].verdict);
 	}
 }
 

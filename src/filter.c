@@ -117,6 +117,8 @@ struct hg_filter {
 	size_t n_order;
 	bool has_group;		/* some non-negated attempt-level term */
 	bool group_by_masks;	/* the group is one tier or verdict term */
+	bool group_by_pairs;	/* the group has only tier and verdict terms */
+	uint32_t group_pairs;	/* then: the (tier, verdict) pairs it accepts */
 	char *text;
 };
 
@@ -610,6 +612,38 @@ prepare(struct hg_filter *f)
 	}
 }
 
+/* A group of tier and verdict terms is one set of (tier, verdict) pairs,
+ * answered from the entry's pair mask (bit tier * 5 + verdict) without
+ * reading its attempts. Values outside the enums are not in the set: an
+ * entry with such a value is matched attempt by attempt. */
+static void
+prepare_pairs(struct hg_filter *f)
+{
+	uint32_t pairs = (1u << 25) - 1;
+
+	f->group_by_pairs = f->has_group;
+	for (size_t i = 0; i < f->n && f->group_by_pairs; i++) {
+		const struct term *t = &f->terms[i];
+		uint32_t allowed = 0;
+
+		if (t->type != TERM_SET || !t->attempt || t->neg)
+			continue;
+		if (t->field != FLD_TIER && t->field != FLD_VERDICT) {
+			f->group_by_pairs = false;
+			break;
+		}
+		for (unsigned tier = 0; tier < 5; tier++)
+			for (unsigned v = 0; v < 5; v++) {
+				unsigned k = t->field == FLD_TIER ? tier : v;
+
+				if (k < 4 && ((t->enum_bits >> k) & 1u))
+					allowed |= 1u << (tier * 5 + v);
+			}
+		pairs &= allowed;
+	}
+	f->group_pairs = pairs;
+}
+
 struct hg_filter *
 hg_filter_parse(const char *expr, char *err, size_t errlen, int *err_col)
 {
@@ -634,6 +668,7 @@ hg_filter_parse(const char *expr, char *err, size_t errlen, int *err_col)
 	}
 	f->text = p.text.p ? p.text.p : xstrdup("");
 	prepare(f);
+	prepare_pairs(f);
 	return f;
 }
 
@@ -989,6 +1024,9 @@ match_group(const struct hg_filter *f, const struct hg_entry *e)
 				return true;
 		}
 	}
+	if (f->group_by_pairs && !(e->tier_mask & (1u << HG_TIER_OTHER)) &&
+	    !(e->verdict_mask & (1u << HG_VERDICT_OTHER)))
+		return (e->pair_mask & f->group_pairs) != 0;
 	for (uint32_t i = 0; i < e->n_attempts; i++)
 		if (attempt_in_group(f, &e->attempts[i]))
 			return true;

@@ -74,6 +74,7 @@ struct hg_entry {
 	uint8_t kind;		/* enum hg_entry_kind */
 	uint8_t tier_mask;	/* bit (1 << enum hg_tier) for each attempt's tier */
 	uint8_t verdict_mask;	/* bit (1 << enum hg_verdict) for each verdict */
+	uint32_t pair_mask;	/* bit (tier * 5 + verdict) for each attempt */
 	bool ts_zero;		/* Go's zero time 0001-01-01T00:00:00Z */
 	bool has_input;
 	/* Annotation entries (kind == HG_ENTRY_ANNOTATION). */
@@ -98,7 +99,7 @@ const char *hg_attempt_verdict(const struct hg_attempt *a);
 /* Write the escalation chain "local→subagent→managed" (arrow given). */
 void hg_entry_chain(const struct hg_entry *e, const char *arrow, char *buf, size_t n);
 
-/* Fill tier_mask and verdict_mask from the attempts. */
+/* Fill tier_mask, verdict_mask and pair_mask from the attempts. */
 void hg_entry_masks(struct hg_entry *e);
 
 /* Release what the entry owns (not the entry itself). */
