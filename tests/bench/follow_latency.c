@@ -26,20 +26,13 @@
 #include "hgtop/gen.h"
 #include "hgtop/util.h"
 
+#include "benchutil.h"
+
 struct follower {
 	pid_t pid;
 	int fd;			/* read end of its stdout */
 	struct hg_buf seen;	/* output not yet matched */
 };
-
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
 
 static void
 spawn(struct follower *f, char **cmd)
@@ -141,71 +134,6 @@ probe_line(struct hg_buf *b, const char *sid, const char *token, size_t pad)
 	hg_buf_adds(b, "}],\"final_status\":\"ok\",\"duration_ms\":1300,\"message\":");
 	hg_gen_json_string(b, msg, strlen(msg), false);
 	hg_buf_adds(b, "}\n");
-}
-
-static void
-append(const char *path, const struct hg_buf *b)
-{
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
-
-	if (fd < 0 || write(fd, b->p, b->len) != (ssize_t)b->len)
-		die("%s: %s", path, strerror(errno));
-	close(fd);
-}
-
-static long long
-cpu_ticks(pid_t pid)
-{
-	char path[64], buf[1024], *p;
-	unsigned long long ut = 0, st = 0;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	/* Fields after the command: 3 state ... 14 utime 15 stime. */
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-			 &ut, &st) != 2)
-		return -1;
-	return (long long)(ut + st);
-}
-
-static int
-cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double
-ms_at(const int64_t *v, int n, double q)
-{
-	int i = (int)(q * n + 0.999999) - 1;
-
-	if (i < 0)
-		i = 0;
-	if (i >= n)
-		i = n - 1;
-	return (double)v[i] / 1e6;
-}
-
-/* The session id hyperguild would use for this file: its base name. */
-static char *
-session_of(const char *path)
-{
-	const char *base = strrchr(path, '/');
-	char *id = xstrdup(base ? base + 1 : path), *dot = strstr(id, ".jsonl");
-
-	if (dot)
-		*dot = '\0';
-	return id;
 }
 
 static void

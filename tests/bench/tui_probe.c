@@ -59,6 +59,8 @@
 #include "hgtop/gen.h"
 #include "hgtop/util.h"
 
+#include "benchutil.h"
+
 #define MAX_PARAMS 16
 #define IDLE_WINDOW_MS 300	/* no CPU tick for this long = idle */
 
@@ -516,15 +518,6 @@ struct probe {
 };
 
 static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
-static void
 child(char **cmd, const char *keylog)
 {
 	setenv("TERM", "xterm-256color", 1);
@@ -643,29 +636,6 @@ check_deadline(struct probe *p, int64_t t0, const char *what)
 		die("the program exited while waiting for %s", what);
 	if (since_ms(t0) > p->timeout_s * 1000.0)
 		die("timed out after %d s waiting for %s", p->timeout_s, what);
-}
-
-static long long
-cpu_ticks(pid_t pid)
-{
-	char path[64], buf[1024], *s;
-	unsigned long long ut = 0, st = 0;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	s = strrchr(buf, ')');
-	/* Fields after the command: 3 state ... 14 utime 15 stime. */
-	if (!s || sscanf(s + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-			 &ut, &st) != 2)
-		return -1;
-	return (long long)(ut + st);
 }
 
 /* Its peak resident set (VmHWM), in kB; -1 when unknown. */
@@ -907,27 +877,6 @@ probe_line(struct hg_buf *b, const char *sid, const char *token)
 	hg_buf_adds(b, "}\n");
 }
 
-static void
-append(const char *path, const struct hg_buf *b)
-{
-	int fd = open(path, O_WRONLY | O_APPEND, 0644);
-
-	if (fd < 0 || write(fd, b->p, b->len) != (ssize_t)b->len)
-		die("%s: %s", path, strerror(errno));
-	close(fd);
-}
-
-static char *
-session_of(const char *path)
-{
-	const char *base = strrchr(path, '/');
-	char *id = xstrdup(base ? base + 1 : path), *dot = strstr(id, ".jsonl");
-
-	if (dot)
-		*dot = '\0';
-	return id;
-}
-
 /* Append a probe and wait until its token is on screen; -1 on timeout. */
 static int64_t
 follow_trial(struct probe *p, const char *file, const char *sid, const char *token,
@@ -949,26 +898,6 @@ follow_trial(struct probe *p, const char *file, const char *sid, const char *tok
 		if (hg_now_mono_ns() - t0 > limit_ns)
 			return -1;
 	}
-}
-
-static int
-cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double
-ms_at(const int64_t *v, int n, double q)
-{
-	int i = (int)(q * n + 0.999999) - 1;
-
-	if (i < 0)
-		i = 0;
-	if (i >= n)
-		i = n - 1;
-	return (double)v[i] / 1e6;
 }
 
 static int
