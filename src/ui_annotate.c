@@ -1,6 +1,6 @@
 /* ui_annotate.c - `a`: a note on the selected entry or attempt, appended
- * to the session's own file as one hyperguild entry; and the per-session
- * index that shows notes under what they annotate.
+ * to the session's own file as one hyperguild entry (annotate.c writes
+ * it; the app's notes index shows it under what it annotates).
  *
  * The note appears in the tree when the watcher reads the appended line,
  * like any other entry; nothing is inserted by hand. */
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "hgtop/annotate.h"
-#include "hgtop/ui_int.h"
+#include "hgtop/ui_view.h"
 #include "hgtop/ui_prompt.h"
 
 struct ui_notes {
@@ -22,10 +22,12 @@ struct ui_notes {
 	int64_t attempt_no;	/* 0: the whole entry */
 };
 
-void
-ui_annotate_init(struct hg_ui *u)
+static struct ui_notes *
+state(struct hg_ui *u)
 {
-	u->note_state = xcalloc(1, sizeof(struct ui_notes));
+	if (!u->note_state)
+		u->note_state = xcalloc(1, sizeof(struct ui_notes));
+	return u->note_state;
 }
 
 void
@@ -40,18 +42,6 @@ ui_annotate_done(struct hg_ui *u)
 	u->note_state = NULL;
 }
 
-/* Take in the annotations that arrived in S. True when notes were
- * attached or detached, so the rows must be rebuilt. */
-bool
-ui_notes_sync(struct hg_ui *u, struct hg_session *s)
-{
-	bool changed = hg_ann_index_update(&ui_sess_of(s)->notes, s);
-
-	if (changed && s == u->sel)
-		u->detail.valid = false;	/* the detail lists the notes */
-	return changed;
-}
-
 static bool
 blank(const char *s)
 {
@@ -61,7 +51,7 @@ blank(const char *s)
 static unsigned
 on_prompt(struct hg_ui *u, struct ui_prompt *p, enum ui_prompt_event ev, void *ctx)
 {
-	struct ui_notes *st = u->note_state;
+	struct ui_notes *st = state(u);
 	const char *text = ui_prompt_text(p);
 	struct hg_session *s = st->s;
 	struct hg_buf line = { 0 };
@@ -84,7 +74,7 @@ on_prompt(struct hg_ui *u, struct ui_prompt *p, enum ui_prompt_event ev, void *c
 		return UI_R_DRAW;
 	}
 	if (hg_annotate_build(&line, s, &s->entries[st->entry], st->attempt_no,
-			      hg_annotate_default_author(u->o->author), text,
+			      hg_annotate_default_author(u->app->o->author), text,
 			      hg_now_wall_ns(), err, sizeof(err)) < 0 ||
 	    hg_annotate_append(s, line.p, line.len, err, sizeof(err)) < 0)
 		ui_message(u, true, "note not added to %s: %s (a, then Up, brings the text back)",
@@ -95,51 +85,54 @@ on_prompt(struct hg_ui *u, struct ui_prompt *p, enum ui_prompt_event ev, void *c
 	return UI_R_DRAW;
 }
 
-/* Why the selected row cannot be annotated, or NULL when it can. */
+/* Why the selection cannot be annotated, or NULL when it can. */
 static const char *
-refusal(struct hg_ui *u, const struct hg_row *row, char *buf, size_t n)
+refusal(struct hg_ui *u, char *buf, size_t n)
 {
-	const struct hg_session *s = u->sel;
+	const struct hg_app *a = u->app;
+	const struct hg_session *s = a->sel;
+	const struct hg_entry *e;
 
-	if (u->o->read_only)
+	if (a->o->read_only)
 		return "annotating is off: hgtop was started with --read-only";
 	if (s && s->spool_fd >= 0)
 		return "no file to write the note to: this session is a stream read from stdin";
-	if (!s || !row)
+	if (!s || !a->has_entry || a->sel_entry >= s->n_entries)
 		return "nothing selected: choose an entry or an attempt to annotate";
 	if (s->gone) {
 		snprintf(buf, n, "%s was deleted: there is no file to write the note to", s->path);
 		return buf;
 	}
-	if (row->kind == HG_ROW_UNPARSABLE) {
+	e = &s->entries[a->sel_entry];
+	if (e->kind == HG_ENTRY_UNPARSABLE) {
 		snprintf(buf, n, "line %lld is unparsable: choose an entry or an attempt to annotate",
-			 (long long)s->entries[row->entry].line_no);
+			 (long long)e->line_no);
 		return buf;
 	}
-	if (row->kind == HG_ROW_ANNOTATION)
+	if (e->kind == HG_ENTRY_ANNOTATION)
 		return "this row is a note: choose an entry or an attempt to annotate";
 	return NULL;
 }
 
 unsigned
-ui_action_annotate(struct hg_ui *u)
+ui_cmd_annotate(struct hg_ui *u)
 {
-	struct ui_notes *st = u->note_state;
-	const struct hg_row *row = ui_tree_current(u);
+	struct hg_app *a = u->app;
+	struct ui_notes *st = state(u);
 	const struct hg_entry *e;
 	const char *why;
 	char buf[256], label[128];
 
-	why = refusal(u, row, buf, sizeof(buf));
+	why = refusal(u, buf, sizeof(buf));
 	if (why) {
 		ui_message(u, true, "%s", why);
 		return UI_R_DRAW;
 	}
-	e = &u->sel->entries[row->entry];
-	st->s = u->sel;
-	st->generation = u->sel->generation;
-	st->entry = row->entry;
-	st->attempt_no = row->kind == HG_ROW_ATTEMPT ? e->attempts[row->attempt].attempt : 0;
+	e = &a->sel->entries[a->sel_entry];
+	st->s = a->sel;
+	st->generation = a->sel->generation;
+	st->entry = a->sel_entry;
+	st->attempt_no = a->sel_attempt >= 0 ? e->attempts[a->sel_attempt].attempt : 0;
 	if (st->attempt_no)
 		snprintf(label, sizeof(label), "note on attempt #%lld of line %lld: ",
 			 (long long)st->attempt_no, (long long)e->line_no);

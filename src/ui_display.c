@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "hgtop/termtext.h"
-#include "hgtop/ui_int.h"
+#include "hgtop/ui_draw.h"
 
 static const struct ui_glyphs glyphs_utf8 = {
 	"▸", "▾", "→", "✎", "│", "●", "✝", "…", "✓", "✗", "─",

@@ -8,7 +8,7 @@
 #include <wchar.h>
 
 #include "hgtop/sanitize.h"
-#include "hgtop/ui_int.h"
+#include "hgtop/ui_view.h"
 #include "hgtop/ui_prompt.h"
 
 #define HIST_MAX 100
@@ -287,7 +287,7 @@ ui_prompt_feed(struct hg_ui *u, bool is_key, wint_t ch)
 		ui_history_add(p->hist, ui_prompt_text(p));
 	/* A message from before the prompt would read as its outcome. */
 	if (ev == UI_PROMPT_CANCEL)
-		u->msg[0] = '\0';
+		u->app->msg[0] = '\0';
 	if (p->fn)
 		r |= p->fn(u, p, ev, p->ctx);
 	if ((ev == UI_PROMPT_ACCEPT || ev == UI_PROMPT_CANCEL) && !p->keep && u->prompt == p)

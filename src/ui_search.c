@@ -13,12 +13,11 @@
 
 #include "hgtop/sanitize.h"
 #include "hgtop/search.h"
-#include "hgtop/ui_int.h"
+#include "hgtop/ui_view.h"
 #include "hgtop/ui_prompt.h"
 
 #define SLICE_NS (8 * 1000000LL)	/* search work per loop turn */
 #define PROGRESS_NS (100 * 1000000LL)	/* progress redrawn at most this often */
-#define CONTEXT_LINES 2			/* detail lines kept above a match */
 
 struct ui_search {
 	struct ui_history hist;
@@ -42,10 +41,6 @@ struct ui_search {
 	bool msg_is_progress;		/* u->msg holds our progress */
 };
 
-/* The drawing hooks run without the browser at hand. */
-static const struct hg_search_pattern *hl;
-static struct hg_buf san, fit;
-
 static struct ui_search *
 state(struct hg_ui *u)
 {
@@ -60,7 +55,7 @@ set_pattern(struct ui_search *S, const char *text)
 	if (S->has_pat)
 		hg_search_pattern_free(&S->pat);
 	S->has_pat = text && hg_search_pattern_init(&S->pat, text);
-	hl = S->has_pat ? &S->pat : NULL;
+	ui_mark_set(S->has_pat ? &S->pat : NULL);
 }
 
 static void
@@ -84,8 +79,6 @@ ui_search_done(struct hg_ui *u)
 	free(S->last);
 	free(S);
 	u->search_state = NULL;
-	hg_buf_free(&san);
-	hg_buf_free(&fit);
 }
 
 static bool
@@ -124,90 +117,30 @@ say(struct hg_ui *u, bool err, const char *fmt, ...)
 static bool
 entry_visible(const struct hg_session *s, size_t i, void *ctx)
 {
-	const struct hg_ui *u = ctx;
-
-	return !u->rf.visible || u->rf.visible(s, &s->entries[i], u->rf.ctx);
+	(void)ctx;
+	return hg_app_matches(s, i);
 }
 
 static void
 remember_origin(struct hg_ui *u, struct ui_search *S)
 {
-	const struct hg_row *row = ui_tree_current(u);
+	const struct hg_app *a = u->app;
 
-	S->has_origin = row != NULL;
-	S->origin_entry = row ? row->entry : 0;
-	S->origin_attempt = row ? row->attempt : -1;
-	S->origin_offset = u->pos[UI_TREE].offset;
-	S->origin_paused = u->paused;
+	S->has_origin = a->sel && a->has_entry;
+	S->origin_entry = a->sel_entry;
+	S->origin_attempt = a->sel_attempt;
+	S->origin_offset = ui_view(u, UI_V_ENTRIES)->pos.offset;
+	S->origin_paused = a->paused;
 }
 
 static void
 restore_origin(struct hg_ui *u, struct ui_search *S)
 {
-	ssize_t i;
-
-	if (!S->has_origin || !u->sel)
+	if (!S->has_origin || !u->app->sel)
 		return;
-	i = hg_rows_find(&u->rows, S->origin_entry, S->origin_attempt);
-	if (i < 0)
-		return;
-	u->pos[UI_TREE].lineno = (size_t)i;
-	u->pos[UI_TREE].offset = S->origin_offset;
-	u->paused = S->origin_paused;
-	ui_clamp(&u->pos[UI_TREE], u->rows.n, ui_pane_height(u, UI_TREE));
-	ui_detail_invalidate(u);
-}
-
-/* Scroll the detail pane to the first line showing the text. */
-static void
-detail_to_match(struct hg_ui *u, const struct hg_search_pattern *p)
-{
-	const struct ui_detail *d = &u->detail;
-	size_t n = ui_detail_lines(u), i;
-
-	for (i = 0; i < n; i++) {
-		const struct ui_vline *v = &d->vis[i];
-		const struct ui_dline *l = &d->lines[v->line];
-		const char *m = hg_search_find_text(p, l->text + v->start,
-						    l->len - v->start);
-
-		if (m && (size_t)(m - l->text) < v->start + v->len) {
-			u->pos[UI_DETAIL].offset = i > CONTEXT_LINES ? i - CONTEXT_LINES : 0;
-			u->pos[UI_DETAIL].lineno = u->pos[UI_DETAIL].offset;
-			return;
-		}
-	}
-}
-
-/* The row of an entry; an annotation may sit under the entry it is about. */
-static ssize_t
-row_of(const struct hg_rows *r, size_t entry)
-{
-	ssize_t i = hg_rows_find(r, entry, -1);
-	size_t k;
-
-	for (k = 0; i < 0 && k < r->n; k++)
-		if (r->v[k].entry == entry)
-			i = (ssize_t)k;
-	return i;
-}
-
-static void
-select_entry(struct hg_ui *u, struct ui_search *S, size_t entry)
-{
-	struct ui_pos *p = &u->pos[UI_TREE];
-	ssize_t i;
-
-	ui_tree_sync(u, false);
-	i = row_of(&u->rows, entry);
-	if (i < 0)
-		return;
-	if (u->follow && (size_t)i + 1 < u->rows.n)
-		u->paused = true;
-	p->lineno = (size_t)i;
-	ui_clamp(p, u->rows.n, ui_pane_height(u, UI_TREE));
-	ui_detail_invalidate(u);
-	detail_to_match(u, &S->pat);
+	ui_view(u, UI_V_ENTRIES)->pos.offset = S->origin_offset;
+	hg_app_jump_to(u->app, S->origin_entry, S->origin_attempt, false);
+	u->app->paused = S->origin_paused;
 }
 
 /* Running a search */
@@ -226,7 +159,7 @@ static void
 clear_progress(struct hg_ui *u, struct ui_search *S)
 {
 	if (S->msg_is_progress)
-		u->msg[0] = '\0';
+		u->app->msg[0] = '\0';
 	S->msg_is_progress = false;
 	S->note[0] = '\0';
 	u->pending |= UI_R_DRAW;
@@ -243,16 +176,16 @@ finished(struct hg_ui *u, struct ui_search *S)
 	S->running = false;
 	log_search(u, S);
 	clear_progress(u, S);
-	if (j->s != u->sel)
+	if (j->s != u->app->sel)
 		return;
 	if (j->status == HG_SEARCH_FOUND) {
-		select_entry(u, S, j->found);
+		hg_app_jump_to(u->app, j->found, -1, true);
 		if (j->wrapped)
 			say(u, false, "search wrapped to %s", j->forward ? "top" : "bottom");
 	} else if (j->status == HG_SEARCH_NOT_FOUND) {
 		if (prompting(u, S))
 			restore_origin(u, S);
-		say(u, true, "not found: %s%s", S->pat.text, ui_sess_of(u->sel)->loaded ?
+		say(u, true, "not found: %s%s", S->pat.text, hg_app_sess(u->app->sel)->loaded ?
 		    "" : " (still loading)");
 	} else if (j->err == ESTALE && S->restarts < 3) {
 		/* Re-read (e.g. the older part of a big file joined in front):
@@ -302,7 +235,7 @@ ui_search_step(struct hg_ui *u)
 
 	if (!S->running)
 		return;
-	if (S->job.s != u->sel) {
+	if (S->job.s != u->app->sel) {
 		stop_job(S);
 		clear_progress(u, S);
 		return;
@@ -320,12 +253,13 @@ start(struct hg_ui *u, struct ui_search *S, size_t from, bool forward)
 	stop_job(S);
 	S->note[0] = '\0';
 	if (!prompting(u, S))
-		u->msg[0] = '\0';	/* the last search's message is stale now */
-	if (!u->sel || !S->has_pat)
+		u->app->msg[0] = '\0';	/* the last search's message is stale now */
+	if (!u->app->sel || !S->has_pat)
 		return;
 	S->t0 = hg_now_mono_ns();
 	S->last_pct = -1;
-	hg_search_start(&S->job, u->sel, &S->pat, from, forward, entry_visible, u);
+	hg_app_match_update(u->app, u->app->sel);
+	hg_search_start(&S->job, u->app->sel, &S->pat, from, forward, entry_visible, u);
 	S->running = true;
 	ui_search_step(u);	/* short searches finish at once */
 }
@@ -333,9 +267,9 @@ start(struct hg_ui *u, struct ui_search *S, size_t from, bool forward)
 static size_t
 current_entry(const struct hg_ui *u)
 {
-	const struct hg_row *row = ui_tree_current(u);
+	const struct hg_app *a = u->app;
 
-	return row ? row->entry : SIZE_MAX;
+	return a->sel && a->has_entry ? a->sel_entry : SIZE_MAX;
 }
 
 /* A key while n / N runs: stop there (the key then does its own work). */
@@ -394,7 +328,7 @@ on_prompt(struct hg_ui *u, struct ui_prompt *p, enum ui_prompt_event ev, void *c
 }
 
 unsigned
-ui_action_search(struct hg_ui *u)
+ui_cmd_search(struct hg_ui *u)
 {
 	struct ui_search *S = state(u);
 
@@ -407,7 +341,7 @@ ui_action_search(struct hg_ui *u)
 }
 
 unsigned
-ui_action_search_next(struct hg_ui *u, bool forward)
+ui_cmd_search_next(struct hg_ui *u, bool forward)
 {
 	struct ui_search *S = state(u);
 
@@ -420,8 +354,6 @@ ui_action_search_next(struct hg_ui *u, bool forward)
 	start(u, S, current_entry(u), forward);
 	return UI_R_DRAW;
 }
-
-/* Drawing */
 
 /* Right-aligned note on the status line beside the search prompt; returns
  * the columns it took. */
@@ -439,54 +371,4 @@ ui_search_note(struct hg_ui *u, const struct ui_rect *r)
 	x = r->x + r->w - w - 1;
 	ui_put(r->y, x, w, S->note, ui_attr(S->note_err ? UI_ROLE_MSG_ERR : UI_ROLE_KEY));
 	return w + 2;
-}
-
-/* Overlay every match of the searched text in text[0..n) that falls in
- * [from, to), which is drawn from column x0 and must stop at column end. */
-static void
-mark_runs(int y, int x0, int end, const char *text, size_t n, size_t from, size_t to)
-{
-	int attr = ui_attr(UI_ROLE_MATCH) | (int)A_UNDERLINE;
-	size_t at = 0;
-
-	while (at < n) {
-		const char *m = hg_search_find_text(hl, text + at, n - at);
-		size_t ms, me;
-		int x;
-
-		if (!m)
-			return;
-		ms = (size_t)(m - text);
-		me = ms + hl->len;
-		at = me > ms ? me : ms + 1;
-		if (me <= from)
-			continue;
-		if (ms >= to)
-			return;
-		ms = ms < from ? from : ms;
-		me = me > to ? to : me;
-		x = x0 + hg_text_width(text + from, ms - from);
-		if (x < end)
-			ui_put_fit(y, x, end - x, text + ms, me - ms, attr);
-	}
-}
-
-void
-ui_search_mark(int y, int x, int w, const char *s, size_t n)
-{
-	if (!hl || w <= 0 || !s)
-		return;
-	ui_sanitize_line(&san, s, n);
-	hg_buf_reset(&fit);
-	if (san.len)
-		hg_text_trunc(&fit, san.p, san.len, w, ui_g->ellipsis);
-	if (fit.len)
-		mark_runs(y, x, x + w, fit.p, fit.len, 0, fit.len);
-}
-
-void
-ui_search_mark_line(int y, int x, int end, const char *text, size_t n, size_t from, size_t to)
-{
-	if (hl && text)
-		mark_runs(y, x, end, text, n, from, to);
 }

@@ -1,7 +1,7 @@
 /* ui_keys.h - every user request and every key bound to it.
  *
- * These two lists are the only place keys are defined: the request enum,
- * the key dispatch, the help screen and the man page check
+ * These lists are the only place keys are defined: the request enum, the
+ * key dispatch, the help screen, the hint bar and the man page check
  * (tests/screen/keys-doc.test) are all derived from them. */
 #ifndef HGTOP_UI_KEYS_H
 #define HGTOP_UI_KEYS_H
@@ -37,6 +37,7 @@
 	R(ANNOTATE,	"View",    "annotate the selected entry or attempt") \
 	R(REDRAW,	"View",    "redraw the screen") \
 	R(HELP,		"View",    "this help") \
+	R(CLOSE,	"View",    "close help or statistics")	\
 	R(QUIT,		"View",    "quit (closes help or statistics first)")
 
 /* B(key code, name, request id) */
@@ -81,7 +82,21 @@
 	B(12,		"^L",		REDRAW) \
 	B('?',		"?",		HELP) \
 	B(KEY_F(1),	"F1",		HELP) \
+	B(27,		"Esc",		CLOSE) \
 	B('q',		"q",		QUIT)
+
+/* H(request id, label): the hint bar, each shown with its first key. */
+#define HG_UI_HINTS(H) \
+	H(HELP,		"help") \
+	H(NEXT_PANE,	"pane") \
+	H(TOGGLE,	"expand") \
+	H(SEARCH,	"search") \
+	H(FILTER,	"filter") \
+	H(VERDICT,	"verdict") \
+	H(TIER,		"tier") \
+	H(ANNOTATE,	"annotate") \
+	H(FOLLOW,	"follow") \
+	H(QUIT,		"quit")
 
 enum hg_ui_req {
 	HG_REQ_NONE = 0,

@@ -1,8 +1,9 @@
-/* ui_detail.c - every field of the selected entry or attempt.
+/* view_detail.c - every field of the selected entry or attempt (the app's
+ * selection).
  *
- * The line is re-read from the file and parsed with cJSON when the
- * selection changes (large fields are not kept in memory); only the detail
- * of the selected row is cached. Text fields are decoded, sanitized and
+ * The line is re-read from the file and parsed with cJSON in update when
+ * the selection changes (large fields are not kept in memory); only the
+ * detail of the selected entry is cached. Text fields are decoded, sanitized and
  * wrapped by display columns; runner_output goes through termtext so its
  * colours show and its other escapes do not. */
 #include "config.h"
@@ -17,9 +18,50 @@
 #include "hgtop/annotate.h"
 #include "hgtop/parser.h"
 #include "hgtop/sanitize.h"
-#include "hgtop/ui_int.h"
+#include "hgtop/search.h"
+#include "hgtop/termtext.h"
+#include "hgtop/ui_view.h"
 
 #define RAW_MAX (1024 * 1024)
+#define HSCROLL 8
+#define CONTEXT_LINES 2		/* lines kept above a search match */
+
+/* A logical line: text owned by the cache, spans may point into a
+ * termtext document the cache owns. */
+struct ui_dline {
+	char *text;
+	size_t len;
+	const struct hg_tt_span *spans;
+	size_t n_spans;
+	int indent;		/* columns before the text */
+	int role;		/* enum ui_role for unstyled text */
+	int label_len;		/* bytes of a leading label drawn in FIELD */
+};
+
+/* A screen line: part of one logical line. */
+struct ui_vline {
+	size_t line;
+	size_t start, len;
+	bool first;
+};
+
+struct ui_detail {
+	const struct hg_session *s;
+	unsigned generation;
+	int64_t line_no;
+	int32_t attempt;
+	bool valid;
+	struct ui_dline *lines;
+	size_t n, cap;
+	struct hg_tt_doc *docs;	/* runner_output documents (owned) */
+	size_t n_docs;
+	struct ui_vline *vis;
+	size_t n_vis, cap_vis;
+	int vis_width;
+	bool vis_wrap;
+	int max_width;		/* widest logical line, for sideways scrolling */
+	bool wrap;
+};
 
 /* Building the logical lines */
 
@@ -271,37 +313,37 @@ build_from_line(struct ui_detail *d, const struct hg_entry *e, int32_t attempt,
 	cJSON_Delete(root);
 }
 
-/* The notes on the entry (or on the attempt) of ROW, newest last. */
+/* The notes on entry E (or on its attempt AI), newest last. */
 static void
-add_notes(struct hg_ui *u, struct ui_detail *d, const struct hg_row *row)
+add_notes(struct ui_detail *d, struct hg_session *s, size_t entry, int32_t attempt)
 {
-	const struct hg_entry *e = &u->sel->entries[row->entry];
+	const struct hg_entry *e = &s->entries[entry];
 	const size_t *anns;
 	size_t n, i, shown = 0;
 	char head[256], when[40];
 
-	if (row->kind != HG_ROW_ENTRY && row->kind != HG_ROW_ATTEMPT)
+	if (e->kind != HG_ENTRY_OK)
 		return;
-	n = hg_ann_index_lookup(&ui_sess_of(u->sel)->notes, row->entry, &anns);
+	n = hg_ann_index_lookup(&hg_app_sess(s)->notes, entry, &anns);
 	for (i = 0; i < n; i++) {
-		const struct hg_entry *a = &u->sel->entries[anns[i]];
+		const struct hg_entry *a = &s->entries[anns[i]];
 		ssize_t ai = hg_annotate_attempt_index(e, a);
 		size_t len = 0;
 		char *text;
 
-		if (row->attempt >= 0 && ai != row->attempt)
+		if (attempt >= 0 && ai != attempt)
 			continue;
 		if (!shown++)
 			add_label(d, "notes", 0);
 		hg_format_datetime(a->ts_ns, when, sizeof(when));
 		snprintf(head, sizeof(head), "%s %s, %s (line %lld)%s", ui_g->note,
 			 a->ann_author && *a->ann_author ? a->ann_author : "?", when,
-			 (long long)a->line_no, ai >= 0 && row->attempt < 0 ? ", on attempt" : "");
-		if (ai >= 0 && row->attempt < 0)
+			 (long long)a->line_no, ai >= 0 && attempt < 0 ? ", on attempt" : "");
+		if (ai >= 0 && attempt < 0)
 			snprintf(head + strlen(head), sizeof(head) - strlen(head), " #%lld",
 				 (long long)e->attempts[ai].attempt);
 		add_text(d, head, strlen(head), 2, UI_ROLE_NOTE);
-		text = hg_annotate_read_text(u->sel, a, &len);
+		text = hg_annotate_read_text(s, a, &len);
 		if (text)
 			add_text(d, text, len, 4, UI_ROLE_NORMAL);
 		else
@@ -328,37 +370,20 @@ detail_clear(struct ui_detail *d)
 	d->valid = false;
 }
 
-void
-ui_detail_free(struct ui_detail *d)
-{
-	detail_clear(d);
-	free(d->lines);
-	free(d->vis);
-	memset(d, 0, sizeof(*d));
-}
-
-void
-ui_detail_invalidate(struct hg_ui *u)
-{
-	u->detail.vis_width = -1;
-	u->pending |= UI_R_DRAW;
-}
-
 static void
-build(struct hg_ui *u, const struct hg_row *row)
+build(struct ui_detail *d, struct hg_session *s, size_t entry, int32_t attempt)
 {
-	struct ui_detail *d = &u->detail;
-	const struct hg_entry *e = &u->sel->entries[row->entry];
+	const struct hg_entry *e = &s->entries[entry];
 	size_t n = 0;
 	char *line;
 
 	detail_clear(d);
-	d->s = u->sel;
-	d->generation = u->sel->generation;
+	d->s = s;
+	d->generation = s->generation;
 	d->line_no = e->line_no;
-	d->attempt = row->attempt;
+	d->attempt = attempt;
 	d->valid = true;
-	line = hg_session_read_line(u->sel, e, &n);
+	line = hg_session_read_line(s, e, &n);
 	if (!line) {
 		char buf[256];
 
@@ -367,18 +392,16 @@ build(struct hg_ui *u, const struct hg_row *row)
 		add_text(d, buf, strlen(buf), 0, UI_ROLE_ERROR);
 		return;
 	}
-	add_notes(u, d, row);
-	build_from_line(d, e, row->attempt, line, n);
+	add_notes(d, s, entry, attempt);
+	build_from_line(d, e, attempt, line, n);
 	free(line);
 }
 
 static bool
-cached(const struct hg_ui *u, const struct hg_row *row)
+cached(const struct ui_detail *d, const struct hg_session *s, size_t entry, int32_t attempt)
 {
-	const struct ui_detail *d = &u->detail;
-
-	return d->valid && d->s == u->sel && d->generation == u->sel->generation &&
-	       d->line_no == u->sel->entries[row->entry].line_no && d->attempt == row->attempt;
+	return d->valid && d->s == s && d->generation == s->generation &&
+	       d->line_no == s->entries[entry].line_no && d->attempt == attempt;
 }
 
 /* Screen lines */
@@ -425,31 +448,134 @@ layout_lines(struct ui_detail *d, int width, bool wrap)
 	d->vis_wrap = wrap;
 }
 
-/* Make sure the cache matches the selected row and the pane width. */
-static void
-detail_refresh(struct hg_ui *u)
+static struct ui_detail *
+det(const struct ui_view *v)
 {
-	const struct hg_row *row = ui_tree_current(u);
-	int width = u->lay.detail.w - 2;
-
-	if (!row) {
-		detail_clear(&u->detail);
-		return;
-	}
-	if (!cached(u, row)) {
-		build(u, row);
-		u->pos[UI_DETAIL].offset = u->pos[UI_DETAIL].lineno = 0;
-		u->pos[UI_DETAIL].col = 0;
-	}
-	if (u->detail.vis_width != width || u->detail.vis_wrap != u->wrap)
-		layout_lines(&u->detail, width, u->wrap);
+	return v->priv;
 }
 
-size_t
-ui_detail_lines(struct hg_ui *u)
+/* Scroll to the first screen line showing the searched text. */
+static void
+to_match(struct ui_view *v, const struct hg_search_pattern *p)
 {
-	detail_refresh(u);
-	return u->detail.n_vis;
+	const struct ui_detail *d = det(v);
+	size_t i;
+
+	for (i = 0; p && i < d->n_vis; i++) {
+		const struct ui_vline *vl = &d->vis[i];
+		const struct ui_dline *l = &d->lines[vl->line];
+		const char *m = hg_search_find_text(p, l->text + vl->start, l->len - vl->start);
+
+		if (m && (size_t)(m - l->text) < vl->start + vl->len) {
+			v->pos.offset = i > CONTEXT_LINES ? i - CONTEXT_LINES : 0;
+			v->pos.lineno = v->pos.offset;
+			return;
+		}
+	}
+}
+
+/* The cache follows the app's selection and the pane's width. */
+static unsigned
+update(struct ui_view *v, unsigned events)
+{
+	struct hg_app *a = v->app;
+	struct ui_detail *d = det(v);
+	int width = v->rect.w - 2;
+	unsigned r = UI_R_NONE;
+
+	if (!a->sel || !a->has_entry || a->sel_entry >= a->sel->n_entries) {
+		if (d->valid || d->n) {
+			detail_clear(d);
+			r = UI_R_DRAW;
+		}
+		return r;
+	}
+	if (events & HG_APP_EV_NOTES)
+		d->valid = false;
+	if (!cached(d, a->sel, a->sel_entry, a->sel_attempt)) {
+		build(d, a->sel, a->sel_entry, a->sel_attempt);
+		v->pos.offset = v->pos.lineno = 0;
+		v->pos.col = 0;
+		r = UI_R_DRAW;
+	}
+	if (d->vis_width != width || d->vis_wrap != d->wrap) {
+		layout_lines(d, width, d->wrap);
+		v->max_col = d->max_width - width > 0 ? d->max_width - width : 0;
+		r = UI_R_DRAW;
+	}
+	if (a->jump_match) {
+		a->jump_match = false;
+		to_match(v, ui_mark_get());
+		r = UI_R_DRAW;
+	}
+	return r;
+}
+
+static size_t
+lines(const struct ui_view *v)
+{
+	return det(v)->n_vis;
+}
+
+static unsigned
+request(struct ui_view *v, enum hg_ui_req req)
+{
+	struct ui_detail *d = det(v);
+
+	switch (req) {
+	case HG_REQ_MOVE_DOWN:
+	case HG_REQ_MOVE_UP:
+	case HG_REQ_PAGE_DOWN:
+	case HG_REQ_PAGE_UP:
+	case HG_REQ_FIRST:
+	case HG_REQ_LAST:
+		/* Reading the selected session is a choice: follow must not
+		 * switch it away. */
+		v->app->list_touched = true;
+		return UI_R_NONE;	/* the engine scrolls */
+	case HG_REQ_DETAIL_DOWN:
+		return ui_view_move(v, HG_REQ_MOVE_DOWN);
+	case HG_REQ_DETAIL_UP:
+		return ui_view_move(v, HG_REQ_MOVE_UP);
+	case HG_REQ_EXPAND:
+	case HG_REQ_COLLAPSE:
+		if (d->wrap) {
+			ui_message(v->ui, false, "lines are wrapped: w turns wrapping off to scroll sideways");
+			return UI_R_DRAW;
+		}
+		ui_view_hscroll(v, req == HG_REQ_EXPAND ? HSCROLL : -HSCROLL);
+		return UI_R_DRAW;
+	case HG_REQ_TOGGLE:
+		return UI_R_DONE;
+	case HG_REQ_WRAP:
+		d->wrap = !d->wrap;
+		v->pos.col = 0;
+		return UI_R_DRAW;
+	default:
+		return UI_R_NONE;
+	}
+}
+
+static void
+init(struct ui_view *v)
+{
+	struct ui_detail *d = xcalloc(1, sizeof(*d));
+
+	d->vis_width = -1;
+	d->wrap = true;
+	v->priv = d;
+}
+
+static void
+done(struct ui_view *v)
+{
+	struct ui_detail *d = det(v);
+
+	detail_clear(d);
+	free(d->lines);
+	free(d->vis);
+	free(d);
+	v->priv = NULL;
 }
 
 /* Drawing */
@@ -498,13 +624,15 @@ draw_styled(struct piece *pc, const struct ui_dline *l, size_t from, size_t to)
 }
 
 static void
-draw_vline(struct hg_ui *u, const struct ui_vline *v, int y)
+draw(struct ui_view *v, size_t line, int y)
 {
-	const struct ui_rect *r = &u->lay.detail;
-	const struct ui_dline *l = &u->detail.lines[v->line];
+	const struct ui_detail *d = det(v);
+	const struct ui_vline *vl = &d->vis[line];
+	const struct ui_rect *r = &v->rect;
+	const struct ui_dline *l = &d->lines[vl->line];
 	struct piece pc = { y, r->x + 1, r->x + r->w - 1 };
-	int skip = u->wrap ? 0 : u->pos[UI_DETAIL].col, used = 0, x0;
-	size_t from = v->start, to = v->start + v->len;
+	int skip = d->wrap ? 0 : v->pos.col, used = 0, x0;
+	size_t from = vl->start, to = vl->start + vl->len;
 
 	if (l->indent > skip)
 		pc.x += l->indent - skip;
@@ -521,53 +649,44 @@ draw_vline(struct hg_ui *u, const struct ui_vline *v, int y)
 	}
 	x0 = pc.x;
 	draw_styled(&pc, l, from, to);
-	ui_search_mark_line(y, x0, pc.end, l->text, l->len, from, to);
+	ui_mark_line(y, x0, pc.end, l->text, l->len, from, to);
 }
 
 static void
-draw_title(struct hg_ui *u)
+title(struct ui_view *v, char *left, size_t nl, char *right, size_t nr)
 {
-	const struct hg_row *row = ui_tree_current(u);
-	const struct ui_detail *d = &u->detail;
-	char left[128], right[96], ln[24], c1[32], c2[32], c3[32];
-	size_t top = u->pos[UI_DETAIL].offset;
+	const struct hg_app *a = v->app;
+	const struct ui_detail *d = det(v);
+	char ln[24], c1[32], c2[32], c3[32];
+	size_t top = v->pos.offset;
 
-	if (!row) {
-		ui_draw_title(&u->lay.detail_title, "Detail", NULL, u->focus == UI_DETAIL);
+	if (!d->valid) {
+		snprintf(left, nl, "Detail");
 		return;
 	}
-	if (row->attempt >= 0)
-		snprintf(left, sizeof(left), "Detail: attempt #%lld of line %s",
-			 (long long)u->sel->entries[row->entry].attempts[row->attempt].attempt,
+	if (d->attempt >= 0)
+		snprintf(left, nl, "Detail: attempt #%lld of line %s",
+			 (long long)a->sel->entries[a->sel_entry].attempts[d->attempt].attempt,
 			 hg_line_str(d->line_no, ln, sizeof(ln)));
 	else
-		snprintf(left, sizeof(left), "Detail: line %s", hg_line_str(d->line_no, ln, sizeof(ln)));
-	snprintf(right, sizeof(right), "%s%s-%s/%s", u->wrap ? "wrap  " : "",
+		snprintf(left, nl, "Detail: line %s", hg_line_str(d->line_no, ln, sizeof(ln)));
+	snprintf(right, nr, "%s%s-%s/%s", d->wrap ? "wrap  " : "",
 		 ui_count(c1, sizeof(c1), d->n_vis ? top + 1 : 0),
-		 ui_count(c2, sizeof(c2), top + (size_t)u->lay.detail.h < d->n_vis ?
-			  top + (size_t)u->lay.detail.h : d->n_vis),
+		 ui_count(c2, sizeof(c2), top + (size_t)v->rect.h < d->n_vis ?
+			  top + (size_t)v->rect.h : d->n_vis),
 		 ui_count(c3, sizeof(c3), d->n_vis));
-	if (!u->wrap && u->pos[UI_DETAIL].col)
-		snprintf(right + strlen(right), sizeof(right) - strlen(right), "  col %d",
-			 u->pos[UI_DETAIL].col + 1);
-	ui_draw_title(&u->lay.detail_title, left, right, u->focus == UI_DETAIL);
+	if (!d->wrap && v->pos.col)
+		snprintf(right + strlen(right), nr - strlen(right), "  col %d", v->pos.col + 1);
 }
 
-void
-ui_detail_draw(struct hg_ui *u)
-{
-	const struct ui_rect *r = &u->lay.detail;
-	struct ui_pos *p = &u->pos[UI_DETAIL];
-	size_t i, n;
-
-	if (u->stats)
-		return;		/* the stats view covers this pane */
-	detail_refresh(u);
-	n = u->detail.n_vis;
-	if (p->offset + (size_t)r->h > n)
-		p->offset = n > (size_t)r->h ? n - (size_t)r->h : 0;
-	p->lineno = p->offset;
-	draw_title(u);
-	for (i = 0; i < (size_t)r->h && p->offset + i < n; i++)
-		draw_vline(u, &u->detail.vis[p->offset + i], r->y + (int)i);
-}
+const struct ui_view_ops ui_detail_ops = {
+	.name = "detail",
+	.flags = UI_VF_SCROLL,
+	.init = init,
+	.done = done,
+	.update = update,
+	.lines = lines,
+	.draw = draw,
+	.title = title,
+	.request = request,
+};

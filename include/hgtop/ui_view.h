@@ -1,0 +1,192 @@
+/* ui_view.h - the browser: views behind one ops table, and the engine that
+ * owns their positions, scrolling, focus, mouse and the modal stack.
+ *
+ * Layers (each uses only those below it):
+ *   ui_loop.c      hg_ui_run: the loop over hg_app_step, keys, dispatch of
+ *                  the requests no view handles, drawing
+ *   ui_filter.c, ui_search.c, ui_annotate.c
+ *                  commands: prompts over the app's filter, search and
+ *                  annotation writer
+ *   view_*.c       the views: sessions, entries, detail, stats, help
+ *   ui_view.c      the engine: positions, the one clamp and scroll, focus,
+ *                  hit-testing, the modal stack, drawing a view
+ *   ui_layout.c    pane geometry, header, meter and status line
+ *   ui_prompt.c    the one-line editor
+ *   ui_keys.c      the request/key table
+ *   ui_draw.c, ui_display.c   the terminal (ui_draw.h)
+ *   app.c          the application without a terminal (app.h)
+ * Views never call each other: what one shows of another's choice (the
+ * detail of the selected entry) goes through the app's selection.
+ *
+ * Adding a view: a view_NAME.c with its ops table, a row in the view
+ * table (UI_VIEWS below), its key rows in ui_keys.h, and the file in
+ * Makefile.am. */
+#ifndef HGTOP_UI_VIEW_H
+#define HGTOP_UI_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "hgtop/app.h"
+#include "hgtop/ui_draw.h"
+#include "hgtop/ui_keys.h"
+
+struct ui_prompt;
+struct hg_ui;
+struct ui_view;
+
+/* Results of a handler: what the loop must do. 0: not handled. */
+#define UI_R_NONE	0x00u
+#define UI_R_DRAW	0x01u	/* redraw the screen */
+#define UI_R_LAYOUT	0x02u	/* recompute pane geometry first */
+#define UI_R_QUIT	0x10u
+#define UI_R_DONE	0x20u	/* handled, nothing else to do */
+
+/* View flags. */
+#define UI_VF_SCROLL	0x1u	/* no cursor: the position is the top line */
+#define UI_VF_BODY	0x2u	/* modal over the panes (header and status stay) */
+#define UI_VF_SCREEN	0x4u	/* modal over the whole screen */
+#define UI_VF_CLICK_TOGGLES 0x8u /* a click on the cursor line is TOGGLE */
+
+struct ui_view_ops {
+	const char *name;
+	unsigned flags;
+	void (*init)(struct ui_view *v);
+	void (*done)(struct ui_view *v);
+	/* Bring the view's data up to date with the app (HG_APP_EV_* that
+	 * came since the last call). Reading files and parsing happen here,
+	 * never while drawing. Returns UI_R_*. */
+	unsigned (*update)(struct ui_view *v, unsigned events);
+	size_t (*lines)(const struct ui_view *v);
+	/* Draw line LINE at screen row Y of v->rect. */
+	void (*draw)(struct ui_view *v, size_t line, int y);
+	/* Title bar text; RIGHT may stay empty. */
+	void (*title)(struct ui_view *v, char *left, size_t nl, char *right, size_t nr);
+	/* What an empty view says (NULL: nothing). */
+	const char *(*empty)(struct ui_view *v, char *buf, size_t n);
+	/* A request for this view; 0 when not handled here (the engine then
+	 * moves or passes it on). */
+	unsigned (*request)(struct ui_view *v, enum hg_ui_req req);
+	/* The cursor moved from line FROM (by key or click). */
+	unsigned (*select)(struct ui_view *v, size_t from);
+};
+
+/* One scroll position: top line, cursor line, columns scrolled sideways. */
+struct ui_pos {
+	size_t offset;
+	size_t lineno;
+	int col;
+};
+
+struct ui_view {
+	const struct ui_view_ops *ops;
+	struct hg_ui *ui;
+	struct hg_app *app;
+	struct ui_pos pos;
+	struct ui_rect rect;	/* the lines */
+	struct ui_rect title;	/* its title bar */
+	int max_col;		/* widest line minus the width: sideways limit */
+	void *priv;
+};
+
+/* The view table: R(id, ops). Panes first, in Tab order. */
+#define UI_VIEWS(R) \
+	R(SESSIONS, ui_sessions_ops) \
+	R(ENTRIES,  ui_entries_ops) \
+	R(DETAIL,   ui_detail_ops) \
+	R(STATS,    ui_stats_ops) \
+	R(HELP,     ui_help_ops)
+
+enum ui_view_id {
+#define UI_VIEW_ENUM(id, ops) UI_V_##id,
+	UI_VIEWS(UI_VIEW_ENUM)
+#undef UI_VIEW_ENUM
+	UI_V_N
+};
+#define UI_NPANES 3	/* sessions, entries, detail */
+
+#define UI_VIEW_DECL(id, ops) extern const struct ui_view_ops ops;
+UI_VIEWS(UI_VIEW_DECL)
+#undef UI_VIEW_DECL
+
+struct ui_layout {
+	bool too_small;
+	bool wide;
+	struct ui_rect header, meter, body, status;
+};
+
+struct hg_ui {
+	struct hg_app *app;
+	struct ui_view views[UI_V_N];
+	enum ui_view_id focus;		/* a pane */
+	enum ui_view_id stack[4];	/* modal views, top last */
+	size_t depth;
+	struct ui_layout lay;
+	struct ui_prompt *prompt;	/* active prompt or NULL */
+	unsigned pending;		/* UI_R_* not acted on yet */
+	unsigned events;		/* HG_APP_EV_* not given to the views yet */
+	int64_t last_draw_ns;
+	FILE *keylog;
+	int64_t start_ns;
+	bool first_screen_logged;
+	bool quit;
+	void *search_state;		/* ui_search.c */
+	void *filter_state;		/* ui_filter.c */
+	void *note_state;		/* ui_annotate.c */
+};
+
+/* ui_view.c: the engine. */
+struct ui_view *ui_view(struct hg_ui *u, enum ui_view_id id);
+void ui_views_init(struct hg_ui *u, struct hg_app *a);
+void ui_views_done(struct hg_ui *u);
+/* Give the app's events to every view (panes first), then clamp. */
+void ui_views_update(struct hg_ui *u, unsigned events);
+/* The one clamp: the cursor inside [0, n), the top row keeping it in
+ * view without scrolling past the end. */
+void ui_view_clamp(struct ui_view *v);
+/* The one scroll: a moving request on V. Returns UI_R_*. */
+unsigned ui_view_move(struct ui_view *v, enum hg_ui_req req);
+/* Put the cursor on LINE (keeping it in view) and tell the view. */
+unsigned ui_view_goto(struct ui_view *v, size_t line);
+/* Scroll sideways by DELTA columns within [0, v->max_col]. */
+void ui_view_hscroll(struct ui_view *v, int delta);
+int ui_view_height(const struct ui_view *v);
+void ui_view_draw(struct ui_view *v, bool focused);
+bool ui_view_focused(const struct ui_view *v);
+void ui_focus(struct hg_ui *u, enum ui_view_id id);
+void ui_focus_step(struct hg_ui *u, int dir);
+/* The modal stack: help and stats open over the panes. */
+void ui_push(struct hg_ui *u, enum ui_view_id id);
+void ui_pop(struct hg_ui *u);
+struct ui_view *ui_top(struct hg_ui *u);	/* NULL without a modal */
+/* The view a request goes to: the top modal, else the focused pane. */
+struct ui_view *ui_target(struct hg_ui *u);
+/* A mouse event at (y, x): clicks go to the top view only. */
+unsigned ui_mouse(struct hg_ui *u, int y, int x, bool wheel, bool down);
+void ui_message(struct hg_ui *u, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ui_layout.c */
+void ui_layout_compute(struct hg_ui *u);
+void ui_draw_header(struct hg_ui *u);
+void ui_draw_status(struct hg_ui *u);
+void ui_draw_separator(struct hg_ui *u);
+
+/* Commands (ui_filter.c, ui_search.c, ui_annotate.c). Each returns UI_R_*. */
+void ui_filter_done(struct hg_ui *u);
+unsigned ui_cmd_filter(struct hg_ui *u);
+unsigned ui_cmd_cycle(struct hg_ui *u, bool verdict);
+unsigned ui_cmd_clear(struct hg_ui *u);
+void ui_search_done(struct hg_ui *u);
+bool ui_search_busy(const struct hg_ui *u);
+void ui_search_step(struct hg_ui *u);
+void ui_search_interrupt(struct hg_ui *u);
+int ui_search_note(struct hg_ui *u, const struct ui_rect *r);
+unsigned ui_cmd_search(struct hg_ui *u);
+unsigned ui_cmd_search_next(struct hg_ui *u, bool forward);
+void ui_annotate_done(struct hg_ui *u);
+unsigned ui_cmd_annotate(struct hg_ui *u);
+
+#endif

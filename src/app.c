@@ -1,0 +1,1021 @@
+/* app.c - the application without a terminal (see app.h): loading,
+ * watching, signals, session order and selection, the filter and its
+ * match caches, notes, follow and the header meter. */
+#include "config.h"
+
+#include "hgtop/app.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hgtop/demo.h"
+#include "hgtop/spool.h"
+#include "hgtop/util.h"
+
+#define CHUNK_BYTES (4 * 1024 * 1024)
+#define LIVE_NS (10 * 1000000000LL)	/* "grew recently" lasts this long */
+#define MSG_NS (5 * 1000000000LL)
+#define PREFETCH_AHEAD 16
+
+/* --- signals ---------------------------------------------------------------- */
+
+static int sig_fd = -1;
+
+/* Handlers only write the signal number to the self-pipe. */
+static void
+on_signal(int sig)
+{
+	int saved = errno;
+	unsigned char b = (unsigned char)sig;
+
+	if (sig_fd >= 0 && write(sig_fd, &b, 1) < 0) {
+		/* The pipe is full: a byte is already waiting. */
+	}
+	errno = saved;
+}
+
+static void
+set_signals(bool install, bool demo)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGCHLD };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = install ? on_signal : SIG_DFL;
+	sa.sa_flags = SA_RESTART;
+	for (i = 0; i < HG_ARRAY_SIZE(sigs); i++)
+		if (sigs[i] != SIGCHLD || demo)
+			sigaction(sigs[i], &sa, NULL);
+}
+
+static void
+read_signals(struct hg_app *a)
+{
+	unsigned char b[64];
+	ssize_t n, i;
+
+	while ((n = read(a->sig_pipe[0], b, sizeof(b))) > 0) {
+		for (i = 0; i < n; i++) {
+			if (b[i] == SIGWINCH)
+				a->events |= HG_APP_EV_RESIZE;
+			else if (b[i] == SIGCHLD && a->demo && hg_demo_reap(a->demo))
+				hg_app_message(a, true, "the demo writer stopped");
+			else if (b[i] != SIGCHLD)
+				a->events |= HG_APP_EV_QUIT;
+		}
+	}
+}
+
+/* --- per-session state -------------------------------------------------------- */
+
+struct hg_app_sess *
+hg_app_sess(struct hg_session *s)
+{
+	if (!s->user)
+		s->user = xcalloc(1, sizeof(struct hg_app_sess));
+	return s->user;
+}
+
+static void
+sess_free(struct hg_session *s)
+{
+	struct hg_app_sess *as = s->user;
+
+	if (!as)
+		return;
+	free(as->match);
+	hg_ann_index_free(&as->notes);
+	hg_expand_free(&as->expand);
+	free(as);
+	s->user = NULL;
+}
+
+/* --- messages --------------------------------------------------------------- */
+
+void
+hg_app_message(struct hg_app *a, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a->msg, sizeof(a->msg), fmt, ap);
+	va_end(ap);
+	a->msg_err = error;
+	a->msg_until_ns = hg_now_mono_ns() + MSG_NS;
+	a->events |= HG_APP_EV_MESSAGE;
+}
+
+const char *
+hg_app_current_message(const struct hg_app *a, bool *error)
+{
+	if (!a->msg[0] || hg_now_mono_ns() >= a->msg_until_ns)
+		return NULL;
+	*error = a->msg_err;
+	return a->msg;
+}
+
+/* --- the filter ----------------------------------------------------------------- */
+
+static const char *const verdict_cycle[] = { NULL, "accept", "escalate", "error" };
+static const char *const tier_cycle[] = { NULL, "local", "subagent", "managed" };
+#define CYCLE_N 4
+
+static int
+cycle_index(const char *const *cycle, const char *v)
+{
+	int i;
+
+	if (!v || !*v)
+		return 0;
+	for (i = 1; i < CYCLE_N; i++)
+		if (!strcmp(cycle[i], v))
+			return i;
+	return -1;
+}
+
+static void
+set_str(char **dst, const char *src)
+{
+	char *v = src && *src ? xstrdup(src) : NULL;
+
+	free(*dst);
+	*dst = v;
+}
+
+bool
+hg_app_matches(const struct hg_session *s, size_t i)
+{
+	const struct hg_app_sess *as = s->user;
+
+	return !as || i >= as->match_done || as->match[i];
+}
+
+static bool
+row_visible(const struct hg_session *s, const struct hg_entry *e, void *ctx)
+{
+	(void)ctx;
+	return hg_app_matches(s, (size_t)(e - s->entries));
+}
+
+int
+hg_app_set_filter(struct hg_app *a, const char *expr, const char *verdict, const char *tier,
+		  char *err, size_t errlen, int *col)
+{
+	struct hg_filter *f;
+
+	*col = 0;
+	f = hg_filter_parse_effective(expr ? expr : "", verdict, tier, err, errlen, col);
+	if (!f)
+		return -1;
+	if (hg_filter_is_empty(f)) {
+		hg_filter_free(f);
+		f = NULL;
+	}
+	hg_filter_free(a->filter);
+	a->filter = f;
+	if (expr != a->expr)
+		set_str(&a->expr, expr);
+	if (verdict != a->verdict)
+		set_str(&a->verdict, verdict);
+	if (tier != a->tier)
+		set_str(&a->tier, tier);
+	a->serial++;
+	a->filter_text = f ? hg_filter_text(f) : NULL;
+	a->rf.visible = f ? row_visible : NULL;
+	a->rf.highlight = NULL;
+	a->rf.ctx = a;
+	a->events |= HG_APP_EV_FILTER;
+	return 0;
+}
+
+const char *
+hg_app_cycle(struct hg_app *a, bool verdict, bool *ok, char *err, size_t errlen)
+{
+	int *i = verdict ? &a->verdict_i : &a->tier_i;
+	const char *v;
+	int col;
+
+	*i = *i < 0 ? 0 : (*i + 1) % CYCLE_N;
+	v = (verdict ? verdict_cycle : tier_cycle)[*i];
+	*ok = hg_app_set_filter(a, a->expr, verdict ? v : a->verdict, verdict ? a->tier : v,
+				err, errlen, &col) == 0;
+	return v;
+}
+
+bool
+hg_app_clear_filter(struct hg_app *a)
+{
+	char err[256];
+	int col;
+
+	if (!a->filter && !a->expr && !a->verdict && !a->tier)
+		return false;
+	a->verdict_i = a->tier_i = 0;
+	hg_app_set_filter(a, NULL, NULL, NULL, err, sizeof(err), &col);
+	return true;
+}
+
+/* The attempts of each entry are a separate allocation: asking for those
+ * a few entries ahead keeps a pass from waiting on memory one entry at a
+ * time (it halves a pass over a million entries). */
+static void
+prefetch_attempts(const struct hg_entry *e)
+{
+	const char *p = (const char *)e->attempts;
+	size_t bytes = e->n_attempts * sizeof(*e->attempts), k;
+
+	for (k = 0; k < bytes && k < 4 * 64; k += 64)
+		__builtin_prefetch(p + k);
+}
+
+void
+hg_app_match_update(struct hg_app *a, struct hg_session *s)
+{
+	struct hg_app_sess *as = hg_app_sess(s);
+	size_t i, n = s->n_entries, from;
+
+	if (!a->filter)
+		return;
+	if (as->match_serial != a->serial || as->match_gen != s->generation ||
+	    as->match_done > n) {
+		as->match_serial = a->serial;
+		as->match_gen = s->generation;
+		as->match_done = as->match_hits = 0;
+	}
+	if (as->match_done == n)
+		return;
+	if (as->match_cap < n) {
+		as->match_cap = as->match_cap ? as->match_cap : 256;
+		while (as->match_cap < n)
+			as->match_cap *= 2;
+		as->match = xrealloc(as->match, as->match_cap);
+	}
+	from = as->match_done;
+	for (i = from; i < n; i++) {
+		if (i + PREFETCH_AHEAD < n)
+			prefetch_attempts(&s->entries[i + PREFETCH_AHEAD]);
+		as->match[i] = hg_filter_match(a->filter, s, &s->entries[i]);
+	}
+	if (s->n_annotations)
+		hg_filter_follow(s, as->match, from);
+	for (i = from; i < n; i++)
+		as->match_hits += as->match[i] && s->entries[i].kind != HG_ENTRY_UNPARSABLE;
+	as->match_done = n;
+}
+
+bool
+hg_app_filter_counts(struct hg_app *a, struct hg_session *s, size_t *hits, size_t *total)
+{
+	if (!a->filter)
+		return false;
+	hg_app_match_update(a, s);
+	*hits = hg_app_sess(s)->match_hits;
+	*total = s->n_entries - (size_t)s->n_unparsable;
+	return true;
+}
+
+bool
+hg_app_highlight(const struct hg_app *a, const struct hg_entry *e, const struct hg_row *row)
+{
+	uint32_t i;
+
+	if (!hg_filter_has_attempt_terms(a->filter) || e->kind != HG_ENTRY_OK)
+		return false;
+	if (row->kind == HG_ROW_ATTEMPT)
+		return hg_filter_match_attempt(a->filter, e, (size_t)row->attempt);
+	if (row->kind != HG_ROW_ENTRY || (row->flags & HG_ROW_EXPANDED))
+		return false;
+	for (i = 0; i < e->n_attempts; i++)
+		if (hg_filter_match_attempt(a->filter, e, i))
+			return true;
+	return false;
+}
+
+/* --- notes ------------------------------------------------------------------- */
+
+bool
+hg_app_notes_sync(struct hg_app *a, struct hg_session *s)
+{
+	bool changed = hg_ann_index_update(&hg_app_sess(s)->notes, s);
+
+	if (changed && s == a->sel)
+		a->events |= HG_APP_EV_NOTES;
+	return changed;
+}
+
+/* --- order and selection ---------------------------------------------------------- */
+
+int64_t
+hg_app_activity_ns(const struct hg_session *s)
+{
+	return s->mtime_ns > s->last_ts_ns ? s->mtime_ns : s->last_ts_ns;
+}
+
+/* Growth during the initial load does not count as live. */
+bool
+hg_app_live(struct hg_session *s)
+{
+	const struct hg_app_sess *as = hg_app_sess(s);
+
+	return !s->gone && as->grew_ns && hg_now_mono_ns() - as->grew_ns < LIVE_NS;
+}
+
+static int
+by_activity(const void *pa, const void *pb)
+{
+	const struct hg_session *x = *(struct hg_session *const *)pa;
+	const struct hg_session *y = *(struct hg_session *const *)pb;
+	int64_t ax = hg_app_activity_ns(x), ay = hg_app_activity_ns(y);
+
+	if (ax != ay)
+		return ax > ay ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/* Keep the known order and add the sessions not listed yet. Sessions are
+ * never removed from the catalog while the app runs: a deleted file
+ * stays, marked gone. */
+static void
+merge_new(struct hg_app *a)
+{
+	size_t i;
+
+	a->order = xrealloc(a->order, (a->c->n ? a->c->n : 1) * sizeof(*a->order));
+	for (i = 0; i < a->c->n && a->n_order < a->c->n; i++) {
+		struct hg_app_sess *as = hg_app_sess(a->c->sessions[i]);
+
+		if (!as->listed) {
+			as->listed = true;
+			a->order[a->n_order++] = a->c->sessions[i];
+		}
+	}
+}
+
+static size_t
+index_of(const struct hg_app *a, const struct hg_session *s)
+{
+	size_t i;
+
+	for (i = 0; i < a->n_order; i++)
+		if (a->order[i] == s)
+			return i;
+	return 0;
+}
+
+/* Save the entry selection of the selected session before leaving it. */
+static void
+remember(struct hg_app *a)
+{
+	struct hg_app_sess *as;
+
+	if (!a->sel || !a->has_entry)
+		return;
+	as = hg_app_sess(a->sel);
+	as->sel_entry = a->sel_entry;
+	as->sel_attempt = a->sel_attempt;
+	as->has_sel = true;
+}
+
+void
+hg_app_select_session(struct hg_app *a, size_t i)
+{
+	struct hg_app_sess *as;
+
+	if (i >= a->n_order)
+		return;
+	a->sel_order = i;
+	if (a->sel == a->order[i])
+		return;
+	remember(a);
+	a->sel = a->order[i];
+	as = hg_app_sess(a->sel);
+	a->has_entry = as->has_sel;
+	a->sel_entry = as->sel_entry;
+	a->sel_attempt = as->sel_attempt;
+	a->jump_match = false;
+	hg_app_notes_sync(a, a->sel);
+	hg_app_match_update(a, a->sel);
+	a->events |= HG_APP_EV_SELECT;
+}
+
+/* Re-sort when following (newest first), keep the selection by pointer.
+ * Only live follow moves to the newest session, and only until the user
+ * picks one: otherwise the entries being read would be swapped for
+ * another session's under the cursor. */
+void
+hg_app_sort(struct hg_app *a)
+{
+	if (a->n_order != a->c->n)
+		merge_new(a);
+	if (a->follow || !a->list_touched)
+		qsort(a->order, a->n_order, sizeof(*a->order), by_activity);
+	if (a->n_order == 0)
+		return;
+	if (!a->sel || (hg_app_following(a) && !a->list_touched && a->sel != a->order[0])) {
+		hg_app_select_session(a, 0);
+		return;
+	}
+	a->sel_order = index_of(a, a->sel);
+}
+
+void
+hg_app_select_entry(struct hg_app *a, size_t entry, int32_t attempt)
+{
+	a->has_entry = true;
+	a->sel_entry = entry;
+	a->sel_attempt = attempt;
+	a->jump_match = false;
+}
+
+void
+hg_app_select_none(struct hg_app *a)
+{
+	a->has_entry = false;
+	a->jump_match = false;
+}
+
+void
+hg_app_jump_to(struct hg_app *a, size_t entry, int32_t attempt, bool match)
+{
+	hg_app_select_entry(a, entry, attempt);
+	a->jump_match = match;
+	a->events |= HG_APP_EV_SELECT;
+}
+
+int
+hg_app_loading_percent(const struct hg_app *a)
+{
+	int64_t done = 0, total = 0;
+	size_t i;
+
+	for (i = 0; i < a->n_queue; i++) {
+		done += hg_session_bytes_read(a->queue[i]);
+		total += a->queue[i]->size > a->queue[i]->offset ?
+			a->queue[i]->size : a->queue[i]->offset;
+	}
+	return total > 0 ? (int)(done * 100 / total) : 0;
+}
+
+void
+hg_app_counts(const struct hg_app *a, int64_t *entries, int64_t *bad)
+{
+	size_t i;
+
+	*entries = *bad = 0;
+	for (i = 0; i < a->c->n; i++) {
+		const struct hg_session *s = a->c->sessions[i];
+
+		*entries += (int64_t)s->n_entries - s->n_unparsable - s->n_annotations;
+		*bad += s->n_unparsable;
+	}
+}
+
+/* --- follow ------------------------------------------------------------------ */
+
+bool
+hg_app_following(const struct hg_app *a)
+{
+	return a->follow && !a->paused;
+}
+
+void
+hg_app_set_follow(struct hg_app *a, bool on)
+{
+	a->follow = on;
+	a->paused = false;
+	a->events |= HG_APP_EV_FOLLOW | HG_APP_EV_SESSIONS;
+	hg_app_message(a, false, on ? "follow on: new entries stay in view" : "follow off");
+}
+
+/* Leaving the newest entry pauses follow; say so once (the header keeps
+ * showing PAUSED). */
+void
+hg_app_pause(struct hg_app *a)
+{
+	if (!a->follow || a->paused)
+		return;
+	a->paused = true;
+	a->events |= HG_APP_EV_FOLLOW;
+	hg_app_message(a, false, "follow paused (G resumes)");
+}
+
+void
+hg_app_resume(struct hg_app *a)
+{
+	if (a->paused)
+		a->events |= HG_APP_EV_FOLLOW;
+	a->paused = false;
+}
+
+/* --- loading ------------------------------------------------------------------- */
+
+static void
+enqueue(struct hg_app *a, struct hg_session *s)
+{
+	struct hg_app_sess *as = hg_app_sess(s);
+
+	if (as->queued)
+		return;
+	if (a->n_queue == a->cap_queue) {
+		a->cap_queue = a->cap_queue ? a->cap_queue * 2 : 64;
+		a->queue = xrealloc(a->queue, a->cap_queue * sizeof(*a->queue));
+	}
+	a->queue[a->n_queue++] = s;
+	as->queued = true;
+}
+
+static void
+dequeue(struct hg_app *a, size_t i)
+{
+	hg_app_sess(a->queue[i])->queued = false;
+	memmove(&a->queue[i], &a->queue[i + 1], (a->n_queue - i - 1) * sizeof(*a->queue));
+	a->n_queue--;
+}
+
+static void
+after_ingest(struct hg_app *a, struct hg_session *s, const struct hg_ingest_result *r,
+	     bool is_new)
+{
+	struct hg_app_sess *as = hg_app_sess(s);
+
+	if (as->loaded && r->new_entries)
+		as->grew_ns = hg_now_mono_ns();
+	as->more = r->more;
+	if (!r->more)
+		as->loaded = true;
+	if (a->on_ingest)
+		a->on_ingest(a->ingest_ctx, s, r, is_new);
+	if (r->status == HG_INGEST_ERROR && s == a->sel)
+		hg_app_message(a, true, "%s: %s", s->path, strerror(r->err));
+	if (r->status != HG_INGEST_OK && r->status != HG_INGEST_ERROR)
+		hg_app_message(a, r->status == HG_INGEST_GONE, "%s: %s", s->id,
+			       hg_ingest_status_text(r->status));
+	if (r->new_entries || r->status != HG_INGEST_OK) {
+		a->events |= HG_APP_EV_ENTRIES | HG_APP_EV_SESSIONS;
+		if (s == a->sel) {
+			a->events |= HG_APP_EV_SELECTED;
+			hg_app_notes_sync(a, s);
+		}
+	} else if (r->more) {
+		a->events |= HG_APP_EV_PROGRESS;
+	}
+}
+
+/* Read up to chunk_bytes across the queued sessions, the selected first,
+ * so keys stay responsive while big files load. */
+static void
+load_step(struct hg_app *a)
+{
+	int64_t budget = a->chunk_bytes > 0 ? a->chunk_bytes : INT64_MAX;
+	size_t i = 0;
+
+	while (i < a->n_queue && budget > 0) {
+		struct hg_session *s = a->queue[i];
+		struct hg_ingest_result r;
+
+		if (a->sel && hg_app_sess(a->sel)->queued && s != a->sel) {
+			size_t j;
+
+			for (j = 0; j < a->n_queue && a->queue[j] != a->sel; j++)
+				;
+			s = a->queue[j];
+			i = j;
+		}
+		r = hg_session_ingest(s, a->chunk_bytes > 0 ? budget : 0);
+		budget -= r.bytes > 0 ? r.bytes : 1;
+		after_ingest(a, s, &r, false);
+		if (r.more)
+			i++;
+		else
+			dequeue(a, i);
+	}
+	a->loading = false;
+	for (i = 0; i < a->n_queue; i++)
+		a->loading |= hg_app_sess(a->queue[i])->more;
+}
+
+/* New sessions are read at once (their entries are news to a follower). */
+static void
+take_changes(struct hg_app *a, const struct hg_watch_events *ev)
+{
+	size_t i, before = a->c->n;
+
+	if (ev->rescan && hg_catalog_scan(a->c) != 0)
+		hg_watch_catalog_changed(a->w);
+	if ((ev->dir_gone || a->c->dir_gone) && !(a->events & HG_APP_EV_GONE)) {
+		a->events |= HG_APP_EV_GONE;
+		hg_app_message(a, true, "%s: the directory was deleted or moved", a->title);
+	}
+	for (i = 0; i < before; i++)
+		if ((ev->all || ev->rescan) && a->c->sessions[i] != a->stream)
+			enqueue(a, a->c->sessions[i]);
+	for (i = 0; i < ev->n_changed; i++)
+		enqueue(a, ev->changed[i]);
+	if (a->chunk_bytes == 0)
+		load_step(a);	/* what changed first, then the new sessions */
+	for (i = before; i < a->c->n; i++) {
+		struct hg_session *s = a->c->sessions[i];
+
+		if (a->chunk_bytes > 0) {
+			enqueue(a, s);
+		} else {
+			struct hg_ingest_result r = hg_session_ingest(s, 0);
+
+			after_ingest(a, s, &r, true);
+		}
+	}
+	a->events |= HG_APP_EV_SESSIONS;
+}
+
+void
+hg_app_rescan(struct hg_app *a)
+{
+	struct hg_watch_events ev = { .rescan = true, .all = true };
+
+	take_changes(a, &ev);
+	load_step(a);
+}
+
+/* "hgtop -": copy what stdin has into the spool, then read it like a file. */
+static void
+stream_step(struct hg_app *a)
+{
+	struct hg_session *s = a->stream;
+
+	if (hg_spool_pump(a->spool) < 0)
+		hg_app_message(a, true, "stdin: %s", strerror(errno));
+	hg_spool_update_session(a->spool, s);
+	enqueue(a, s);
+	if (hg_spool_eof(a->spool) && !a->stream_done) {
+		struct hg_ingest_result r = hg_session_ingest(s, 0);
+		size_t i;
+
+		for (i = 0; i < a->n_queue; i++)
+			if (a->queue[i] == s)
+				dequeue(a, i);
+		after_ingest(a, s, &r, false);
+		a->stream_done = true;
+		if (s->pending)
+			hg_app_message(a, true, "stdin: the stream ended in the middle of a line (%lld bytes)",
+				       (long long)s->pending);
+		else
+			hg_app_message(a, false, "stdin: end of the stream");
+	}
+	a->events |= HG_APP_EV_PROGRESS;
+}
+
+/* --- the turn ------------------------------------------------------------------ */
+
+int
+hg_app_timeout(const struct hg_app *a)
+{
+	int64_t now = hg_now_mono_ns(), t;
+	int wt = hg_watch_timeout_ms(a->w);
+
+	if (a->n_queue || a->events || hg_app_meter_busy(a))
+		return 0;
+	t = 1000 - (hg_now_wall_ns() / 1000000) % 1000;	/* next whole second */
+	if (a->msg[0] && a->msg_until_ns > now && (a->msg_until_ns - now) / 1000000 + 1 < t)
+		t = (a->msg_until_ns - now) / 1000000 + 1;
+	if (wt >= 0 && wt < t)
+		t = wt;
+	return (int)t;
+}
+
+unsigned
+hg_app_take_events(struct hg_app *a)
+{
+	unsigned ev = a->events;
+
+	a->events = 0;
+	return ev;
+}
+
+unsigned
+hg_app_step(struct hg_app *a, int fd, int timeout_ms)
+{
+	struct pollfd p[4];
+	int n = 0, rc, wfd = hg_watch_fd(a->w), sidx = -1, fidx = -1;
+	int sfd = a->spool && !a->stream_done ? hg_spool_fd(a->spool) : -1;
+
+	p[n++] = (struct pollfd){ a->sig_pipe[0], POLLIN, 0 };
+	if (fd >= 0) {
+		fidx = n;
+		p[n++] = (struct pollfd){ fd, POLLIN, 0 };
+	}
+	if (wfd >= 0)
+		p[n++] = (struct pollfd){ wfd, POLLIN, 0 };
+	if (sfd >= 0) {
+		sidx = n;
+		p[n++] = (struct pollfd){ sfd, POLLIN, 0 };
+	}
+	if (a->events)
+		timeout_ms = 0;
+	rc = poll(p, (nfds_t)n, timeout_ms);
+	if (rc < 0 && errno != EINTR)
+		hg_app_message(a, true, "poll: %s", strerror(errno));
+	if (rc == 0 && !a->n_queue)
+		a->events |= HG_APP_EV_TICK;
+	read_signals(a);
+	if (rc > 0 && fidx >= 0 && p[fidx].revents)
+		a->events |= HG_APP_EV_INPUT;
+	if (rc > 0 && sidx >= 0 && p[sidx].revents)
+		stream_step(a);
+	if (hg_watch_collect(a->w, &a->ev))
+		take_changes(a, &a->ev);
+	if (a->n_queue)
+		load_step(a);
+	return hg_app_take_events(a);
+}
+
+/* --- set-up ------------------------------------------------------------------- */
+
+int
+hg_app_init(struct hg_app *a, const struct hg_options *o, struct hg_catalog *c,
+	    const char *title, struct hg_demo *demo, struct hg_spool *spool, bool loaded)
+{
+	char err[256];
+	int col;
+	size_t i;
+
+	memset(a, 0, sizeof(*a));
+	a->o = o;
+	a->c = c;
+	a->title = title;
+	a->demo = demo;
+	a->spool = spool;
+	a->stream = spool && c->n ? c->sessions[0] : NULL;
+	a->chunk_bytes = loaded ? 0 : CHUNK_BYTES;
+	a->follow = true;
+	a->sig_pipe[0] = a->sig_pipe[1] = -1;
+	if (pipe2(a->sig_pipe, O_NONBLOCK | O_CLOEXEC) < 0)
+		return -1;
+	sig_fd = a->sig_pipe[1];
+	set_signals(true, demo != NULL);
+	a->w = hg_watch_new(c, o->poll_ms);
+	for (i = 0; i < c->n && !loaded; i++)
+		enqueue(a, c->sessions[i]);
+	a->verdict_i = cycle_index(verdict_cycle, o->verdict);
+	a->tier_i = cycle_index(tier_cycle, o->tier);
+	if (hg_app_set_filter(a, o->filter, o->verdict, o->tier, err, sizeof(err), &col) < 0)
+		hg_app_message(a, true, "filter: %s", err);
+	a->events = HG_APP_EV_SESSIONS;
+	return 0;
+}
+
+static void meter_free(struct hg_app_meter *m);
+
+void
+hg_app_done(struct hg_app *a)
+{
+	size_t i;
+
+	set_signals(false, a->demo != NULL);
+	sig_fd = -1;
+	if (a->sig_pipe[0] >= 0) {
+		close(a->sig_pipe[0]);
+		close(a->sig_pipe[1]);
+	}
+	hg_watch_events_free(&a->ev);
+	hg_watch_free(a->w);
+	for (i = 0; i < a->c->n; i++)
+		sess_free(a->c->sessions[i]);
+	hg_filter_free(a->filter);
+	free(a->expr);
+	free(a->verdict);
+	free(a->tier);
+	free(a->order);
+	free(a->queue);
+	meter_free(a->meter);
+	memset(a, 0, sizeof(*a));
+	a->sig_pipe[0] = a->sig_pipe[1] = -1;
+}
+
+/* --- the meter ------------------------------------------------------------------ */
+
+/* Per-tier counts kept up to date as entries arrive (each entry counted
+ * once); a new filter or a re-read session starts the count again, a
+ * slice at a time (hg_app_meter_step). */
+
+#define N_TIERS 4		/* local, subagent, managed, other */
+#define N_BUCKETS 1024
+#define STEP_ENTRIES 65536	/* entries per slice while recounting */
+
+static const char *const tier_names[N_TIERS] = { "local", "subagent", "managed", "other" };
+
+struct tier_acc {
+	int64_t attempts, accept;
+	uint32_t hist[N_BUCKETS];
+	int64_t top[N_BUCKETS];	/* the longest duration seen in each bucket */
+};
+
+struct hg_app_meter {
+	struct tier_acc t[N_TIERS];
+	unsigned serial;	/* filter counted */
+	bool recounting;
+	size_t next;		/* session to count next while recounting */
+	char line[512];
+	bool started;
+};
+
+static void
+meter_free(struct hg_app_meter *m)
+{
+	free(m);
+}
+
+static struct hg_app_meter *
+meter_of(struct hg_app *a)
+{
+	if (!a->meter)
+		a->meter = xcalloc(1, sizeof(*a->meter));
+	return a->meter;
+}
+
+/* Bucket 0 holds durations <= 0, bucket b > 0 those in [1.02^(b-1), 1.02^b) ms. */
+static int
+bucket(int64_t ms)
+{
+	double b;
+
+	if (ms <= 0)
+		return 0;
+	b = floor(log((double)ms) / log(1.02)) + 1;
+	return b < N_BUCKETS - 1 ? (int)b : N_BUCKETS - 1;
+}
+
+static int64_t
+acc_p95(const struct tier_acc *t)
+{
+	int64_t rank = (t->attempts * 95 + 99) / 100, seen = 0;
+	int b;
+
+	for (b = 0; b < N_BUCKETS; b++) {
+		seen += t->hist[b];
+		if (seen >= rank)
+			return t->top[b];
+	}
+	return -1;
+}
+
+static void
+count_entry(struct hg_app_meter *m, const struct hg_entry *e)
+{
+	uint32_t i;
+
+	for (i = 0; i < e->n_attempts; i++) {
+		const struct hg_attempt *at = &e->attempts[i];
+		int t = at->tier >= HG_TIER_LOCAL && at->tier <= HG_TIER_MANAGED ? at->tier - 1 : 3;
+		struct tier_acc *acc = &m->t[t];
+		int b = bucket(at->duration_ms);
+
+		acc->attempts++;
+		acc->accept += at->verdict == HG_VERDICT_ACCEPT;
+		acc->hist[b]++;
+		if (acc->hist[b] == 1 || at->duration_ms > acc->top[b])
+			acc->top[b] = at->duration_ms;
+	}
+}
+
+static bool
+stale(const struct hg_session *s)
+{
+	const struct hg_app_sess *as = s->user;
+
+	return as && as->meter_done > 0 &&
+	       (as->meter_gen != s->generation || as->meter_done > s->n_entries);
+}
+
+static size_t
+count_session(struct hg_app *a, struct hg_app_meter *m, struct hg_session *s, size_t limit)
+{
+	struct hg_app_sess *as = hg_app_sess(s);
+	size_t i, end;
+
+	if (as->meter_done == 0)
+		as->meter_gen = s->generation;
+	else if (stale(s))
+		return 0;
+	hg_app_match_update(a, s);
+	end = s->n_entries - as->meter_done > limit ? as->meter_done + limit : s->n_entries;
+	for (i = as->meter_done; i < end; i++) {
+		const struct hg_entry *e = &s->entries[i];
+
+		if (i + PREFETCH_AHEAD < end)
+			prefetch_attempts(&s->entries[i + PREFETCH_AHEAD]);
+		if (e->kind == HG_ENTRY_OK && (!a->filter || as->match[i]))
+			count_entry(m, e);
+	}
+	end -= as->meter_done;
+	as->meter_done = i;
+	return end;
+}
+
+static void
+recount(struct hg_app *a, struct hg_app_meter *m)
+{
+	size_t i;
+
+	memset(m->t, 0, sizeof(m->t));
+	m->serial = a->serial;
+	m->recounting = true;
+	m->started = true;
+	m->next = 0;
+	for (i = 0; i < a->c->n; i++) {
+		struct hg_app_sess *as = hg_app_sess(a->c->sessions[i]);
+
+		as->meter_done = 0;
+		as->meter_gen = a->c->sessions[i]->generation;
+	}
+}
+
+static bool
+needs_recount(const struct hg_app *a, const struct hg_app_meter *m)
+{
+	size_t i;
+
+	if (!m->started || m->serial != a->serial)
+		return true;
+	for (i = 0; i < a->c->n; i++)
+		if (stale(a->c->sessions[i]))
+			return true;
+	return false;
+}
+
+bool
+hg_app_meter_busy(const struct hg_app *a)
+{
+	return a->meter && a->meter->recounting;
+}
+
+void
+hg_app_meter_step(struct hg_app *a)
+{
+	struct hg_app_meter *m = meter_of(a);
+	size_t budget = STEP_ENTRIES;
+
+	if (needs_recount(a, m))
+		recount(a, m);
+	while (m->next < a->c->n && budget > 0) {
+		struct hg_session *s = a->c->sessions[m->next];
+		size_t k = count_session(a, m, s, budget);
+
+		budget -= k < budget ? k : budget;
+		if (hg_app_sess(s)->meter_done >= s->n_entries)
+			m->next++;
+		else if (k == 0)
+			break;
+	}
+	if (m->next >= a->c->n && m->recounting) {
+		m->recounting = false;
+		a->events |= HG_APP_EV_PROGRESS;
+	}
+}
+
+static void
+make_line(struct hg_app *a, struct hg_app_meter *m, int width)
+{
+	struct hg_stats_group g[N_TIERS];
+	struct hg_stats st;
+	size_t k;
+
+	memset(&st, 0, sizeof(st));
+	memset(g, 0, sizeof(g));
+	for (k = 0; k < N_TIERS; k++) {
+		g[k].name = tier_names[k];
+		g[k].attempts = m->t[k].attempts;
+		g[k].accept = m->t[k].accept;
+		g[k].p95_ms = acc_p95(&m->t[k]);
+	}
+	st.tiers = g;
+	st.n_tiers = N_TIERS;
+	st.filter_text = (char *)(a->filter_text ? a->filter_text : "");
+	hg_stats_summary_line(&st, width, m->line, sizeof(m->line));
+}
+
+bool
+hg_app_meter_line(struct hg_app *a, int width, char *buf, size_t n)
+{
+	struct hg_app_meter *m = meter_of(a);
+	size_t i;
+
+	if (needs_recount(a, m))
+		recount(a, m);
+	if (!m->recounting) {
+		for (i = 0; i < a->c->n; i++)
+			count_session(a, m, a->c->sessions[i], (size_t)-1);
+		make_line(a, m, width);
+	}
+	snprintf(buf, n, "%s", m->line);
+	return !m->recounting;
+}

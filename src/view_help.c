@@ -1,0 +1,99 @@
+/* view_help.c - the help screen, generated from the key table. */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hgtop/ui_view.h"
+
+/* Help lines: a section heading (req NONE, text) or a request. */
+struct help_line {
+	enum hg_ui_req req;
+	const char *heading;
+};
+
+#define HELP_MAX (HG_REQ_N * 3)
+
+static struct help_line help[HELP_MAX];
+static size_t n_help;
+
+static void
+init(struct ui_view *v)
+{
+	const char *section = "";
+	int r;
+
+	(void)v;
+	n_help = 0;
+	for (r = HG_REQ_NONE + 1; r < HG_REQ_N && n_help + 2 < HELP_MAX; r++) {
+		if (strcmp(section, hg_ui_reqs[r].section) != 0) {
+			section = hg_ui_reqs[r].section;
+			if (n_help)
+				help[n_help++] = (struct help_line){ HG_REQ_NONE, "" };
+			help[n_help++] = (struct help_line){ HG_REQ_NONE, section };
+		}
+		help[n_help++] = (struct help_line){ (enum hg_ui_req)r, NULL };
+	}
+}
+
+static size_t
+lines(const struct ui_view *v)
+{
+	(void)v;
+	return n_help;
+}
+
+static void
+draw(struct ui_view *v, size_t line, int y)
+{
+	const struct ui_rect *r = &v->rect;
+	char keys[128];
+
+	if (help[line].req == HG_REQ_NONE) {
+		ui_put(y, r->x + 1, r->w - 2, help[line].heading, ui_attr(UI_ROLE_FIELD) | A_BOLD);
+		return;
+	}
+	hg_ui_key_names(help[line].req, keys, sizeof(keys));
+	ui_put(y, r->x + 3, 22, keys, ui_attr(UI_ROLE_KEY));
+	ui_put(y, r->x + 26, r->w - 27, hg_ui_reqs[help[line].req].help, ui_attr(UI_ROLE_NORMAL));
+}
+
+static void
+title(struct ui_view *v, char *left, size_t nl, char *right, size_t nr)
+{
+	(void)v;
+	(void)right;
+	(void)nr;
+	snprintf(left, nl, "hgtop help: q, Esc or ? closes; j/k scroll");
+}
+
+/* Moving keys scroll (the engine does it); ^L redraws; any other key
+ * closes the help. */
+static unsigned
+request(struct ui_view *v, enum hg_ui_req req)
+{
+	switch (req) {
+	case HG_REQ_MOVE_DOWN:
+	case HG_REQ_MOVE_UP:
+	case HG_REQ_PAGE_DOWN:
+	case HG_REQ_PAGE_UP:
+	case HG_REQ_FIRST:
+	case HG_REQ_LAST:
+	case HG_REQ_REDRAW:
+		return UI_R_NONE;
+	default:
+		ui_pop(v->ui);
+		return UI_R_DRAW;
+	}
+}
+
+const struct ui_view_ops ui_help_ops = {
+	.name = "help",
+	.flags = UI_VF_SCROLL | UI_VF_SCREEN,
+	.init = init,
+	.lines = lines,
+	.draw = draw,
+	.title = title,
+	.request = request,
+};

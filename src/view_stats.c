@@ -1,0 +1,237 @@
+/* view_stats.c - the stats view (`s`): the --stats report over every
+ * session under the filter in force, opened over the panes.
+ *
+ * Statistics cost a pass over all entries, so they are computed only
+ * while shown (in update), and when entries arrive at most once per
+ * REFRESH_NS: a burst of appends does not recompute per entry. A filter
+ * change updates the view at once (the user asked for it). The one-line
+ * meter under the header is the app's (hg_app_meter_line). */
+#include "config.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hgtop/sanitize.h"
+#include "hgtop/stats.h"
+#include "hgtop/ui_view.h"
+
+#define REFRESH_NS (500 * 1000000LL)
+
+/* What a computation was made from. */
+struct basis {
+	unsigned serial;	/* ui_filter_serial */
+	uint64_t stamp;		/* data_stamp */
+	int64_t at_ns;		/* when (monotonic) */
+	bool valid;
+};
+
+struct ui_stats {
+	struct hg_buf text;	/* hg_stats_render output */
+	size_t *starts;		/* line offsets into text */
+	size_t n_lines;
+	int widest;		/* columns of the widest line */
+	bool shown;		/* on the screen at the last update */
+	struct basis view;
+};
+
+static struct ui_stats *
+state(const struct ui_view *v)
+{
+	return v->priv;
+}
+
+static void
+init(struct ui_view *v)
+{
+	v->priv = xcalloc(1, sizeof(struct ui_stats));
+}
+
+static void
+done(struct ui_view *v)
+{
+	struct ui_stats *st = state(v);
+
+	hg_buf_free(&st->text);
+	free(st->starts);
+	free(st);
+	v->priv = NULL;
+}
+
+/* Changes whenever entries arrive or a session is re-read. */
+static uint64_t
+data_stamp(const struct hg_app *u)
+{
+	uint64_t h = u->c->n;
+	size_t i;
+
+	for (i = 0; i < u->c->n; i++) {
+		const struct hg_session *s = u->c->sessions[i];
+
+		h = h * 1000003u + s->n_entries + ((uint64_t)s->generation << 40);
+	}
+	return h;
+}
+
+static bool
+current(const struct basis *b, unsigned serial, uint64_t stamp)
+{
+	return b->valid && b->serial == serial && b->stamp == stamp;
+}
+
+static void
+mark(struct basis *b, unsigned serial, uint64_t stamp, int64_t now)
+{
+	b->serial = serial;
+	b->stamp = stamp;
+	b->at_ns = now;
+	b->valid = true;
+}
+
+/* The view */
+
+static void
+compute(struct ui_view *v, struct ui_stats *st)
+{
+	struct hg_app *a = v->app;
+	struct hg_stats *s = hg_stats_compute(a->c->sessions, a->c->n, a->filter);
+	size_t i, cap = 64;
+
+	hg_buf_reset(&st->text);
+	hg_stats_render(s, &st->text, ui_utf8);
+	hg_stats_free(s);
+	free(st->starts);
+	st->starts = xmalloc(cap * sizeof(*st->starts));
+	st->n_lines = 0;
+	st->widest = 0;
+	for (i = 0; i < st->text.len; i++) {
+		if (i == 0 || st->text.p[i - 1] == '\n') {
+			const char *nl = memchr(st->text.p + i, '\n', st->text.len - i);
+			size_t len = nl ? (size_t)(nl - st->text.p) - i : st->text.len - i;
+			int w = hg_text_width(st->text.p + i, len);
+
+			if (st->n_lines == cap) {
+				cap *= 2;
+				st->starts = xrealloc(st->starts, cap * sizeof(*st->starts));
+			}
+			st->starts[st->n_lines++] = i;
+			if (w > st->widest)
+				st->widest = w;
+		}
+	}
+}
+
+/* Computed while shown: fresh on opening and on a filter change, at most
+ * every REFRESH_NS for new data. */
+static unsigned
+update(struct ui_view *v, unsigned events)
+{
+	struct ui_stats *st = state(v);
+	bool shown = ui_top(v->ui) == v;
+	unsigned serial = v->app->serial;
+	uint64_t stamp = data_stamp(v->app);
+	int64_t now = hg_now_mono_ns();
+
+	(void)events;
+	if (!shown) {
+		st->shown = false;
+		return UI_R_NONE;
+	}
+	if (!st->shown) {
+		st->shown = true;
+		st->view.valid = false;
+		v->pos.offset = v->pos.lineno = 0;
+		v->pos.col = 0;
+	}
+	if (current(&st->view, serial, stamp))
+		return UI_R_NONE;
+	if (st->view.valid && st->view.serial == serial && now - st->view.at_ns < REFRESH_NS)
+		return UI_R_NONE;
+	compute(v, st);
+	mark(&st->view, serial, stamp, now);
+	v->max_col = st->widest - (v->rect.w - 2) > 0 ? st->widest - (v->rect.w - 2) : 0;
+	return UI_R_DRAW;
+}
+
+static size_t
+lines(const struct ui_view *v)
+{
+	return state(v)->n_lines;
+}
+
+static void
+title(struct ui_view *v, char *left, size_t nl, char *right, size_t nr)
+{
+	const struct hg_app *a = v->app;
+	const struct ui_stats *st = state(v);
+	char c1[32], c2[32], c3[32];
+	size_t h = (size_t)ui_view_height(v), off = v->pos.offset;
+	size_t last = off + h < st->n_lines ? off + h : st->n_lines;
+
+	snprintf(left, nl, "Statistics: %zu session%s, %s%s  (s: back; arrows scroll)",
+		 a->c->n, a->c->n == 1 ? "" : "s", a->filter_text ? "filter " : "no filter",
+		 a->filter_text ? a->filter_text : "");
+	snprintf(right, nr, "%s-%s/%s", ui_count(c1, sizeof(c1), st->n_lines ? off + 1 : 0),
+		 ui_count(c2, sizeof(c2), last), ui_count(c3, sizeof(c3), st->n_lines));
+	if (v->pos.col)
+		snprintf(right + strlen(right), nr - strlen(right), "  col %d", v->pos.col + 1);
+}
+
+static void
+draw(struct ui_view *v, size_t i, int y)
+{
+	const struct ui_stats *st = state(v);
+	const struct ui_rect *r = &v->rect;
+	const char *p = st->text.p + st->starts[i];
+	size_t end = i + 1 < st->n_lines ? st->starts[i + 1] : st->text.len;
+	size_t len = end - st->starts[i], skip;
+
+	if (len && st->text.p[end - 1] == '\n')
+		len--;
+	skip = hg_text_fit(p, len, v->pos.col, NULL);
+	ui_put_safe(y, r->x + 1, r->w - 2, p + skip, len - skip, ui_attr(UI_ROLE_NORMAL));
+}
+
+/* Moving keys scroll it (the engine does that), Left/Right sideways; s,
+ * q and Esc close it; keys of the hidden panes are refused; the others
+ * (filter, search, help...) work as usual. */
+static unsigned
+request(struct ui_view *v, enum hg_ui_req req)
+{
+	switch (req) {
+	case HG_REQ_STATS:
+	case HG_REQ_QUIT:
+	case HG_REQ_CLOSE:
+		ui_pop(v->ui);
+		return UI_R_DRAW;
+	case HG_REQ_EXPAND:
+	case HG_REQ_COLLAPSE:
+		ui_view_hscroll(v, req == HG_REQ_EXPAND ? 8 : -8);
+		return UI_R_DRAW;
+	case HG_REQ_NEXT_PANE:
+	case HG_REQ_PREV_PANE:
+	case HG_REQ_TOGGLE:
+	case HG_REQ_EXPAND_ALL:
+	case HG_REQ_COLLAPSE_ALL:
+	case HG_REQ_DETAIL_DOWN:
+	case HG_REQ_DETAIL_UP:
+	case HG_REQ_WRAP:
+	case HG_REQ_ANNOTATE:
+		ui_message(v->ui, false, "the stats view is shown: s goes back to the entries");
+		return UI_R_DRAW;
+	default:
+		return UI_R_NONE;
+	}
+}
+
+const struct ui_view_ops ui_stats_ops = {
+	.name = "stats",
+	.flags = UI_VF_SCROLL | UI_VF_BODY,
+	.init = init,
+	.done = done,
+	.update = update,
+	.lines = lines,
+	.draw = draw,
+	.title = title,
+	.request = request,
+};
