@@ -24,7 +24,9 @@ start() {
 	rm -f "$WORK/exit"
 	{
 		printf 'TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC HOME=%s; export TERM LANG LC_ALL TZ HOME\n' "'$WORK'"
-		printf 'unset NO_COLOR HGTOP_SESSIONS_DIR\n'
+		printf 'unset NO_COLOR HGTOP_SESSIONS_DIR HGTOP_NOW\n'
+		# HGTOP_NOW: a fixed wall clock (set by tests that compare ages).
+		[ -n "${HGTOP_NOW:-}" ] && printf "HGTOP_NOW='%s'; export HGTOP_NOW\n" "$HGTOP_NOW"
 		# STDIN_CMD: a shell command whose output is piped into hgtop.
 		[ -n "${STDIN_CMD:-}" ] && printf '%s | ' "$STDIN_CMD"
 		printf "'%s'" "$HGTOP"
@@ -75,6 +77,54 @@ wait_gone() {
 		i=$((i + 1))
 	done
 	return 1
+}
+
+# wait_until CMD [ARGS...]: poll (10 s at most) until CMD succeeds.
+wait_until() {
+	i=0
+	while [ $i -lt 200 ]; do
+		"$@" && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# settled: the screen once two captures 0.1 s apart agree (a frame that
+# tmux is still receiving, or a redraw under way, is not read half-done).
+settled() {
+	a=$(screen) i=0
+	while [ $i -lt 100 ]; do
+		sleep 0.1
+		b=$(screen)
+		[ "$a" = "$b" ] && break
+		a=$b i=$((i + 1))
+	done
+	printf '%s\n' "$a"
+}
+
+# columns: the widest line of stdin in display columns (wide characters
+# count two; "wc -L" measures in the UTF-8 locale).
+columns() {
+	LC_ALL=C.UTF-8 wc -L | tr -d ' '
+}
+
+# line_has N TEXT: line N of the screen contains TEXT.
+line_has() {
+	case "$(line "$1")" in
+	*"$2"*) return 0 ;;
+	esac
+	return 1
+}
+
+# expect_line NAME N TEXT: line N shows TEXT (waiting for it).
+expect_line() {
+	if wait_until line_has "$2" "$3"; then
+		pass "$1"
+	else
+		fail "$1: '$3' not on line $2:"
+		screen >&2
+	fi
 }
 
 # expect_screen NAME TEXT: the screen shows TEXT (waiting for it).
