@@ -80,27 +80,29 @@ wait_gone() {
 }
 
 # wait_until CMD [ARGS...]: poll (10 s at most) until CMD succeeds.
+# (Helpers that other helpers call keep to their own variable names.)
 wait_until() {
-	i=0
-	while [ $i -lt 200 ]; do
+	_wu_i=0
+	while [ $_wu_i -lt 200 ]; do
 		"$@" && return 0
 		sleep 0.05
-		i=$((i + 1))
+		_wu_i=$((_wu_i + 1))
 	done
 	return 1
 }
 
 # settled: the screen once two captures 0.1 s apart agree (a frame that
-# tmux is still receiving, or a redraw under way, is not read half-done).
+# tmux is still receiving, or a redraw under way, is not read half-done;
+# after 3 s of changes, the last capture).
 settled() {
-	a=$(screen) i=0
-	while [ $i -lt 100 ]; do
+	_st_a=$(screen) _st_i=0
+	while [ $_st_i -lt 30 ]; do
 		sleep 0.1
-		b=$(screen)
-		[ "$a" = "$b" ] && break
-		a=$b i=$((i + 1))
+		_st_b=$(screen)
+		[ "$_st_a" = "$_st_b" ] && break
+		_st_a=$_st_b _st_i=$((_st_i + 1))
 	done
-	printf '%s\n' "$a"
+	printf '%s\n' "$_st_a"
 }
 
 # columns: the widest line of stdin in display columns (wide characters
@@ -147,9 +149,9 @@ expect_no_screen() {
 	fi
 }
 
-# line N: line N (1-based) of the screen.
+# line N: line N (1-based) of the settled screen.
 line() {
-	screen | sed -n "${1}p"
+	settled | sed -n "${1}p"
 }
 
 # quit: press q and wait for hgtop's exit status.
