@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "hgtop/util.h"
+#include "hgtop/parser.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -108,11 +109,46 @@ hg_now_mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* HGTOP_NOW: a fixed wall clock for reproducible screens (tests), in
+ * seconds since the epoch or as an RFC 3339 time; anything else is ignored.
+ * Read on the first call. */
+static bool
+fixed_wall_ns(int64_t *ns)
+{
+	static int state = -1;	/* -1 unread, 0 unset, 1 fixed */
+	static int64_t fixed;
+
+	if (state < 0) {
+		const char *v = getenv("HGTOP_NOW");
+		char *end;
+		int16_t tz;
+		bool zero;
+		long long secs;
+
+		state = 0;
+		if (v && *v) {
+			errno = 0;
+			secs = strtoll(v, &end, 10);
+			if (!*end && !errno && secs >= 0 && secs < INT64_MAX / 1000000000) {
+				fixed = (int64_t)secs * 1000000000;
+				state = 1;
+			} else if (hg_parse_time(v, strlen(v), &fixed, &tz, &zero)) {
+				state = 1;
+			}
+		}
+	}
+	*ns = fixed;
+	return state == 1;
+}
+
 int64_t
 hg_now_wall_ns(void)
 {
 	struct timespec ts;
+	int64_t ns;
 
+	if (fixed_wall_ns(&ns))
+		return ns;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }

@@ -20,7 +20,8 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void hg_set_die_hook(void (*hook)(void));
 void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
-/* Monotonic clock in nanoseconds / wall clock in nanoseconds. */
+/* Monotonic clock in nanoseconds / wall clock in nanoseconds (fixed by the
+ * environment variable HGTOP_NOW when it is set: see hgtop(1)). */
 int64_t hg_now_mono_ns(void);
 int64_t hg_now_wall_ns(void);
 

@@ -24,7 +24,9 @@ start() {
 	rm -f "$WORK/exit"
 	{
 		printf 'TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC HOME=%s; export TERM LANG LC_ALL TZ HOME\n' "'$WORK'"
-		printf 'unset NO_COLOR HGTOP_SESSIONS_DIR\n'
+		printf 'unset NO_COLOR HGTOP_SESSIONS_DIR HGTOP_NOW\n'
+		# HGTOP_NOW: a fixed wall clock (set by tests that compare ages).
+		[ -n "${HGTOP_NOW:-}" ] && printf "HGTOP_NOW='%s'; export HGTOP_NOW\n" "$HGTOP_NOW"
 		# STDIN_CMD: a shell command whose output is piped into hgtop.
 		[ -n "${STDIN_CMD:-}" ] && printf '%s | ' "$STDIN_CMD"
 		printf "'%s'" "$HGTOP"
@@ -77,6 +79,56 @@ wait_gone() {
 	return 1
 }
 
+# wait_until CMD [ARGS...]: poll (10 s at most) until CMD succeeds.
+# (Helpers that other helpers call keep to their own variable names.)
+wait_until() {
+	_wu_i=0
+	while [ $_wu_i -lt 200 ]; do
+		"$@" && return 0
+		sleep 0.05
+		_wu_i=$((_wu_i + 1))
+	done
+	return 1
+}
+
+# settled: the screen once two captures 0.1 s apart agree (a frame that
+# tmux is still receiving, or a redraw under way, is not read half-done;
+# after 3 s of changes, the last capture).
+settled() {
+	_st_a=$(screen) _st_i=0
+	while [ $_st_i -lt 30 ]; do
+		sleep 0.1
+		_st_b=$(screen)
+		[ "$_st_a" = "$_st_b" ] && break
+		_st_a=$_st_b _st_i=$((_st_i + 1))
+	done
+	printf '%s\n' "$_st_a"
+}
+
+# columns: the widest line of stdin in display columns (wide characters
+# count two; "wc -L" measures in the UTF-8 locale).
+columns() {
+	LC_ALL=C.UTF-8 wc -L | tr -d ' '
+}
+
+# line_has N TEXT: line N of the screen contains TEXT.
+line_has() {
+	case "$(line "$1")" in
+	*"$2"*) return 0 ;;
+	esac
+	return 1
+}
+
+# expect_line NAME N TEXT: line N shows TEXT (waiting for it).
+expect_line() {
+	if wait_until line_has "$2" "$3"; then
+		pass "$1"
+	else
+		fail "$1: '$3' not on line $2:"
+		screen >&2
+	fi
+}
+
 # expect_screen NAME TEXT: the screen shows TEXT (waiting for it).
 expect_screen() {
 	if wait_for "$2"; then
@@ -97,9 +149,9 @@ expect_no_screen() {
 	fi
 }
 
-# line N: line N (1-based) of the screen.
+# line N: line N (1-based) of the settled screen.
 line() {
-	screen | sed -n "${1}p"
+	settled | sed -n "${1}p"
 }
 
 # quit: press q and wait for hgtop's exit status.
