@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hgtop/demo.h"
@@ -452,18 +453,32 @@ hg_app_jump_to(struct hg_app *a, size_t entry, int32_t attempt, bool match)
 	a->events |= HG_APP_EV_SELECT;
 }
 
+/* Bytes a queued session will have read when done: its size, or before
+ * its first read the size of its file. */
+static int64_t
+expected_bytes(const struct hg_session *s)
+{
+	const struct hg_app_sess *as = s->user;
+	int64_t n = s->size > s->offset ? s->size : s->offset;
+
+	return as && as->expect_bytes > n ? as->expect_bytes : n;
+}
+
+/* Over the sessions queued since the queue was last empty, so the figure
+ * does not fall back when one file is done and the next begins. */
 int
 hg_app_loading_percent(const struct hg_app *a)
 {
-	int64_t done = 0, total = 0;
+	int64_t done = a->round_done, total = a->round_total;
 	size_t i;
 
 	for (i = 0; i < a->n_queue; i++) {
 		done += hg_session_bytes_read(a->queue[i]);
-		total += a->queue[i]->size > a->queue[i]->offset ?
-			a->queue[i]->size : a->queue[i]->offset;
+		total += expected_bytes(a->queue[i]);
 	}
-	return total > 0 ? (int)(done * 100 / total) : 0;
+	if (total <= 0)
+		return 0;
+	return done >= total ? 100 : (int)(done * 100 / total);
 }
 
 void
@@ -523,9 +538,14 @@ static void
 enqueue(struct hg_app *a, struct hg_session *s)
 {
 	struct hg_app_sess *as = hg_app_sess(s);
+	struct stat st;
 
 	if (as->queued)
 		return;
+	/* Not read yet: the file's size stands for what is to come. */
+	if (!as->loaded && s->size == 0 && s->spool_fd < 0 && a->chunk_bytes > 0 &&
+	    stat(s->path, &st) == 0)
+		as->expect_bytes = st.st_size;
 	if (a->n_queue == a->cap_queue) {
 		a->cap_queue = a->cap_queue ? a->cap_queue * 2 : 64;
 		a->queue = xrealloc(a->queue, a->cap_queue * sizeof(*a->queue));
@@ -537,6 +557,8 @@ enqueue(struct hg_app *a, struct hg_session *s)
 static void
 dequeue(struct hg_app *a, size_t i)
 {
+	a->round_done += hg_session_bytes_read(a->queue[i]);
+	a->round_total += expected_bytes(a->queue[i]);
 	hg_app_sess(a->queue[i])->queued = false;
 	memmove(&a->queue[i], &a->queue[i + 1], (a->n_queue - i - 1) * sizeof(*a->queue));
 	a->n_queue--;
@@ -602,6 +624,8 @@ load_step(struct hg_app *a)
 	a->loading = false;
 	for (i = 0; i < a->n_queue; i++)
 		a->loading |= hg_app_sess(a->queue[i])->more;
+	if (a->n_queue == 0)
+		a->round_done = a->round_total = 0;
 }
 
 /* New sessions are read at once (their entries are news to a follower). */

@@ -34,7 +34,6 @@ struct ui_search {
 	bool has_origin;
 	size_t origin_entry;
 	int32_t origin_attempt;
-	size_t origin_offset;
 	bool origin_paused;
 	char note[200];			/* shown beside the prompt */
 	bool note_err;
@@ -129,7 +128,6 @@ remember_origin(struct hg_ui *u, struct ui_search *S)
 	S->has_origin = a->sel && a->has_entry;
 	S->origin_entry = a->sel_entry;
 	S->origin_attempt = a->sel_attempt;
-	S->origin_offset = ui_view(u, UI_V_ENTRIES)->pos.offset;
 	S->origin_paused = a->paused;
 }
 
@@ -138,7 +136,6 @@ restore_origin(struct hg_ui *u, struct ui_search *S)
 {
 	if (!S->has_origin || !u->app->sel)
 		return;
-	ui_view(u, UI_V_ENTRIES)->pos.offset = S->origin_offset;
 	hg_app_jump_to(u->app, S->origin_entry, S->origin_attempt, false);
 	u->app->paused = S->origin_paused;
 }

@@ -72,6 +72,7 @@ struct hg_app_sess {
 	bool listed;		/* in the session order */
 	bool loaded;		/* read to the end once */
 	bool more;		/* the last read stopped at the chunk limit */
+	int64_t expect_bytes;	/* the file's size when it was queued unread */
 	int64_t grew_ns;	/* when entries last arrived after loading */
 };
 
@@ -109,6 +110,8 @@ struct hg_app {
 	/* Loading. */
 	struct hg_session **queue;
 	size_t n_queue, cap_queue;
+	int64_t round_done, round_total; /* of sessions done since the queue
+					   was last empty */
 	bool loading;
 
 	/* The filter. */
@@ -177,7 +180,8 @@ void hg_app_jump_to(struct hg_app *a, size_t entry, int32_t attempt, bool match)
 int64_t hg_app_activity_ns(const struct hg_session *s);
 /* True while S grew in the last 10 s (after its initial load). */
 bool hg_app_live(struct hg_session *s);
-/* Loading progress over the queue, 0-100. */
+/* Loading progress, 0-100: over the sessions queued since the queue was
+ * last empty; it does not fall back when one file is done. */
 int hg_app_loading_percent(const struct hg_app *a);
 /* Entries (not notes nor unparsable) and unparsable lines of all sessions. */
 void hg_app_counts(const struct hg_app *a, int64_t *entries, int64_t *unparsable);
