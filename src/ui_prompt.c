@@ -154,8 +154,8 @@ edit(struct ui_prompt *p, bool is_key, wint_t ch)
 	return true;
 }
 
-enum ui_prompt_event
-ui_prompt_key(struct ui_prompt *p, bool is_key, wint_t ch)
+static enum ui_prompt_event
+prompt_key(struct ui_prompt *p, bool is_key, wint_t ch)
 {
 	if ((!is_key && (ch == '\n' || ch == '\r')) || (is_key && ch == KEY_ENTER))
 		return UI_PROMPT_ACCEPT;
@@ -171,8 +171,8 @@ ui_prompt_key(struct ui_prompt *p, bool is_key, wint_t ch)
 	return UI_PROMPT_CHANGED;
 }
 
-struct ui_prompt *
-ui_prompt_new(const char *label, const char *initial, struct ui_history *hist)
+static struct ui_prompt *
+prompt_new(const char *label, const char *initial, struct ui_history *hist)
 {
 	struct ui_prompt *p = xcalloc(1, sizeof(*p));
 
@@ -259,7 +259,7 @@ ui_prompt_open(struct hg_ui *u, const char *label, const char *initial,
 	       struct ui_history *hist, ui_prompt_fn fn, void *ctx)
 {
 	ui_prompt_close(u);
-	u->prompt = ui_prompt_new(label, initial, hist);
+	u->prompt = prompt_new(label, initial, hist);
 	u->prompt->fn = fn;
 	u->prompt->ctx = ctx;
 	u->pending |= UI_R_DRAW;
@@ -277,7 +277,7 @@ unsigned
 ui_prompt_feed(struct hg_ui *u, bool is_key, wint_t ch)
 {
 	struct ui_prompt *p = u->prompt;
-	enum ui_prompt_event ev = ui_prompt_key(p, is_key, ch);
+	enum ui_prompt_event ev = prompt_key(p, is_key, ch);
 	unsigned r = UI_R_DRAW;
 
 	if (ev == UI_PROMPT_NONE)

@@ -1,8 +1,9 @@
 /* ui_keys.h - every user request and every key bound to it.
  *
- * These lists are the only place keys are defined: the request enum, the
- * key dispatch, the help screen, the hint bar and the man page check
- * (tests/screen/keys-doc.test) are all derived from them. */
+ * These lists are the only place the browser's keys are defined: the
+ * request enum, the key dispatch, the help screen, the hint bar and the
+ * man page check (tests/screen/keys-doc.test) are all derived from them.
+ * (The line editor of the prompts has its own keys: ui_prompt.h.) */
 #ifndef HGTOP_UI_KEYS_H
 #define HGTOP_UI_KEYS_H
 

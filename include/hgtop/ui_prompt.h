@@ -1,8 +1,9 @@
 /* ui_prompt.h - a one-line editor on the status line, with history.
  *
- * Keys: Left/Right move, Home/^A and End/^E jump,
- * Backspace/^H and Delete edit, ^U kills to the start, ^K to the end, ^W
- * kills the word before the cursor, Up/Down walk the history, Enter
+ * Its editing keys are its own (the browser's are in ui_keys.h): Left/^B
+ * and Right/^F move, Home/^A and End/^E jump, Backspace/^H deletes
+ * before the cursor and Delete/^D under it, ^U kills to the start, ^K to
+ * the end, ^W the word before the cursor, Up/Down walk the history, Enter
  * accepts, Esc and ^G cancel. The owner's callback hears about every
  * change (for incremental search), the accept and the cancel. */
 #ifndef HGTOP_UI_PROMPT_H
@@ -46,10 +47,6 @@ void ui_prompt_keep(struct ui_prompt *p);
  * (1-based; 0 leaves it). Cleared by the next edit. */
 void ui_prompt_error(struct ui_prompt *p, int col, const char *msg);
 
-/* Editing on its own, for tests and for the owner. */
-enum ui_prompt_event ui_prompt_key(struct ui_prompt *p, bool is_key, wint_t ch);
-struct ui_prompt *ui_prompt_new(const char *label, const char *initial,
-				struct ui_history *hist);
 void ui_prompt_free(struct ui_prompt *p);
 /* Draw at (y, x) in w columns; remembers where the cursor goes. */
 void ui_prompt_draw(struct ui_prompt *p, int y, int x, int w);
