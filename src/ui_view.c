@@ -111,6 +111,13 @@ moved(struct ui_view *v, size_t from)
 	return UI_R_DRAW | v->ops->select(v, from);
 }
 
+bool
+ui_req_moves(enum hg_ui_req req)
+{
+	return req == HG_REQ_MOVE_DOWN || req == HG_REQ_MOVE_UP || req == HG_REQ_PAGE_DOWN ||
+	       req == HG_REQ_PAGE_UP || req == HG_REQ_FIRST || req == HG_REQ_LAST;
+}
+
 unsigned
 ui_view_move(struct ui_view *v, enum hg_ui_req req)
 {

@@ -522,17 +522,13 @@ request(struct ui_view *v, enum hg_ui_req req)
 {
 	struct ui_detail *d = det(v);
 
-	switch (req) {
-	case HG_REQ_MOVE_DOWN:
-	case HG_REQ_MOVE_UP:
-	case HG_REQ_PAGE_DOWN:
-	case HG_REQ_PAGE_UP:
-	case HG_REQ_FIRST:
-	case HG_REQ_LAST:
+	if (ui_req_moves(req)) {
 		/* Reading the selected session is a choice: follow must not
 		 * switch it away. */
 		v->app->list_touched = true;
 		return UI_R_NONE;	/* the engine scrolls */
+	}
+	switch (req) {
 	case HG_REQ_DETAIL_DOWN:
 		return ui_view_move(v, HG_REQ_MOVE_DOWN);
 	case HG_REQ_DETAIL_UP:

@@ -187,18 +187,15 @@ expand_all(struct ui_view *v, bool on)
 static unsigned
 request(struct ui_view *v, enum hg_ui_req req)
 {
-	switch (req) {
-	case HG_REQ_MOVE_DOWN:
-	case HG_REQ_MOVE_UP:
-	case HG_REQ_PAGE_DOWN:
-	case HG_REQ_PAGE_UP:
-	case HG_REQ_FIRST:
+	if (ui_req_moves(req)) {
+		/* Reading the selected session is a choice: follow must not
+		 * switch it away; the newest entry resumes following. */
 		v->app->list_touched = true;
+		if (req == HG_REQ_LAST)
+			hg_app_resume(v->app);
 		return UI_R_NONE;	/* the engine moves */
-	case HG_REQ_LAST:
-		v->app->list_touched = true;
-		hg_app_resume(v->app);
-		return UI_R_NONE;
+	}
+	switch (req) {
 	case HG_REQ_EXPAND:
 		return expand(v, 1);
 	case HG_REQ_COLLAPSE:

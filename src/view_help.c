@@ -73,19 +73,10 @@ title(struct ui_view *v, char *left, size_t nl, char *right, size_t nr)
 static unsigned
 request(struct ui_view *v, enum hg_ui_req req)
 {
-	switch (req) {
-	case HG_REQ_MOVE_DOWN:
-	case HG_REQ_MOVE_UP:
-	case HG_REQ_PAGE_DOWN:
-	case HG_REQ_PAGE_UP:
-	case HG_REQ_FIRST:
-	case HG_REQ_LAST:
-	case HG_REQ_REDRAW:
+	if (ui_req_moves(req) || req == HG_REQ_REDRAW)
 		return UI_R_NONE;
-	default:
-		ui_pop(v->ui);
-		return UI_R_DRAW;
-	}
+	ui_pop(v->ui);
+	return UI_R_DRAW;
 }
 
 const struct ui_view_ops ui_help_ops = {

@@ -146,6 +146,8 @@ void ui_views_update(struct hg_ui *u, unsigned events);
 /* The one clamp: the cursor inside [0, n), the top row keeping it in
  * view without scrolling past the end. */
 void ui_view_clamp(struct ui_view *v);
+/* MOVE_DOWN, MOVE_UP, PAGE_DOWN, PAGE_UP, FIRST or LAST. */
+bool ui_req_moves(enum hg_ui_req req);
 /* The one scroll: a moving request on V. Returns UI_R_*. */
 unsigned ui_view_move(struct ui_view *v, enum hg_ui_req req);
 /* Put the cursor on LINE (keeping it in view) and tell the view. */
