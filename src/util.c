@@ -110,7 +110,8 @@ hg_now_mono_ns(void)
 }
 
 /* HGTOP_NOW: a fixed wall clock for reproducible screens (tests), in
- * seconds since the epoch or as an RFC 3339 time; anything else is ignored.
+ * seconds since the epoch or as an RFC 3339 time, cut to whole seconds (the
+ * loop wakes on whole seconds of this clock); anything else is ignored.
  * Read on the first call. */
 static bool
 fixed_wall_ns(int64_t *ns)
@@ -132,7 +133,8 @@ fixed_wall_ns(int64_t *ns)
 			if (!*end && !errno && secs >= 0 && secs < INT64_MAX / 1000000000) {
 				fixed = (int64_t)secs * 1000000000;
 				state = 1;
-			} else if (hg_parse_time(v, strlen(v), &fixed, &tz, &zero)) {
+			} else if (hg_parse_time(v, strlen(v), &fixed, &tz, &zero) && fixed >= 0) {
+				fixed -= fixed % 1000000000;
 				state = 1;
 			}
 		}
