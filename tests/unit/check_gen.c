@@ -32,6 +32,30 @@ static const char *const attempt_keys[] = {
 	"verdict", "feedback", "output_summary", "runner_output",
 };
 
+/* Size tables (see struct hg_gen_knot): ~1 KB lines, and large lines of
+ * median 7 KB and p99 365 KB. */
+static const struct hg_gen_knot small_knots[] = {
+	{ 0.0, 600 }, { 0.5, 950 }, { 1.0, 1400 },
+};
+static const struct hg_gen_knot large_knots[] = {
+	{ 0.0, 1700 }, { 0.5, 6800 }, { 0.9, 21000 }, { 0.97, 90000 },
+	{ 0.99, 365000 }, { 1.0, 450000 },
+};
+
+/* Options with the size table i: 0 the default, 1 small, 2 large. */
+static void
+sized_opts(struct hg_gen_opts *o, int i)
+{
+	hg_gen_opts_init(o);
+	if (i == 1) {
+		o->knots = small_knots;
+		o->n_knots = HG_ARRAY_SIZE(small_knots);
+	} else if (i == 2) {
+		o->knots = large_knots;
+		o->n_knots = HG_ARRAY_SIZE(large_knots);
+	}
+}
+
 /* Generate n lines into one buffer. */
 static void
 gen_lines(struct hg_buf *b, uint64_t seed, int n, const struct hg_gen_opts *o)
@@ -156,12 +180,11 @@ check_escaped(const char *line, size_t len, void *arg)
 
 START_TEST(lines_parse_in_go_field_order)
 {
-	enum hg_gen_profile profiles[] = { HG_GEN_DEMO, HG_GEN_SMALL, HG_GEN_LARGE };
 	struct hg_gen_opts o;
 	struct hg_buf b = { 0 };
 	int count = 0;
 
-	hg_gen_opts_init(&o, profiles[_i]);
+	sized_opts(&o, _i);
 	gen_lines(&b, 7 + (uint64_t)_i, 300, &o);
 	ck_assert_int_eq(each_line(&b, check_entry_json, &count), 300);
 	ck_assert_int_eq(count, 300);
@@ -254,7 +277,7 @@ START_TEST(same_seed_same_bytes)
 	struct hg_gen_opts o;
 	struct hg_buf a = { 0 }, b = { 0 }, c = { 0 };
 
-	hg_gen_opts_init(&o, HG_GEN_DEMO);
+	hg_gen_opts_init(&o);
 	o.malformed_rate = 0.05;
 	gen_lines(&a, 1234, 200, &o);
 	gen_lines(&b, 1234, 200, &o);
@@ -291,13 +314,13 @@ cmp_size(const void *a, const void *b)
 }
 
 static void
-profile_quantiles(enum hg_gen_profile p, int n, size_t *p50, size_t *p99)
+size_quantiles(int table, int n, size_t *p50, size_t *p99)
 {
 	struct hg_gen_opts o;
 	struct hg_buf b = { 0 };
 	struct sizes s = { xcalloc((size_t)n, sizeof(size_t)), 0 };
 
-	hg_gen_opts_init(&o, p);
+	sized_opts(&o, table);
 	gen_lines(&b, 5, n, &o);
 	each_line(&b, collect_size, &s);
 	qsort(s.v, s.n, sizeof(size_t), cmp_size);
@@ -307,16 +330,19 @@ profile_quantiles(enum hg_gen_profile p, int n, size_t *p50, size_t *p99)
 	hg_buf_free(&b);
 }
 
-START_TEST(profiles_shape_line_sizes)
+START_TEST(tables_shape_line_sizes)
 {
 	size_t p50, p99;
 
-	profile_quantiles(HG_GEN_SMALL, 2000, &p50, &p99);
-	ck_assert_msg(p50 >= 700 && p50 <= 1400, "SMALL median %zu", p50);
-	ck_assert_msg(p99 < 4096, "SMALL p99 %zu", p99);
-	profile_quantiles(HG_GEN_LARGE, 3000, &p50, &p99);
-	ck_assert_msg(p50 >= 4000 && p50 <= 9000, "LARGE median %zu", p50);
-	ck_assert_msg(p99 >= 200000 && p99 < 1000000, "LARGE p99 %zu", p99);
+	size_quantiles(0, 2000, &p50, &p99);
+	ck_assert_msg(p50 >= 1500 && p50 <= 4000, "default median %zu", p50);
+	ck_assert_msg(p99 >= 40000 && p99 <= 200000, "default p99 %zu", p99);
+	size_quantiles(1, 2000, &p50, &p99);
+	ck_assert_msg(p50 >= 700 && p50 <= 1400, "small median %zu", p50);
+	ck_assert_msg(p99 < 4096, "small p99 %zu", p99);
+	size_quantiles(2, 3000, &p50, &p99);
+	ck_assert_msg(p50 >= 4000 && p50 <= 9000, "large median %zu", p50);
+	ck_assert_msg(p99 >= 200000 && p99 < 1000000, "large p99 %zu", p99);
 }
 END_TEST
 
@@ -419,7 +445,7 @@ START_TEST(malformed_lines_are_whole_lines)
 	struct hg_buf b = { 0 };
 	struct parsed p = { 0, 0, 0 };
 
-	hg_gen_opts_init(&o, HG_GEN_DEMO);
+	hg_gen_opts_init(&o);
 	o.malformed_rate = 0.25;
 	gen_lines(&b, 11, 400, &o);
 	ck_assert_int_eq(each_line(&b, parse_with_core, &p), 400);
@@ -618,7 +644,7 @@ gen_suite(void)
 	tcase_add_test(tc, timestamps_are_rfc3339nano);
 	tcase_add_test(tc, timestamps_round_trip_through_parser);
 	tcase_add_test(tc, same_seed_same_bytes);
-	tcase_add_test(tc, profiles_shape_line_sizes);
+	tcase_add_test(tc, tables_shape_line_sizes);
 	tcase_add_test(tc, content_has_the_realistic_mix);
 	tcase_add_test(tc, malformed_lines_are_whole_lines);
 	tcase_set_timeout(tc, 60);
