@@ -2,9 +2,9 @@
  *
  * An entry is first planned (every field chosen, texts kept in the scratch
  * arena), then serialised the way Go's json.Marshal would. The line size
- * follows a quantile table (the options' or the default one): the entry is serialised once
- * without runner output to learn its base size, and the rest of the
- * target goes into the attempts' runner_output. */
+ * follows a quantile table (the options' or the default one): the entry
+ * is serialised once without runner output to learn its base size, and
+ * the rest of the target goes into the attempts' runner_output. */
 #include "config.h"
 
 #include <math.h>
