@@ -130,7 +130,7 @@ fill_session(struct demo_state *st, int idx, int n, int64_t end_ns)
 	char *first = NULL;
 	int i, rc = 0;
 
-	hg_gen_opts_init(&o, HG_GEN_DEMO);
+	hg_gen_opts_init(&o);
 	o.tz_min = st->tz_min;
 	big = o;
 	big.knots = long_knots;
@@ -242,7 +242,7 @@ writer_main(struct demo_state *st, pid_t parent)
 	int idx;
 
 	writer_detach(parent);
-	hg_gen_opts_init(&o, HG_GEN_DEMO);
+	hg_gen_opts_init(&o);
 	o.tz_min = st->tz_min;
 	for (;;) {
 		sleep_ms(hg_gen_range(&st->g, 1000, 2000));

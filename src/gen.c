@@ -2,9 +2,9 @@
  *
  * An entry is first planned (every field chosen, texts kept in the scratch
  * arena), then serialised the way Go's json.Marshal would. The line size
- * follows the profile's quantile table: the entry is serialised once
- * without runner output to learn its base size, and the rest of the
- * target goes into the attempts' runner_output. */
+ * follows a quantile table (the options' or the default one): the entry
+ * is serialised once without runner output to learn its base size, and
+ * the rest of the target goes into the attempts' runner_output. */
 #include "config.h"
 
 #include <math.h>
@@ -95,47 +95,33 @@ hg_gen_free(struct hg_gen *g)
 	hg_buf_free(&g->scratch);
 }
 
-/* Profiles */
+/* Line sizes */
 
-static const struct hg_gen_knot demo_knots[] = {
+/* The default table: a few KB, now and then 100-200 KB. */
+static const struct hg_gen_knot default_knots[] = {
 	{ 0.0, 700 }, { 0.5, 2500 }, { 0.85, 9000 }, { 0.97, 40000 },
 	{ 1.0, 180000 },
 };
-static const struct hg_gen_knot small_knots[] = {
+/* Entries that a malformed line tears: about 1 KB. */
+static const struct hg_gen_knot torn_knots[] = {
 	{ 0.0, 600 }, { 0.5, 950 }, { 1.0, 1400 },
-};
-/* Median 6 KB, p99 350 KB; the mean (~17 KB) makes 60,000 lines ~1 GB. */
-static const struct hg_gen_knot large_knots[] = {
-	{ 0.0, 1700 }, { 0.5, 6800 }, { 0.9, 21000 }, { 0.97, 90000 },
-	{ 0.99, 365000 }, { 1.0, 450000 },
 };
 
 void
-hg_gen_opts_init(struct hg_gen_opts *o, enum hg_gen_profile p)
+hg_gen_opts_init(struct hg_gen_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->profile = p;
 }
 
 static const struct hg_gen_knot *
-profile_knots(const struct hg_gen_opts *o, size_t *n)
+size_knots(const struct hg_gen_opts *o, size_t *n)
 {
 	if (o->knots && o->n_knots >= 2) {
 		*n = o->n_knots;
 		return o->knots;
 	}
-	switch (o->profile) {
-	case HG_GEN_SMALL:
-		*n = HG_ARRAY_SIZE(small_knots);
-		return small_knots;
-	case HG_GEN_LARGE:
-		*n = HG_ARRAY_SIZE(large_knots);
-		return large_knots;
-	case HG_GEN_DEMO:
-	default:
-		*n = HG_ARRAY_SIZE(demo_knots);
-		return demo_knots;
-	}
+	*n = HG_ARRAY_SIZE(default_knots);
+	return default_knots;
 }
 
 /* Inverse CDF, log-linear between knots. */
@@ -143,7 +129,7 @@ static size_t
 sample_size(struct hg_gen *g, const struct hg_gen_opts *o)
 {
 	size_t n, i;
-	const struct hg_gen_knot *k = profile_knots(o, &n);
+	const struct hg_gen_knot *k = size_knots(o, &n);
 	double u = unif(g), t, la, lb;
 
 	for (i = 1; i < n - 1 && u > k[i].q; i++)
@@ -1134,7 +1120,7 @@ hg_gen_entry(struct hg_gen *g, struct hg_buf *out, const char *session_id,
 	size_t start = out->len, target;
 
 	if (!o) {
-		hg_gen_opts_init(&def, HG_GEN_DEMO);
+		hg_gen_opts_init(&def);
 		o = &def;
 	}
 	if (o->malformed_rate > 0 && unif(g) < o->malformed_rate) {
@@ -1162,7 +1148,9 @@ hg_gen_malformed(struct hg_gen *g, struct hg_buf *out, const char *session_id)
 	switch (hg_gen_range(g, 0, 3)) {
 	case 0:
 		/* A writer killed mid-line, then a later append. */
-		hg_gen_opts_init(&o, HG_GEN_SMALL);
+		hg_gen_opts_init(&o);
+		o.knots = torn_knots;
+		o.n_knots = HG_ARRAY_SIZE(torn_knots);
 		hg_gen_entry(g, out, session_id, &o);
 		cut = (size_t)hg_gen_range(g, 20, (int64_t)(out->len - start) - 3);
 		out->len = start + cut;

@@ -13,24 +13,18 @@
 
 #include "hgtop/util.h"
 
-/* Size profiles: a quantile table of whole-line sizes in bytes. */
-enum hg_gen_profile {
-	HG_GEN_DEMO = 0,	/* a few KB, now and then 100-200 KB */
-	HG_GEN_SMALL,		/* ~1 KB lines */
-	HG_GEN_LARGE,		/* median ~6 KB, p99 ~350 KB, mean ~17 KB */
-};
-
-/* One point of the line-size distribution: a share q (0..1) of lines is
- * at most `bytes` long. Sizes between knots are interpolated in log
- * space. The first knot has q == 0, the last q == 1. */
+/* Line sizes follow a table of knots. A knot is one point of the
+ * distribution of whole-line sizes: a share q (0..1) of lines is at most
+ * `bytes` long. Sizes between knots are interpolated in log space. The
+ * first knot has q == 0, the last q == 1. */
 struct hg_gen_knot {
 	double q;
 	uint32_t bytes;
 };
 
 struct hg_gen_opts {
-	enum hg_gen_profile profile;
-	/* Overrides the profile's size table when n_knots >= 2. */
+	/* The size table, used when n_knots >= 2; otherwise the default one:
+	 * a few KB, now and then 100-200 KB (what --demo writes). */
 	const struct hg_gen_knot *knots;
 	size_t n_knots;
 	/* Share of lines (0..1) written malformed, as a crashed or foreign
@@ -49,14 +43,14 @@ struct hg_gen {
 	struct hg_buf scratch;
 };
 
-/* Fill *o with the defaults of a profile (no malformed lines, UTC). */
-void hg_gen_opts_init(struct hg_gen_opts *o, enum hg_gen_profile p);
+/* Fill *o with the defaults (default sizes, no malformed lines, UTC). */
+void hg_gen_opts_init(struct hg_gen_opts *o);
 
 void hg_gen_init(struct hg_gen *g, uint64_t seed, int64_t start_ns);
 void hg_gen_free(struct hg_gen *g);
 
 /* Append one entry line, with its trailing '\n', for session_id. o may be
- * NULL (the DEMO profile). Timestamps advance a few seconds per entry. */
+ * NULL (the defaults). Timestamps advance a few seconds per entry. */
 void hg_gen_entry(struct hg_gen *g, struct hg_buf *out, const char *session_id,
 		  const struct hg_gen_opts *o);
 
