@@ -258,7 +258,7 @@ ui_draw_status(struct hg_ui *u)
 	if (draw_position(u, r))
 		return;
 	if (u->prompt) {
-		ui_prompt_draw(u->prompt, r->y, 0, r->w - ui_search_note(u, r));
+		ui_prompt_draw(u->prompt, r->y, 0, r->w);
 		return;
 	}
 	if ((msg = hg_app_current_message(u->app, &err)) != NULL) {

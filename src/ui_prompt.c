@@ -21,6 +21,8 @@ struct ui_prompt {
 	size_t hist_pos;	/* == hist->n: the line being edited */
 	char *draft;		/* the edited line while browsing history */
 	char *error;
+	const char *note;	/* the owner's note, shown on the right */
+	const bool *note_err;
 	bool keep;
 	int cy, cx;		/* screen cursor after the last draw */
 	ui_prompt_fn fn;
@@ -221,15 +223,42 @@ ui_prompt_error(struct ui_prompt *p, int col, const char *msg)
 	p->cur = i;
 }
 
+void
+ui_prompt_set_note(struct ui_prompt *p, const char *note, const bool *err)
+{
+	p->note = note;
+	p->note_err = err;
+}
+
+/* The owner's note, right-aligned; returns the columns it took. */
+static int
+draw_note(const struct ui_prompt *p, int y, int x, int w)
+{
+	int nw;
+
+	if (!p->note || !p->note[0])
+		return 0;
+	nw = hg_text_width(p->note, strlen(p->note));
+	if (nw > w / 2)
+		nw = w / 2;
+	ui_put(y, x + w - nw - 1, nw, p->note,
+	       ui_attr(p->note_err && *p->note_err ? UI_ROLE_MSG_ERR : UI_ROLE_KEY));
+	return nw + 2;
+}
+
 /* Draw the label, then the text scrolled so the cursor stays visible. */
 void
 ui_prompt_draw(struct ui_prompt *p, int y, int x, int w)
 {
-	int lw = ui_put(y, x, w, p->label, ui_attr(UI_ROLE_KEY));
-	int avail = w - lw - 1, ccol, skipcols = 0, used;
+	int lw;
+
+	w -= draw_note(p, y, x, w);
+	lw = ui_put(y, x, w, p->label, ui_attr(UI_ROLE_KEY));
+	int avail, ccol, skipcols = 0, used;
 	size_t skip = 0;
 	const char *t = ui_prompt_text(p);
 
+	avail = w - lw - 1;
 	ccol = hg_text_width(t, p->cur);
 	if (p->error)
 		avail -= avail / 2;

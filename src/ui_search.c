@@ -334,6 +334,7 @@ ui_cmd_search(struct hg_ui *u)
 	S->note[0] = '\0';
 	ui_prompt_open(u, "/", "", &S->hist, on_prompt, S);
 	S->prompt = u->prompt;
+	ui_prompt_set_note(S->prompt, S->note, &S->note_err);
 	return UI_R_DRAW;
 }
 
@@ -350,22 +351,4 @@ ui_cmd_search_next(struct hg_ui *u, bool forward)
 		set_pattern(S, S->last);
 	start(u, S, current_entry(u), forward);
 	return UI_R_DRAW;
-}
-
-/* Right-aligned note on the status line beside the search prompt; returns
- * the columns it took. */
-int
-ui_search_note(struct hg_ui *u, const struct ui_rect *r)
-{
-	struct ui_search *S = u->search_state;
-	int w, x;
-
-	if (!S || !prompting(u, S) || !S->note[0])
-		return 0;
-	w = hg_text_width(S->note, strlen(S->note));
-	if (w > r->w / 2)
-		w = r->w / 2;
-	x = r->x + r->w - w - 1;
-	ui_put(r->y, x, w, S->note, ui_attr(S->note_err ? UI_ROLE_MSG_ERR : UI_ROLE_KEY));
-	return w + 2;
 }

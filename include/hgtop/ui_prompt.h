@@ -48,6 +48,10 @@ void ui_prompt_keep(struct ui_prompt *p);
 void ui_prompt_error(struct ui_prompt *p, int col, const char *msg);
 
 void ui_prompt_free(struct ui_prompt *p);
+/* A note of the owner's (e.g. search progress), drawn on the right while
+ * NOTE is not empty; NOTE and ERR stay the owner's and must outlive the
+ * prompt. */
+void ui_prompt_set_note(struct ui_prompt *p, const char *note, const bool *err);
 /* Draw at (y, x) in w columns; remembers where the cursor goes. */
 void ui_prompt_draw(struct ui_prompt *p, int y, int x, int w);
 void ui_prompt_place_cursor(const struct ui_prompt *p);

@@ -185,7 +185,6 @@ void ui_search_done(struct hg_ui *u);
 bool ui_search_busy(const struct hg_ui *u);
 void ui_search_step(struct hg_ui *u);
 void ui_search_interrupt(struct hg_ui *u);
-int ui_search_note(struct hg_ui *u, const struct ui_rect *r);
 unsigned ui_cmd_search(struct hg_ui *u);
 unsigned ui_cmd_search_next(struct hg_ui *u, bool forward);
 void ui_annotate_done(struct hg_ui *u);
