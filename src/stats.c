@@ -418,21 +418,6 @@ add_entry(struct acc *ac, const struct hg_entry *e)
 		add_chain(ac, e);
 }
 
-/* An annotation counts when its target is kept (or, without a target in
- * the session, when it is kept itself). */
-static bool
-annotation_kept(const struct acc *ac, const struct hg_session *s, const struct hg_entry *e)
-{
-	ssize_t t;
-
-	if (hg_filter_is_empty(ac->f))
-		return true;
-	t = e->ann_target_line > 0 ? hg_session_find_line(s, e->ann_target_line) : -1;
-	if (t >= 0 && &s->entries[t] != e)
-		return hg_filter_match(ac->f, s, &s->entries[t]);
-	return hg_filter_match(ac->f, s, e);
-}
-
 static void
 add_session(struct acc *ac, const struct hg_session *s)
 {
@@ -447,7 +432,7 @@ add_session(struct acc *ac, const struct hg_session *s)
 			st->unparsable += hg_filter_match(ac->f, s, e);
 			break;
 		case HG_ENTRY_ANNOTATION:
-			st->annotations += annotation_kept(ac, s, e);
+			st->annotations += hg_filter_shown(ac->f, s, i);
 			break;
 		default:
 			if (hg_filter_match(ac->f, s, e))

@@ -2,7 +2,7 @@
  *
  * Counted: entries of kind HG_ENTRY_OK that match the filter (annotations
  * are counted apart and never as skill entries; an annotation counts when
- * the entry it annotates matches). Unparsable lines are always counted:
+ * hg_filter_shown() keeps it, that is when its target matches). Unparsable lines are always counted:
  * unparsable_total is every one in the sessions, unparsable the ones the
  * filter keeps (all of them when the filter is empty).
  *
