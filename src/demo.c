@@ -103,7 +103,7 @@ annotation_line(struct demo_state *st, const char *id, int target, const char *t
 	hg_buf_printf(&st->line, "\",\"skill\":\"hgtop.annotate\",\"input\":{\"target_line\":%d,"
 		      "\"target_timestamp\":\"%s\",\"target_skill\":\"%s\",\"author\":\"demo\"},"
 		      "\"final_status\":\"annotation\",\"message\":", target, ts, skill);
-	hg_gen_json_string(&st->line, msg, strlen(msg), false);
+	hg_json_string(&st->line, msg, strlen(msg), 0);
 	hg_buf_adds(&st->line, "}\n");
 	st->g.now_ns += 1500000000;
 }

@@ -158,118 +158,6 @@ sample_size(struct hg_gen *g, const struct hg_gen_opts *o)
 	return (size_t)exp(la + t * (lb - la));
 }
 
-/* JSON escaping, as encoding/json does with escapeHTML on. */
-
-static const char hexd[] = "0123456789abcdef";
-
-/* Length of a valid UTF-8 sequence at p (by Go's rules), 0 if invalid. */
-static int
-utf8_seq(const unsigned char *p, const unsigned char *end, uint32_t *r)
-{
-	unsigned c = p[0], lo = 0x80, hi = 0xbf;
-	int k, i;
-
-	if (c >= 0xc2 && c <= 0xdf)
-		k = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		k = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		k = 4;
-	else
-		return 0;
-	if (end - p < k)
-		return 0;
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	*r = c & (0xff >> (k + 1));
-	for (i = 1; i < k; i++) {
-		if (i > 1 && (p[i] < 0x80 || p[i] > 0xbf))
-			return 0;
-		*r = (*r << 6) | (p[i] & 0x3f);
-	}
-	return k;
-}
-
-static char *
-esc_ascii(char *d, unsigned c, bool short_bf)
-{
-	*d++ = '\\';
-	switch (c) {
-	case '"': case '\\': *d++ = (char)c; return d;
-	case '\n': *d++ = 'n'; return d;
-	case '\r': *d++ = 'r'; return d;
-	case '\t': *d++ = 't'; return d;
-	case '\b': if (short_bf) { *d++ = 'b'; return d; } break;
-	case '\f': if (short_bf) { *d++ = 'f'; return d; } break;
-	default: break;
-	}
-	memcpy(d, "u00", 3);
-	d[3] = hexd[c >> 4];
-	d[4] = hexd[c & 15];
-	return d + 5;
-}
-
-static bool
-ascii_safe(unsigned c)
-{
-	return c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
-}
-
-/* Append the escaped body of a string (no quotes). */
-static void
-esc_body(struct hg_buf *out, const char *s, size_t n, bool short_bf)
-{
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	char *d;
-	uint32_t r;
-	int k;
-
-	hg_buf_reserve(out, n * 6);
-	d = out->p + out->len;
-	while (p < end) {
-		if (*p < 0x80) {
-			if (ascii_safe(*p))
-				*d++ = (char)*p;
-			else
-				d = esc_ascii(d, *p, short_bf);
-			p++;
-			continue;
-		}
-		k = utf8_seq(p, end, &r);
-		if (k == 0) {
-			memcpy(d, "\\ufffd", 6);
-			d += 6;
-			p++;
-		} else if (r == 0x2028 || r == 0x2029) {
-			memcpy(d, r == 0x2028 ? "\\u2028" : "\\u2029", 6);
-			d += 6;
-			p += k;
-		} else {
-			memcpy(d, p, (size_t)k);
-			d += k;
-			p += k;
-		}
-	}
-	out->len = (size_t)(d - out->p);
-	out->p[out->len] = '\0';
-}
-
-void
-hg_gen_json_string(struct hg_buf *out, const char *s, size_t n, bool short_bf)
-{
-	hg_buf_addc(out, '"');
-	esc_body(out, s, n, short_bf);
-	hg_buf_addc(out, '"');
-}
-
 /* Timestamps */
 
 static int64_t
@@ -486,7 +374,7 @@ static void
 input_key_str(struct hg_gen *g, const char *key, const char *val, bool comma)
 {
 	hg_buf_printf(&g->scratch, "%s\"%s\":", comma ? "," : "", key);
-	hg_gen_json_string(&g->scratch, val, strlen(val), false);
+	hg_json_string(&g->scratch, val, strlen(val), 0);
 }
 
 static void
@@ -529,7 +417,7 @@ plan_input(struct hg_gen *g, struct plan *p)
 	} else if (r < 6) {
 		const char *text = PICK(g, instructions);
 
-		hg_gen_json_string(&g->scratch, text, strlen(text), false);
+		hg_json_string(&g->scratch, text, strlen(text), 0);
 	} else if (r < 7) {
 		hg_buf_printf(&g->scratch, "[\"%s\",\"%s\"]", PICK(g, go_files), PICK(g, go_files));
 	} else {
@@ -1008,15 +896,15 @@ emit_runner(struct hg_gen *g, struct hg_buf *out, const struct plan *p,
 	hg_buf_adds(out, ",\"runner_output\":\"");
 	start = out->len;
 	runner_head(g, &g->scratch, p, a);
-	esc_body(out, g->scratch.p + mark, g->scratch.len - mark, short_bf);
+	hg_json_escape(out, g->scratch.p + mark, g->scratch.len - mark, short_bf ? HG_JSON_SHORT_BF : 0);
 	while (out->len - start < a->budget) {
 		g->scratch.len = mark;
 		runner_line(g, &g->scratch, p, a->runner);
-		esc_body(out, g->scratch.p + mark, g->scratch.len - mark, short_bf);
+		hg_json_escape(out, g->scratch.p + mark, g->scratch.len - mark, short_bf ? HG_JSON_SHORT_BF : 0);
 	}
 	g->scratch.len = mark;
 	runner_tail(g, &g->scratch, a);
-	esc_body(out, g->scratch.p + mark, g->scratch.len - mark, short_bf);
+	hg_json_escape(out, g->scratch.p + mark, g->scratch.len - mark, short_bf ? HG_JSON_SHORT_BF : 0);
 	g->scratch.len = mark;
 	hg_buf_addc(out, '"');
 }
@@ -1029,7 +917,7 @@ emit_key_span(struct hg_gen *g, struct hg_buf *out, const char *key, struct span
 	if (s.len == 0)
 		return;
 	hg_buf_printf(out, ",\"%s\":", key);
-	hg_gen_json_string(out, g->scratch.p + s.off, s.len, short_bf);
+	hg_json_string(out, g->scratch.p + s.off, s.len, short_bf ? HG_JSON_SHORT_BF : 0);
 }
 
 static void
@@ -1038,7 +926,7 @@ emit_key_str(struct hg_buf *out, const char *key, const char *s, bool omitempty,
 	if (omitempty && (!s || !*s))
 		return;
 	hg_buf_printf(out, ",\"%s\":", key);
-	hg_gen_json_string(out, s ? s : "", s ? strlen(s) : 0, short_bf);
+	hg_json_string(out, s ? s : "", s ? strlen(s) : 0, short_bf ? HG_JSON_SHORT_BF : 0);
 }
 
 static void
@@ -1067,7 +955,7 @@ emit_entry(struct hg_gen *g, struct hg_buf *out, const char *session_id,
 	int i;
 
 	hg_buf_adds(out, "{\"session_id\":");
-	hg_gen_json_string(out, session_id, strlen(session_id), short_bf);
+	hg_json_string(out, session_id, strlen(session_id), short_bf ? HG_JSON_SHORT_BF : 0);
 	hg_buf_adds(out, ",\"timestamp\":\"");
 	hg_gen_timestamp(out, p->ts, tz_min);
 	hg_buf_addc(out, '"');
@@ -1173,14 +1061,14 @@ hg_gen_malformed(struct hg_gen *g, struct hg_buf *out, const char *session_id)
 		break;
 	case 2:
 		hg_buf_adds(out, "{\"session_id\":");
-		hg_gen_json_string(out, session_id, strlen(session_id), false);
+		hg_json_string(out, session_id, strlen(session_id), 0);
 		hg_buf_adds(out, ",\"timestamp\":\"");
 		hg_gen_timestamp(out, g->now_ns, 0);
 		hg_buf_adds(out, "\",\"skill\":\"review\",\"final_status\":}\n");
 		break;
 	default:
 		hg_buf_adds(out, "{\"session_id\":");
-		hg_gen_json_string(out, session_id, strlen(session_id), false);
+		hg_json_string(out, session_id, strlen(session_id), 0);
 		hg_buf_adds(out, ",\"timestamp\":\"");
 		hg_gen_timestamp(out, g->now_ns, 0);
 		hg_buf_adds(out, "\",\"skill\":\"test-fix\",\"attempts\":\"three\",\"final_status\":\"ok\",\"duration_ms\":\"12s\"}\n");

@@ -71,9 +71,6 @@ uint64_t hg_gen_u64(struct hg_gen *g);
 int64_t hg_gen_range(struct hg_gen *g, int64_t lo, int64_t hi);
 
 /* Building blocks, exposed for annotations and tests. */
-/* A JSON string with quotes, escaped like Go's encoding/json (HTML-safe,
- * invalid UTF-8 as \ufffd). */
-void hg_gen_json_string(struct hg_buf *out, const char *s, size_t n, bool short_bf);
 /* time.RFC3339Nano in the given zone offset (minutes). */
 void hg_gen_timestamp(struct hg_buf *out, int64_t ns, int tz_min);
 

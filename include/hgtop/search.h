@@ -53,9 +53,6 @@ struct hg_search_pattern {
 bool hg_search_pattern_init(struct hg_search_pattern *p, const char *text);
 void hg_search_pattern_free(struct hg_search_pattern *p);
 
-/* Append s[0..n) encoded as a JSON string body the way Go writes it
- * (form 2 above); with ascii_only, non-ASCII as \uXXXX (form 3). */
-void hg_search_json_escape(struct hg_buf *out, const char *s, size_t n, bool ascii_only);
 
 /* Does the raw line contain any form of the pattern? */
 bool hg_search_line_matches(const struct hg_search_pattern *p, const char *line, size_t n);

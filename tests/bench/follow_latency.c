@@ -118,7 +118,7 @@ probe_line(struct hg_buf *b, const char *sid, const char *token, size_t pad)
 
 	hg_buf_reset(b);
 	hg_buf_adds(b, "{\"session_id\":");
-	hg_gen_json_string(b, sid, strlen(sid), false);
+	hg_json_string(b, sid, strlen(sid), 0);
 	hg_buf_adds(b, ",\"timestamp\":\"");
 	hg_gen_timestamp(b, hg_now_wall_ns(), 0);
 	hg_buf_adds(b, "\",\"skill\":\"write-file\",\"attempts\":[{\"attempt\":1,"
@@ -132,7 +132,7 @@ probe_line(struct hg_buf *b, const char *sid, const char *token, size_t pad)
 	}
 	snprintf(msg, sizeof(msg), "latency probe %s", token);
 	hg_buf_adds(b, "}],\"final_status\":\"ok\",\"duration_ms\":1300,\"message\":");
-	hg_gen_json_string(b, msg, strlen(msg), false);
+	hg_json_string(b, msg, strlen(msg), 0);
 	hg_buf_adds(b, "}\n");
 }
 

@@ -175,7 +175,7 @@ expect_json_string(const char *in, size_t n, bool short_bf, const char *want)
 {
 	struct hg_buf b = { 0 };
 
-	hg_gen_json_string(&b, in, n, short_bf);
+	hg_json_string(&b, in, n, short_bf ? HG_JSON_SHORT_BF : 0);
 	ck_assert_str_eq(b.p, want);
 	hg_buf_free(&b);
 }

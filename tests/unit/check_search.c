@@ -59,14 +59,21 @@ START_TEST(escape_encoder)
 	const char *html = "<a href=\"x\">&\t\x01\n\\";
 	struct hg_buf b = { 0 };
 
-	hg_search_json_escape(&b, html, strlen(html), false);
+	hg_json_escape(&b, html, strlen(html), 0);
 	ck_assert_str_eq(b.p, "\\u003ca href=\\\"x\\\"\\u003e\\u0026\\t\\u0001\\n\\\\");
 	hg_buf_reset(&b);
-	hg_search_json_escape(&b, "é🙏\xff", strlen("é🙏\xff"), false);
+	hg_json_escape(&b, "é🙏\xff", strlen("é🙏\xff"), 0);
 	ck_assert_str_eq(b.p, "é🙏\\ufffd");
 	hg_buf_reset(&b);
-	hg_search_json_escape(&b, "é🙏", 6, true);
+	hg_json_escape(&b, "é🙏", 6, HG_JSON_ASCII);
 	ck_assert_str_eq(b.p, "\\u00e9\\ud83d\\ude4f");
+	hg_buf_reset(&b);
+	/* Each byte of a broken sequence is one U+FFFD, as Go writes it. */
+	hg_json_escape(&b, "\xe2\x82" "A\b", 4, 0);
+	ck_assert_str_eq(b.p, "\\ufffd\\ufffdA\\u0008");
+	hg_buf_reset(&b);
+	hg_json_escape(&b, "\b\f\u2028", 5, HG_JSON_SHORT_BF | HG_JSON_ASCII);
+	ck_assert_str_eq(b.p, "\\b\\f\\u2028");
 	hg_buf_free(&b);
 }
 END_TEST
