@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "hgtop/gen.h"
+#include "hgtop/parser.h"
 
 #define MAX_ATT 4
 
@@ -158,58 +159,14 @@ sample_size(struct hg_gen *g, const struct hg_gen_opts *o)
 	return (size_t)exp(la + t * (lb - la));
 }
 
-/* Timestamps */
-
-static int64_t
-floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-
-	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-/* Days since 1970-01-01 to a civil date (proleptic Gregorian). */
+/* A timestamp as time.RFC3339Nano writes it. */
 static void
-civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+add_time(struct hg_buf *out, int64_t ns, int tz_min)
 {
-	int64_t era, doe, yoe, doy, mp;
+	char ts[HG_TIME_LEN];
 
-	z += 719468;
-	era = floor_div(z, 146097);
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-void
-hg_gen_timestamp(struct hg_buf *out, int64_t ns, int tz_min)
-{
-	int64_t secs = floor_div(ns, 1000000000), frac = ns - secs * 1000000000;
-	int64_t days, sod, y;
-	int m, d, digits = 9, a = tz_min < 0 ? -tz_min : tz_min;
-	char fr[16];
-
-	secs += (int64_t)tz_min * 60;
-	days = floor_div(secs, 86400);
-	sod = secs - days * 86400;
-	civil_from_days(days, &y, &m, &d);
-	hg_buf_printf(out, "%04lld-%02d-%02dT%02d:%02d:%02d", (long long)y, m, d,
-		      (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60));
-	if (frac) {
-		snprintf(fr, sizeof(fr), "%09lld", (long long)frac);
-		while (fr[digits - 1] == '0')
-			digits--;
-		hg_buf_addc(out, '.');
-		hg_buf_add(out, fr, (size_t)digits);
-	}
-	if (tz_min == 0)
-		hg_buf_addc(out, 'Z');
-	else
-		hg_buf_printf(out, "%c%02d:%02d", tz_min < 0 ? '-' : '+', a / 60, a % 60);
+	hg_format_time(ns, tz_min, false, ts, sizeof(ts));
+	hg_buf_adds(out, ts);
 }
 
 /* Vocabulary */
@@ -957,7 +914,7 @@ emit_entry(struct hg_gen *g, struct hg_buf *out, const char *session_id,
 	hg_buf_adds(out, "{\"session_id\":");
 	hg_json_string(out, session_id, strlen(session_id), short_bf ? HG_JSON_SHORT_BF : 0);
 	hg_buf_adds(out, ",\"timestamp\":\"");
-	hg_gen_timestamp(out, p->ts, tz_min);
+	add_time(out, p->ts, tz_min);
 	hg_buf_addc(out, '"');
 	emit_key_str(out, "skill", p->skill->name, false, short_bf);
 	emit_key_str(out, "phase", p->phase, true, short_bf);
@@ -1063,14 +1020,14 @@ hg_gen_malformed(struct hg_gen *g, struct hg_buf *out, const char *session_id)
 		hg_buf_adds(out, "{\"session_id\":");
 		hg_json_string(out, session_id, strlen(session_id), 0);
 		hg_buf_adds(out, ",\"timestamp\":\"");
-		hg_gen_timestamp(out, g->now_ns, 0);
+		add_time(out, g->now_ns, 0);
 		hg_buf_adds(out, "\",\"skill\":\"review\",\"final_status\":}\n");
 		break;
 	default:
 		hg_buf_adds(out, "{\"session_id\":");
 		hg_json_string(out, session_id, strlen(session_id), 0);
 		hg_buf_adds(out, ",\"timestamp\":\"");
-		hg_gen_timestamp(out, g->now_ns, 0);
+		add_time(out, g->now_ns, 0);
 		hg_buf_adds(out, "\",\"skill\":\"test-fix\",\"attempts\":\"three\",\"final_status\":\"ok\",\"duration_ms\":\"12s\"}\n");
 		break;
 	}
@@ -1080,10 +1037,9 @@ hg_gen_malformed(struct hg_gen *g, struct hg_buf *out, const char *session_id)
 void
 hg_gen_session_id(struct hg_gen *g, char *buf, size_t n)
 {
-	int64_t y;
-	int m, d;
+	char ts[HG_TIME_LEN];
 
-	civil_from_days(floor_div(g->now_ns, 86400LL * 1000000000), &y, &m, &d);
-	snprintf(buf, n, "hg-%04lld%02d%02d-%08x", (long long)y, m, d,
+	hg_format_time(g->now_ns, 0, false, ts, sizeof(ts));
+	snprintf(buf, n, "hg-%.4s%.2s%.2s-%08x", ts, ts + 5, ts + 8,
 		 (unsigned)(hg_gen_u64(g) & 0xffffffffu));
 }

@@ -70,8 +70,5 @@ void hg_gen_session_id(struct hg_gen *g, char *buf, size_t n);
 uint64_t hg_gen_u64(struct hg_gen *g);
 int64_t hg_gen_range(struct hg_gen *g, int64_t lo, int64_t hi);
 
-/* Building blocks, exposed for annotations and tests. */
-/* time.RFC3339Nano in the given zone offset (minutes). */
-void hg_gen_timestamp(struct hg_buf *out, int64_t ns, int tz_min);
 
 #endif
