@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hgtop/entry.h"
 #include "hgtop/gen.h"
 #include "hgtop/parser.h"
 
@@ -266,7 +267,9 @@ span_end(struct hg_gen *g, struct span *s)
 enum runner_kind { RK_NONE = 0, RK_GO, RK_PY, RK_JEST, RK_CARGO };
 
 struct att_plan {
-	const char *model, *tier, *verdict;	/* verdict NULL: absent */
+	const char *model;
+	enum hg_tier tier;	/* OTHER: "edge", a tier hgtop does not know */
+	enum hg_verdict verdict; /* NONE: absent; OTHER: "timeout" */
 	int64_t dur;
 	bool warm, verified;
 	struct span feedback, summary;
@@ -385,34 +388,45 @@ plan_input(struct hg_gen *g, struct plan *p)
 
 /* Attempts */
 
+/* The texts written for a tier and a verdict (NULL: no verdict). */
 static const char *
-tier_model(struct hg_gen *g, const char *tier)
+tier_text(enum hg_tier t)
 {
-	if (!strcmp(tier, "local"))
+	return t == HG_TIER_OTHER ? "edge" : hg_tier_name(t);
+}
+
+static const char *
+verdict_text(enum hg_verdict v)
+{
+	if (v == HG_VERDICT_NONE)
+		return NULL;
+	return v == HG_VERDICT_OTHER ? "timeout" : hg_verdict_name(v);
+}
+
+static const char *
+tier_model(struct hg_gen *g, enum hg_tier tier)
+{
+	switch (tier) {
+	case HG_TIER_LOCAL:
 		return PICK(g, local_models);
-	if (!strcmp(tier, "subagent"))
+	case HG_TIER_SUBAGENT:
 		return PICK(g, subagent_models);
-	if (!strcmp(tier, "managed"))
+	case HG_TIER_MANAGED:
 		return PICK(g, managed_models);
-	return "edge-tpu-mini";
+	default:
+		return "edge-tpu-mini";
+	}
 }
 
 /* The escalation ladder for n attempts: local first, managed last. */
 static void
 plan_tiers(struct hg_gen *g, struct plan *p)
 {
-	static const char *const one[] = { "local", "local", "local", "local",
-					   "local", "local", "local", "local",
-					   "subagent", "managed" };
-	static const char *const two[][2] = {
-		{ "local", "subagent" }, { "local", "subagent" }, { "local", "subagent" },
-		{ "local", "managed" }, { "local", "local" },
-	};
-	static const char *const three[][3] = {
-		{ "local", "subagent", "managed" }, { "local", "subagent", "managed" },
-		{ "local", "local", "subagent" },
-	};
-	static const char *const four[] = { "local", "local", "subagent", "managed" };
+	enum { L = HG_TIER_LOCAL, S = HG_TIER_SUBAGENT, M = HG_TIER_MANAGED };
+	static const uint8_t one[] = { L, L, L, L, L, L, L, L, S, M };
+	static const uint8_t two[][2] = { { L, S }, { L, S }, { L, S }, { L, M }, { L, L } };
+	static const uint8_t three[][3] = { { L, S, M }, { L, S, M }, { L, L, S } };
+	static const uint8_t four[] = { L, L, S, M };
 	double r = unif(g) * 100;
 	int i, row;
 
@@ -420,13 +434,13 @@ plan_tiers(struct hg_gen *g, struct plan *p)
 	row = (int)hg_gen_range(g, 0, 4);
 	for (i = 0; i < p->n_att; i++) {
 		switch (p->n_att) {
-		case 1: p->att[i].tier = PICK(g, one); break;
-		case 2: p->att[i].tier = two[row % 5][i]; break;
-		case 3: p->att[i].tier = three[row % 3][i]; break;
-		default: p->att[i].tier = four[i]; break;
+		case 1: p->att[i].tier = (enum hg_tier)PICK(g, one); break;
+		case 2: p->att[i].tier = (enum hg_tier)two[row % 5][i]; break;
+		case 3: p->att[i].tier = (enum hg_tier)three[row % 3][i]; break;
+		default: p->att[i].tier = (enum hg_tier)four[i]; break;
 		}
 		if (chance(g, 0.2))
-			p->att[i].tier = "edge";	/* a tier this hgtop does not know */
+			p->att[i].tier = HG_TIER_OTHER;
 		p->att[i].model = tier_model(g, p->att[i].tier);
 	}
 }
@@ -436,15 +450,15 @@ attempt_duration(struct hg_gen *g, const struct att_plan *a)
 {
 	int64_t d;
 
-	if (!strcmp(a->tier, "local"))
+	if (a->tier == HG_TIER_LOCAL)
 		d = hg_gen_range(g, 600, 40000);
-	else if (!strcmp(a->tier, "subagent"))
+	else if (a->tier == HG_TIER_SUBAGENT)
 		d = hg_gen_range(g, 2500, 60000);
 	else
 		d = hg_gen_range(g, 8000, 180000);
 	if (a->cold_load)
 		d += hg_gen_range(g, 4000, 30000);
-	if (a->verdict && !strcmp(a->verdict, "error") && chance(g, 40))
+	if (a->verdict == HG_VERDICT_ERROR && chance(g, 40))
 		d = chance(g, 50) ? 120000 : hg_gen_range(g, 150, 4000);
 	return d;
 }
@@ -454,11 +468,9 @@ plan_feedback(struct hg_gen *g, struct att_plan *a, const struct plan *p)
 {
 	char tn[64];
 	int total = (int)hg_gen_range(g, 8, 240), i, n;
-	const char *v = a->verdict ? a->verdict : "";
-
 	a->feedback = span_begin(g);
 	test_name(g, tn, sizeof(tn));
-	if (!strcmp(v, "escalate")) {
+	if (a->verdict == HG_VERDICT_ESCALATE) {
 		switch (hg_gen_range(g, 0, 5)) {
 		case 0: case 1:
 			hg_buf_printf(&g->scratch, "tests fail: %d of %d failed (%s)",
@@ -491,7 +503,7 @@ plan_feedback(struct hg_gen *g, struct att_plan *a, const struct plan *p)
 					      (int)hg_gen_range(g, 0, 99));
 			}
 		}
-	} else if (!strcmp(v, "error")) {
+	} else if (a->verdict == HG_VERDICT_ERROR) {
 		switch (hg_gen_range(g, 0, 3)) {
 		case 0: hg_buf_adds(&g->scratch, "runner crashed: signal: killed (out of memory?)"); break;
 		case 1: hg_buf_adds(&g->scratch, "context deadline exceeded after 120s"); break;
@@ -509,7 +521,7 @@ static void
 plan_summary(struct hg_gen *g, struct att_plan *a, const struct plan *p)
 {
 	a->summary = span_begin(g);
-	if (a->verdict && !strcmp(a->verdict, "error") && chance(g, 80)) {
+	if (a->verdict == HG_VERDICT_ERROR && chance(g, 80)) {
 		span_end(g, &a->summary);
 		return;
 	}
@@ -543,18 +555,18 @@ plan_summary(struct hg_gen *g, struct att_plan *a, const struct plan *p)
 	span_end(g, &a->summary);
 }
 
-static const char *
+static enum hg_verdict
 pick_verdict(struct hg_gen *g, bool last, const char *status)
 {
 	if (chance(g, 1))
-		return NULL;		/* older runner: no verdict */
+		return HG_VERDICT_NONE;		/* older runner: no verdict */
 	if (chance(g, 0.3))
-		return "timeout";	/* a verdict this hgtop does not know */
+		return HG_VERDICT_OTHER;	/* a verdict this hgtop does not know */
 	if (!last)
-		return chance(g, 8) ? "error" : "escalate";
+		return chance(g, 8) ? HG_VERDICT_ERROR : HG_VERDICT_ESCALATE;
 	if (!strcmp(status, "ok"))
-		return "accept";
-	return !strcmp(status, "failed") ? "escalate" : "error";
+		return HG_VERDICT_ACCEPT;
+	return !strcmp(status, "failed") ? HG_VERDICT_ESCALATE : HG_VERDICT_ERROR;
 }
 
 static void
@@ -568,15 +580,15 @@ plan_attempts(struct hg_gen *g, struct plan *p)
 	p->dur = hg_gen_range(g, 5, 400);
 	for (i = 0; i < p->n_att; i++) {
 		struct att_plan *a = &p->att[i];
-		bool local = !strcmp(a->tier, "local");
+		bool local = a->tier == HG_TIER_LOCAL;
 
 		a->verdict = pick_verdict(g, i == p->n_att - 1, p->status);
 		a->warm = local && chance(g, 70);
 		a->cold_load = local && !a->warm;
-		a->verified = a->verdict && !strcmp(a->verdict, "accept") && chance(g, 88);
+		a->verified = a->verdict == HG_VERDICT_ACCEPT && chance(g, 88);
 		a->dur = attempt_duration(g, a);
 		a->runner = p->runner;
-		if (a->verdict && !strcmp(a->verdict, "error") && chance(g, 50))
+		if (a->verdict == HG_VERDICT_ERROR && chance(g, 50))
 			a->runner = RK_NONE;
 		plan_feedback(g, a, p);
 		plan_summary(g, a, p);
@@ -609,7 +621,7 @@ plan_message(struct hg_gen *g, struct plan *p)
 		hg_buf_reserve(&g->scratch, n);
 		hg_buf_add(&g->scratch, g->scratch.p + last->feedback.off, n);
 	} else {
-		hg_buf_printf(&g->scratch, "%s tier error: %s", last->tier,
+		hg_buf_printf(&g->scratch, "%s tier error: %s", tier_text(last->tier),
 			      chance(g, 50) ? "context deadline exceeded (120s)" : "runner exited with status 137");
 	}
 	if (p->roomy && chance(g, 3)) {
@@ -664,7 +676,7 @@ plan_entry(struct hg_gen *g, struct plan *p, const char *session_id, size_t targ
 	plan_input(g, p);
 	plan_attempts(g, p);
 	plan_message(g, p);
-	if (!strcmp(p->status, "ok") && p->att[p->n_att - 1].verdict)
+	if (!strcmp(p->status, "ok") && p->att[p->n_att - 1].verdict != HG_VERDICT_NONE)
 		p->model_used = p->att[p->n_att - 1].model;
 	else if (!strcmp(p->status, "error") && chance(g, 50))
 		p->model_used = p->att[p->n_att - 1].model;
@@ -819,7 +831,8 @@ runner_head(struct hg_gen *g, struct hg_buf *b, const struct plan *p, const stru
 {
 	int i, n;
 
-	hg_buf_printf(b, "\x1b[1m$ hyperguild run --tier %s --model %s\x1b[0m\n", a->tier, a->model);
+	hg_buf_printf(b, "\x1b[1m$ hyperguild run --tier %s --model %s\x1b[0m\n", tier_text(a->tier),
+		      a->model);
 	if (!a->cold_load)
 		return;
 	hg_buf_printf(b, "llama-swap: loading %s (cold start)\n", a->model);
@@ -833,11 +846,9 @@ runner_head(struct hg_gen *g, struct hg_buf *b, const struct plan *p, const stru
 static void
 runner_tail(struct hg_gen *g, struct hg_buf *b, const struct att_plan *a)
 {
-	const char *v = a->verdict ? a->verdict : "";
-
-	if (!strcmp(v, "accept"))
+	if (a->verdict == HG_VERDICT_ACCEPT)
 		hg_buf_printf(b, "\x1b[32m✔ all %d checks passed\x1b[0m\n", (int)hg_gen_range(g, 3, 240));
-	else if (!strcmp(v, "escalate"))
+	else if (a->verdict == HG_VERDICT_ESCALATE)
 		hg_buf_printf(b, "\x1b[31m✘ %d of %d tests failed\x1b[0m → escalating\n",
 			      (int)hg_gen_range(g, 1, 9), (int)hg_gen_range(g, 10, 240));
 	else
@@ -894,10 +905,10 @@ emit_attempt(struct hg_gen *g, struct hg_buf *out, const struct plan *p, int i,
 
 	hg_buf_printf(out, "%s{\"attempt\":%d", i ? "," : "", i + 1);
 	emit_key_str(out, "model", a->model, false, short_bf);
-	emit_key_str(out, "tier", a->tier, false, short_bf);
+	emit_key_str(out, "tier", tier_text(a->tier), false, short_bf);
 	hg_buf_printf(out, ",\"duration_ms\":%lld,\"warm_start\":%s,\"verified\":%s",
 		      (long long)a->dur, a->warm ? "true" : "false", a->verified ? "true" : "false");
-	emit_key_str(out, "verdict", a->verdict, true, short_bf);
+	emit_key_str(out, "verdict", verdict_text(a->verdict), true, short_bf);
 	emit_key_span(g, out, "feedback", a->feedback, short_bf);
 	emit_key_span(g, out, "output_summary", a->summary, short_bf);
 	if (with_runner && a->runner != RK_NONE && a->budget > 0)

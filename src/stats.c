@@ -443,15 +443,22 @@ add_session(struct acc *ac, const struct hg_session *s)
 
 /* Finishing: percentiles and order */
 
+/* 0, 1, 2 for local, subagent, managed; 3 for any other tier text. */
 static int
 tier_rank(const char *name)
 {
-	static const char *const known[] = { "local", "subagent", "managed" };
+	enum hg_tier t = hg_tier_from(name, strlen(name));
 
-	for (int i = 0; i < 3; i++)
-		if (strcmp(name, known[i]) == 0)
-			return i;
-	return 3;
+	return t >= HG_TIER_LOCAL && t <= HG_TIER_MANAGED ? (int)(t - HG_TIER_LOCAL) : 3;
+}
+
+/* Column and key names of enum hg_stats_resolved. */
+static const char *
+resolved_name(enum hg_stats_resolved r)
+{
+	if (r <= HG_RESOLVED_MANAGED)
+		return hg_tier_name((enum hg_tier)(HG_TIER_LOCAL + (int)r));
+	return r == HG_RESOLVED_OTHER ? "other" : "never";
 }
 
 static int
@@ -878,7 +885,9 @@ render_skills(struct fmt *fm, const struct hg_stats *st)
 	hg_buf_adds(fm->out, "  ");
 	add_cell(fm, "skill", fm->name_cols);
 	hg_buf_printf(fm->out, " %9s %16s %9s %9s %9s %9s %9s %8s  %s\n", "n", "escalated",
-		      "local", "subagent", "managed", "other", "never", "p95", "final_status");
+		      resolved_name(HG_RESOLVED_LOCAL), resolved_name(HG_RESOLVED_SUBAGENT),
+		      resolved_name(HG_RESOLVED_MANAGED), resolved_name(HG_RESOLVED_OTHER),
+		      resolved_name(HG_RESOLVED_NEVER), "p95", "final_status");
 	for (size_t i = 0; i < st->n_skills; i++)
 		render_skill(fm, &st->skills[i]);
 }
@@ -1021,7 +1030,6 @@ json_groups(const struct hg_stats_group *g, size_t n, const char *key, bool firs
 static cJSON *
 json_skill(const struct hg_stats_skill *sk)
 {
-	static const char *const res[HG_RESOLVED_N] = { "local", "subagent", "managed", "other", "never" };
 	cJSON *o = cJSON_CreateObject(), *r, *fs;
 
 	cJSON_AddStringToObject(o, "skill", sk->name);
@@ -1030,7 +1038,8 @@ json_skill(const struct hg_stats_skill *sk)
 	json_rate(o, "escalation_rate", sk->escalated, sk->entries);
 	r = cJSON_AddObjectToObject(o, "resolved");
 	for (int i = 0; i < HG_RESOLVED_N; i++)
-		cJSON_AddNumberToObject(r, res[i], (double)sk->resolved[i]);
+		cJSON_AddNumberToObject(r, resolved_name((enum hg_stats_resolved)i),
+					(double)sk->resolved[i]);
 	fs = cJSON_AddObjectToObject(o, "final_status");
 	for (size_t i = 0; i < sk->n_statuses; i++)
 		cJSON_AddNumberToObject(fs, sk->statuses[i].name, (double)sk->statuses[i].n);
@@ -1145,7 +1154,7 @@ static size_t
 tier_sums(const struct hg_stats *st, struct tier_sum *ts)
 {
 	size_t n = 0;
-	struct tier_sum other = { "other", 0, 0, -1 };
+	struct tier_sum other = { resolved_name(HG_RESOLVED_OTHER), 0, 0, -1 };
 
 	for (size_t i = 0; i < st->n_tiers; i++) {
 		const struct hg_stats_group *g = &st->tiers[i];
