@@ -15,7 +15,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <langinfo.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,14 +24,6 @@
 #include "hgtop/parser.h"
 #include "hgtop/sanitize.h"
 #include "hgtop/util.h"
-
-static bool
-utf8_locale(void)
-{
-	const char *cs = nl_langinfo(CODESET);
-
-	return cs && strcmp(cs, "UTF-8") == 0;
-}
 
 /* Sanitised text, first line only. */
 static void
@@ -221,7 +212,7 @@ void
 hg_batch_print_entries(FILE *out, const struct hg_options *o, struct hg_session *s,
 		       size_t from, const struct hg_filter *f)
 {
-	const char *arrow = utf8_locale() ? "→" : "->";
+	const char *arrow = hg_utf8_locale() ? "→" : "->";
 	struct hg_ann_index ix;
 	struct hg_buf b = { 0 };
 	size_t i;

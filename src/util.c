@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <langinfo.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -206,6 +207,16 @@ hg_fmt_count(char *buf, size_t n, int64_t v)
 		buf[o++] = tmp[i];
 	}
 	buf[o] = '\0';
+}
+
+/* Locale */
+
+bool
+hg_utf8_locale(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs && strcmp(cs, "UTF-8") == 0;
 }
 
 /* Buffers */

@@ -37,6 +37,10 @@ void hg_fmt_age(char *buf, size_t n, int64_t secs);
 /* Format a count with thousands separators: 48210 -> "48,210". */
 void hg_fmt_count(char *buf, size_t n, int64_t v);
 
+/* Whether the locale's character set (LC_CTYPE, after setlocale) is
+ * UTF-8: output may then use "→", "…" and box-drawing characters. */
+bool hg_utf8_locale(void);
+
 /* A growable byte buffer, always NUL-terminated after hg_buf_* calls. */
 struct hg_buf {
 	char *p;
