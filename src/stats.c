@@ -1233,3 +1233,104 @@ hg_stats_summary_line(const struct hg_stats *st, int width, char *buf, size_t n)
 	snprintf(buf, n, "%.*s", (int)b.len, b.p ? b.p : "");
 	hg_buf_free(&b);
 }
+
+/* Header meter */
+
+struct hg_meter {
+	struct acc_groups tiers;	/* grouped as hg_stats_compute does */
+	struct hg_stats_group *view;	/* the tiers with percentiles, sorted */
+	size_t n_view;
+	bool fresh;			/* view matches tiers */
+	struct i64vec scratch;		/* durations reordered by the selection */
+};
+
+struct hg_meter *
+hg_meter_new(void)
+{
+	return xcalloc(1, sizeof(struct hg_meter));
+}
+
+void
+hg_meter_reset(struct hg_meter *m)
+{
+	struct acc_groups *ag = &m->tiers;
+
+	for (size_t i = 0; i < ag->n; i++)
+		free(ag->durs[i].v);
+	free(ag->g);
+	free(ag->durs);
+	ptrmap_free(&ag->map);
+	memset(ag, 0, sizeof(*ag));
+	m->n_view = 0;
+	m->fresh = false;
+}
+
+void
+hg_meter_free(struct hg_meter *m)
+{
+	if (!m)
+		return;
+	hg_meter_reset(m);
+	free(m->view);
+	free(m->scratch.v);
+	free(m);
+}
+
+void
+hg_meter_add_entry(struct hg_meter *m, const struct hg_entry *e)
+{
+	if (e->kind != HG_ENTRY_OK)
+		return;
+	for (uint32_t i = 0; i < e->n_attempts; i++)
+		group_add(&m->tiers, hg_attempt_tier(&e->attempts[i]), &e->attempts[i], i == 0);
+	if (e->n_attempts)
+		m->fresh = false;
+}
+
+/* Percentiles of group I from a copy: the durations stay for more. */
+static void
+meter_percentiles(struct hg_meter *m, size_t i, struct hg_stats_group *g)
+{
+	const struct i64vec *d = &m->tiers.durs[i];
+
+	if (d->n > m->scratch.cap) {
+		m->scratch.cap = d->n;
+		m->scratch.v = xrealloc(m->scratch.v, d->n * sizeof(*m->scratch.v));
+	}
+	if (d->n)
+		memcpy(m->scratch.v, d->v, d->n * sizeof(*d->v));
+	g->p50_ms = hg_stats_percentile(m->scratch.v, d->n, 50);
+	g->p95_ms = hg_stats_percentile(m->scratch.v, d->n, 95);
+	if (!d->n)
+		g->max_ms = -1;
+}
+
+const struct hg_stats_group *
+hg_meter_tiers(struct hg_meter *m, size_t *n)
+{
+	if (!m->fresh) {
+		m->view = xrealloc(m->view, (m->tiers.n ? m->tiers.n : 1) * sizeof(*m->view));
+		for (size_t i = 0; i < m->tiers.n; i++) {
+			m->view[i] = m->tiers.g[i];
+			meter_percentiles(m, i, &m->view[i]);
+		}
+		m->n_view = m->tiers.n;
+		if (m->n_view)
+			qsort(m->view, m->n_view, sizeof(*m->view), cmp_tier);
+		m->fresh = true;
+	}
+	*n = m->n_view;
+	return m->view;
+}
+
+void
+hg_meter_line(struct hg_meter *m, const char *filter_text, int width, char *buf, size_t n)
+{
+	struct hg_stats st;
+
+	memset(&st, 0, sizeof(st));
+	hg_meter_tiers(m, &st.n_tiers);
+	st.tiers = m->view;
+	st.filter_text = (char *)(filter_text ? filter_text : "");
+	hg_stats_summary_line(&st, width, buf, n);
+}

@@ -115,6 +115,32 @@ char *hg_stats_json(const struct hg_stats *st);
  * Detail is dropped right to left when it does not fit. */
 void hg_stats_summary_line(const struct hg_stats *st, int width, char *buf, size_t n);
 
+/*
+ * The header meter: the tiers of hg_stats_compute_summary, kept up to date
+ * one entry at a time. The caller adds each entry the filter keeps, once
+ * (entries of other kinds than HG_ENTRY_OK are ignored, as stats does),
+ * and starts again with hg_meter_reset when the filter or the entries
+ * change otherwise. Durations are kept (8 bytes per attempt), so the
+ * percentiles are exact: every number equals what hg_stats_compute gives
+ * for the same entries. Making them after new entries costs a pass over
+ * the durations; without new entries the last ones are reused.
+ */
+struct hg_meter;
+
+struct hg_meter *hg_meter_new(void);
+void hg_meter_reset(struct hg_meter *m);
+void hg_meter_free(struct hg_meter *m);
+void hg_meter_add_entry(struct hg_meter *m, const struct hg_entry *e);
+
+/* The tier groups so far, in hg_stats order (local, subagent, managed,
+ * then other texts), with percentiles; valid until the next call on M.
+ * *n is the count. */
+const struct hg_stats_group *hg_meter_tiers(struct hg_meter *m, size_t *n);
+
+/* hg_stats_summary_line() of the tiers so far; FILTER_TEXT ("" or NULL:
+ * none) only words the line shown when no attempt is counted. */
+void hg_meter_line(struct hg_meter *m, const char *filter_text, int width, char *buf, size_t n);
+
 /* Nearest-rank percentile of V[0..n) (reorders V). -1 when n is 0. */
 int64_t hg_stats_percentile(int64_t *v, size_t n, int p);
 
