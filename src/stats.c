@@ -1241,7 +1241,6 @@ struct hg_meter {
 	struct hg_stats_group *view;	/* the tiers with percentiles, sorted */
 	size_t n_view;
 	bool fresh;			/* view matches tiers */
-	struct i64vec scratch;		/* durations reordered by the selection */
 };
 
 struct hg_meter *
@@ -1272,7 +1271,6 @@ hg_meter_free(struct hg_meter *m)
 		return;
 	hg_meter_reset(m);
 	free(m->view);
-	free(m->scratch.v);
 	free(m);
 }
 
@@ -1287,20 +1285,15 @@ hg_meter_add_entry(struct hg_meter *m, const struct hg_entry *e)
 		m->fresh = false;
 }
 
-/* Percentiles of group I from a copy: the durations stay for more. */
+/* Percentiles of group I. The selection reorders the durations, which
+ * the next one does not mind: they are a multiset. */
 static void
 meter_percentiles(struct hg_meter *m, size_t i, struct hg_stats_group *g)
 {
-	const struct i64vec *d = &m->tiers.durs[i];
+	struct i64vec *d = &m->tiers.durs[i];
 
-	if (d->n > m->scratch.cap) {
-		m->scratch.cap = d->n;
-		m->scratch.v = xrealloc(m->scratch.v, d->n * sizeof(*m->scratch.v));
-	}
-	if (d->n)
-		memcpy(m->scratch.v, d->v, d->n * sizeof(*d->v));
-	g->p50_ms = hg_stats_percentile(m->scratch.v, d->n, 50);
-	g->p95_ms = hg_stats_percentile(m->scratch.v, d->n, 95);
+	g->p50_ms = hg_stats_percentile(d->v, d->n, 50);
+	g->p95_ms = hg_stats_percentile(d->v, d->n, 95);
 	if (!d->n)
 		g->max_ms = -1;
 }
