@@ -9,7 +9,6 @@
 #include "config.h"
 
 #include <curses.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +27,7 @@ struct basis {
 };
 
 struct meter;
+static void meter_free(struct meter *m);
 
 struct ui_stats {
 	/* The view. */
@@ -61,7 +61,7 @@ ui_stats_done(struct hg_ui *u)
 		return;
 	hg_buf_free(&st->text);
 	free(st->starts);
-	free(st->m);
+	meter_free(st->m);
 	free(st);
 	u->stats_state = NULL;
 }
@@ -283,25 +283,15 @@ ui_action_stats(struct hg_ui *u)
 	return UI_R_DRAW;
 }
 
-/* The meter: per-tier counts kept up to date as entries arrive (each
- * entry is counted once), and p95 from a histogram of durations with
- * buckets 2% apart. A new filter or a re-read session starts the count
- * again, a slice at a time between keys (ui_stats_step). */
+/* The meter: per-tier numbers kept up to date as entries arrive (each
+ * entry is counted once, by hg_meter, so they equal the stats view's). A
+ * new filter or a re-read session starts the count again, a slice at a
+ * time between keys (ui_stats_step). */
 
-#define N_TIERS 4		/* local, subagent, managed, other */
-#define N_BUCKETS 1024
 #define STEP_ENTRIES 65536	/* entries per slice while recounting */
 
-static const char *const tier_names[N_TIERS] = { "local", "subagent", "managed", "other" };
-
-struct tier_acc {
-	int64_t attempts, accept;
-	uint32_t hist[N_BUCKETS];
-	int64_t top[N_BUCKETS];	/* the longest duration seen in each bucket */
-};
-
 struct meter {
-	struct tier_acc t[N_TIERS];
+	struct hg_meter *core;
 	unsigned serial;	/* filter counted */
 	bool recounting;	/* started again; not every session counted */
 	size_t next;		/* session to count next while recounting */
@@ -315,55 +305,19 @@ meter_of(struct hg_ui *u)
 {
 	struct ui_stats *st = state(u);
 
-	if (!st->m)
+	if (!st->m) {
 		st->m = xcalloc(1, sizeof(*st->m));
+		st->m->core = hg_meter_new();
+	}
 	return st->m;
 }
 
-/* Bucket 0 holds durations <= 0, bucket b > 0 those in [1.02^(b-1), 1.02^b) ms
- * (the last one everything longer). */
-static int
-bucket(int64_t ms)
-{
-	double b;
-
-	if (ms <= 0)
-		return 0;
-	b = floor(log((double)ms) / log(1.02)) + 1;
-	return b < N_BUCKETS - 1 ? (int)b : N_BUCKETS - 1;
-}
-
-static int64_t
-acc_p95(const struct tier_acc *a)
-{
-	int64_t rank = (a->attempts * 95 + 99) / 100, seen = 0;
-	int b;
-
-	for (b = 0; b < N_BUCKETS; b++) {
-		seen += a->hist[b];
-		if (seen >= rank)
-			return a->top[b];	/* a real duration, at most 2% above the exact p95 */
-	}
-	return -1;
-}
-
 static void
-count_entry(struct meter *m, const struct hg_entry *e)
+meter_free(struct meter *m)
 {
-	uint32_t i;
-
-	for (i = 0; i < e->n_attempts; i++) {
-		const struct hg_attempt *a = &e->attempts[i];
-		int t = a->tier >= HG_TIER_LOCAL && a->tier <= HG_TIER_MANAGED ? a->tier - 1 : 3;
-		struct tier_acc *acc = &m->t[t];
-		int b = bucket(a->duration_ms);
-
-		acc->attempts++;
-		acc->accept += a->verdict == HG_VERDICT_ACCEPT;
-		acc->hist[b]++;
-		if (acc->hist[b] == 1 || a->duration_ms > acc->top[b])
-			acc->top[b] = a->duration_ms;
-	}
+	if (m)
+		hg_meter_free(m->core);
+	free(m);
 }
 
 /* A session re-read after some of its entries were counted. */
@@ -394,8 +348,8 @@ count_session(struct hg_ui *u, struct meter *m, struct hg_session *s, size_t lim
 
 		if (i + 16 < end)
 			ui_prefetch_attempts(&s->entries[i + 16]);
-		if (e->kind == HG_ENTRY_OK && (!f || us->fc.match[i]))
-			count_entry(m, e);
+		if (!f || us->fc.match[i])
+			hg_meter_add_entry(m->core, e);
 	}
 	end -= us->meter_done;
 	us->meter_done = i;
@@ -407,7 +361,7 @@ recount(struct hg_ui *u, struct meter *m)
 {
 	size_t i;
 
-	memset(m->t, 0, sizeof(m->t));
+	hg_meter_reset(m->core);
 	m->serial = ui_filter_serial(u);
 	m->recounting = true;
 	m->next = 0;
@@ -435,22 +389,7 @@ needs_recount(struct hg_ui *u, const struct meter *m)
 static void
 make_line(struct hg_ui *u, struct meter *m, int width)
 {
-	struct hg_stats_group g[N_TIERS];
-	struct hg_stats st;
-	size_t k;
-
-	memset(&st, 0, sizeof(st));
-	memset(g, 0, sizeof(g));
-	for (k = 0; k < N_TIERS; k++) {
-		g[k].name = tier_names[k];
-		g[k].attempts = m->t[k].attempts;
-		g[k].accept = m->t[k].accept;
-		g[k].p95_ms = acc_p95(&m->t[k]);
-	}
-	st.tiers = g;
-	st.n_tiers = N_TIERS;
-	st.filter_text = (char *)(u->filter_text ? u->filter_text : "");
-	hg_stats_summary_line(&st, width, m->line, sizeof(m->line));
+	hg_meter_line(m->core, u->filter_text, width, m->line, sizeof(m->line));
 	m->width = width;
 }
 
