@@ -177,17 +177,6 @@ hg_search_pattern_free(struct hg_search_pattern *p)
 	memset(p, 0, sizeof(*p));
 }
 
-bool
-hg_search_line_matches(const struct hg_search_pattern *p, const char *line, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < p->n_forms; i++)
-		if (find_form(p, i, line, n))
-			return true;
-	return false;
-}
-
 const char *
 hg_search_find_text(const struct hg_search_pattern *p, const char *s, size_t n)
 {
@@ -428,14 +417,6 @@ hg_search_step(struct hg_search *j, int64_t budget_ns)
 			return j->status;
 	} while (hg_now_mono_ns() < end);
 	return HG_SEARCH_RUNNING;
-}
-
-enum hg_search_status
-hg_search_run(struct hg_search *j)
-{
-	while (hg_search_step(j, INT64_MAX / 2) == HG_SEARCH_RUNNING)
-		;
-	return j->status;
 }
 
 int

@@ -408,11 +408,8 @@ add_entry(struct acc *ac, const struct hg_entry *e)
 		if (a->verdict != HG_VERDICT_ACCEPT)
 			add_ms(&st->non_accept_ms, a->duration_ms);
 		group_add(&ac->tiers, hg_attempt_tier(a), a, i == 0);
-		if (!st->summary_only)
-			group_add(&ac->models, a->model, a, i == 0);
+		group_add(&ac->models, a->model, a, i == 0);
 	}
-	if (st->summary_only)
-		return;
 	add_skill(ac, e);
 	if (e->n_attempts)
 		add_chain(ac, e);
@@ -559,13 +556,12 @@ finish(struct acc *ac)
 	hg_buf_free(&ac->chain_buf);
 }
 
-static struct hg_stats *
-compute(struct hg_session *const *sessions, size_t n, const struct hg_filter *f, bool summary)
+struct hg_stats *
+hg_stats_compute(struct hg_session *const *sessions, size_t n, const struct hg_filter *f)
 {
 	struct acc ac = { 0 };
 
 	ac.st = xcalloc(1, sizeof(*ac.st));
-	ac.st->summary_only = summary;
 	ac.st->sessions = n;
 	ac.st->filter_text = xstrdup(hg_filter_text(f));
 	ac.f = f;
@@ -573,18 +569,6 @@ compute(struct hg_session *const *sessions, size_t n, const struct hg_filter *f,
 		add_session(&ac, sessions[i]);
 	finish(&ac);
 	return ac.st;
-}
-
-struct hg_stats *
-hg_stats_compute(struct hg_session *const *sessions, size_t n, const struct hg_filter *f)
-{
-	return compute(sessions, n, f, false);
-}
-
-struct hg_stats *
-hg_stats_compute_summary(struct hg_session *const *sessions, size_t n, const struct hg_filter *f)
-{
-	return compute(sessions, n, f, true);
 }
 
 void
@@ -949,8 +933,6 @@ hg_stats_render(const struct hg_stats *st, struct hg_buf *out, bool utf8)
 
 	render_overall(&fm, st);
 	render_groups(&fm, "Tiers (rates over n attempts)", "tier", st->tiers, st->n_tiers, false);
-	if (st->summary_only)
-		return;
 	render_groups(&fm, "Models (rates over n attempts; 1st-accept: entries whose first "
 		      "attempt used the model, and how many of those accepted)", "model",
 		      st->models, st->n_models, true);
@@ -1115,15 +1097,12 @@ hg_stats_json(const struct hg_stats *st)
 	cJSON_AddItemToObject(root, "overall", json_overall(st));
 	cJSON_AddItemToObject(root, "escalation_tax", json_tax(st));
 	cJSON_AddItemToObject(root, "tiers", json_groups(st->tiers, st->n_tiers, "tier", true));
-	if (!st->summary_only) {
-		cJSON_AddItemToObject(root, "models",
-				      json_groups(st->models, st->n_models, "model", true));
-		skills = cJSON_AddArrayToObject(root, "skills");
-		for (size_t i = 0; i < st->n_skills; i++)
-			cJSON_AddItemToArray(skills, json_skill(&st->skills[i]));
-		cJSON_AddNumberToObject(root, "chained_entries", (double)st->chained);
-		cJSON_AddItemToObject(root, "chains", json_chains(st));
-	}
+	cJSON_AddItemToObject(root, "models", json_groups(st->models, st->n_models, "model", true));
+	skills = cJSON_AddArrayToObject(root, "skills");
+	for (size_t i = 0; i < st->n_skills; i++)
+		cJSON_AddItemToArray(skills, json_skill(&st->skills[i]));
+	cJSON_AddNumberToObject(root, "chained_entries", (double)st->chained);
+	cJSON_AddItemToObject(root, "chains", json_chains(st));
 	s = cJSON_Print(root);
 	cJSON_Delete(root);
 	if (!s)

@@ -25,8 +25,6 @@ int hg_catalog_open(struct hg_catalog *c, int npaths, char *const *paths,
 int hg_catalog_scan(struct hg_catalog *c);
 
 struct hg_session *hg_catalog_add(struct hg_catalog *c, struct hg_session *s);
-struct hg_session *hg_catalog_find(const struct hg_catalog *c, const char *name);
-void hg_catalog_remove(struct hg_catalog *c, size_t i);
 void hg_catalog_free(struct hg_catalog *c);
 
 /* True for names ending in ".jsonl" (and not hidden). */

@@ -53,10 +53,6 @@ struct hg_search_pattern {
 bool hg_search_pattern_init(struct hg_search_pattern *p, const char *text);
 void hg_search_pattern_free(struct hg_search_pattern *p);
 
-
-/* Does the raw line contain any form of the pattern? */
-bool hg_search_line_matches(const struct hg_search_pattern *p, const char *line, size_t n);
-
 /* The first occurrence of the text as typed in displayed (decoded) text,
  * with the pattern's case rule, or NULL. */
 const char *hg_search_find_text(const struct hg_search_pattern *p, const char *s, size_t n);
@@ -109,9 +105,6 @@ void hg_search_start(struct hg_search *j, const struct hg_session *s,
 
 /* Work for about budget_ns (at least one block), then return the status. */
 enum hg_search_status hg_search_step(struct hg_search *j, int64_t budget_ns);
-
-/* Run to completion. */
-enum hg_search_status hg_search_run(struct hg_search *j);
 
 /* Progress, 0..100. */
 int hg_search_percent(const struct hg_search *j);

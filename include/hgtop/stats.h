@@ -87,15 +87,11 @@ struct hg_stats {
 	struct hg_stats_chain *chains;	/* most frequent first */
 	size_t n_chains;
 	char *filter_text;	/* hg_filter_text() of the filter used */
-	bool summary_only;	/* only overall counts and tiers were computed */
 };
 
 /* Statistics over the entries of SESSIONS that F (NULL: all) keeps. */
 struct hg_stats *hg_stats_compute(struct hg_session *const *sessions, size_t n,
 				  const struct hg_filter *f);
-/* Only the overall counts and the tiers (for the header line): cheaper. */
-struct hg_stats *hg_stats_compute_summary(struct hg_session *const *sessions, size_t n,
-					  const struct hg_filter *f);
 void hg_stats_free(struct hg_stats *st);
 
 /* The report as text lines ending in '\n' (for --stats and the stats
@@ -112,11 +108,16 @@ char *hg_stats_json(const struct hg_stats *st);
 
 /* One-line per-tier summary fitted to WIDTH columns (ASCII) in buf:
  * " local 31,002 att  acc 61%  p95 1.2s | subagent 9,880  acc 83%  p95 9.8s"
- * Detail is dropped right to left when it does not fit. */
+ * local, subagent and managed each, then every other tier text (the
+ * empty one too) summed as "other", whose p95 is the largest of theirs
+ * (a p95 across groups is not kept). Detail is dropped from the right
+ * (p95, then counts) until the line fits, then it is cut at WIDTH.
+ * " no attempts" (" no attempts match the filter" when st->filter_text
+ * is set) when nothing is counted; st may be NULL. */
 void hg_stats_summary_line(const struct hg_stats *st, int width, char *buf, size_t n);
 
 /*
- * The header meter: the tiers of hg_stats_compute_summary, kept up to date
+ * The header meter: the tiers of hg_stats_compute, kept up to date
  * one entry at a time. The caller adds each entry the filter keeps, once
  * (entries of other kinds than HG_ENTRY_OK are ignored, as stats does),
  * and starts again with hg_meter_reset when the filter or the entries

@@ -252,19 +252,6 @@ START_TEST(test_filtered)
 }
 END_TEST
 
-START_TEST(test_summary_only)
-{
-	struct hg_stats *st = hg_stats_compute_summary(&fix, 1, NULL);
-
-	ck_assert(st->summary_only);
-	ck_assert_uint_eq(st->n_tiers, 3);
-	check_group(&st->tiers[1], "subagent", 2, 1, 1, 0, 1, 400, 1500, 1500);
-	ck_assert_uint_eq(st->n_models, 0);
-	ck_assert_uint_eq(st->n_skills, 0);
-	hg_stats_free(st);
-}
-END_TEST
-
 #define SUM0 " local 4 att  acc 25%  p95 1.0s | subagent 2  acc 50%  p95 1.5s | managed 3  acc 67%  p95 3.0s"
 #define SUM1 " local 4  acc 25% | subagent 2  acc 50% | managed 3  acc 67%"
 #define SUM2 " local 25% | subagent 50% | managed 67%"
@@ -579,7 +566,6 @@ stats_suite(void)
 	tcase_add_test(tc, test_skills);
 	tcase_add_test(tc, test_chains);
 	tcase_add_test(tc, test_filtered);
-	tcase_add_test(tc, test_summary_only);
 	tcase_add_test(tc, test_summary_line);
 	tcase_add_test(tc, test_text_report);
 	tcase_add_test(tc, test_json_report);
