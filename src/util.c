@@ -1,4 +1,4 @@
-/* util.c - allocation wrappers, buffers, formatting helpers. */
+/* util.c - allocation wrappers, buffers, formatting helpers, JSON strings. */
 #include "config.h"
 
 #include "hgtop/util.h"

@@ -55,12 +55,16 @@ void hg_gen_opts_init(struct hg_gen_opts *o, enum hg_gen_profile p);
 void hg_gen_init(struct hg_gen *g, uint64_t seed, int64_t start_ns);
 void hg_gen_free(struct hg_gen *g);
 
-/* Append one entry line, with its trailing '\n', for session_id. o may be
- * NULL (the DEMO profile). Timestamps advance a few seconds per entry. */
+/* Append one entry line, with its trailing '\n', for session_id; with
+ * o->malformed_rate, that share of calls appends a hg_gen_malformed() line
+ * instead. o may be NULL (the DEMO profile). Timestamps advance 0.8 to 6
+ * seconds per entry. */
 void hg_gen_entry(struct hg_gen *g, struct hg_buf *out, const char *session_id,
 		  const struct hg_gen_opts *o);
 
-/* Append one malformed line (with '\n') of a random kind. */
+/* Append one malformed line (with '\n') of a random kind: an entry cut
+ * mid-line, a Go panic message, invalid JSON, or fields of the wrong
+ * type. Its timestamp, if any, is in UTC. */
 void hg_gen_malformed(struct hg_gen *g, struct hg_buf *out, const char *session_id);
 
 /* Write a plausible session id ("hg-20260311-4f9a2c1e") into buf. */

@@ -7,13 +7,14 @@
  * encoded the ways a line can store it and the raw bytes are searched for
  * each form; a line matches when any form occurs in it:
  *   1. the text as typed (also finds JSON syntax and non-Go writers' text);
- *   2. the text encoded like Go's json.Marshal: " \ escaped with a
- *      backslash, \n \r \t, other control characters as \u00XX, < > & as
- *      \u003c \u003e \u0026, U+2028/U+2029 as \u2028 \u2029, other
- *      non-ASCII kept as UTF-8 (invalid UTF-8 as \ufffd);
+ *   2. the text encoded like Go's json.Marshal (hg_json_escape): " \
+ *      escaped with a backslash, \n \r \t, other control characters as
+ *      \u00XX, < > & as \u003c \u003e \u0026, U+2028/U+2029 as \u2028
+ *      \u2029, other non-ASCII kept as UTF-8 (each byte of invalid UTF-8
+ *      as \ufffd);
  *   3. when the text has non-ASCII characters, the same with every
  *      non-ASCII character as \uXXXX (UTF-16 surrogate pairs above U+FFFF),
- *      as ASCII-only writers store them.
+ *      as ASCII-only writers store them (HG_JSON_ASCII).
  * A form is only found whole: a line that mixes raw and escaped characters
  * inside the searched text is not found.
  *

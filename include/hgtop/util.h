@@ -1,4 +1,6 @@
-/* util.h - allocation wrappers, small string helpers, fatal errors. */
+/* util.h - allocation wrappers, fatal errors, clocks, small string and
+ * formatting helpers, byte buffers, the locale test and Go-style JSON
+ * string escaping. */
 #ifndef HGTOP_UTIL_H
 #define HGTOP_UTIL_H
 
