@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -24,7 +23,6 @@
 #define CHUNK_BYTES (4 * 1024 * 1024)
 #define LIVE_NS (10 * 1000000000LL)	/* "grew recently" lasts this long */
 #define MSG_NS (5 * 1000000000LL)
-#define PREFETCH_AHEAD 16
 
 /* --- signals ---------------------------------------------------------------- */
 
@@ -127,19 +125,26 @@ hg_app_current_message(const struct hg_app *a, bool *error)
 
 /* --- the filter ----------------------------------------------------------------- */
 
-static const char *const verdict_cycle[] = { NULL, "accept", "escalate", "error" };
-static const char *const tier_cycle[] = { NULL, "local", "subagent", "managed" };
-#define CYCLE_N 4
+#define CYCLE_N 4	/* all, then the three known values */
+
+static const char *
+cycle_value(bool verdict, int i)
+{
+	if (i <= 0)
+		return NULL;
+	return verdict ? hg_verdict_name((enum hg_verdict)(HG_VERDICT_ACCEPT + i - 1)) :
+			 hg_tier_name((enum hg_tier)(HG_TIER_LOCAL + i - 1));
+}
 
 static int
-cycle_index(const char *const *cycle, const char *v)
+cycle_index(bool verdict, const char *v)
 {
 	int i;
 
 	if (!v || !*v)
 		return 0;
 	for (i = 1; i < CYCLE_N; i++)
-		if (!strcmp(cycle[i], v))
+		if (!strcmp(cycle_value(verdict, i), v))
 			return i;
 	return -1;
 }
@@ -207,7 +212,7 @@ hg_app_cycle(struct hg_app *a, bool verdict, bool *ok, char *err, size_t errlen)
 	int col;
 
 	*i = *i < 0 ? 0 : (*i + 1) % CYCLE_N;
-	v = (verdict ? verdict_cycle : tier_cycle)[*i];
+	v = cycle_value(verdict, *i);
 	*ok = hg_app_set_filter(a, a->expr, verdict ? v : a->verdict, verdict ? a->tier : v,
 				err, errlen, &col) == 0;
 	return v;
@@ -224,19 +229,6 @@ hg_app_clear_filter(struct hg_app *a)
 	a->verdict_i = a->tier_i = 0;
 	hg_app_set_filter(a, NULL, NULL, NULL, err, sizeof(err), &col);
 	return true;
-}
-
-/* The attempts of each entry are a separate allocation: asking for those
- * a few entries ahead keeps a pass from waiting on memory one entry at a
- * time (it halves a pass over a million entries). */
-static void
-prefetch_attempts(const struct hg_entry *e)
-{
-	const char *p = (const char *)e->attempts;
-	size_t bytes = e->n_attempts * sizeof(*e->attempts), k;
-
-	for (k = 0; k < bytes && k < 4 * 64; k += 64)
-		__builtin_prefetch(p + k);
 }
 
 void
@@ -262,13 +254,7 @@ hg_app_match_update(struct hg_app *a, struct hg_session *s)
 		as->match = xrealloc(as->match, as->match_cap);
 	}
 	from = as->match_done;
-	for (i = from; i < n; i++) {
-		if (i + PREFETCH_AHEAD < n)
-			prefetch_attempts(&s->entries[i + PREFETCH_AHEAD]);
-		as->match[i] = hg_filter_match(a->filter, s, &s->entries[i]);
-	}
-	if (s->n_annotations)
-		hg_filter_follow(s, as->match, from);
+	hg_filter_session(a->filter, s, as->match, from);
 	for (i = from; i < n; i++)
 		as->match_hits += as->match[i] && s->entries[i].kind != HG_ENTRY_UNPARSABLE;
 	as->match_done = n;
@@ -634,7 +620,7 @@ take_changes(struct hg_app *a, const struct hg_watch_events *ev)
 {
 	size_t i, before = a->c->n;
 
-	if (ev->rescan && hg_catalog_scan(a->c) != 0)
+	if (ev->rescan && hg_catalog_scan(a->c) > 0)
 		hg_watch_catalog_changed(a->w);
 	if ((ev->dir_gone || a->c->dir_gone) && !(a->events & HG_APP_EV_GONE)) {
 		a->events |= HG_APP_EV_GONE;
@@ -789,8 +775,8 @@ hg_app_init(struct hg_app *a, const struct hg_options *o, struct hg_catalog *c,
 	a->w = hg_watch_new(c, o->poll_ms);
 	for (i = 0; i < c->n && !loaded; i++)
 		enqueue(a, c->sessions[i]);
-	a->verdict_i = cycle_index(verdict_cycle, o->verdict);
-	a->tier_i = cycle_index(tier_cycle, o->tier);
+	a->verdict_i = cycle_index(true, o->verdict);
+	a->tier_i = cycle_index(false, o->tier);
 	if (hg_app_set_filter(a, o->filter, o->verdict, o->tier, err, sizeof(err), &col) < 0)
 		hg_app_message(a, true, "filter: %s", err);
 	a->events = HG_APP_EV_SESSIONS;
@@ -831,20 +817,10 @@ hg_app_done(struct hg_app *a)
  * once); a new filter or a re-read session starts the count again, a
  * slice at a time (hg_app_meter_step). */
 
-#define N_TIERS 4		/* local, subagent, managed, other */
-#define N_BUCKETS 1024
 #define STEP_ENTRIES 65536	/* entries per slice while recounting */
 
-static const char *const tier_names[N_TIERS] = { "local", "subagent", "managed", "other" };
-
-struct tier_acc {
-	int64_t attempts, accept;
-	uint32_t hist[N_BUCKETS];
-	int64_t top[N_BUCKETS];	/* the longest duration seen in each bucket */
-};
-
 struct hg_app_meter {
-	struct tier_acc t[N_TIERS];
+	struct hg_meter *m;	/* exact: the stats view's numbers */
 	unsigned serial;	/* filter counted */
 	bool recounting;
 	size_t next;		/* session to count next while recounting */
@@ -855,60 +831,20 @@ struct hg_app_meter {
 static void
 meter_free(struct hg_app_meter *m)
 {
+	if (!m)
+		return;
+	hg_meter_free(m->m);
 	free(m);
 }
 
 static struct hg_app_meter *
 meter_of(struct hg_app *a)
 {
-	if (!a->meter)
+	if (!a->meter) {
 		a->meter = xcalloc(1, sizeof(*a->meter));
+		a->meter->m = hg_meter_new();
+	}
 	return a->meter;
-}
-
-/* Bucket 0 holds durations <= 0, bucket b > 0 those in [1.02^(b-1), 1.02^b) ms. */
-static int
-bucket(int64_t ms)
-{
-	double b;
-
-	if (ms <= 0)
-		return 0;
-	b = floor(log((double)ms) / log(1.02)) + 1;
-	return b < N_BUCKETS - 1 ? (int)b : N_BUCKETS - 1;
-}
-
-static int64_t
-acc_p95(const struct tier_acc *t)
-{
-	int64_t rank = (t->attempts * 95 + 99) / 100, seen = 0;
-	int b;
-
-	for (b = 0; b < N_BUCKETS; b++) {
-		seen += t->hist[b];
-		if (seen >= rank)
-			return t->top[b];
-	}
-	return -1;
-}
-
-static void
-count_entry(struct hg_app_meter *m, const struct hg_entry *e)
-{
-	uint32_t i;
-
-	for (i = 0; i < e->n_attempts; i++) {
-		const struct hg_attempt *at = &e->attempts[i];
-		int t = at->tier >= HG_TIER_LOCAL && at->tier <= HG_TIER_MANAGED ? at->tier - 1 : 3;
-		struct tier_acc *acc = &m->t[t];
-		int b = bucket(at->duration_ms);
-
-		acc->attempts++;
-		acc->accept += at->verdict == HG_VERDICT_ACCEPT;
-		acc->hist[b]++;
-		if (acc->hist[b] == 1 || at->duration_ms > acc->top[b])
-			acc->top[b] = at->duration_ms;
-	}
 }
 
 static bool
@@ -935,10 +871,10 @@ count_session(struct hg_app *a, struct hg_app_meter *m, struct hg_session *s, si
 	for (i = as->meter_done; i < end; i++) {
 		const struct hg_entry *e = &s->entries[i];
 
-		if (i + PREFETCH_AHEAD < end)
-			prefetch_attempts(&s->entries[i + PREFETCH_AHEAD]);
+		if (i + HG_PREFETCH_AHEAD < end)
+			hg_entry_prefetch(&s->entries[i + HG_PREFETCH_AHEAD]);
 		if (e->kind == HG_ENTRY_OK && (!a->filter || as->match[i]))
-			count_entry(m, e);
+			hg_meter_add_entry(m->m, e);
 	}
 	end -= as->meter_done;
 	as->meter_done = i;
@@ -950,7 +886,7 @@ recount(struct hg_app *a, struct hg_app_meter *m)
 {
 	size_t i;
 
-	memset(m->t, 0, sizeof(m->t));
+	hg_meter_reset(m->m);
 	m->serial = a->serial;
 	m->recounting = true;
 	m->started = true;
@@ -1006,27 +942,6 @@ hg_app_meter_step(struct hg_app *a)
 	}
 }
 
-static void
-make_line(struct hg_app *a, struct hg_app_meter *m, int width)
-{
-	struct hg_stats_group g[N_TIERS];
-	struct hg_stats st;
-	size_t k;
-
-	memset(&st, 0, sizeof(st));
-	memset(g, 0, sizeof(g));
-	for (k = 0; k < N_TIERS; k++) {
-		g[k].name = tier_names[k];
-		g[k].attempts = m->t[k].attempts;
-		g[k].accept = m->t[k].accept;
-		g[k].p95_ms = acc_p95(&m->t[k]);
-	}
-	st.tiers = g;
-	st.n_tiers = N_TIERS;
-	st.filter_text = (char *)(a->filter_text ? a->filter_text : "");
-	hg_stats_summary_line(&st, width, m->line, sizeof(m->line));
-}
-
 bool
 hg_app_meter_line(struct hg_app *a, int width, char *buf, size_t n)
 {
@@ -1038,7 +953,7 @@ hg_app_meter_line(struct hg_app *a, int width, char *buf, size_t n)
 	if (!m->recounting) {
 		for (i = 0; i < a->c->n; i++)
 			count_session(a, m, a->c->sessions[i], (size_t)-1);
-		make_line(a, m, width);
+		hg_meter_line(m->m, a->filter_text, width, m->line, sizeof(m->line));
 	}
 	snprintf(buf, n, "%s", m->line);
 	return !m->recounting;

@@ -15,7 +15,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <langinfo.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,14 +24,6 @@
 #include "hgtop/parser.h"
 #include "hgtop/sanitize.h"
 #include "hgtop/util.h"
-
-static bool
-utf8_locale(void)
-{
-	const char *cs = nl_langinfo(CODESET);
-
-	return cs && strcmp(cs, "UTF-8") == 0;
-}
 
 /* Sanitised text, first line only. */
 static void
@@ -170,22 +161,6 @@ format_entry(struct hg_buf *b, const struct hg_session *s, size_t ei,
 	format_notes(b, s, ix, ei, -1);
 }
 
-/* An annotation is shown when its target is (filter.h); no state is kept
- * so that --follow can print any range of new entries. */
-static bool
-shown(const struct hg_filter *f, const struct hg_session *s, const struct hg_entry *e)
-{
-	if (hg_filter_is_empty(f))
-		return true;
-	if (e->kind == HG_ENTRY_ANNOTATION && e->ann_target_line > 0) {
-		ssize_t t = hg_session_find_line(s, e->ann_target_line);
-
-		if (t >= 0 && &s->entries[t] != e)
-			return hg_filter_match(f, s, &s->entries[t]);
-	}
-	return hg_filter_match(f, s, e);
-}
-
 /* The raw line, read back from the file through one descriptor. */
 static void
 print_json(FILE *out, struct hg_session *s, size_t from, const struct hg_filter *f)
@@ -202,7 +177,7 @@ print_json(FILE *out, struct hg_session *s, size_t from, const struct hg_filter 
 		const struct hg_entry *e = &s->entries[i];
 		ssize_t r;
 
-		if (e->kind == HG_ENTRY_UNPARSABLE || !shown(f, s, e))
+		if (e->kind == HG_ENTRY_UNPARSABLE || !hg_filter_shown(f, s, i))
 			continue;
 		hg_buf_reset(&b);
 		hg_buf_reserve(&b, (size_t)e->length + 1);
@@ -226,21 +201,18 @@ print_json(FILE *out, struct hg_session *s, size_t from, const struct hg_filter 
 static bool
 batch_row_shown(const struct hg_session *s, size_t i, size_t from, const struct hg_filter *f)
 {
-	ssize_t t;
+	size_t t = hg_filter_subject(s, i);
 
-	if (s->entries[i].kind != HG_ENTRY_ANNOTATION)
-		return shown(f, s, &s->entries[i]);
-	t = hg_annotate_target(s, i);
-	if (t >= (ssize_t)from)
+	if (t != i && t >= from)
 		return false;
-	return shown(f, s, &s->entries[t >= 0 ? (size_t)t : i]);
+	return hg_filter_shown(f, s, i);
 }
 
 void
 hg_batch_print_entries(FILE *out, const struct hg_options *o, struct hg_session *s,
 		       size_t from, const struct hg_filter *f)
 {
-	const char *arrow = utf8_locale() ? "→" : "->";
+	const char *arrow = hg_utf8_locale() ? "→" : "->";
 	struct hg_ann_index ix;
 	struct hg_buf b = { 0 };
 	size_t i;

@@ -32,32 +32,6 @@ hg_catalog_add(struct hg_catalog *c, struct hg_session *s)
 	return s;
 }
 
-void
-hg_catalog_remove(struct hg_catalog *c, size_t i)
-{
-	if (i >= c->n)
-		return;
-	hg_session_free(c->sessions[i]);
-	memmove(&c->sessions[i], &c->sessions[i + 1], (c->n - i - 1) * sizeof(*c->sessions));
-	c->n--;
-}
-
-struct hg_session *
-hg_catalog_find(const struct hg_catalog *c, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < c->n; i++) {
-		const char *p = c->sessions[i]->path;
-		const char *base = strrchr(p, '/');
-
-		base = base ? base + 1 : p;
-		if (strcmp(base, name) == 0 || strcmp(p, name) == 0)
-			return c->sessions[i];
-	}
-	return NULL;
-}
-
 static int
 cmp_names(const void *a, const void *b)
 {

@@ -17,6 +17,7 @@
 
 #include "hgtop/demo.h"
 #include "hgtop/gen.h"
+#include "hgtop/parser.h"
 #include "hgtop/util.h"
 
 #define DEMO_SESSIONS 4
@@ -92,18 +93,19 @@ line_field(const char *line, const char *key, char *buf, size_t n)
 static void
 annotation_line(struct demo_state *st, const char *id, int target, const char *target_line)
 {
-	char ts[64], skill[64];
+	char ts[64], skill[64], now[HG_TIME_LEN];
 	const char *msg = "flaky on CI too \xe2\x80\x94 see <ticket 4211> & rerun";
 
 	line_field(target_line, "timestamp", ts, sizeof(ts));
 	line_field(target_line, "skill", skill, sizeof(skill));
 	hg_buf_reset(&st->line);
 	hg_buf_printf(&st->line, "{\"session_id\":\"%s\",\"timestamp\":\"", id);
-	hg_gen_timestamp(&st->line, st->g.now_ns, st->tz_min);
+	hg_format_time(st->g.now_ns, st->tz_min, false, now, sizeof(now));
+	hg_buf_adds(&st->line, now);
 	hg_buf_printf(&st->line, "\",\"skill\":\"hgtop.annotate\",\"input\":{\"target_line\":%d,"
 		      "\"target_timestamp\":\"%s\",\"target_skill\":\"%s\",\"author\":\"demo\"},"
 		      "\"final_status\":\"annotation\",\"message\":", target, ts, skill);
-	hg_gen_json_string(&st->line, msg, strlen(msg), false);
+	hg_json_string(&st->line, msg, strlen(msg), 0);
 	hg_buf_adds(&st->line, "}\n");
 	st->g.now_ns += 1500000000;
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hgtop/annotate.h"
 #include "hgtop/util.h"
 
 enum term_type {
@@ -1150,19 +1151,28 @@ hg_filter_match_attempt(const struct hg_filter *f, const struct hg_entry *e, siz
 	return attempt_in_group(f, &e->attempts[i]);
 }
 
+size_t
+hg_filter_subject(const struct hg_session *s, size_t i)
+{
+	ssize_t t = hg_annotate_target(s, i);
+
+	return t >= 0 ? (size_t)t : i;
+}
+
+bool
+hg_filter_shown(const struct hg_filter *f, const struct hg_session *s, size_t i)
+{
+	if (hg_filter_is_empty(f))
+		return true;
+	return hg_filter_match(f, s, &s->entries[hg_filter_subject(s, i)]);
+}
+
 void
 hg_filter_follow(const struct hg_session *s, bool *match, size_t from)
 {
-	for (size_t i = from; i < s->n_entries; i++) {
-		const struct hg_entry *e = &s->entries[i];
-		ssize_t t;
-
-		if (e->kind != HG_ENTRY_ANNOTATION || e->ann_target_line <= 0)
-			continue;
-		t = hg_session_find_line(s, e->ann_target_line);
-		if (t >= 0 && (size_t)t != i)
-			match[i] = match[t];
-	}
+	for (size_t i = from; i < s->n_entries; i++)
+		if (s->entries[i].kind == HG_ENTRY_ANNOTATION)
+			match[i] = match[hg_filter_subject(s, i)];
 }
 
 size_t
@@ -1170,8 +1180,11 @@ hg_filter_session(const struct hg_filter *f, const struct hg_session *s, bool *m
 {
 	size_t n = 0;
 
-	for (size_t i = from; i < s->n_entries; i++)
+	for (size_t i = from; i < s->n_entries; i++) {
+		if (i + HG_PREFETCH_AHEAD < s->n_entries)
+			hg_entry_prefetch(&s->entries[i + HG_PREFETCH_AHEAD]);
 		match[i] = hg_filter_match(f, s, &s->entries[i]);
+	}
 	hg_filter_follow(s, match, from);
 	for (size_t i = from; i < s->n_entries; i++)
 		n += match[i];

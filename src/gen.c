@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hgtop/entry.h"
 #include "hgtop/gen.h"
+#include "hgtop/parser.h"
 
 #define MAX_ATT 4
 
@@ -144,170 +146,14 @@ sample_size(struct hg_gen *g, const struct hg_gen_opts *o)
 	return (size_t)exp(la + t * (lb - la));
 }
 
-/* JSON escaping, as encoding/json does with escapeHTML on. */
-
-static const char hexd[] = "0123456789abcdef";
-
-/* Length of a valid UTF-8 sequence at p (by Go's rules), 0 if invalid. */
-static int
-utf8_seq(const unsigned char *p, const unsigned char *end, uint32_t *r)
-{
-	unsigned c = p[0], lo = 0x80, hi = 0xbf;
-	int k, i;
-
-	if (c >= 0xc2 && c <= 0xdf)
-		k = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		k = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		k = 4;
-	else
-		return 0;
-	if (end - p < k)
-		return 0;
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	*r = c & (0xff >> (k + 1));
-	for (i = 1; i < k; i++) {
-		if (i > 1 && (p[i] < 0x80 || p[i] > 0xbf))
-			return 0;
-		*r = (*r << 6) | (p[i] & 0x3f);
-	}
-	return k;
-}
-
-static char *
-esc_ascii(char *d, unsigned c, bool short_bf)
-{
-	*d++ = '\\';
-	switch (c) {
-	case '"': case '\\': *d++ = (char)c; return d;
-	case '\n': *d++ = 'n'; return d;
-	case '\r': *d++ = 'r'; return d;
-	case '\t': *d++ = 't'; return d;
-	case '\b': if (short_bf) { *d++ = 'b'; return d; } break;
-	case '\f': if (short_bf) { *d++ = 'f'; return d; } break;
-	default: break;
-	}
-	memcpy(d, "u00", 3);
-	d[3] = hexd[c >> 4];
-	d[4] = hexd[c & 15];
-	return d + 5;
-}
-
-static bool
-ascii_safe(unsigned c)
-{
-	return c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
-}
-
-/* Append the escaped body of a string (no quotes). */
+/* A timestamp as time.RFC3339Nano writes it. */
 static void
-esc_body(struct hg_buf *out, const char *s, size_t n, bool short_bf)
+add_time(struct hg_buf *out, int64_t ns, int tz_min)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	char *d;
-	uint32_t r;
-	int k;
+	char ts[HG_TIME_LEN];
 
-	hg_buf_reserve(out, n * 6);
-	d = out->p + out->len;
-	while (p < end) {
-		if (*p < 0x80) {
-			if (ascii_safe(*p))
-				*d++ = (char)*p;
-			else
-				d = esc_ascii(d, *p, short_bf);
-			p++;
-			continue;
-		}
-		k = utf8_seq(p, end, &r);
-		if (k == 0) {
-			memcpy(d, "\\ufffd", 6);
-			d += 6;
-			p++;
-		} else if (r == 0x2028 || r == 0x2029) {
-			memcpy(d, r == 0x2028 ? "\\u2028" : "\\u2029", 6);
-			d += 6;
-			p += k;
-		} else {
-			memcpy(d, p, (size_t)k);
-			d += k;
-			p += k;
-		}
-	}
-	out->len = (size_t)(d - out->p);
-	out->p[out->len] = '\0';
-}
-
-void
-hg_gen_json_string(struct hg_buf *out, const char *s, size_t n, bool short_bf)
-{
-	hg_buf_addc(out, '"');
-	esc_body(out, s, n, short_bf);
-	hg_buf_addc(out, '"');
-}
-
-/* Timestamps */
-
-static int64_t
-floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-
-	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-/* Days since 1970-01-01 to a civil date (proleptic Gregorian). */
-static void
-civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-	int64_t era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = floor_div(z, 146097);
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-void
-hg_gen_timestamp(struct hg_buf *out, int64_t ns, int tz_min)
-{
-	int64_t secs = floor_div(ns, 1000000000), frac = ns - secs * 1000000000;
-	int64_t days, sod, y;
-	int m, d, digits = 9, a = tz_min < 0 ? -tz_min : tz_min;
-	char fr[16];
-
-	secs += (int64_t)tz_min * 60;
-	days = floor_div(secs, 86400);
-	sod = secs - days * 86400;
-	civil_from_days(days, &y, &m, &d);
-	hg_buf_printf(out, "%04lld-%02d-%02dT%02d:%02d:%02d", (long long)y, m, d,
-		      (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60));
-	if (frac) {
-		snprintf(fr, sizeof(fr), "%09lld", (long long)frac);
-		while (fr[digits - 1] == '0')
-			digits--;
-		hg_buf_addc(out, '.');
-		hg_buf_add(out, fr, (size_t)digits);
-	}
-	if (tz_min == 0)
-		hg_buf_addc(out, 'Z');
-	else
-		hg_buf_printf(out, "%c%02d:%02d", tz_min < 0 ? '-' : '+', a / 60, a % 60);
+	hg_format_time(ns, tz_min, false, ts, sizeof(ts));
+	hg_buf_adds(out, ts);
 }
 
 /* Vocabulary */
@@ -407,7 +253,9 @@ span_end(struct hg_gen *g, struct span *s)
 enum runner_kind { RK_NONE = 0, RK_GO, RK_PY, RK_JEST, RK_CARGO };
 
 struct att_plan {
-	const char *model, *tier, *verdict;	/* verdict NULL: absent */
+	const char *model;
+	enum hg_tier tier;	/* OTHER: "edge", a tier hgtop does not know */
+	enum hg_verdict verdict; /* NONE: absent; OTHER: "timeout" */
 	int64_t dur;
 	bool warm, verified;
 	struct span feedback, summary;
@@ -472,7 +320,7 @@ static void
 input_key_str(struct hg_gen *g, const char *key, const char *val, bool comma)
 {
 	hg_buf_printf(&g->scratch, "%s\"%s\":", comma ? "," : "", key);
-	hg_gen_json_string(&g->scratch, val, strlen(val), false);
+	hg_json_string(&g->scratch, val, strlen(val), 0);
 }
 
 static void
@@ -515,7 +363,7 @@ plan_input(struct hg_gen *g, struct plan *p)
 	} else if (r < 6) {
 		const char *text = PICK(g, instructions);
 
-		hg_gen_json_string(&g->scratch, text, strlen(text), false);
+		hg_json_string(&g->scratch, text, strlen(text), 0);
 	} else if (r < 7) {
 		hg_buf_printf(&g->scratch, "[\"%s\",\"%s\"]", PICK(g, go_files), PICK(g, go_files));
 	} else {
@@ -526,34 +374,45 @@ plan_input(struct hg_gen *g, struct plan *p)
 
 /* Attempts */
 
+/* The texts written for a tier and a verdict (NULL: no verdict). */
 static const char *
-tier_model(struct hg_gen *g, const char *tier)
+tier_text(enum hg_tier t)
 {
-	if (!strcmp(tier, "local"))
+	return t == HG_TIER_OTHER ? "edge" : hg_tier_name(t);
+}
+
+static const char *
+verdict_text(enum hg_verdict v)
+{
+	if (v == HG_VERDICT_NONE)
+		return NULL;
+	return v == HG_VERDICT_OTHER ? "timeout" : hg_verdict_name(v);
+}
+
+static const char *
+tier_model(struct hg_gen *g, enum hg_tier tier)
+{
+	switch (tier) {
+	case HG_TIER_LOCAL:
 		return PICK(g, local_models);
-	if (!strcmp(tier, "subagent"))
+	case HG_TIER_SUBAGENT:
 		return PICK(g, subagent_models);
-	if (!strcmp(tier, "managed"))
+	case HG_TIER_MANAGED:
 		return PICK(g, managed_models);
-	return "edge-tpu-mini";
+	default:
+		return "edge-tpu-mini";
+	}
 }
 
 /* The escalation ladder for n attempts: local first, managed last. */
 static void
 plan_tiers(struct hg_gen *g, struct plan *p)
 {
-	static const char *const one[] = { "local", "local", "local", "local",
-					   "local", "local", "local", "local",
-					   "subagent", "managed" };
-	static const char *const two[][2] = {
-		{ "local", "subagent" }, { "local", "subagent" }, { "local", "subagent" },
-		{ "local", "managed" }, { "local", "local" },
-	};
-	static const char *const three[][3] = {
-		{ "local", "subagent", "managed" }, { "local", "subagent", "managed" },
-		{ "local", "local", "subagent" },
-	};
-	static const char *const four[] = { "local", "local", "subagent", "managed" };
+	enum { L = HG_TIER_LOCAL, S = HG_TIER_SUBAGENT, M = HG_TIER_MANAGED };
+	static const uint8_t one[] = { L, L, L, L, L, L, L, L, S, M };
+	static const uint8_t two[][2] = { { L, S }, { L, S }, { L, S }, { L, M }, { L, L } };
+	static const uint8_t three[][3] = { { L, S, M }, { L, S, M }, { L, L, S } };
+	static const uint8_t four[] = { L, L, S, M };
 	double r = unif(g) * 100;
 	int i, row;
 
@@ -561,13 +420,13 @@ plan_tiers(struct hg_gen *g, struct plan *p)
 	row = (int)hg_gen_range(g, 0, 4);
 	for (i = 0; i < p->n_att; i++) {
 		switch (p->n_att) {
-		case 1: p->att[i].tier = PICK(g, one); break;
-		case 2: p->att[i].tier = two[row % 5][i]; break;
-		case 3: p->att[i].tier = three[row % 3][i]; break;
-		default: p->att[i].tier = four[i]; break;
+		case 1: p->att[i].tier = (enum hg_tier)PICK(g, one); break;
+		case 2: p->att[i].tier = (enum hg_tier)two[row % 5][i]; break;
+		case 3: p->att[i].tier = (enum hg_tier)three[row % 3][i]; break;
+		default: p->att[i].tier = (enum hg_tier)four[i]; break;
 		}
 		if (chance(g, 0.2))
-			p->att[i].tier = "edge";	/* a tier this hgtop does not know */
+			p->att[i].tier = HG_TIER_OTHER;
 		p->att[i].model = tier_model(g, p->att[i].tier);
 	}
 }
@@ -577,15 +436,15 @@ attempt_duration(struct hg_gen *g, const struct att_plan *a)
 {
 	int64_t d;
 
-	if (!strcmp(a->tier, "local"))
+	if (a->tier == HG_TIER_LOCAL)
 		d = hg_gen_range(g, 600, 40000);
-	else if (!strcmp(a->tier, "subagent"))
+	else if (a->tier == HG_TIER_SUBAGENT)
 		d = hg_gen_range(g, 2500, 60000);
 	else
 		d = hg_gen_range(g, 8000, 180000);
 	if (a->cold_load)
 		d += hg_gen_range(g, 4000, 30000);
-	if (a->verdict && !strcmp(a->verdict, "error") && chance(g, 40))
+	if (a->verdict == HG_VERDICT_ERROR && chance(g, 40))
 		d = chance(g, 50) ? 120000 : hg_gen_range(g, 150, 4000);
 	return d;
 }
@@ -595,11 +454,9 @@ plan_feedback(struct hg_gen *g, struct att_plan *a, const struct plan *p)
 {
 	char tn[64];
 	int total = (int)hg_gen_range(g, 8, 240), i, n;
-	const char *v = a->verdict ? a->verdict : "";
-
 	a->feedback = span_begin(g);
 	test_name(g, tn, sizeof(tn));
-	if (!strcmp(v, "escalate")) {
+	if (a->verdict == HG_VERDICT_ESCALATE) {
 		switch (hg_gen_range(g, 0, 5)) {
 		case 0: case 1:
 			hg_buf_printf(&g->scratch, "tests fail: %d of %d failed (%s)",
@@ -632,7 +489,7 @@ plan_feedback(struct hg_gen *g, struct att_plan *a, const struct plan *p)
 					      (int)hg_gen_range(g, 0, 99));
 			}
 		}
-	} else if (!strcmp(v, "error")) {
+	} else if (a->verdict == HG_VERDICT_ERROR) {
 		switch (hg_gen_range(g, 0, 3)) {
 		case 0: hg_buf_adds(&g->scratch, "runner crashed: signal: killed (out of memory?)"); break;
 		case 1: hg_buf_adds(&g->scratch, "context deadline exceeded after 120s"); break;
@@ -650,7 +507,7 @@ static void
 plan_summary(struct hg_gen *g, struct att_plan *a, const struct plan *p)
 {
 	a->summary = span_begin(g);
-	if (a->verdict && !strcmp(a->verdict, "error") && chance(g, 80)) {
+	if (a->verdict == HG_VERDICT_ERROR && chance(g, 80)) {
 		span_end(g, &a->summary);
 		return;
 	}
@@ -684,18 +541,18 @@ plan_summary(struct hg_gen *g, struct att_plan *a, const struct plan *p)
 	span_end(g, &a->summary);
 }
 
-static const char *
+static enum hg_verdict
 pick_verdict(struct hg_gen *g, bool last, const char *status)
 {
 	if (chance(g, 1))
-		return NULL;		/* older runner: no verdict */
+		return HG_VERDICT_NONE;		/* older runner: no verdict */
 	if (chance(g, 0.3))
-		return "timeout";	/* a verdict this hgtop does not know */
+		return HG_VERDICT_OTHER;	/* a verdict this hgtop does not know */
 	if (!last)
-		return chance(g, 8) ? "error" : "escalate";
+		return chance(g, 8) ? HG_VERDICT_ERROR : HG_VERDICT_ESCALATE;
 	if (!strcmp(status, "ok"))
-		return "accept";
-	return !strcmp(status, "failed") ? "escalate" : "error";
+		return HG_VERDICT_ACCEPT;
+	return !strcmp(status, "failed") ? HG_VERDICT_ESCALATE : HG_VERDICT_ERROR;
 }
 
 static void
@@ -709,15 +566,15 @@ plan_attempts(struct hg_gen *g, struct plan *p)
 	p->dur = hg_gen_range(g, 5, 400);
 	for (i = 0; i < p->n_att; i++) {
 		struct att_plan *a = &p->att[i];
-		bool local = !strcmp(a->tier, "local");
+		bool local = a->tier == HG_TIER_LOCAL;
 
 		a->verdict = pick_verdict(g, i == p->n_att - 1, p->status);
 		a->warm = local && chance(g, 70);
 		a->cold_load = local && !a->warm;
-		a->verified = a->verdict && !strcmp(a->verdict, "accept") && chance(g, 88);
+		a->verified = a->verdict == HG_VERDICT_ACCEPT && chance(g, 88);
 		a->dur = attempt_duration(g, a);
 		a->runner = p->runner;
-		if (a->verdict && !strcmp(a->verdict, "error") && chance(g, 50))
+		if (a->verdict == HG_VERDICT_ERROR && chance(g, 50))
 			a->runner = RK_NONE;
 		plan_feedback(g, a, p);
 		plan_summary(g, a, p);
@@ -750,7 +607,7 @@ plan_message(struct hg_gen *g, struct plan *p)
 		hg_buf_reserve(&g->scratch, n);
 		hg_buf_add(&g->scratch, g->scratch.p + last->feedback.off, n);
 	} else {
-		hg_buf_printf(&g->scratch, "%s tier error: %s", last->tier,
+		hg_buf_printf(&g->scratch, "%s tier error: %s", tier_text(last->tier),
 			      chance(g, 50) ? "context deadline exceeded (120s)" : "runner exited with status 137");
 	}
 	if (p->roomy && chance(g, 3)) {
@@ -805,7 +662,7 @@ plan_entry(struct hg_gen *g, struct plan *p, const char *session_id, size_t targ
 	plan_input(g, p);
 	plan_attempts(g, p);
 	plan_message(g, p);
-	if (!strcmp(p->status, "ok") && p->att[p->n_att - 1].verdict)
+	if (!strcmp(p->status, "ok") && p->att[p->n_att - 1].verdict != HG_VERDICT_NONE)
 		p->model_used = p->att[p->n_att - 1].model;
 	else if (!strcmp(p->status, "error") && chance(g, 50))
 		p->model_used = p->att[p->n_att - 1].model;
@@ -960,7 +817,8 @@ runner_head(struct hg_gen *g, struct hg_buf *b, const struct plan *p, const stru
 {
 	int i, n;
 
-	hg_buf_printf(b, "\x1b[1m$ hyperguild run --tier %s --model %s\x1b[0m\n", a->tier, a->model);
+	hg_buf_printf(b, "\x1b[1m$ hyperguild run --tier %s --model %s\x1b[0m\n", tier_text(a->tier),
+		      a->model);
 	if (!a->cold_load)
 		return;
 	hg_buf_printf(b, "llama-swap: loading %s (cold start)\n", a->model);
@@ -974,11 +832,9 @@ runner_head(struct hg_gen *g, struct hg_buf *b, const struct plan *p, const stru
 static void
 runner_tail(struct hg_gen *g, struct hg_buf *b, const struct att_plan *a)
 {
-	const char *v = a->verdict ? a->verdict : "";
-
-	if (!strcmp(v, "accept"))
+	if (a->verdict == HG_VERDICT_ACCEPT)
 		hg_buf_printf(b, "\x1b[32m✔ all %d checks passed\x1b[0m\n", (int)hg_gen_range(g, 3, 240));
-	else if (!strcmp(v, "escalate"))
+	else if (a->verdict == HG_VERDICT_ESCALATE)
 		hg_buf_printf(b, "\x1b[31m✘ %d of %d tests failed\x1b[0m → escalating\n",
 			      (int)hg_gen_range(g, 1, 9), (int)hg_gen_range(g, 10, 240));
 	else
@@ -994,15 +850,15 @@ emit_runner(struct hg_gen *g, struct hg_buf *out, const struct plan *p,
 	hg_buf_adds(out, ",\"runner_output\":\"");
 	start = out->len;
 	runner_head(g, &g->scratch, p, a);
-	esc_body(out, g->scratch.p + mark, g->scratch.len - mark, short_bf);
+	hg_json_escape(out, g->scratch.p + mark, g->scratch.len - mark, short_bf ? HG_JSON_SHORT_BF : 0);
 	while (out->len - start < a->budget) {
 		g->scratch.len = mark;
 		runner_line(g, &g->scratch, p, a->runner);
-		esc_body(out, g->scratch.p + mark, g->scratch.len - mark, short_bf);
+		hg_json_escape(out, g->scratch.p + mark, g->scratch.len - mark, short_bf ? HG_JSON_SHORT_BF : 0);
 	}
 	g->scratch.len = mark;
 	runner_tail(g, &g->scratch, a);
-	esc_body(out, g->scratch.p + mark, g->scratch.len - mark, short_bf);
+	hg_json_escape(out, g->scratch.p + mark, g->scratch.len - mark, short_bf ? HG_JSON_SHORT_BF : 0);
 	g->scratch.len = mark;
 	hg_buf_addc(out, '"');
 }
@@ -1015,7 +871,7 @@ emit_key_span(struct hg_gen *g, struct hg_buf *out, const char *key, struct span
 	if (s.len == 0)
 		return;
 	hg_buf_printf(out, ",\"%s\":", key);
-	hg_gen_json_string(out, g->scratch.p + s.off, s.len, short_bf);
+	hg_json_string(out, g->scratch.p + s.off, s.len, short_bf ? HG_JSON_SHORT_BF : 0);
 }
 
 static void
@@ -1024,7 +880,7 @@ emit_key_str(struct hg_buf *out, const char *key, const char *s, bool omitempty,
 	if (omitempty && (!s || !*s))
 		return;
 	hg_buf_printf(out, ",\"%s\":", key);
-	hg_gen_json_string(out, s ? s : "", s ? strlen(s) : 0, short_bf);
+	hg_json_string(out, s ? s : "", s ? strlen(s) : 0, short_bf ? HG_JSON_SHORT_BF : 0);
 }
 
 static void
@@ -1035,10 +891,10 @@ emit_attempt(struct hg_gen *g, struct hg_buf *out, const struct plan *p, int i,
 
 	hg_buf_printf(out, "%s{\"attempt\":%d", i ? "," : "", i + 1);
 	emit_key_str(out, "model", a->model, false, short_bf);
-	emit_key_str(out, "tier", a->tier, false, short_bf);
+	emit_key_str(out, "tier", tier_text(a->tier), false, short_bf);
 	hg_buf_printf(out, ",\"duration_ms\":%lld,\"warm_start\":%s,\"verified\":%s",
 		      (long long)a->dur, a->warm ? "true" : "false", a->verified ? "true" : "false");
-	emit_key_str(out, "verdict", a->verdict, true, short_bf);
+	emit_key_str(out, "verdict", verdict_text(a->verdict), true, short_bf);
 	emit_key_span(g, out, "feedback", a->feedback, short_bf);
 	emit_key_span(g, out, "output_summary", a->summary, short_bf);
 	if (with_runner && a->runner != RK_NONE && a->budget > 0)
@@ -1053,9 +909,9 @@ emit_entry(struct hg_gen *g, struct hg_buf *out, const char *session_id,
 	int i;
 
 	hg_buf_adds(out, "{\"session_id\":");
-	hg_gen_json_string(out, session_id, strlen(session_id), short_bf);
+	hg_json_string(out, session_id, strlen(session_id), short_bf ? HG_JSON_SHORT_BF : 0);
 	hg_buf_adds(out, ",\"timestamp\":\"");
-	hg_gen_timestamp(out, p->ts, tz_min);
+	add_time(out, p->ts, tz_min);
 	hg_buf_addc(out, '"');
 	emit_key_str(out, "skill", p->skill->name, false, short_bf);
 	emit_key_str(out, "phase", p->phase, true, short_bf);
@@ -1161,16 +1017,16 @@ hg_gen_malformed(struct hg_gen *g, struct hg_buf *out, const char *session_id)
 		break;
 	case 2:
 		hg_buf_adds(out, "{\"session_id\":");
-		hg_gen_json_string(out, session_id, strlen(session_id), false);
+		hg_json_string(out, session_id, strlen(session_id), 0);
 		hg_buf_adds(out, ",\"timestamp\":\"");
-		hg_gen_timestamp(out, g->now_ns, 0);
+		add_time(out, g->now_ns, 0);
 		hg_buf_adds(out, "\",\"skill\":\"review\",\"final_status\":}\n");
 		break;
 	default:
 		hg_buf_adds(out, "{\"session_id\":");
-		hg_gen_json_string(out, session_id, strlen(session_id), false);
+		hg_json_string(out, session_id, strlen(session_id), 0);
 		hg_buf_adds(out, ",\"timestamp\":\"");
-		hg_gen_timestamp(out, g->now_ns, 0);
+		add_time(out, g->now_ns, 0);
 		hg_buf_adds(out, "\",\"skill\":\"test-fix\",\"attempts\":\"three\",\"final_status\":\"ok\",\"duration_ms\":\"12s\"}\n");
 		break;
 	}
@@ -1180,10 +1036,9 @@ hg_gen_malformed(struct hg_gen *g, struct hg_buf *out, const char *session_id)
 void
 hg_gen_session_id(struct hg_gen *g, char *buf, size_t n)
 {
-	int64_t y;
-	int m, d;
+	char ts[HG_TIME_LEN];
 
-	civil_from_days(floor_div(g->now_ns, 86400LL * 1000000000), &y, &m, &d);
-	snprintf(buf, n, "hg-%04lld%02d%02d-%08x", (long long)y, m, d,
+	hg_format_time(g->now_ns, 0, false, ts, sizeof(ts));
+	snprintf(buf, n, "hg-%.4s%.2s%.2s-%08x", ts, ts + 5, ts + 8,
 		 (unsigned)(hg_gen_u64(g) & 0xffffffffu));
 }

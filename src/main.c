@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -87,12 +86,11 @@ static int
 run_stats(const struct hg_options *o, struct hg_catalog *c, const struct hg_filter *f)
 {
 	struct hg_stats *st = hg_stats_compute(c->sessions, c->n, f);
-	const char *cs = nl_langinfo(CODESET);
 
 	if (o->json)
 		hg_stats_print_json(st, stdout);
 	else
-		hg_stats_print_text(st, stdout, cs && strcmp(cs, "UTF-8") == 0);
+		hg_stats_print_text(st, stdout, hg_utf8_locale());
 	hg_stats_free(st);
 	if (fflush(stdout) != 0 && errno != EPIPE) {
 		fprintf(stderr, "hgtop: standard output: %s\n", strerror(errno));

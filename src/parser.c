@@ -209,39 +209,56 @@ hg_parse_time(const char *s, size_t n, int64_t *ns, int16_t *tz_min, bool *zero)
 	return true;
 }
 
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* Days since 1970-01-01 to a civil date (proleptic Gregorian). */
+static void
+civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = floor_div(z, 146097);
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
 void
 hg_format_time(int64_t ns, int tz_min, bool zero, char *buf, size_t n)
 {
-	time_t t;
-	struct tm tm;
-	int64_t frac;
-	char fbuf[16] = "";
-	char zbuf[16] = "Z";
-	size_t len;
+	int64_t secs = floor_div(ns, 1000000000), frac = ns - secs * 1000000000;
+	int64_t days, sod, y;
+	int m, d, digits = 9, a = tz_min < 0 ? -tz_min : tz_min;
+	char fr[16] = "", zone[16] = "Z";
 
 	if (zero) {
 		snprintf(buf, n, "0001-01-01T00:00:00Z");
 		return;
 	}
-	t = (time_t)(ns / 1000000000);
-	frac = ns % 1000000000;
-	if (frac < 0) {
-		frac += 1000000000;
-		t--;
-	}
-	t += (time_t)tz_min * 60;
-	gmtime_r(&t, &tm);
+	secs += (int64_t)tz_min * 60;
+	days = floor_div(secs, 86400);
+	sod = secs - days * 86400;
+	civil_from_days(days, &y, &m, &d);
 	if (frac) {
-		snprintf(fbuf, sizeof(fbuf), ".%09lld", (long long)frac);
-		len = strlen(fbuf);
-		while (fbuf[len - 1] == '0')
-			fbuf[--len] = '\0';
+		snprintf(fr, sizeof(fr), ".%09lld", (long long)frac);
+		while (fr[digits] == '0')
+			fr[digits--] = '\0';
 	}
 	if (tz_min)
-		snprintf(zbuf, sizeof(zbuf), "%c%02d:%02d", tz_min < 0 ? '-' : '+',
-			 abs(tz_min) / 60, abs(tz_min) % 60);
-	snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d%s%s", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, fbuf, zbuf);
+		snprintf(zone, sizeof(zone), "%c%02d:%02d", tz_min < 0 ? '-' : '+', a / 60, a % 60);
+	snprintf(buf, n, "%04lld-%02d-%02dT%02d:%02d:%02d%s%s", (long long)y, m, d,
+		 (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60), fr, zone);
 }
 
 static void

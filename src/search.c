@@ -99,82 +99,6 @@ find_form(const struct hg_search_pattern *p, size_t i, const char *s, size_t n)
 
 /* Patterns */
 
-static void
-add_u(struct hg_buf *out, uint32_t cp)
-{
-	hg_buf_printf(out, "\\u%04x", (unsigned)cp);
-}
-
-static void
-escape_ascii(struct hg_buf *out, unsigned char c)
-{
-	switch (c) {
-	case '"':
-		hg_buf_adds(out, "\\\"");
-		break;
-	case '\\':
-		hg_buf_adds(out, "\\\\");
-		break;
-	case '\n':
-		hg_buf_adds(out, "\\n");
-		break;
-	case '\r':
-		hg_buf_adds(out, "\\r");
-		break;
-	case '\t':
-		hg_buf_adds(out, "\\t");
-		break;
-	case '<':
-	case '>':
-	case '&':
-		add_u(out, c);
-		break;
-	default:
-		if (c < 0x20)
-			add_u(out, c);
-		else
-			hg_buf_addc(out, (char)c);
-	}
-}
-
-static void
-escape_wide(struct hg_buf *out, const char *s, size_t k, uint32_t cp, bool ascii_only)
-{
-	if (cp == HG_UTF8_INVALID) {
-		hg_buf_adds(out, "\\ufffd");
-	} else if (cp == 0x2028 || cp == 0x2029) {
-		add_u(out, cp);
-	} else if (!ascii_only) {
-		hg_buf_add(out, s, k);
-	} else if (cp > 0xffff) {
-		cp -= 0x10000;
-		add_u(out, 0xd800 + (cp >> 10));
-		add_u(out, 0xdc00 + (cp & 0x3ff));
-	} else {
-		add_u(out, cp);
-	}
-}
-
-void
-hg_search_json_escape(struct hg_buf *out, const char *s, size_t n, bool ascii_only)
-{
-	size_t i = 0;
-
-	hg_buf_reserve(out, n);
-	while (i < n) {
-		uint32_t cp;
-		size_t k;
-
-		if ((unsigned char)s[i] < 0x80) {
-			escape_ascii(out, (unsigned char)s[i++]);
-			continue;
-		}
-		k = hg_utf8_decode(s + i, n - i, &cp);
-		escape_wide(out, s + i, k, cp, ascii_only);
-		i += k;
-	}
-}
-
 static bool
 has_upper(const char *s, size_t n)
 {
@@ -231,12 +155,12 @@ hg_search_pattern_init(struct hg_search_pattern *p, const char *text)
 	p->icase = !has_upper(text, p->len);
 	hg_buf_add(&b, text, p->len);
 	add_form(p, &b);
-	hg_search_json_escape(&b, text, p->len, false);
+	hg_json_escape(&b, text, p->len, 0);
 	add_form(p, &b);
 	for (i = 0; i < p->len && (unsigned char)text[i] < 0x80; i++)
 		;
 	if (i < p->len) {
-		hg_search_json_escape(&b, text, p->len, true);
+		hg_json_escape(&b, text, p->len, HG_JSON_ASCII);
 		add_form(p, &b);
 	}
 	return true;
@@ -251,17 +175,6 @@ hg_search_pattern_free(struct hg_search_pattern *p)
 		free(p->forms[i]);
 	free(p->text);
 	memset(p, 0, sizeof(*p));
-}
-
-bool
-hg_search_line_matches(const struct hg_search_pattern *p, const char *line, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < p->n_forms; i++)
-		if (find_form(p, i, line, n))
-			return true;
-	return false;
 }
 
 const char *
@@ -504,14 +417,6 @@ hg_search_step(struct hg_search *j, int64_t budget_ns)
 			return j->status;
 	} while (hg_now_mono_ns() < end);
 	return HG_SEARCH_RUNNING;
-}
-
-enum hg_search_status
-hg_search_run(struct hg_search *j)
-{
-	while (hg_search_step(j, INT64_MAX / 2) == HG_SEARCH_RUNNING)
-		;
-	return j->status;
 }
 
 int

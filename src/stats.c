@@ -408,29 +408,11 @@ add_entry(struct acc *ac, const struct hg_entry *e)
 		if (a->verdict != HG_VERDICT_ACCEPT)
 			add_ms(&st->non_accept_ms, a->duration_ms);
 		group_add(&ac->tiers, hg_attempt_tier(a), a, i == 0);
-		if (!st->summary_only)
-			group_add(&ac->models, a->model, a, i == 0);
+		group_add(&ac->models, a->model, a, i == 0);
 	}
-	if (st->summary_only)
-		return;
 	add_skill(ac, e);
 	if (e->n_attempts)
 		add_chain(ac, e);
-}
-
-/* An annotation counts when its target is kept (or, without a target in
- * the session, when it is kept itself). */
-static bool
-annotation_kept(const struct acc *ac, const struct hg_session *s, const struct hg_entry *e)
-{
-	ssize_t t;
-
-	if (hg_filter_is_empty(ac->f))
-		return true;
-	t = e->ann_target_line > 0 ? hg_session_find_line(s, e->ann_target_line) : -1;
-	if (t >= 0 && &s->entries[t] != e)
-		return hg_filter_match(ac->f, s, &s->entries[t]);
-	return hg_filter_match(ac->f, s, e);
 }
 
 static void
@@ -447,7 +429,7 @@ add_session(struct acc *ac, const struct hg_session *s)
 			st->unparsable += hg_filter_match(ac->f, s, e);
 			break;
 		case HG_ENTRY_ANNOTATION:
-			st->annotations += annotation_kept(ac, s, e);
+			st->annotations += hg_filter_shown(ac->f, s, i);
 			break;
 		default:
 			if (hg_filter_match(ac->f, s, e))
@@ -458,15 +440,22 @@ add_session(struct acc *ac, const struct hg_session *s)
 
 /* Finishing: percentiles and order */
 
+/* 0, 1, 2 for local, subagent, managed; 3 for any other tier text. */
 static int
 tier_rank(const char *name)
 {
-	static const char *const known[] = { "local", "subagent", "managed" };
+	enum hg_tier t = hg_tier_from(name, strlen(name));
 
-	for (int i = 0; i < 3; i++)
-		if (strcmp(name, known[i]) == 0)
-			return i;
-	return 3;
+	return t >= HG_TIER_LOCAL && t <= HG_TIER_MANAGED ? (int)(t - HG_TIER_LOCAL) : 3;
+}
+
+/* Column and key names of enum hg_stats_resolved. */
+static const char *
+resolved_name(enum hg_stats_resolved r)
+{
+	if (r <= HG_RESOLVED_MANAGED)
+		return hg_tier_name((enum hg_tier)(HG_TIER_LOCAL + (int)r));
+	return r == HG_RESOLVED_OTHER ? "other" : "never";
 }
 
 static int
@@ -567,13 +556,12 @@ finish(struct acc *ac)
 	hg_buf_free(&ac->chain_buf);
 }
 
-static struct hg_stats *
-compute(struct hg_session *const *sessions, size_t n, const struct hg_filter *f, bool summary)
+struct hg_stats *
+hg_stats_compute(struct hg_session *const *sessions, size_t n, const struct hg_filter *f)
 {
 	struct acc ac = { 0 };
 
 	ac.st = xcalloc(1, sizeof(*ac.st));
-	ac.st->summary_only = summary;
 	ac.st->sessions = n;
 	ac.st->filter_text = xstrdup(hg_filter_text(f));
 	ac.f = f;
@@ -581,18 +569,6 @@ compute(struct hg_session *const *sessions, size_t n, const struct hg_filter *f,
 		add_session(&ac, sessions[i]);
 	finish(&ac);
 	return ac.st;
-}
-
-struct hg_stats *
-hg_stats_compute(struct hg_session *const *sessions, size_t n, const struct hg_filter *f)
-{
-	return compute(sessions, n, f, false);
-}
-
-struct hg_stats *
-hg_stats_compute_summary(struct hg_session *const *sessions, size_t n, const struct hg_filter *f)
-{
-	return compute(sessions, n, f, true);
 }
 
 void
@@ -893,7 +869,9 @@ render_skills(struct fmt *fm, const struct hg_stats *st)
 	hg_buf_adds(fm->out, "  ");
 	add_cell(fm, "skill", fm->name_cols);
 	hg_buf_printf(fm->out, " %9s %16s %9s %9s %9s %9s %9s %8s  %s\n", "n", "escalated",
-		      "local", "subagent", "managed", "other", "never", "p95", "final_status");
+		      resolved_name(HG_RESOLVED_LOCAL), resolved_name(HG_RESOLVED_SUBAGENT),
+		      resolved_name(HG_RESOLVED_MANAGED), resolved_name(HG_RESOLVED_OTHER),
+		      resolved_name(HG_RESOLVED_NEVER), "p95", "final_status");
 	for (size_t i = 0; i < st->n_skills; i++)
 		render_skill(fm, &st->skills[i]);
 }
@@ -955,8 +933,6 @@ hg_stats_render(const struct hg_stats *st, struct hg_buf *out, bool utf8)
 
 	render_overall(&fm, st);
 	render_groups(&fm, "Tiers (rates over n attempts)", "tier", st->tiers, st->n_tiers, false);
-	if (st->summary_only)
-		return;
 	render_groups(&fm, "Models (rates over n attempts; 1st-accept: entries whose first "
 		      "attempt used the model, and how many of those accepted)", "model",
 		      st->models, st->n_models, true);
@@ -1036,7 +1012,6 @@ json_groups(const struct hg_stats_group *g, size_t n, const char *key, bool firs
 static cJSON *
 json_skill(const struct hg_stats_skill *sk)
 {
-	static const char *const res[HG_RESOLVED_N] = { "local", "subagent", "managed", "other", "never" };
 	cJSON *o = cJSON_CreateObject(), *r, *fs;
 
 	cJSON_AddStringToObject(o, "skill", sk->name);
@@ -1045,7 +1020,8 @@ json_skill(const struct hg_stats_skill *sk)
 	json_rate(o, "escalation_rate", sk->escalated, sk->entries);
 	r = cJSON_AddObjectToObject(o, "resolved");
 	for (int i = 0; i < HG_RESOLVED_N; i++)
-		cJSON_AddNumberToObject(r, res[i], (double)sk->resolved[i]);
+		cJSON_AddNumberToObject(r, resolved_name((enum hg_stats_resolved)i),
+					(double)sk->resolved[i]);
 	fs = cJSON_AddObjectToObject(o, "final_status");
 	for (size_t i = 0; i < sk->n_statuses; i++)
 		cJSON_AddNumberToObject(fs, sk->statuses[i].name, (double)sk->statuses[i].n);
@@ -1121,15 +1097,12 @@ hg_stats_json(const struct hg_stats *st)
 	cJSON_AddItemToObject(root, "overall", json_overall(st));
 	cJSON_AddItemToObject(root, "escalation_tax", json_tax(st));
 	cJSON_AddItemToObject(root, "tiers", json_groups(st->tiers, st->n_tiers, "tier", true));
-	if (!st->summary_only) {
-		cJSON_AddItemToObject(root, "models",
-				      json_groups(st->models, st->n_models, "model", true));
-		skills = cJSON_AddArrayToObject(root, "skills");
-		for (size_t i = 0; i < st->n_skills; i++)
-			cJSON_AddItemToArray(skills, json_skill(&st->skills[i]));
-		cJSON_AddNumberToObject(root, "chained_entries", (double)st->chained);
-		cJSON_AddItemToObject(root, "chains", json_chains(st));
-	}
+	cJSON_AddItemToObject(root, "models", json_groups(st->models, st->n_models, "model", true));
+	skills = cJSON_AddArrayToObject(root, "skills");
+	for (size_t i = 0; i < st->n_skills; i++)
+		cJSON_AddItemToArray(skills, json_skill(&st->skills[i]));
+	cJSON_AddNumberToObject(root, "chained_entries", (double)st->chained);
+	cJSON_AddItemToObject(root, "chains", json_chains(st));
 	s = cJSON_Print(root);
 	cJSON_Delete(root);
 	if (!s)
@@ -1160,7 +1133,7 @@ static size_t
 tier_sums(const struct hg_stats *st, struct tier_sum *ts)
 {
 	size_t n = 0;
-	struct tier_sum other = { "other", 0, 0, -1 };
+	struct tier_sum other = { resolved_name(HG_RESOLVED_OTHER), 0, 0, -1 };
 
 	for (size_t i = 0; i < st->n_tiers; i++) {
 		const struct hg_stats_group *g = &st->tiers[i];
@@ -1238,4 +1211,98 @@ hg_stats_summary_line(const struct hg_stats *st, int width, char *buf, size_t n)
 		b.len = (size_t)width;
 	snprintf(buf, n, "%.*s", (int)b.len, b.p ? b.p : "");
 	hg_buf_free(&b);
+}
+
+/* Header meter */
+
+struct hg_meter {
+	struct acc_groups tiers;	/* grouped as hg_stats_compute does */
+	struct hg_stats_group *view;	/* the tiers with percentiles, sorted */
+	size_t n_view;
+	bool fresh;			/* view matches tiers */
+};
+
+struct hg_meter *
+hg_meter_new(void)
+{
+	return xcalloc(1, sizeof(struct hg_meter));
+}
+
+void
+hg_meter_reset(struct hg_meter *m)
+{
+	struct acc_groups *ag = &m->tiers;
+
+	for (size_t i = 0; i < ag->n; i++)
+		free(ag->durs[i].v);
+	free(ag->g);
+	free(ag->durs);
+	ptrmap_free(&ag->map);
+	memset(ag, 0, sizeof(*ag));
+	m->n_view = 0;
+	m->fresh = false;
+}
+
+void
+hg_meter_free(struct hg_meter *m)
+{
+	if (!m)
+		return;
+	hg_meter_reset(m);
+	free(m->view);
+	free(m);
+}
+
+void
+hg_meter_add_entry(struct hg_meter *m, const struct hg_entry *e)
+{
+	if (e->kind != HG_ENTRY_OK)
+		return;
+	for (uint32_t i = 0; i < e->n_attempts; i++)
+		group_add(&m->tiers, hg_attempt_tier(&e->attempts[i]), &e->attempts[i], i == 0);
+	if (e->n_attempts)
+		m->fresh = false;
+}
+
+/* Percentiles of group I. The selection reorders the durations, which
+ * the next one does not mind: they are a multiset. */
+static void
+meter_percentiles(struct hg_meter *m, size_t i, struct hg_stats_group *g)
+{
+	struct i64vec *d = &m->tiers.durs[i];
+
+	g->p50_ms = hg_stats_percentile(d->v, d->n, 50);
+	g->p95_ms = hg_stats_percentile(d->v, d->n, 95);
+	if (!d->n)
+		g->max_ms = -1;
+}
+
+const struct hg_stats_group *
+hg_meter_tiers(struct hg_meter *m, size_t *n)
+{
+	if (!m->fresh) {
+		m->view = xrealloc(m->view, (m->tiers.n ? m->tiers.n : 1) * sizeof(*m->view));
+		for (size_t i = 0; i < m->tiers.n; i++) {
+			m->view[i] = m->tiers.g[i];
+			meter_percentiles(m, i, &m->view[i]);
+		}
+		m->n_view = m->tiers.n;
+		if (m->n_view)
+			qsort(m->view, m->n_view, sizeof(*m->view), cmp_tier);
+		m->fresh = true;
+	}
+	*n = m->n_view;
+	return m->view;
+}
+
+void
+hg_meter_line(struct hg_meter *m, const char *filter_text, int width, char *buf, size_t n)
+{
+	struct hg_stats st;
+
+	memset(&st, 0, sizeof(st));
+	hg_meter_tiers(m, &st.n_tiers);
+	st.tiers = m->view;
+	st.filter_text = (char *)(filter_text ? filter_text : "");
+	hg_stats_summary_line(&st, width, buf, n);
 }

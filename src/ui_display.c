@@ -3,7 +3,6 @@
 
 #include <curses.h>
 #include <fcntl.h>
-#include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,7 +143,7 @@ ui_display_init(bool no_color)
 {
 	const char *nc = getenv("NO_COLOR");
 
-	ui_utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	ui_utf8 = hg_utf8_locale();
 	ui_g = ui_utf8 ? &glyphs_utf8 : &glyphs_ascii;
 	if (open_terminal() < 0)
 		return -1;

@@ -1,4 +1,4 @@
-/* util.c - allocation wrappers, buffers, formatting helpers. */
+/* util.c - allocation wrappers, buffers, formatting helpers, JSON strings. */
 #include "config.h"
 
 #include "hgtop/util.h"
@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <langinfo.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -246,6 +247,16 @@ hg_fmt_count(char *buf, size_t n, int64_t v)
 	buf[o] = '\0';
 }
 
+/* Locale */
+
+bool
+hg_utf8_locale(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs && strcmp(cs, "UTF-8") == 0;
+}
+
 /* Buffers */
 
 void
@@ -316,4 +327,145 @@ hg_buf_free(struct hg_buf *b)
 	free(b->p);
 	b->p = NULL;
 	b->len = b->cap = 0;
+}
+
+/* JSON strings, as Go's encoding/json writes them (escapeHTML on) */
+
+static const char hexd[] = "0123456789abcdef";
+
+/* Length of a valid UTF-8 sequence at p by Go's rules (which Go's
+ * utf8.DecodeRune follows), 0 if invalid: an invalid byte is then one
+ * U+FFFD, as encoding/json writes it. */
+static int
+go_utf8_seq(const unsigned char *p, const unsigned char *end, uint32_t *r)
+{
+	unsigned c = p[0], lo = 0x80, hi = 0xbf;
+	int k, i;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		k = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		k = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		k = 4;
+	else
+		return 0;
+	if (end - p < k)
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	*r = c & (0xff >> (k + 1));
+	for (i = 1; i < k; i++) {
+		if (i > 1 && (p[i] < 0x80 || p[i] > 0xbf))
+			return 0;
+		*r = (*r << 6) | (p[i] & 0x3f);
+	}
+	return k;
+}
+
+static char *
+esc_u(char *d, uint32_t u)
+{
+	d[0] = '\\';
+	d[1] = 'u';
+	d[2] = hexd[(u >> 12) & 15];
+	d[3] = hexd[(u >> 8) & 15];
+	d[4] = hexd[(u >> 4) & 15];
+	d[5] = hexd[u & 15];
+	return d + 6;
+}
+
+static char *
+esc_ascii(char *d, unsigned c, bool short_bf)
+{
+	char e = 0;
+
+	switch (c) {
+	case '"': case '\\': e = (char)c; break;
+	case '\n': e = 'n'; break;
+	case '\r': e = 'r'; break;
+	case '\t': e = 't'; break;
+	case '\b': e = short_bf ? 'b' : 0; break;
+	case '\f': e = short_bf ? 'f' : 0; break;
+	default: break;
+	}
+	if (!e)
+		return esc_u(d, c);
+	d[0] = '\\';
+	d[1] = e;
+	return d + 2;
+}
+
+static bool
+ascii_safe(unsigned c)
+{
+	return c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
+}
+
+/* A valid non-ASCII character R (K bytes at P). */
+static char *
+esc_wide(char *d, const unsigned char *p, int k, uint32_t r, bool ascii)
+{
+	if (r == 0x2028 || r == 0x2029)
+		return esc_u(d, r);
+	if (!ascii) {
+		memcpy(d, p, (size_t)k);
+		return d + k;
+	}
+	if (r > 0xffff) {
+		r -= 0x10000;
+		d = esc_u(d, 0xd800 + (r >> 10));
+		return esc_u(d, 0xdc00 + (r & 0x3ff));
+	}
+	return esc_u(d, r);
+}
+
+void
+hg_json_escape(struct hg_buf *out, const char *s, size_t n, unsigned flags)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	bool short_bf = flags & HG_JSON_SHORT_BF, ascii = flags & HG_JSON_ASCII;
+	char *d;
+	uint32_t r;
+	int k;
+
+	/* At most 6 bytes out per byte in (12 for a 4-byte character). */
+	hg_buf_reserve(out, n * 6);
+	d = out->p + out->len;
+	while (p < end) {
+		if (*p < 0x80) {
+			if (ascii_safe(*p))
+				*d++ = (char)*p;
+			else
+				d = esc_ascii(d, *p, short_bf);
+			p++;
+			continue;
+		}
+		k = go_utf8_seq(p, end, &r);
+		if (k == 0) {
+			d = esc_u(d, 0xfffd);
+			p++;
+		} else {
+			d = esc_wide(d, p, k, r, ascii);
+			p += k;
+		}
+	}
+	out->len = (size_t)(d - out->p);
+	out->p[out->len] = '\0';
+}
+
+void
+hg_json_string(struct hg_buf *out, const char *s, size_t n, unsigned flags)
+{
+	hg_buf_addc(out, '"');
+	hg_json_escape(out, s, n, flags);
+	hg_buf_addc(out, '"');
 }

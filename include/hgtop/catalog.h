@@ -20,13 +20,14 @@ struct hg_catalog {
 int hg_catalog_open(struct hg_catalog *c, int npaths, char *const *paths,
 		    char *err, size_t errlen);
 
-/* Directory mode: add new *.jsonl files, mark vanished ones gone.
- * Returns the number of sessions added. */
+/* Directory mode: add new *.jsonl files, mark vanished ones gone (sessions
+ * are never removed). Returns the number of sessions added, 0 when not in
+ * directory mode, or -1 when the directory cannot be read (dir_gone is
+ * then set if it no longer exists). Callers act on "> 0" (sessions were
+ * added: hg_watch_catalog_changed) and look at dir_gone apart. */
 int hg_catalog_scan(struct hg_catalog *c);
 
 struct hg_session *hg_catalog_add(struct hg_catalog *c, struct hg_session *s);
-struct hg_session *hg_catalog_find(const struct hg_catalog *c, const char *name);
-void hg_catalog_remove(struct hg_catalog *c, size_t i);
 void hg_catalog_free(struct hg_catalog *c);
 
 /* True for names ending in ".jsonl" (and not hidden). */

@@ -53,9 +53,11 @@
  * (matched against the parser's reason) and kind terms apply to them; any
  * other term, negated or not, fails, so "kind:unparsable" lists them all.
  *
- * Annotation entries are shown with their target: hg_filter_follow()
- * gives each annotation the match result of the entry it annotates (an
- * annotation whose target line is missing keeps its own result).
+ * An annotation follows its target: it is shown when the entry it
+ * annotates (hg_annotate_target) is, and an annotation without a target
+ * (missing, or the line there is another entry now) stands alone and is
+ * matched itself. hg_filter_subject() is that rule; hg_filter_shown() and
+ * hg_filter_follow() apply it.
  *
  * Matching keeps small caches inside the filter (results per interned
  * string pointer), so a filter must not outlive hg_intern_clear() and must
@@ -108,8 +110,17 @@ bool hg_filter_match_attempt(const struct hg_filter *f, const struct hg_entry *e
 /* True when the filter has a one-attempt group (attempts get highlighted). */
 bool hg_filter_has_attempt_terms(const struct hg_filter *f);
 
+/* The entry whose match decides whether entry I of S is shown: the
+ * target of an attached annotation, else I itself. */
+size_t hg_filter_subject(const struct hg_session *s, size_t i);
+
+/* Whether entry I of S is shown under F (NULL: all), annotations
+ * following their targets. */
+bool hg_filter_shown(const struct hg_filter *f, const struct hg_session *s, size_t i);
+
 /* Make annotations follow their targets in MATCH (one bool per entry of
- * S), for the entries from index FROM on. */
+ * S), for the entries from index FROM on; MATCH must already hold the
+ * results of the entries before them. */
 void hg_filter_follow(const struct hg_session *s, bool *match, size_t from);
 
 /* Fill MATCH[i] for the entries i >= FROM of S (MATCH has n_entries

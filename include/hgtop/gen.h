@@ -49,12 +49,16 @@ void hg_gen_opts_init(struct hg_gen_opts *o);
 void hg_gen_init(struct hg_gen *g, uint64_t seed, int64_t start_ns);
 void hg_gen_free(struct hg_gen *g);
 
-/* Append one entry line, with its trailing '\n', for session_id. o may be
- * NULL (the defaults). Timestamps advance a few seconds per entry. */
+/* Append one entry line, with its trailing '\n', for session_id; with
+ * o->malformed_rate, that share of calls appends a hg_gen_malformed() line
+ * instead. o may be NULL (the defaults). Timestamps advance 0.8 to 6
+ * seconds per entry. */
 void hg_gen_entry(struct hg_gen *g, struct hg_buf *out, const char *session_id,
 		  const struct hg_gen_opts *o);
 
-/* Append one malformed line (with '\n') of a random kind. */
+/* Append one malformed line (with '\n') of a random kind: an entry cut
+ * mid-line, a Go panic message, invalid JSON, or fields of the wrong
+ * type. Its timestamp, if any, is in UTC. */
 void hg_gen_malformed(struct hg_gen *g, struct hg_buf *out, const char *session_id);
 
 /* Write a plausible session id ("hg-20260311-4f9a2c1e") into buf. */
@@ -64,11 +68,5 @@ void hg_gen_session_id(struct hg_gen *g, char *buf, size_t n);
 uint64_t hg_gen_u64(struct hg_gen *g);
 int64_t hg_gen_range(struct hg_gen *g, int64_t lo, int64_t hi);
 
-/* Building blocks, exposed for annotations and tests. */
-/* A JSON string with quotes, escaped like Go's encoding/json (HTML-safe,
- * invalid UTF-8 as \ufffd). */
-void hg_gen_json_string(struct hg_buf *out, const char *s, size_t n, bool short_bf);
-/* time.RFC3339Nano in the given zone offset (minutes). */
-void hg_gen_timestamp(struct hg_buf *out, int64_t ns, int tz_min);
 
 #endif

@@ -29,7 +29,11 @@ bool hg_entry_from_json(const struct cJSON *root, struct hg_entry *e);
 bool hg_parse_time(const char *s, size_t n, int64_t *ns, int16_t *tz_min, bool *zero);
 
 /* Format like Go's time.RFC3339Nano (trailing zeros of the fraction
- * dropped) in the given zone offset. buf needs 40 bytes. */
+ * dropped) in the given zone offset (minutes east of UTC; 0 writes 'Z'),
+ * or Go's zero time "0001-01-01T00:00:00Z" when ZERO. The one RFC 3339
+ * writer: log lines, annotations and reports use it. buf needs
+ * HG_TIME_LEN bytes. */
+#define HG_TIME_LEN 40
 void hg_format_time(int64_t ns, int tz_min, bool zero, char *buf, size_t n);
 
 /* Local-time display helpers: "10:04:05" and "2026-11-24 10:04:05". */

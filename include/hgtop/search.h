@@ -7,13 +7,14 @@
  * encoded the ways a line can store it and the raw bytes are searched for
  * each form; a line matches when any form occurs in it:
  *   1. the text as typed (also finds JSON syntax and non-Go writers' text);
- *   2. the text encoded like Go's json.Marshal: " \ escaped with a
- *      backslash, \n \r \t, other control characters as \u00XX, < > & as
- *      \u003c \u003e \u0026, U+2028/U+2029 as \u2028 \u2029, other
- *      non-ASCII kept as UTF-8 (invalid UTF-8 as \ufffd);
+ *   2. the text encoded like Go's json.Marshal (hg_json_escape): " \
+ *      escaped with a backslash, \n \r \t, other control characters as
+ *      \u00XX, < > & as \u003c \u003e \u0026, U+2028/U+2029 as \u2028
+ *      \u2029, other non-ASCII kept as UTF-8 (each byte of invalid UTF-8
+ *      as \ufffd);
  *   3. when the text has non-ASCII characters, the same with every
  *      non-ASCII character as \uXXXX (UTF-16 surrogate pairs above U+FFFF),
- *      as ASCII-only writers store them.
+ *      as ASCII-only writers store them (HG_JSON_ASCII).
  * A form is only found whole: a line that mixes raw and escaped characters
  * inside the searched text is not found.
  *
@@ -52,13 +53,6 @@ struct hg_search_pattern {
 /* Compile TEXT. Returns false (and an empty pattern) for "". */
 bool hg_search_pattern_init(struct hg_search_pattern *p, const char *text);
 void hg_search_pattern_free(struct hg_search_pattern *p);
-
-/* Append s[0..n) encoded as a JSON string body the way Go writes it
- * (form 2 above); with ascii_only, non-ASCII as \uXXXX (form 3). */
-void hg_search_json_escape(struct hg_buf *out, const char *s, size_t n, bool ascii_only);
-
-/* Does the raw line contain any form of the pattern? */
-bool hg_search_line_matches(const struct hg_search_pattern *p, const char *line, size_t n);
 
 /* The first occurrence of the text as typed in displayed (decoded) text,
  * with the pattern's case rule, or NULL. */
@@ -112,9 +106,6 @@ void hg_search_start(struct hg_search *j, const struct hg_session *s,
 
 /* Work for about budget_ns (at least one block), then return the status. */
 enum hg_search_status hg_search_step(struct hg_search *j, int64_t budget_ns);
-
-/* Run to completion. */
-enum hg_search_status hg_search_run(struct hg_search *j);
 
 /* Progress, 0..100. */
 int hg_search_percent(const struct hg_search *j);

@@ -2,7 +2,7 @@
  *
  * Counted: entries of kind HG_ENTRY_OK that match the filter (annotations
  * are counted apart and never as skill entries; an annotation counts when
- * the entry it annotates matches). Unparsable lines are always counted:
+ * hg_filter_shown() keeps it, that is when its target matches). Unparsable lines are always counted:
  * unparsable_total is every one in the sessions, unparsable the ones the
  * filter keeps (all of them when the filter is empty).
  *
@@ -87,15 +87,11 @@ struct hg_stats {
 	struct hg_stats_chain *chains;	/* most frequent first */
 	size_t n_chains;
 	char *filter_text;	/* hg_filter_text() of the filter used */
-	bool summary_only;	/* only overall counts and tiers were computed */
 };
 
 /* Statistics over the entries of SESSIONS that F (NULL: all) keeps. */
 struct hg_stats *hg_stats_compute(struct hg_session *const *sessions, size_t n,
 				  const struct hg_filter *f);
-/* Only the overall counts and the tiers (for the header line): cheaper. */
-struct hg_stats *hg_stats_compute_summary(struct hg_session *const *sessions, size_t n,
-					  const struct hg_filter *f);
 void hg_stats_free(struct hg_stats *st);
 
 /* The report as text lines ending in '\n' (for --stats and the stats
@@ -112,8 +108,39 @@ char *hg_stats_json(const struct hg_stats *st);
 
 /* One-line per-tier summary fitted to WIDTH columns (ASCII) in buf:
  * " local 31,002 att  acc 61%  p95 1.2s | subagent 9,880  acc 83%  p95 9.8s"
- * Detail is dropped right to left when it does not fit. */
+ * local, subagent and managed each, then every other tier text (the
+ * empty one too) summed as "other", whose p95 is the largest of theirs
+ * (a p95 across groups is not kept). Detail is dropped from the right
+ * (p95, then counts) until the line fits, then it is cut at WIDTH.
+ * " no attempts" (" no attempts match the filter" when st->filter_text
+ * is set) when nothing is counted; st may be NULL. */
 void hg_stats_summary_line(const struct hg_stats *st, int width, char *buf, size_t n);
+
+/*
+ * The header meter: the tiers of hg_stats_compute, kept up to date
+ * one entry at a time. The caller adds each entry the filter keeps, once
+ * (entries of other kinds than HG_ENTRY_OK are ignored, as stats does),
+ * and starts again with hg_meter_reset when the filter or the entries
+ * change otherwise. Durations are kept (8 bytes per attempt), so the
+ * percentiles are exact: every number equals what hg_stats_compute gives
+ * for the same entries. Making them after new entries costs a pass over
+ * the durations; without new entries the last ones are reused.
+ */
+struct hg_meter;
+
+struct hg_meter *hg_meter_new(void);
+void hg_meter_reset(struct hg_meter *m);
+void hg_meter_free(struct hg_meter *m);
+void hg_meter_add_entry(struct hg_meter *m, const struct hg_entry *e);
+
+/* The tier groups so far, in hg_stats order (local, subagent, managed,
+ * then other texts), with percentiles; valid until the next call on M.
+ * *n is the count. */
+const struct hg_stats_group *hg_meter_tiers(struct hg_meter *m, size_t *n);
+
+/* hg_stats_summary_line() of the tiers so far; FILTER_TEXT ("" or NULL:
+ * none) only words the line shown when no attempt is counted. */
+void hg_meter_line(struct hg_meter *m, const char *filter_text, int width, char *buf, size_t n);
 
 /* Nearest-rank percentile of V[0..n) (reorders V). -1 when n is 0. */
 int64_t hg_stats_percentile(int64_t *v, size_t n, int p);

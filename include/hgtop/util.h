@@ -1,4 +1,6 @@
-/* util.h - allocation wrappers, small string helpers, fatal errors. */
+/* util.h - allocation wrappers, fatal errors, clocks, small string and
+ * formatting helpers, byte buffers, the locale test and Go-style JSON
+ * string escaping. */
 #ifndef HGTOP_UTIL_H
 #define HGTOP_UTIL_H
 
@@ -38,7 +40,9 @@ void hg_fmt_age(char *buf, size_t n, int64_t secs);
 /* Format a count with thousands separators: 48210 -> "48,210". */
 void hg_fmt_count(char *buf, size_t n, int64_t v);
 
-
+/* Whether the locale's character set (LC_CTYPE, after setlocale) is
+ * UTF-8: output may then use "→", "…" and box-drawing characters. */
+bool hg_utf8_locale(void);
 
 /* A growable byte buffer, always NUL-terminated after hg_buf_* calls. */
 struct hg_buf {
@@ -53,5 +57,16 @@ void hg_buf_addc(struct hg_buf *b, char c);
 void hg_buf_printf(struct hg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void hg_buf_reset(struct hg_buf *b);	/* len = 0, keeps memory */
 void hg_buf_free(struct hg_buf *b);
+
+/* JSON string escaping the way Go's encoding/json writes it (the one
+ * encoder of hyperguild's logs): '"' '\\' \n \r \t short, '<' '>' '&'
+ * and other controls as \u00XX, U+2028/U+2029 as \u2028/\u2029, each
+ * byte of invalid UTF-8 as \ufffd, other text as is. Flags: */
+#define HG_JSON_SHORT_BF 1u	/* \b and \f short (Go >= 1.22), else \u0008 \u000c */
+#define HG_JSON_ASCII	2u	/* non-ASCII as \uXXXX (surrogate pairs above U+FFFF) */
+
+/* Append s[0..n) escaped, without quotes / with quotes. */
+void hg_json_escape(struct hg_buf *out, const char *s, size_t n, unsigned flags);
+void hg_json_string(struct hg_buf *out, const char *s, size_t n, unsigned flags);
 
 #endif

@@ -57,6 +57,7 @@
 #include <wchar.h>
 
 #include "hgtop/gen.h"
+#include "hgtop/parser.h"
 #include "hgtop/util.h"
 
 #include "benchutil.h"
@@ -861,19 +862,20 @@ mode_keys(struct probe *p, char **steps, int n_steps, bool early)
 static void
 probe_line(struct hg_buf *b, const char *sid, const char *token)
 {
-	char msg[128];
+	char msg[128], ts[HG_TIME_LEN];
 
 	hg_buf_reset(b);
 	hg_buf_adds(b, "{\"session_id\":");
-	hg_gen_json_string(b, sid, strlen(sid), false);
+	hg_json_string(b, sid, strlen(sid), 0);
 	hg_buf_adds(b, ",\"timestamp\":\"");
-	hg_gen_timestamp(b, hg_now_wall_ns(), 0);
+	hg_format_time(hg_now_wall_ns(), 0, false, ts, sizeof(ts));
+	hg_buf_adds(b, ts);
 	hg_buf_adds(b, "\",\"skill\":\"write-file\",\"attempts\":[{\"attempt\":1,"
 		    "\"model\":\"qwen2.5-coder-7b\",\"tier\":\"local\",\"duration_ms\":1234,"
 		    "\"warm_start\":true,\"verified\":true,\"verdict\":\"accept\"");
 	snprintf(msg, sizeof(msg), "probe %s", token);
 	hg_buf_adds(b, "}],\"final_status\":\"ok\",\"duration_ms\":1300,\"message\":");
-	hg_gen_json_string(b, msg, strlen(msg), false);
+	hg_json_string(b, msg, strlen(msg), 0);
 	hg_buf_adds(b, "}\n");
 }
 

@@ -17,6 +17,7 @@
 
 #include "hgtop/annotate.h"
 #include "hgtop/app.h"
+#include "hgtop/stats.h"
 #include "hgtop/catalog.h"
 #include "hgtop/options.h"
 #include "hgtop/session.h"
@@ -129,15 +130,13 @@ fx_close(struct fx *f)
 static struct hg_session *
 named(struct fx *f, const char *id)
 {
-	struct hg_session *s = hg_catalog_find(&f->c, id);
 	size_t i;
 
-	if (s)
-		return s;
 	for (i = 0; i < f->c.n; i++)
 		if (!strcmp(f->c.sessions[i]->id, id))
 			return f->c.sessions[i];
-	return NULL;
+	ck_abort_msg("no session %s", id);
+	abort();	/* not reached: for the compiler */
 }
 
 static size_t
@@ -928,6 +927,72 @@ START_TEST(test_meter)
 }
 END_TEST
 
+/* The header meter and the stats view (hg_stats_compute) give the same
+ * numbers, p95 included, for every tier, with and without a filter. */
+static void
+write_varied(const char *name, unsigned seed, int n)
+{
+	static const char *const tiers[] = { "local", "subagent", "managed", "edge" };
+	static const char *const verdicts[] = { "accept", "escalate", "error" };
+	char *p = tmp_path(name);
+	FILE *f = fopen(p, "w");
+	int i, k;
+
+	ck_assert_ptr_nonnull(f);
+	for (i = 0; i < n; i++) {
+		int na = 1 + (int)(seed % 3);
+
+		fprintf(f, "{\"session_id\":\"%s\",\"skill\":\"fix\",\"timestamp\":"
+			"\"2026-01-01T00:%02d:%02dZ\",\"final_status\":\"ok\",\"attempts\":[",
+			name, i / 60 % 60, i % 60);
+		for (k = 0; k < na; k++) {
+			seed = seed * 1103515245u + 12345u;
+			fprintf(f, "%s{\"attempt\":%d,\"tier\":\"%s\",\"model\":\"m\","
+				"\"duration_ms\":%u,\"verdict\":\"%s\"}", k ? "," : "", k + 1,
+				tiers[(seed >> 8) % 4], (seed >> 12) % 90000, verdicts[(seed >> 4) % 3]);
+		}
+		fputs("]}\n", f);
+	}
+	ck_assert_int_eq(fclose(f), 0);
+	free(p);
+}
+
+static void
+expect_meter_is_stats(struct fx *f, const struct hg_filter *flt)
+{
+	char got[512], want[512];
+	struct hg_stats *st;
+
+	ck_assert(meter(f, got, sizeof(got)));
+	st = hg_stats_compute(f->a.c->sessions, f->a.c->n, flt);
+	hg_stats_summary_line(st, 200, want, sizeof(want));
+	hg_stats_free(st);
+	ck_assert_msg(strstr(got, "p95") != NULL, "meter without p95: '%s'", got);
+	ck_assert_str_eq(got, want);
+}
+
+START_TEST(test_meter_is_stats)
+{
+	struct fx f;
+	char err[256];
+	int col;
+
+	write_varied("a.jsonl", 7, 300);
+	write_varied("b.jsonl", 11, 170);
+	write_varied("c.jsonl", 23, 41);
+	fx_open(&f, false);
+	load_all(&f, NULL);
+	expect_meter_is_stats(&f, NULL);
+	ck_assert_int_eq(hg_app_set_filter(&f.a, "verdict:error", NULL, NULL, err, sizeof(err),
+					   &col), 0);
+	expect_meter_is_stats(&f, f.a.filter);
+	ck_assert_int_eq(hg_app_set_filter(&f.a, "skill:fix", NULL, "managed", err, sizeof(err),
+					   &col), 0);
+	expect_meter_is_stats(&f, f.a.filter);
+	fx_close(&f);
+}
+END_TEST
+
 /* --- 7. notes ------------------------------------------------------------------ */
 
 static void
@@ -1104,6 +1169,7 @@ main(void)
 	tcase_add_test(tf, test_filter_cycle_and_clear);
 	tcase_add_test(tf, test_filter_from_options);
 	tcase_add_test(tf, test_meter);
+	tcase_add_test(tf, test_meter_is_stats);
 	suite_add_tcase(s, tf);
 
 	tcase_add_checked_fixture(tw, setup_tmp, teardown_tmp);

@@ -219,6 +219,8 @@ setup_entries(void)
 	e = ent(5, "hgtop.annotate", "annotation", 0, "flaky test");
 	e->kind = HG_ENTRY_ANNOTATION;
 	e->ann_target_line = 2;
+	e->ann_target_skill = hg_intern("refactor");
+	e->ann_has_target_ts = true;	/* ts_ns 0, as ent() leaves line 2 */
 	e = ent(6, "", "", 0, NULL);
 	e->kind = HG_ENTRY_UNPARSABLE;
 	e->session_id = hg_intern("");
@@ -394,6 +396,8 @@ START_TEST(test_annotations_follow)
 	bool match[8];
 
 	setup_entries();
+	ck_assert_uint_eq(hg_filter_subject(&sess, 5), 1);
+	ck_assert_uint_eq(hg_filter_subject(&sess, 1), 1);
 	/* The annotation (line 6) has no attempts but its target (line 2) does. */
 	ck_assert_uint_eq(session_count("tier:managed", match), 4);
 	ck_assert(match[1] && match[5]);
@@ -408,6 +412,15 @@ START_TEST(test_annotations_follow)
 	ck_assert(match[5]);
 	ck_assert_uint_eq(session_count("tier:managed", match), 3);
 	ck_assert(!match[5]);
+	/* So does one whose target line now holds another entry. */
+	ents[5].ann_target_line = 2;
+	ents[5].ann_target_skill = hg_intern("write-file");
+	ck_assert_uint_eq(session_count("flaky", match), 1);
+	ck_assert_uint_eq(session_count("tier:managed", match), 3);
+	ck_assert(!match[5]);
+	for (size_t i = 0; i < 8; i++)
+		ck_assert_uint_eq(hg_filter_subject(&sess, i), i);
+	ck_assert(hg_filter_shown(NULL, &sess, 5));
 }
 END_TEST
 

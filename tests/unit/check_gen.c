@@ -211,7 +211,7 @@ expect_json_string(const char *in, size_t n, bool short_bf, const char *want)
 {
 	struct hg_buf b = { 0 };
 
-	hg_gen_json_string(&b, in, n, short_bf);
+	hg_json_string(&b, in, n, short_bf ? HG_JSON_SHORT_BF : 0);
 	ck_assert_str_eq(b.p, want);
 	hg_buf_free(&b);
 }
@@ -239,11 +239,10 @@ END_TEST
 static void
 expect_ts(int64_t ns, int tz, const char *want)
 {
-	struct hg_buf b = { 0 };
+	char buf[HG_TIME_LEN];
 
-	hg_gen_timestamp(&b, ns, tz);
-	ck_assert_str_eq(b.p, want);
-	hg_buf_free(&b);
+	hg_format_time(ns, tz, false, buf, sizeof(buf));
+	ck_assert_str_eq(buf, want);
 }
 
 START_TEST(timestamps_are_rfc3339nano)
@@ -262,7 +261,7 @@ END_TEST
 START_TEST(timestamps_round_trip_through_parser)
 {
 	struct hg_gen g;
-	struct hg_buf b = { 0 };
+	char buf[HG_TIME_LEN];
 	int64_t ns, got;
 	int16_t tz;
 	bool zero;
@@ -274,13 +273,11 @@ START_TEST(timestamps_round_trip_through_parser)
 		want_tz = (int)hg_gen_range(&g, -12 * 60, 14 * 60);
 		if (i % 3 == 0)
 			ns -= ns % 1000000;
-		hg_buf_reset(&b);
-		hg_gen_timestamp(&b, ns, want_tz);
-		ck_assert_msg(hg_parse_time(b.p, b.len, &got, &tz, &zero), "cannot parse %s", b.p);
-		ck_assert_msg(got == ns, "%s: %lld != %lld", b.p, (long long)got, (long long)ns);
+		hg_format_time(ns, want_tz, false, buf, sizeof(buf));
+		ck_assert_msg(hg_parse_time(buf, strlen(buf), &got, &tz, &zero), "cannot parse %s", buf);
+		ck_assert_msg(got == ns, "%s: %lld != %lld", buf, (long long)got, (long long)ns);
 		ck_assert_int_eq(tz, want_tz);
 	}
-	hg_buf_free(&b);
 	hg_gen_free(&g);
 }
 END_TEST

@@ -252,19 +252,6 @@ START_TEST(test_filtered)
 }
 END_TEST
 
-START_TEST(test_summary_only)
-{
-	struct hg_stats *st = hg_stats_compute_summary(&fix, 1, NULL);
-
-	ck_assert(st->summary_only);
-	ck_assert_uint_eq(st->n_tiers, 3);
-	check_group(&st->tiers[1], "subagent", 2, 1, 1, 0, 1, 400, 1500, 1500);
-	ck_assert_uint_eq(st->n_models, 0);
-	ck_assert_uint_eq(st->n_skills, 0);
-	hg_stats_free(st);
-}
-END_TEST
-
 #define SUM0 " local 4 att  acc 25%  p95 1.0s | subagent 2  acc 50%  p95 1.5s | managed 3  acc 67%  p95 3.0s"
 #define SUM1 " local 4  acc 25% | subagent 2  acc 50% | managed 3  acc 67%"
 #define SUM2 " local 25% | subagent 50% | managed 67%"
@@ -427,6 +414,139 @@ START_TEST(test_names_sanitized)
 }
 END_TEST
 
+/* The header meter */
+
+#define METER_ENTRIES 400
+
+static unsigned meter_seed;
+
+static unsigned
+meter_rand(unsigned n)
+{
+	meter_seed = meter_seed * 1103515245u + 12345u;
+	return (meter_seed >> 8) % n;
+}
+
+/* Random entries: known, empty and unknown tiers and verdicts, durations
+ * with duplicates (and a few negative ones), now and then an annotation
+ * or an unparsable line. */
+static void
+meter_entries(struct hg_entry *ents, struct hg_attempt *atts, size_t n)
+{
+	static const char *const tiers[] = { "local", "subagent", "managed", "", "edge", "gpu" };
+	static const char *const verdicts[] = { "accept", "escalate", "error", "", "timeout" };
+
+	memset(ents, 0, n * sizeof(*ents));
+	for (size_t i = 0; i < n; i++) {
+		struct hg_entry *e = &ents[i];
+		unsigned k = meter_rand(20);
+
+		e->line_no = (int64_t)i + 1;
+		e->skill = e->final_status = e->session_id = hg_intern("x");
+		e->kind = k == 0 ? HG_ENTRY_UNPARSABLE : k == 1 ? HG_ENTRY_ANNOTATION : HG_ENTRY_OK;
+		if (e->kind != HG_ENTRY_OK)
+			continue;
+		e->attempts = &atts[i * 4];
+		e->n_attempts = meter_rand(5);
+		for (uint32_t j = 0; j < e->n_attempts; j++) {
+			struct hg_attempt *a = &e->attempts[j];
+			const char *t = tiers[meter_rand(6)], *v = verdicts[meter_rand(5)];
+
+			memset(a, 0, sizeof(*a));
+			a->attempt = j + 1;
+			a->model = hg_intern("m");
+			a->tier_text = hg_intern(t);
+			a->tier = (uint8_t)hg_tier_from(t, strlen(t));
+			a->verdict_text = hg_intern(v);
+			a->verdict = (uint8_t)hg_verdict_from(v, strlen(v));
+			a->warm_start = meter_rand(2);
+			a->duration_ms = meter_rand(10) == 0 ? -(int64_t)meter_rand(50)
+				       : (int64_t)meter_rand(i % 3 ? 100000 : 30);
+		}
+		hg_entry_masks(e);
+	}
+}
+
+static void
+assert_same_group(const struct hg_stats_group *a, const struct hg_stats_group *b)
+{
+	ck_assert_ptr_eq(a->name, b->name);
+	ck_assert_int_eq(a->attempts, b->attempts);
+	ck_assert_int_eq(a->accept, b->accept);
+	ck_assert_int_eq(a->escalate, b->escalate);
+	ck_assert_int_eq(a->error, b->error);
+	ck_assert_int_eq(a->other, b->other);
+	ck_assert_int_eq(a->warm, b->warm);
+	ck_assert_int_eq(a->total_ms, b->total_ms);
+	ck_assert_int_eq(a->p50_ms, b->p50_ms);
+	ck_assert_int_eq(a->p95_ms, b->p95_ms);
+	ck_assert_int_eq(a->max_ms, b->max_ms);
+	ck_assert_int_eq(a->first_attempts, b->first_attempts);
+	ck_assert_int_eq(a->first_accept, b->first_accept);
+}
+
+/* The meter over entries [0, n) against hg_stats_compute on them. */
+static void
+assert_meter_matches(struct hg_meter *m, struct hg_session *s, size_t n,
+		     const struct hg_filter *f)
+{
+	size_t all = s->n_entries, nt;
+	const struct hg_stats_group *g;
+	struct hg_stats *st;
+	char want[256], got[256];
+
+	s->n_entries = n;
+	st = hg_stats_compute(&s, 1, f);
+	g = hg_meter_tiers(m, &nt);
+	ck_assert_uint_eq(nt, st->n_tiers);
+	for (size_t i = 0; i < nt; i++)
+		assert_same_group(&g[i], &st->tiers[i]);
+	for (int w = 10; w <= 210; w += 40) {
+		hg_stats_summary_line(st, w, want, sizeof(want));
+		hg_meter_line(m, hg_filter_text(f), w, got, sizeof(got));
+		ck_assert_str_eq(got, want);
+	}
+	hg_stats_free(st);
+	s->n_entries = all;
+}
+
+START_TEST(test_meter_matches_stats)
+{
+	static struct hg_entry ents[METER_ENTRIES];
+	static struct hg_attempt atts[METER_ENTRIES * 4];
+	static const char *const filters[] = { "", "verdict:accept", "tier:managed", "!tier:local" };
+	struct hg_session sess;
+	struct hg_session *s = &sess;
+	struct hg_meter *m = hg_meter_new();
+
+	memset(&sess, 0, sizeof(sess));
+	sess.id = (char *)"meter";
+	sess.path = (char *)"/nonexistent/meter.jsonl";
+	sess.entries = ents;
+	sess.spool_fd = -1;
+	for (meter_seed = 1; meter_seed < 40; meter_seed += 3) {
+		const char *expr = filters[meter_seed % HG_ARRAY_SIZE(filters)];
+		struct hg_filter *f = hg_filter_parse(expr, NULL, 0, NULL);
+		size_t n = 1 + meter_rand(METER_ENTRIES);
+
+		ck_assert_ptr_nonnull(f);
+		meter_entries(ents, atts, n);
+		sess.n_entries = n;
+		hg_meter_reset(m);
+		assert_meter_matches(m, s, 0, f);
+		/* Looked at along the way too: the numbers follow new entries. */
+		for (size_t i = 0; i < n; i++) {
+			if (hg_filter_shown(f, s, i))
+				hg_meter_add_entry(m, &ents[i]);
+			if (i % 97 == 0 || i == n - 1)
+				assert_meter_matches(m, s, i + 1, f);
+		}
+		hg_filter_free(f);
+	}
+	hg_meter_free(m);
+}
+END_TEST
+
 static Suite *
 stats_suite(void)
 {
@@ -436,6 +556,9 @@ stats_suite(void)
 	tcase_add_test(tc, test_percentile_small);
 	tcase_add_test(tc, test_percentile_matches_sort);
 	suite_add_tcase(s, tc);
+	tc = tcase_create("meter");
+	tcase_add_test(tc, test_meter_matches_stats);
+	suite_add_tcase(s, tc);
 	tc = tcase_create("fixture");
 	tcase_add_checked_fixture(tc, load_fixture, free_fixture);
 	tcase_add_test(tc, test_overall);
@@ -443,7 +566,6 @@ stats_suite(void)
 	tcase_add_test(tc, test_skills);
 	tcase_add_test(tc, test_chains);
 	tcase_add_test(tc, test_filtered);
-	tcase_add_test(tc, test_summary_only);
 	tcase_add_test(tc, test_summary_line);
 	tcase_add_test(tc, test_text_report);
 	tcase_add_test(tc, test_json_report);
