@@ -25,7 +25,6 @@ struct hg_session {
 	int64_t size;		/* size at the last ingest */
 	int64_t mtime_ns;
 	int64_t last_ts_ns;	/* newest entry timestamp (0 if none) */
-	int64_t last_growth_mono_ns; /* when new entries last arrived */
 	dev_t dev;
 	ino_t ino;
 	uint64_t head_hash;	/* hash of the first HG_HEAD_BYTES of the file */
