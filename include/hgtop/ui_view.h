@@ -5,8 +5,8 @@
  *   ui_loop.c      hg_ui_run: the loop over hg_app_step, keys, dispatch of
  *                  the requests no view handles, drawing
  *   ui_filter.c, ui_search.c, ui_annotate.c
- *                  commands: prompts over the app's filter, search and
- *                  annotation writer
+ *                  commands: prompts over the app's filter, the search
+ *                  engine (search.h) and the annotation writer
  *   view_*.c       the views: sessions, entries, detail, stats, help
  *   ui_view.c      the engine: positions, the one clamp and scroll, focus,
  *                  hit-testing, the modal stack, drawing a view
