@@ -818,6 +818,7 @@ hg_app_done(struct hg_app *a)
  * slice at a time (hg_app_meter_step). */
 
 #define STEP_ENTRIES 65536	/* entries per slice while recounting */
+#define METER_NS (250 * 1000000LL)
 
 struct hg_app_meter {
 	struct hg_meter *m;	/* exact: the stats view's numbers */
@@ -825,6 +826,10 @@ struct hg_app_meter {
 	bool recounting;
 	size_t next;		/* session to count next while recounting */
 	char line[512];
+	int width;		/* the line was made for */
+	unsigned serial_made;	/* ... and this filter */
+	int64_t made_ns;
+	bool dirty;		/* entries counted since the line was made */
 	bool started;
 };
 
@@ -878,6 +883,7 @@ count_session(struct hg_app *a, struct hg_app_meter *m, struct hg_session *s, si
 	}
 	end -= as->meter_done;
 	as->meter_done = i;
+	m->dirty |= end > 0;
 	return end;
 }
 
@@ -887,6 +893,7 @@ recount(struct hg_app *a, struct hg_app_meter *m)
 	size_t i;
 
 	hg_meter_reset(m->m);
+	m->dirty = true;
 	m->serial = a->serial;
 	m->recounting = true;
 	m->started = true;
@@ -951,9 +958,20 @@ hg_app_meter_line(struct hg_app *a, int width, char *buf, size_t n)
 	if (needs_recount(a, m))
 		recount(a, m);
 	if (!m->recounting) {
+		int64_t now = hg_now_mono_ns();
+
 		for (i = 0; i < a->c->n; i++)
 			count_session(a, m, a->c->sessions[i], (size_t)-1);
-		hg_meter_line(m->m, a->filter_text, width, m->line, sizeof(m->line));
+		/* Exact percentiles cost a pass over the durations: while files
+		 * load, the line is made again at most every METER_NS. */
+		if (!m->line[0] || width != m->width || m->serial_made != a->serial ||
+		    (m->dirty && (!a->n_queue || now - m->made_ns >= METER_NS))) {
+			hg_meter_line(m->m, a->filter_text, width, m->line, sizeof(m->line));
+			m->made_ns = now;
+			m->width = width;
+			m->serial_made = a->serial;
+			m->dirty = false;
+		}
 	}
 	snprintf(buf, n, "%s", m->line);
 	return !m->recounting;
