@@ -12,10 +12,12 @@
 
 #include "hgtop/batch.h"
 #include "hgtop/catalog.h"
+#include "hgtop/config.h"
 #include "hgtop/demo.h"
 #include "hgtop/filter.h"
 #include "hgtop/follow.h"
 #include "hgtop/options.h"
+#include "hgtop/sanitize.h"
 #include "hgtop/spool.h"
 #include "hgtop/stats.h"
 #include "hgtop/ui.h"
@@ -66,15 +68,100 @@ open_stream(struct hg_catalog *c, struct hg_spool **sp)
 	return 0;
 }
 
+static void
+print_config_errors(const struct hg_config *cfg)
+{
+	struct hg_buf b = { 0 };
+	size_t i;
+
+	for (i = 0; i < cfg->n_errors; i++) {
+		hg_buf_reset(&b);
+		hg_sanitize(&b, cfg->errors[i], strlen(cfg->errors[i]), 0);
+		fprintf(stderr, "hgtop: %s\n", b.p);
+	}
+	hg_buf_free(&b);
+}
+
+static int
+read_config_file(struct hg_config *cfg, const struct hg_options *o)
+{
+	char err[512];
+	char *path, *name;
+	int rc;
+
+	if (o->no_config)
+		return 0;
+	path = o->config_file ? xstrdup(o->config_file) : hg_config_default_path();
+	if (!path)
+		return 0;
+	name = o->config_file ? xstrdup(path) : hg_config_display_path(path);
+	rc = hg_config_load(cfg, path, name, o->config_file != NULL, err, sizeof(err));
+	if (rc < 0) {
+		struct hg_buf b = { 0 };
+
+		hg_sanitize(&b, err, strlen(err), 0);
+		fprintf(stderr, "hgtop: %s\n", b.p);
+		hg_buf_free(&b);
+	}
+	free(name);
+	free(path);
+	return rc;
+}
+
+/* The configuration: the defaults, the file, then the command line, whose
+ * options win. Returns -1 to go on, or an exit status (--dump-config, an
+ * unreadable --config FILE). The browser reports the file's bad lines on
+ * its status line, other modes on stderr. */
+static int
+load_config(struct hg_config *cfg, struct hg_options *o)
+{
+	hg_config_init(cfg);
+	if (read_config_file(cfg, o) < 0)
+		return 1;
+	if (o->author)
+		hg_config_set_author(cfg, o->author);
+	if (o->no_color)
+		cfg->colors = false;
+	if (o->read_only)
+		cfg->read_only = true;
+	if (o->poll_ms)
+		cfg->poll_ms = o->poll_ms;
+	o->author = cfg->author;
+	o->no_color = !cfg->colors;
+	o->read_only = cfg->read_only;
+	o->poll_ms = cfg->poll_ms;
+	o->config = cfg;
+	if (o->dump_config || o->batch || o->stats)
+		print_config_errors(cfg);
+	if (o->dump_config) {
+		hg_config_dump(cfg, stdout);
+		if (fflush(stdout) != 0) {
+			fprintf(stderr, "hgtop: standard output: %s\n", strerror(errno));
+			return 1;
+		}
+		return cfg->n_errors ? 1 : 0;
+	}
+	if (o->npaths == 0 && !o->demo)
+		o->default_dir = hg_default_sessions_dir(cfg);
+	return -1;
+}
+
 /* --filter, --verdict and --tier as one filter. NULL after a bad one,
  * which is reported as a usage error. */
 static struct hg_filter *
-make_filter(const struct hg_options *o)
+make_filter(struct hg_options *o, char **expr)
 {
 	char err[256];
 	int col = 0;
 	struct hg_filter *f;
 
+	*expr = NULL;
+	if (o->filter && hg_config_expand(o->config, o->filter, expr, err, sizeof(err), &col) < 0) {
+		fprintf(stderr, "hgtop: --filter: %s\n", err);
+		return NULL;
+	}
+	if (*expr)	/* "@name" expanded: the app parses it again */
+		o->filter = *expr;
 	f = hg_filter_parse_effective(o->filter ? o->filter : "", o->verdict, o->tier,
 				      err, sizeof(err), &col);
 	if (!f)
@@ -138,6 +225,8 @@ int
 main(int argc, char **argv)
 {
 	struct hg_options o;
+	struct hg_config cfg;
+	char *expr;
 	struct hg_catalog c;
 	struct hg_spool *sp = NULL;
 	struct hg_filter *f;
@@ -151,8 +240,16 @@ main(int argc, char **argv)
 	rc = hg_options_parse(&o, argc, argv);
 	if (rc >= 0)
 		return rc;
-	f = make_filter(&o);
+	rc = load_config(&cfg, &o);
+	if (rc >= 0) {
+		hg_config_free(&cfg);
+		hg_options_free(&o);
+		return rc;
+	}
+	f = make_filter(&o, &expr);
 	if (!f) {
+		free(expr);
+		hg_config_free(&cfg);
 		hg_options_free(&o);
 		return 2;
 	}
@@ -162,6 +259,8 @@ main(int argc, char **argv)
 		if (hg_demo_start(&demo, err, sizeof(err)) < 0) {
 			fprintf(stderr, "hgtop: --demo: %s\n", err);
 			hg_filter_free(f);
+			hg_config_free(&cfg);
+			free(expr);
 			hg_options_free(&o);
 			return 1;
 		}
@@ -177,6 +276,8 @@ main(int argc, char **argv)
 		if (o.demo)
 			hg_demo_stop(&demo);
 		hg_filter_free(f);
+		hg_config_free(&cfg);
+		free(expr);
 		hg_options_free(&o);
 		return 1;
 	}
@@ -194,6 +295,8 @@ main(int argc, char **argv)
 	hg_spool_free(sp);
 	if (o.demo)
 		hg_demo_stop(&demo);
+	hg_config_free(&cfg);
+	free(expr);
 	hg_options_free(&o);
 	return rc;
 }

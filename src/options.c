@@ -9,13 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hgtop/config.h"
 #include "hgtop/util.h"
 
 static const char usage_text[] =
 "Usage: hgtop [OPTION]... [DIR | FILE... | -]\n"
 "Browse hyperguild session logs (one JSON entry per line) live.\n"
 "\n"
-"With no path, hgtop opens $HGTOP_SESSIONS_DIR, else ~/.hyperguild/sessions.\n"
+"With no path, hgtop opens $HGTOP_SESSIONS_DIR, else the configuration's\n"
+"sessions-dir (default ~/.hyperguild/sessions).\n"
 "A DIR shows every *.jsonl in it; FILEs are shown as sessions; - reads a\n"
 "stream from standard input.\n"
 "\n"
@@ -32,6 +34,10 @@ static const char usage_text[] =
 "      --no-color       monochrome display (also when NO_COLOR is set)\n"
 "      --demo           browse a temporary directory that a simulated\n"
 "                       hyperguild keeps appending to\n"
+"      --config FILE    read the configuration from FILE instead of\n"
+"                       $XDG_CONFIG_HOME/hgtop/config (~/.config/hgtop/config)\n"
+"      --no-config      read no configuration file\n"
+"      --dump-config    print the effective configuration and exit\n"
 "  -h, --help           show this help and exit\n"
 "  -V, --version        show the version and exit\n"
 "\n"
@@ -44,19 +50,19 @@ hg_options_usage(FILE *f)
 }
 
 char *
-hg_default_sessions_dir(void)
+hg_default_sessions_dir(const struct hg_config *cfg)
 {
 	const char *env = getenv("HGTOP_SESSIONS_DIR");
-	const char *home = getenv("HOME");
 
 	if (env && *env)
 		return xstrdup(env);
-	return xasprintf("%s/.hyperguild/sessions", home && *home ? home : ".");
+	return hg_config_sessions_dir(cfg);
 }
 
 enum {
 	OPT_JSON = 256, OPT_STATS, OPT_FILTER, OPT_VERDICT, OPT_TIER, OPT_READ_ONLY,
-	OPT_AUTHOR, OPT_POLL, OPT_NO_COLOR, OPT_DEMO,
+	OPT_AUTHOR, OPT_POLL, OPT_NO_COLOR, OPT_DEMO, OPT_CONFIG, OPT_NO_CONFIG,
+	OPT_DUMP_CONFIG,
 };
 
 static const struct option long_options[] = {
@@ -72,6 +78,9 @@ static const struct option long_options[] = {
 	{ "poll", optional_argument, NULL, OPT_POLL },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "demo", no_argument, NULL, OPT_DEMO },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
+	{ "dump-config", no_argument, NULL, OPT_DUMP_CONFIG },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -118,6 +127,8 @@ check_combination(const struct hg_options *o)
 		return usage_error("%s cannot be combined with --stats", "--follow");
 	if (o->demo && o->npaths > 0)
 		return usage_error("%s takes no path", "--demo");
+	if (o->config_file && o->no_config)
+		return usage_error("%s cannot be combined with --no-config", "--config");
 	return -1;
 }
 
@@ -141,6 +152,9 @@ hg_options_parse(struct hg_options *o, int argc, char **argv)
 		case OPT_AUTHOR: o->author = optarg; break;
 		case OPT_NO_COLOR: o->no_color = true; break;
 		case OPT_DEMO: o->demo = true; break;
+		case OPT_CONFIG: o->config_file = optarg; break;
+		case OPT_NO_CONFIG: o->no_config = true; break;
+		case OPT_DUMP_CONFIG: o->dump_config = true; break;
 		case OPT_POLL:
 			if ((rc = parse_poll(o, optarg)) >= 0)
 				return rc;
@@ -161,8 +175,6 @@ hg_options_parse(struct hg_options *o, int argc, char **argv)
 	o->paths = argv + optind;
 	if ((rc = check_combination(o)) >= 0)
 		return rc;
-	if (o->npaths == 0 && !o->demo)
-		o->default_dir = hg_default_sessions_dir();
 	return -1;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hgtop/config.h"
 #include "hgtop/termtext.h"
 #include "hgtop/ui_draw.h"
 
@@ -31,31 +32,46 @@ static int role_attr[UI_ROLE_N];
 static struct { uint16_t fg, bg; short pair; } tt_pair[TT_PAIRS];
 static int n_tt_pairs;
 
-struct role_def {
-	short fg, bg;
-	int colour_attr, mono_attr;
+/* Monochrome stays as in the table; the colours are the configuration's
+ * (its defaults are the table's). */
+static const unsigned mono_attrs[UI_ROLE_N] = {
+#define UI_ROLE_MONO(name, fg, bg, ca, ma) [UI_ROLE_##name] = ma,
+	UI_ROLES(UI_ROLE_MONO)
+#undef UI_ROLE_MONO
 };
 
-static const struct role_def role_defs[UI_ROLE_N] = {
-#define UI_ROLE_DEF(name, fg, bg, ca, ma) [UI_ROLE_##name] = { fg, bg, ca, ma },
-	UI_ROLES(UI_ROLE_DEF)
-#undef UI_ROLE_DEF
-};
+static int
+curses_attrs(unsigned a)
+{
+	return (a & UI_A_BOLD ? A_BOLD : 0) | (a & UI_A_DIM ? A_DIM : 0) |
+	       (a & UI_A_UNDERLINE ? A_UNDERLINE : 0) | (a & UI_A_REVERSE ? A_REVERSE : 0) |
+	       (a & UI_A_STANDOUT ? A_STANDOUT : 0);
+}
+
+/* A configured colour the terminal lacks: bright ones fold onto the
+ * eight, others become the default. */
+static short
+role_colour(int c)
+{
+	if (c < 0 || c < COLORS)
+		return (short)c;
+	return c >= 8 && c < 16 ? (short)(c - 8) : -1;
+}
 
 static void
-init_roles(void)
+init_roles(const struct hg_config *cfg)
 {
 	int i;
 
 	for (i = 0; i < UI_ROLE_N; i++) {
-		const struct role_def *d = &role_defs[i];
+		const struct hg_config_color *d = &cfg->color[i];
 
 		if (!colour) {
-			role_attr[i] = d->mono_attr;
+			role_attr[i] = curses_attrs(mono_attrs[i]);
 			continue;
 		}
-		init_pair((short)(i + 1), d->fg, d->bg);
-		role_attr[i] = (int)COLOR_PAIR(i + 1) | d->colour_attr;
+		init_pair((short)(i + 1), role_colour(d->fg), role_colour(d->bg));
+		role_attr[i] = (int)COLOR_PAIR(i + 1) | curses_attrs(d->attrs);
 	}
 }
 
@@ -139,7 +155,7 @@ open_terminal(void)
 }
 
 int
-ui_display_init(bool no_color)
+ui_display_init(const struct hg_config *cfg)
 {
 	const char *nc = getenv("NO_COLOR");
 
@@ -155,15 +171,17 @@ ui_display_init(bool no_color)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
-	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED |
-		  BUTTON5_PRESSED, NULL);
-	mouseinterval(0);
-	colour = !no_color && !(nc && *nc) && has_colors();
+	if (cfg->mouse) {
+		mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED |
+			  BUTTON5_PRESSED, NULL);
+		mouseinterval(0);
+	}
+	colour = cfg->colors && !(nc && *nc) && has_colors();
 	if (colour) {
 		start_color();
 		use_default_colors();
 	}
-	init_roles();
+	init_roles(cfg);
 	return 0;
 }
 

@@ -1,13 +1,15 @@
 /* ui_filter.c - the filter commands: the expression prompt (f), the
  * verdict and tier quick filters (v, t) and clearing (x). The filter and
  * its match caches are the app's (hg_app_set_filter); this file is the
- * conversation with the user. */
+ * conversation with the user. The prompt's label lists the named filters
+ * of the configuration; "@name" in the text stands for its expression. */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hgtop/config.h"
 #include "hgtop/ui_prompt.h"
 #include "hgtop/ui_view.h"
 
@@ -53,14 +55,24 @@ static unsigned
 on_prompt(struct hg_ui *u, struct ui_prompt *p, enum ui_prompt_event ev, void *ctx)
 {
 	struct hg_app *a = u->app;
-	char err[256];
-	int col;
+	const char *text = ui_prompt_text(p);
+	char err[256], *expr = NULL;
+	int col, rc = -1;
 
 	(void)ctx;
 	if (ev != UI_PROMPT_ACCEPT)
 		return UI_R_NONE;
-	if (hg_app_set_filter(a, ui_prompt_text(p), a->verdict, a->tier, err, sizeof(err),
-			      &col) < 0) {
+	if (!a->o->config)
+		expr = xstrdup(text);
+	else if (hg_config_expand(a->o->config, text, &expr, err, sizeof(err), &col) < 0)
+		expr = NULL;
+	if (expr)
+		rc = hg_app_set_filter(a, expr, a->verdict, a->tier, err, sizeof(err), &col);
+	/* An error inside an expanded name has no column in the text. */
+	if (expr && rc < 0 && strcmp(expr, text) != 0)
+		col = 0;
+	free(expr);
+	if (rc < 0) {
 		/* Stay open with the text; the filter in force stays. */
 		ui_prompt_error(p, col, err);
 		ui_prompt_keep(p);
@@ -73,17 +85,43 @@ on_prompt(struct hg_ui *u, struct ui_prompt *p, enum ui_prompt_event ev, void *c
 	return UI_R_DRAW;
 }
 
+/* " (@errors @slow)": the named filters, as many as fit in NAMED_MAX
+ * columns ("..." for the others); "" without any. */
+#define NAMED_MAX 40
+
+static void
+named_text(const struct hg_config *cfg, char *buf, size_t n)
+{
+	size_t i, used;
+
+	buf[0] = '\0';
+	if (!cfg || !cfg->n_filters)
+		return;
+	used = (size_t)snprintf(buf, n, " (");
+	for (i = 0; i < cfg->n_filters; i++) {
+		const char *name = cfg->filters[i].name;
+
+		if (used + strlen(name) + 6 > NAMED_MAX) {
+			used += (size_t)snprintf(buf + used, n - used, "%s...", i ? " " : "");
+			break;
+		}
+		used += (size_t)snprintf(buf + used, n - used, "%s@%s", i ? " " : "", name);
+	}
+	snprintf(buf + used, n - used, ")");
+}
+
 unsigned
 ui_cmd_filter(struct hg_ui *u)
 {
 	struct ui_filter *st = state(u);
-	char quick[64], label[96];
+	char quick[64], named[NAMED_MAX + 8], label[NAMED_MAX + 96];
 
 	quick_text(u->app, quick, sizeof(quick));
+	named_text(u->app->o->config, named, sizeof(named));
 	if (quick[0])
-		snprintf(label, sizeof(label), "filter [%s]: ", quick);
+		snprintf(label, sizeof(label), "filter%s [%s]: ", named, quick);
 	else
-		snprintf(label, sizeof(label), "filter: ");
+		snprintf(label, sizeof(label), "filter%s: ", named);
 	ui_prompt_open(u, label, u->app->expr, &st->hist, on_prompt, NULL);
 	return UI_R_DRAW;
 }

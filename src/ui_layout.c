@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hgtop/config.h"
 #include "hgtop/sanitize.h"
 #include "hgtop/ui_view.h"
 #include "hgtop/ui_prompt.h"
@@ -34,13 +35,23 @@ place(struct ui_view *v, struct ui_rect title, struct ui_rect lines)
 	v->rect = lines;
 }
 
+/* The percentage of the right side (or of what is below the sessions)
+ * that the entry tree takes from the detail: "set split". */
+static int
+split(const struct hg_ui *u)
+{
+	const struct hg_config *cfg = u->app->o->config;
+
+	return cfg ? cfg->split : 55;
+}
+
 /* Sessions on the left, entries over detail on the right; the body
  * starts at row y. */
 static void
 layout_wide(struct hg_ui *u, int y, int bh, int W)
 {
 	int lw = clampi(W / 3, 26, 44), rx = lw + 1, rw = W - rx;
-	int th = (bh - 2) * 55 / 100;
+	int th = (bh - 2) * split(u) / 100;
 
 	place(ui_view(u, UI_V_SESSIONS), rect(y, 0, 1, lw), rect(y + 1, 0, bh - 1, lw));
 	place(ui_view(u, UI_V_ENTRIES), rect(y, rx, 1, rw), rect(y + 1, rx, th, rw));
@@ -53,7 +64,7 @@ static void
 layout_narrow(struct hg_ui *u, int y, int bh, int W)
 {
 	int lh = clampi((int)u->app->n_order, 1, (bh - 3) / 4 > 1 ? (bh - 3) / 4 : 1);
-	int th = (bh - 3 - lh) * 55 / 100;
+	int th = (bh - 3 - lh) * split(u) / 100;
 
 	place(ui_view(u, UI_V_SESSIONS), rect(y, 0, 1, W), rect(y + 1, 0, lh, W));
 	place(ui_view(u, UI_V_ENTRIES), rect(y + 1 + lh, 0, 1, W), rect(y + 2 + lh, 0, th, W));
@@ -222,6 +233,8 @@ draw_hints(const struct ui_rect *r)
 	for (i = 0; i < HG_ARRAY_SIZE(hints) && x < end - 4; i++) {
 		hg_ui_key_names(hints[i].req, key, sizeof(key));
 		key[strcspn(key, " ")] = '\0';
+		if (!key[0])	/* unbound by the configuration */
+			continue;
 		x += ui_put(r->y, x, end - x, key, ui_attr(UI_ROLE_KEY));
 		x += ui_put(r->y, x, end - x, ":", ui_attr(UI_ROLE_STATUS));
 		x += ui_put(r->y, x, end - x, hints[i].label, ui_attr(UI_ROLE_STATUS));

@@ -13,6 +13,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "hgtop/config.h"
+#include "hgtop/sanitize.h"
 #include "hgtop/ui.h"
 #include "hgtop/ui_prompt.h"
 #include "hgtop/ui_view.h"
@@ -321,6 +323,24 @@ teardown(struct hg_ui *u)
 		fclose(u->keylog);
 }
 
+/* Bad lines of the configuration file: how many, and the first. */
+static void
+config_errors(struct hg_app *a, const struct hg_config *cfg)
+{
+	struct hg_buf b = { 0 };
+	const char *first;
+
+	if (!cfg->n_errors)
+		return;
+	first = cfg->errors[0];
+	hg_sanitize(&b, first, strlen(first), 0);
+	if (cfg->n_errors == 1)
+		hg_app_message(a, true, "config: %s", b.p);
+	else
+		hg_app_message(a, true, "config: %zu errors, first: %s", cfg->n_errors, b.p);
+	hg_buf_free(&b);
+}
+
 int
 hg_ui_run(const struct hg_options *o, struct hg_catalog *c, const char *title,
 	  struct hg_demo *demo, struct hg_spool *spool)
@@ -334,13 +354,16 @@ hg_ui_run(const struct hg_options *o, struct hg_catalog *c, const char *title,
 	if (hg_app_init(&app, o, c, title, demo, spool, false) < 0)
 		die("pipe: %s", strerror(errno));
 	u.app = &app;
+	app.follow = o->config->follow;
+	config_errors(&app, o->config);
+	hg_ui_keys_load(o->config);
 	if (kl && *kl)
 		u.keylog = fopen(kl, "ae");
 	ui_views_init(&u, &app);
 	/* j/k move the list the user sees when there is a choice to make. */
 	u.focus = c->n > 1 ? UI_V_SESSIONS : UI_V_ENTRIES;
 	hg_set_die_hook(ui_display_done);
-	if (ui_display_init(o->no_color) < 0) {
+	if (ui_display_init(o->config) < 0) {
 		fprintf(stderr, "hgtop: cannot use the terminal (TERM=%s); try --batch\n",
 			getenv("TERM") ? getenv("TERM") : "");
 		hg_set_die_hook(NULL);

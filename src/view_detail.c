@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "hgtop/annotate.h"
+#include "hgtop/config.h"
 #include "hgtop/parser.h"
 #include "hgtop/sanitize.h"
 #include "hgtop/search.h"
@@ -558,7 +559,7 @@ init(struct ui_view *v)
 	struct ui_detail *d = xcalloc(1, sizeof(*d));
 
 	d->vis_width = -1;
-	d->wrap = true;
+	d->wrap = !v->app->o->config || v->app->o->config->wrap;
 	v->priv = d;
 }
 

@@ -4,7 +4,7 @@ set -u
 : "${top_srcdir:?}"
 FIX="$top_srcdir/tests/fixtures"
 export TZ=UTC LC_ALL=C.UTF-8 LANG=C.UTF-8 HOME="${TMPDIR:-/tmp}"
-unset NO_COLOR HGTOP_SESSIONS_DIR HGTOP_NOW
+unset NO_COLOR HGTOP_SESSIONS_DIR HGTOP_NOW XDG_CONFIG_HOME
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hgtop-test.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT

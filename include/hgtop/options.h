@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+struct hg_config;
+
 struct hg_options {
 	bool batch;
 	bool json;
@@ -21,6 +23,11 @@ struct hg_options {
 	int npaths;
 	char **paths;		/* points into argv */
 	char *default_dir;	/* owned: used when no path is given */
+	const char *config_file; /* --config FILE */
+	bool no_config;		/* --no-config */
+	bool dump_config;	/* --dump-config */
+	/* The effective configuration (file and options), set by main. */
+	const struct hg_config *config;
 };
 
 /* Parse argv. Returns -1 to go on, or an exit status (0 after --help or
@@ -29,7 +36,8 @@ int hg_options_parse(struct hg_options *o, int argc, char **argv);
 void hg_options_free(struct hg_options *o);
 void hg_options_usage(FILE *f);
 
-/* $HGTOP_SESSIONS_DIR, else $HOME/.hyperguild/sessions (malloc'd). */
-char *hg_default_sessions_dir(void);
+/* $HGTOP_SESSIONS_DIR, else the configuration's sessions-dir, whose
+ * default is ~/.hyperguild/sessions (malloc'd). */
+char *hg_default_sessions_dir(const struct hg_config *cfg);
 
 #endif

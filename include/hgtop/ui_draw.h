@@ -18,30 +18,49 @@
 
 struct hg_search_pattern;
 
+/* Colours and attributes of the roles, without curses: the configuration
+ * (config.c, in the core) names them, ui_display.c gives them to curses.
+ * Colours are 0-255 (0-7 as below) or UI_C_DEFAULT, the terminal's. */
+#define UI_C_DEFAULT	(-1)
+#define UI_C_BLACK	0
+#define UI_C_RED	1
+#define UI_C_GREEN	2
+#define UI_C_YELLOW	3
+#define UI_C_BLUE	4
+#define UI_C_MAGENTA	5
+#define UI_C_CYAN	6
+#define UI_C_WHITE	7
+#define UI_A_BOLD	0x01u
+#define UI_A_DIM	0x02u
+#define UI_A_UNDERLINE	0x04u
+#define UI_A_REVERSE	0x08u
+#define UI_A_STANDOUT	0x10u
+
 /* Colour roles: name, foreground, background, extra attributes in colour,
- * attributes in monochrome. -1 is the terminal's default colour. */
+ * attributes in monochrome. A configuration file may change the colours
+ * and colour attributes (color lines); monochrome stays as here. */
 #define UI_ROLES(R) \
-	R(NORMAL,    -1,            -1,         0,         0) \
-	R(HEADER,    COLOR_BLACK,   COLOR_CYAN, 0,         A_REVERSE) \
-	R(TITLE,     COLOR_BLACK,   COLOR_WHITE, 0,        A_REVERSE) \
-	R(TITLE_FOC, COLOR_BLACK,   COLOR_CYAN, A_BOLD,    A_REVERSE | A_BOLD) \
-	R(STATUS,    -1,            -1,         0,         0) \
-	R(KEY,       COLOR_CYAN,    -1,         A_BOLD,    A_BOLD) \
-	R(DIM,       COLOR_BLUE,    -1,         A_BOLD,    A_DIM) \
-	R(ACCEPT,    COLOR_GREEN,   -1,         0,         0) \
-	R(ESCALATE,  COLOR_YELLOW,  -1,         0,         0) \
-	R(ERROR,     COLOR_RED,     -1,         A_BOLD,    A_BOLD) \
-	R(LOCAL,     COLOR_CYAN,    -1,         0,         0) \
-	R(SUBAGENT,  COLOR_MAGENTA, -1,         0,         0) \
-	R(MANAGED,   COLOR_BLUE,    -1,         A_BOLD,    0) \
-	R(LIVE,      COLOR_GREEN,   -1,         A_BOLD,    A_BOLD) \
-	R(GONE,      COLOR_RED,     -1,         0,         A_DIM) \
-	R(NOTE,      COLOR_YELLOW,  -1,         0,         A_UNDERLINE) \
-	R(FIELD,     COLOR_CYAN,    -1,         0,         A_BOLD) \
-	R(MATCH,     COLOR_BLACK,   COLOR_YELLOW, 0,       A_UNDERLINE) \
-	R(MSG_ERR,   COLOR_WHITE,   COLOR_RED,  A_BOLD,    A_BOLD | A_REVERSE) \
-	R(FOLLOW,    COLOR_BLACK,   COLOR_GREEN, A_BOLD,   A_BOLD) \
-	R(PAUSED,    COLOR_BLACK,   COLOR_YELLOW, A_BOLD,  A_BOLD)
+	R(NORMAL,     UI_C_DEFAULT,  UI_C_DEFAULT,  0,          0) \
+	R(HEADER,     UI_C_BLACK,    UI_C_CYAN,     0,          UI_A_REVERSE) \
+	R(TITLE,      UI_C_BLACK,    UI_C_WHITE,    0,          UI_A_REVERSE) \
+	R(TITLE_FOC,  UI_C_BLACK,    UI_C_CYAN,     UI_A_BOLD,  UI_A_REVERSE | UI_A_BOLD) \
+	R(STATUS,     UI_C_DEFAULT,  UI_C_DEFAULT,  0,          0) \
+	R(KEY,        UI_C_CYAN,     UI_C_DEFAULT,  UI_A_BOLD,  UI_A_BOLD) \
+	R(DIM,        UI_C_BLUE,     UI_C_DEFAULT,  UI_A_BOLD,  UI_A_DIM) \
+	R(ACCEPT,     UI_C_GREEN,    UI_C_DEFAULT,  0,          0) \
+	R(ESCALATE,   UI_C_YELLOW,   UI_C_DEFAULT,  0,          0) \
+	R(ERROR,      UI_C_RED,      UI_C_DEFAULT,  UI_A_BOLD,  UI_A_BOLD) \
+	R(LOCAL,      UI_C_CYAN,     UI_C_DEFAULT,  0,          0) \
+	R(SUBAGENT,   UI_C_MAGENTA,  UI_C_DEFAULT,  0,          0) \
+	R(MANAGED,    UI_C_BLUE,     UI_C_DEFAULT,  UI_A_BOLD,  0) \
+	R(LIVE,       UI_C_GREEN,    UI_C_DEFAULT,  UI_A_BOLD,  UI_A_BOLD) \
+	R(GONE,       UI_C_RED,      UI_C_DEFAULT,  0,          UI_A_DIM) \
+	R(NOTE,       UI_C_YELLOW,   UI_C_DEFAULT,  0,          UI_A_UNDERLINE) \
+	R(FIELD,      UI_C_CYAN,     UI_C_DEFAULT,  0,          UI_A_BOLD) \
+	R(MATCH,      UI_C_BLACK,    UI_C_YELLOW,   0,          UI_A_UNDERLINE) \
+	R(MSG_ERR,    UI_C_WHITE,    UI_C_RED,      UI_A_BOLD,  UI_A_BOLD | UI_A_REVERSE) \
+	R(FOLLOW,     UI_C_BLACK,    UI_C_GREEN,    UI_A_BOLD,  UI_A_BOLD) \
+	R(PAUSED,     UI_C_BLACK,    UI_C_YELLOW,   UI_A_BOLD,  UI_A_BOLD)
 
 enum ui_role {
 #define UI_ROLE_ENUM(name, fg, bg, ca, ma) UI_ROLE_##name,
@@ -64,7 +83,9 @@ struct ui_rect {
 /* ui_display.c */
 extern const struct ui_glyphs *ui_g;
 extern bool ui_utf8;
-int ui_display_init(bool no_color);
+struct hg_config;
+/* With the colours, the colour roles and the mouse setting of CFG. */
+int ui_display_init(const struct hg_config *cfg);
 void ui_display_done(void);
 int ui_attr(enum ui_role role);
 int ui_tt_attr(uint16_t fg, uint16_t bg, uint16_t attrs);

@@ -3,7 +3,11 @@
  * These lists are the only place the browser's keys are defined: the
  * request enum, the key dispatch, the help screen, the hint bar and the
  * man page check (tests/screen/keys-doc.test) are all derived from them.
- * (The line editor of the prompts has its own keys: ui_prompt.h.) */
+ * (The line editor of the prompts has its own keys: ui_prompt.h.)
+ *
+ * The header is curses-free where it is expanded outside ui_keys.c: the
+ * configuration (config.c, in the core) reads the request names, the
+ * default bindings and the key names, never the curses key codes. */
 #ifndef HGTOP_UI_KEYS_H
 #define HGTOP_UI_KEYS_H
 
@@ -41,50 +45,88 @@
 	R(CLOSE,	"View",    "close help or statistics")	\
 	R(QUIT,		"View",    "quit (closes help or statistics first)")
 
-/* B(key code, name, request id) */
+/* B(key name, request id): the default bindings, in the order the help
+ * screen and the hint bar list a request's keys. A configuration file
+ * (config.h) may bind other keys at start-up (hg_ui_keys_load). */
 #define HG_UI_BINDINGS(B) \
-	B('j',		"j",		MOVE_DOWN) \
-	B(KEY_DOWN,	"Down",		MOVE_DOWN) \
-	B('k',		"k",		MOVE_UP) \
-	B(KEY_UP,	"Up",		MOVE_UP) \
-	B(KEY_NPAGE,	"PgDn",		PAGE_DOWN) \
-	B(6,		"^F",		PAGE_DOWN) \
-	B(KEY_PPAGE,	"PgUp",		PAGE_UP) \
-	B(2,		"^B",		PAGE_UP) \
-	B('g',		"g",		FIRST) \
-	B(KEY_HOME,	"Home",		FIRST) \
-	B('G',		"G",		LAST) \
-	B(KEY_END,	"End",		LAST) \
-	B('\t',		"Tab",		NEXT_PANE) \
-	B(KEY_BTAB,	"Shift-Tab",	PREV_PANE) \
-	B(KEY_MOUSE,	"Mouse",	MOUSE) \
-	B('l',		"l",		EXPAND) \
-	B(KEY_RIGHT,	"Right",	EXPAND) \
-	B('h',		"h",		COLLAPSE) \
-	B(KEY_LEFT,	"Left",		COLLAPSE) \
-	B('\n',		"Enter",	TOGGLE) \
-	B(KEY_ENTER,	"Enter",	TOGGLE) \
-	B(' ',		"Space",	TOGGLE) \
-	B('E',		"E",		EXPAND_ALL) \
-	B('C',		"C",		COLLAPSE_ALL) \
-	B('J',		"J",		DETAIL_DOWN) \
-	B('K',		"K",		DETAIL_UP) \
-	B('w',		"w",		WRAP) \
-	B('/',		"/",		SEARCH) \
-	B('n',		"n",		SEARCH_NEXT) \
-	B('N',		"N",		SEARCH_PREV) \
-	B('f',		"f",		FILTER) \
-	B('v',		"v",		VERDICT) \
-	B('t',		"t",		TIER) \
-	B('x',		"x",		CLEAR) \
-	B('F',		"F",		FOLLOW) \
-	B('s',		"s",		STATS) \
-	B('a',		"a",		ANNOTATE) \
-	B(12,		"^L",		REDRAW) \
-	B('?',		"?",		HELP) \
-	B(KEY_F(1),	"F1",		HELP) \
-	B(27,		"Esc",		CLOSE) \
-	B('q',		"q",		QUIT)
+	B("j",		MOVE_DOWN) \
+	B("Down",	MOVE_DOWN) \
+	B("k",		MOVE_UP) \
+	B("Up",		MOVE_UP) \
+	B("PgDn",	PAGE_DOWN) \
+	B("^F",		PAGE_DOWN) \
+	B("PgUp",	PAGE_UP) \
+	B("^B",		PAGE_UP) \
+	B("g",		FIRST) \
+	B("Home",	FIRST) \
+	B("G",		LAST) \
+	B("End",	LAST) \
+	B("Tab",	NEXT_PANE) \
+	B("Shift-Tab",	PREV_PANE) \
+	B("Mouse",	MOUSE) \
+	B("l",		EXPAND) \
+	B("Right",	EXPAND) \
+	B("h",		COLLAPSE) \
+	B("Left",	COLLAPSE) \
+	B("Enter",	TOGGLE) \
+	B("Space",	TOGGLE) \
+	B("E",		EXPAND_ALL) \
+	B("C",		COLLAPSE_ALL) \
+	B("J",		DETAIL_DOWN) \
+	B("K",		DETAIL_UP) \
+	B("w",		WRAP) \
+	B("/",		SEARCH) \
+	B("n",		SEARCH_NEXT) \
+	B("N",		SEARCH_PREV) \
+	B("f",		FILTER) \
+	B("v",		VERDICT) \
+	B("t",		TIER) \
+	B("x",		CLEAR) \
+	B("F",		FOLLOW) \
+	B("s",		STATS) \
+	B("a",		ANNOTATE) \
+	B("^L",		REDRAW) \
+	B("?",		HELP) \
+	B("F1",		HELP) \
+	B("Esc",	CLOSE) \
+	B("q",		QUIT)
+
+/* K(curses key code, name): the keys with a name. Besides these, a key
+ * is one printable ASCII character ("j", "?") or a control key "^A" to
+ * "^Z" (^I is Tab, ^J and ^M are Enter). A name may stand for two codes
+ * (Enter, Backspace): binding it binds both. */
+#define HG_UI_KEYS(K) \
+	K(KEY_DOWN,	"Down") \
+	K(KEY_UP,	"Up") \
+	K(KEY_LEFT,	"Left") \
+	K(KEY_RIGHT,	"Right") \
+	K(KEY_NPAGE,	"PgDn") \
+	K(KEY_PPAGE,	"PgUp") \
+	K(KEY_HOME,	"Home") \
+	K(KEY_END,	"End") \
+	K(KEY_IC,	"Insert") \
+	K(KEY_DC,	"Delete") \
+	K(KEY_BACKSPACE, "Backspace") \
+	K(127,		"Backspace") \
+	K('\t',		"Tab") \
+	K(KEY_BTAB,	"Shift-Tab") \
+	K('\n',		"Enter") \
+	K(KEY_ENTER,	"Enter") \
+	K(' ',		"Space") \
+	K(27,		"Esc") \
+	K(KEY_F(1),	"F1") \
+	K(KEY_F(2),	"F2") \
+	K(KEY_F(3),	"F3") \
+	K(KEY_F(4),	"F4") \
+	K(KEY_F(5),	"F5") \
+	K(KEY_F(6),	"F6") \
+	K(KEY_F(7),	"F7") \
+	K(KEY_F(8),	"F8") \
+	K(KEY_F(9),	"F9") \
+	K(KEY_F(10),	"F10") \
+	K(KEY_F(11),	"F11") \
+	K(KEY_F(12),	"F12") \
+	K(KEY_MOUSE,	"Mouse")
 
 /* H(request id, label): the hint bar, each shown with its first key. */
 #define HG_UI_HINTS(H) \
@@ -119,10 +161,17 @@ struct hg_ui_binding {
 	enum hg_ui_req req;
 };
 
-/* Tables generated from the lists above (ui_keys.c). */
+struct hg_config;
+
+/* Tables generated from the lists above (ui_keys.c). The bindings are
+ * the defaults until hg_ui_keys_load. */
 extern const struct hg_ui_reqinfo hg_ui_reqs[HG_REQ_N];
-extern const struct hg_ui_binding hg_ui_bindings[];
-extern const size_t hg_ui_n_bindings;
+extern const struct hg_ui_binding *hg_ui_bindings;
+extern size_t hg_ui_n_bindings;
+
+/* Bind the keys of the configuration's binding table (its defaults are
+ * HG_UI_BINDINGS, with the file's bind lines applied), in its order. */
+void hg_ui_keys_load(const struct hg_config *cfg);
 
 /* The request bound to KEY (a curses key code or character), or NONE. */
 enum hg_ui_req hg_ui_key_request(int key);

@@ -24,7 +24,7 @@ start() {
 	rm -f "$WORK/exit"
 	{
 		printf 'TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC HOME=%s; export TERM LANG LC_ALL TZ HOME\n' "'$WORK'"
-		printf 'unset NO_COLOR HGTOP_SESSIONS_DIR HGTOP_NOW\n'
+		printf 'unset NO_COLOR HGTOP_SESSIONS_DIR HGTOP_NOW XDG_CONFIG_HOME\n'
 		# HGTOP_NOW: a fixed wall clock (set by tests that compare ages).
 		[ -n "${HGTOP_NOW:-}" ] && printf "HGTOP_NOW='%s'; export HGTOP_NOW\n" "$HGTOP_NOW"
 		# STDIN_CMD: a shell command whose output is piped into hgtop.
