@@ -42,7 +42,7 @@ ui_annotate_done(struct hg_ui *u)
 
 	if (!st)
 		return;
-	hg_history_free(&st->hist);
+	ui_history_close(u, &st->hist);
 	free(st);
 	u->note_state = NULL;
 }

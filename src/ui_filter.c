@@ -37,7 +37,7 @@ ui_filter_done(struct hg_ui *u)
 
 	if (!st)
 		return;
-	hg_history_free(&st->hist);
+	ui_history_close(u, &st->hist);
 	free(st);
 	u->filter_state = NULL;
 }

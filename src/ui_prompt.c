@@ -3,6 +3,7 @@
 
 #include <curses.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -249,6 +250,16 @@ void
 ui_prompt_place_cursor(const struct ui_prompt *p)
 {
 	move(p->cy, p->cx);
+}
+
+void
+ui_history_close(struct hg_ui *u, struct hg_history *h)
+{
+	char err[512];
+
+	if (hg_state_save_history(&u->state, h, err, sizeof(err)) > 0)
+		fprintf(stderr, "hgtop: history not saved: %s\n", err);
+	hg_history_free(h);
 }
 
 /* The prompt as the browser's modal input. */

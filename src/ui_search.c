@@ -79,7 +79,7 @@ ui_search_done(struct hg_ui *u)
 		return;
 	stop_job(S);
 	set_pattern(S, NULL);
-	hg_history_free(&S->hist);
+	ui_history_close(u, &S->hist);
 	free(S->last);
 	free(S);
 	u->search_state = NULL;

@@ -51,4 +51,8 @@ void ui_prompt_free(struct ui_prompt *p);
 void ui_prompt_draw(struct ui_prompt *p, int y, int x, int w);
 void ui_prompt_place_cursor(const struct ui_prompt *p);
 
+/* At exit: save what could not be saved yet (a failure is said on stderr
+ * unless the status line said it already), then free H. */
+void ui_history_close(struct hg_ui *u, struct hg_history *h);
+
 #endif
