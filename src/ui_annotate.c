@@ -10,11 +10,12 @@
 #include <string.h>
 
 #include "hgtop/annotate.h"
+#include "hgtop/state.h"
 #include "hgtop/ui_view.h"
 #include "hgtop/ui_prompt.h"
 
 struct ui_notes {
-	struct ui_history hist;	/* typed notes, also the failed ones */
+	struct hg_history hist;	/* typed notes, also the failed ones */
 	/* The target of the open prompt. */
 	struct hg_session *s;
 	unsigned generation;
@@ -25,8 +26,12 @@ struct ui_notes {
 static struct ui_notes *
 state(struct hg_ui *u)
 {
-	if (!u->note_state)
-		u->note_state = xcalloc(1, sizeof(struct ui_notes));
+	if (!u->note_state) {
+		struct ui_notes *st = xcalloc(1, sizeof(*st));
+
+		hg_state_load_history(&u->state, &st->hist, "note");
+		u->note_state = st;
+	}
 	return u->note_state;
 }
 
@@ -37,7 +42,7 @@ ui_annotate_done(struct hg_ui *u)
 
 	if (!st)
 		return;
-	ui_history_free(&st->hist);
+	ui_history_close(u, &st->hist);
 	free(st);
 	u->note_state = NULL;
 }

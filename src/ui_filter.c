@@ -10,11 +10,12 @@
 #include <string.h>
 
 #include "hgtop/config.h"
+#include "hgtop/state.h"
 #include "hgtop/ui_prompt.h"
 #include "hgtop/ui_view.h"
 
 struct ui_filter {
-	struct ui_history hist;
+	struct hg_history hist;
 };
 
 static struct ui_filter *
@@ -23,8 +24,9 @@ state(struct hg_ui *u)
 	if (!u->filter_state) {
 		struct ui_filter *st = xcalloc(1, sizeof(*st));
 
+		hg_state_load_history(&u->state, &st->hist, "filter");
 		if (u->app->o->filter && *u->app->o->filter)
-			ui_history_add(&st->hist, u->app->o->filter);
+			hg_history_seed(&st->hist, u->app->o->filter);
 		u->filter_state = st;
 	}
 	return u->filter_state;
@@ -37,7 +39,7 @@ ui_filter_done(struct hg_ui *u)
 
 	if (!st)
 		return;
-	ui_history_free(&st->hist);
+	ui_history_close(u, &st->hist);
 	free(st);
 	u->filter_state = NULL;
 }

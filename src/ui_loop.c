@@ -15,6 +15,7 @@
 
 #include "hgtop/config.h"
 #include "hgtop/sanitize.h"
+#include "hgtop/state.h"
 #include "hgtop/ui.h"
 #include "hgtop/ui_prompt.h"
 #include "hgtop/ui_view.h"
@@ -309,6 +310,46 @@ loop_turn(struct hg_ui *u)
 		draw(u);
 }
 
+/* The last filter of a sessions directory (keyed by its absolute path):
+ * restored when the command line gives none, remembered at exit. */
+static char *
+filter_key(const struct hg_ui *u)
+{
+	const struct hg_catalog *c = u->app->c;
+
+	return c->dir && !u->app->o->demo ? realpath(c->dir, NULL) : NULL;
+}
+
+static void
+restore_filter(struct hg_ui *u)
+{
+	const struct hg_options *o = u->app->o;
+	struct hg_app *a = u->app;
+	char *key, *expr = NULL, err[256];
+	int col;
+
+	if (o->filter || o->verdict || o->tier || !(key = filter_key(u)))
+		return;
+	expr = hg_state_last_filter(&u->state, key);
+	if (expr && hg_app_set_filter(a, expr, a->verdict, a->tier, err, sizeof(err), &col) < 0)
+		hg_app_message(a, true, "the last filter used here no longer applies: %s", err);
+	else if (expr && a->filter_text)
+		hg_app_message(a, false, "filter from the last run here: %s  (x clears it)",
+			       a->filter_text);
+	free(expr);
+	free(key);
+}
+
+static void
+remember_filter(struct hg_ui *u)
+{
+	char *key = filter_key(u), err[512];
+
+	if (key && hg_state_set_last_filter(&u->state, key, u->app->expr, err, sizeof(err)) > 0)
+		fprintf(stderr, "hgtop: last filter not saved: %s\n", err);
+	free(key);
+}
+
 static void
 teardown(struct hg_ui *u)
 {
@@ -321,6 +362,7 @@ teardown(struct hg_ui *u)
 	ui_mark_free();
 	if (u->keylog)
 		fclose(u->keylog);
+	hg_state_done(&u->state);
 }
 
 /* Bad lines of the configuration file: how many, and the first. */
@@ -354,6 +396,9 @@ hg_ui_run(const struct hg_options *o, struct hg_catalog *c, const char *title,
 	if (hg_app_init(&app, o, c, title, demo, spool, false) < 0)
 		die("pipe: %s", strerror(errno));
 	u.app = &app;
+	/* Only the browser remembers anything: it alone has prompts. */
+	hg_state_init(&u.state, !o->read_only && !o->batch && !o->stats);
+	restore_filter(&u);
 	app.follow = o->config->follow;
 	config_errors(&app, o->config);
 	hg_ui_keys_load(o->config);
@@ -376,6 +421,7 @@ hg_ui_run(const struct hg_options *o, struct hg_catalog *c, const char *title,
 		loop_turn(&u);
 	ui_display_done();
 	hg_set_die_hook(NULL);
+	remember_filter(&u);
 	teardown(&u);
 	hg_app_done(&app);
 	return 0;

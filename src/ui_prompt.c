@@ -3,21 +3,21 @@
 
 #include <curses.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
 #include "hgtop/sanitize.h"
+#include "hgtop/state.h"
 #include "hgtop/ui_view.h"
 #include "hgtop/ui_prompt.h"
-
-#define HIST_MAX 100
 
 struct ui_prompt {
 	char *label;
 	struct hg_buf text;
 	size_t cur;		/* byte offset of the cursor, on a boundary */
-	struct ui_history *hist;
+	struct hg_history *hist;
 	size_t hist_pos;	/* == hist->n: the line being edited */
 	char *draft;		/* the edited line while browsing history */
 	char *error;
@@ -174,7 +174,7 @@ prompt_key(struct ui_prompt *p, bool is_key, wint_t ch)
 }
 
 static struct ui_prompt *
-prompt_new(const char *label, const char *initial, struct ui_history *hist)
+prompt_new(const char *label, const char *initial, struct hg_history *hist)
 {
 	struct ui_prompt *p = xcalloc(1, sizeof(*p));
 
@@ -281,11 +281,21 @@ ui_prompt_place_cursor(const struct ui_prompt *p)
 	move(p->cy, p->cx);
 }
 
+void
+ui_history_close(struct hg_ui *u, struct hg_history *h)
+{
+	char err[512];
+
+	if (hg_state_save_history(&u->state, h, err, sizeof(err)) > 0)
+		fprintf(stderr, "hgtop: history not saved: %s\n", err);
+	hg_history_free(h);
+}
+
 /* The prompt as the browser's modal input. */
 
 void
 ui_prompt_open(struct hg_ui *u, const char *label, const char *initial,
-	       struct ui_history *hist, ui_prompt_fn fn, void *ctx)
+	       struct hg_history *hist, ui_prompt_fn fn, void *ctx)
 {
 	ui_prompt_close(u);
 	u->prompt = prompt_new(label, initial, hist);
@@ -308,12 +318,16 @@ ui_prompt_feed(struct hg_ui *u, bool is_key, wint_t ch)
 	struct ui_prompt *p = u->prompt;
 	enum ui_prompt_event ev = prompt_key(p, is_key, ch);
 	unsigned r = UI_R_DRAW;
+	char err[512];
+	int saved = 0;
 
 	if (ev == UI_PROMPT_NONE)
 		return r;
 	p->keep = false;
-	if (ev == UI_PROMPT_ACCEPT && p->hist && p->text.len)
-		ui_history_add(p->hist, ui_prompt_text(p));
+	if (ev == UI_PROMPT_ACCEPT && p->hist && p->text.len) {
+		hg_history_add(p->hist, ui_prompt_text(p));
+		saved = hg_state_save_history(&u->state, p->hist, err, sizeof(err));
+	}
 	/* A message from before the prompt would read as its outcome. */
 	if (ev == UI_PROMPT_CANCEL)
 		u->app->msg[0] = '\0';
@@ -323,33 +337,8 @@ ui_prompt_feed(struct hg_ui *u, bool is_key, wint_t ch)
 		ui_prompt_close(u);
 	if (ev == UI_PROMPT_ACCEPT && p == u->prompt)
 		p->hist_pos = p->hist ? p->hist->n : 0;
+	/* Once, after the owner's own message: the history stays this run's. */
+	if (saved > 0)
+		ui_message(u, true, "history not saved: %s", err);
 	return r;
-}
-
-void
-ui_history_add(struct ui_history *h, const char *text)
-{
-	if (h->n && strcmp(h->v[h->n - 1], text) == 0)
-		return;
-	if (h->n == HIST_MAX) {
-		free(h->v[0]);
-		memmove(h->v, h->v + 1, (h->n - 1) * sizeof(*h->v));
-		h->n--;
-	}
-	if (h->n == h->cap) {
-		h->cap = h->cap ? h->cap * 2 : 8;
-		h->v = xrealloc(h->v, h->cap * sizeof(*h->v));
-	}
-	h->v[h->n++] = xstrdup(text);
-}
-
-void
-ui_history_free(struct ui_history *h)
-{
-	size_t i;
-
-	for (i = 0; i < h->n; i++)
-		free(h->v[i]);
-	free(h->v);
-	memset(h, 0, sizeof(*h));
 }

@@ -13,6 +13,7 @@
 
 #include "hgtop/sanitize.h"
 #include "hgtop/search.h"
+#include "hgtop/state.h"
 #include "hgtop/ui_view.h"
 #include "hgtop/ui_prompt.h"
 
@@ -20,7 +21,7 @@
 #define PROGRESS_NS (100 * 1000000LL)	/* progress redrawn at most this often */
 
 struct ui_search {
-	struct ui_history hist;
+	struct hg_history hist;
 	char *last;			/* the text n and N look for */
 	struct hg_search_pattern pat;	/* searched for and highlighted */
 	bool has_pat;
@@ -43,8 +44,12 @@ struct ui_search {
 static struct ui_search *
 state(struct hg_ui *u)
 {
-	if (!u->search_state)
-		u->search_state = xcalloc(1, sizeof(struct ui_search));
+	if (!u->search_state) {
+		struct ui_search *S = xcalloc(1, sizeof(*S));
+
+		hg_state_load_history(&u->state, &S->hist, "search");
+		u->search_state = S;
+	}
 	return u->search_state;
 }
 
@@ -74,7 +79,7 @@ ui_search_done(struct hg_ui *u)
 		return;
 	stop_job(S);
 	set_pattern(S, NULL);
-	ui_history_free(&S->hist);
+	ui_history_close(u, &S->hist);
 	free(S->last);
 	free(S);
 	u->search_state = NULL;

@@ -8,6 +8,8 @@ unset NO_COLOR HGTOP_SESSIONS_DIR HGTOP_NOW XDG_CONFIG_HOME
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hgtop-test.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
+# What hgtop remembers between runs stays in the test's directory.
+export XDG_STATE_HOME="$WORK/state"
 
 fails=0
 fail() {

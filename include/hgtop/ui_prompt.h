@@ -5,13 +5,18 @@
  * before the cursor and Delete/^D under it, ^U kills to the start, ^K to
  * the end, ^W the word before the cursor, Up/Down walk the history, Enter
  * accepts, Esc and ^G cancel. The owner's callback hears about every
- * change (for incremental search), the accept and the cancel. */
+ * change (for incremental search), the accept and the cancel.
+ *
+ * The history (history.h) is the owner's; an accepted text is added to it
+ * and, when it is tied to a file, saved there at once (state.h). */
 #ifndef HGTOP_UI_PROMPT_H
 #define HGTOP_UI_PROMPT_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <wchar.h>
+
+#include "hgtop/history.h"
 
 struct hg_ui;
 struct ui_prompt;
@@ -23,12 +28,6 @@ enum ui_prompt_event {
 	UI_PROMPT_CANCEL,	/* Esc */
 };
 
-/* History of accepted texts, newest last (owned strings). */
-struct ui_history {
-	char **v;
-	size_t n, cap;
-};
-
 /* Returns UI_R_* flags. On ACCEPT the prompt closes unless the callback
  * calls ui_prompt_keep() (e.g. to show an error and let the user fix it). */
 typedef unsigned (*ui_prompt_fn)(struct hg_ui *u, struct ui_prompt *p,
@@ -36,7 +35,7 @@ typedef unsigned (*ui_prompt_fn)(struct hg_ui *u, struct ui_prompt *p,
 
 /* Open a prompt on the status line (closing any other). */
 void ui_prompt_open(struct hg_ui *u, const char *label, const char *initial,
-		    struct ui_history *hist, ui_prompt_fn fn, void *ctx);
+		    struct hg_history *hist, ui_prompt_fn fn, void *ctx);
 /* Feed one key from wget_wch (is_key: a KEY_* code). Returns UI_R_*. */
 unsigned ui_prompt_feed(struct hg_ui *u, bool is_key, wint_t ch);
 void ui_prompt_close(struct hg_ui *u);
@@ -56,7 +55,8 @@ void ui_prompt_set_note(struct ui_prompt *p, const char *note, const bool *err);
 void ui_prompt_draw(struct ui_prompt *p, int y, int x, int w);
 void ui_prompt_place_cursor(const struct ui_prompt *p);
 
-void ui_history_add(struct ui_history *h, const char *text);
-void ui_history_free(struct ui_history *h);
+/* At exit: save what could not be saved yet (a failure is said on stderr
+ * unless the status line said it already), then free H. */
+void ui_history_close(struct hg_ui *u, struct hg_history *h);
 
 #endif

@@ -30,6 +30,7 @@
 #include <stdio.h>
 
 #include "hgtop/app.h"
+#include "hgtop/state.h"
 #include "hgtop/ui_draw.h"
 #include "hgtop/ui_keys.h"
 
@@ -135,6 +136,7 @@ struct hg_ui {
 	void *search_state;		/* ui_search.c */
 	void *filter_state;		/* ui_filter.c */
 	void *note_state;		/* ui_annotate.c */
+	struct hg_state state;		/* what is remembered between runs */
 };
 
 /* ui_view.c: the engine. */

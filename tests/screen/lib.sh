@@ -10,6 +10,9 @@ fi
 SOCK="hgtop-test-$$"
 trap 'tmux -L "$SOCK" kill-server >/dev/null 2>&1; rm -rf "$WORK"' EXIT
 export HOME="$WORK"
+# The default state directory, $WORK/.local/state/hgtop, unless a test
+# sets XDG_STATE_HOME (start passes it on).
+unset XDG_STATE_HOME
 
 tm() {
 	tmux -L "$SOCK" -f /dev/null "$@"
@@ -24,7 +27,9 @@ start() {
 	rm -f "$WORK/exit"
 	{
 		printf 'TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC HOME=%s; export TERM LANG LC_ALL TZ HOME\n' "'$WORK'"
-		printf 'unset NO_COLOR HGTOP_SESSIONS_DIR HGTOP_NOW XDG_CONFIG_HOME\n'
+		printf 'unset NO_COLOR HGTOP_SESSIONS_DIR HGTOP_NOW XDG_CONFIG_HOME XDG_STATE_HOME\n'
+		[ -n "${XDG_STATE_HOME:-}" ] &&
+			printf "XDG_STATE_HOME='%s'; export XDG_STATE_HOME\n" "$XDG_STATE_HOME"
 		# HGTOP_NOW: a fixed wall clock (set by tests that compare ages).
 		[ -n "${HGTOP_NOW:-}" ] && printf "HGTOP_NOW='%s'; export HGTOP_NOW\n" "$HGTOP_NOW"
 		# STDIN_CMD: a shell command whose output is piped into hgtop.
