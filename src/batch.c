@@ -1,4 +1,4 @@
-/* batch.c - headless output (--batch, --batch --json).
+/* batch.c - headless loading and output (--batch, --batch --json, --stats).
  *
  * Text format (documented in hgtop(1)):
  *   session ID  PATH  N entries[, M unparsable]
@@ -17,11 +17,14 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hgtop/annotate.h"
 #include "hgtop/filter.h"
 #include "hgtop/parser.h"
+#include "hgtop/progress.h"
 #include "hgtop/sanitize.h"
 #include "hgtop/util.h"
 
@@ -269,23 +272,96 @@ cmp_sessions(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
-int
-hg_batch_load(struct hg_catalog *c)
+/* The progress line while loading (stderr is a terminal): a large file
+ * is read in chunks of this size, with a look at the clock after each. */
+#define PROGRESS_CHUNK (INT64_C(4) << 20)
+
+struct loader {
+	bool on;
+	struct hg_progress p;
+	int64_t bytes;		/* of the sessions already loaded */
+	int64_t entries;
+};
+
+static void
+loader_start(struct loader *l, const struct hg_catalog *c, bool progress)
 {
+	struct winsize ws;
+	int64_t total = 0;
+	int cols = 0;
+	size_t i;
+
+	memset(l, 0, sizeof(*l));
+	l->on = progress;
+	if (!progress)
+		return;
+	for (i = 0; i < c->n; i++) {
+		const struct hg_session *s = c->sessions[i];
+		struct stat st;
+
+		if ((s->spool_fd >= 0 ? fstat(s->spool_fd, &st) : stat(s->path, &st)) == 0 &&
+		    S_ISREG(st.st_mode))
+			total += st.st_size;
+	}
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0)
+		cols = ws.ws_col;
+	hg_progress_start(&l->p, total, cols, hg_now_mono_ns());
+}
+
+static void
+loader_show(struct loader *l, const struct hg_session *s)
+{
+	char line[512];
+	size_t n;
+
+	if (!l->on)
+		return;
+	n = hg_progress_update(&l->p, l->bytes + hg_session_bytes_read(s),
+			       l->entries + (int64_t)(s->n_entries + s->n_head),
+			       hg_now_mono_ns(), line, sizeof(line));
+	if (n)
+		fwrite(line, 1, n, stderr);
+}
+
+static void
+loader_clear(struct loader *l)
+{
+	char line[512];
+	size_t n;
+
+	if (l->on && (n = hg_progress_clear(&l->p, line, sizeof(line))) > 0)
+		fwrite(line, 1, n, stderr);
+}
+
+int
+hg_batch_load(struct hg_catalog *c, bool progress)
+{
+	struct loader l;
 	int failures = 0;
 	size_t i;
 
+	loader_start(&l, c, progress);
 	for (i = 0; i < c->n; i++) {
 		struct hg_session *s = c->sessions[i];
-		struct hg_ingest_result r = hg_session_ingest(s, 0);
+		struct hg_ingest_result r;
 
+		/* In chunks, from the start: the same entries as one read. */
+		s->in_order = true;
+		do {
+			r = hg_session_ingest(s, l.on ? PROGRESS_CHUNK : 0);
+			loader_show(&l, s);
+		} while (r.more && r.status != HG_INGEST_ERROR && r.status != HG_INGEST_GONE);
 		if (r.status == HG_INGEST_ERROR || r.status == HG_INGEST_GONE) {
+			loader_clear(&l);
 			/* session.c refuses FIFOs, devices and sockets with EINVAL. */
 			fprintf(stderr, "hgtop: %s: %s\n", s->path,
 				r.err == EINVAL ? "not a regular file" : strerror(r.err));
 			failures++;
 		}
+		l.bytes += hg_session_bytes_read(s);
+		l.entries += (int64_t)s->n_entries;
 	}
+	loader_clear(&l);
 	if (c->dir && c->n > 1)
 		qsort(c->sessions, c->n, sizeof(*c->sessions), cmp_sessions);
 	return failures;

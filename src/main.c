@@ -198,7 +198,7 @@ run_batch(const struct hg_options *o, struct hg_catalog *c, struct hg_spool *sp,
 			fprintf(stderr, "hgtop: stdin: %s\n", strerror(errno));
 		hg_spool_update_session(sp, stream);
 	}
-	failures = hg_batch_load(c);
+	failures = hg_batch_load(c, isatty(STDERR_FILENO));
 	if (stream && !o->follow)
 		hg_follow_note_stream_end(stream);
 	if (o->stats) {

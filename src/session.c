@@ -373,7 +373,7 @@ hg_session_ingest(struct hg_session *s, int64_t max_bytes)
 	s->mtime_ns = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
 
 	before = s->n_entries;
-	if (max_bytes > 0 && s->offset == 0 && s->n_entries == 0 && s->spool_fd < 0 &&
+	if (max_bytes > 0 && !s->in_order && s->offset == 0 && s->n_entries == 0 && s->spool_fd < 0 &&
 	    st.st_size > TAIL_FIRST_FACTOR * max_bytes)
 		start_tail_first(s, fd, st.st_size - max_bytes);
 	if (s->tail_start)

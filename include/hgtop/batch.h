@@ -21,7 +21,9 @@ void hg_batch_print_entries(FILE *out, const struct hg_options *o, struct hg_ses
 			    size_t from, const struct hg_filter *f);
 
 /* Load a catalog for headless use: ingest every session, reporting files
- * that cannot be read on stderr. Returns the number of failures. */
-int hg_batch_load(struct hg_catalog *c);
+ * that cannot be read on stderr. With progress (stderr is a terminal), a
+ * progress line on stderr, overwritten in place and cleared at the end.
+ * Returns the number of failures. */
+int hg_batch_load(struct hg_catalog *c, bool progress);
 
 #endif

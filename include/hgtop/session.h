@@ -35,6 +35,7 @@ struct hg_session {
 	bool gone;		/* the file was deleted */
 	bool stream_ended;	/* stdin stream reached EOF */
 	bool fitted;		/* entries shrunk to fit after the first read */
+	bool in_order;		/* never read tail first (headless loading) */
 	/* Tail-first loading of a large file (see hg_session_ingest). */
 	int64_t tail_start;	/* > 0 while the head [0, tail_start) is read */
 	int64_t head_offset;	/* how far the head has been read */
@@ -80,7 +81,8 @@ void hg_session_free(struct hg_session *s);
  * With max_bytes > 0, a file larger than 4 * max_bytes that has not been
  * read yet is read tail first: the first call returns its newest entries
  * (with provisional line numbers), later calls read the older part and
- * then join it in front (s->generation changes when they are joined). */
+ * then join it in front (s->generation changes when they are joined),
+ * unless s->in_order is set. */
 struct hg_ingest_result hg_session_ingest(struct hg_session *s, int64_t max_bytes);
 
 /* A line number for display: "1234", or "?" while it is provisional. */
