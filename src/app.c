@@ -507,7 +507,7 @@ hg_app_pause(struct hg_app *a)
 		return;
 	a->paused = true;
 	a->events |= HG_APP_EV_FOLLOW;
-	hg_app_message(a, false, "follow paused (G resumes)");
+	hg_app_message(a, false, "follow paused");
 }
 
 void

@@ -75,15 +75,15 @@ on_prompt(struct hg_ui *u, struct ui_prompt *p, enum ui_prompt_event ev, void *c
 	}
 	if (s->generation != st->generation || st->entry >= s->n_entries) {
 		ui_message(u, true, "%s was re-read while you typed: select the entry again "
-			   "(a, then Up, brings the text back)", s->id);
+			   "(%s, then Up, brings the text back)", s->id, hg_ui_key(HG_REQ_ANNOTATE));
 		return UI_R_DRAW;
 	}
 	if (hg_annotate_build(&line, s, &s->entries[st->entry], st->attempt_no,
 			      hg_annotate_default_author(u->app->o->author), text,
 			      hg_now_wall_ns(), err, sizeof(err)) < 0 ||
 	    hg_annotate_append(s, line.p, line.len, err, sizeof(err)) < 0)
-		ui_message(u, true, "note not added to %s: %s (a, then Up, brings the text back)",
-			   s->id, err);
+		ui_message(u, true, "note not added to %s: %s (%s, then Up, brings the text back)",
+			   s->id, err, hg_ui_key(HG_REQ_ANNOTATE));
 	else
 		ui_message(u, false, "note added to %s", s->id);
 	hg_buf_free(&line);

@@ -112,3 +112,23 @@ hg_ui_key_names(enum hg_ui_req req, char *buf, size_t n)
 		used += (size_t)w;
 	}
 }
+
+/* The first key bound to REQ, for messages and titles ("G"); a request
+ * with no key is named as in the configuration file. Eight results stay
+ * valid at a time. */
+const char *
+hg_ui_key(enum hg_ui_req req)
+{
+	static char bufs[8][32];
+	static unsigned next;
+	char *b = bufs[next++ % 8];
+	size_t i;
+
+	for (i = 0; i < hg_ui_n_bindings; i++)
+		if (hg_ui_bindings[i].req == req) {
+			snprintf(b, sizeof(bufs[0]), "%s", hg_ui_bindings[i].name);
+			return b;
+		}
+	snprintf(b, sizeof(bufs[0]), "%s", hg_config_request_name(req));
+	return b;
+}

@@ -334,8 +334,8 @@ restore_filter(struct hg_ui *u)
 	if (expr && hg_app_set_filter(a, expr, a->verdict, a->tier, err, sizeof(err), &col) < 0)
 		hg_app_message(a, true, "the last filter used here no longer applies: %s", err);
 	else if (expr && a->filter_text)
-		hg_app_message(a, false, "filter from the last run here: %s  (x clears it)",
-			       a->filter_text);
+		hg_app_message(a, false, "filter from the last run here: %s  (%s clears it)",
+			       a->filter_text, hg_ui_key(HG_REQ_CLEAR));
 	free(expr);
 	free(key);
 }

@@ -537,7 +537,8 @@ request(struct ui_view *v, enum hg_ui_req req)
 	case HG_REQ_EXPAND:
 	case HG_REQ_COLLAPSE:
 		if (d->wrap) {
-			ui_message(v->ui, false, "lines are wrapped: w turns wrapping off to scroll sideways");
+			ui_message(v->ui, false, "lines are wrapped: %s turns wrapping off to scroll sideways",
+				   hg_ui_key(HG_REQ_WRAP));
 			return UI_R_DRAW;
 		}
 		ui_view_hscroll(v, req == HG_REQ_EXPAND ? HSCROLL : -HSCROLL);

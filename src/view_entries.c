@@ -134,8 +134,10 @@ static unsigned
 select_line(struct ui_view *v, size_t from)
 {
 	v->app->list_touched = true;
-	if (v->pos.lineno < from)
+	if (v->pos.lineno < from && hg_app_following(v->app)) {
 		hg_app_pause(v->app);
+		ui_message(v->ui, false, "follow paused (%s resumes)", hg_ui_key(HG_REQ_LAST));
+	}
 	publish(v);
 	return UI_R_DRAW;
 }
@@ -437,8 +439,9 @@ empty(struct ui_view *v, char *buf, size_t n)
 	if (!a->sel)
 		snprintf(buf, n, "no session selected");
 	else if (rows_of(v)->hidden)
-		snprintf(buf, n, "no entries match %s  (%zu hidden; x clears the filter)",
-			 a->filter_text ? a->filter_text : "the filter", rows_of(v)->hidden);
+		snprintf(buf, n, "no entries match %s  (%zu hidden; %s clears the filter)",
+			 a->filter_text ? a->filter_text : "the filter", rows_of(v)->hidden,
+			 hg_ui_key(HG_REQ_CLEAR));
 	else if (a->loading)
 		snprintf(buf, n, "loading...");
 	else

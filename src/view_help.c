@@ -65,7 +65,9 @@ title(struct ui_view *v, char *left, size_t nl, char *right, size_t nr)
 	(void)v;
 	(void)right;
 	(void)nr;
-	snprintf(left, nl, "hgtop help: q, Esc or ? closes; j/k scroll");
+	snprintf(left, nl, "hgtop help: %s, %s or %s closes; %s/%s scroll", hg_ui_key(HG_REQ_QUIT),
+		 hg_ui_key(HG_REQ_CLOSE), hg_ui_key(HG_REQ_HELP), hg_ui_key(HG_REQ_MOVE_DOWN),
+		 hg_ui_key(HG_REQ_MOVE_UP));
 }
 
 /* Moving keys scroll (the engine does it); ^L redraws; any other key

@@ -168,9 +168,9 @@ title(struct ui_view *v, char *left, size_t nl, char *right, size_t nr)
 	size_t h = (size_t)ui_view_height(v), off = v->pos.offset;
 	size_t last = off + h < st->n_lines ? off + h : st->n_lines;
 
-	snprintf(left, nl, "Statistics: %zu session%s, %s%s  (s: back; arrows scroll)",
+	snprintf(left, nl, "Statistics: %zu session%s, %s%s  (%s: back; arrows scroll)",
 		 a->c->n, a->c->n == 1 ? "" : "s", a->filter_text ? "filter " : "no filter",
-		 a->filter_text ? a->filter_text : "");
+		 a->filter_text ? a->filter_text : "", hg_ui_key(HG_REQ_STATS));
 	snprintf(right, nr, "%s-%s/%s", ui_count(c1, sizeof(c1), st->n_lines ? off + 1 : 0),
 		 ui_count(c2, sizeof(c2), last), ui_count(c3, sizeof(c3), st->n_lines));
 	if (v->pos.col)
@@ -217,7 +217,8 @@ request(struct ui_view *v, enum hg_ui_req req)
 	case HG_REQ_DETAIL_UP:
 	case HG_REQ_WRAP:
 	case HG_REQ_ANNOTATE:
-		ui_message(v->ui, false, "the stats view is shown: s goes back to the entries");
+		ui_message(v->ui, false, "the stats view is shown: %s goes back to the entries",
+			   hg_ui_key(HG_REQ_STATS));
 		return UI_R_DRAW;
 	default:
 		return UI_R_NONE;

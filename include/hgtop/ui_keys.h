@@ -179,4 +179,8 @@ enum hg_ui_req hg_ui_key_request(int key);
 /* "j Down" - the names of every key bound to REQ, space-separated. */
 void hg_ui_key_names(enum hg_ui_req req, char *buf, size_t n);
 
+/* The first key bound to REQ ("G"), for messages and titles: they name
+ * the keys in force, bound ones included. Eight results stay valid. */
+const char *hg_ui_key(enum hg_ui_req req);
+
 #endif
