@@ -58,6 +58,24 @@ set_signals(bool install, bool demo)
 }
 
 static void
+quit_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+}
+
+void
+hg_app_hold_signals(void)
+{
+	sigset_t set;
+
+	quit_signals(&set);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+static void
 read_signals(struct hg_app *a)
 {
 	unsigned char b[64];
@@ -772,6 +790,12 @@ hg_app_init(struct hg_app *a, const struct hg_options *o, struct hg_catalog *c,
 		return -1;
 	sig_fd = a->sig_pipe[1];
 	set_signals(true, demo != NULL);
+	{
+		sigset_t set;
+
+		quit_signals(&set);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+	}
 	a->w = hg_watch_new(c, o->poll_ms);
 	for (i = 0; i < c->n && !loaded; i++)
 		enqueue(a, c->sessions[i]);

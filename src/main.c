@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hgtop/app.h"
 #include "hgtop/batch.h"
 #include "hgtop/catalog.h"
 #include "hgtop/config.h"
@@ -206,6 +207,11 @@ run_batch(const struct hg_options *o, struct hg_catalog *c, struct hg_spool *sp,
 
 		return rc ? rc : failures && !c->dir ? 1 : status;
 	}
+	/* A signal that comes once --follow prints what is there waits for
+	 * the app's handlers (hg_app_init unblocks it): it must not be lost,
+	 * even where the shell started us with it ignored. */
+	if (o->follow)
+		hg_app_hold_signals();
 	if (hg_batch_print(stdout, o, c, f) != 0) {
 		if (errno == EPIPE)
 			return status;

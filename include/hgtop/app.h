@@ -146,6 +146,9 @@ struct hg_app {
 int hg_app_init(struct hg_app *a, const struct hg_options *o, struct hg_catalog *c,
 		const char *title, struct hg_demo *demo, struct hg_spool *spool,
 		bool loaded);
+/* Block SIGINT, SIGTERM and SIGHUP until hg_app_init installs its
+ * handlers, so one sent before then is handled, not lost or fatal. */
+void hg_app_hold_signals(void);
 void hg_app_done(struct hg_app *a);
 
 struct hg_app_sess *hg_app_sess(struct hg_session *s);
