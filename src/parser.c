@@ -237,11 +237,14 @@ civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 void
 hg_format_time(int64_t ns, int tz_min, bool zero, char *buf, size_t n)
 {
-	int64_t secs = floor_div(ns, 1000000000), frac = ns - secs * 1000000000;
+	/* The remainder, not ns - secs * 1e9: that overflows near INT64_MIN. */
+	int64_t secs = floor_div(ns, 1000000000), frac = ns % 1000000000;
 	int64_t days, sod, y;
 	int m, d, digits = 9, a = tz_min < 0 ? -tz_min : tz_min;
 	char fr[16] = "", zone[16] = "Z";
 
+	if (frac < 0)
+		frac += 1000000000;
 	if (zero) {
 		snprintf(buf, n, "0001-01-01T00:00:00Z");
 		return;

@@ -286,6 +286,13 @@ START_TEST(test_time_parse_format)
 	ck_assert(hg_parse_time("1970-01-01T00:00:00Z", 20, &ns, &tz, &zero));
 	ck_assert_int_eq(ns, 0);
 	ck_assert(!zero);
+	/* The ends of the range (extreme values in a log reach --stats). */
+	hg_format_time(INT64_MIN, 0, false, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "1677-09-21T00:12:43.145224192Z");
+	hg_format_time(INT64_MAX, 0, false, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "2262-04-11T23:47:16.854775807Z");
+	hg_format_time(-1, 0, false, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "1969-12-31T23:59:59.999999999Z");
 }
 END_TEST
 
