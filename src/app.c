@@ -115,6 +115,8 @@ hg_app_exit_by_signal(int status)
 
 	if (sig != SIGINT && sig != SIGQUIT)
 		return;
+	/* What exit() would have flushed (--follow's last entries). */
+	fflush(NULL);
 	/* Everything is put away: a core of it would show nothing. */
 	if (sig == SIGQUIT)
 		setrlimit(RLIMIT_CORE, &no_core);
