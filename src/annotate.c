@@ -362,14 +362,15 @@ write_all_once(int fd, const char *p, size_t n, char *err, size_t errlen)
 		    "it may hold a partial line", w, n);
 }
 
+/* Looks at an unended tail before it counts as a writer mid-line. */
+#define MID_LINE_TRIES 50	/* 2 ms apart: 0.1 s in all */
+
 /*
  * Whether a writer is in the middle of a line: the file does not end in
  * '\n' and changed less than HG_ANNOTATE_QUIET_NS ago (or its time is
  * ahead of the clock). A note then would split the writer's line in two.
  * A tail that has been quiet for longer is a dead writer's.
  */
-#define MID_LINE_TRIES 50	/* 2 ms apart: 0.1 s in all */
-
 static bool
 writer_mid_line(const struct stat *st)
 {
