@@ -227,6 +227,21 @@ do_write(int fd, const char *p, size_t n)
 	if (sim && *sim) {
 		if (strcmp(sim, "SHORT") == 0)
 			return write(fd, p, n / 2);
+		if (strcmp(sim, "SHORT_RACE") == 0) {
+			/* Half, then another writer (its own descriptor)
+			 * appends a whole line. */
+			ssize_t w = write(fd, p, n / 2);
+			char other[64];
+			int o;
+
+			snprintf(other, sizeof(other), "/proc/self/fd/%d", fd);
+			o = open(other, O_WRONLY | O_APPEND | O_CLOEXEC);
+			if (o < 0 || write(o, "{}\n", 3) != 3)
+				w = -1;
+			if (o >= 0)
+				close(o);
+			return w;
+		}
 		errno = strcmp(sim, "ENOSPC") == 0 ? ENOSPC : strcmp(sim, "EROFS") == 0 ? EROFS
 		      : strcmp(sim, "EACCES") == 0 ? EACCES : EIO;
 		return -1;
@@ -277,20 +292,96 @@ ends_in_newline(int fd, const struct stat *st, bool *yes, char *err, size_t errl
 	return 0;
 }
 
+/*
+ * Reserve the bytes the note will take, so that the write cannot fall
+ * short for want of space. FALLOC_FL_KEEP_SIZE allocates past the end
+ * without changing the size, so a reader or the writer sees nothing.
+ * Returns 0 (reserved, or the filesystem cannot reserve: the write then
+ * runs unreserved), or -1 when there is no room (the note is refused and
+ * the file is untouched).
+ */
+static int
+reserve(int fd, off_t off, size_t n, char *err, size_t errlen)
+{
+#if defined(HAVE_FALLOCATE) && defined(FALLOC_FL_KEEP_SIZE)
+	int r;
+
+	do
+		r = fallocate(fd, FALLOC_FL_KEEP_SIZE, off, (off_t)n);
+	while (r < 0 && errno == EINTR);
+	if (r < 0 && (errno == ENOSPC || errno == EDQUOT || errno == EFBIG))
+		return errno_reason(errno, err, errlen);
+#else
+	(void)fd;
+	(void)off;
+	(void)n;
+	(void)err;
+	(void)errlen;
+#endif
+	return 0;
+}
+
+/*
+ * One write(2) of p[0..n) on the O_APPEND descriptor, all or nothing.
+ *
+ * A write can still fall short: where the filesystem cannot reserve space,
+ * at the file size limit (ulimit -f: the kernel writes up to the limit),
+ * or when another writer took the reserved room first. The bytes written
+ * would then be the start of a line, and the writer's next entry would be
+ * glued to them. So they are cut off again: the write ended at the
+ * descriptor's offset, and if the file is still exactly that long, no one
+ * appended after us, and truncating to where the write began restores the
+ * file byte for byte. If the file is longer, someone else appended behind
+ * our partial bytes: truncating would destroy their lines, so the bytes
+ * stay and the message says so. (Another writer appending *between* the
+ * fstat and the ftruncate is not excluded, but that window is a few
+ * system calls wide, where without the check it would be every case.)
+ */
 static int
 write_all_once(int fd, const char *p, size_t n, char *err, size_t errlen)
 {
+	struct stat st;
 	ssize_t w;
+	off_t end;
 
 	do
 		w = do_write(fd, p, n);
 	while (w < 0 && errno == EINTR);
 	if (w < 0)
 		return errno_reason(errno, err, errlen);
-	if ((size_t)w != n)
-		return fail(err, errlen, "short write (%zd of %zu bytes); the file may end in a "
-			    "partial line", w, n);
-	return 0;
+	if ((size_t)w == n)
+		return 0;
+	end = lseek(fd, 0, SEEK_CUR);
+	if (w > 0 && end >= w && fstat(fd, &st) == 0 && st.st_size == end &&
+	    ftruncate(fd, end - w) == 0)
+		return fail(err, errlen, "short write (%zd of %zu bytes: disk full or file size "
+			    "limit); nothing was added", w, n);
+	if (w == 0)
+		return fail(err, errlen, "nothing written (disk full or file size limit)");
+	return fail(err, errlen, "short write (%zd of %zu bytes) and the file grew since; "
+		    "it may hold a partial line", w, n);
+}
+
+/* Looks at an unended tail before it counts as a writer mid-line. */
+#define MID_LINE_TRIES 50	/* 2 ms apart: 0.1 s in all */
+
+/*
+ * Whether a writer is in the middle of a line: the file does not end in
+ * '\n' and changed less than HG_ANNOTATE_QUIET_NS ago (or its time is
+ * ahead of the clock). A note then would split the writer's line in two.
+ * A tail that has been quiet for longer is a dead writer's.
+ */
+static bool
+writer_mid_line(const struct stat *st)
+{
+	struct timespec now;
+	int64_t m, t;
+
+	if (clock_gettime(CLOCK_REALTIME, &now) < 0)
+		return true;
+	m = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+	t = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+	return t - m < HG_ANNOTATE_QUIET_NS;
 }
 
 /* Open the session's own file for appending, checking it is the one read. */
@@ -329,7 +420,7 @@ hg_annotate_append(const struct hg_session *s, const char *line, size_t len, cha
 	struct hg_buf b = { 0 };
 	struct stat st;
 	bool nl;
-	int fd, rc;
+	int fd, rc, tries;
 
 	if (s->spool_fd >= 0 || !s->path || strcmp(s->path, "-") == 0)
 		return fail(err, errlen, "stdin stream: no file to write to");
@@ -339,13 +430,29 @@ hg_annotate_append(const struct hg_session *s, const char *line, size_t len, cha
 	if (fd < 0)
 		return -1;
 	rc = ends_in_newline(fd, &st, &nl, err, errlen);
+	/* A reader can see another process's write(2) half copied: a
+	 * writer that writes whole lines ends its line within moments, so
+	 * look again a few times before calling it mid-line. */
+	for (tries = 0; rc == 0 && !nl && writer_mid_line(&st) && tries < MID_LINE_TRIES; tries++) {
+		struct timespec pause = { 0, 2000000 };
+
+		nanosleep(&pause, NULL);
+		if (fstat(fd, &st) < 0)
+			rc = fail(err, errlen, "cannot stat: %s", strerror(errno));
+		else
+			rc = ends_in_newline(fd, &st, &nl, err, errlen);
+	}
+	if (rc == 0 && !nl && writer_mid_line(&st))
+		rc = fail(err, errlen, "a writer is in the middle of a line: try again in a moment");
 	if (rc == 0) {
 		/* One write(2) of everything: O_APPEND makes it atomic with
 		 * respect to hyperguild's own appends. */
 		if (!nl)
 			hg_buf_addc(&b, '\n');
 		hg_buf_add(&b, line, len);
-		rc = write_all_once(fd, b.p, b.len, err, errlen);
+		rc = reserve(fd, st.st_size, b.len, err, errlen);
+		if (rc == 0)
+			rc = write_all_once(fd, b.p, b.len, err, errlen);
 	}
 	if (close(fd) < 0 && rc == 0)
 		rc = errno_reason(errno, err, errlen);

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +45,7 @@ on_signal(int sig)
 static void
 set_signals(bool install, bool demo)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGCHLD };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGCHLD };
 	struct sigaction sa;
 	size_t i;
 
@@ -64,6 +65,7 @@ quit_signals(sigset_t *set)
 	sigaddset(set, SIGINT);
 	sigaddset(set, SIGTERM);
 	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGQUIT);
 }
 
 void
@@ -87,10 +89,42 @@ read_signals(struct hg_app *a)
 				a->events |= HG_APP_EV_RESIZE;
 			else if (b[i] == SIGCHLD && a->demo && hg_demo_reap(a->demo))
 				hg_app_message(a, true, "the demo writer stopped");
-			else if (b[i] != SIGCHLD)
+			else if (b[i] != SIGCHLD) {
 				a->events |= HG_APP_EV_QUIT;
+				if (!a->quit_signal)
+					a->quit_signal = b[i];
+			}
 		}
 	}
+}
+
+int
+hg_app_quit_status(const struct hg_app *a)
+{
+	if (a->quit_signal == SIGINT || a->quit_signal == SIGQUIT)
+		return 128 + a->quit_signal;
+	return 0;
+}
+
+void
+hg_app_exit_by_signal(int status)
+{
+	int sig = status - 128;
+	struct rlimit no_core = { 0, 0 };
+	sigset_t set;
+
+	if (sig != SIGINT && sig != SIGQUIT)
+		return;
+	/* What exit() would have flushed (--follow's last entries). */
+	fflush(NULL);
+	/* Everything is put away: a core of it would show nothing. */
+	if (sig == SIGQUIT)
+		setrlimit(RLIMIT_CORE, &no_core);
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
 }
 
 /* --- per-session state -------------------------------------------------------- */

@@ -132,7 +132,7 @@ after_turn(struct follow *fl, struct hg_app *a, unsigned ev)
 	int rc;
 
 	if (ev & HG_APP_EV_QUIT)
-		return 0;	/* SIGINT, SIGTERM or SIGHUP */
+		return hg_app_quit_status(a);	/* 130 after SIGINT, 0 after SIGTERM */
 	if (ev & HG_APP_EV_GONE) {
 		fprintf(stderr, "hgtop: %s: the directory was deleted or moved\n", a->c->dir);
 		return 1;

@@ -243,6 +243,9 @@ main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	signal(SIGPIPE, SIG_IGN);
+	/* At the file size limit (ulimit -f) a write fails with EFBIG, which
+	 * is reported, rather than killing hgtop with the terminal raw. */
+	signal(SIGXFSZ, SIG_IGN);
 	rc = hg_options_parse(&o, argc, argv);
 	if (rc >= 0)
 		return rc;
@@ -304,5 +307,7 @@ main(int argc, char **argv)
 	hg_config_free(&cfg);
 	free(expr);
 	hg_options_free(&o);
+	/* After Ctrl-C (130) or Ctrl-\ (131): end by that signal. */
+	hg_app_exit_by_signal(rc);
 	return rc;
 }

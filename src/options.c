@@ -42,7 +42,8 @@ static const char usage_text[] =
 "  -h, --help           show this help and exit\n"
 "  -V, --version        show the version and exit\n"
 "\n"
-"Exit status: 0 ok, 1 runtime error, 2 usage error.\n";
+"Exit status: 0 ok, 1 runtime error, 2 usage error; 130 after Ctrl-C (SIGINT)\n"
+"and 131 after Ctrl-\\ (SIGQUIT) in the browser and with --follow.\n";
 
 void
 hg_options_usage(FILE *f)

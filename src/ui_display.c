@@ -2,10 +2,13 @@
 #include "config.h"
 
 #include <curses.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "hgtop/config.h"
@@ -137,6 +140,109 @@ ui_tt_attr(uint16_t fg, uint16_t bg, uint16_t attrs)
 	return a;
 }
 
+/* --- a fatal signal ---------------------------------------------------------
+ *
+ * SIGINT, SIGTERM, SIGHUP and SIGQUIT go through the app's self-pipe: the
+ * loop quits and endwin() restores the terminal. The others that would end
+ * hgtop (a crash: SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT; or a signal
+ * nobody sends it but someone might) cannot wait for the loop: the handler
+ * puts the terminal back as it was at start, with async-signal-safe calls
+ * only (write and tcsetattr on what was prepared at init), then lets the
+ * signal do what it would have done. */
+
+static const int fatal_sigs[] = {
+	SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS, SIGXCPU,
+	SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF,
+};
+static struct sigaction fatal_old[HG_ARRAY_SIZE(fatal_sigs)];
+static bool fatal_set;
+static int tty_fd = -1;
+static struct termios tty_saved;
+static bool tty_saved_ok;
+static char tty_reset[256];	/* leave the alternate screen, cursor on, ... */
+static size_t tty_reset_len;
+
+static void
+reset_add(const char *cap)
+{
+	size_t n;
+
+	if (!cap || cap == (const char *)-1)
+		return;
+	n = strlen(cap);
+	if (tty_reset_len + n < sizeof(tty_reset)) {
+		memcpy(tty_reset + tty_reset_len, cap, n);
+		tty_reset_len += n;
+	}
+}
+
+static void
+on_fatal(int sig, siginfo_t *si, void *uc)
+{
+	int saved = errno;
+	size_t i;
+
+	(void)uc;
+	if (tty_fd >= 0) {
+		if (tty_reset_len && write(tty_fd, tty_reset, tty_reset_len) < 0) {
+			/* Nothing more to try. */
+		}
+		if (tty_saved_ok)
+			tcsetattr(tty_fd, TCSANOW, &tty_saved);
+	}
+	/* What was there before (the default, or a sanitizer's report). */
+	for (i = 0; i < HG_ARRAY_SIZE(fatal_sigs); i++)
+		if (fatal_sigs[i] == sig)
+			sigaction(sig, &fatal_old[i], NULL);
+	/* A fault happens again on return; anything sent is sent again. */
+	if (si->si_code <= 0 || sig == SIGABRT || sig == SIGTRAP || sig == SIGSYS ||
+	    sig == SIGXCPU || sig == SIGUSR1 || sig == SIGUSR2 || sig == SIGALRM ||
+	    sig == SIGVTALRM || sig == SIGPROF)
+		raise(sig);
+	errno = saved;
+}
+
+static void
+fatal_signals(bool install)
+{
+	struct sigaction sa;
+	size_t i;
+
+	if (install == fatal_set)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_sigaction = on_fatal;
+	sa.sa_flags = SA_SIGINFO;
+	for (i = 0; i < HG_ARRAY_SIZE(fatal_sigs); i++) {
+		if (install) {
+			/* One the user chose to ignore stays ignored. */
+			sigaction(fatal_sigs[i], NULL, &fatal_old[i]);
+			if (fatal_old[i].sa_handler != SIG_IGN)
+				sigaction(fatal_sigs[i], &sa, NULL);
+		} else {
+			sigaction(fatal_sigs[i], &fatal_old[i], NULL);
+		}
+	}
+	fatal_set = install;
+}
+
+/* What the handler needs, prepared while it is safe to call anything. */
+static void
+prepare_reset(const struct hg_config *cfg)
+{
+	tty_fd = fileno(tty_out);
+	tty_reset_len = 0;
+	reset_add(tigetstr("sgr0"));
+	reset_add(tigetstr("cnorm"));
+	reset_add(tigetstr("rmkx"));
+	if (cfg->mouse && has_mouse())
+		reset_add("\033[?1000l\033[?1002l\033[?1006l");
+	reset_add(tigetstr("rmcup"));
+	reset_add("\r\n");
+	fatal_signals(true);
+}
+
 /* stdin may be the data ("hgtop -"): talk to the terminal through /dev/tty. */
 static int
 open_terminal(void)
@@ -150,6 +256,8 @@ open_terminal(void)
 			return -1;
 		tty_in = tty_out = f;
 	}
+	/* The modes to put back should hgtop die of a signal. */
+	tty_saved_ok = tcgetattr(fileno(tty_in), &tty_saved) == 0;
 	screen = newterm(NULL, tty_out, tty_in);
 	return screen ? 0 : -1;
 }
@@ -182,6 +290,7 @@ ui_display_init(const struct hg_config *cfg)
 		use_default_colors();
 	}
 	init_roles(cfg);
+	prepare_reset(cfg);
 	return 0;
 }
 
@@ -198,6 +307,8 @@ ui_display_done(void)
 {
 	if (!screen)
 		return;
+	fatal_signals(false);
+	tty_fd = -1;
 	endwin();
 	fflush(tty_out);
 	delscreen(screen);

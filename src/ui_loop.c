@@ -390,6 +390,7 @@ hg_ui_run(const struct hg_options *o, struct hg_catalog *c, const char *title,
 	struct hg_app app;
 	struct hg_ui u;
 	const char *kl = getenv("HGTOP_KEYLOG");
+	int status;
 
 	memset(&u, 0, sizeof(u));
 	u.start_ns = hg_now_mono_ns();
@@ -423,6 +424,7 @@ hg_ui_run(const struct hg_options *o, struct hg_catalog *c, const char *title,
 	hg_set_die_hook(NULL);
 	remember_filter(&u);
 	teardown(&u);
+	status = hg_app_quit_status(&app);
 	hg_app_done(&app);
-	return 0;
+	return status;
 }

@@ -42,16 +42,25 @@ int hg_annotate_build(struct hg_buf *out, const struct hg_session *s,
     const struct hg_entry *target, int64_t target_attempt, const char *author,
     const char *text, int64_t now_ns, char *err, size_t errlen);
 
+/* A file that does not end in '\n' and changed less than this long ago
+ * has a writer in the middle of a line. */
+#define HG_ANNOTATE_QUIET_NS (3 * 1000000000LL)
+
 /*
  * Append line[0..len) (from hg_annotate_build) to the session's file with
- * one write(2). Never creates a file and never follows a symlink; refuses
- * a file that is no longer the one s read (other device/inode). When the
- * file does not end in '\n' the line is prefixed with one. Returns 0, or -1
- * with a plain-words reason in err ("disk full", "file was deleted", ...).
+ * one write(2), all or nothing: the space is reserved first (fallocate),
+ * and a write that still falls short is cut off again, so a refused note
+ * leaves the file as it was. Never creates a file and never follows a
+ * symlink; refuses a file that is no longer the one s read (other
+ * device/inode). When the file does not end in '\n': refused while it
+ * changed in the last HG_ANNOTATE_QUIET_NS (a writer is mid-line), else
+ * (a dead writer's partial line) the note is prefixed with '\n'. Returns 0,
+ * or -1 with a plain-words reason in err ("disk full", "file was deleted").
  *
  * Test hook: when the environment variable HGTOP_TEST_WRITE_ERROR is set to
- * ENOSPC, EROFS, EACCES, EIO or SHORT, the write fails that way (SHORT
- * writes the first half of the bytes, as a real short write would).
+ * ENOSPC, EROFS, EACCES, EIO, SHORT or SHORT_RACE, the write fails that way
+ * (SHORT writes the first half of the bytes, as a real short write would;
+ * SHORT_RACE then appends "{}\n" as another writer would).
  */
 int hg_annotate_append(const struct hg_session *s, const char *line, size_t len,
     char *err, size_t errlen);

@@ -34,7 +34,7 @@ struct hg_spool;
 
 /* Events: what changed since the caller last looked. */
 #define HG_APP_EV_INPUT		0x0001u	/* the caller's descriptor is readable */
-#define HG_APP_EV_QUIT		0x0002u	/* SIGINT, SIGTERM or SIGHUP */
+#define HG_APP_EV_QUIT		0x0002u	/* SIGINT, SIGTERM, SIGHUP or SIGQUIT */
 #define HG_APP_EV_RESIZE	0x0004u	/* SIGWINCH */
 #define HG_APP_EV_SESSIONS	0x0008u	/* sessions added, gone or re-ordered */
 #define HG_APP_EV_ENTRIES	0x0010u	/* entries arrived or a session was re-read */
@@ -135,20 +135,29 @@ struct hg_app {
 	struct hg_app_meter *meter;
 	unsigned events;		/* accumulated, taken by hg_app_step */
 	int sig_pipe[2];
+	int quit_signal;		/* the first that asked to quit, or 0 */
 	bool quit;
 	bool stream_done;		/* stdin reached its end */
 };
 
 /* Set up over a catalog whose sessions are opened. Every session is queued
  * for loading unless LOADED (they were read already). Installs handlers
- * for SIGINT, SIGTERM, SIGHUP, SIGWINCH (and SIGCHLD with a demo) that
- * write to a self-pipe. Returns -1 (errno) when the pipe cannot be made. */
+ * for SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH (and SIGCHLD with a demo)
+ * that write to a self-pipe. Returns -1 (errno) when the pipe cannot be
+ * made. */
 int hg_app_init(struct hg_app *a, const struct hg_options *o, struct hg_catalog *c,
 		const char *title, struct hg_demo *demo, struct hg_spool *spool,
 		bool loaded);
-/* Block SIGINT, SIGTERM and SIGHUP until hg_app_init installs its
- * handlers, so one sent before then is handled, not lost or fatal. */
+/* Block SIGINT, SIGTERM, SIGHUP and SIGQUIT until hg_app_init installs
+ * its handlers, so one sent before then is handled, not lost or fatal. */
 void hg_app_hold_signals(void);
+/* The exit status the quit signal asks for: 130 after SIGINT (Ctrl-C),
+ * 131 after SIGQUIT (Ctrl-\), else 0 (SIGTERM and SIGHUP: a clean stop). */
+int hg_app_quit_status(const struct hg_app *a);
+/* Once everything is put away: a status of 130 or 131 ends the process by
+ * that signal (default action, no core), as a shell expects of a program
+ * interrupted from the keyboard. Returns for any other status. */
+void hg_app_exit_by_signal(int status);
 void hg_app_done(struct hg_app *a);
 
 struct hg_app_sess *hg_app_sess(struct hg_session *s);

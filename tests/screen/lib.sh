@@ -19,26 +19,33 @@ tm() {
 }
 
 # start W H ARGS...: run hgtop ARGS in a W x H pane. When it exits, the
-# pane shows "[hgtop exited N]" and the status is in $WORK/exit.
-# With STDIN_CMD set, its output is piped into hgtop.
+# pane shows "[hgtop exited N]", the status is in $WORK/exit and the
+# terminal's modes as hgtop left them (stty -a) in $WORK/stty.
+# With STDIN_CMD set, its output is piped into hgtop; with START_PREFIX
+# set, that shell command runs first (ulimit -f 8, say).
 start() {
 	w=$1 h=$2
 	shift 2
-	rm -f "$WORK/exit"
+	rm -f "$WORK/exit" "$WORK/stty"
 	{
 		printf 'TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC HOME=%s; export TERM LANG LC_ALL TZ HOME\n' "'$WORK'"
 		printf 'unset NO_COLOR HGTOP_SESSIONS_DIR HGTOP_NOW XDG_CONFIG_HOME XDG_STATE_HOME\n'
+		# Ctrl-C and Ctrl-\ reach the whole foreground group: this shell
+		# outlives them to report hgtop's status (as an interactive shell
+		# would: hgtop runs with the default actions, a trap is not inherited).
+		printf 'trap : INT QUIT\n'
 		[ -n "${XDG_STATE_HOME:-}" ] &&
 			printf "XDG_STATE_HOME='%s'; export XDG_STATE_HOME\n" "$XDG_STATE_HOME"
 		# HGTOP_NOW: a fixed wall clock (set by tests that compare ages).
 		[ -n "${HGTOP_NOW:-}" ] && printf "HGTOP_NOW='%s'; export HGTOP_NOW\n" "$HGTOP_NOW"
+		[ -n "${START_PREFIX:-}" ] && printf '%s\n' "$START_PREFIX"
 		# STDIN_CMD: a shell command whose output is piped into hgtop.
 		[ -n "${STDIN_CMD:-}" ] && printf '%s | ' "$STDIN_CMD"
 		printf "'%s'" "$HGTOP"
 		for a in "$@"; do
 			printf " '%s'" "$a"
 		done
-		printf '\nst=$?; echo $st > %s/exit; printf "\\n[hgtop exited %%s]\\n" $st; exec sleep 600\n' "'$WORK'"
+		printf '\nst=$?; stty -a > %s/stty 2>&1; echo $st > %s/exit; printf "\\n[hgtop exited %%s]\\n" $st; exec sleep 600\n' "'$WORK'" "'$WORK'"
 	} > "$WORK/run.sh"
 	# A session that outlives the test's own keeps the server up while
 	# "t" is replaced (killing the last session stops the server, and a
@@ -157,6 +164,20 @@ expect_no_screen() {
 # line N: line N (1-based) of the settled screen.
 line() {
 	settled | sed -n "${1}p"
+}
+
+# tty_sane NAME: after hgtop exited, the terminal is back in its usual
+# modes (line editing and echo on).
+tty_sane() {
+	wait_until test -s "$WORK/exit" || true
+	_ts=$(cat "$WORK/stty" 2>/dev/null)
+	case " $(printf '%s' "$_ts" | tr '\n;' '  ') " in
+	*" -icanon "* | *" -echo "* | "  ")
+		fail "$1: terminal left in raw modes:"
+		printf '%s\n' "$_ts" >&2 ;;
+	*" icanon "*" echo "* | *" echo "*" icanon "*) pass "$1" ;;
+	*) fail "$1: no icanon/echo in:"; printf '%s\n' "$_ts" >&2 ;;
+	esac
 }
 
 # quit: press q and wait for hgtop's exit status.

@@ -386,8 +386,58 @@ START_TEST(test_bad_targets_refused)
 }
 END_TEST
 
-/* The file ends mid-line (a writer died): the annotation starts on a new
- * line, the partial line stays its own (unparsable) line. */
+/* Set the file's mtime to SECS seconds ago. */
+static void
+age_file(const char *path, int secs)
+{
+	struct timespec t[2];
+
+	clock_gettime(CLOCK_REALTIME, &t[0]);
+	t[0].tv_sec -= secs;
+	t[1] = t[0];
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, t, 0), 0);
+}
+
+/* A writer is in the middle of a line (the file ends without '\n' and
+ * changed just now): the note is refused, the file is unchanged; the
+ * writer's line, once finished, parses. */
+START_TEST(test_writer_mid_line_refused)
+{
+	char *path;
+	struct hg_session *s = make_session(&path);
+	const char *partial = "{\"session_id\":\"s-1\",\"timestamp\":\"2026-11-24T10:06:00Z\","
+			      "\"skill\":\"wri";
+	const char *rest = "ter\",\"final_status\":\"ok\"}\n";
+	size_t before, after;
+	char *old, *now;
+
+	write_file(path, partial, strlen(partial), "ab");
+	old = slurp(path, &before);
+	ck_assert_int_eq(annotate(s, 1, 0, "kai", "in the middle"), -1);
+	ck_assert_str_eq(errbuf, "a writer is in the middle of a line: try again in a moment");
+	now = slurp(path, &after);
+	ck_assert_uint_eq(after, before);
+	ck_assert_mem_eq(now, old, before);
+	/* A time ahead of the clock is no proof of a dead writer either. */
+	age_file(path, -60);
+	ck_assert_int_eq(annotate(s, 1, 0, "kai", "in the middle"), -1);
+	write_file(path, rest, strlen(rest), "ab");
+	ck_assert_int_eq(hg_session_ingest(s, 0).status, HG_INGEST_OK);
+	ck_assert_uint_eq(s->n_entries, 3);
+	ck_assert_int_eq(s->n_unparsable, 0);
+	ck_assert_str_eq(s->entries[2].skill, "writer");
+	/* Ending in '\n', a fresh file takes the note at once. */
+	ck_assert_int_eq(annotate(s, 1, 0, "kai", "after it"), 0);
+	free(old);
+	free(now);
+	hg_session_free(s);
+	free(path);
+}
+END_TEST
+
+/* The file ends mid-line and has been quiet (a writer died): the
+ * annotation starts on a new line, the partial line stays its own
+ * (unparsable) line. */
 START_TEST(test_file_without_newline)
 {
 	char *path;
@@ -397,6 +447,7 @@ START_TEST(test_file_without_newline)
 	char *old, *now;
 
 	write_file(path, partial, strlen(partial), "ab");
+	age_file(path, 10);
 	ck_assert_int_eq(hg_session_ingest(s, 0).status, HG_INGEST_OK);
 	ck_assert_uint_eq(s->n_entries, 2);
 	old = slurp(path, &before);
@@ -539,24 +590,38 @@ START_TEST(test_write_errors_simulated)
 	free(slurp(path, &after));
 	ck_assert_uint_eq(after, before);
 
-	/* A short write is reported, never silent. */
+	/* A short write is reported, never silent, and cut off again: the
+	 * file is unchanged. */
 	setenv("HGTOP_TEST_WRITE_ERROR", "SHORT", 1);
 	ck_assert_int_eq(hg_annotate_append(s, b.p, b.len, errbuf, sizeof(errbuf)), -1);
-	snprintf(errbuf + 128, 100, "short write (%zu of %zu bytes); ", b.len / 2, b.len);
+	snprintf(errbuf + 128, 100, "short write (%zu of %zu bytes: ", b.len / 2, b.len);
 	ck_assert_msg(strncmp(errbuf, errbuf + 128, strlen(errbuf + 128)) == 0, "%s", errbuf);
-	ck_assert_ptr_nonnull(strstr(errbuf, "partial line"));
+	ck_assert_ptr_nonnull(strstr(errbuf, "nothing was added"));
+	data = slurp(path, &after);
+	ck_assert_uint_eq(after, before);
+	free(data);
 	unsetenv("HGTOP_TEST_WRITE_ERROR");
 
-	/* The caller still has text and line: the retry starts on a new line. */
+	/* The caller still has text and line: the retry adds exactly it. */
 	ck_assert_str_eq(copy, text);
 	ck_assert_int_eq(hg_annotate_append(s, b.p, b.len, errbuf, sizeof(errbuf)), 0);
 	data = slurp(path, &after);
-	ck_assert_uint_eq(after, before + b.len / 2 + 1 + b.len);
+	ck_assert_uint_eq(after, before + b.len);
 	ck_assert_int_eq(hg_session_ingest(s, 0).status, HG_INGEST_OK);
-	ck_assert_uint_eq(s->n_entries, 4);
-	ck_assert_int_eq(s->entries[2].kind, HG_ENTRY_UNPARSABLE);
-	ck_assert_int_eq(s->entries[3].kind, HG_ENTRY_ANNOTATION);
-	ck_assert_str_eq(s->entries[3].message, text);
+	ck_assert_uint_eq(s->n_entries, 3);
+	ck_assert_int_eq(s->n_unparsable, 0);
+	ck_assert_int_eq(s->entries[2].kind, HG_ENTRY_ANNOTATION);
+	ck_assert_str_eq(s->entries[2].message, text);
+	free(data);
+
+	/* Another writer appended behind the partial bytes: they cannot be
+	 * cut off without its line, so they stay, and the message says so. */
+	setenv("HGTOP_TEST_WRITE_ERROR", "SHORT_RACE", 1);
+	ck_assert_int_eq(hg_annotate_append(s, b.p, b.len, errbuf, sizeof(errbuf)), -1);
+	ck_assert_ptr_nonnull(strstr(errbuf, "partial line"));
+	unsetenv("HGTOP_TEST_WRITE_ERROR");
+	data = slurp(path, &after);
+	ck_assert_uint_eq(after, before + b.len + b.len / 2 + 3);
 	free(data);
 	free(copy);
 	hg_buf_free(&b);
@@ -838,6 +903,7 @@ annotate_suite(void)
 	tcase_add_test(w, test_too_long_refused);
 	tcase_add_test(w, test_bad_targets_refused);
 	tcase_add_test(w, test_file_without_newline);
+	tcase_add_test(w, test_writer_mid_line_refused);
 	tcase_add_test(w, test_concurrent_appends);
 	tcase_add_test(w, test_write_errors_simulated);
 	tcase_add_test(w, test_not_writable);

@@ -1097,10 +1097,22 @@ START_TEST(test_signals)
 	ck_assert(ev & HG_APP_EV_QUIT);
 	ck_assert(!(ev & HG_APP_EV_RESIZE));
 
+	/* SIGTERM: a clean stop, status 0. */
+	ck_assert_int_eq(f.a.quit_signal, SIGTERM);
+	ck_assert_int_eq(hg_app_quit_status(&f.a), 0);
+
+	f.a.quit_signal = 0;
 	ck_assert_int_eq(raise(SIGINT), 0);
 	ck_assert(hg_app_step(&f.a, -1, 1000) & HG_APP_EV_QUIT);
+	ck_assert_int_eq(hg_app_quit_status(&f.a), 130);
+	/* The first one counts. */
 	ck_assert_int_eq(raise(SIGHUP), 0);
 	ck_assert(hg_app_step(&f.a, -1, 1000) & HG_APP_EV_QUIT);
+	ck_assert_int_eq(hg_app_quit_status(&f.a), 130);
+	f.a.quit_signal = 0;
+	ck_assert_int_eq(raise(SIGQUIT), 0);
+	ck_assert(hg_app_step(&f.a, -1, 1000) & HG_APP_EV_QUIT);
+	ck_assert_int_eq(hg_app_quit_status(&f.a), 131);
 	/* Taken once. */
 	ck_assert(!(hg_app_step(&f.a, -1, 0) & (HG_APP_EV_QUIT | HG_APP_EV_RESIZE)));
 
@@ -1108,6 +1120,7 @@ START_TEST(test_signals)
 	ck_assert(is_default(SIGTERM));
 	ck_assert(is_default(SIGINT));
 	ck_assert(is_default(SIGHUP));
+	ck_assert(is_default(SIGQUIT));
 	ck_assert(is_default(SIGWINCH));
 }
 END_TEST
