@@ -917,6 +917,51 @@ START_TEST(test_dir_rename_is_move_poll)
 }
 END_TEST
 
+/* Appends through a symlink's target, or through another hard link, are
+ * not reported by the directory's watch: the file gets one of its own. */
+START_TEST(test_dir_symlink_and_hard_link)
+{
+	struct harness h;
+	char *other = xasprintf("%s-other", tmpdir);
+	char *target = xasprintf("%s/target.jsonl", other);
+	char *sym = tmp_path("sym.jsonl"), *hard = tmp_path("hard.jsonl");
+	char *hard2 = xasprintf("%s/hard-link", other);
+	char *l = line_for("s", "t1"), *nl = xasprintf("%s\n", l);
+	int fd, i;
+
+	ck_assert_int_eq(mkdir(other, 0755), 0);
+	fd = open(target, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	ck_assert_int_eq(write(fd, nl, strlen(nl)), (ssize_t)strlen(nl));
+	close(fd);
+	ck_assert_int_eq(symlink(target, sym), 0);
+	append_entry("hard.jsonl", "h0");
+	ck_assert_int_eq(link(hard, hard2), 0);
+	harness_open(&h, tmpdir, 0);
+	ck_assert_int_eq(hg_watch_mode(h.w), HG_WATCH_INOTIFY);
+	for (i = 0; i < 3; i++) {
+		fd = open(target, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		ck_assert_int_eq(write(fd, nl, strlen(nl)), (ssize_t)strlen(nl));
+		close(fd);
+		fd = open(hard2, O_WRONLY | O_APPEND);
+		ck_assert_int_eq(write(fd, nl, strlen(nl)), (ssize_t)strlen(nl));
+		close(fd);
+	}
+	wait_seen(&h, 6);
+	ck_assert_uint_eq(session_named(&h, "sym")->n_entries, 4);
+	ck_assert_uint_eq(session_named(&h, "hard")->n_entries, 4);
+	harness_close(&h);
+	unlink(target);
+	unlink(hard2);
+	rmdir(other);
+	free(other);
+	free(target);
+	free(sym);
+	free(hard);
+	free(hard2);
+	free(l);
+	free(nl);
+}
+END_TEST
 
 static Suite *
 watch_suite(void)
@@ -943,6 +988,7 @@ watch_suite(void)
 	tcase_add_test(tc, test_rotation_dir);
 	tcase_add_test(tc, test_rotation_file);
 	tcase_add_test(tc, test_dir_rename_is_move);
+	tcase_add_test(tc, test_dir_symlink_and_hard_link);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(pc, setup_tmp, teardown_tmp);
 	tcase_set_timeout(pc, 60);
