@@ -602,6 +602,30 @@ dequeue(struct hg_app *a, size_t i)
 	a->n_queue--;
 }
 
+static void after_ingest(struct hg_app *a, struct hg_session *s,
+			 const struct hg_ingest_result *r, bool is_new);
+
+/* s was renamed away (r.jsonl to r.jsonl.0) and read to its end: it keeps
+ * its entries, marked gone, and a new session reads the file now under its
+ * name from the start. */
+static void
+rotated(struct hg_app *a, struct hg_session *s)
+{
+	struct hg_session *ns = hg_catalog_rotated(a->c, s);
+
+	hg_app_message(a, false, "%s: rotated, a new file under its name", s->id);
+	if (!ns)
+		return;
+	hg_watch_catalog_changed(a->w);
+	if (a->chunk_bytes > 0) {
+		enqueue(a, ns);
+	} else {
+		struct hg_ingest_result r = hg_session_ingest(ns, 0);
+
+		after_ingest(a, ns, &r, true);
+	}
+}
+
 static void
 after_ingest(struct hg_app *a, struct hg_session *s, const struct hg_ingest_result *r,
 	     bool is_new)
@@ -615,6 +639,8 @@ after_ingest(struct hg_app *a, struct hg_session *s, const struct hg_ingest_resu
 		as->loaded = true;
 	if (a->on_ingest)
 		a->on_ingest(a->ingest_ctx, s, r, is_new);
+	if (r->rotated)
+		rotated(a, s);
 	if (r->status == HG_INGEST_ERROR && s == a->sel)
 		hg_app_message(a, true, "%s: %s", s->path, strerror(r->err));
 	if (r->status != HG_INGEST_OK && r->status != HG_INGEST_ERROR)
@@ -670,10 +696,11 @@ load_step(struct hg_app *a)
 static void
 take_changes(struct hg_app *a, const struct hg_watch_events *ev)
 {
-	size_t i, before = a->c->n;
+	size_t i, before = a->c->n, scanned;
 
 	if (ev->rescan && hg_catalog_scan(a->c) > 0)
 		hg_watch_catalog_changed(a->w);
+	scanned = a->c->n;	/* sessions added by a rotation are read at once */
 	if ((ev->dir_gone || a->c->dir_gone) && !(a->events & HG_APP_EV_GONE)) {
 		a->events |= HG_APP_EV_GONE;
 		hg_app_message(a, true, "%s: the directory was deleted or moved", a->title);
@@ -685,7 +712,7 @@ take_changes(struct hg_app *a, const struct hg_watch_events *ev)
 		enqueue(a, ev->changed[i]);
 	if (a->chunk_bytes == 0)
 		load_step(a);	/* what changed first, then the new sessions */
-	for (i = before; i < a->c->n; i++) {
+	for (i = before; i < scanned; i++) {
 		struct hg_session *s = a->c->sessions[i];
 
 		if (a->chunk_bytes > 0) {

@@ -168,7 +168,7 @@ format_entry(struct hg_buf *b, const struct hg_session *s, size_t ei,
 static void
 print_json(FILE *out, struct hg_session *s, size_t from, const struct hg_filter *f)
 {
-	int fd = s->spool_fd >= 0 ? s->spool_fd : open(s->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int fd = hg_session_open(s);
 	struct hg_buf b = { 0 };
 	size_t i;
 
@@ -193,8 +193,7 @@ print_json(FILE *out, struct hg_session *s, size_t from, const struct hg_filter 
 		b.p[r] = '\n';
 		fwrite(b.p, 1, (size_t)r + 1, out);
 	}
-	if (fd != s->spool_fd)
-		close(fd);
+	close(fd);
 	hg_buf_free(&b);
 }
 

@@ -113,6 +113,9 @@ on_ingest(void *ctx, struct hg_session *s, const struct hg_ingest_result *r, boo
 	struct follow *fl = ctx;
 	size_t from = first_new_entry(fl, s, r);
 
+	if (r->rotated)
+		note(s, "renamed away (rotated), read to its end; the new file under its name follows");
+
 	if (is_new && !fl->o->json) {
 		print_header(fl, s, true);
 		fl->last = s;

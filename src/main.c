@@ -300,6 +300,7 @@ main(int argc, char **argv)
 	}
 	hg_filter_free(f);
 	hg_catalog_free(&c);
+	hg_session_close_kept();
 	hg_session_buffer_release();
 	hg_spool_free(sp);
 	if (o.demo)

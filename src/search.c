@@ -297,7 +297,7 @@ read_range(struct hg_search *j, int64_t off, size_t len)
 	if (j->fd < 0) {
 		j->fd = j->s->spool_fd;
 		if (j->fd < 0) {
-			j->fd = open(j->s->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+			j->fd = hg_session_open(j->s);	/* not another file under the name */
 			if (j->fd < 0)
 				return errno;
 			j->own_fd = true;

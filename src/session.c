@@ -54,6 +54,7 @@ session_alloc(const char *path, const char *id, int spool_fd)
 	s->path = xstrdup(path);
 	s->id = id ? xstrdup(id) : session_id_of(path);
 	s->spool_fd = spool_fd;
+	s->keep_fd = -1;
 	return s;
 }
 
@@ -67,6 +68,80 @@ struct hg_session *
 hg_session_new_spool(const char *name, int fd)
 {
 	return session_alloc(name, name, fd);
+}
+
+/* --- descriptors kept between ingests -------------------------------------- */
+
+/* Most recently read first. */
+static struct hg_session *kept[HG_SESSION_KEEP_FDS];
+static size_t n_kept;
+
+static void
+unkeep(struct hg_session *s)
+{
+	size_t i;
+
+	if (s->keep_fd < 0)
+		return;
+	for (i = 0; i < n_kept && kept[i] != s; i++)
+		;
+	if (i < n_kept) {
+		memmove(&kept[i], &kept[i + 1], (n_kept - i - 1) * sizeof(*kept));
+		n_kept--;
+	}
+	close(s->keep_fd);
+	s->keep_fd = -1;
+}
+
+/* Keep fd (the session's file as just read) open, closing the least
+ * recently read session's when the set is full. */
+static void
+keep(struct hg_session *s, int fd)
+{
+	if (s->keep_fd >= 0 && s->keep_fd != fd)
+		unkeep(s);
+	if (s->keep_fd == fd) {
+		size_t i;
+
+		for (i = 0; i < n_kept && kept[i] != s; i++)
+			;
+		if (i == n_kept)	/* cannot happen: keep_fd is in the set */
+			i = n_kept - 1;
+		memmove(&kept[1], &kept[0], i * sizeof(*kept));
+		kept[0] = s;
+		return;
+	}
+	if (n_kept == HG_SESSION_KEEP_FDS)
+		unkeep(kept[n_kept - 1]);
+	memmove(&kept[1], &kept[0], n_kept * sizeof(*kept));
+	kept[0] = s;
+	n_kept++;
+	s->keep_fd = fd;
+}
+
+size_t
+hg_session_close_kept(void)
+{
+	size_t n = n_kept;
+
+	while (n_kept)
+		unkeep(kept[n_kept - 1]);
+	return n;
+}
+
+size_t
+hg_session_kept(void)
+{
+	return n_kept;
+}
+
+void
+hg_session_rename(struct hg_session *s, const char *path)
+{
+	free(s->path);
+	free(s->id);
+	s->path = xstrdup(path);
+	s->id = session_id_of(path);
 }
 
 static void
@@ -100,6 +175,7 @@ hg_session_free(struct hg_session *s)
 	drop_head(s);
 	drop_entries(s);
 	free(s->entries);
+	unkeep(s);
 	if (s->spool_fd >= 0)
 		close(s->spool_fd);
 	free(s->path);
@@ -220,6 +296,9 @@ open_file(struct hg_session *s, struct stat *st, struct hg_ingest_result *res)
 		return s->spool_fd;
 	}
 	fd = open(s->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	/* Out of descriptors: the kept ones are only a convenience. */
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE) && hg_session_close_kept() > 0)
+		fd = open(s->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0 || fstat(fd, st) < 0) {
 		res->err = errno;
 		res->status = errno == ENOENT ? HG_INGEST_GONE : HG_INGEST_ERROR;
@@ -337,6 +416,54 @@ hg_session_bytes_read(const struct hg_session *s)
 	return s->offset;
 }
 
+/* The kept descriptor: the file as last read. If the path still names it,
+ * return it (st filled) to be read as usual. Otherwise read what was
+ * appended to it since (complete lines), let it go, and return -1 with
+ * *done set when res is the answer of this call. */
+static int
+drain_kept(struct hg_session *s, struct stat *st, struct hg_ingest_result *res, bool *done)
+{
+	struct stat now;
+	struct hg_read_result rr;
+	size_t before = s->n_entries;
+	bool named = stat(s->path, &now) == 0;
+
+	*done = false;
+	/* Cannot tell (EACCES...): opening the path again says why. */
+	if ((!named && errno != ENOENT) || fstat(s->keep_fd, st) < 0) {
+		unkeep(s);
+		return -1;
+	}
+	if (named && now.st_dev == st->st_dev && now.st_ino == st->st_ino)
+		return s->keep_fd;
+	/* Renamed away or deleted: finish it, unless it was rewritten. */
+	if (!s->tail_start && st->st_size >= s->offset && !rewritten(s, s->keep_fd)) {
+		rr = hg_read_lines(s->keep_fd, &s->offset, &s->line_no, &shared_lb, 0, add_line, s);
+		res->bytes += rr.bytes;
+		s->size = st->st_size;
+		s->mtime_ns = st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+	}
+	res->new_entries = (int64_t)(s->n_entries - before);
+	if (st->st_nlink > 0 && s->offset > 0) {
+		/* Rotated: the old file lives on under another name. It is
+		 * kept while it is among the recently read, so that its lines
+		 * can still be read again (hg_session_open). */
+		s->rotated = s->gone = true;
+		res->rotated = true;
+		*done = true;
+	} else if (res->new_entries > 0) {
+		/* Deleted or replaced: the lines read now are returned first
+		 * (and can be read again until the next call); the next call
+		 * sees what the name holds now. */
+		s->keep_stale = true;
+		res->more = true;
+		*done = true;
+	} else {
+		unkeep(s);
+	}
+	return -1;
+}
+
 struct hg_ingest_result
 hg_session_ingest(struct hg_session *s, int64_t max_bytes)
 {
@@ -344,9 +471,23 @@ hg_session_ingest(struct hg_session *s, int64_t max_bytes)
 	struct hg_read_result rr;
 	struct stat st;
 	size_t before;
-	int fd;
+	int fd = -1;
 
-	fd = open_file(s, &st, &res);
+	if (s->rotated)
+		return res;
+	if (s->keep_stale) {
+		unkeep(s);
+		s->keep_stale = false;
+	}
+	if (s->keep_fd >= 0 && s->spool_fd < 0) {
+		bool done;
+
+		fd = drain_kept(s, &st, &res, &done);
+		if (done)
+			return res;
+	}
+	if (fd < 0)
+		fd = open_file(s, &st, &res);
 	if (fd < 0) {
 		s->err = res.err;
 		if (res.status == HG_INGEST_GONE)
@@ -385,7 +526,7 @@ hg_session_ingest(struct hg_session *s, int64_t max_bytes)
 	if (s->head_len < HG_HEAD_BYTES && s->head_len < s->offset)
 		head_hash(fd, s->offset, &s->head_hash, &s->head_len);
 	if (fd != s->spool_fd)
-		close(fd);
+		keep(s, fd);
 	res.bytes += rr.bytes;
 	res.more |= rr.more;
 	/* Joining the head counts as new entries: views must catch up. */
@@ -407,16 +548,34 @@ hg_session_ingest(struct hg_session *s, int64_t max_bytes)
 	return res;
 }
 
+int
+hg_session_open(const struct hg_session *s)
+{
+	struct stat st;
+	int fd;
+
+	if (s->spool_fd >= 0 || s->keep_fd >= 0)
+		return fcntl(s->spool_fd >= 0 ? s->spool_fd : s->keep_fd, F_DUPFD_CLOEXEC, 0);
+	fd = open(s->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -1;
+	/* Another file under the name (rotated, replaced): not these lines. */
+	if (s->ino && (fstat(fd, &st) < 0 || st.st_ino != s->ino || st.st_dev != s->dev)) {
+		close(fd);
+		errno = ESTALE;
+		return -1;
+	}
+	return fd;
+}
+
 char *
 hg_session_read_line(const struct hg_session *s, const struct hg_entry *e, size_t *len)
 {
-	int fd = s->spool_fd;
+	int fd = hg_session_open(s);
 	char *buf;
 	ssize_t r;
 	size_t n = (size_t)e->length, got = 0;
 
-	if (fd < 0)
-		fd = open(s->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return NULL;
 	buf = xmalloc(n + 1);
@@ -428,15 +587,13 @@ hg_session_read_line(const struct hg_session *s, const struct hg_entry *e, size_
 			int saved = r < 0 ? errno : ESTALE;
 
 			free(buf);
-			if (fd != s->spool_fd)
-				close(fd);
+			close(fd);
 			errno = saved;
 			return NULL;
 		}
 		got += (size_t)r;
 	}
-	if (fd != s->spool_fd)
-		close(fd);
+	close(fd);
 	buf[n] = '\0';
 	if (len)
 		*len = n;

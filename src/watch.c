@@ -6,6 +6,9 @@
  * command line get a watch each, plus a name-only watch on their parent
  * directory so that a file replaced by rename(2) (a new inode under the same
  * name) is noticed and watched again, the way `tail -F` follows a name.
+ * In directory mode a symlink, or a file with more than one hard link, gets
+ * a watch of its own too: writes made through another name (the link's
+ * target, the other link) are not reported to the directory's watch.
  *
  * Events are drained with large reads and coalesced: a session appears at
  * most once in the changed list of one hg_watch_collect() call.
@@ -33,7 +36,7 @@
 #define EVBUF_SIZE (64 * 1024)
 
 #define DIR_MASK (IN_CREATE | IN_MOVED_TO | IN_MODIFY | IN_CLOSE_WRITE | IN_DELETE | \
-		  IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
+		  IN_MOVED_FROM | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
 #define FILE_MASK (IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF)
 #define PARENT_MASK (IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR)
 
@@ -45,6 +48,9 @@ struct node {
 	int dwd;		/* directory watch the name lives in */
 	unsigned mark;		/* == w->epoch once reported in this collect */
 	bool rewatch;		/* the file watch must be added again */
+	bool linked;		/* directory mode: a symlink, or a file with
+				 * other hard links: writes through the other
+				 * name are seen by a watch on the file only */
 	/* Poll mode: what the last stat() showed. */
 	bool exists;
 	int64_t size;
@@ -300,6 +306,28 @@ watch_file(struct hg_watch *w, struct node *n)
 	free(parent);
 }
 
+/* Directory mode: is the file reached through another name too? */
+static bool
+is_linked(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return false;
+	if (S_ISLNK(st.st_mode))
+		return true;
+	return S_ISREG(st.st_mode) && st.st_nlink > 1;
+}
+
+static void
+watch_linked(struct hg_watch *w, struct node *n)
+{
+	n->linked = true;
+	n->fwd = add_watch(w, n->s->path, FILE_MASK);
+	if (n->fwd < 0 && (errno == ENOSPC || errno == ENOMEM))
+		switch_to_poll(w, errno_reason(errno));
+}
+
 /* Make the node list match the catalog, keeping what is known about
  * sessions that were there before. */
 static void
@@ -324,6 +352,7 @@ sync_nodes(struct hg_watch *w)
 		prev = n_old ? bsearch(&key, old, n_old, sizeof(*old), cmp_node_session) : NULL;
 		if (prev) {
 			*n = *prev;
+			n->name = base_of(s->path);	/* it may have been renamed */
 			continue;
 		}
 		n->s = s;
@@ -334,6 +363,8 @@ sync_nodes(struct hg_watch *w)
 		snapshot_from_session(n);
 		if (!c->dir && w->mode == HG_WATCH_INOTIFY)
 			watch_file(w, n);
+		else if (c->dir && w->mode == HG_WATCH_INOTIFY && !s->rotated && is_linked(s->path))
+			watch_linked(w, n);
 	}
 	free(old);
 	if (w->mode == HG_WATCH_INOTIFY)
@@ -463,10 +494,21 @@ static void
 on_node_event(struct hg_watch *w, struct node *n, uint32_t mask, struct hg_watch_events *ev)
 {
 	add_changed(w, n, ev);
-	/* Files mode: the name may now refer to another inode (or none). */
-	if (!w->c->dir && (mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED | IN_CREATE |
-				   IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM)))
+	if (n->s->rotated)
+		return;
+	/* Files mode, or a linked file: the name may now refer to another
+	 * inode (or none). */
+	if ((!w->c->dir || n->linked) &&
+	    (mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED | IN_CREATE |
+		     IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM)))
 		n->rewatch = w->need_rewatch = true;
+	/* Directory mode: a hard link made to a file (its link count changed)
+	 * or a symlink put in place of it. */
+	else if (w->c->dir && !n->linked && (mask & (IN_ATTRIB | IN_CREATE | IN_MOVED_TO)) &&
+		 is_linked(n->s->path)) {
+		n->linked = true;
+		n->rewatch = w->need_rewatch = true;
+	}
 }
 
 static void

@@ -21,11 +21,21 @@ int hg_catalog_open(struct hg_catalog *c, int npaths, char *const *paths,
 		    char *err, size_t errlen);
 
 /* Directory mode: add new *.jsonl files, mark vanished ones gone (sessions
- * are never removed). Returns the number of sessions added, 0 when not in
+ * are never removed). A file renamed to another *.jsonl name in the
+ * directory (the same inode under a new name while the old name vanished)
+ * keeps its session, renamed. Returns the number of sessions added or
+ * renamed, 0 when not in
  * directory mode, or -1 when the directory cannot be read (dir_gone is
  * then set if it no longer exists). Callers act on "> 0" (sessions were
  * added: hg_watch_catalog_changed) and look at dir_gone apart. */
 int hg_catalog_scan(struct hg_catalog *c);
+
+/* s was rotated (hg_session_ingest: renamed away, its path now names
+ * another file): add the session that reads the new file from its start.
+ * NULL if there is one already, or in directory mode while nothing has
+ * the name (the scan adds it when it appears). In directory mode s->path
+ * becomes the name the old file has now (r.jsonl.0) when it is found. */
+struct hg_session *hg_catalog_rotated(struct hg_catalog *c, struct hg_session *s);
 
 struct hg_session *hg_catalog_add(struct hg_catalog *c, struct hg_session *s);
 void hg_catalog_free(struct hg_catalog *c);

@@ -1,7 +1,10 @@
 /* session.h - one session log: path, entries, and incremental ingest.
  *
- * No descriptor is kept open between ingests (10,000 sessions must fit the
- * default ulimit), except for a stdin spool which has no path. */
+ * A descriptor is kept open between ingests only for the few sessions read
+ * most recently (HG_SESSION_KEEP_FDS, least recently used closed first), so
+ * that lines appended just before the file is renamed away (log rotation)
+ * are still read from the old file; 10,000 idle sessions hold none. A stdin
+ * spool, which has no path, keeps its own. */
 #ifndef HGTOP_SESSION_H
 #define HGTOP_SESSION_H
 
@@ -31,8 +34,12 @@ struct hg_session {
 	int64_t head_len;
 	int64_t pending;	/* bytes of an incomplete last line */
 	int spool_fd;		/* stdin spool (-1 if a real file) */
+	int keep_fd;		/* the file as last read (-1 if not kept) */
+	bool keep_stale;	/* keep_fd: a file no longer under the path */
 	int err;		/* errno of the last failure, 0 if fine */
 	bool gone;		/* the file was deleted */
+	bool rotated;		/* renamed away and read to its end: the path
+				 * now names another file (a new session) */
 	bool stream_ended;	/* stdin stream reached EOF */
 	bool fitted;		/* entries shrunk to fit after the first read */
 	bool in_order;		/* never read tail first (headless loading) */
@@ -48,6 +55,7 @@ struct hg_session {
 };
 
 #define HG_HEAD_BYTES 4096
+#define HG_SESSION_KEEP_FDS 16
 
 /* Line numbers of entries read before the lines above them are counted
  * (tail-first loading) start here; they become real once the head is read. */
@@ -68,6 +76,7 @@ struct hg_ingest_result {
 	int64_t bytes;		/* bytes consumed */
 	int err;
 	bool more;		/* stopped by max_bytes, call again */
+	bool rotated;		/* s->rotated became true in this call */
 };
 
 struct hg_session *hg_session_new(const char *path);
@@ -78,6 +87,14 @@ void hg_session_free(struct hg_session *s);
 /* Read what was appended since the last call (at most max_bytes, 0: all).
  * Detects truncation, replacement and in-place rewrite; in those cases the
  * entries are dropped and the file is read again from the start.
+ * When the descriptor of the last read was kept and the path now names
+ * another file (or none), what was appended to the old file is read first.
+ * If the old file still has a name (it was renamed, e.g. r.jsonl to
+ * r.jsonl.0, or moved away), the session keeps its entries and becomes
+ * rotated (and gone; res.rotated says so once; later calls do nothing):
+ * the caller starts a new session for the path. If it was deleted, the
+ * drained entries are returned with res.more set, and the next call
+ * reports the deletion or replacement.
  * With max_bytes > 0, a file larger than 4 * max_bytes that has not been
  * read yet is read tail first: the first call returns its newest entries
  * (with provisional line numbers), later calls read the older part and
@@ -91,8 +108,21 @@ const char *hg_line_str(int64_t line_no, char *buf, size_t n);
 /* Bytes of the file read so far (for progress while loading). */
 int64_t hg_session_bytes_read(const struct hg_session *s);
 
+/* Close the descriptors kept between ingests (at exit, or when out of
+ * descriptors). Returns how many were closed. */
+size_t hg_session_close_kept(void);
+size_t hg_session_kept(void);	/* how many are open */
+
+/* The file is now known by another name (renamed in the directory). */
+void hg_session_rename(struct hg_session *s, const char *path);
+
 /* Drop every entry and start again from offset 0. */
 void hg_session_reset(struct hg_session *s);
+
+/* A descriptor on the file the entries were read from (the caller closes
+ * it): the kept or spool descriptor, or the path opened again. -1 with
+ * errno ESTALE when the path now names another file. */
+int hg_session_open(const struct hg_session *s);
 
 /* Re-read the raw line of an entry (malloc'd, NUL-terminated). NULL on
  * error with errno set (ESTALE if the file changed under the entry). */

@@ -76,6 +76,7 @@ struct harness {
 	size_t n_seen;
 	int resets;
 	int rescans;
+	int rotations;
 };
 
 static void
@@ -106,6 +107,17 @@ update(struct harness *h, struct hg_session *s)
 	}
 	if (r.status != HG_INGEST_GONE)
 		record(h, s, from);
+	/* As the app does: a new session for the file now under the name. */
+	if (r.rotated) {
+		struct hg_session *ns = hg_catalog_rotated(&h->c, s);
+
+		h->rotations++;
+		if (ns) {
+			if (h->w)
+				hg_watch_catalog_changed(h->w);
+			update(h, ns);
+		}
+	}
 }
 
 static void
@@ -437,7 +449,8 @@ START_TEST(test_dir_gone)
 }
 END_TEST
 
-/* 3,000 sessions: one watch, and no descriptor held per session. */
+/* 3,000 sessions: one watch, and no descriptor held per session (only
+ * the HG_SESSION_KEEP_FDS read last). */
 static int
 count_fds(void)
 {
@@ -464,12 +477,15 @@ START_TEST(test_many_sessions_no_fd_each)
 	before = count_fds();
 	harness_open(&h, tmpdir, 0);
 	ck_assert_uint_eq(h.c.n, 3000);
-	ck_assert_int_le(count_fds(), before + 1);	/* the inotify fd */
+	/* The inotify fd, and the few files read last (rotation). */
+	ck_assert_int_le(count_fds(), before + 1 + HG_SESSION_KEEP_FDS);
+	ck_assert_uint_le(hg_session_kept(), HG_SESSION_KEEP_FDS);
 	append_entry("s1234.jsonl", "x");
 	append_entry("s0007.jsonl", "y");
 	wait_seen(&h, 2);
-	ck_assert_int_le(count_fds(), before + 1);
+	ck_assert_int_le(count_fds(), before + 1 + HG_SESSION_KEEP_FDS);
 	harness_close(&h);
+	ck_assert_uint_eq(hg_session_kept(), 0);	/* closed with their sessions */
 }
 END_TEST
 
@@ -783,6 +799,170 @@ START_TEST(test_spool_drain_large)
 }
 END_TEST
 
+/* --- files that move: rotation, rename, links ------------------------------- */
+
+/* `printf x >> r.jsonl; mv r.jsonl r.jsonl.0; : > r.jsonl` with nothing
+ * read in between: the line appended to the old file is read from it. */
+static void
+rotate_once(const char *skill, const char *after)
+{
+	char *p = tmp_path("r.jsonl"), *q = tmp_path("r.jsonl.0");
+	int fd;
+
+	append_entry("r.jsonl", skill);
+	ck_assert_int_eq(rename(p, q), 0);
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	if (after)
+		append_entry("r.jsonl", after);
+	free(p);
+	free(q);
+}
+
+static void
+check_rotation(const char *path, int poll_ms)
+{
+	struct harness h;
+	struct hg_session *old;
+	char *want0 = tmp_path("r.jsonl.0");
+
+	append_entry("r.jsonl", "before");
+	harness_open(&h, path, poll_ms);
+	old = h.c.sessions[0];
+	rotate_once("last", "new1");
+	wait_seen(&h, 2);
+	assert_seen(&h, 0, "r", "last");
+	assert_seen(&h, 1, "r", "new1");
+	ck_assert_int_eq(h.rotations, 1);
+	ck_assert_int_eq(h.resets, 0);
+	/* The old session keeps its entries, rotated and gone. */
+	ck_assert(old->rotated && old->gone);
+	ck_assert_uint_eq(old->n_entries, 2);
+	if (!poll_ms || strcmp(path, tmpdir) == 0)
+		ck_assert_uint_eq(h.c.n, 2);
+	if (strcmp(path, tmpdir) == 0)
+		ck_assert_str_eq(old->path, want0);	/* found under its new name */
+	ck_assert_uint_eq(hg_session_find_line(old, 2), 1);
+	/* Twice more: each file's last line read once. */
+	rotate_once("last2", NULL);
+	wait_seen(&h, 3);
+	rotate_once("last3", "new3");
+	wait_seen(&h, 5);
+	assert_seen(&h, 2, "r", "last2");
+	assert_seen(&h, 3, "r", "last3");
+	assert_seen(&h, 4, "r", "new3");
+	ck_assert_uint_le(hg_session_kept(), HG_SESSION_KEEP_FDS);
+	free(want0);
+	harness_close(&h);
+}
+
+START_TEST(test_rotation_dir)
+{
+	check_rotation(tmpdir, 0);
+}
+END_TEST
+
+START_TEST(test_rotation_file)
+{
+	char *p = tmp_path("r.jsonl");
+
+	check_rotation(p, 0);
+	free(p);
+}
+END_TEST
+
+START_TEST(test_rotation_poll)
+{
+	check_rotation(tmpdir, 50);
+}
+END_TEST
+
+/* A rename to another *.jsonl name in the directory is a move. */
+static void
+check_move(int poll_ms)
+{
+	struct harness h;
+	char *a = tmp_path("a.jsonl"), *b = tmp_path("b.jsonl");
+	struct hg_session *s;
+
+	append_entry("a.jsonl", "m1");
+	append_entry("a.jsonl", "m2");
+	harness_open(&h, tmpdir, poll_ms);
+	s = h.c.sessions[0];
+	ck_assert_int_eq(rename(a, b), 0);
+	WAIT_UNTIL(&h, strcmp(s->id, "b") == 0);
+	append_entry("b.jsonl", "m3");
+	wait_seen(&h, 1);
+	assert_seen(&h, 0, "b", "m3");
+	ck_assert_uint_eq(h.c.n, 1);
+	ck_assert_str_eq(s->path, b);
+	ck_assert(!s->gone);
+	ck_assert_uint_eq(s->n_entries, 3);
+	ck_assert_int_eq(h.resets, 0);
+	free(a);
+	free(b);
+	harness_close(&h);
+}
+
+START_TEST(test_dir_rename_is_move)
+{
+	check_move(0);
+}
+END_TEST
+
+START_TEST(test_dir_rename_is_move_poll)
+{
+	check_move(50);
+}
+END_TEST
+
+/* Appends through a symlink's target, or through another hard link, are
+ * not reported by the directory's watch: the file gets one of its own. */
+START_TEST(test_dir_symlink_and_hard_link)
+{
+	struct harness h;
+	char *other = xasprintf("%s-other", tmpdir);
+	char *target = xasprintf("%s/target.jsonl", other);
+	char *sym = tmp_path("sym.jsonl"), *hard = tmp_path("hard.jsonl");
+	char *hard2 = xasprintf("%s/hard-link", other);
+	char *l = line_for("s", "t1"), *nl = xasprintf("%s\n", l);
+	int fd, i;
+
+	ck_assert_int_eq(mkdir(other, 0755), 0);
+	fd = open(target, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	ck_assert_int_eq(write(fd, nl, strlen(nl)), (ssize_t)strlen(nl));
+	close(fd);
+	ck_assert_int_eq(symlink(target, sym), 0);
+	append_entry("hard.jsonl", "h0");
+	ck_assert_int_eq(link(hard, hard2), 0);
+	harness_open(&h, tmpdir, 0);
+	ck_assert_int_eq(hg_watch_mode(h.w), HG_WATCH_INOTIFY);
+	for (i = 0; i < 3; i++) {
+		fd = open(target, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		ck_assert_int_eq(write(fd, nl, strlen(nl)), (ssize_t)strlen(nl));
+		close(fd);
+		fd = open(hard2, O_WRONLY | O_APPEND);
+		ck_assert_int_eq(write(fd, nl, strlen(nl)), (ssize_t)strlen(nl));
+		close(fd);
+	}
+	wait_seen(&h, 6);
+	ck_assert_uint_eq(session_named(&h, "sym")->n_entries, 4);
+	ck_assert_uint_eq(session_named(&h, "hard")->n_entries, 4);
+	harness_close(&h);
+	unlink(target);
+	unlink(hard2);
+	rmdir(other);
+	free(other);
+	free(target);
+	free(sym);
+	free(hard);
+	free(hard2);
+	free(l);
+	free(nl);
+}
+END_TEST
+
 static Suite *
 watch_suite(void)
 {
@@ -805,6 +985,10 @@ watch_suite(void)
 	tcase_add_test(tc, test_many_sessions_no_fd_each);
 	tcase_add_test(tc, test_file_append_and_replace);
 	tcase_add_test(tc, test_file_truncate);
+	tcase_add_test(tc, test_rotation_dir);
+	tcase_add_test(tc, test_rotation_file);
+	tcase_add_test(tc, test_dir_rename_is_move);
+	tcase_add_test(tc, test_dir_symlink_and_hard_link);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(pc, setup_tmp, teardown_tmp);
 	tcase_set_timeout(pc, 60);
@@ -812,6 +996,8 @@ watch_suite(void)
 	tcase_add_test(pc, test_watch_limit_falls_back_to_polling);
 	tcase_add_test(pc, test_watch_limit_files_mode);
 	tcase_add_test(pc, test_inotify_init_fails);
+	tcase_add_test(pc, test_rotation_poll);
+	tcase_add_test(pc, test_dir_rename_is_move_poll);
 	suite_add_tcase(s, pc);
 	tcase_add_checked_fixture(sc, setup_tmp, teardown_tmp);
 	tcase_set_timeout(sc, 60);
