@@ -119,6 +119,7 @@ hg_session_reset(struct hg_session *s)
 	}
 	s->n_unparsable = s->n_annotations = 0;
 	s->offset = s->line_no = s->pending = 0;
+	s->clean = s->clean_at = 0;
 	s->head_len = 0;
 	s->head_hash = 0;
 	s->last_ts_ns = 0;
@@ -378,7 +379,14 @@ hg_session_ingest(struct hg_session *s, int64_t max_bytes)
 		start_tail_first(s, fd, st.st_size - max_bytes);
 	if (s->tail_start)
 		res.more = read_head(s, fd, max_bytes, &res);
-	rr = hg_read_lines(fd, &s->offset, &s->line_no, &shared_lb, max_bytes, add_line, s);
+	/* Resume a partial last line where the last call stopped scanning it
+	 * (a line growing by small appends would otherwise be rescanned
+	 * whole each time: quadratic). */
+	if (s->clean_at != s->offset || res.status != HG_INGEST_OK)
+		s->clean = 0;
+	rr = hg_read_lines_resume(fd, &s->offset, &s->line_no, &s->clean, &shared_lb, max_bytes,
+				  add_line, s);
+	s->clean_at = s->offset;
 	/* The head covers complete lines only: a partial last line may still
 	 * be rewritten by its writer (or vanish with the file it was in)
 	 * without the lines already read having changed. */

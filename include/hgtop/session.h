@@ -30,6 +30,8 @@ struct hg_session {
 	uint64_t head_hash;	/* hash of the first HG_HEAD_BYTES of the file */
 	int64_t head_len;
 	int64_t pending;	/* bytes of an incomplete last line */
+	int64_t clean;		/* of them, bytes scanned for '\n' (reader) */
+	int64_t clean_at;	/* the offset clean was measured from */
 	int spool_fd;		/* stdin spool (-1 if a real file) */
 	int err;		/* errno of the last failure, 0 if fine */
 	bool gone;		/* the file was deleted */
