@@ -32,6 +32,7 @@ struct hg_session {
 	int64_t pending;	/* bytes of an incomplete last line */
 	int64_t clean;		/* of them, bytes scanned for '\n' (reader) */
 	int64_t clean_at;	/* the offset clean was measured from */
+	uint64_t clean_hash;	/* of the first bytes of that partial line */
 	int spool_fd;		/* stdin spool (-1 if a real file) */
 	int err;		/* errno of the last failure, 0 if fine */
 	bool gone;		/* the file was deleted */
