@@ -164,16 +164,54 @@ format_entry(struct hg_buf *b, const struct hg_session *s, size_t ei,
 	format_notes(b, s, ix, ei, -1);
 }
 
+/* A JSON line as it is, except for control characters: a parsed line has
+ * them only inside strings (raw, which JSON does not allow; cJSON takes
+ * them), where they become \u00XX escapes, C1 (U+0080..U+009F) too, or as
+ * whitespace outside strings ('\r', '\t'), which becomes a space. */
+static void
+add_json_line(struct hg_buf *b, const char *s, size_t n)
+{
+	bool in_str = false, esc = false;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+		    (unsigned char)s[i + 1] <= 0x9F && in_str) {
+			hg_buf_printf(b, "\\u%04X", (unsigned char)s[++i]);
+			esc = false;
+			continue;
+		}
+		if (c < 0x20 || c == 0x7F) {
+			if (in_str)
+				hg_buf_printf(b, "\\u%04X", c);
+			else
+				hg_buf_addc(b, ' ');
+			esc = false;
+			continue;
+		}
+		hg_buf_addc(b, (char)c);
+		if (esc)
+			esc = false;
+		else if (in_str && c == '\\')
+			esc = true;
+		else if (c == '"')
+			in_str = !in_str;
+	}
+	hg_buf_addc(b, '\n');
+}
+
 /* The raw line, read back from the file through one descriptor. */
 static void
 print_json(FILE *out, struct hg_session *s, size_t from, const struct hg_filter *f)
 {
 	int fd = hg_session_open(s);
-	struct hg_buf b = { 0 };
+	struct hg_buf b = { 0 }, safe = { 0 };
 	size_t i;
 
 	if (fd < 0) {
-		fprintf(stderr, "hgtop: %s: %s\n", s->path, strerror(errno));
+		hg_errorf("%s: %s", s->path, strerror(errno));
 		return;
 	}
 	for (i = from; i < s->n_entries; i++) {
@@ -186,15 +224,17 @@ print_json(FILE *out, struct hg_session *s, size_t from, const struct hg_filter 
 		hg_buf_reserve(&b, (size_t)e->length + 1);
 		r = pread(fd, b.p, (size_t)e->length, (off_t)e->offset);
 		if (r != (ssize_t)e->length) {
-			fprintf(stderr, "hgtop: %s: line %lld changed while reading\n", s->path,
+			hg_errorf("%s: line %lld changed while reading", s->path,
 				(long long)e->line_no);
 			continue;
 		}
-		b.p[r] = '\n';
-		fwrite(b.p, 1, (size_t)r + 1, out);
+		hg_buf_reset(&safe);
+		add_json_line(&safe, b.p, (size_t)r);
+		fwrite(safe.p, 1, safe.len, out);
 	}
 	close(fd);
 	hg_buf_free(&b);
+	hg_buf_free(&safe);
 }
 
 /* Whether entry i gets a row of its own. A note is printed under its
@@ -353,7 +393,7 @@ hg_batch_load(struct hg_catalog *c, bool progress)
 		if (r.status == HG_INGEST_ERROR || r.status == HG_INGEST_GONE) {
 			loader_clear(&l);
 			/* session.c refuses FIFOs, devices and sockets with EINVAL. */
-			fprintf(stderr, "hgtop: %s: %s\n", s->path,
+			hg_errorf("%s: %s", s->path,
 				r.err == EINVAL ? "not a regular file" : strerror(r.err));
 			failures++;
 		}

@@ -108,12 +108,14 @@ struct term {
 	int64_t num;
 	struct value *vals;
 	size_t n_vals;
+	size_t cap_vals;
 	struct memo *memo;	/* mutable even through a const filter */
 };
 
 struct hg_filter {
 	struct term *terms;
 	size_t n;
+	size_t cap;
 	size_t *order;		/* non-word, non-group terms, cheapest first */
 	size_t n_order;
 	bool has_group;		/* some non-negated attempt-level term */
@@ -230,12 +232,23 @@ find_key(const char *s, size_t n)
 
 /* Terms */
 
+/* Room for one more element in an array of *cap: grown by doubling, so a
+ * pasted filter of a million values parses in linear time. */
+static void *
+grow(void *p, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return p;
+	*cap = *cap ? *cap * 2 : 4;
+	return xrealloc(p, *cap * size);
+}
+
 static struct term *
 add_term(struct hg_filter *f)
 {
 	struct term *t;
 
-	f->terms = xrealloc(f->terms, (f->n + 1) * sizeof(*f->terms));
+	f->terms = grow(f->terms, f->n, &f->cap, sizeof(*f->terms));
 	t = &f->terms[f->n++];
 	memset(t, 0, sizeof(*t));
 	t->memo = xcalloc(1, sizeof(*t->memo));
@@ -247,7 +260,7 @@ add_value(struct term *t, const char *s, size_t n, bool prefix)
 {
 	struct value *v;
 
-	t->vals = xrealloc(t->vals, (t->n_vals + 1) * sizeof(*t->vals));
+	t->vals = grow(t->vals, t->n_vals, &t->cap_vals, sizeof(*t->vals));
 	v = &t->vals[t->n_vals++];
 	v->s = xstrndup(s, n);
 	for (size_t i = 0; i < n; i++)

@@ -31,13 +31,7 @@ struct follow {
 static void
 note(const struct hg_session *s, const char *what)
 {
-	struct hg_buf b = { 0 };
-
-	hg_buf_adds(&b, "hgtop: ");
-	hg_sanitize(&b, s->path, strlen(s->path), 0);
-	hg_buf_printf(&b, ": %s\n", what);
-	fputs(b.p, stderr);
-	hg_buf_free(&b);
+	hg_errorf("%s: %s", s->path, what);
 }
 
 void
@@ -100,7 +94,7 @@ flush_out(struct follow *fl)
 		return -1;
 	if (errno == EPIPE)
 		return 0;
-	fprintf(stderr, "hgtop: standard output: %s\n", strerror(errno));
+	hg_errorf("standard output: %s", strerror(errno));
 	return 1;
 }
 
@@ -137,7 +131,7 @@ after_turn(struct follow *fl, struct hg_app *a, unsigned ev)
 	if (ev & HG_APP_EV_QUIT)
 		return hg_app_quit_status(a);	/* 130 after SIGINT, 0 after SIGTERM */
 	if (ev & HG_APP_EV_GONE) {
-		fprintf(stderr, "hgtop: %s: the directory was deleted or moved\n", a->c->dir);
+		hg_errorf("%s: the directory was deleted or moved", a->c->dir);
 		return 1;
 	}
 	rc = flush_out(fl);
@@ -161,7 +155,7 @@ hg_follow_run(FILE *out, const struct hg_options *o, struct hg_catalog *c,
 	int rc;
 
 	if (hg_app_init(&a, o, c, c->dir ? c->dir : "", NULL, sp, true) < 0) {
-		fprintf(stderr, "hgtop: pipe: %s\n", strerror(errno));
+		hg_errorf("pipe: %s", strerror(errno));
 		return 1;
 	}
 	a.stream = stream;
@@ -169,7 +163,7 @@ hg_follow_run(FILE *out, const struct hg_options *o, struct hg_catalog *c,
 	a.ingest_ctx = &fl;
 	fl.last = c->n ? c->sessions[c->n - 1] : NULL;
 	if (hg_watch_reason(a.w) && o->poll_ms <= 0)
-		fprintf(stderr, "hgtop: %s\n", hg_watch_reason(a.w));
+		hg_errorf("%s", hg_watch_reason(a.w));
 	/* Entries that arrived between the initial load and the first watch
 	 * would otherwise be missed: look once more now that it is in place. */
 	hg_app_rescan(&a);

@@ -39,17 +39,17 @@ open_catalog(struct hg_catalog *c, const struct hg_options *o)
 		paths = dflt;
 		npaths = 1;
 		if (stat(o->default_dir, &st) < 0) {
-			fprintf(stderr, "hgtop: %s: %s (give a directory, set HGTOP_SESSIONS_DIR, or try --demo)\n",
+			hg_errorf("%s: %s (give a directory, set HGTOP_SESSIONS_DIR, or try --demo)",
 				o->default_dir, strerror(errno));
 			return -1;
 		}
 	}
 	if (hg_catalog_open(c, npaths, paths, err, sizeof(err)) < 0) {
-		fprintf(stderr, "hgtop: %s\n", err);
+		hg_errorf("%s", err);
 		return -1;
 	}
 	if (err[0])
-		fprintf(stderr, "hgtop: %s\n", err);
+		hg_errorf("%s", err);
 	return err[0] ? 1 : 0;
 }
 
@@ -61,7 +61,7 @@ open_stream(struct hg_catalog *c, struct hg_spool **sp)
 	memset(c, 0, sizeof(*c));
 	*sp = hg_spool_new(STDIN_FILENO);
 	if (!*sp) {
-		fprintf(stderr, "hgtop: stdin: cannot create a spool file in $TMPDIR: %s\n",
+		hg_errorf("stdin: cannot create a spool file in $TMPDIR: %s",
 			strerror(errno));
 		return -1;
 	}
@@ -72,15 +72,10 @@ open_stream(struct hg_catalog *c, struct hg_spool **sp)
 static void
 print_config_errors(const struct hg_config *cfg)
 {
-	struct hg_buf b = { 0 };
 	size_t i;
 
-	for (i = 0; i < cfg->n_errors; i++) {
-		hg_buf_reset(&b);
-		hg_sanitize(&b, cfg->errors[i], strlen(cfg->errors[i]), 0);
-		fprintf(stderr, "hgtop: %s\n", b.p);
-	}
-	hg_buf_free(&b);
+	for (i = 0; i < cfg->n_errors; i++)
+		hg_errorf("%s", cfg->errors[i]);
 }
 
 static int
@@ -97,13 +92,8 @@ read_config_file(struct hg_config *cfg, const struct hg_options *o)
 		return 0;
 	name = o->config_file ? xstrdup(path) : hg_config_display_path(path);
 	rc = hg_config_load(cfg, path, name, o->config_file != NULL, err, sizeof(err));
-	if (rc < 0) {
-		struct hg_buf b = { 0 };
-
-		hg_sanitize(&b, err, strlen(err), 0);
-		fprintf(stderr, "hgtop: %s\n", b.p);
-		hg_buf_free(&b);
-	}
+	if (rc < 0)
+		hg_errorf("%s", err);
 	free(name);
 	free(path);
 	return rc;
@@ -137,7 +127,7 @@ load_config(struct hg_config *cfg, struct hg_options *o)
 	if (o->dump_config) {
 		hg_config_dump(cfg, stdout);
 		if (fflush(stdout) != 0) {
-			fprintf(stderr, "hgtop: standard output: %s\n", strerror(errno));
+			hg_errorf("standard output: %s", strerror(errno));
 			return 1;
 		}
 		return cfg->n_errors ? 1 : 0;
@@ -158,7 +148,7 @@ make_filter(struct hg_options *o, char **expr)
 
 	*expr = NULL;
 	if (o->filter && hg_config_expand(o->config, o->filter, expr, err, sizeof(err), &col) < 0) {
-		fprintf(stderr, "hgtop: --filter: %s\n", err);
+		hg_errorf("--filter: %s", err);
 		return NULL;
 	}
 	if (*expr)	/* "@name" expanded: the app parses it again */
@@ -166,7 +156,7 @@ make_filter(struct hg_options *o, char **expr)
 	f = hg_filter_parse_effective(o->filter ? o->filter : "", o->verdict, o->tier,
 				      err, sizeof(err), &col);
 	if (!f)
-		fprintf(stderr, "hgtop: %s\n", err);
+		hg_errorf("%s", err);
 	return f;
 }
 
@@ -181,7 +171,7 @@ run_stats(const struct hg_options *o, struct hg_catalog *c, const struct hg_filt
 		hg_stats_print_text(st, stdout, hg_utf8_locale());
 	hg_stats_free(st);
 	if (fflush(stdout) != 0 && errno != EPIPE) {
-		fprintf(stderr, "hgtop: standard output: %s\n", strerror(errno));
+		hg_errorf("standard output: %s", strerror(errno));
 		return 1;
 	}
 	return 0;
@@ -196,7 +186,7 @@ run_batch(const struct hg_options *o, struct hg_catalog *c, struct hg_spool *sp,
 
 	if (stream && !o->follow) {
 		if (hg_spool_drain(sp) < 0)
-			fprintf(stderr, "hgtop: stdin: %s\n", strerror(errno));
+			hg_errorf("stdin: %s", strerror(errno));
 		hg_spool_update_session(sp, stream);
 	}
 	failures = hg_batch_load(c, isatty(STDERR_FILENO));
@@ -215,7 +205,7 @@ run_batch(const struct hg_options *o, struct hg_catalog *c, struct hg_spool *sp,
 	if (hg_batch_print(stdout, o, c, f) != 0) {
 		if (errno == EPIPE)
 			return status;
-		fprintf(stderr, "hgtop: standard output: %s\n", strerror(errno));
+		hg_errorf("standard output: %s", strerror(errno));
 		return 1;
 	}
 	if (o->follow)
@@ -266,7 +256,7 @@ main(int argc, char **argv)
 	 * to; every mode then works on it like on any directory. */
 	if (o.demo) {
 		if (hg_demo_start(&demo, err, sizeof(err)) < 0) {
-			fprintf(stderr, "hgtop: --demo: %s\n", err);
+			hg_errorf("--demo: %s", err);
 			hg_filter_free(f);
 			hg_config_free(&cfg);
 			free(expr);

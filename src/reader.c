@@ -51,18 +51,71 @@ fill(int fd, struct hg_linebuf *lb, size_t have, int64_t pos)
 	return r;
 }
 
+/* Scan the file from *offset + *clean for a '\n', a chunk at a time, without
+ * keeping what was scanned. Returns 1 when one is there (*clean then counts
+ * the bytes before it), 0 at EOF (*clean is the partial line), -1 on error. */
+static int
+skip_clean(int fd, struct hg_linebuf *lb, int64_t offset, int64_t *clean)
+{
+	for (;;) {
+		ssize_t r = fill(fd, lb, 0, offset + *clean);
+		char *nl;
+
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return 0;
+		nl = memchr(lb->buf, '\n', (size_t)r);
+		if (nl) {
+			*clean += nl - lb->buf;
+			return 1;
+		}
+		*clean += r;
+	}
+}
+
 struct hg_read_result
 hg_read_lines(int fd, int64_t *offset, int64_t *line_no, struct hg_linebuf *lb,
 	      int64_t max_bytes, hg_line_fn fn, void *ctx)
 {
+	return hg_read_lines_resume(fd, offset, line_no, NULL, lb, max_bytes, fn, ctx);
+}
+
+struct hg_read_result
+hg_read_lines_resume(int fd, int64_t *offset, int64_t *line_no, int64_t *clean,
+		     struct hg_linebuf *lb, int64_t max_bytes, hg_line_fn fn, void *ctx)
+{
 	struct hg_read_result res = { 0 };
 	size_t have = 0;	/* bytes in buf starting at file offset *offset */
+	size_t scanned = 0;	/* of them, bytes known to hold no '\n' */
 	bool stop = false;
 
 	if (!lb->buf) {
 		lb->buf = xmalloc(HG_READER_CHUNK);
 		lb->cap = HG_READER_CHUNK;
 	}
+	if (clean && *clean > 0) {
+		int k = skip_clean(fd, lb, *offset, clean);
+
+		if (k <= 0) {
+			if (k < 0)
+				res.err = errno;
+			else
+				res.pending = *clean;
+			shrink(lb, 0);
+			return res;
+		}
+		/* The line is complete now: read it whole, once, below. */
+		if ((uint64_t)*clean >= lb->cap) {
+			while ((uint64_t)*clean >= lb->cap)
+				lb->cap *= 2;
+			free(lb->buf);
+			lb->buf = xmalloc(lb->cap);
+		}
+		scanned = (size_t)*clean;
+	}
+	if (clean)
+		*clean = 0;
 	while (!stop) {
 		ssize_t r;
 		size_t start = 0;
@@ -83,11 +136,15 @@ hg_read_lines(int fd, int64_t *offset, int64_t *line_no, struct hg_linebuf *lb,
 			break;
 		}
 		have += (size_t)r;
-		while (start < have && (nl = memchr(lb->buf + start, '\n', have - start))) {
+		for (;;) {
+			size_t from = start > scanned ? start : scanned;
 			const char *line = lb->buf + start;
-			size_t raw = (size_t)(nl - line);
-			size_t len = raw;
 			int64_t at = *offset;
+			size_t raw, len;
+
+			if (from >= have || !(nl = memchr(lb->buf + from, '\n', have - from)))
+				break;
+			raw = len = (size_t)(nl - line);
 
 			if (len > 0 && line[len - 1] == '\r')
 				len--;
@@ -112,8 +169,11 @@ hg_read_lines(int fd, int64_t *offset, int64_t *line_no, struct hg_linebuf *lb,
 			memmove(lb->buf, lb->buf + start, have - start);
 			have -= start;
 		}
+		scanned = have;	/* all of it was searched */
 		shrink(lb, have);
 	}
+	if (clean && !res.more && !res.err)
+		*clean = res.pending;
 	shrink(lb, 0);
 	return res;
 }

@@ -4,6 +4,9 @@
 #include "hgtop/sanitize.h"
 
 #include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
 #include <wchar.h>
@@ -306,4 +309,33 @@ hg_sanitize(struct hg_buf *out, const char *s, size_t n, unsigned flags)
 		add_char(out, s + i, k, cp, flags, &col);
 		i += k;
 	}
+}
+
+void
+hg_errorf(const char *fmt, ...)
+{
+	struct hg_buf b = { 0 };
+	char small[512], *msg = small;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(small)) {
+		msg = xmalloc((size_t)n + 1);
+		va_start(ap, fmt);
+		vsnprintf(msg, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	hg_buf_adds(&b, "hgtop: ");
+	hg_sanitize(&b, msg, (size_t)n, 0);
+	hg_buf_addc(&b, '\n');
+	fwrite(b.p, 1, b.len, stderr);
+	fflush(stderr);
+	hg_buf_free(&b);
+	if (msg != small)
+		free(msg);
 }

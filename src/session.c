@@ -195,6 +195,8 @@ hg_session_reset(struct hg_session *s)
 	}
 	s->n_unparsable = s->n_annotations = 0;
 	s->offset = s->line_no = s->pending = 0;
+	s->clean = s->clean_at = 0;
+	s->clean_hash = 0;
 	s->head_len = 0;
 	s->head_hash = 0;
 	s->last_ts_ns = 0;
@@ -398,6 +400,24 @@ read_head(struct hg_session *s, int fd, int64_t max_bytes, struct hg_ingest_resu
 	return true;
 }
 
+/* A partial line already scanned is trusted only while its first bytes are
+ * still those scanned: a file truncated and written again since (no
+ * smaller than before) is then read again from the saved offset. */
+#define PARTIAL_HASH_BYTES 256
+
+static uint64_t
+partial_hash(const struct hg_session *s, int fd)
+{
+	char buf[PARTIAL_HASH_BYTES];
+	size_t n = s->clean < PARTIAL_HASH_BYTES ? (size_t)s->clean : PARTIAL_HASH_BYTES;
+	ssize_t r;
+
+	if (n == 0)
+		return 0;
+	r = pread(fd, buf, n, (off_t)s->offset);
+	return r == (ssize_t)n ? hg_hash(buf, n) : 1;
+}
+
 const char *
 hg_line_str(int64_t line_no, char *buf, size_t n)
 {
@@ -519,7 +539,16 @@ hg_session_ingest(struct hg_session *s, int64_t max_bytes)
 		start_tail_first(s, fd, st.st_size - max_bytes);
 	if (s->tail_start)
 		res.more = read_head(s, fd, max_bytes, &res);
-	rr = hg_read_lines(fd, &s->offset, &s->line_no, &shared_lb, max_bytes, add_line, s);
+	/* Resume a partial last line where the last call stopped scanning it
+	 * (a line growing by small appends would otherwise be rescanned
+	 * whole each time: quadratic). */
+	if (s->clean_at != s->offset || res.status != HG_INGEST_OK ||
+	    st.st_size < s->offset + s->clean || partial_hash(s, fd) != s->clean_hash)
+		s->clean = 0;
+	rr = hg_read_lines_resume(fd, &s->offset, &s->line_no, &s->clean, &shared_lb, max_bytes,
+				  add_line, s);
+	s->clean_at = s->offset;
+	s->clean_hash = partial_hash(s, fd);
 	/* The head covers complete lines only: a partial last line may still
 	 * be rewritten by its writer (or vanish with the file it was in)
 	 * without the lines already read having changed. */

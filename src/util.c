@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "hgtop/util.h"
+#include "hgtop/sanitize.h"
 #include "hgtop/parser.h"
 
 #include <ctype.h>
@@ -24,15 +25,16 @@ hg_set_die_hook(void (*hook)(void))
 void
 die(const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
 	if (die_hook)
 		die_hook();
-	fputs("hgtop: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	/* Sanitized: a message may name a path, and paths are untrusted. */
+	hg_errorf("%s", msg);
 	exit(1);
 }
 

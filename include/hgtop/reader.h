@@ -38,6 +38,18 @@ struct hg_read_result hg_read_lines(int fd, int64_t *offset, int64_t *line_no,
 				    struct hg_linebuf *lb, int64_t max_bytes,
 				    hg_line_fn fn, void *ctx);
 
+/* The same, resuming a partial last line: *clean is the number of bytes
+ * from *offset already known to hold no '\n' (0 when unknown). Only bytes
+ * past them are scanned, and a partial line is not held between calls, so
+ * a line that grows by small appends costs linear time, not quadratic; the
+ * whole line is read once, when its newline arrives. On return *clean is
+ * the length of the partial line after the new *offset (0 when the call
+ * stopped early). The caller resets it to 0 whenever *offset is changed by
+ * anything but this function, or the file is replaced. */
+struct hg_read_result hg_read_lines_resume(int fd, int64_t *offset, int64_t *line_no,
+					   int64_t *clean, struct hg_linebuf *lb,
+					   int64_t max_bytes, hg_line_fn fn, void *ctx);
+
 void hg_linebuf_free(struct hg_linebuf *lb);
 
 #endif

@@ -90,4 +90,11 @@ void hg_text_trunc(struct hg_buf *out, const char *s, size_t n, int cols,
  */
 size_t hg_text_wrap_next(const char *s, size_t n, int cols);
 
+/*
+ * Print "hgtop: " and the formatted message on stderr, followed by a
+ * newline. The whole message goes through hg_sanitize(), so a path or name
+ * in it (a file name is untrusted text) cannot reach the terminal raw.
+ */
+void hg_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif

@@ -33,6 +33,9 @@ struct hg_session {
 	uint64_t head_hash;	/* hash of the first HG_HEAD_BYTES of the file */
 	int64_t head_len;
 	int64_t pending;	/* bytes of an incomplete last line */
+	int64_t clean;		/* of them, bytes scanned for '\n' (reader) */
+	int64_t clean_at;	/* the offset clean was measured from */
+	uint64_t clean_hash;	/* of the first bytes of that partial line */
 	int spool_fd;		/* stdin spool (-1 if a real file) */
 	int keep_fd;		/* the file as last read (-1 if not kept) */
 	bool keep_stale;	/* keep_fd: a file no longer under the path */

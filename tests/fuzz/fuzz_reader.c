@@ -4,7 +4,8 @@
  * are appended to a memfd one by one, with hg_read_lines() called after
  * each, sometimes stopping early through max_bytes or the callback. The
  * lines delivered, their offsets and numbers must be exactly those of
- * reading the whole input at once. Built with a tiny HG_READER_CHUNK so
+ * reading the whole input at once (the chunked reads go through
+ * hg_read_lines_resume(), which resumes the scan of a partial line). Built with a tiny HG_READER_CHUNK so
  * that growing and shrinking the buffer is exercised on small inputs. */
 #define _GNU_SOURCE
 #include "config.h"
@@ -60,19 +61,21 @@ check_linebuf(const struct hg_linebuf *lb)
 
 /* Read everything there is now, resuming after each early stop. */
 static void
-drain(int fd, int64_t *off, int64_t *line_no, struct hg_linebuf *lb, int64_t max,
-      struct sink *k)
+drain(int fd, int64_t *off, int64_t *line_no, int64_t *clean, struct hg_linebuf *lb,
+      int64_t max, struct sink *k)
 {
 	struct hg_read_result r;
 
 	do {
 		int64_t before = *off;
 
-		r = hg_read_lines(fd, off, line_no, lb, max, collect, k);
+		r = hg_read_lines_resume(fd, off, line_no, clean, lb, max, collect, k);
 		if (r.err)
 			fail("read error on a memfd");
 		if (r.bytes != *off - before)
 			fail("bytes consumed disagree with the offset");
+		if (clean && !r.more && *clean != r.pending)
+			fail("the scanned partial line is not what is pending");
 		check_linebuf(lb);
 	} while (r.more);
 }
@@ -95,7 +98,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sink whole = { 0 }, parts = { 0 };
 	struct hg_linebuf lb = { 0 };
-	int64_t off = 0, line_no = 0, off2 = 0, line_no2 = 0, max;
+	int64_t off = 0, line_no = 0, off2 = 0, line_no2 = 0, clean = 0, max;
 	size_t pos, nsplit, i;
 	int fd;
 
@@ -111,7 +114,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fd < 0)
 		fail("memfd_create");
 	append(fd, data, size);
-	drain(fd, &off, &line_no, &lb, 0, &whole);
+	drain(fd, &off, &line_no, NULL, &lb, 0, &whole);
 	hg_linebuf_free(&lb);
 
 	if (ftruncate(fd, 0) != 0 || lseek(fd, 0, SEEK_SET) != 0)
@@ -124,7 +127,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			n = size - pos;
 		append(fd, data + pos, n);
 		pos += n;
-		drain(fd, &off2, &line_no2, &lb, max, &parts);
+		drain(fd, &off2, &line_no2, &clean, &lb, max, &parts);
 	}
 	if (off != off2 || line_no != line_no2)
 		fail("chunked read ended elsewhere than the whole read");

@@ -398,6 +398,80 @@ START_TEST(test_reader_chunks_and_max_bytes)
 }
 END_TEST
 
+struct lens {
+	int n;
+	size_t len[8];
+	int64_t at[8];
+	char head[8][8];
+};
+
+static int
+collect_len(void *ctx, const char *line, size_t len, int64_t offset, int64_t line_no)
+{
+	struct lens *c = ctx;
+
+	(void)line_no;
+	if (c->n < 8) {
+		c->len[c->n] = len;
+		c->at[c->n] = offset;
+		snprintf(c->head[c->n], sizeof(c->head[0]), "%.*s", (int)(len < 7 ? len : 7), line);
+	}
+	c->n++;
+	return 0;
+}
+
+/* A line that arrives in pieces, none with a newline until the last, is
+ * delivered whole and once, at the right offset, and the partial line is
+ * never held between calls (the buffer is back to its chunk size). */
+START_TEST(test_reader_resume_partial_line)
+{
+	char *p = tmp_path("grow.txt");
+	struct hg_linebuf lb = { 0 };
+	struct lens c = { 0 };
+	struct hg_read_result r;
+	int64_t off = 0, ln = 0, clean = 0;
+	size_t piece = 64 * 1024, total = 3 * HG_READER_CHUNK + 123, done = 0;
+	char *buf = malloc(piece + 1);
+	int fd;
+
+	memset(buf, 'y', piece);
+	append_str(p, "first\n");
+	fd = open(p, O_RDONLY);
+	while (done < total) {
+		size_t n = total - done < piece ? total - done : piece;
+
+		buf[n] = '\0';
+		append_str(p, buf);
+		done += n;
+		r = hg_read_lines_resume(fd, &off, &ln, &clean, &lb, 0, collect_len, &c);
+		ck_assert_int_eq(r.err, 0);
+		ck_assert_int_eq(r.pending, (int64_t)done);
+		ck_assert_int_eq(clean, (int64_t)done);
+		ck_assert_uint_eq(lb.cap, HG_READER_CHUNK);
+	}
+	ck_assert_int_eq(c.n, 1);
+	ck_assert_int_eq(off, 6);
+	append_str(p, "\nlast\npart");
+	r = hg_read_lines_resume(fd, &off, &ln, &clean, &lb, 0, collect_len, &c);
+	ck_assert_int_eq(c.n, 3);
+	ck_assert_str_eq(c.head[0], "first");
+	ck_assert_uint_eq(c.len[1], total);
+	ck_assert_int_eq(c.at[1], 6);
+	ck_assert_str_eq(c.head[1], "yyyyyyy");
+	ck_assert_str_eq(c.head[2], "last");
+	ck_assert_int_eq(c.at[2], (int64_t)(6 + total + 1));
+	ck_assert_int_eq(ln, 3);
+	ck_assert_int_eq(off, (int64_t)(6 + total + 1 + 5));
+	ck_assert_int_eq(r.pending, 4);
+	ck_assert_int_eq(clean, 4);
+	ck_assert_uint_eq(lb.cap, HG_READER_CHUNK);
+	close(fd);
+	hg_linebuf_free(&lb);
+	free(buf);
+	free(p);
+}
+END_TEST
+
 static char *
 big_line(size_t size)
 {
@@ -772,6 +846,7 @@ core_suite(void)
 	tcase_add_test(io, test_partial_line_waits);
 	tcase_add_test(io, test_line_split_many_writes);
 	tcase_add_test(io, test_reader_chunks_and_max_bytes);
+	tcase_add_test(io, test_reader_resume_partial_line);
 	tcase_add_test(io, test_huge_line_memory_returns);
 	tcase_add_test(io, test_truncate_replace_rewrite);
 	tcase_add_test(io, test_not_regular_or_unreadable);

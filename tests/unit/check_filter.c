@@ -508,6 +508,38 @@ START_TEST(test_long_texts)
 }
 END_TEST
 
+/* A 1 MB filter pasted into the prompt parses and means what a short one
+ * does: one term with ~100,000 values, and ~80,000 terms. */
+START_TEST(test_huge_filter)
+{
+	const size_t size = 1024 * 1024;
+	struct hg_buf b = { 0 };
+	char *got, *want;
+	size_t i;
+
+	setup_entries();
+	hg_buf_adds(&b, "skill:");
+	for (i = 0; b.len < size; i++)
+		hg_buf_printf(&b, "no-such-%zu,", i);
+	hg_buf_adds(&b, "refactor");
+	got = matching(b.p);
+	ck_assert_str_eq(got, "2 3");
+	free(got);
+
+	hg_buf_reset(&b);
+	for (i = 0; b.len < size; i++)
+		hg_buf_printf(&b, "!skill:x%zu ", i);
+	hg_buf_adds(&b, "!skill:plan");
+	got = matching(b.p);
+	want = matching("!skill:x0 !skill:plan");
+	ck_assert_str_eq(got, want);
+	ck_assert_str_ne(got, "");
+	free(got);
+	free(want);
+	hg_buf_free(&b);
+}
+END_TEST
+
 static Suite *
 filter_suite(void)
 {
@@ -518,6 +550,7 @@ filter_suite(void)
 	tcase_add_loop_test(tc, test_parse_invalid, 0, HG_ARRAY_SIZE(invalid));
 	tcase_add_test(tc, test_parse_error_without_buffers);
 	tcase_add_test(tc, test_parse_effective);
+	tcase_add_test(tc, test_huge_filter);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("match");
 	tcase_add_loop_test(tc, test_match, 0, HG_ARRAY_SIZE(cases));
