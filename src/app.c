@@ -614,9 +614,10 @@ rotated(struct hg_app *a, struct hg_session *s)
 	struct hg_session *ns = hg_catalog_rotated(a->c, s);
 
 	hg_app_message(a, false, "%s: rotated, a new file under its name", s->id);
+	/* s->path may now be the rotated name: the watcher keys on names. */
+	hg_watch_catalog_changed(a->w);
 	if (!ns)
 		return;
-	hg_watch_catalog_changed(a->w);
 	if (a->chunk_bytes > 0) {
 		enqueue(a, ns);
 	} else {
