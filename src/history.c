@@ -107,18 +107,6 @@ hg_history_escape(struct hg_buf *out, const char *text)
 		hg_buf_adds(out, "");
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The escape at LINE[i] (after the backslash): its byte and length, or
  * 0 when bad. */
 static size_t
@@ -136,8 +124,8 @@ unescape_one(const char *line, size_t len, size_t i, char *c)
 	case 'x':
 		if (i + 2 >= len)
 			return 0;
-		hi = hexval(line[i + 1]);
-		lo = hexval(line[i + 2]);
+		hi = hg_hex_value((unsigned char)line[i + 1]);
+		lo = hg_hex_value((unsigned char)line[i + 2]);
 		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
 			return 0;
 		*c = (char)(hi * 16 + lo);

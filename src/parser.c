@@ -585,18 +585,6 @@ static const struct {
 	{ "\"output_summary\":\"", 18 },
 };
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* cJSON's parse_hex4: an invalid digit makes the whole value 0. */
 static unsigned
 hex4(const char *p)
@@ -605,7 +593,7 @@ hex4(const char *p)
 	int i;
 
 	for (i = 0; i < 4; i++) {
-		int v = hexval((unsigned char)p[i]);
+		int v = hg_hex_value((unsigned char)p[i]);
 
 		if (v < 0)
 			return 0;

@@ -43,6 +43,8 @@ void hg_fmt_count(char *buf, size_t n, int64_t v);
 /* Whether the locale's character set (LC_CTYPE, after setlocale) is
  * UTF-8: output may then use "→", "…" and box-drawing characters. */
 bool hg_utf8_locale(void);
+/* The value of hex digit C (either case), or -1. */
+int hg_hex_value(int c);
 
 /* A growable byte buffer, always NUL-terminated after hg_buf_* calls. */
 struct hg_buf {
