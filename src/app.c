@@ -381,6 +381,19 @@ by_activity(const void *pa, const void *pb)
 	return strcmp(x->id, y->id);
 }
 
+/* by_activity is a total order: a list already in it needs no qsort (the
+ * usual case while entries arrive). */
+static bool
+sorted(const struct hg_app *a)
+{
+	size_t i;
+
+	for (i = 1; i < a->n_order; i++)
+		if (by_activity(&a->order[i - 1], &a->order[i]) > 0)
+			return false;
+	return true;
+}
+
 /* Keep the known order and add the sessions not listed yet. Sessions are
  * never removed from the catalog while the app runs: a deleted file
  * stays, marked gone. */
@@ -456,7 +469,7 @@ hg_app_sort(struct hg_app *a)
 {
 	if (a->n_order != a->c->n)
 		merge_new(a);
-	if (a->follow || !a->list_touched)
+	if ((a->follow || !a->list_touched) && !sorted(a))
 		qsort(a->order, a->n_order, sizeof(*a->order), by_activity);
 	if (a->n_order == 0)
 		return;
@@ -605,6 +618,21 @@ dequeue(struct hg_app *a, size_t i)
 static void after_ingest(struct hg_app *a, struct hg_session *s,
 			 const struct hg_ingest_result *r, bool is_new);
 
+/* A session new to the catalog: queued, or read at once when the app reads
+ * whole files (a follower prints its entries now). */
+static void
+read_new(struct hg_app *a, struct hg_session *s)
+{
+	struct hg_ingest_result r;
+
+	if (a->chunk_bytes > 0) {
+		enqueue(a, s);
+		return;
+	}
+	r = hg_session_ingest(s, 0);
+	after_ingest(a, s, &r, true);
+}
+
 /* s was renamed away (r.jsonl to r.jsonl.0) and read to its end: it keeps
  * its entries, marked gone, and a new session reads the file now under its
  * name from the start. */
@@ -616,15 +644,8 @@ rotated(struct hg_app *a, struct hg_session *s)
 	hg_app_message(a, false, "%s: rotated, a new file under its name", s->id);
 	/* s->path may now be the rotated name: the watcher keys on names. */
 	hg_watch_catalog_changed(a->w);
-	if (!ns)
-		return;
-	if (a->chunk_bytes > 0) {
-		enqueue(a, ns);
-	} else {
-		struct hg_ingest_result r = hg_session_ingest(ns, 0);
-
-		after_ingest(a, ns, &r, true);
-	}
+	if (ns)
+		read_new(a, ns);
 }
 
 static void
@@ -649,6 +670,7 @@ after_ingest(struct hg_app *a, struct hg_session *s, const struct hg_ingest_resu
 			       hg_ingest_status_text(r->status));
 	if (r->new_entries || r->status != HG_INGEST_OK) {
 		a->events |= HG_APP_EV_ENTRIES | HG_APP_EV_SESSIONS;
+		a->meter_news = true;
 		if (s == a->sel) {
 			a->events |= HG_APP_EV_SELECTED;
 			hg_app_notes_sync(a, s);
@@ -713,17 +735,8 @@ take_changes(struct hg_app *a, const struct hg_watch_events *ev)
 		enqueue(a, ev->changed[i]);
 	if (a->chunk_bytes == 0)
 		load_step(a);	/* what changed first, then the new sessions */
-	for (i = before; i < scanned; i++) {
-		struct hg_session *s = a->c->sessions[i];
-
-		if (a->chunk_bytes > 0) {
-			enqueue(a, s);
-		} else {
-			struct hg_ingest_result r = hg_session_ingest(s, 0);
-
-			after_ingest(a, s, &r, true);
-		}
-	}
+	for (i = before; i < scanned; i++)
+		read_new(a, a->c->sessions[i]);
 	a->events |= HG_APP_EV_SESSIONS;
 }
 
@@ -733,7 +746,8 @@ hg_app_rescan(struct hg_app *a)
 	struct hg_watch_events ev = { .rescan = true, .all = true };
 
 	take_changes(a, &ev);
-	load_step(a);
+	if (a->n_queue)
+		load_step(a);
 }
 
 /* "hgtop -": copy what stdin has into the spool, then read it like a file. */
@@ -1031,6 +1045,7 @@ hg_app_meter_step(struct hg_app *a)
 	}
 	if (m->next >= a->c->n && m->recounting) {
 		m->recounting = false;
+		a->meter_news = true;	/* what came during the recount */
 		a->events |= HG_APP_EV_PROGRESS;
 	}
 }
@@ -1041,13 +1056,20 @@ hg_app_meter_line(struct hg_app *a, int width, char *buf, size_t n)
 	struct hg_app_meter *m = meter_of(a);
 	size_t i;
 
-	if (needs_recount(a, m))
-		recount(a, m);
+	/* Sessions are looked at only when entries arrived or the filter
+	 * changed, not on every draw. */
+	if (a->meter_news || !m->started || m->serial != a->serial) {
+		if (needs_recount(a, m))
+			recount(a, m);
+		if (!m->recounting) {
+			a->meter_news = false;
+			for (i = 0; i < a->c->n; i++)
+				count_session(a, m, a->c->sessions[i], (size_t)-1);
+		}
+	}
 	if (!m->recounting) {
 		int64_t now = hg_now_mono_ns();
 
-		for (i = 0; i < a->c->n; i++)
-			count_session(a, m, a->c->sessions[i], (size_t)-1);
 		/* Exact percentiles cost a pass over the durations: while files
 		 * load, the line is made again at most every METER_NS. */
 		if (!m->line[0] || width != m->width || m->serial_made != a->serial ||

@@ -356,7 +356,7 @@ loader_show(struct loader *l, const struct hg_session *s)
 	if (!l->on)
 		return;
 	n = hg_progress_update(&l->p, l->bytes + hg_session_bytes_read(s),
-			       l->entries + (int64_t)(s->n_entries + s->n_head),
+			       l->entries + (int64_t)s->n_entries,
 			       hg_now_mono_ns(), line, sizeof(line));
 	if (n)
 		fwrite(line, 1, n, stderr);

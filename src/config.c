@@ -208,8 +208,7 @@ hg_config_init(struct hg_config *c)
 	c->wrap = c->mouse = c->colors = c->follow = true;
 	c->split = DEFAULT_SPLIT;
 	for (i = 0; i < HG_ARRAY_SIZE(default_keys); i++)
-		if (!bound(c, default_keys[i]))
-			bind_key(c, default_keys[i], default_reqs[i]);
+		bind_key(c, default_keys[i], default_reqs[i]);
 	memcpy(c->color, role_defaults, sizeof(c->color));
 }
 
@@ -256,17 +255,11 @@ is_blank(char ch)
 	return ch == ' ' || ch == '\t';
 }
 
-/* 1-based column in characters of byte offset OFF. */
-static int
-column(const char *s, size_t off)
+static void
+add_error(struct hg_config *c, char *msg)
 {
-	int col = 1;
-	size_t i;
-
-	for (i = 0; i < off && s[i]; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			col++;
-	return col;
+	c->errors = xrealloc(c->errors, (c->n_errors + 1) * sizeof(c->errors[0]));
+	c->errors[c->n_errors++] = msg;
 }
 
 static void __attribute__((format(printf, 3, 4)))
@@ -282,9 +275,8 @@ fail_at(struct line *l, size_t off, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	c->errors = xrealloc(c->errors, (c->n_errors + 1) * sizeof(c->errors[0]));
-	c->errors[c->n_errors++] = xasprintf("%s:%d:%d: %s", l->file, l->lineno,
-					     column(l->s, off), msg);
+	add_error(c, xasprintf("%s:%d:%d: %s", l->file, l->lineno, hg_utf8_column(l->s, off),
+			       msg));
 }
 
 static void
@@ -797,8 +789,7 @@ hg_config_load(struct hg_config *c, const char *path, const char *name, bool mus
 			snprintf(err, errlen, "%s: %s", name, strerror(errno));
 			return -1;
 		}
-		c->errors = xrealloc(c->errors, (c->n_errors + 1) * sizeof(c->errors[0]));
-		c->errors[c->n_errors++] = xasprintf("%s: %s", name, strerror(errno));
+		add_error(c, xasprintf("%s: %s", name, strerror(errno)));
 		return 0;
 	}
 	while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0)
@@ -811,8 +802,7 @@ hg_config_load(struct hg_config *c, const char *path, const char *name, bool mus
 		snprintf(err, errlen, "%s: %s", name, strerror(e));
 		if (must_exist)
 			return -1;
-		c->errors = xrealloc(c->errors, (c->n_errors + 1) * sizeof(c->errors[0]));
-		c->errors[c->n_errors++] = xstrdup(err);
+		add_error(c, xstrdup(err));
 		return 0;
 	}
 	fclose(f);
@@ -887,7 +877,7 @@ hg_config_expand(const struct hg_config *c, const char *text, char **out, char *
 			hg_sanitize(&s, text + at, len, 0);
 			snprintf(err, errlen, "unknown named filter '%s'", s.p);
 			hg_buf_free(&s);
-			*col = column(text, at);
+			*col = hg_utf8_column(text, at);
 			hg_buf_free(&b);
 			return -1;
 		}

@@ -161,18 +161,6 @@ ident_char(char c)
 	return (c >= 'a' && c <= 'z') || c == '_';
 }
 
-/* Column in characters (UTF-8 continuation bytes do not count), 1-based. */
-static int
-column_of(const char *s, size_t pos)
-{
-	int col = 1;
-
-	for (size_t i = 0; i < pos; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			col++;
-	return col;
-}
-
 /* Copy of the user's text for a message: bounded, controls made visible. */
 static void
 snippet(char *out, size_t outlen, const char *s, size_t n)
@@ -192,7 +180,7 @@ snippet(char *out, size_t outlen, const char *s, size_t n)
 static bool
 fail(struct parser *p, size_t pos, const char *what, const char *tail)
 {
-	int col = column_of(p->src, pos);
+	int col = hg_utf8_column(p->src, pos);
 
 	if (p->err && p->errlen)
 		snprintf(p->err, p->errlen, "%s at column %d%s", what, col, tail);

@@ -561,7 +561,6 @@ hg_session_ingest(struct hg_session *s, int64_t max_bytes)
 	/* Joining the head counts as new entries: views must catch up. */
 	res.new_entries = (int64_t)(s->n_entries - before);
 	s->pending = rr.more ? 0 : rr.pending;
-	if (res.new_entries > 0)
 	/* After the first complete read, give back the slack of the doubling:
 	 * most of 10,000 small sessions never grow again. */
 	if (!res.more && !s->fitted && s->cap_entries > s->n_entries + 8) {

@@ -95,7 +95,6 @@ ui_layout_compute(struct hg_ui *u)
 	top = H >= MIN_LINES + 2 ? 2 : 1;
 	l->meter = rect(1, 0, top - 1, W);
 	l->status = rect(H - 1, 0, 1, W);
-	l->body = rect(top, 0, H - 1 - top, W);
 	l->wide = W >= WIDE_COLS;
 	if (l->wide)
 		layout_wide(u, top, H - 1 - top, W);

@@ -263,6 +263,18 @@ hg_hex_value(int c)
 	return -1;
 }
 
+int
+hg_utf8_column(const char *s, size_t off)
+{
+	int col = 1;
+	size_t i;
+
+	for (i = 0; i < off && s[i]; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			col++;
+	return col;
+}
+
 bool
 hg_utf8_locale(void)
 {

@@ -100,8 +100,6 @@ update(struct ui_view *v, unsigned events)
 		v->pos.col = 0;
 		rebuild = true;
 	}
-	if (hg_app_notes_sync(a, a->sel))
-		rebuild = true;
 	if (!rebuild && !(events & (HG_APP_EV_SELECTED | HG_APP_EV_ENTRIES | HG_APP_EV_SELECT |
 				     HG_APP_EV_FOLLOW)))
 		return UI_R_NONE;

@@ -127,16 +127,17 @@ static unsigned
 update(struct ui_view *v, unsigned events)
 {
 	struct ui_stats *st = state(v);
-	bool shown = ui_top(v->ui) == v;
 	unsigned serial = v->app->serial;
-	uint64_t stamp = data_stamp(v->app);
-	int64_t now = hg_now_mono_ns();
+	uint64_t stamp;
+	int64_t now;
 
 	(void)events;
-	if (!shown) {
+	if (ui_top(v->ui) != v) {
 		st->shown = false;
 		return UI_R_NONE;
 	}
+	stamp = data_stamp(v->app);
+	now = hg_now_mono_ns();
 	if (!st->shown) {
 		st->shown = true;
 		st->view.valid = false;

@@ -133,10 +133,10 @@ struct hg_app {
 	int64_t msg_until_ns;
 
 	struct hg_app_meter *meter;
+	bool meter_news;		/* entries arrived since the meter counted */
 	unsigned events;		/* accumulated, taken by hg_app_step */
 	int sig_pipe[2];
 	int quit_signal;		/* the first that asked to quit, or 0 */
-	bool quit;
 	bool stream_done;		/* stdin reached its end */
 };
 

@@ -115,7 +115,7 @@ UI_VIEWS(UI_VIEW_DECL)
 struct ui_layout {
 	bool too_small;
 	bool wide;
-	struct ui_rect header, meter, body, status;
+	struct ui_rect header, meter, status;
 };
 
 struct hg_ui {

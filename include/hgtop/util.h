@@ -45,6 +45,9 @@ void hg_fmt_count(char *buf, size_t n, int64_t v);
 bool hg_utf8_locale(void);
 /* The value of hex digit C (either case), or -1. */
 int hg_hex_value(int c);
+/* The 1-based column, in characters, of byte offset OFF of UTF-8 text S
+ * (continuation bytes do not count; a NUL ends the text). */
+int hg_utf8_column(const char *s, size_t off);
 
 /* A growable byte buffer, always NUL-terminated after hg_buf_* calls. */
 struct hg_buf {
