@@ -1,6 +1,6 @@
 #!/bin/sh
 # soak.sh - hgtop --batch --follow --json on a directory under load, for
-# SOAK_MINUTES minutes (issue 17). Not part of `make check`: `make soak`
+# SOAK_MINUTES minutes. Not part of `make check`: `make soak`
 # (SOAK_MINUTES=10 by default; `make soak SOAK_MINUTES=2` for a short run).
 #
 #   HGTOP=./hgtop SOAK_MINUTES=2 sh tests/soak.sh

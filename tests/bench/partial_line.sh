@@ -1,6 +1,6 @@
 #!/bin/sh
 # partial_line.sh - CPU hgtop spends on one line that arrives in 64 KiB
-# pieces every 2 ms, with no newline until the end (issue 17, item 9), on
+# pieces every 2 ms, with no newline until the end, on
 # stdin and in a followed directory: 16, 32 and 64 MiB, and the ratio of
 # each figure to the one before. Linear work doubles with the size (ratio
 # about 2); the old rescan of the whole partial line grew about 4-5x.

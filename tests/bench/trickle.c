@@ -1,5 +1,5 @@
 /* trickle.c - feed hgtop one long line in small pieces and report the CPU
- * it used (issue 17: a partial line used to be rescanned whole on every
+ * it used (a partial line used to be rescanned whole on every
  * append, so the cost grew with the square of its length).
  *
  *	trickle HGTOP MB stdin		hgtop --batch --follow -, fed by a pipe
