@@ -3,9 +3,12 @@
 
 #include "hgtop/entry.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "hgtop/util.h"
 
 static const char *const tier_names[] = { "", "local", "subagent", "managed", "" };
 static const char *const verdict_names[] = { "", "accept", "escalate", "error", "" };
@@ -60,25 +63,46 @@ hg_attempt_verdict(const struct hg_attempt *a)
 }
 
 void
+hg_entry_chain_add(const struct hg_entry *e, const char *arrow, const char *ellipsis,
+		   struct hg_buf *out)
+{
+	bool cut = e->n_attempts > HG_CHAIN_MAX;
+	uint32_t i;
+
+	for (i = 0; i < e->n_attempts; i++) {
+		const char *t = hg_attempt_tier(&e->attempts[i]);
+
+		if (cut && i == HG_CHAIN_HEAD) {
+			hg_buf_adds(out, arrow);
+			hg_buf_adds(out, ellipsis);
+			i = e->n_attempts - HG_CHAIN_TAIL;
+			t = hg_attempt_tier(&e->attempts[i]);
+		}
+		if (i)
+			hg_buf_adds(out, arrow);
+		hg_buf_adds(out, t && *t ? t : "?");
+	}
+}
+
+void
 hg_entry_chain(const struct hg_entry *e, const char *arrow, char *buf, size_t n)
 {
-	size_t used = 0;
-	uint32_t i;
+	struct hg_buf b = { 0 };
+	size_t keep;
 
 	if (n == 0)
 		return;
-	buf[0] = '\0';
-	for (i = 0; i < e->n_attempts; i++) {
-		const char *t = hg_attempt_tier(&e->attempts[i]);
-		int w;
-
-		if (!*t)
-			t = "?";
-		w = snprintf(buf + used, n - used, "%s%s", i ? arrow : "", t);
-		if (w < 0 || (size_t)w >= n - used)
-			break;
-		used += (size_t)w;
+	hg_entry_chain_add(e, arrow, strcmp(arrow, "→") ? "..." : "…", &b);
+	keep = b.len < n ? b.len : n - 1;
+	/* Cut where a tier name ends, never inside one or inside a character. */
+	if (keep < b.len) {
+		while (keep > 0 && strncmp(b.p + keep, arrow, strlen(arrow)))
+			keep--;
 	}
+	if (keep)
+		memcpy(buf, b.p, keep);
+	buf[keep] = '\0';
+	hg_buf_free(&b);
 }
 
 void

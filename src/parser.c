@@ -566,6 +566,26 @@ hg_parse_line_full(const char *line, size_t len, struct hg_entry *e)
 	cJSON_Delete(root);
 }
 
+void
+hg_parse_too_long(size_t len, struct hg_entry *e)
+{
+	int64_t offset = e->offset, length = e->length, line_no = e->line_no;
+	char n[32], max[32];
+
+	memset(e, 0, sizeof(*e));
+	e->offset = offset;
+	e->length = length;
+	e->line_no = line_no;
+	make_unparsable(e);
+	hg_fmt_count(n, sizeof(n), (int64_t)len);
+	if (hg_reader_line_max() % (1024 * 1024) == 0)
+		snprintf(max, sizeof(max), "%lld MiB", (long long)(hg_reader_line_max() / (1024 * 1024)));
+	else
+		hg_fmt_count(max, sizeof(max), hg_reader_line_max());
+	e->reason = xasprintf("line of %s bytes is over the %s%s line limit: not read", n, max,
+			      strchr(max, 'M') ? "" : "-byte");
+}
+
 /* Fast path.
  *
  * Most of a hyperguild line is runner_output and output_summary, which the

@@ -3,7 +3,8 @@
  * Reads with pread() from a saved offset, so a file that is appended to is
  * read once, and a partial last line is left for the next call. The buffer
  * grows to hold a long line and shrinks back afterwards, so one 50 MB line
- * does not keep 50 MB resident. */
+ * does not keep 50 MB resident. A line longer than the limit is never held
+ * whole: it is scanned past and delivered as its length alone. */
 #include "config.h"
 
 #include "hgtop/reader.h"
@@ -15,6 +16,20 @@
 #include <unistd.h>
 
 #include "hgtop/util.h"
+
+static int64_t line_max = HG_LINE_MAX_DEFAULT;
+
+void
+hg_reader_set_line_max(int64_t max)
+{
+	line_max = max > 0 ? max : HG_LINE_MAX_DEFAULT;
+}
+
+int64_t
+hg_reader_line_max(void)
+{
+	return line_max;
+}
 
 void
 hg_linebuf_free(struct hg_linebuf *lb)
@@ -37,6 +52,18 @@ shrink(struct hg_linebuf *lb, size_t keep)
 	free(lb->buf);
 	lb->buf = nb;
 	lb->cap = HG_READER_CHUNK;
+}
+
+/* A buffer size of at least need bytes, doubling from cap, but never more
+ * than one byte past the line limit (enough to know a line is over it). */
+static size_t
+grown(size_t cap, size_t need)
+{
+	size_t most = (size_t)line_max + 1;
+
+	while (cap < need && cap < most)
+		cap *= 2;
+	return cap < most ? cap : (need > most ? need : most);
 }
 
 /* Read into lb->buf[have..cap) at file offset pos. Returns bytes or -1. */
@@ -74,6 +101,21 @@ skip_clean(int fd, struct hg_linebuf *lb, int64_t offset, int64_t *clean)
 	}
 }
 
+/* Account for one line of raw bytes (its newline excluded) that is not
+ * held, and hand its length over. Returns fn's verdict. */
+static int
+deliver_long(int64_t raw, int64_t *offset, int64_t *line_no, struct hg_read_result *res,
+	     hg_line_fn fn, void *ctx)
+{
+	int64_t at = *offset;
+
+	(*line_no)++;
+	res->lines++;
+	*offset += raw + 1;
+	res->bytes += raw + 1;
+	return fn(ctx, NULL, (size_t)raw, at, *line_no);
+}
+
 struct hg_read_result
 hg_read_lines(int fd, int64_t *offset, int64_t *line_no, struct hg_linebuf *lb,
 	      int64_t max_bytes, hg_line_fn fn, void *ctx)
@@ -105,14 +147,25 @@ hg_read_lines_resume(int fd, int64_t *offset, int64_t *line_no, int64_t *clean,
 			shrink(lb, 0);
 			return res;
 		}
-		/* The line is complete now: read it whole, once, below. */
-		if ((uint64_t)*clean >= lb->cap) {
-			while ((uint64_t)*clean >= lb->cap)
-				lb->cap *= 2;
+		if (*clean > line_max) {
+			/* Too long to hold: count it and go on after it. */
+			int64_t raw = *clean;
+
+			*clean = 0;
+			if (deliver_long(raw, offset, line_no, &res, fn, ctx) ||
+			    (max_bytes > 0 && res.bytes >= max_bytes)) {
+				res.more = 1;
+				shrink(lb, 0);
+				return res;
+			}
+		} else if ((uint64_t)*clean >= lb->cap) {
+			/* The line is complete now: read it whole, once, below. */
+			lb->cap = grown(lb->cap, (size_t)*clean + 1);
 			free(lb->buf);
 			lb->buf = xmalloc(lb->cap);
 		}
-		scanned = (size_t)*clean;
+		if (*clean > 0)
+			scanned = (size_t)*clean;
 	}
 	if (clean)
 		*clean = 0;
@@ -121,9 +174,33 @@ hg_read_lines_resume(int fd, int64_t *offset, int64_t *line_no, int64_t *clean,
 		size_t start = 0;
 		char *nl;
 
+		if (have == lb->cap && (int64_t)have > line_max) {
+			/* The partial line at the front is over the limit:
+			 * scan on for its end without keeping it. */
+			int64_t raw = (int64_t)have;
+			int k = skip_clean(fd, lb, *offset, &raw);
+
+			if (k < 0) {
+				res.err = errno;
+				break;
+			}
+			if (k == 0) {
+				res.pending = raw;
+				break;
+			}
+			have = scanned = 0;
+			if (deliver_long(raw, offset, line_no, &res, fn, ctx) ||
+			    (max_bytes > 0 && res.bytes >= max_bytes)) {
+				res.more = 1;
+				break;
+			}
+			shrink(lb, 0);
+			continue;
+		}
 		if (have == lb->cap) {
-			/* One line longer than the buffer: grow it. */
-			lb->cap *= 2;
+			/* One line longer than the buffer: grow it, to one
+			 * byte past the limit at most. */
+			lb->cap = grown(lb->cap, lb->cap + 1);
 			lb->buf = xrealloc(lb->buf, lb->cap);
 		}
 		r = fill(fd, lb, have, *offset + (int64_t)have);
@@ -153,9 +230,12 @@ hg_read_lines_resume(int fd, int64_t *offset, int64_t *line_no, int64_t *clean,
 			*offset += (int64_t)raw + 1;
 			res.bytes += (int64_t)raw + 1;
 			start += raw + 1;
-			if (len > 0 && fn(ctx, line, len, at, *line_no))
+			if ((int64_t)raw > line_max) {
+				if (fn(ctx, NULL, raw, at, *line_no))
+					stop = true;
+			} else if (len > 0 && fn(ctx, line, len, at, *line_no))
 				stop = true;
-			else if (max_bytes > 0 && res.bytes >= max_bytes)
+			if (!stop && max_bytes > 0 && res.bytes >= max_bytes)
 				stop = true;
 			if (stop)
 				break;

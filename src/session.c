@@ -228,9 +228,9 @@ add_line(void *ctx, const char *line, size_t len, int64_t offset, int64_t line_n
 	size_t i;
 
 	/* A line of only blanks is a blank line, not a malformed entry. */
-	for (i = 0; i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'); i++)
+	for (i = 0; line && i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'); i++)
 		;
-	if (i == len)
+	if (line && i == len)
 		return 0;
 	if (*n == *cap) {
 		*cap = *cap ? *cap * 2 : 8;
@@ -240,7 +240,10 @@ add_line(void *ctx, const char *line, size_t len, int64_t offset, int64_t line_n
 	e->offset = offset;
 	e->length = (int64_t)len;
 	e->line_no = line_no;
-	hg_parse_line(line, len, e);
+	if (line)
+		hg_parse_line(line, len, e);
+	else
+		hg_parse_too_long(len, e);
 	if (e->kind == HG_ENTRY_UNPARSABLE)
 		s->n_unparsable++;
 	else if (e->kind == HG_ENTRY_ANNOTATION)
@@ -599,11 +602,16 @@ hg_session_open(const struct hg_session *s)
 char *
 hg_session_read_line(const struct hg_session *s, const struct hg_entry *e, size_t *len)
 {
-	int fd = hg_session_open(s);
+	int fd;
 	char *buf;
 	ssize_t r;
 	size_t n = (size_t)e->length, got = 0;
 
+	if (e->length > hg_reader_line_max()) {
+		errno = EFBIG;	/* never held whole: see reader.h */
+		return NULL;
+	}
+	fd = hg_session_open(s);
 	if (fd < 0)
 		return NULL;
 	buf = xmalloc(n + 1);

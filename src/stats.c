@@ -348,13 +348,7 @@ add_chain(struct acc *ac, const struct hg_entry *e)
 	size_t i;
 
 	hg_buf_reset(&ac->chain_buf);
-	for (uint32_t k = 0; k < e->n_attempts; k++) {
-		const char *t = hg_attempt_tier(&e->attempts[k]);
-
-		if (k)
-			hg_buf_adds(&ac->chain_buf, "→");
-		hg_buf_adds(&ac->chain_buf, t && *t ? t : "?");
-	}
+	hg_entry_chain_add(e, "→", "…", &ac->chain_buf);
 	key = hg_intern_n(ac->chain_buf.p, ac->chain_buf.len);
 	st->chained++;
 	i = ptrmap_get(&ac->chain_map, key);
@@ -880,18 +874,29 @@ render_skills(struct fmt *fm, const struct hg_stats *st)
 static void
 add_chain_text(const struct fmt *fm, const char *chain)
 {
-	struct hg_buf clean = { 0 };
+	/* The arrows and the ellipsis are hgtop's, the tier names the log's:
+	 * only the names are sanitised, the marks follow the locale. */
+	static const char *const marks[][2] = { { "→", "->" }, { "…", "..." } };
+	const char *p = chain;
 
-	hg_sanitize(&clean, chain, strlen(chain), 0);
-	for (const char *p = clean.p; p && *p; p++) {
-		if (!fm->utf8 && strncmp(p, "→", strlen("→")) == 0) {
-			hg_buf_adds(fm->out, "->");
-			p += strlen("→") - 1;
-		} else {
-			hg_buf_addc(fm->out, *p);
+	while (*p) {
+		const char *next = p + strlen(p);
+		size_t m = 0, k;
+
+		for (k = 0; k < 2; k++) {
+			const char *q = strstr(p, marks[k][0]);
+
+			if (q && q < next) {
+				next = q;
+				m = k;
+			}
 		}
+		hg_sanitize(fm->out, p, (size_t)(next - p), 0);
+		if (!*next)
+			break;
+		hg_buf_adds(fm->out, marks[m][fm->utf8 ? 0 : 1]);
+		p = next + strlen(marks[m][0]);
 	}
-	hg_buf_free(&clean);
 }
 
 static void

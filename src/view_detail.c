@@ -389,7 +389,8 @@ build(struct ui_detail *d, struct hg_session *s, size_t entry, int32_t attempt)
 		char buf[256];
 
 		snprintf(buf, sizeof(buf), "cannot read line %lld: %s", (long long)e->line_no,
-			 errno == ESTALE ? "the file changed" : strerror(errno));
+			 errno == ESTALE ? "the file changed"
+			 : errno == EFBIG && e->reason ? e->reason : strerror(errno));
 		add_text(d, buf, strlen(buf), 0, UI_ROLE_ERROR);
 		return;
 	}

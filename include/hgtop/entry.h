@@ -96,7 +96,23 @@ enum hg_verdict hg_verdict_from(const char *s, size_t n);
 const char *hg_attempt_tier(const struct hg_attempt *a);
 const char *hg_attempt_verdict(const struct hg_attempt *a);
 
-/* Write the escalation chain "local→subagent→managed" (arrow given). */
+/* A chain of more than HG_CHAIN_MAX attempts is summarised as the tiers of
+ * its first HG_CHAIN_HEAD and last HG_CHAIN_TAIL attempts around an
+ * ellipsis ("local→local→local→local→…→local→subagent→managed"), so one
+ * line with millions of attempts costs a short text. */
+#define HG_CHAIN_MAX 8
+#define HG_CHAIN_HEAD 4
+#define HG_CHAIN_TAIL 3
+
+struct hg_buf;
+
+/* Append the escalation chain "local→subagent→managed" to out, with the
+ * arrow and ellipsis given ("->" and "..." for ASCII output). */
+void hg_entry_chain_add(const struct hg_entry *e, const char *arrow, const char *ellipsis,
+			struct hg_buf *out);
+
+/* The same into buf of n bytes (cut at a tier name if it does not fit),
+ * with "…" as the ellipsis when the arrow is "→", else "...". */
 void hg_entry_chain(const struct hg_entry *e, const char *arrow, char *buf, size_t n);
 
 /* Fill tier_mask, verdict_mask and pair_mask from the attempts. */

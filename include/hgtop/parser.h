@@ -20,6 +20,11 @@ void hg_parse_line(const char *line, size_t len, struct hg_entry *e);
  * output_summary before handing the line to cJSON (for tests). */
 void hg_parse_line_full(const char *line, size_t len, struct hg_entry *e);
 
+/* Fill *e as the unparsable row of a line of len bytes that is longer
+ * than the reader's limit (hg_reader_line_max) and was not read; the
+ * reason says its size and the limit. */
+void hg_parse_too_long(size_t len, struct hg_entry *e);
+
 /* Fill *e from an already parsed JSON value (used by the parser itself
  * and by tests). Returns false with e->reason set on a type error. */
 bool hg_entry_from_json(const struct cJSON *root, struct hg_entry *e);

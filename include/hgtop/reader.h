@@ -12,13 +12,24 @@
 #define HG_READER_CHUNK (1024 * 1024)
 #endif
 
+/* The longest line held in memory. A longer line is read past in chunks
+ * and delivered without its text (line NULL, len its length): it becomes
+ * an unparsable row that says its size, and memory stays bounded. */
+#define HG_LINE_MAX_DEFAULT ((int64_t)64 * 1024 * 1024)
+
+/* Set the limit (tests use a small one); 0 or less restores the default. */
+void hg_reader_set_line_max(int64_t max);
+int64_t hg_reader_line_max(void);
+
 struct hg_linebuf {
 	char *buf;
 	size_t cap;
 };
 
 /* Called for each complete line; len excludes "\n" and a "\r" before it.
- * Blank lines are not delivered (they still count in line_no).
+ * Blank lines are not delivered (they still count in line_no). A line
+ * longer than hg_reader_line_max() comes with line NULL and len its length
+ * in bytes (without the newline).
  * Return non-zero to stop after this line. */
 typedef int (*hg_line_fn)(void *ctx, const char *line, size_t len,
 			  int64_t offset, int64_t line_no);

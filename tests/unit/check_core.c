@@ -369,6 +369,108 @@ START_TEST(test_line_split_many_writes)
 }
 END_TEST
 
+struct capped {
+	int n;
+	bool held[8];
+	size_t len[8];
+	int64_t at[8];
+	size_t cap[8];
+	const struct hg_linebuf *lb;
+};
+
+static int
+collect_capped(void *ctx, const char *line, size_t len, int64_t offset, int64_t line_no)
+{
+	struct capped *c = ctx;
+
+	(void)line_no;
+	if (c->n < 8) {
+		c->held[c->n] = line != NULL;
+		c->len[c->n] = len;
+		c->at[c->n] = offset;
+		c->cap[c->n] = c->lb->cap;
+	}
+	c->n++;
+	return 0;
+}
+
+/* A line over the limit is delivered as its length alone, whether it is
+ * read in one go or arrives in pieces, and the buffer never grows past
+ * one byte beyond the limit; the lines around it are untouched. */
+START_TEST(test_reader_line_limit)
+{
+	char *p = tmp_path("huge.txt");
+	struct hg_linebuf lb = { 0 };
+	struct capped c = { .lb = &lb };
+	struct hg_read_result r;
+	int64_t off = 0, ln = 0, clean = 0, limit = HG_READER_CHUNK * 3 / 2;
+	size_t big = 2 * HG_READER_CHUNK + 5, piece = 64 * 1024, done = 0;
+	char *buf = malloc(big + 1);
+	struct hg_session *s;
+	int fd;
+
+	hg_reader_set_line_max(limit);
+	ck_assert_int_eq(hg_reader_line_max(), limit);
+	memset(buf, 'z', big);
+	buf[big] = '\0';
+	append_str(p, "first\n");
+	append_str(p, buf);
+	append_str(p, "\nlast\n");
+	fd = open(p, O_RDONLY);
+	r = hg_read_lines(fd, &off, &ln, &lb, 0, collect_capped, &c);
+	ck_assert_int_eq(r.err, 0);
+	ck_assert_int_eq(c.n, 3);
+	ck_assert(c.held[0] && !c.held[1] && c.held[2]);
+	ck_assert_uint_eq(c.len[1], big);
+	ck_assert_int_eq(c.at[1], 6);
+	ck_assert_int_eq(c.at[2], (int64_t)(6 + big + 1));
+	ck_assert_uint_le(c.cap[1], (size_t)limit + 1);
+	ck_assert_int_eq(ln, 3);
+	close(fd);
+
+	/* The same line arriving 64 KiB at a time. */
+	memset(&c, 0, sizeof(c));
+	c.lb = &lb;
+	off = ln = 0;
+	append_str(p, "");
+	fd = open(p, O_RDWR | O_TRUNC);
+	ck_assert_int_ge(fd, 0);
+	while (done < big) {
+		size_t n = big - done < piece ? big - done : piece;
+
+		ck_assert_int_eq(write(fd, buf, n), (ssize_t)n);
+		done += n;
+		r = hg_read_lines_resume(fd, &off, &ln, &clean, &lb, 0, collect_capped, &c);
+		ck_assert_int_eq(r.pending, (int64_t)done);
+	}
+	ck_assert_int_eq(c.n, 0);
+	ck_assert_int_eq(write(fd, "\nafter\n", 7), 7);
+	r = hg_read_lines_resume(fd, &off, &ln, &clean, &lb, 0, collect_capped, &c);
+	ck_assert_int_eq(c.n, 2);
+	ck_assert(!c.held[0] && c.held[1]);
+	ck_assert_uint_eq(c.len[0], big);
+	ck_assert_uint_eq(c.len[1], 5);
+	ck_assert_int_eq(off, (int64_t)(big + 7));
+	close(fd);
+
+	/* A session shows it as an unparsable row that says its size. */
+	s = hg_session_new(p);
+	hg_session_ingest(s, 0);
+	ck_assert_uint_eq(s->n_entries, 2);
+	ck_assert_int_eq(s->entries[0].kind, HG_ENTRY_UNPARSABLE);
+	ck_assert_ptr_nonnull(strstr(s->entries[0].reason, "2,097,157 bytes is over the 1,572,864-byte line limit"));
+	ck_assert_int_eq(s->n_unparsable, 2);	/* "after" is no JSON either */
+	ck_assert_ptr_null(hg_session_read_line(s, &s->entries[0], NULL));
+	ck_assert_int_eq(errno, EFBIG);
+	hg_session_free(s);
+	hg_reader_set_line_max(0);
+	ck_assert_int_eq(hg_reader_line_max(), HG_LINE_MAX_DEFAULT);
+	hg_linebuf_free(&lb);
+	free(buf);
+	free(p);
+}
+END_TEST
+
 START_TEST(test_reader_chunks_and_max_bytes)
 {
 	char *p = tmp_path("r.txt");
@@ -696,6 +798,41 @@ START_TEST(test_find_line_and_chain)
 }
 END_TEST
 
+/* A chain longer than HG_CHAIN_MAX shows its first and last tiers around
+ * an ellipsis, however many attempts the line has. */
+START_TEST(test_long_chain_summarised)
+{
+	struct hg_buf line = { 0 }, out = { 0 };
+	struct hg_entry e = { 0 };
+	char chain[128];
+	int i;
+
+	hg_buf_adds(&line, "{\"skill\":\"x\",\"attempts\":[");
+	for (i = 1; i <= 5000; i++)
+		hg_buf_printf(&line, "%s{\"attempt\":%d,\"tier\":\"%s\",\"verdict\":\"escalate\"}",
+			      i > 1 ? "," : "", i, i == 4999 ? "subagent" : i == 5000 ? "managed" : "local");
+	hg_buf_adds(&line, "]}");
+	hg_parse_line(line.p, line.len, &e);
+	ck_assert_int_eq(e.kind, HG_ENTRY_OK);
+	ck_assert_uint_eq(e.n_attempts, 5000);
+	hg_entry_chain(&e, "→", chain, sizeof(chain));
+	ck_assert_str_eq(chain, "local→local→local→local→…→local→subagent→managed");
+	hg_entry_chain(&e, "->", chain, sizeof(chain));
+	ck_assert_str_eq(chain, "local->local->local->local->...->local->subagent->managed");
+	/* Cut where a name ends when the buffer is short. */
+	hg_entry_chain(&e, "->", chain, 16);
+	ck_assert_str_eq(chain, "local->local");
+	/* Up to HG_CHAIN_MAX attempts, every tier is shown. */
+	e.n_attempts = HG_CHAIN_MAX;
+	hg_entry_chain_add(&e, "→", "…", &out);
+	ck_assert_str_eq(out.p, "local→local→local→local→local→local→local→local");
+	e.n_attempts = 5000;
+	hg_entry_free(&e);
+	hg_buf_free(&line);
+	hg_buf_free(&out);
+}
+END_TEST
+
 START_TEST(test_format_helpers)
 {
 	char buf[32];
@@ -838,6 +975,7 @@ core_suite(void)
 	tcase_add_test(tc, test_crlf_blank_empty);
 	tcase_add_test(tc, test_time_parse_format);
 	tcase_add_test(tc, test_find_line_and_chain);
+	tcase_add_test(tc, test_long_chain_summarised);
 	tcase_add_test(tc, test_format_helpers);
 	tcase_add_test(tc, test_fast_path_equivalence);
 	suite_add_tcase(s, tc);
@@ -847,6 +985,7 @@ core_suite(void)
 	tcase_add_test(io, test_line_split_many_writes);
 	tcase_add_test(io, test_reader_chunks_and_max_bytes);
 	tcase_add_test(io, test_reader_resume_partial_line);
+	tcase_add_test(io, test_reader_line_limit);
 	tcase_add_test(io, test_huge_line_memory_returns);
 	tcase_add_test(io, test_truncate_replace_rewrite);
 	tcase_add_test(io, test_not_regular_or_unreadable);
