@@ -6,7 +6,9 @@
  * lines delivered, their offsets and numbers must be exactly those of
  * reading the whole input at once (the chunked reads go through
  * hg_read_lines_resume(), which resumes the scan of a partial line). Built with a tiny HG_READER_CHUNK so
- * that growing and shrinking the buffer is exercised on small inputs. */
+ * that growing and shrinking the buffer is exercised on small inputs; the
+ * line limit is sometimes set small too, so lines over it (delivered as
+ * their length alone) are read past the same way in both readings. */
 #define _GNU_SOURCE
 #include "config.h"
 
@@ -43,10 +45,17 @@ collect(void *ctx, const char *line, size_t len, int64_t offset, int64_t line_no
 	int n = snprintf(head, sizeof(head), "%lld:%lld:%zu:", (long long)offset,
 			 (long long)line_no, len);
 
-	if (len == 0 || memchr(line, '\n', len))
+	if (len == 0 || (line && memchr(line, '\n', len)))
 		fail("delivered an empty line or one holding a newline");
+	if (!line && (int64_t)len <= hg_reader_line_max())
+		fail("a line within the limit delivered without its text");
+	if (line && (int64_t)len > hg_reader_line_max())
+		fail("a line over the limit delivered with its text");
 	hg_buf_add(&k->out, head, (size_t)n);
-	hg_buf_add(&k->out, line, len);
+	if (line)
+		hg_buf_add(&k->out, line, len);
+	else
+		hg_buf_adds(&k->out, "(over the limit)");
 	hg_buf_addc(&k->out, '\n');
 	k->count++;
 	return k->stop_every && k->count % k->stop_every == 0;
@@ -107,6 +116,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nsplit = data[0] % 16 + 1;
 	max = data[1] % 4 == 0 ? 0 : data[1] % 64;
 	parts.stop_every = data[2] % 5;
+	hg_reader_set_line_max(data[2] / 5 % 2 ? 4 + data[2] / 10 : 0);
 	data += 3;
 	size -= 3;
 
