@@ -401,8 +401,10 @@ parse_annotation_input(struct hg_entry *e, const cJSON *in)
 	if (cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble < 9e18)
 		e->ann_target_line = (int64_t)v->valuedouble;
 	v = cJSON_GetObjectItemCaseSensitive(in, "target_attempt");
-	if (cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble < 9e18)
+	if (cJSON_IsNumber(v) && v->valuedouble > -9e18 && v->valuedouble < 9e18) {
 		e->ann_target_attempt = (int64_t)v->valuedouble;
+		e->ann_has_target_attempt = true;
+	}
 	v = cJSON_GetObjectItemCaseSensitive(in, "target_skill");
 	if (cJSON_IsString(v))
 		e->ann_target_skill = hg_intern(v->valuestring);
@@ -520,7 +522,7 @@ make_unparsable(struct hg_entry *e)
 	e->session_id = e->skill = e->phase = e->final_status = "";
 	e->model_used = e->file_path = e->project_root = "";
 	e->ann_author = e->ann_target_skill = NULL;
-	e->ann_has_target_ts = false;
+	e->ann_has_target_ts = e->ann_has_target_attempt = false;
 	e->ann_target_line = e->ann_target_attempt = 0;
 	e->message_len = 0;
 }
