@@ -527,6 +527,17 @@ make_unparsable(struct hg_entry *e)
 	e->message_len = 0;
 }
 
+/* Nothing but spaces, tabs and carriage returns (or nothing at all). */
+static bool
+blank(const char *line, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'); i++)
+		;
+	return i == len;
+}
+
 void
 hg_parse_line_full(const char *line, size_t len, struct hg_entry *e)
 {
@@ -538,6 +549,12 @@ hg_parse_line_full(const char *line, size_t len, struct hg_entry *e)
 	e->offset = offset;
 	e->length = length;
 	e->line_no = line_no;
+	if (blank(line, len)) {
+		/* hyperguild's reader fails on it too: not an entry. */
+		make_unparsable(e);
+		e->reason = xstrdup("blank line");
+		return;
+	}
 	root = cJSON_ParseWithLengthOpts(line, len, &end, false);
 	if (!root) {
 		size_t at = end && end >= line && end <= line + len ? (size_t)(end - line) : 0;

@@ -153,7 +153,7 @@ hg_read_lines_resume(int fd, int64_t *offset, int64_t *line_no, int64_t *clean,
 			*offset += (int64_t)raw + 1;
 			res.bytes += (int64_t)raw + 1;
 			start += raw + 1;
-			if (len > 0 && fn(ctx, line, len, at, *line_no))
+			if (fn(ctx, line, len, at, *line_no))
 				stop = true;
 			else if (max_bytes > 0 && res.bytes >= max_bytes)
 				stop = true;
