@@ -308,7 +308,7 @@ hg_app_match_update(struct hg_app *a, struct hg_session *s)
 	from = as->match_done;
 	hg_filter_session(a->filter, s, as->match, from);
 	for (i = from; i < n; i++)
-		as->match_hits += as->match[i] && s->entries[i].kind != HG_ENTRY_UNPARSABLE;
+		as->match_hits += as->match[i] && s->entries[i].kind == HG_ENTRY_OK;
 	as->match_done = n;
 }
 
@@ -319,7 +319,7 @@ hg_app_filter_counts(struct hg_app *a, struct hg_session *s, size_t *hits, size_
 		return false;
 	hg_app_match_update(a, s);
 	*hits = hg_app_sess(s)->match_hits;
-	*total = s->n_entries - (size_t)s->n_unparsable;
+	*total = s->n_entries - (size_t)s->n_unparsable - (size_t)s->n_annotations;
 	return true;
 }
 

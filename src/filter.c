@@ -122,6 +122,7 @@ struct hg_filter {
 	bool group_by_masks;	/* the group is one tier or verdict term */
 	bool group_by_pairs;	/* the group has only tier and verdict terms */
 	uint32_t group_pairs;	/* then: the (tier, verdict) pairs it accepts */
+	bool lists_notes;	/* asks for notes: they are matched themselves */
 	char *text;
 };
 
@@ -602,6 +603,10 @@ prepare(struct hg_filter *f)
 	for (size_t i = 0; i < f->n; i++) {
 		struct term *t = &f->terms[i];
 
+		if (!t->neg && ((t->type == TERM_KIND && (t->kinds >> HG_ENTRY_ANNOTATION) & 1u) ||
+				(t->type == TERM_SET && t->field == FLD_SKILL &&
+				 values_match(t, HG_ANNOTATE_SKILL))))
+			f->lists_notes = true;
 		if (t->type != TERM_SET || (t->field != FLD_TIER && t->field != FLD_VERDICT))
 			continue;
 		for (unsigned k = 0; k < 4; k++) {
@@ -757,6 +762,12 @@ bool
 hg_filter_has_attempt_terms(const struct hg_filter *f)
 {
 	return f && f->has_group;
+}
+
+bool
+hg_filter_lists_notes(const struct hg_filter *f)
+{
+	return f && f->lists_notes;
 }
 
 /* Matching: string tests */
@@ -1165,6 +1176,8 @@ hg_filter_shown(const struct hg_filter *f, const struct hg_session *s, size_t i)
 {
 	if (hg_filter_is_empty(f))
 		return true;
+	if (f->lists_notes)
+		return hg_filter_match(f, s, &s->entries[i]);
 	return hg_filter_match(f, s, &s->entries[hg_filter_subject(s, i)]);
 }
 
@@ -1186,7 +1199,8 @@ hg_filter_session(const struct hg_filter *f, const struct hg_session *s, bool *m
 			hg_entry_prefetch(&s->entries[i + HG_PREFETCH_AHEAD]);
 		match[i] = hg_filter_match(f, s, &s->entries[i]);
 	}
-	hg_filter_follow(s, match, from);
+	if (!hg_filter_lists_notes(f))
+		hg_filter_follow(s, match, from);
 	for (size_t i = from; i < s->n_entries; i++)
 		n += match[i];
 	return n;

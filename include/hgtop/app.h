@@ -55,7 +55,7 @@ struct hg_app_sess {
 	bool *match;
 	size_t match_cap;
 	size_t match_done;	/* entries looked at */
-	size_t match_hits;	/* matching entries that are not unparsable */
+	size_t match_hits;	/* matching entries (not notes nor unparsable) */
 	unsigned match_serial;	/* filter serial it was computed for */
 	unsigned match_gen;	/* session->generation */
 
