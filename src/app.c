@@ -680,6 +680,27 @@ after_ingest(struct hg_app *a, struct hg_session *s, const struct hg_ingest_resu
 	}
 }
 
+/* Once the sessions are read: a verdict or tier (of the command line) that
+ * is no known value and occurs in no log is a typo, said on the status
+ * line. The f prompt refuses those at once. */
+static void
+check_filter_values(struct hg_app *a)
+{
+	const char *lists[2] = { a->verdict, a->tier };
+	char err[256], *term;
+	bool ok = hg_filter_check_values(a->expr, a->c->sessions, a->c->n, err, sizeof(err), NULL);
+
+	for (int i = 0; ok && i < 2; i++) {
+		if (!lists[i])
+			continue;
+		term = xasprintf("%s:%s", i ? "tier" : "verdict", lists[i]);
+		ok = hg_filter_check_values(term, a->c->sessions, a->c->n, err, sizeof(err), NULL);
+		free(term);
+	}
+	if (!ok)
+		hg_app_message(a, true, "filter: %s", err);
+}
+
 /* Read up to chunk_bytes across the queued sessions, the selected first,
  * so keys stay responsive while big files load. */
 static void
@@ -713,6 +734,10 @@ load_step(struct hg_app *a)
 		a->loading |= hg_app_sess(a->queue[i])->more;
 	if (a->n_queue == 0)
 		a->round_done = a->round_total = 0;
+	if (a->n_queue == 0 && !a->values_checked) {
+		a->values_checked = true;
+		check_filter_values(a);
+	}
 }
 
 /* New sessions are read at once (their entries are news to a follower). */

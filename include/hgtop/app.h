@@ -113,6 +113,7 @@ struct hg_app {
 	int64_t round_done, round_total; /* of sessions done since the queue
 					   was last empty */
 	bool loading;
+	bool values_checked;	/* the filter's values, once the sessions are read */
 
 	/* The filter. */
 	struct hg_filter *filter;	/* NULL when empty */

@@ -94,6 +94,18 @@ struct hg_filter *hg_filter_parse_effective(const char *expr, const char *verdic
 
 void hg_filter_free(struct hg_filter *f);
 
+/* Check the values of the verdict and tier terms of EXPR (a valid
+ * expression): each must name a known value (a prefix or "*" at least
+ * one), "none" or "", or a value that occurs in SESSIONS (a log written
+ * by a newer hyperguild). Returns false for the first that does not, with
+ * a message such as "unknown verdict 'acept' at column 9 (verdicts:
+ * accept, escalate, error, none)" in err, and the column in *err_col;
+ * without err_col, the message has no column. Kinds are checked by the
+ * parser itself: there are only three. A bad expression gets the
+ * parser's message. */
+bool hg_filter_check_values(const char *expr, struct hg_session *const *sessions, size_t n,
+			    char *err, size_t errlen, int *err_col);
+
 /* True for NULL and for a filter without terms. */
 bool hg_filter_is_empty(const struct hg_filter *f);
 
