@@ -734,10 +734,6 @@ load_step(struct hg_app *a)
 		a->loading |= hg_app_sess(a->queue[i])->more;
 	if (a->n_queue == 0)
 		a->round_done = a->round_total = 0;
-	if (a->n_queue == 0 && !a->values_checked) {
-		a->values_checked = true;
-		check_filter_values(a);
-	}
 }
 
 /* New sessions are read at once (their entries are news to a follower). */
@@ -864,6 +860,10 @@ hg_app_step(struct hg_app *a, int fd, int timeout_ms)
 		take_changes(a, &a->ev);
 	if (a->n_queue)
 		load_step(a);
+	if (!a->n_queue && !a->values_checked) {
+		a->values_checked = true;
+		check_filter_values(a);
+	}
 	return hg_app_take_events(a);
 }
 

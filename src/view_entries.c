@@ -399,7 +399,8 @@ draw_unparsable(struct cell *c, const struct hg_entry *e)
 }
 
 static void
-draw_annotation(struct cell *c, const struct hg_entry *e, const struct hg_row *row)
+draw_annotation(struct cell *c, const struct hg_session *s, const struct hg_entry *e,
+		const struct hg_row *row)
 {
 	char t[16], buf[400];
 	char text[256];
@@ -410,7 +411,10 @@ draw_annotation(struct cell *c, const struct hg_entry *e, const struct hg_row *r
 		hg_format_clock(e->ts_ns, t, sizeof(t));
 		col(c, t, 8, UI_ROLE_DIM);
 	}
-	first_line(e->message ? e->message : "(long note: see detail)", text, sizeof(text));
+	if (e->message || !e->message_len)
+		first_line(e->message, text, sizeof(text));
+	else
+		long_first_line(s, e, text, sizeof(text));
 	snprintf(buf, sizeof(buf), "%s note (%s): %s", ui_g->note,
 		 e->ann_author && *e->ann_author ? e->ann_author : "?", text);
 	col(c, buf, 0, UI_ROLE_NOTE);
@@ -441,7 +445,7 @@ draw(struct ui_view *v, size_t line, int y)
 	else if (row->kind == HG_ROW_UNPARSABLE)
 		draw_unparsable(&c, e);
 	else if (row->kind == HG_ROW_ANNOTATION)
-		draw_annotation(&c, e, row);
+		draw_annotation(&c, a->sel, e, row);
 	else
 		draw_entry(&c, a->sel, e, row, r->w);
 }
