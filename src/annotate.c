@@ -143,7 +143,7 @@ check_target(const struct hg_entry *t, int64_t attempt, char *err, size_t errlen
 	if (t->kind == HG_ENTRY_ANNOTATION)
 		return fail(err, errlen, "line %lld is an annotation; annotate its entry instead",
 			    (long long)t->line_no);
-	if (attempt < 0 || (attempt > 0 && !has_attempt(t, attempt)))
+	if (attempt != HG_ANNOTATE_ENTRY && !has_attempt(t, attempt))
 		return fail(err, errlen, "entry has no attempt #%lld", (long long)attempt);
 	return 0;
 }
@@ -170,7 +170,7 @@ make_entry(const char *sid, const char *now, const struct hg_entry *t, const cha
 	cJSON_AddNumberToObject(in, "target_line", (double)t->line_no);
 	add_string(in, "target_timestamp", ts);
 	add_string(in, "target_skill", t->skill);
-	if (attempt > 0)
+	if (attempt != HG_ANNOTATE_ENTRY)
 		cJSON_AddNumberToObject(in, "target_attempt", (double)attempt);
 	add_string(in, "author", author);
 	cJSON_AddItemToObject(root, "input", in);
@@ -519,7 +519,7 @@ hg_annotate_attempt_index(const struct hg_entry *target, const struct hg_entry *
 {
 	uint32_t i;
 
-	if (ann->ann_target_attempt <= 0)
+	if (!ann->ann_has_target_attempt)
 		return -1;
 	for (i = 0; i < target->n_attempts; i++)
 		if (target->attempts[i].attempt == ann->ann_target_attempt)

@@ -308,7 +308,7 @@ hg_app_match_update(struct hg_app *a, struct hg_session *s)
 	from = as->match_done;
 	hg_filter_session(a->filter, s, as->match, from);
 	for (i = from; i < n; i++)
-		as->match_hits += as->match[i] && s->entries[i].kind != HG_ENTRY_UNPARSABLE;
+		as->match_hits += as->match[i] && s->entries[i].kind == HG_ENTRY_OK;
 	as->match_done = n;
 }
 
@@ -319,7 +319,7 @@ hg_app_filter_counts(struct hg_app *a, struct hg_session *s, size_t *hits, size_
 		return false;
 	hg_app_match_update(a, s);
 	*hits = hg_app_sess(s)->match_hits;
-	*total = s->n_entries - (size_t)s->n_unparsable;
+	*total = s->n_entries - (size_t)s->n_unparsable - (size_t)s->n_annotations;
 	return true;
 }
 
@@ -680,6 +680,27 @@ after_ingest(struct hg_app *a, struct hg_session *s, const struct hg_ingest_resu
 	}
 }
 
+/* Once the sessions are read: a verdict or tier (of the command line) that
+ * is no known value and occurs in no log is a typo, said on the status
+ * line. The f prompt refuses those at once. */
+static void
+check_filter_values(struct hg_app *a)
+{
+	const char *lists[2] = { a->verdict, a->tier };
+	char err[256], *term;
+	bool ok = hg_filter_check_values(a->expr, a->c->sessions, a->c->n, err, sizeof(err), NULL);
+
+	for (int i = 0; ok && i < 2; i++) {
+		if (!lists[i])
+			continue;
+		term = xasprintf("%s:%s", i ? "tier" : "verdict", lists[i]);
+		ok = hg_filter_check_values(term, a->c->sessions, a->c->n, err, sizeof(err), NULL);
+		free(term);
+	}
+	if (!ok)
+		hg_app_message(a, true, "filter: %s", err);
+}
+
 /* Read up to chunk_bytes across the queued sessions, the selected first,
  * so keys stay responsive while big files load. */
 static void
@@ -839,6 +860,10 @@ hg_app_step(struct hg_app *a, int fd, int timeout_ms)
 		take_changes(a, &a->ev);
 	if (a->n_queue)
 		load_step(a);
+	if (!a->n_queue && !a->values_checked) {
+		a->values_checked = true;
+		check_filter_values(a);
+	}
 	return hg_app_take_events(a);
 }
 

@@ -5,7 +5,8 @@
  *   DATE TIME  SKILL  FINAL_STATUS  TIERS  DURATION[  MESSAGE]
  *     #N  TIER  MODEL  DURATION  warm|cold  verified|unverified  VERDICT[  FEEDBACK]
  *       note (AUTHOR): TEXT        (under its entry, or under attempt #N)
- *   line N: note (AUTHOR): TEXT    (target gone, or printed before by --follow)
+ *   line N: note (AUTHOR): TEXT    (target gone, printed before by --follow,
+ *                                   or listed by a filter that asks for notes)
  *   line N: unparsable: REASON
  * Every text from the log is sanitised: no control character reaches
  * stdout. */
@@ -155,6 +156,18 @@ format_entry(struct hg_buf *b, const struct hg_session *s, size_t ei,
 	if (e->message) {
 		hg_buf_adds(b, "  ");
 		add_text(b, e->message, e->message_len);
+	} else if (e->message_len) {
+		/* Too long to be kept in memory: read back from the file. */
+		size_t n;
+		char *text = hg_annotate_read_text(s, e, &n);
+
+		hg_buf_adds(b, "  ");
+		if (text)
+			add_text(b, text, n);
+		else
+			hg_buf_printf(b, "(message: %u bytes, unreadable: %s)", e->message_len,
+				      strerror(errno));
+		free(text);
 	}
 	hg_buf_addc(b, '\n');
 	for (i = 0; i < e->n_attempts; i++) {
@@ -245,7 +258,8 @@ batch_row_shown(const struct hg_session *s, size_t i, size_t from, const struct 
 {
 	size_t t = hg_filter_subject(s, i);
 
-	if (t != i && t >= from)
+	/* A filter that asks for notes lists them at their own place. */
+	if (t != i && t >= from && !hg_filter_lists_notes(f))
 		return false;
 	return hg_filter_shown(f, s, i);
 }
@@ -269,7 +283,7 @@ hg_batch_print_entries(FILE *out, const struct hg_options *o, struct hg_session 
 		if (!batch_row_shown(s, i, from, f))
 			continue;
 		hg_buf_reset(&b);
-		format_entry(&b, s, i, ix.n ? &ix : NULL, arrow);
+		format_entry(&b, s, i, ix.n && !hg_filter_lists_notes(f) ? &ix : NULL, arrow);
 		fwrite(b.p, 1, b.len, out);
 	}
 	hg_ann_index_free(&ix);

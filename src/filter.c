@@ -92,6 +92,7 @@ struct memo {
 struct value {
 	char *s;		/* lowercased */
 	size_t len;
+	size_t from, to;	/* where it was written in the expression */
 	bool prefix;
 	bool any;		/* "*" */
 };
@@ -122,6 +123,7 @@ struct hg_filter {
 	bool group_by_masks;	/* the group is one tier or verdict term */
 	bool group_by_pairs;	/* the group has only tier and verdict terms */
 	uint32_t group_pairs;	/* then: the (tier, verdict) pairs it accepts */
+	bool lists_notes;	/* asks for notes: they are matched themselves */
 	char *text;
 };
 
@@ -409,10 +411,13 @@ parse_value(struct parser *p, struct term *t, size_t keypos)
 			b.len--;
 		}
 	}
-	if (t->type == TERM_KIND)
+	if (t->type == TERM_KIND) {
 		ok = add_kind_value(p, t, vpos, b.p ? b.p : "", b.len, prefix);
-	else
+	} else {
 		add_set_value(t, b.p ? b.p : "", b.len, prefix);
+		t->vals[t->n_vals - 1].from = vpos;
+		t->vals[t->n_vals - 1].to = p->pos;
+	}
 	hg_buf_free(&b);
 	return ok;
 }
@@ -602,6 +607,10 @@ prepare(struct hg_filter *f)
 	for (size_t i = 0; i < f->n; i++) {
 		struct term *t = &f->terms[i];
 
+		if (!t->neg && ((t->type == TERM_KIND && (t->kinds >> HG_ENTRY_ANNOTATION) & 1u) ||
+				(t->type == TERM_SET && t->field == FLD_SKILL &&
+				 values_match(t, HG_ANNOTATE_SKILL))))
+			f->lists_notes = true;
 		if (t->type != TERM_SET || (t->field != FLD_TIER && t->field != FLD_VERDICT))
 			continue;
 		for (unsigned k = 0; k < 4; k++) {
@@ -757,6 +766,146 @@ bool
 hg_filter_has_attempt_terms(const struct hg_filter *f)
 {
 	return f && f->has_group;
+}
+
+bool
+hg_filter_lists_notes(const struct hg_filter *f)
+{
+	return f && f->lists_notes;
+}
+
+/* Checking values: a verdict or tier value must name a known one, or one
+ * that occurs in the logs (a newer hyperguild's), else it is a typo. */
+
+static bool
+value_names(const struct value *v, const char *s)
+{
+	size_t n = strlen(s);
+
+	return v->any || ((v->prefix ? n >= v->len : n == v->len) && ascii_case_eq(s, v->s, v->len));
+}
+
+/* Values outside the enum that occur in the logs, a few of them kept to
+ * be named in the message. */
+#define SEEN_MAX 8
+
+struct seen {
+	const char *v[SEEN_MAX];
+	size_t n;
+	bool more;
+};
+
+static void
+seen_add(struct seen *sn, const char *s)
+{
+	for (size_t i = 0; i < sn->n; i++)
+		if (sn->v[i] == s)
+			return;
+	if (sn->n < SEEN_MAX)
+		sn->v[sn->n++] = s;
+	else
+		sn->more = true;
+}
+
+/* Whether V names a value of FIELD that occurs in the sessions; the
+ * values outside the enum seen on the way are added to SN. */
+static bool
+value_in_logs(const struct value *v, bool verdict, struct hg_session *const *ss, size_t n,
+	      struct seen *sn)
+{
+	unsigned other = 1u << (verdict ? HG_VERDICT_OTHER : HG_TIER_OTHER);
+	bool found = false;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct hg_session *s = ss[i];
+
+		for (size_t k = 0; k < s->n_entries; k++) {
+			const struct hg_entry *e = &s->entries[k];
+
+			if (!((verdict ? e->verdict_mask : e->tier_mask) & other))
+				continue;
+			for (uint32_t a = 0; a < e->n_attempts; a++) {
+				const struct hg_attempt *at = &e->attempts[a];
+				const char *text = verdict ? at->verdict_text : at->tier_text;
+
+				if ((verdict ? at->verdict != HG_VERDICT_OTHER
+					     : at->tier != HG_TIER_OTHER) || !text)
+					continue;
+				seen_add(sn, text);
+				if (value_names(v, text))
+					found = true;
+			}
+		}
+	}
+	return found;
+}
+
+static bool
+value_known(const struct value *v, bool verdict)
+{
+	if (v->any || (v->len == 0 && !v->prefix))
+		return true;
+	for (unsigned k = 1; k < 4; k++)
+		if (value_names(v, verdict ? hg_verdict_name((enum hg_verdict)k)
+					   : hg_tier_name((enum hg_tier)k)))
+			return true;
+	return v->prefix && value_names(v, "none");
+}
+
+static void
+unknown_value(const char *expr, const struct value *v, bool verdict,
+	      const struct seen *sn, char *err, size_t errlen, int *err_col)
+{
+	struct hg_buf b = { 0 };
+	char snip[64];
+	int col = hg_utf8_column(expr, v->from);
+
+	snippet(snip, sizeof(snip), expr + v->from, v->to - v->from);
+	hg_buf_printf(&b, "unknown %s '%s'", verdict ? "verdict" : "tier", snip);
+	if (err_col) {
+		hg_buf_printf(&b, " at column %d", col);
+		*err_col = col;
+	}
+	hg_buf_adds(&b, verdict ? " (verdicts: accept, escalate, error, none"
+				: " (tiers: local, subagent, managed, none");
+	for (size_t i = 0; i < sn->n; i++) {
+		hg_buf_adds(&b, i ? ", " : "; in these logs also: ");
+		snippet(snip, sizeof(snip), sn->v[i], strlen(sn->v[i]));
+		hg_buf_adds(&b, snip);
+	}
+	if (sn->more)
+		hg_buf_adds(&b, ", ...");
+	hg_buf_addc(&b, ')');
+	if (err && errlen)
+		snprintf(err, errlen, "%s", b.p);
+	hg_buf_free(&b);
+}
+
+bool
+hg_filter_check_values(const char *expr, struct hg_session *const *sessions, size_t n,
+		       char *err, size_t errlen, int *err_col)
+{
+	struct hg_filter *f = hg_filter_parse(expr, err, errlen, err_col);
+	bool ok = f != NULL;
+
+	for (size_t i = 0; f && ok && i < f->n; i++) {
+		const struct term *t = &f->terms[i];
+		bool verdict = t->field == FLD_VERDICT;
+
+		if (t->type != TERM_SET || (t->field != FLD_VERDICT && t->field != FLD_TIER))
+			continue;
+		for (size_t j = 0; ok && j < t->n_vals; j++) {
+			struct seen sn = { .n = 0 };
+
+			if (value_known(&t->vals[j], verdict) ||
+			    value_in_logs(&t->vals[j], verdict, sessions, n, &sn))
+				continue;
+			unknown_value(expr, &t->vals[j], verdict, &sn, err, errlen, err_col);
+			ok = false;
+		}
+	}
+	hg_filter_free(f);
+	return ok;
 }
 
 /* Matching: string tests */
@@ -1165,6 +1314,8 @@ hg_filter_shown(const struct hg_filter *f, const struct hg_session *s, size_t i)
 {
 	if (hg_filter_is_empty(f))
 		return true;
+	if (f->lists_notes)
+		return hg_filter_match(f, s, &s->entries[i]);
 	return hg_filter_match(f, s, &s->entries[hg_filter_subject(s, i)]);
 }
 
@@ -1186,7 +1337,8 @@ hg_filter_session(const struct hg_filter *f, const struct hg_session *s, bool *m
 			hg_entry_prefetch(&s->entries[i + HG_PREFETCH_AHEAD]);
 		match[i] = hg_filter_match(f, s, &s->entries[i]);
 	}
-	hg_filter_follow(s, match, from);
+	if (!hg_filter_lists_notes(f))
+		hg_filter_follow(s, match, from);
 	for (size_t i = from; i < s->n_entries; i++)
 		n += match[i];
 	return n;

@@ -137,27 +137,111 @@ load_config(struct hg_config *cfg, struct hg_options *o)
 	return -1;
 }
 
-/* --filter, --verdict and --tier as one filter. NULL after a bad one,
- * which is reported as a usage error. */
+/* A list of --verdict or --tier on its own: NULL (reported) when bad. */
+static struct hg_filter *
+parse_list(const char *key, const char *list)
+{
+	char err[256];
+	int col;
+	struct hg_filter *f = hg_filter_parse_effective(NULL, strcmp(key, "verdict") ? NULL : list,
+							strcmp(key, "tier") ? NULL : list,
+							err, sizeof(err), &col);
+
+	if (!f)
+		hg_errorf("%s", err);
+	return f;
+}
+
+/* --filter, --verdict and --tier as one filter. Repeated options all hold,
+ * as terms of one expression: the --filter expressions (their "@name"s
+ * expanded) joined, then a "verdict:LIST" or "tier:LIST" term for every
+ * list after the first (the first ones are the quick filters). Each is
+ * parsed on its own first, so that an error's column is in its own text.
+ * NULL after a bad one, which is reported as a usage error. */
 static struct hg_filter *
 make_filter(struct hg_options *o, char **expr)
 {
-	char err[256];
-	int col = 0;
+	struct hg_buf b = { 0 };
+	char err[256], *one;
+	int col = 0, i;
 	struct hg_filter *f;
 
 	*expr = NULL;
-	if (o->filter && hg_config_expand(o->config, o->filter, expr, err, sizeof(err), &col) < 0) {
-		hg_errorf("--filter: %s", err);
-		return NULL;
+	for (i = 0; i < o->n_filters; i++) {
+		if (hg_config_expand(o->config, o->filters[i], &one, err, sizeof(err), &col) < 0) {
+			hg_errorf("--filter: %s", err);
+			hg_buf_free(&b);
+			return NULL;
+		}
+		f = hg_filter_parse(one, err, sizeof(err), &col);
+		if (!f) {
+			hg_errorf("%s", err);
+			free(one);
+			hg_buf_free(&b);
+			return NULL;
+		}
+		hg_filter_free(f);
+		if (b.len && *one)
+			hg_buf_addc(&b, ' ');
+		hg_buf_adds(&b, one);
+		free(one);
 	}
-	if (*expr)	/* "@name" expanded: the app parses it again */
-		o->filter = *expr;
+	for (i = 0; i < o->n_verdicts + o->n_tiers; i++) {
+		bool verdict = i < o->n_verdicts;
+		const char *key = verdict ? "verdict" : "tier";
+		const char *list = verdict ? o->verdicts[i] : o->tiers[i - o->n_verdicts];
+
+		if (!(f = parse_list(key, list))) {
+			hg_buf_free(&b);
+			return NULL;
+		}
+		if (i != 0 && i != o->n_verdicts && *hg_filter_text(f)) {
+			if (b.len)
+				hg_buf_addc(&b, ' ');
+			hg_buf_adds(&b, hg_filter_text(f));
+		}
+		hg_filter_free(f);
+	}
+	/* The app parses the expression again. */
+	*expr = b.p;
+	o->filter = *expr;
 	f = hg_filter_parse_effective(o->filter ? o->filter : "", o->verdict, o->tier,
 				      err, sizeof(err), &col);
 	if (!f)
 		hg_errorf("%s", err);
 	return f;
+}
+
+/* Once the logs are read: the values of verdict and tier that are no
+ * known value and occur in no log are typos (usage errors). Every --filter
+ * is checked in its own text (a column when it has no "@name"). */
+static bool
+check_values(const struct hg_options *o, const struct hg_catalog *c)
+{
+	char err[256], *one, *term;
+	int col, i;
+	bool ok = true;
+
+	for (i = 0; ok && i < o->n_filters; i++) {
+		if (hg_config_expand(o->config, o->filters[i], &one, err, sizeof(err), &col) < 0)
+			continue;	/* already refused by make_filter */
+		ok = hg_filter_check_values(one, c->sessions, c->n, err, sizeof(err),
+					    strcmp(one, o->filters[i]) == 0 ? &col : NULL);
+		free(one);
+		if (!ok)
+			hg_errorf("%s", err);
+	}
+	for (i = 0; ok && i < o->n_verdicts + o->n_tiers; i++) {
+		bool verdict = i < o->n_verdicts;
+
+		term = xasprintf("%s:%s", verdict ? "verdict" : "tier",
+				 verdict ? o->verdicts[i] : o->tiers[i - o->n_verdicts]);
+		ok = hg_filter_check_values(term, c->sessions, c->n, err, sizeof(err), NULL);
+		free(term);
+		if (!ok)
+			hg_errorf("--%s: %s", verdict ? "verdict" : "tier", err);
+	}
+	return ok;
 }
 
 static int
@@ -192,6 +276,8 @@ run_batch(const struct hg_options *o, struct hg_catalog *c, struct hg_spool *sp,
 	failures = hg_batch_load(c, isatty(STDERR_FILENO));
 	if (stream && !o->follow)
 		hg_follow_note_stream_end(stream);
+	if (!check_values(o, c))
+		return 2;
 	if (o->stats) {
 		int rc = run_stats(o, c, f);
 
@@ -237,8 +323,10 @@ main(int argc, char **argv)
 	 * is reported, rather than killing hgtop with the terminal raw. */
 	signal(SIGXFSZ, SIG_IGN);
 	rc = hg_options_parse(&o, argc, argv);
-	if (rc >= 0)
+	if (rc >= 0) {
+		hg_options_free(&o);
 		return rc;
+	}
 	rc = load_config(&cfg, &o);
 	if (rc >= 0) {
 		hg_config_free(&cfg);

@@ -31,6 +31,9 @@ static const char usage_text[] =
 "      --filter EXPR    show only entries matching EXPR (see hgtop(1))\n"
 "      --verdict LIST   only entries with an attempt of these verdicts\n"
 "      --tier LIST      only entries with an attempt on these tiers\n"
+"                       (--filter, --verdict and --tier may be repeated:\n"
+"                       all of them hold; a verdict or tier that names\n"
+"                       nothing in the logs is an error)\n"
 "      --read-only      never write: no annotations, no remembered history\n"
 "                       or last filter\n"
 "      --author NAME    author of annotations (default: $USER)\n"
@@ -121,6 +124,14 @@ parse_poll(struct hg_options *o, const char *arg)
 	return -1;
 }
 
+/* A repeated option: every value is kept. */
+static void
+add_arg(const char ***v, int *n, const char *arg)
+{
+	*v = xrealloc(*v, (size_t)(*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = arg;
+}
+
 static int
 check_combination(const struct hg_options *o)
 {
@@ -150,9 +161,9 @@ hg_options_parse(struct hg_options *o, int argc, char **argv)
 		case 'f': o->follow = true; break;
 		case OPT_JSON: o->json = true; break;
 		case OPT_STATS: o->stats = true; break;
-		case OPT_FILTER: o->filter = optarg; break;
-		case OPT_VERDICT: o->verdict = optarg; break;
-		case OPT_TIER: o->tier = optarg; break;
+		case OPT_FILTER: add_arg(&o->filters, &o->n_filters, optarg); break;
+		case OPT_VERDICT: add_arg(&o->verdicts, &o->n_verdicts, optarg); break;
+		case OPT_TIER: add_arg(&o->tiers, &o->n_tiers, optarg); break;
 		case OPT_READ_ONLY: o->read_only = true; break;
 		case OPT_AUTHOR: o->author = optarg; break;
 		case OPT_NO_COLOR: o->no_color = true; break;
@@ -178,6 +189,9 @@ hg_options_parse(struct hg_options *o, int argc, char **argv)
 	}
 	o->npaths = argc - optind;
 	o->paths = argv + optind;
+	o->filter = o->n_filters ? o->filters[0] : NULL;
+	o->verdict = o->n_verdicts ? o->verdicts[0] : NULL;
+	o->tier = o->n_tiers ? o->tiers[0] : NULL;
 	if ((rc = check_combination(o)) >= 0)
 		return rc;
 	return -1;
@@ -188,4 +202,8 @@ hg_options_free(struct hg_options *o)
 {
 	free(o->default_dir);
 	o->default_dir = NULL;
+	free(o->filters);
+	free(o->verdicts);
+	free(o->tiers);
+	o->filters = o->verdicts = o->tiers = NULL;
 }

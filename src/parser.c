@@ -401,8 +401,10 @@ parse_annotation_input(struct hg_entry *e, const cJSON *in)
 	if (cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble < 9e18)
 		e->ann_target_line = (int64_t)v->valuedouble;
 	v = cJSON_GetObjectItemCaseSensitive(in, "target_attempt");
-	if (cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble < 9e18)
+	if (cJSON_IsNumber(v) && v->valuedouble > -9e18 && v->valuedouble < 9e18) {
 		e->ann_target_attempt = (int64_t)v->valuedouble;
+		e->ann_has_target_attempt = true;
+	}
 	v = cJSON_GetObjectItemCaseSensitive(in, "target_skill");
 	if (cJSON_IsString(v))
 		e->ann_target_skill = hg_intern(v->valuestring);
@@ -520,9 +522,20 @@ make_unparsable(struct hg_entry *e)
 	e->session_id = e->skill = e->phase = e->final_status = "";
 	e->model_used = e->file_path = e->project_root = "";
 	e->ann_author = e->ann_target_skill = NULL;
-	e->ann_has_target_ts = false;
+	e->ann_has_target_ts = e->ann_has_target_attempt = false;
 	e->ann_target_line = e->ann_target_attempt = 0;
 	e->message_len = 0;
+}
+
+/* Nothing but spaces, tabs and carriage returns (or nothing at all). */
+static bool
+blank(const char *line, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'); i++)
+		;
+	return i == len;
 }
 
 void
@@ -536,6 +549,12 @@ hg_parse_line_full(const char *line, size_t len, struct hg_entry *e)
 	e->offset = offset;
 	e->length = length;
 	e->line_no = line_no;
+	if (blank(line, len)) {
+		/* hyperguild's reader fails on it too: not an entry. */
+		make_unparsable(e);
+		e->reason = xstrdup("blank line");
+		return;
+	}
 	root = cJSON_ParseWithLengthOpts(line, len, &end, false);
 	if (!root) {
 		size_t at = end && end >= line && end <= line + len ? (size_t)(end - line) : 0;

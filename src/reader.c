@@ -233,7 +233,7 @@ hg_read_lines_resume(int fd, int64_t *offset, int64_t *line_no, int64_t *clean,
 			if ((int64_t)raw > line_max) {
 				if (fn(ctx, NULL, raw, at, *line_no))
 					stop = true;
-			} else if (len > 0 && fn(ctx, line, len, at, *line_no))
+			} else if (fn(ctx, line, len, at, *line_no))
 				stop = true;
 			if (!stop && max_bytes > 0 && res.bytes >= max_bytes)
 				stop = true;

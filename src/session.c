@@ -225,13 +225,7 @@ add_line(void *ctx, const char *line, size_t len, int64_t offset, int64_t line_n
 	size_t *n = arr == &s->head ? &s->n_head : &s->n_entries;
 	size_t *cap = arr == &s->head ? &s->cap_head : &s->cap_entries;
 	struct hg_entry *e;
-	size_t i;
 
-	/* A line of only blanks is a blank line, not a malformed entry. */
-	for (i = 0; line && i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'); i++)
-		;
-	if (line && i == len)
-		return 0;
 	if (*n == *cap) {
 		*cap = *cap ? *cap * 2 : 8;
 		*arr = xrealloc(*arr, *cap * sizeof(**arr));

@@ -413,23 +413,30 @@ static void
 add_session(struct acc *ac, const struct hg_session *s)
 {
 	struct hg_stats *st = ac->st;
+	bool kept = hg_filter_is_empty(ac->f);
 
 	for (size_t i = 0; i < s->n_entries; i++) {
 		const struct hg_entry *e = &s->entries[i];
+		bool m;
 
 		switch (e->kind) {
 		case HG_ENTRY_UNPARSABLE:
 			st->unparsable_total++;
-			st->unparsable += hg_filter_match(ac->f, s, e);
+			m = hg_filter_match(ac->f, s, e);
+			st->unparsable += m;
 			break;
 		case HG_ENTRY_ANNOTATION:
-			st->annotations += hg_filter_shown(ac->f, s, i);
+			m = hg_filter_shown(ac->f, s, i);
+			st->annotations += m;
 			break;
 		default:
-			if (hg_filter_match(ac->f, s, e))
+			m = hg_filter_match(ac->f, s, e);
+			if (m)
 				add_entry(ac, e);
 		}
+		kept |= m;
 	}
+	st->sessions += kept;
 }
 
 /* Finishing: percentiles and order */
@@ -556,7 +563,7 @@ hg_stats_compute(struct hg_session *const *sessions, size_t n, const struct hg_f
 	struct acc ac = { 0 };
 
 	ac.st = xcalloc(1, sizeof(*ac.st));
-	ac.st->sessions = n;
+	ac.st->sessions_total = n;
 	ac.st->filter_text = xstrdup(hg_filter_text(f));
 	ac.f = f;
 	for (size_t i = 0; i < n; i++)
@@ -760,6 +767,20 @@ render_span(const struct fmt *fm, const struct hg_stats *st)
 }
 
 static void
+render_sessions(const struct fmt *fm, const struct hg_stats *st)
+{
+	char a[32], b[32];
+
+	if (st->sessions == st->sessions_total) {
+		render_overall_line(fm->out, "sessions", (int64_t)st->sessions);
+		return;
+	}
+	hg_fmt_count(a, sizeof(a), (int64_t)st->sessions);
+	hg_fmt_count(b, sizeof(b), (int64_t)st->sessions_total);
+	hg_buf_printf(fm->out, "  %-15s %s (of %s; the filter hides the rest)\n", "sessions", a, b);
+}
+
+static void
 render_unparsable(const struct fmt *fm, const struct hg_stats *st)
 {
 	char a[32], b[32];
@@ -792,7 +813,7 @@ render_overall(const struct fmt *fm, const struct hg_stats *st)
 	struct hg_buf clean = { 0 };
 
 	hg_buf_adds(fm->out, "Overall\n");
-	render_overall_line(fm->out, "sessions", (int64_t)st->sessions);
+	render_sessions(fm, st);
 	render_overall_line(fm->out, "entries", st->entries);
 	render_overall_line(fm->out, "attempts", st->attempts);
 	render_overall_line(fm->out, "annotations", st->annotations);
@@ -1053,6 +1074,7 @@ json_overall(const struct hg_stats *st)
 	cJSON *o = cJSON_CreateObject();
 
 	cJSON_AddNumberToObject(o, "sessions", (double)st->sessions);
+	cJSON_AddNumberToObject(o, "sessions_total", (double)st->sessions_total);
 	cJSON_AddNumberToObject(o, "entries", (double)st->entries);
 	cJSON_AddNumberToObject(o, "attempts", (double)st->attempts);
 	cJSON_AddNumberToObject(o, "annotations", (double)st->annotations);

@@ -20,7 +20,7 @@ struct ui_notes {
 	struct hg_session *s;
 	unsigned generation;
 	size_t entry;
-	int64_t attempt_no;	/* 0: the whole entry */
+	int64_t attempt_no;	/* HG_ANNOTATE_ENTRY: the whole entry */
 };
 
 static struct ui_notes *
@@ -137,8 +137,9 @@ ui_cmd_annotate(struct hg_ui *u)
 	st->s = a->sel;
 	st->generation = a->sel->generation;
 	st->entry = a->sel_entry;
-	st->attempt_no = a->sel_attempt >= 0 ? e->attempts[a->sel_attempt].attempt : 0;
-	if (st->attempt_no)
+	st->attempt_no = a->sel_attempt >= 0 ? e->attempts[a->sel_attempt].attempt
+					      : HG_ANNOTATE_ENTRY;
+	if (st->attempt_no != HG_ANNOTATE_ENTRY)
 		snprintf(label, sizeof(label), "note on attempt #%lld of line %lld: ",
 			 (long long)st->attempt_no, (long long)e->line_no);
 	else

@@ -247,6 +247,8 @@ prepare_reset(const struct hg_config *cfg)
 static int
 open_terminal(void)
 {
+	const char *cup;
+
 	tty_in = stdin;
 	tty_out = stdout;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -259,7 +261,18 @@ open_terminal(void)
 	/* The modes to put back should hgtop die of a signal. */
 	tty_saved_ok = tcgetattr(fileno(tty_in), &tty_saved) == 0;
 	screen = newterm(NULL, tty_out, tty_in);
-	return screen ? 0 : -1;
+	if (!screen)
+		return -1;
+	/* A terminal that cannot move the cursor (TERM=dumb) cannot show
+	 * the panes: refused rather than scribbled on. */
+	cup = tigetstr("cup");
+	if (!cup || cup == (char *)-1) {
+		endwin();
+		delscreen(screen);
+		screen = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 int

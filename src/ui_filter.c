@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "hgtop/config.h"
+#include "hgtop/filter.h"
 #include "hgtop/state.h"
 #include "hgtop/ui_prompt.h"
 #include "hgtop/ui_view.h"
@@ -68,7 +69,11 @@ on_prompt(struct hg_ui *u, struct ui_prompt *p, enum ui_prompt_event ev, void *c
 		expr = xstrdup(text);
 	else if (hg_config_expand(a->o->config, text, &expr, err, sizeof(err), &col) < 0)
 		expr = NULL;
-	if (expr)
+	/* A verdict or tier that is no known value and in no log: a typo.
+	 * While the sessions are still being read, the app checks once
+	 * they are. */
+	if (expr && (!a->values_checked ||
+		     hg_filter_check_values(expr, a->c->sessions, a->c->n, err, sizeof(err), &col)))
 		rc = hg_app_set_filter(a, expr, a->verdict, a->tier, err, sizeof(err), &col);
 	/* An error inside an expanded name has no column in the text. */
 	if (expr && rc < 0 && strcmp(expr, text) != 0)

@@ -104,7 +104,8 @@ update(struct ui_view *v, unsigned events)
 				     HG_APP_EV_FOLLOW)))
 		return UI_R_NONE;
 	hg_app_match_update(a, a->sel);
-	r->notes = &as->notes;
+	/* A filter that asks for notes shows them as rows of their own. */
+	r->notes = hg_filter_lists_notes(a->filter) ? NULL : &as->notes;
 	if (rebuild) {
 		hg_rows_build(r, a->sel, &as->expand, &a->rf);
 		changed = true;
@@ -289,8 +290,43 @@ first_line(const char *s, char *buf, size_t n)
 	buf[k] = '\0';
 }
 
+/* The first line of a message too long to be kept in memory, read back
+ * from the file; the last few are remembered, as rows are redrawn often. */
+#define LONG_CACHE 32
+
 static void
-draw_entry(struct cell *c, const struct hg_entry *e, const struct hg_row *row, int w)
+long_first_line(const struct hg_session *s, const struct hg_entry *e, char *buf, size_t n)
+{
+	static struct {
+		const struct hg_session *s;
+		unsigned generation;
+		int64_t offset, length;
+		char text[256];
+	} cache[LONG_CACHE];
+	static unsigned next;
+	char *text;
+	size_t i;
+
+	for (i = 0; i < LONG_CACHE; i++)
+		if (cache[i].s == s && cache[i].generation == s->generation &&
+		    cache[i].offset == e->offset && cache[i].length == e->length) {
+			first_line(cache[i].text, buf, n);
+			return;
+		}
+	text = hg_annotate_read_text(s, e, NULL);
+	i = next++ % LONG_CACHE;
+	cache[i].s = s;
+	cache[i].generation = s->generation;
+	cache[i].offset = e->offset;
+	cache[i].length = e->length;
+	first_line(text ? text : "(long text: see detail)", cache[i].text, sizeof(cache[i].text));
+	free(text);
+	first_line(cache[i].text, buf, n);
+}
+
+static void
+draw_entry(struct cell *c, const struct hg_session *s, const struct hg_entry *e,
+	   const struct hg_row *row, int w)
 {
 	char t[16], d[16], msg[256];
 	const char *glyph = !(row->flags & HG_ROW_PARENT) ? " " :
@@ -311,8 +347,11 @@ draw_entry(struct cell *c, const struct hg_entry *e, const struct hg_row *row, i
 		snprintf(d, sizeof(d), "-");
 	snprintf(t, sizeof(t), "%7s", d);
 	col(c, t, 7, UI_ROLE_NORMAL);
-	if (e->message) {
-		first_line(e->message, msg, sizeof(msg));
+	if (e->message || e->message_len) {
+		if (e->message)
+			first_line(e->message, msg, sizeof(msg));
+		else
+			long_first_line(s, e, msg, sizeof(msg));
 		c->x++;
 		col(c, msg, 0, UI_ROLE_DIM);
 	}
@@ -360,7 +399,8 @@ draw_unparsable(struct cell *c, const struct hg_entry *e)
 }
 
 static void
-draw_annotation(struct cell *c, const struct hg_entry *e, const struct hg_row *row)
+draw_annotation(struct cell *c, const struct hg_session *s, const struct hg_entry *e,
+		const struct hg_row *row)
 {
 	char t[16], buf[400];
 	char text[256];
@@ -371,7 +411,10 @@ draw_annotation(struct cell *c, const struct hg_entry *e, const struct hg_row *r
 		hg_format_clock(e->ts_ns, t, sizeof(t));
 		col(c, t, 8, UI_ROLE_DIM);
 	}
-	first_line(e->message ? e->message : "(long note: see detail)", text, sizeof(text));
+	if (e->message || !e->message_len)
+		first_line(e->message, text, sizeof(text));
+	else
+		long_first_line(s, e, text, sizeof(text));
 	snprintf(buf, sizeof(buf), "%s note (%s): %s", ui_g->note,
 		 e->ann_author && *e->ann_author ? e->ann_author : "?", text);
 	col(c, buf, 0, UI_ROLE_NOTE);
@@ -402,9 +445,9 @@ draw(struct ui_view *v, size_t line, int y)
 	else if (row->kind == HG_ROW_UNPARSABLE)
 		draw_unparsable(&c, e);
 	else if (row->kind == HG_ROW_ANNOTATION)
-		draw_annotation(&c, e, row);
+		draw_annotation(&c, a->sel, e, row);
 	else
-		draw_entry(&c, e, row, r->w);
+		draw_entry(&c, a->sel, e, row, r->w);
 }
 
 static void

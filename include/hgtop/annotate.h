@@ -27,13 +27,17 @@
 #define HG_ANNOTATE_SKILL "hgtop.annotate"
 #define HG_ANNOTATE_STATUS "annotation"
 
+/* The target_attempt of a note on the whole entry (no attempt number). */
+#define HG_ANNOTATE_ENTRY INT64_MIN
+
 /* hyperguild's reader refuses lines of 1 MB or more (newline included). */
 #define HG_ANNOTATE_MAX_LINE ((size_t)1 << 20)
 
 /*
  * Append to out the complete annotation line for target (an entry of s),
  * ending in '\n'. target_attempt is an attempt number of the target (its
- * "attempt" field), or 0 to annotate the whole entry. author and text are
+ * "attempt" field, 0 included), or HG_ANNOTATE_ENTRY to annotate the whole
+ * entry. author and text are
  * any bytes: invalid UTF-8 becomes U+FFFD. now_ns is the wall clock in ns
  * (hg_now_wall_ns()); it is written in the local zone.
  * Returns 0, or -1 with a plain-words reason in err (out is then unchanged).

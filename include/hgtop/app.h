@@ -55,7 +55,7 @@ struct hg_app_sess {
 	bool *match;
 	size_t match_cap;
 	size_t match_done;	/* entries looked at */
-	size_t match_hits;	/* matching entries that are not unparsable */
+	size_t match_hits;	/* matching entries (not notes nor unparsable) */
 	unsigned match_serial;	/* filter serial it was computed for */
 	unsigned match_gen;	/* session->generation */
 
@@ -113,6 +113,7 @@ struct hg_app {
 	int64_t round_done, round_total; /* of sessions done since the queue
 					   was last empty */
 	bool loading;
+	bool values_checked;	/* the filter's values, once the sessions are read */
 
 	/* The filter. */
 	struct hg_filter *filter;	/* NULL when empty */

@@ -79,12 +79,13 @@ struct hg_entry {
 	bool has_input;
 	/* Annotation entries (kind == HG_ENTRY_ANNOTATION). */
 	int64_t ann_target_line;	/* 0 when missing */
-	int64_t ann_target_attempt;	/* 0 for the whole entry */
+	int64_t ann_target_attempt;	/* when ann_has_target_attempt */
 	const char *ann_author;		/* interned */
 	const char *ann_target_skill;	/* interned, NULL when missing */
 	int64_t ann_target_ts_ns;	/* parsed target_timestamp */
 	bool ann_target_ts_zero;
 	bool ann_has_target_ts;
+	bool ann_has_target_attempt;	/* else: on the whole entry */
 };
 
 const char *hg_tier_name(enum hg_tier t);	/* "local", ... , "" */

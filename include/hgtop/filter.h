@@ -57,7 +57,11 @@
  * annotates (hg_annotate_target) is, and an annotation without a target
  * (missing, or the line there is another entry now) stands alone and is
  * matched itself. hg_filter_subject() is that rule; hg_filter_shown() and
- * hg_filter_follow() apply it.
+ * hg_filter_follow() apply it. A filter that asks for notes (a kind term
+ * naming "annotation", or a skill term whose values take
+ * "hgtop.annotate", not negated: hg_filter_lists_notes) matches every
+ * annotation itself, and the notes it keeps are shown as rows of their
+ * own, not under their targets.
  *
  * Matching keeps small caches inside the filter (results per interned
  * string pointer), so a filter must not outlive hg_intern_clear() and must
@@ -90,6 +94,18 @@ struct hg_filter *hg_filter_parse_effective(const char *expr, const char *verdic
 
 void hg_filter_free(struct hg_filter *f);
 
+/* Check the values of the verdict and tier terms of EXPR (a valid
+ * expression): each must name a known value (a prefix or "*" at least
+ * one), "none" or "", or a value that occurs in SESSIONS (a log written
+ * by a newer hyperguild). Returns false for the first that does not, with
+ * a message such as "unknown verdict 'acept' at column 9 (verdicts:
+ * accept, escalate, error, none)" in err, and the column in *err_col;
+ * without err_col, the message has no column. Kinds are checked by the
+ * parser itself: there are only three. A bad expression gets the
+ * parser's message. */
+bool hg_filter_check_values(const char *expr, struct hg_session *const *sessions, size_t n,
+			    char *err, size_t errlen, int *err_col);
+
 /* True for NULL and for a filter without terms. */
 bool hg_filter_is_empty(const struct hg_filter *f);
 
@@ -110,12 +126,16 @@ bool hg_filter_match_attempt(const struct hg_filter *f, const struct hg_entry *e
 /* True when the filter has a one-attempt group (attempts get highlighted). */
 bool hg_filter_has_attempt_terms(const struct hg_filter *f);
 
+/* Whether the filter asks for notes (see above): annotations are then
+ * matched themselves and shown at their own place. */
+bool hg_filter_lists_notes(const struct hg_filter *f);
+
 /* The entry whose match decides whether entry I of S is shown: the
  * target of an attached annotation, else I itself. */
 size_t hg_filter_subject(const struct hg_session *s, size_t i);
 
 /* Whether entry I of S is shown under F (NULL: all), annotations
- * following their targets. */
+ * following their targets unless F lists notes. */
 bool hg_filter_shown(const struct hg_filter *f, const struct hg_session *s, size_t i);
 
 /* Make annotations follow their targets in MATCH (one bool per entry of
@@ -124,7 +144,7 @@ bool hg_filter_shown(const struct hg_filter *f, const struct hg_session *s, size
 void hg_filter_follow(const struct hg_session *s, bool *match, size_t from);
 
 /* Fill MATCH[i] for the entries i >= FROM of S (MATCH has n_entries
- * elements), then apply hg_filter_follow. Returns how many entries in
+ * elements), then apply hg_filter_follow (unless F lists notes). Returns how many entries in
  * [FROM, n_entries) match. */
 size_t hg_filter_session(const struct hg_filter *f, const struct hg_session *s,
 			 bool *match, size_t from);

@@ -16,9 +16,13 @@ struct hg_options {
 	bool no_color;
 	bool demo;
 	int poll_ms;		/* > 0: poll stat() at this interval */
-	const char *filter;	/* --filter EXPR */
-	const char *verdict;	/* --verdict LIST */
-	const char *tier;	/* --tier LIST */
+	const char *filter;	/* --filter EXPR (main joins repeated ones) */
+	const char *verdict;	/* --verdict LIST (the first one) */
+	const char *tier;	/* --tier LIST (the first one) */
+	/* Every --filter, --verdict and --tier given, in order (owned arrays
+	 * of pointers into argv): repeated options all hold. */
+	const char **filters, **verdicts, **tiers;
+	int n_filters, n_verdicts, n_tiers;
 	const char *author;	/* --author NAME */
 	int npaths;
 	char **paths;		/* points into argv */

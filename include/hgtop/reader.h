@@ -27,9 +27,9 @@ struct hg_linebuf {
 };
 
 /* Called for each complete line; len excludes "\n" and a "\r" before it.
- * Blank lines are not delivered (they still count in line_no). A line
- * longer than hg_reader_line_max() comes with line NULL and len its length
- * in bytes (without the newline).
+ * Empty lines are delivered too (len 0): the caller decides about them. A
+ * line longer than hg_reader_line_max() comes with line NULL and len its
+ * length in bytes (without the newline).
  * Return non-zero to stop after this line. */
 typedef int (*hg_line_fn)(void *ctx, const char *line, size_t len,
 			  int64_t offset, int64_t line_no);

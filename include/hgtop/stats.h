@@ -67,7 +67,8 @@ struct hg_stats_chain {
 };
 
 struct hg_stats {
-	size_t sessions;
+	size_t sessions;	/* with something the filter keeps (all: no filter) */
+	size_t sessions_total;	/* every session */
 	int64_t entries;	/* matching entries of kind OK */
 	int64_t attempts;
 	int64_t annotations;

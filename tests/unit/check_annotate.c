@@ -3,7 +3,7 @@
  *
  * Run with arguments it is also a small tool for the shell tests:
  *   check_annotate annotate FILE LINE ATTEMPT AUTHOR TEXT
- * appends one annotation on the entry at LINE (ATTEMPT 0: the entry). */
+ * appends one annotation on the entry at LINE (ATTEMPT -: the entry). */
 #include "config.h"
 
 #include <check.h>
@@ -131,7 +131,7 @@ START_TEST(test_exact_line)
 	struct hg_session *s = make_session(&path);
 	struct hg_buf b = { 0 };
 
-	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], 0, "kai", "flaky test, ignore",
+	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], HG_ANNOTATE_ENTRY, "kai", "flaky test, ignore",
 					   NOW_NS, errbuf, sizeof(errbuf)), 0);
 	ck_assert_str_eq(b.p, "{\"session_id\":\"s-1\",\"timestamp\":\"2026-11-24T10:05:00.5Z\","
 			 "\"skill\":\"hgtop.annotate\",\"input\":{\"target_line\":1,"
@@ -154,7 +154,7 @@ START_TEST(test_exact_line)
 	hg_buf_reset(&b);
 	setenv("TZ", "America/New_York", 1);
 	tzset();
-	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[1], 0, "kai", "x", NOW_NS + 7,
+	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[1], HG_ANNOTATE_ENTRY, "kai", "x", NOW_NS + 7,
 					   errbuf, sizeof(errbuf)), 0);
 	ck_assert_ptr_nonnull(strstr(b.p, "\"timestamp\":\"2026-11-24T05:05:00.500000007-05:00\""));
 	ck_assert_ptr_nonnull(strstr(b.p, "\"target_line\":2,\"target_timestamp\":\"2026-11-24T10:05:00Z\""));
@@ -173,7 +173,7 @@ START_TEST(test_session_id_fallback)
 
 	write_file(path, line, strlen(line), "wb");
 	s = load(path);
-	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], 0, "kai", "x", NOW_NS,
+	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], HG_ANNOTATE_ENTRY, "kai", "x", NOW_NS,
 					   errbuf, sizeof(errbuf)), 0);
 	ck_assert_ptr_nonnull(strstr(b.p, "{\"session_id\":\"s-9\","));
 	hg_buf_free(&b);
@@ -241,7 +241,7 @@ START_TEST(test_hostile_texts)
 		const char *expect = hostile[i].expect ? hostile[i].expect : hostile[i].text;
 
 		hg_buf_reset(&b);
-		ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], 0, "kai", hostile[i].text,
+		ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], HG_ANNOTATE_ENTRY, "kai", hostile[i].text,
 						   NOW_NS, errbuf, sizeof(errbuf)), 0);
 		check_parses_back(b.p, b.len, expect);
 	}
@@ -251,14 +251,14 @@ START_TEST(test_hostile_texts)
 
 		ctl[c - 1] = (char)c;
 		hg_buf_reset(&b);
-		ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], 0, "kai", one, NOW_NS,
+		ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], HG_ANNOTATE_ENTRY, "kai", one, NOW_NS,
 						   errbuf, sizeof(errbuf)), 0);
 		check_parses_back(b.p, b.len, one);
 	}
 	ctl[0x1f] = '\x7f';
 	ctl[0x20] = '\0';
 	hg_buf_reset(&b);
-	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], 0, "kai", ctl, NOW_NS,
+	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], HG_ANNOTATE_ENTRY, "kai", ctl, NOW_NS,
 					   errbuf, sizeof(errbuf)), 0);
 	check_parses_back(b.p, b.len, ctl);
 	hg_buf_free(&b);
@@ -274,7 +274,7 @@ START_TEST(test_hostile_author)
 	struct hg_buf b = { 0 };
 	struct hg_entry e;
 
-	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], 0, "k\"a\n\xffi", "t", NOW_NS,
+	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], HG_ANNOTATE_ENTRY, "k\"a\n\xffi", "t", NOW_NS,
 					   errbuf, sizeof(errbuf)), 0);
 	ck_assert(!has_raw_control(b.p, b.len - 1));
 	memset(&e, 0, sizeof(e));
@@ -301,7 +301,7 @@ START_TEST(test_round_trip_file)
 		big[i] = (char)(i % 97 == 0 ? '\n' : i % 89 == 0 ? '"' : 'a' + (int)(i % 26));
 	big[big_n] = '\0';
 	for (i = 0; i < HG_ARRAY_SIZE(hostile); i++)
-		ck_assert_msg(annotate(s, 0, 0, "kai", hostile[i].text) == 0, "%s", errbuf);
+		ck_assert_msg(annotate(s, 0, HG_ANNOTATE_ENTRY, "kai", hostile[i].text) == 0, "%s", errbuf);
 	ck_assert_msg(annotate(s, 0, 1, "kai", big) == 0, "%s", errbuf);
 	ck_assert_int_eq(hg_session_ingest(s, 0).status, HG_INGEST_OK);
 	ck_assert_uint_eq(s->n_entries, 2 + HG_ARRAY_SIZE(hostile) + 1);
@@ -344,7 +344,7 @@ START_TEST(test_too_long_refused)
 	memset(text, '\x01', n);
 	text[n] = '\0';
 	hg_buf_adds(&b, "kept");
-	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], 0, "kai", text, NOW_NS,
+	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], HG_ANNOTATE_ENTRY, "kai", text, NOW_NS,
 					   errbuf, sizeof(errbuf)), -1);
 	ck_assert_ptr_nonnull(strstr(errbuf, "too long"));
 	ck_assert_str_eq(b.p, "kept");
@@ -364,19 +364,19 @@ START_TEST(test_bad_targets_refused)
 
 	write_file(path, data, strlen(data), "wb");
 	s = load(path);
-	ck_assert_int_eq(annotate(s, 0, 0, "kai", "on the entry"), 0);
+	ck_assert_int_eq(annotate(s, 0, HG_ANNOTATE_ENTRY, "kai", "on the entry"), 0);
 	ck_assert_int_eq(hg_session_ingest(s, 0).status, HG_INGEST_OK);
 	ck_assert_uint_eq(s->n_entries, 3);
-	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[1], 0, "kai", "x", NOW_NS,
+	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[1], HG_ANNOTATE_ENTRY, "kai", "x", NOW_NS,
 					   errbuf, sizeof(errbuf)), -1);
 	ck_assert_str_eq(errbuf, "line 2 is unparsable; nothing to annotate");
-	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[2], 0, "kai", "x", NOW_NS,
+	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[2], HG_ANNOTATE_ENTRY, "kai", "x", NOW_NS,
 					   errbuf, sizeof(errbuf)), -1);
 	ck_assert_str_eq(errbuf, "line 3 is an annotation; annotate its entry instead");
 	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], 3, "kai", "x", NOW_NS,
 					   errbuf, sizeof(errbuf)), -1);
 	ck_assert_str_eq(errbuf, "entry has no attempt #3");
-	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], 0, "kai", "", NOW_NS,
+	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], HG_ANNOTATE_ENTRY, "kai", "", NOW_NS,
 					   errbuf, sizeof(errbuf)), -1);
 	ck_assert_str_eq(errbuf, "empty note; nothing written");
 	ck_assert_uint_eq(b.len, 0);
@@ -413,21 +413,21 @@ START_TEST(test_writer_mid_line_refused)
 
 	write_file(path, partial, strlen(partial), "ab");
 	old = slurp(path, &before);
-	ck_assert_int_eq(annotate(s, 1, 0, "kai", "in the middle"), -1);
+	ck_assert_int_eq(annotate(s, 1, HG_ANNOTATE_ENTRY, "kai", "in the middle"), -1);
 	ck_assert_str_eq(errbuf, "a writer is in the middle of a line: try again in a moment");
 	now = slurp(path, &after);
 	ck_assert_uint_eq(after, before);
 	ck_assert_mem_eq(now, old, before);
 	/* A time ahead of the clock is no proof of a dead writer either. */
 	age_file(path, -60);
-	ck_assert_int_eq(annotate(s, 1, 0, "kai", "in the middle"), -1);
+	ck_assert_int_eq(annotate(s, 1, HG_ANNOTATE_ENTRY, "kai", "in the middle"), -1);
 	write_file(path, rest, strlen(rest), "ab");
 	ck_assert_int_eq(hg_session_ingest(s, 0).status, HG_INGEST_OK);
 	ck_assert_uint_eq(s->n_entries, 3);
 	ck_assert_int_eq(s->n_unparsable, 0);
 	ck_assert_str_eq(s->entries[2].skill, "writer");
 	/* Ending in '\n', a fresh file takes the note at once. */
-	ck_assert_int_eq(annotate(s, 1, 0, "kai", "after it"), 0);
+	ck_assert_int_eq(annotate(s, 1, HG_ANNOTATE_ENTRY, "kai", "after it"), 0);
 	free(old);
 	free(now);
 	hg_session_free(s);
@@ -451,7 +451,7 @@ START_TEST(test_file_without_newline)
 	ck_assert_int_eq(hg_session_ingest(s, 0).status, HG_INGEST_OK);
 	ck_assert_uint_eq(s->n_entries, 2);
 	old = slurp(path, &before);
-	ck_assert_int_eq(annotate(s, 1, 0, "kai", "after a torn line"), 0);
+	ck_assert_int_eq(annotate(s, 1, HG_ANNOTATE_ENTRY, "kai", "after a torn line"), 0);
 	now = slurp(path, &after);
 	ck_assert_mem_eq(now, old, before);
 	ck_assert_int_eq(now[before], '\n');
@@ -464,7 +464,7 @@ START_TEST(test_file_without_newline)
 	ck_assert_int_eq(s->entries[3].line_no, 4);
 	ck_assert_int_eq(hg_annotate_target(s, 3), 1);
 	/* A file that does end in '\n' gets no blank line. */
-	ck_assert_int_eq(annotate(s, 1, 0, "kai", "next"), 0);
+	ck_assert_int_eq(annotate(s, 1, HG_ANNOTATE_ENTRY, "kai", "next"), 0);
 	free(now);
 	now = slurp(path, &before);
 	ck_assert_ptr_null(strstr(now, "\n\n"));
@@ -525,7 +525,7 @@ START_TEST(test_concurrent_appends)
 			writer_child(path, i);
 	}
 	for (i = 0; i < NOTES; i++)
-		ck_assert_msg(annotate(s, 0, i % 2 ? 1 : 0, "kai", text) == 0, "%s", errbuf);
+		ck_assert_msg(annotate(s, 0, i % 2 ? 1 : HG_ANNOTATE_ENTRY, "kai", text) == 0, "%s", errbuf);
 	for (i = 0; i < WRITERS; i++) {
 		ck_assert_int_eq(waitpid(pids[i], &status, 0), pids[i]);
 		w_ok += WIFEXITED(status) && WEXITSTATUS(status) == 0;
@@ -574,7 +574,7 @@ START_TEST(test_write_errors_simulated)
 	char *copy = xstrdup(text), *data;
 	size_t before, after;
 
-	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], 0, "kai", copy, NOW_NS,
+	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], HG_ANNOTATE_ENTRY, "kai", copy, NOW_NS,
 					   errbuf, sizeof(errbuf)), 0);
 	free(slurp(path, &before));
 
@@ -636,7 +636,7 @@ START_TEST(test_not_writable)
 	struct hg_session *s = make_session(&path);
 	struct hg_buf b = { 0 };
 
-	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], 0, "kai", "x", NOW_NS,
+	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], HG_ANNOTATE_ENTRY, "kai", "x", NOW_NS,
 					   errbuf, sizeof(errbuf)), 0);
 	ck_assert_int_eq(chmod(path, 0444), 0);
 	if (geteuid() != 0) {
@@ -663,7 +663,7 @@ START_TEST(test_symlink_refused)
 	ck_assert_int_eq(symlink(path, link), 0);
 	s = load(link);
 	ck_assert_uint_eq(s->n_entries, 2);
-	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], 0, "kai", "x", NOW_NS,
+	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], HG_ANNOTATE_ENTRY, "kai", "x", NOW_NS,
 					   errbuf, sizeof(errbuf)), 0);
 	free(slurp(path, &before));
 	ck_assert_int_eq(hg_annotate_append(s, b.p, b.len, errbuf, sizeof(errbuf)), -1);
@@ -687,7 +687,7 @@ START_TEST(test_replaced_and_deleted)
 	size_t n;
 	char *data;
 
-	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], 0, "kai", "x", NOW_NS,
+	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], HG_ANNOTATE_ENTRY, "kai", "x", NOW_NS,
 					   errbuf, sizeof(errbuf)), 0);
 	write_file(other, ENTRY1 "\n" ENTRY2 "\n", strlen(ENTRY1 ENTRY2) + 2, "wb");
 	ck_assert_int_eq(rename(other, path), 0);
@@ -716,7 +716,7 @@ START_TEST(test_changed_under_target)
 
 	/* Same inode, new content: the target's line is re-read and checked. */
 	write_file(path, rewritten, strlen(rewritten), "r+b");
-	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], 0, "kai", "x", NOW_NS,
+	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], HG_ANNOTATE_ENTRY, "kai", "x", NOW_NS,
 					   errbuf, sizeof(errbuf)), -1);
 	ck_assert_str_eq(errbuf, "file changed since it was read");
 	ck_assert_uint_eq(b.len, 0);
@@ -822,7 +822,7 @@ START_TEST(test_association_after_rewrite)
 	struct hg_session *s = make_session(&path);
 	const char *rewritten = ENTRY2 "\n" ENTRY1 "\n";
 
-	ck_assert_int_eq(annotate(s, 0, 0, "kai", "on write-file"), 0);
+	ck_assert_int_eq(annotate(s, 0, HG_ANNOTATE_ENTRY, "kai", "on write-file"), 0);
 	ck_assert_int_eq(hg_session_ingest(s, 0).status, HG_INGEST_OK);
 	ck_assert_int_eq(hg_annotate_target(s, 2), 0);
 	/* The two entries swap places: the note no longer matches line 1. */
@@ -935,7 +935,8 @@ tool_annotate(char **argv)
 		fprintf(stderr, "%s: %s\n", argv[0], hg_ingest_status_text(r.status));
 	} else if ((i = hg_session_find_line(s, strtoll(argv[1], NULL, 10))) < 0) {
 		fprintf(stderr, "%s: no line %s\n", argv[0], argv[1]);
-	} else if (hg_annotate_build(&b, s, &s->entries[i], strtoll(argv[2], NULL, 10),
+	} else if (hg_annotate_build(&b, s, &s->entries[i],
+				     strcmp(argv[2], "-") == 0 ? HG_ANNOTATE_ENTRY : strtoll(argv[2], NULL, 10),
 				     hg_annotate_default_author(argv[3]), argv[4], hg_now_wall_ns(),
 				     err, sizeof(err)) < 0 ||
 		   hg_annotate_append(s, b.p, b.len, err, sizeof(err)) < 0) {

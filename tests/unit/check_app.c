@@ -1001,7 +1001,7 @@ annotate(struct hg_session *s, size_t target, const char *text)
 	struct hg_buf b = { 0 };
 	char err[256];
 
-	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[target], 0, "kai", text,
+	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[target], HG_ANNOTATE_ENTRY, "kai", text,
 					   hg_now_wall_ns(), err, sizeof(err)), 0);
 	ck_assert_int_eq(hg_annotate_append(s, b.p, b.len, err, sizeof(err)), 0);
 	hg_buf_free(&b);

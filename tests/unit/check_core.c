@@ -211,11 +211,12 @@ START_TEST(test_malformed_lines)
 		{ 8, "field attempts: expected an array, got object" },
 		{ 9, "field attempts[0].duration_ms: number 1e+300 is not a 64-bit integer" },
 		{ 10, "field attempts[0].warm_start: expected a boolean, got string" },
+		{ 11, "blank line" },
 	};
 	size_t i;
 
-	ck_assert_uint_eq(s->n_entries, 11);
-	ck_assert_int_eq(s->n_unparsable, 9);
+	ck_assert_uint_eq(s->n_entries, 12);
+	ck_assert_int_eq(s->n_unparsable, 10);
 	ck_assert_str_eq(s->entries[0].skill, "good-one");
 	for (i = 0; i < HG_ARRAY_SIZE(bad); i++) {
 		const struct hg_entry *e = &s->entries[i + 1];
@@ -225,9 +226,10 @@ START_TEST(test_malformed_lines)
 		ck_assert_msg(strncmp(e->reason, bad[i].reason, strlen(bad[i].reason)) == 0,
 			      "line %lld: got '%s'", (long long)e->line_no, e->reason);
 	}
-	/* The blank line 11 is skipped but counted; the file goes on. */
-	ck_assert_str_eq(s->entries[10].skill, "good-two");
-	ck_assert_int_eq(s->entries[10].line_no, 12);
+	/* The blank line 11 is unparsable, as for hyperguild's reader; the
+	 * file goes on. */
+	ck_assert_str_eq(s->entries[11].skill, "good-two");
+	ck_assert_int_eq(s->entries[11].line_no, 12);
 	hg_session_free(s);
 }
 END_TEST
@@ -236,13 +238,17 @@ START_TEST(test_crlf_blank_empty)
 {
 	struct hg_session *s = load_fixture("crlf.jsonl");
 
-	ck_assert_uint_eq(s->n_entries, 2);
-	ck_assert_int_eq(s->n_unparsable, 0);
-	ck_assert_str_eq(s->entries[1].skill, "two");
-	ck_assert_int_eq(s->entries[1].line_no, 3);
+	ck_assert_uint_eq(s->n_entries, 3);
+	ck_assert_int_eq(s->n_unparsable, 1);
+	ck_assert_str_eq(s->entries[1].reason, "blank line");
+	ck_assert_str_eq(s->entries[2].skill, "two");
+	ck_assert_int_eq(s->entries[2].line_no, 3);
 	hg_session_free(s);
+	/* Empty, spaces only, CR only: every blank line is an unparsable line. */
 	s = load_fixture("blank.jsonl");
-	ck_assert_uint_eq(s->n_entries, 0);
+	ck_assert_uint_eq(s->n_entries, 4);
+	ck_assert_int_eq(s->n_unparsable, 4);
+	ck_assert_str_eq(s->entries[2].reason, "blank line");
 	ck_assert_int_eq(s->line_no, 4);
 	hg_session_free(s);
 	s = load_fixture("empty.jsonl");
@@ -488,9 +494,10 @@ START_TEST(test_reader_chunks_and_max_bytes)
 	ck_assert_str_eq(c.lines[0], "aaa");
 	r = hg_read_lines(fd, &off, &ln, &lb, 0, collect, &c);
 	ck_assert_int_eq(r.more, 0);
-	ck_assert_int_eq(c.n, 3);
+	ck_assert_int_eq(c.n, 4);
 	ck_assert_str_eq(c.lines[1], "bbb");
-	ck_assert_str_eq(c.lines[2], "ccc");
+	ck_assert_str_eq(c.lines[2], "");	/* an empty line is delivered */
+	ck_assert_str_eq(c.lines[3], "ccc");
 	ck_assert_int_eq(ln, 4);
 	ck_assert_int_eq(r.pending, 7);
 	ck_assert_int_eq(off, 14);
@@ -691,7 +698,8 @@ START_TEST(test_tail_first_loading)
 	ck_assert(r.more);
 	ck_assert_uint_gt(s->n_entries, 0);
 	ck_assert_uint_lt(s->n_entries, 40);
-	ck_assert_str_eq(s->entries[s->n_entries - 1].skill, "s200");
+	ck_assert_str_eq(s->entries[s->n_entries - 1].reason, "blank line");
+	ck_assert_str_eq(s->entries[s->n_entries - 2].skill, "s200");
 	ck_assert_int_ge(s->entries[0].line_no, HG_LINE_PROVISIONAL);
 	/* An append while the head is still being read. */
 	append_str(p, "{\"skill\":\"s201\",\"final_status\":\"ok\"}\n");
@@ -705,8 +713,8 @@ START_TEST(test_tail_first_loading)
 	} while (r.more);
 	/* Same entries, same order, same line numbers as a plain read. */
 	full = load(p);
-	ck_assert_uint_eq(s->n_entries, 201);
-	ck_assert_uint_eq(full->n_entries, 201);
+	ck_assert_uint_eq(s->n_entries, 205);
+	ck_assert_uint_eq(full->n_entries, 205);
 	for (k = 0; k < full->n_entries; k++) {
 		ck_assert_str_eq(s->entries[k].skill, full->entries[k].skill);
 		ck_assert_int_eq(s->entries[k].line_no, full->entries[k].line_no);
@@ -714,7 +722,7 @@ START_TEST(test_tail_first_loading)
 	}
 	ck_assert_int_eq(s->line_no, full->line_no);
 	ck_assert_int_eq(hg_session_bytes_read(s), s->offset);
-	ck_assert_int_eq(hg_session_find_line(s, 52), 50);
+	ck_assert_int_eq(hg_session_find_line(s, 52), 51);
 	r = hg_session_ingest(s, 1000);
 	ck_assert_int_eq(r.new_entries, 0);
 	hg_session_free(s);
@@ -786,8 +794,9 @@ START_TEST(test_find_line_and_chain)
 	char chain[64];
 	struct hg_session *f;
 
-	ck_assert_int_eq(hg_session_find_line(s, 12), 10);
-	ck_assert_int_eq(hg_session_find_line(s, 11), -1);
+	ck_assert_int_eq(hg_session_find_line(s, 12), 11);
+	ck_assert_int_eq(hg_session_find_line(s, 11), 10);
+	ck_assert_int_eq(hg_session_find_line(s, 13), -1);
 	f = load_fixture("full.jsonl");
 	hg_entry_chain(&f->entries[0], "->", chain, sizeof(chain));
 	ck_assert_str_eq(chain, "local->subagent");

@@ -424,6 +424,85 @@ START_TEST(test_annotations_follow)
 }
 END_TEST
 
+/* A filter that asks for notes matches them themselves. */
+START_TEST(test_notes_listed)
+{
+	bool match[8];
+	static const char *const lists[] = {
+		"kind:annotation", "kind:a*", "skill:hgtop.annotate", "skill:HGTOP.*", "kind:entry,annotation",
+	};
+	static const char *const follows[] = {
+		"!kind:annotation", "!skill:hgtop.annotate", "kind:entry", "skill:refactor", "flaky",
+	};
+
+	setup_entries();
+	for (size_t i = 0; i < HG_ARRAY_SIZE(lists); i++) {
+		struct hg_filter *f = hg_filter_parse(lists[i], NULL, 0, NULL);
+
+		ck_assert_msg(hg_filter_lists_notes(f), "%s", lists[i]);
+		hg_filter_free(f);
+	}
+	for (size_t i = 0; i < HG_ARRAY_SIZE(follows); i++) {
+		struct hg_filter *f = hg_filter_parse(follows[i], NULL, 0, NULL);
+
+		ck_assert_msg(!hg_filter_lists_notes(f), "%s", follows[i]);
+		hg_filter_free(f);
+	}
+	ck_assert(!hg_filter_lists_notes(NULL));
+	/* The note on line 2 is matched itself, not through its target. */
+	ck_assert_uint_eq(session_count("kind:annotation", match), 1);
+	ck_assert(match[5] && !match[1]);
+	ck_assert_uint_eq(session_count("skill:hgtop.annotate flaky", match), 1);
+	ck_assert(match[5]);
+	ck_assert_uint_eq(session_count("skill:hgtop.annotate,refactor", match), 3);
+	ck_assert(match[1] && match[2] && match[5]);
+	/* Without it, the note follows line 2 as before. */
+	ck_assert_uint_eq(session_count("skill:refactor", match), 3);
+	ck_assert(match[5]);
+}
+END_TEST
+
+/* Values of verdict and tier: known ones, prefixes of known ones, "none",
+ * and those that occur in the sessions; others are typos. */
+START_TEST(test_check_values)
+{
+	struct hg_session *ss[1] = { &sess };
+	char err[256];
+	int col = -1;
+	static const char *const good[] = {
+		"", "verdict:accept", "VERDICT:Escalate,error", "verdict:acc*", "verdict:none",
+		"verdict:\"\"", "verdict:*", "tier:local,subagent,managed", "tier:man*", "tier:none",
+		"!verdict:error", "tier:n*", "skill:acept", "model:foo", "acept",
+	};
+
+	setup_entries();
+	for (size_t i = 0; i < HG_ARRAY_SIZE(good); i++)
+		ck_assert_msg(hg_filter_check_values(good[i], ss, 1, err, sizeof(err), &col),
+			      "%s: %s", good[i], err);
+	ck_assert(!hg_filter_check_values("skill:x verdict:accept,acept", ss, 1, err, sizeof(err),
+					  &col));
+	ck_assert_str_eq(err, "unknown verdict 'acept' at column 24 (verdicts: accept, escalate, "
+			 "error, none)");
+	ck_assert_int_eq(col, 24);
+	ck_assert(!hg_filter_check_values("tier:foo*", ss, 1, err, sizeof(err), NULL));
+	ck_assert_str_eq(err, "unknown tier 'foo*' (tiers: local, subagent, managed, none)");
+	ck_assert(!hg_filter_check_values("!verdict:timeout", ss, 1, err, sizeof(err), NULL));
+	/* A parse error is the parser's. */
+	ck_assert(!hg_filter_check_values("tier:", ss, 1, err, sizeof(err), &col));
+	ck_assert_str_eq(err, "value expected after 'tier:' at column 6");
+	/* A value that a log holds is valid; the message names such values. */
+	atts[0].verdict_text = hg_intern("timeout");
+	atts[0].verdict = HG_VERDICT_OTHER;
+	hg_entry_masks(&ents[0]);
+	ck_assert(hg_filter_check_values("verdict:timeout", ss, 1, err, sizeof(err), &col));
+	ck_assert(hg_filter_check_values("verdict:time*", ss, 1, err, sizeof(err), &col));
+	ck_assert(!hg_filter_check_values("verdict:timout", ss, 1, err, sizeof(err), NULL));
+	ck_assert_str_eq(err, "unknown verdict 'timout' (verdicts: accept, escalate, error, none; "
+			 "in these logs also: timeout)");
+	ck_assert(!hg_filter_check_values("verdict:timeout", ss, 0, err, sizeof(err), NULL));
+}
+END_TEST
+
 START_TEST(test_follow_incremental)
 {
 	bool match[8] = { false };
@@ -558,6 +637,8 @@ filter_suite(void)
 	tcase_add_test(tc, test_match_attempt);
 	tcase_add_test(tc, test_annotations_follow);
 	tcase_add_test(tc, test_follow_incremental);
+	tcase_add_test(tc, test_notes_listed);
+	tcase_add_test(tc, test_check_values);
 	tcase_add_test(tc, test_long_texts);
 	suite_add_tcase(s, tc);
 	return s;
