@@ -258,7 +258,7 @@ read_keys(struct hg_ui *u)
 	wint_t ch;
 	int rc;
 
-	while (!u->quit && (rc = get_wch(&ch)) != ERR) {
+	while (!u->quit && ui_input_next(u, &rc, &ch)) {
 		int64_t t0 = hg_now_mono_ns();
 
 		u->pending |= handle_key(u, rc, ch);
@@ -354,6 +354,7 @@ static void
 teardown(struct hg_ui *u)
 {
 	ui_search_done(u);
+	ui_input_done();
 	ui_annotate_done(u);
 	ui_filter_done(u);
 	ui_prompt_free(u->prompt);

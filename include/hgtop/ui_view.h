@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <wchar.h>
 
 #include "hgtop/app.h"
 #include "hgtop/state.h"
@@ -172,6 +173,11 @@ unsigned ui_mouse(struct hg_ui *u, int y, int x, bool wheel, bool down);
 void ui_message(struct hg_ui *u, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* ui_input.c: the next key (rc OK: a character, KEY_CODE_YES: a curses
+ * key), false when none is there; pastes are handled on the way. */
+bool ui_input_next(struct hg_ui *u, int *rc, wint_t *ch);
+void ui_input_done(void);
+
 /* ui_layout.c */
 void ui_layout_compute(struct hg_ui *u);
 void ui_draw_header(struct hg_ui *u);
@@ -191,5 +197,6 @@ unsigned ui_cmd_search(struct hg_ui *u);
 unsigned ui_cmd_search_next(struct hg_ui *u, bool forward);
 void ui_annotate_done(struct hg_ui *u);
 unsigned ui_cmd_annotate(struct hg_ui *u);
+
 
 #endif
