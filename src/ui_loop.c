@@ -158,6 +158,12 @@ command(struct hg_ui *u, enum hg_ui_req req)
 		return ui_cmd_clear(u);
 	case HG_REQ_ANNOTATE:
 		return ui_cmd_annotate(u);
+	case HG_REQ_PAGER:
+	case HG_REQ_EDITOR:
+		return ui_cmd_open(u, req == HG_REQ_EDITOR);
+	case HG_REQ_YANK:
+	case HG_REQ_YANK_JSON:
+		return ui_cmd_yank(u, req == HG_REQ_YANK_JSON);
 	case HG_REQ_FOLLOW:
 		hg_app_set_follow(a, !a->follow);
 		return UI_R_DRAW;

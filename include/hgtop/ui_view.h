@@ -197,6 +197,12 @@ unsigned ui_cmd_search(struct hg_ui *u);
 unsigned ui_cmd_search_next(struct hg_ui *u, bool forward);
 void ui_annotate_done(struct hg_ui *u);
 unsigned ui_cmd_annotate(struct hg_ui *u);
+/* ui_external.c: the selection in $PAGER or $EDITOR, or on the clipboard
+ * (OSC 52): the detail pane's field, or the selected row or entry. */
+unsigned ui_cmd_open(struct hg_ui *u, bool editor);
+unsigned ui_cmd_yank(struct hg_ui *u, bool raw);
 
+/* view_detail.c: the top-level field at the top of the detail pane. */
+bool ui_detail_top_field(struct ui_view *v, char *buf, size_t n);
 
 #endif
