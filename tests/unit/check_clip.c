@@ -1,4 +1,5 @@
-/* check_clip.c - base64 and the OSC 52 sequence of a copy. */
+/* check_clip.c - base64 and the OSC 52 sequence of a copy; the text of an
+ * entry handed to the pager, the editor and the clipboard (export.h). */
 #include "config.h"
 
 #include <check.h>
@@ -6,6 +7,7 @@
 #include <string.h>
 
 #include "hgtop/clip.h"
+#include "hgtop/export.h"
 
 static const char *
 b64(const char *s, size_t n)
@@ -81,6 +83,66 @@ START_TEST(cut)
 }
 END_TEST
 
+static const char *
+exported(const char *line, int32_t attempt, const char *field, unsigned flags, bool *found)
+{
+	static struct hg_buf b;
+
+	hg_buf_reset(&b);
+	*found = hg_export_text(&b, line, strlen(line), attempt, field, flags);
+	hg_buf_addc(&b, '\0');
+	return b.p;
+}
+
+#define LINE "{\"skill\":\"evil\\u001b]0;T\\u0007\",\"n\":3," \
+	"\"message\":\"two\\nlines\\tand a tab\"," \
+	"\"attempts\":[{\"attempt\":1,\"runner_output\":" \
+	"\"a 10%\\ra 100%\\n\\u001b[31mred\\u001b[0m\\u001b]0;T\\u0007\\u001b[2Jx\"}]}"
+
+START_TEST(export_fields)
+{
+	bool found;
+
+	/* A string field: its text, newlines kept, controls made visible. */
+	ck_assert_str_eq(exported(LINE, -1, "message", 0, &found), "two\nlines   and a tab\n");
+	ck_assert(found);
+	ck_assert_str_eq(exported(LINE, -1, "skill", 0, &found), "evil^[]0;T^G\n");
+	/* Any other field: JSON. */
+	ck_assert_str_eq(exported(LINE, -1, "n", 0, &found), "3\n");
+	/* No such field: the whole object, as JSON without a raw control. */
+	exported(LINE, -1, "nope", 0, &found);
+	ck_assert(!found);
+	ck_assert(strstr(exported(LINE, -1, NULL, 0, &found), "\"skill\": \"evil\\u001b]0;T\\u0007\""));
+	ck_assert(!strchr(exported(LINE, -1, NULL, 0, &found), '\033'));
+	/* An attempt's field. */
+	ck_assert_str_eq(exported(LINE, 0, "attempt", 0, &found), "1\n");
+	ck_assert(found);
+}
+END_TEST
+
+START_TEST(export_terminal_output)
+{
+	bool found;
+
+	/* For the pager: colours as SGR written anew, no other sequence. */
+	ck_assert_str_eq(exported(LINE, 0, "runner_output", HG_EXPORT_SGR, &found),
+			 "a 100%\n\033[0;31mred\033[0mx\n");
+	/* For the editor and the clipboard: the text alone. */
+	ck_assert_str_eq(exported(LINE, 0, "runner_output", 0, &found), "a 100%\nredx\n");
+}
+END_TEST
+
+START_TEST(export_unparsable)
+{
+	bool found;
+
+	ck_assert_str_eq(exported("{\"a\":\x1b[2J", -1, NULL, 0, &found), "{\"a\":^[[2J\n");
+	ck_assert(!found);
+	/* An attempt that is not there: the line, sanitized. */
+	ck_assert_str_eq(exported("{\"a\":1}", 3, "a", 0, &found), "{\"a\":1}\n");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -94,6 +156,9 @@ main(void)
 	tcase_add_test(tc, length);
 	tcase_add_test(tc, sequence);
 	tcase_add_test(tc, cut);
+	tcase_add_test(tc, export_fields);
+	tcase_add_test(tc, export_terminal_output);
+	tcase_add_test(tc, export_unparsable);
 	suite_add_tcase(su, tc);
 	sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);
