@@ -7,6 +7,9 @@
  *   ui_filter.c, ui_search.c, ui_annotate.c
  *                  commands: prompts over the app's filter, the search
  *                  engine (search.h) and the annotation writer
+ *   ui_external.c  commands: the selection in $PAGER, $EDITOR or on the
+ *                  clipboard (export.h, clip.h)
+ *   ui_input.c     keys: UTF-8 from bytes, bracketed paste
  *   view_*.c       the views: sessions, entries, detail, stats, help
  *   ui_view.c      the engine: positions, the one clamp and scroll, focus,
  *                  hit-testing, the modal stack, drawing a view
