@@ -50,17 +50,18 @@ ui_annotate_done(struct hg_ui *u)
 static bool
 blank(const char *s)
 {
-	return s[strspn(s, " \t")] == '\0';
+	return s[strspn(s, " \t\n")] == '\0';
 }
 
 static unsigned
 on_prompt(struct hg_ui *u, struct ui_prompt *p, enum ui_prompt_event ev, void *ctx)
 {
 	struct ui_notes *st = state(u);
-	const char *text = ui_prompt_text(p);
+	const char *text = ui_prompt_text(p), *refused = ui_prompt_refused(p);
 	struct hg_session *s = st->s;
 	struct hg_buf line = { 0 };
-	char err[512];
+	char err[512], *trimmed;
+	size_t n;
 
 	(void)ctx;
 	if (ev == UI_PROMPT_CANCEL) {
@@ -78,14 +79,22 @@ on_prompt(struct hg_ui *u, struct ui_prompt *p, enum ui_prompt_event ev, void *c
 			   "(%s, then Up, brings the text back)", s->id, hg_ui_key(HG_REQ_ANNOTATE));
 		return UI_R_DRAW;
 	}
+	/* A pasted text's last newline ends it; the others are kept. */
+	n = strlen(text);
+	while (n > 0 && text[n - 1] == '\n')
+		n--;
+	trimmed = xstrndup(text, n);
 	if (hg_annotate_build(&line, s, &s->entries[st->entry], st->attempt_no,
-			      hg_annotate_default_author(u->app->o->author), text,
+			      hg_annotate_default_author(u->app->o->author), trimmed,
 			      hg_now_wall_ns(), err, sizeof(err)) < 0 ||
 	    hg_annotate_append(s, line.p, line.len, err, sizeof(err)) < 0)
 		ui_message(u, true, "note not added to %s: %s (%s, then Up, brings the text back)",
 			   s->id, err, hg_ui_key(HG_REQ_ANNOTATE));
+	else if (refused)
+		ui_message(u, true, "note added to %s without the input refused: %s", s->id, refused);
 	else
 		ui_message(u, false, "note added to %s", s->id);
+	free(trimmed);
 	hg_buf_free(&line);
 	return UI_R_DRAW;
 }
@@ -145,5 +154,6 @@ ui_cmd_annotate(struct hg_ui *u)
 	else
 		snprintf(label, sizeof(label), "note on line %lld: ", (long long)e->line_no);
 	ui_prompt_open(u, label, "", &st->hist, on_prompt, NULL);
+	ui_prompt_multiline(u->prompt);
 	return UI_R_DRAW;
 }

@@ -150,6 +150,10 @@ ui_tt_attr(uint16_t fg, uint16_t bg, uint16_t attrs)
  * only (write and tcsetattr on what was prepared at init), then lets the
  * signal do what it would have done. */
 
+/* Bracketed paste (ui_input.c reads what it brings). */
+#define PASTE_ON "\033[?2004h"
+#define PASTE_OFF "\033[?2004l"
+
 static const int fatal_sigs[] = {
 	SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS, SIGXCPU,
 	SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF,
@@ -238,9 +242,77 @@ prepare_reset(const struct hg_config *cfg)
 	reset_add(tigetstr("rmkx"));
 	if (cfg->mouse && has_mouse())
 		reset_add("\033[?1000l\033[?1002l\033[?1006l");
+	reset_add(PASTE_OFF);
 	reset_add(tigetstr("rmcup"));
 	reset_add("\r\n");
 	fatal_signals(true);
+}
+
+static void
+paste_mode(bool on)
+{
+	fputs(on ? PASTE_ON : PASTE_OFF, tty_out);
+	fflush(tty_out);
+}
+
+/* Ctrl-Z: curses' own handler (endwin, stop, refresh on return) with
+ * bracketed paste off while stopped, so the shell gets no brackets. */
+static struct sigaction tstp_old;
+static bool tstp_set;
+
+static void
+tstp_raw(const char *s, size_t n)
+{
+	if (tty_fd >= 0 && write(tty_fd, s, n) < 0) {
+		/* Nothing more to try. */
+	}
+}
+
+static void
+on_tstp(int sig)
+{
+	struct sigaction dfl, mine;
+	sigset_t set;
+
+	tstp_raw(PASTE_OFF, sizeof(PASTE_OFF) - 1);
+	if (!(tstp_old.sa_flags & SA_SIGINFO) && tstp_old.sa_handler != SIG_DFL &&
+	    tstp_old.sa_handler != SIG_IGN) {
+		tstp_old.sa_handler(sig);
+	} else {
+		/* Nobody else handles it: stop with the default action. */
+		memset(&dfl, 0, sizeof(dfl));
+		dfl.sa_handler = SIG_DFL;
+		sigemptyset(&dfl.sa_mask);
+		sigaction(SIGTSTP, &dfl, &mine);
+		sigemptyset(&set);
+		sigaddset(&set, SIGTSTP);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		raise(SIGTSTP);
+		sigaction(SIGTSTP, &mine, NULL);
+	}
+	tstp_raw(PASTE_ON, sizeof(PASTE_ON) - 1);
+}
+
+static void
+suspend_signal(bool install)
+{
+	struct sigaction sa;
+
+	if (install == tstp_set)
+		return;
+	if (install) {
+		sigaction(SIGTSTP, NULL, &tstp_old);
+		if (tstp_old.sa_handler == SIG_IGN)
+			return;
+		memset(&sa, 0, sizeof(sa));
+		sigemptyset(&sa.sa_mask);
+		sa.sa_handler = on_tstp;
+		sa.sa_flags = SA_RESTART;
+		sigaction(SIGTSTP, &sa, NULL);
+	} else {
+		sigaction(SIGTSTP, &tstp_old, NULL);
+	}
+	tstp_set = install;
 }
 
 /* stdin may be the data ("hgtop -"): talk to the terminal through /dev/tty. */
@@ -304,6 +376,8 @@ ui_display_init(const struct hg_config *cfg)
 	}
 	init_roles(cfg);
 	prepare_reset(cfg);
+	suspend_signal(true);
+	paste_mode(true);
 	return 0;
 }
 
@@ -320,6 +394,8 @@ ui_display_done(void)
 {
 	if (!screen)
 		return;
+	paste_mode(false);
+	suspend_signal(false);
 	fatal_signals(false);
 	tty_fd = -1;
 	endwin();
@@ -329,4 +405,52 @@ ui_display_done(void)
 	if (tty_in && tty_in != stdin)
 		fclose(tty_in);
 	tty_in = tty_out = NULL;
+}
+
+/* Handing the terminal to another program (a pager, an editor): curses
+ * steps aside, bracketed paste and the mouse are off, and the modes come
+ * back in ui_display_resume. */
+static mmask_t handover_mouse;
+
+void
+ui_display_handover(void)
+{
+	if (!screen)
+		return;
+	paste_mode(false);
+	mousemask(0, &handover_mouse);
+	def_prog_mode();
+	endwin();
+	fflush(tty_out);
+}
+
+void
+ui_display_resume(void)
+{
+	if (!screen)
+		return;
+	reset_prog_mode();
+	if (handover_mouse)
+		mousemask(handover_mouse, NULL);
+	clearok(curscr, TRUE);
+	refresh();
+	paste_mode(true);
+}
+
+/* The terminal's output descriptor (a child's stdout and stderr). */
+int
+ui_display_out_fd(void)
+{
+	return tty_out ? fileno(tty_out) : -1;
+}
+
+/* Bytes for the terminal itself (OSC 52), after what curses drew. */
+int
+ui_display_write(const char *s, size_t n)
+{
+	if (!tty_out)
+		return -1;
+	if (fwrite(s, 1, n, tty_out) != n || fflush(tty_out) != 0)
+		return -1;
+	return 0;
 }

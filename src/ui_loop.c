@@ -158,6 +158,12 @@ command(struct hg_ui *u, enum hg_ui_req req)
 		return ui_cmd_clear(u);
 	case HG_REQ_ANNOTATE:
 		return ui_cmd_annotate(u);
+	case HG_REQ_PAGER:
+	case HG_REQ_EDITOR:
+		return ui_cmd_open(u, req == HG_REQ_EDITOR);
+	case HG_REQ_YANK:
+	case HG_REQ_YANK_JSON:
+		return ui_cmd_yank(u, req == HG_REQ_YANK_JSON);
 	case HG_REQ_FOLLOW:
 		hg_app_set_follow(a, !a->follow);
 		return UI_R_DRAW;
@@ -258,7 +264,7 @@ read_keys(struct hg_ui *u)
 	wint_t ch;
 	int rc;
 
-	while (!u->quit && (rc = get_wch(&ch)) != ERR) {
+	while (!u->quit && ui_input_next(u, &rc, &ch)) {
 		int64_t t0 = hg_now_mono_ns();
 
 		u->pending |= handle_key(u, rc, ch);
@@ -354,6 +360,7 @@ static void
 teardown(struct hg_ui *u)
 {
 	ui_search_done(u);
+	ui_input_done();
 	ui_annotate_done(u);
 	ui_filter_done(u);
 	ui_prompt_free(u->prompt);

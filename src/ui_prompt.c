@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include <curses.h>
-#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +21,8 @@ struct ui_prompt {
 	size_t hist_pos;	/* == hist->n: the line being edited */
 	char *draft;		/* the edited line while browsing history */
 	char *error;
+	char *refused;		/* input refused since the prompt opened */
+	bool multiline;		/* a paste keeps its newlines */
 	const char *note;	/* the owner's note, shown on the right */
 	const bool *note_err;
 	bool keep;
@@ -63,25 +65,53 @@ set_text(struct ui_prompt *p, const char *s)
 	p->cur = p->text.len;
 }
 
-static void
-insert(struct ui_prompt *p, wint_t ch)
+/* UTF-8 of code point CP into MB (at least 4 bytes); returns the length.
+ * Not wcrtomb: the text is UTF-8 whatever the locale. */
+static size_t
+utf8_encode(uint32_t cp, char *mb)
 {
-	char mb[MB_LEN_MAX];
-	mbstate_t st;
-	size_t k;
+	if (cp < 0x80) {
+		mb[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		mb[0] = (char)(0xC0 | (cp >> 6));
+		mb[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		mb[0] = (char)(0xE0 | (cp >> 12));
+		mb[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		mb[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	mb[0] = (char)(0xF0 | (cp >> 18));
+	mb[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	mb[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	mb[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
 
-	/* Control characters never enter the text. */
-	if (ch < 0x20 || (ch >= 0x7f && ch < 0xa0))
-		return;
-	memset(&st, 0, sizeof(st));
-	k = wcrtomb(mb, (wchar_t)ch, &st);
-	if (k == (size_t)-1)
-		return;
+static void
+insert_bytes(struct ui_prompt *p, const char *mb, size_t k)
+{
 	hg_buf_reserve(&p->text, k);
 	memmove(p->text.p + p->cur + k, p->text.p + p->cur, p->text.len - p->cur + 1);
 	memcpy(p->text.p + p->cur, mb, k);
 	p->text.len += k;
 	p->cur += k;
+}
+
+static void
+insert(struct ui_prompt *p, wint_t ch)
+{
+	char mb[4];
+
+	/* Control characters never enter the text, nor do surrogates. */
+	if (ch < 0x20 || (ch >= 0x7f && ch < 0xa0) || ch > 0x10FFFF ||
+	    (ch >= 0xD800 && ch < 0xE000))
+		return;
+	insert_bytes(p, mb, utf8_encode((uint32_t)ch, mb));
 }
 
 static size_t
@@ -193,6 +223,7 @@ ui_prompt_free(struct ui_prompt *p)
 	free(p->label);
 	free(p->draft);
 	free(p->error);
+	free(p->refused);
 	hg_buf_free(&p->text);
 	free(p);
 }
@@ -260,7 +291,7 @@ ui_prompt_draw(struct ui_prompt *p, int y, int x, int w)
 
 	avail = w - lw - 1;
 	ccol = hg_text_width(t, p->cur);
-	if (p->error)
+	if (p->error || p->refused)
 		avail -= avail / 2;
 	if (ccol >= avail && avail > 0) {
 		skip = hg_text_fit(t, p->cur, ccol - avail + 1, &skipcols);
@@ -271,8 +302,9 @@ ui_prompt_draw(struct ui_prompt *p, int y, int x, int w)
 	used = ui_put_safe(y, x + lw, avail, t + skip, p->text.len - skip, ui_attr(UI_ROLE_NORMAL));
 	p->cy = y;
 	p->cx = x + lw + ccol - skipcols;
-	if (p->error)
-		ui_put(y, x + lw + used + 2, w - lw - used - 2, p->error, ui_attr(UI_ROLE_MSG_ERR));
+	if (p->error || p->refused)
+		ui_put(y, x + lw + used + 2, w - lw - used - 2, p->error ? p->error : p->refused,
+		       ui_attr(UI_ROLE_MSG_ERR));
 }
 
 void
@@ -341,4 +373,60 @@ ui_prompt_feed(struct hg_ui *u, bool is_key, wint_t ch)
 	if (saved > 0)
 		ui_message(u, true, "history not saved: %s", err);
 	return r;
+}
+
+void
+ui_prompt_multiline(struct ui_prompt *p)
+{
+	p->multiline = true;
+}
+
+void
+ui_prompt_refuse(struct hg_ui *u, const char *msg)
+{
+	struct ui_prompt *p = u->prompt;
+
+	free(p->refused);
+	p->refused = xstrdup(msg);
+	u->pending |= UI_R_DRAW;
+}
+
+const char *
+ui_prompt_refused(const struct ui_prompt *p)
+{
+	return p->refused;
+}
+
+/* A paste: text, never keys. Its valid UTF-8 is inserted at the cursor
+ * (newlines too in a multi-line prompt, else they become spaces; a tab is
+ * a space); other control characters are left out; invalid bytes are
+ * refused and said. */
+unsigned
+ui_prompt_paste(struct hg_ui *u, const char *s, size_t n)
+{
+	struct ui_prompt *p = u->prompt;
+	size_t i = 0, k, bad = 0;
+	char msg[128];
+	uint32_t cp;
+
+	while (i < n) {
+		k = hg_utf8_decode(s + i, n - i, &cp);
+		if (cp == HG_UTF8_INVALID)
+			bad += k;
+		else if (cp == '\n' && p->multiline)
+			insert_bytes(p, "\n", 1);
+		else if (cp == '\n' || cp == '\t')
+			insert_bytes(p, " ", 1);
+		else
+			insert(p, (wint_t)cp);
+		i += k;
+	}
+	if (bad) {
+		snprintf(msg, sizeof(msg), "%zu invalid UTF-8 byte%s of the paste refused",
+			 bad, bad == 1 ? "" : "s");
+		ui_prompt_refuse(u, msg);
+	}
+	free(p->error);
+	p->error = NULL;
+	return UI_R_DRAW | (p->fn ? p->fn(u, p, UI_PROMPT_CHANGED, p->ctx) : 0);
 }

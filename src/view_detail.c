@@ -689,3 +689,27 @@ const struct ui_view_ops ui_detail_ops = {
 	.title = title,
 	.request = request,
 };
+
+/* The top-level field at the top of the pane ("runner_output"), as its
+ * label shows it, in BUF; false when the top line belongs to no field of
+ * the line (the notes, an unparsable line, an empty pane). */
+bool
+ui_detail_top_field(struct ui_view *v, char *buf, size_t n)
+{
+	const struct ui_detail *d = det(v);
+	size_t i;
+
+	if (!d->valid || v->pos.offset >= d->n_vis)
+		return false;
+	for (i = d->vis[v->pos.offset].line + 1; i-- > 0;) {
+		const struct ui_dline *l = &d->lines[i];
+
+		if (l->indent > 0)
+			continue;
+		if (l->label_len < 1)
+			return false;
+		snprintf(buf, n, "%.*s", l->label_len - 1, l->text);
+		return true;
+	}
+	return false;
+}

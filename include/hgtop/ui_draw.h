@@ -90,6 +90,12 @@ void ui_display_done(void);
 int ui_attr(enum ui_role role);
 int ui_tt_attr(uint16_t fg, uint16_t bg, uint16_t attrs);
 int ui_display_fd(void);
+/* Hand the terminal to a child program and take it back (ui_external.c). */
+void ui_display_handover(void);
+void ui_display_resume(void);
+int ui_display_out_fd(void);
+/* Write S[0..N) to the terminal as it is (an OSC 52 sequence). */
+int ui_display_write(const char *s, size_t n);
 
 /* ui_draw.c */
 int ui_put_safe(int y, int x, int w, const char *s, size_t n, int attr);

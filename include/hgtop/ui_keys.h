@@ -43,7 +43,11 @@
 	R(REDRAW,	"View",    "redraw the screen") \
 	R(HELP,		"View",    "this help") \
 	R(CLOSE,	"View",    "close help or statistics")	\
-	R(QUIT,		"View",    "quit (closes help or statistics first)")
+	R(QUIT,		"View",    "quit (closes help or statistics first)") \
+	R(PAGER,	"Hand-over", "open the detail's top field (detail focused) or the entry in $PAGER") \
+	R(EDITOR,	"Hand-over", "open it in $EDITOR, on a read-only temporary copy") \
+	R(YANK,		"Hand-over", "copy the detail's top field or the selected row to the clipboard (OSC 52)") \
+	R(YANK_JSON,	"Hand-over", "copy the entry's JSON line to the clipboard (OSC 52)")
 
 /* B(key name, request id): the default bindings, in the order the help
  * screen and the hint bar list a request's keys. A configuration file
@@ -85,6 +89,10 @@
 	B("F",		FOLLOW) \
 	B("s",		STATS) \
 	B("a",		ANNOTATE) \
+	B("o",		PAGER) \
+	B("e",		EDITOR) \
+	B("y",		YANK) \
+	B("Y",		YANK_JSON) \
 	B("^L",		REDRAW) \
 	B("?",		HELP) \
 	B("F1",		HELP) \

@@ -46,6 +46,17 @@ void ui_prompt_keep(struct ui_prompt *p);
  * (1-based; 0 leaves it). Cleared by the next edit. */
 void ui_prompt_error(struct ui_prompt *p, int col, const char *msg);
 
+/* A paste (bracketed paste, ui_input.c): S[0..N) inserted as text, never
+ * run as keys. Returns UI_R_*. */
+unsigned ui_prompt_paste(struct hg_ui *u, const char *s, size_t n);
+/* Keep the newlines of a paste (the note prompt); other prompts make
+ * them spaces. */
+void ui_prompt_multiline(struct ui_prompt *p);
+/* Input the open prompt refused (an invalid byte): MSG stays shown until
+ * the prompt closes, and the owner can say it with its outcome. */
+void ui_prompt_refuse(struct hg_ui *u, const char *msg);
+const char *ui_prompt_refused(const struct ui_prompt *p);
+
 void ui_prompt_free(struct ui_prompt *p);
 /* A note of the owner's (e.g. search progress), drawn on the right while
  * NOTE is not empty; NOTE and ERR stay the owner's and must outlive the

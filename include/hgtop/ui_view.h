@@ -7,6 +7,9 @@
  *   ui_filter.c, ui_search.c, ui_annotate.c
  *                  commands: prompts over the app's filter, the search
  *                  engine (search.h) and the annotation writer
+ *   ui_external.c  commands: the selection in $PAGER, $EDITOR or on the
+ *                  clipboard (export.h, clip.h)
+ *   ui_input.c     keys: UTF-8 from bytes, bracketed paste
  *   view_*.c       the views: sessions, entries, detail, stats, help
  *   ui_view.c      the engine: positions, the one clamp and scroll, focus,
  *                  hit-testing, the modal stack, drawing a view
@@ -28,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <wchar.h>
 
 #include "hgtop/app.h"
 #include "hgtop/state.h"
@@ -172,6 +176,11 @@ unsigned ui_mouse(struct hg_ui *u, int y, int x, bool wheel, bool down);
 void ui_message(struct hg_ui *u, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* ui_input.c: the next key (rc OK: a character, KEY_CODE_YES: a curses
+ * key), false when none is there; pastes are handled on the way. */
+bool ui_input_next(struct hg_ui *u, int *rc, wint_t *ch);
+void ui_input_done(void);
+
 /* ui_layout.c */
 void ui_layout_compute(struct hg_ui *u);
 void ui_draw_header(struct hg_ui *u);
@@ -191,5 +200,12 @@ unsigned ui_cmd_search(struct hg_ui *u);
 unsigned ui_cmd_search_next(struct hg_ui *u, bool forward);
 void ui_annotate_done(struct hg_ui *u);
 unsigned ui_cmd_annotate(struct hg_ui *u);
+/* ui_external.c: the selection in $PAGER or $EDITOR, or on the clipboard
+ * (OSC 52): the detail pane's field, or the selected row or entry. */
+unsigned ui_cmd_open(struct hg_ui *u, bool editor);
+unsigned ui_cmd_yank(struct hg_ui *u, bool raw);
+
+/* view_detail.c: the top-level field at the top of the detail pane. */
+bool ui_detail_top_field(struct ui_view *v, char *buf, size_t n);
 
 #endif
