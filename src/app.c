@@ -424,15 +424,19 @@ index_of(const struct hg_app *a, const struct hg_session *s)
 	return 0;
 }
 
-/* Save the entry selection of the selected session before leaving it. */
+/* Save the entry selection and the pause of the selected session before
+ * leaving it. */
 static void
 remember(struct hg_app *a)
 {
 	struct hg_app_sess *as;
 
-	if (!a->sel || !a->has_entry)
+	if (!a->sel)
 		return;
 	as = hg_app_sess(a->sel);
+	as->paused = a->paused;
+	if (!a->has_entry)
+		return;
 	as->sel_entry = a->sel_entry;
 	as->sel_attempt = a->sel_attempt;
 	as->has_sel = true;
@@ -455,29 +459,56 @@ hg_app_select_session(struct hg_app *a, size_t i)
 	a->sel_entry = as->sel_entry;
 	a->sel_attempt = as->sel_attempt;
 	a->jump_match = false;
+	/* Each session has its own pause: one never paused follows. */
+	if (a->paused != as->paused)
+		a->events |= HG_APP_EV_FOLLOW;
+	a->paused = as->paused;
 	hg_app_notes_sync(a, a->sel);
 	hg_app_match_update(a, a->sel);
 	a->events |= HG_APP_EV_SELECT;
 }
 
 /* Re-sort when following (newest first), keep the selection by pointer.
- * Only live follow moves to the newest session, and only until the user
- * picks one: otherwise the entries being read would be swapped for
- * another session's under the cursor. */
+ * The selection starts on the most recently active session (while the
+ * first load is still finding out which that is, until the user picks
+ * one) and stays there: the entries being read are not swapped for
+ * another session's under the cursor. Only live jump (L) moves live
+ * follow to the session written last. */
 void
 hg_app_sort(struct hg_app *a)
 {
+	bool jump;
+
 	if (a->n_order != a->c->n)
 		merge_new(a);
 	if ((a->follow || !a->list_touched) && !sorted(a))
 		qsort(a->order, a->n_order, sizeof(*a->order), by_activity);
 	if (a->n_order == 0)
 		return;
-	if (!a->sel || (hg_app_following(a) && !a->list_touched && a->sel != a->order[0])) {
+	jump = a->sel != a->order[0] &&
+	       ((a->live_jump && hg_app_following(a)) || (!a->settled && !a->list_touched));
+	/* The first sort once nothing is queued is the last look. */
+	if (!a->n_queue)
+		a->settled = true;
+	if (!a->sel || jump) {
+		/* Jumped to, it shows its newest entry. */
+		hg_app_sess(a->order[0])->paused = false;
 		hg_app_select_session(a, 0);
 		return;
 	}
 	a->sel_order = index_of(a, a->sel);
+}
+
+void
+hg_app_set_live_jump(struct hg_app *a, bool on)
+{
+	a->live_jump = on;
+	a->events |= HG_APP_EV_FOLLOW | HG_APP_EV_SESSIONS;
+	if (on && !a->follow)
+		hg_app_message(a, false, "live: newest session (when follow is on; F turns it on)");
+	else
+		hg_app_message(a, false, on ? "live: follow moves to the session written last" :
+				 "live off: the selected session stays");
 }
 
 void
@@ -557,10 +588,26 @@ hg_app_following(const struct hg_app *a)
 void
 hg_app_set_follow(struct hg_app *a, bool on)
 {
+	size_t i;
+
 	a->follow = on;
 	a->paused = false;
+	for (i = 0; i < a->c->n; i++)
+		if (a->c->sessions[i]->user)
+			hg_app_sess(a->c->sessions[i])->paused = false;
 	a->events |= HG_APP_EV_FOLLOW | HG_APP_EV_SESSIONS;
 	hg_app_message(a, false, on ? "follow on: new entries stay in view" : "follow off");
+}
+
+void
+hg_app_hold(struct hg_app *a)
+{
+	if (!a->follow || a->paused)
+		return;
+	a->paused = true;
+	if (a->sel)
+		hg_app_sess(a->sel)->pause_offset = a->sel->offset;
+	a->events |= HG_APP_EV_FOLLOW;
 }
 
 /* Leaving the newest entry pauses follow; say so once (the header keeps
@@ -570,9 +617,32 @@ hg_app_pause(struct hg_app *a)
 {
 	if (!a->follow || a->paused)
 		return;
-	a->paused = true;
-	a->events |= HG_APP_EV_FOLLOW;
+	hg_app_hold(a);
 	hg_app_message(a, false, "follow paused");
+}
+
+size_t
+hg_app_new_below(const struct hg_app *a)
+{
+	const struct hg_session *s = a->sel;
+	const struct hg_app_sess *as;
+	size_t lo = 0, hi, n = 0;
+
+	if (!s || !a->follow || !a->paused || !(as = s->user))
+		return 0;
+	/* Entries are in file order: the first one read after the pause. */
+	hi = s->n_entries;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->entries[mid].offset < as->pause_offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < s->n_entries; lo++)
+		n += s->entries[lo].kind != HG_ENTRY_ANNOTATION;
+	return n;
 }
 
 void
@@ -595,8 +665,12 @@ enqueue(struct hg_app *a, struct hg_session *s)
 		return;
 	/* Not read yet: the file's size stands for what is to come. */
 	if (!as->loaded && s->size == 0 && s->spool_fd < 0 && a->chunk_bytes > 0 &&
-	    stat(s->path, &st) == 0)
+	    stat(s->path, &st) == 0) {
 		as->expect_bytes = st.st_size;
+		/* The session order is right before the file is read. */
+		if (!s->mtime_ns)
+			s->mtime_ns = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	}
 	if (a->n_queue == a->cap_queue) {
 		a->cap_queue = a->cap_queue ? a->cap_queue * 2 : 64;
 		a->queue = xrealloc(a->queue, a->cap_queue * sizeof(*a->queue));

@@ -445,7 +445,9 @@ START_TEST(test_sort_by_mtime)
 }
 END_TEST
 
-/* Live follow, list untouched: the session that just grew is selected. */
+/* The selection stays on the session it started on when another one
+ * grows; with live jump (L) on, live follow moves to the session that
+ * just grew. */
 START_TEST(test_follow_selects_newest)
 {
 	struct fx f;
@@ -454,14 +456,87 @@ START_TEST(test_follow_selects_newest)
 	three_sessions(&f);
 	ck_assert(hg_app_following(&f.a));
 	ck_assert(!f.a.list_touched);
+	ck_assert_ptr_eq(f.a.sel, named(&f, "b"));
 	append_line("a.jsonl", 5, "local", "accept");	/* mtime: now */
 	ev = wait_event(&f, HG_APP_EV_ENTRIES);
 	ck_assert(ev & HG_APP_EV_ENTRIES);
 	ck_assert(ev & HG_APP_EV_SESSIONS);
 	hg_app_sort(&f.a);
 	assert_order(&f, "a", "b", "c");
+	ck_assert_ptr_eq(f.a.sel, named(&f, "b"));
+	ck_assert_uint_eq(f.a.sel_order, 1);
+
+	hg_app_set_live_jump(&f.a, true);
+	hg_app_sort(&f.a);
 	ck_assert_ptr_eq(f.a.sel, named(&f, "a"));
 	ck_assert_uint_eq(f.a.sel_order, 0);
+	usleep(50000);	/* a later mtime than a's, whatever its granularity */
+	append_line("c.jsonl", 6, "local", "accept");
+	ck_assert(wait_event(&f, HG_APP_EV_ENTRIES) & HG_APP_EV_ENTRIES);
+	hg_app_sort(&f.a);
+	ck_assert_ptr_eq(f.a.sel, named(&f, "c"));
+	/* Paused (reading c): no jump. */
+	hg_app_pause(&f.a);
+	usleep(50000);
+	append_line("b.jsonl", 7, "local", "accept");
+	ck_assert(wait_event(&f, HG_APP_EV_ENTRIES) & HG_APP_EV_ENTRIES);
+	hg_app_sort(&f.a);
+	ck_assert_str_eq(f.a.order[0]->id, "b");
+	ck_assert_ptr_eq(f.a.sel, named(&f, "c"));
+	fx_close(&f);
+}
+END_TEST
+
+/* Before any file is read, the session written last is selected: the
+ * selection does not move while the rest loads. */
+START_TEST(test_start_on_newest)
+{
+	struct fx f;
+
+	write_session("a.jsonl", 3, 10);
+	write_session("b.jsonl", 3, 30);
+	write_session("c.jsonl", 3, 20);
+	set_mtime("a.jsonl", 2000000001);
+	set_mtime("b.jsonl", 2000000002);
+	set_mtime("c.jsonl", 2000000003);
+	fx_open(&f, false);
+	ck_assert_uint_eq(f.a.n_queue, 3);
+	hg_app_sort(&f.a);
+	ck_assert_ptr_eq(f.a.sel, named(&f, "c"));
+	load_all(&f, NULL);
+	hg_app_sort(&f.a);
+	ck_assert_ptr_eq(f.a.sel, named(&f, "c"));
+	ck_assert(f.a.settled);
+	fx_close(&f);
+}
+END_TEST
+
+/* Each session keeps its own pause; entries that came after a pause are
+ * counted as new below. */
+START_TEST(test_pause_per_session)
+{
+	struct fx f;
+
+	three_sessions(&f);
+	f.a.list_touched = true;
+	hg_app_select_session(&f.a, order_of(&f, "b"));
+	hg_app_select_entry(&f.a, 1, -1);
+	hg_app_pause(&f.a);
+	ck_assert_uint_eq(hg_app_new_below(&f.a), 0);
+	append_raw("b.jsonl", "{\"session_id\":\"b\",\"skill\":\"x\",\"timestamp\":\"2026-01-01T01:00:00Z\"}\n"
+			      "{\"session_id\":\"b\",\"skill\":\"y\",\"timestamp\":\"2026-01-01T01:00:01Z\"}\n");
+	ck_assert(wait_event(&f, HG_APP_EV_SELECTED) & HG_APP_EV_SELECTED);
+	ck_assert_uint_eq(hg_app_new_below(&f.a), 2);
+	hg_app_select_session(&f.a, order_of(&f, "a"));
+	ck_assert(hg_app_following(&f.a));	/* a was never paused */
+	ck_assert(hg_app_take_events(&f.a) & HG_APP_EV_FOLLOW);
+	ck_assert_uint_eq(hg_app_new_below(&f.a), 0);
+	hg_app_select_session(&f.a, order_of(&f, "b"));
+	ck_assert(!hg_app_following(&f.a));	/* b still is */
+	ck_assert_uint_eq(f.a.sel_entry, 1);
+	ck_assert_uint_eq(hg_app_new_below(&f.a), 2);
+	hg_app_resume(&f.a);
+	ck_assert_uint_eq(hg_app_new_below(&f.a), 0);
 	fx_close(&f);
 }
 END_TEST
@@ -1171,6 +1246,8 @@ main(void)
 	tcase_add_test(to, test_sort_newest_first);
 	tcase_add_test(to, test_sort_by_mtime);
 	tcase_add_test(to, test_follow_selects_newest);
+	tcase_add_test(to, test_start_on_newest);
+	tcase_add_test(to, test_pause_per_session);
 	tcase_add_test(to, test_user_selection_kept);
 	tcase_add_test(to, test_follow_off_order_stays);
 	tcase_add_test(to, test_entry_selection_remembered);
