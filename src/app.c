@@ -572,8 +572,10 @@ hg_app_counts(const struct hg_app *a, int64_t *entries, int64_t *bad)
 	for (i = 0; i < a->c->n; i++) {
 		const struct hg_session *s = a->c->sessions[i];
 
-		*entries += (int64_t)s->n_entries - s->n_unparsable - s->n_annotations;
-		*bad += s->n_unparsable;
+		/* With the head of a file read tail first: counts only grow. */
+		*entries += (int64_t)(s->n_entries + s->n_head) - s->n_unparsable -
+			    s->n_annotations - s->head_unparsable - s->head_annotations;
+		*bad += s->n_unparsable + s->head_unparsable;
 	}
 }
 

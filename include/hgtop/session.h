@@ -53,6 +53,8 @@ struct hg_session {
 	struct hg_entry *head;	/* owned: head entries read so far */
 	size_t n_head;
 	size_t cap_head;
+	int64_t head_unparsable; /* of them (n_unparsable and n_annotations */
+	int64_t head_annotations; /* count the entries array only) */
 	unsigned generation;	/* bumped on every reset (re-read) */
 	void *user;		/* for the layers above (not owned) */
 };

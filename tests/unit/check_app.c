@@ -272,6 +272,73 @@ START_TEST(test_load_big_in_chunks)
 }
 END_TEST
 
+/* A big file read tail first, 4 KiB a turn: the header counts only grow,
+ * the session's own count too, and a line is unparsable only when it is
+ * (every 50th here), never because a chunk cut it. */
+static void
+counts_grow(int bad_every)
+{
+	struct fx f;
+	struct hg_session *s;
+	char *p = tmp_path("big.jsonl");
+	FILE *fp = fopen(p, "w");
+	int64_t entries, bad, last_e = 0, last_b = 0, own, last_own = 0;
+	int i, n = 3000, n_bad = 0, turns = 0;
+
+	ck_assert_ptr_nonnull(fp);
+	for (i = 0; i < n; i++) {
+		char *l;
+
+		if (bad_every && i % bad_every == 7) {
+			fputs("{\"session_id\":\"s\",\"skill\": cut here\n", fp);
+			n_bad++;
+			continue;
+		}
+		l = line_for("s", 80000 + i, "local", "accept");
+		fputs(l, fp);
+		free(l);
+	}
+	ck_assert_int_eq(fclose(fp), 0);
+	free(p);
+	fx_open(&f, false);
+	f.a.chunk_bytes = 4096;
+	s = named(&f, "big");
+	while (f.a.n_queue && turns < 100000) {
+		hg_app_step(&f.a, -1, 0);
+		turns++;
+		hg_app_counts(&f.a, &entries, &bad);
+		own = (int64_t)s->n_entries - s->n_unparsable;
+		ck_assert_msg(entries >= last_e, "entries went back from %lld to %lld at turn %d",
+			      (long long)last_e, (long long)entries, turns);
+		ck_assert_msg(bad >= last_b, "unparsable went back at turn %d", turns);
+		ck_assert_msg(own >= last_own, "the session's count went back at turn %d", turns);
+		ck_assert_int_ge(own, 0);
+		ck_assert_int_le(bad, n_bad);
+		last_e = entries;
+		last_b = bad;
+		last_own = own;
+	}
+	ck_assert_int_gt(turns, 10);
+	hg_app_counts(&f.a, &entries, &bad);
+	ck_assert_int_eq(entries, n - n_bad);
+	ck_assert_int_eq(bad, n_bad);
+	ck_assert_int_eq(s->n_unparsable, n_bad);
+	ck_assert_uint_eq(s->n_entries, (size_t)n);
+	fx_close(&f);
+}
+
+START_TEST(test_load_counts_grow)
+{
+	counts_grow(50);
+}
+END_TEST
+
+START_TEST(test_load_counts_grow_clean)
+{
+	counts_grow(0);
+}
+END_TEST
+
 /* The session the user looks at is read before the others: three big
  * sessions, the one last in the load queue selected. */
 START_TEST(test_load_selected_first)
@@ -1237,6 +1304,8 @@ main(void)
 	tcase_add_test(tl, test_load_all_sessions);
 	tcase_add_test(tl, test_init_loaded_queues_nothing);
 	tcase_add_test(tl, test_load_big_in_chunks);
+	tcase_add_test(tl, test_load_counts_grow);
+	tcase_add_test(tl, test_load_counts_grow_clean);
 	tcase_add_test(tl, test_load_selected_first);
 	tcase_add_test(tl, test_load_select_small_while_loading);
 	tcase_add_test(tl, test_load_percent_two_big);
