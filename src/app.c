@@ -357,6 +357,9 @@ hg_app_notes_sync(struct hg_app *a, struct hg_session *s)
 int64_t
 hg_app_activity_ns(const struct hg_session *s)
 {
+	/* A stream's spool file is written for every session in it. */
+	if (s->spool_fd >= 0)
+		return s->last_ts_ns;
 	return s->mtime_ns > s->last_ts_ns ? s->mtime_ns : s->last_ts_ns;
 }
 
@@ -366,7 +369,8 @@ hg_app_live(struct hg_session *s)
 {
 	const struct hg_app_sess *as = hg_app_sess(s);
 
-	return !s->gone && as->grew_ns && hg_now_mono_ns() - as->grew_ns < LIVE_NS;
+	return !s->gone && !s->stream_ended && as->grew_ns &&
+	       hg_now_mono_ns() - as->grew_ns < LIVE_NS;
 }
 
 static int
@@ -486,7 +490,10 @@ hg_app_sort(struct hg_app *a)
 	if (a->n_order == 0)
 		return;
 	jump = a->sel != a->order[0] &&
-	       ((a->live_jump && hg_app_following(a)) || (!a->settled && !a->list_touched));
+	       ((a->live_jump && hg_app_following(a)) || (!a->settled && !a->list_touched) ||
+		/* a stream split by session_id: from the stream's own session
+		 * (the lines of no session) to one of its sessions */
+		(a->sel == a->stream && a->order[0]->split && !a->list_touched));
 	/* The first sort once nothing is queued is the last look. */
 	if (!a->n_queue)
 		a->settled = true;
@@ -663,7 +670,7 @@ enqueue(struct hg_app *a, struct hg_session *s)
 	struct hg_app_sess *as = hg_app_sess(s);
 	struct stat st;
 
-	if (as->queued)
+	if (as->queued || s->split)
 		return;
 	/* Not read yet: the file's size stands for what is to come. */
 	if (!as->loaded && s->size == 0 && s->spool_fd < 0 && a->chunk_bytes > 0 &&
@@ -724,11 +731,32 @@ rotated(struct hg_app *a, struct hg_session *s)
 		read_new(a, ns);
 }
 
+/* A session of the stream received entries (hg_spool_split). */
 static void
-after_ingest(struct hg_app *a, struct hg_session *s, const struct hg_ingest_result *r,
+split_ingest(void *ctx, struct hg_session *s, int64_t n, bool is_new)
+{
+	struct hg_app *a = ctx;
+	struct hg_ingest_result r = { .new_entries = n };
+
+	if (is_new)
+		hg_watch_catalog_changed(a->w);
+	after_ingest(a, s, &r, is_new);
+}
+
+static void
+after_ingest(struct hg_app *a, struct hg_session *s, const struct hg_ingest_result *r0,
 	     bool is_new)
 {
 	struct hg_app_sess *as = hg_app_sess(s);
+	struct hg_ingest_result split = *r0;
+	const struct hg_ingest_result *r = r0;
+
+	/* The stream's entries go to the sessions of their session_id. */
+	if (s == a->stream && a->spool && r0->new_entries > 0) {
+		split.new_entries = (int64_t)hg_spool_split(a->spool, a->c, s,
+				s->n_entries - (size_t)r0->new_entries, split_ingest, a);
+		r = &split;
+	}
 
 	if (as->loaded && r->new_entries)
 		as->grew_ns = hg_now_mono_ns();
@@ -845,11 +873,15 @@ stream_step(struct hg_app *a)
 				dequeue(a, i);
 		after_ingest(a, s, &r, false);
 		a->stream_done = true;
+		for (i = 0; i < a->c->n; i++)
+			if (a->c->sessions[i]->split)
+				a->c->sessions[i]->stream_ended = true;
+		a->events |= HG_APP_EV_SESSIONS;
 		if (s->pending)
-			hg_app_message(a, true, "stdin: the stream ended in the middle of a line (%lld bytes)",
+			hg_app_message(a, true, "standard input: the stream ended in the middle of a line (%lld bytes)",
 				       (long long)s->pending);
 		else
-			hg_app_message(a, false, "stdin: end of the stream");
+			hg_app_message(a, false, "standard input: end of stream");
 	}
 	a->events |= HG_APP_EV_PROGRESS;
 }

@@ -44,6 +44,9 @@ struct hg_session {
 	bool rotated;		/* renamed away and read to its end: the path
 				 * now names another file (a new session) */
 	bool stream_ended;	/* stdin stream reached EOF */
+	bool split;		/* one session_id of a stream split by it: its
+				 * entries come from the stream's session, it
+				 * is never read by itself (spool.h) */
 	bool fitted;		/* entries shrunk to fit after the first read */
 	bool in_order;		/* never read tail first (headless loading) */
 	/* Tail-first loading of a large file (see hg_session_ingest). */
