@@ -512,7 +512,7 @@ hg_app_set_live_jump(struct hg_app *a, bool on)
 	a->live_jump = on;
 	a->events |= HG_APP_EV_FOLLOW | HG_APP_EV_SESSIONS;
 	if (on && !a->follow)
-		hg_app_message(a, false, "live: newest session (when follow is on; F turns it on)");
+		hg_app_message(a, false, "live: newest session (while follow is on; it is off)");
 	else
 		hg_app_message(a, false, on ? "live: follow moves to the session written last" :
 				 "live off: the selected session stays");
