@@ -357,6 +357,9 @@ hg_app_notes_sync(struct hg_app *a, struct hg_session *s)
 int64_t
 hg_app_activity_ns(const struct hg_session *s)
 {
+	/* A stream's spool file is written for every session in it. */
+	if (s->spool_fd >= 0)
+		return s->last_ts_ns;
 	return s->mtime_ns > s->last_ts_ns ? s->mtime_ns : s->last_ts_ns;
 }
 
@@ -366,7 +369,8 @@ hg_app_live(struct hg_session *s)
 {
 	const struct hg_app_sess *as = hg_app_sess(s);
 
-	return !s->gone && as->grew_ns && hg_now_mono_ns() - as->grew_ns < LIVE_NS;
+	return !s->gone && !s->stream_ended && as->grew_ns &&
+	       hg_now_mono_ns() - as->grew_ns < LIVE_NS;
 }
 
 static int
@@ -424,15 +428,19 @@ index_of(const struct hg_app *a, const struct hg_session *s)
 	return 0;
 }
 
-/* Save the entry selection of the selected session before leaving it. */
+/* Save the entry selection and the pause of the selected session before
+ * leaving it. */
 static void
 remember(struct hg_app *a)
 {
 	struct hg_app_sess *as;
 
-	if (!a->sel || !a->has_entry)
+	if (!a->sel)
 		return;
 	as = hg_app_sess(a->sel);
+	as->paused = a->paused;
+	if (!a->has_entry)
+		return;
 	as->sel_entry = a->sel_entry;
 	as->sel_attempt = a->sel_attempt;
 	as->has_sel = true;
@@ -455,29 +463,59 @@ hg_app_select_session(struct hg_app *a, size_t i)
 	a->sel_entry = as->sel_entry;
 	a->sel_attempt = as->sel_attempt;
 	a->jump_match = false;
+	/* Each session has its own pause: one never paused follows. */
+	if (a->paused != as->paused)
+		a->events |= HG_APP_EV_FOLLOW;
+	a->paused = as->paused;
 	hg_app_notes_sync(a, a->sel);
 	hg_app_match_update(a, a->sel);
 	a->events |= HG_APP_EV_SELECT;
 }
 
 /* Re-sort when following (newest first), keep the selection by pointer.
- * Only live follow moves to the newest session, and only until the user
- * picks one: otherwise the entries being read would be swapped for
- * another session's under the cursor. */
+ * The selection starts on the most recently active session (while the
+ * first load is still finding out which that is, until the user picks
+ * one) and stays there: the entries being read are not swapped for
+ * another session's under the cursor. Only live jump (L) moves live
+ * follow to the session written last. */
 void
 hg_app_sort(struct hg_app *a)
 {
+	bool jump;
+
 	if (a->n_order != a->c->n)
 		merge_new(a);
 	if ((a->follow || !a->list_touched) && !sorted(a))
 		qsort(a->order, a->n_order, sizeof(*a->order), by_activity);
 	if (a->n_order == 0)
 		return;
-	if (!a->sel || (hg_app_following(a) && !a->list_touched && a->sel != a->order[0])) {
+	jump = a->sel != a->order[0] &&
+	       ((a->live_jump && hg_app_following(a)) || (!a->settled && !a->list_touched) ||
+		/* a stream split by session_id: from the stream's own session
+		 * (the lines of no session) to one of its sessions */
+		(a->sel == a->stream && a->order[0]->split && !a->list_touched));
+	/* The first sort once nothing is queued is the last look. */
+	if (!a->n_queue)
+		a->settled = true;
+	if (!a->sel || jump) {
+		/* Jumped to, it shows its newest entry. */
+		hg_app_sess(a->order[0])->paused = false;
 		hg_app_select_session(a, 0);
 		return;
 	}
 	a->sel_order = index_of(a, a->sel);
+}
+
+void
+hg_app_set_live_jump(struct hg_app *a, bool on)
+{
+	a->live_jump = on;
+	a->events |= HG_APP_EV_FOLLOW | HG_APP_EV_SESSIONS;
+	if (on && !a->follow)
+		hg_app_message(a, false, "live: newest session (while follow is on; it is off)");
+	else
+		hg_app_message(a, false, on ? "live: follow moves to the session written last" :
+				 "live off: the selected session stays");
 }
 
 void
@@ -541,8 +579,10 @@ hg_app_counts(const struct hg_app *a, int64_t *entries, int64_t *bad)
 	for (i = 0; i < a->c->n; i++) {
 		const struct hg_session *s = a->c->sessions[i];
 
-		*entries += (int64_t)s->n_entries - s->n_unparsable - s->n_annotations;
-		*bad += s->n_unparsable;
+		/* With the head of a file read tail first: counts only grow. */
+		*entries += (int64_t)(s->n_entries + s->n_head) - s->n_unparsable -
+			    s->n_annotations - s->head_unparsable - s->head_annotations;
+		*bad += s->n_unparsable + s->head_unparsable;
 	}
 }
 
@@ -557,10 +597,26 @@ hg_app_following(const struct hg_app *a)
 void
 hg_app_set_follow(struct hg_app *a, bool on)
 {
+	size_t i;
+
 	a->follow = on;
 	a->paused = false;
+	for (i = 0; i < a->c->n; i++)
+		if (a->c->sessions[i]->user)
+			hg_app_sess(a->c->sessions[i])->paused = false;
 	a->events |= HG_APP_EV_FOLLOW | HG_APP_EV_SESSIONS;
 	hg_app_message(a, false, on ? "follow on: new entries stay in view" : "follow off");
+}
+
+void
+hg_app_hold(struct hg_app *a)
+{
+	if (!a->follow || a->paused)
+		return;
+	a->paused = true;
+	if (a->sel)
+		hg_app_sess(a->sel)->pause_offset = a->sel->offset;
+	a->events |= HG_APP_EV_FOLLOW;
 }
 
 /* Leaving the newest entry pauses follow; say so once (the header keeps
@@ -570,9 +626,32 @@ hg_app_pause(struct hg_app *a)
 {
 	if (!a->follow || a->paused)
 		return;
-	a->paused = true;
-	a->events |= HG_APP_EV_FOLLOW;
+	hg_app_hold(a);
 	hg_app_message(a, false, "follow paused");
+}
+
+size_t
+hg_app_new_below(const struct hg_app *a)
+{
+	const struct hg_session *s = a->sel;
+	const struct hg_app_sess *as;
+	size_t lo = 0, hi, n = 0;
+
+	if (!s || !a->follow || !a->paused || !(as = s->user))
+		return 0;
+	/* Entries are in file order: the first one read after the pause. */
+	hi = s->n_entries;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->entries[mid].offset < as->pause_offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < s->n_entries; lo++)
+		n += s->entries[lo].kind != HG_ENTRY_ANNOTATION;
+	return n;
 }
 
 void
@@ -591,12 +670,16 @@ enqueue(struct hg_app *a, struct hg_session *s)
 	struct hg_app_sess *as = hg_app_sess(s);
 	struct stat st;
 
-	if (as->queued)
+	if (as->queued || s->split)
 		return;
 	/* Not read yet: the file's size stands for what is to come. */
 	if (!as->loaded && s->size == 0 && s->spool_fd < 0 && a->chunk_bytes > 0 &&
-	    stat(s->path, &st) == 0)
+	    stat(s->path, &st) == 0) {
 		as->expect_bytes = st.st_size;
+		/* The session order is right before the file is read. */
+		if (!s->mtime_ns)
+			s->mtime_ns = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	}
 	if (a->n_queue == a->cap_queue) {
 		a->cap_queue = a->cap_queue ? a->cap_queue * 2 : 64;
 		a->queue = xrealloc(a->queue, a->cap_queue * sizeof(*a->queue));
@@ -648,11 +731,32 @@ rotated(struct hg_app *a, struct hg_session *s)
 		read_new(a, ns);
 }
 
+/* A session of the stream received entries (hg_spool_split). */
 static void
-after_ingest(struct hg_app *a, struct hg_session *s, const struct hg_ingest_result *r,
+split_ingest(void *ctx, struct hg_session *s, int64_t n, bool is_new)
+{
+	struct hg_app *a = ctx;
+	struct hg_ingest_result r = { .new_entries = n };
+
+	if (is_new)
+		hg_watch_catalog_changed(a->w);
+	after_ingest(a, s, &r, is_new);
+}
+
+static void
+after_ingest(struct hg_app *a, struct hg_session *s, const struct hg_ingest_result *r0,
 	     bool is_new)
 {
 	struct hg_app_sess *as = hg_app_sess(s);
+	struct hg_ingest_result split = *r0;
+	const struct hg_ingest_result *r = r0;
+
+	/* The stream's entries go to the sessions of their session_id. */
+	if (s == a->stream && a->spool && r0->new_entries > 0) {
+		split.new_entries = (int64_t)hg_spool_split(a->spool, a->c, s,
+				s->n_entries - (size_t)r0->new_entries, split_ingest, a);
+		r = &split;
+	}
 
 	if (as->loaded && r->new_entries)
 		as->grew_ns = hg_now_mono_ns();
@@ -790,11 +894,15 @@ stream_step(struct hg_app *a)
 				dequeue(a, i);
 		after_ingest(a, s, &r, false);
 		a->stream_done = true;
+		for (i = 0; i < a->c->n; i++)
+			if (a->c->sessions[i]->split)
+				a->c->sessions[i]->stream_ended = true;
+		a->events |= HG_APP_EV_SESSIONS;
 		if (s->pending)
-			hg_app_message(a, true, "stdin: the stream ended in the middle of a line (%lld bytes)",
+			hg_app_message(a, true, "standard input: the stream ended in the middle of a line (%lld bytes)",
 				       (long long)s->pending);
 		else
-			hg_app_message(a, false, "stdin: end of the stream");
+			hg_app_message(a, false, "standard input: end of stream");
 	}
 	a->events |= HG_APP_EV_PROGRESS;
 }

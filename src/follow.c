@@ -138,9 +138,14 @@ after_turn(struct follow *fl, struct hg_app *a, unsigned ev)
 	if (rc >= 0)
 		return rc;
 	if (a->stream && a->stream_done && a->spool) {
+		size_t i;
+
 		hg_follow_note_stream_end(a->stream);
 		a->spool = NULL;	/* nothing more will come */
-		if (a->c->n == 1 && !a->c->dir)
+		/* Only the stream (and the sessions it was split into). */
+		for (i = 0; i < a->c->n && a->c->sessions[i]->spool_fd >= 0; i++)
+			;
+		if (i == a->c->n && !a->c->dir)
 			return 0;
 	}
 	return -1;

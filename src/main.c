@@ -261,6 +261,20 @@ run_stats(const struct hg_options *o, struct hg_catalog *c, const struct hg_filt
 	return 0;
 }
 
+/* The stream's entries to the sessions of their session_id; its own
+ * session, left empty, is not printed nor counted (unless followed). */
+static void
+split_stream(struct hg_catalog *c, struct hg_spool *sp, struct hg_session **stream, bool follow)
+{
+	hg_spool_split(sp, c, *stream, 0, NULL, NULL);
+	if (follow || (*stream)->n_entries || c->n < 2 || c->sessions[0] != *stream)
+		return;
+	memmove(&c->sessions[0], &c->sessions[1], (c->n - 1) * sizeof(*c->sessions));
+	c->n--;
+	hg_session_free(*stream);
+	*stream = NULL;
+}
+
 static int
 run_batch(const struct hg_options *o, struct hg_catalog *c, struct hg_spool *sp,
 	  const struct hg_filter *f, int status)
@@ -276,6 +290,8 @@ run_batch(const struct hg_options *o, struct hg_catalog *c, struct hg_spool *sp,
 	failures = hg_batch_load(c, isatty(STDERR_FILENO));
 	if (stream && !o->follow)
 		hg_follow_note_stream_end(stream);
+	if (stream)
+		split_stream(c, sp, &stream, o->follow);
 	if (!check_values(o, c))
 		return 2;
 	if (o->stats) {

@@ -165,6 +165,7 @@ drop_head(struct hg_session *s)
 	s->head = NULL;
 	s->n_head = s->cap_head = 0;
 	s->tail_start = s->head_offset = s->head_line_no = 0;
+	s->head_unparsable = s->head_annotations = 0;
 }
 
 void
@@ -238,10 +239,11 @@ add_line(void *ctx, const char *line, size_t len, int64_t offset, int64_t line_n
 		hg_parse_line(line, len, e);
 	else
 		hg_parse_too_long(len, e);
+	/* The counts go with the array: head lines join the entries later. */
 	if (e->kind == HG_ENTRY_UNPARSABLE)
-		s->n_unparsable++;
+		(*(arr == &s->head ? &s->head_unparsable : &s->n_unparsable))++;
 	else if (e->kind == HG_ENTRY_ANNOTATION)
-		s->n_annotations++;
+		(*(arr == &s->head ? &s->head_annotations : &s->n_annotations))++;
 	if (e->kind != HG_ENTRY_UNPARSABLE && !e->ts_zero && e->ts_ns > s->last_ts_ns)
 		s->last_ts_ns = e->ts_ns;
 	return 0;
@@ -365,6 +367,9 @@ join_head(struct hg_session *s)
 		all[s->n_head + i].line_no += s->head_line_no - HG_LINE_PROVISIONAL;
 	}
 	s->line_no += s->head_line_no - HG_LINE_PROVISIONAL;
+	s->n_unparsable += s->head_unparsable;
+	s->n_annotations += s->head_annotations;
+	s->head_unparsable = s->head_annotations = 0;
 	free(s->entries);
 	free(s->head);
 	s->entries = all;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hgtop/catalog.h"
 #include "hgtop/util.h"
 
 #define SPOOL_CHUNK (64 * 1024)
@@ -17,12 +18,24 @@
  * other descriptors of the owner's poll loop. */
 #define SPOOL_PUMP_MAX (4 * 1024 * 1024)
 
+/* A session that received entries in one split. */
+struct split_hit {
+	struct hg_session *s;
+	int64_t n;
+	bool is_new;
+};
+
 struct hg_spool {
 	int in_fd;
 	int file_fd;
 	int64_t size;
 	bool eof;
 	char *buf;
+	/* Splitting by session_id. */
+	struct hg_session *last;	/* the session of the last entry moved */
+	struct split_hit *hits;
+	size_t n_hits, cap_hits;
+	int64_t kept_ts;		/* newest timestamp the stream kept */
 };
 
 /* An unlinked file in dir: O_TMPFILE where the filesystem has it, else a
@@ -72,6 +85,7 @@ hg_spool_free(struct hg_spool *sp)
 		return;
 	close(sp->file_fd);
 	free(sp->buf);
+	free(sp->hits);
 	free(sp);
 }
 
@@ -178,4 +192,101 @@ hg_spool_drain(struct hg_spool *sp)
 		if (read_once(sp) < 0)
 			return -1;
 	return 0;
+}
+
+/* --- splitting by session_id ------------------------------------------------ */
+
+static struct split_hit *
+hit_of(struct hg_spool *sp, struct hg_session *s)
+{
+	size_t i;
+
+	for (i = sp->n_hits; i > 0; i--)
+		if (sp->hits[i - 1].s == s)
+			return &sp->hits[i - 1];
+	if (sp->n_hits == sp->cap_hits) {
+		sp->cap_hits = sp->cap_hits ? sp->cap_hits * 2 : 16;
+		sp->hits = xrealloc(sp->hits, sp->cap_hits * sizeof(*sp->hits));
+	}
+	sp->hits[sp->n_hits] = (struct split_hit){ s, 0, false };
+	return &sp->hits[sp->n_hits++];
+}
+
+/* The session of ID (interned, so compared by pointer first), made and
+ * added to C when there is none yet. */
+static struct hg_session *
+target(struct hg_spool *sp, struct hg_catalog *c, const struct hg_session *stream,
+       const char *id)
+{
+	struct hg_session *s = sp->last;
+	size_t i;
+	int fd;
+
+	if (s && (s->id == id || !strcmp(s->id, id)))
+		return s;
+	for (i = 0; i < c->n; i++) {
+		s = c->sessions[i];
+		if (s->split && !strcmp(s->id, id))
+			return sp->last = s;
+	}
+	fd = fcntl(sp->file_fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return NULL;
+	s = hg_session_new_spool(id, fd);
+	free(s->path);
+	s->path = xstrdup(stream->path);
+	s->split = true;
+	s->stream_ended = stream->stream_ended;
+	hg_catalog_add(c, s);
+	hit_of(sp, s)->is_new = true;
+	return sp->last = s;
+}
+
+static void
+take(struct hg_session *s, const struct hg_entry *e)
+{
+	if (s->n_entries == s->cap_entries) {
+		s->cap_entries = s->cap_entries ? s->cap_entries * 2 : 8;
+		s->entries = xrealloc(s->entries, s->cap_entries * sizeof(*s->entries));
+	}
+	s->entries[s->n_entries++] = *e;
+	if (e->kind == HG_ENTRY_ANNOTATION)
+		s->n_annotations++;
+	if (!e->ts_zero && e->ts_ns > s->last_ts_ns)
+		s->last_ts_ns = e->ts_ns;
+	/* How far the stream was read for it (what came after is new). */
+	s->offset = s->size = e->offset + e->length + 1;
+	s->line_no = e->line_no;
+}
+
+size_t
+hg_spool_split(struct hg_spool *sp, struct hg_catalog *c, struct hg_session *stream,
+	       size_t from, hg_spool_split_fn fn, void *ctx)
+{
+	size_t i, k = from;
+
+	sp->n_hits = 0;
+	for (i = from; i < stream->n_entries; i++) {
+		struct hg_entry *e = &stream->entries[i];
+		struct hg_session *t = NULL;
+
+		if (e->kind != HG_ENTRY_UNPARSABLE && e->session_id && *e->session_id)
+			t = target(sp, c, stream, e->session_id);
+		if (!t) {
+			if (e->kind != HG_ENTRY_UNPARSABLE && !e->ts_zero && e->ts_ns > sp->kept_ts)
+				sp->kept_ts = e->ts_ns;
+			stream->entries[k++] = *e;
+			continue;
+		}
+		if (e->kind == HG_ENTRY_ANNOTATION)
+			stream->n_annotations--;
+		take(t, e);
+		hit_of(sp, t)->n++;
+	}
+	stream->n_entries = k;
+	/* The stream's own activity: the entries it kept. */
+	stream->last_ts_ns = sp->kept_ts;
+	for (i = 0; fn && i < sp->n_hits; i++)
+		fn(ctx, sp->hits[i].s, sp->hits[i].n, sp->hits[i].is_new);
+	return k - from;
 }

@@ -122,11 +122,21 @@ ui_draw_separator(struct hg_ui *u)
 		ui_put(y, v->rect.w, 1, ui_g->vline, ui_attr(UI_ROLE_DIM));
 }
 
+/* "FOLLOW", "PAUSED" with the entries that came below meanwhile, or
+ * "follow off"; then "live: newest session" when L is on. */
 static const char *
-follow_text(const struct hg_app *u, int *role)
+follow_text(const struct hg_app *u, int *role, char *buf, size_t n)
 {
+	size_t news = hg_app_new_below(u);
+	char c[32];
+
 	*role = u->follow ? (u->paused ? UI_ROLE_PAUSED : UI_ROLE_FOLLOW) : UI_ROLE_HEADER;
-	return !u->follow ? "follow off" : u->paused ? "PAUSED" : "FOLLOW";
+	snprintf(buf, n, "%s", !u->follow ? "follow off" : u->paused ? "PAUSED" : "FOLLOW");
+	if (news)
+		snprintf(buf + strlen(buf), n - strlen(buf), " +%s new", ui_count(c, sizeof(c), news));
+	if (u->live_jump)
+		snprintf(buf + strlen(buf), n - strlen(buf), "  live: newest session");
+	return buf;
 }
 
 static int
@@ -172,7 +182,7 @@ ui_draw_header(struct hg_ui *u)
 {
 	const struct hg_app *a = u->app;
 	const struct ui_rect *r = &u->lay.header;
-	char ent[32], nb[32], buf[256], mid[256], filt[512];
+	char ent[32], nb[32], buf[256], mid[256], filt[512], fbuf[96];
 	int64_t entries, bad;
 	int x, tw, role, hattr = ui_attr(UI_ROLE_HEADER);
 	const char *ft;
@@ -190,7 +200,7 @@ ui_draw_header(struct hg_ui *u)
 		hg_fmt_count(nb, sizeof(nb), bad);
 		snprintf(mid + strlen(mid), sizeof(mid) - strlen(mid), "  %s unparsable", nb);
 	}
-	ft = follow_text(a, &role);
+	ft = follow_text(a, &role, fbuf, sizeof(fbuf));
 	ui_fill(r->y, 0, r->w, hattr);
 	x = 1 + ui_put(r->y, 1, r->w - 2, "hgtop", hattr | A_BOLD);
 	x += 2;

@@ -167,6 +167,9 @@ command(struct hg_ui *u, enum hg_ui_req req)
 	case HG_REQ_FOLLOW:
 		hg_app_set_follow(a, !a->follow);
 		return UI_R_DRAW;
+	case HG_REQ_LIVE:
+		hg_app_set_live_jump(a, !a->live_jump);
+		return UI_R_DRAW;
 	case HG_REQ_STATS:
 		ui_push(u, UI_V_STATS);
 		return UI_R_DRAW;
@@ -185,12 +188,31 @@ command(struct hg_ui *u, enum hg_ui_req req)
 	}
 }
 
+static bool
+detail_at_end(const struct ui_view *v)
+{
+	size_t n = v->ops->lines(v), h = (size_t)ui_view_height(v);
+
+	return n <= h || v->pos.offset >= n - h;
+}
+
 static unsigned
 request(struct hg_ui *u, enum hg_ui_req req)
 {
 	struct ui_view *t = ui_target(u);
-	unsigned r = t->ops->request ? t->ops->request(t, req) : UI_R_NONE;
+	unsigned r;
 
+	/* Paused while reading the detail: G scrolls to its end, then goes
+	 * back to following (the tree moves to the newest entry, the detail
+	 * shows it). */
+	if (req == HG_REQ_LAST && t == ui_view(u, UI_V_DETAIL) && u->app->follow &&
+	    u->app->paused && detail_at_end(t)) {
+		u->app->list_touched = true;
+		hg_app_resume(u->app);
+		ui_message(u, false, "following again");
+		return UI_R_DRAW;
+	}
+	r = t->ops->request ? t->ops->request(t, req) : UI_R_NONE;
 	if (r)
 		return r;
 	r = ui_view_move(t, req);
@@ -258,6 +280,20 @@ handle_key(struct hg_ui *u, int rc, wint_t ch)
 	return request(u, hg_ui_key_request(key));
 }
 
+/* Scrolling the detail pane (any key, the wheel) is reading it: like
+ * leaving the newest row of the tree, it pauses follow, so that the next
+ * entry does not replace the text. */
+static void
+detail_scrolled(struct hg_ui *u, size_t top)
+{
+	if (ui_view(u, UI_V_DETAIL)->pos.offset == top || !hg_app_following(u->app))
+		return;
+	u->app->list_touched = true;
+	hg_app_pause(u->app);
+	ui_message(u, false, "follow paused (%s at the end of the detail resumes)",
+		   hg_ui_key(HG_REQ_LAST));
+}
+
 static void
 read_keys(struct hg_ui *u)
 {
@@ -266,8 +302,10 @@ read_keys(struct hg_ui *u)
 
 	while (!u->quit && ui_input_next(u, &rc, &ch)) {
 		int64_t t0 = hg_now_mono_ns();
+		size_t top = ui_view(u, UI_V_DETAIL)->pos.offset;
 
 		u->pending |= handle_key(u, rc, ch);
+		detail_scrolled(u, top);
 		if (u->keylog)
 			log_key(u, rc, ch, t0);
 	}

@@ -64,7 +64,8 @@ row_of(const struct hg_rows *r, size_t entry, int32_t attempt)
 }
 
 /* After the rows changed: the cursor on the newest row while following,
- * else on the selected entry (or the nearest one still shown). */
+ * else on the selected entry (or the nearest one still shown); a session
+ * with no entry chosen yet opens at its newest. */
 static void
 place_cursor(struct ui_view *v)
 {
@@ -72,9 +73,9 @@ place_cursor(struct ui_view *v)
 	struct hg_rows *r = rows_of(v);
 	ssize_t i;
 
-	if (hg_app_following(a)) {
+	if (hg_app_following(a) || !a->has_entry) {
 		v->pos.lineno = r->n ? r->n - 1 : 0;
-	} else if (a->has_entry) {
+	} else {
 		i = hg_rows_find(r, a->sel_entry, a->sel_attempt);
 		v->pos.lineno = i >= 0 ? (size_t)i : hg_rows_nearest(r, a->sel_entry);
 	}
@@ -117,8 +118,8 @@ update(struct ui_view *v, unsigned events)
 		ssize_t i = row_of(r, a->sel_entry, a->sel_attempt);
 
 		if (i >= 0) {
-			if (a->follow && (size_t)i + 1 < r->n)
-				a->paused = true;
+			if ((size_t)i + 1 < r->n)
+				hg_app_hold(a);
 			v->pos.lineno = (size_t)i;
 			ui_view_clamp(v);
 		}
@@ -139,6 +140,22 @@ select_line(struct ui_view *v, size_t from)
 	}
 	publish(v);
 	return UI_R_DRAW;
+}
+
+/* Scroll so that the rows under entry row I (its attempts and notes) are
+ * in view, as many as fit with row I still at the top. */
+static void
+show_children(struct ui_view *v, size_t i)
+{
+	const struct hg_rows *r = rows_of(v);
+	size_t h = (size_t)ui_view_height(v), last = i;
+
+	while (last + 1 < r->n && r->v[last + 1].depth > 0)
+		last++;
+	if (last - i + 1 > h)
+		last = i + h - 1;
+	if (last >= v->pos.offset + h)
+		v->pos.offset = last - h + 1;
 }
 
 /* how: 1 expand, 0 collapse, -1 toggle. */
@@ -167,6 +184,8 @@ expand(struct ui_view *v, int how)
 	hg_rows_set_expanded(r, i, on, &a->rf);
 	v->pos.lineno = i;
 	ui_view_clamp(v);
+	if (on)
+		show_children(v, i);
 	publish(v);
 	return UI_R_DRAW;
 }

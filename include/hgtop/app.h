@@ -67,6 +67,10 @@ struct hg_app_sess {
 	size_t sel_entry;
 	int32_t sel_attempt;
 	bool has_sel;
+	/* Follow paused in this session (kept while another is shown), and
+	 * how far it had been read then: what came after is new below. */
+	bool paused;
+	int64_t pause_offset;
 
 	bool queued;		/* waiting in the load queue */
 	bool listed;		/* in the session order */
@@ -102,6 +106,9 @@ struct hg_app {
 	struct hg_session *sel;
 	size_t sel_order;		/* index of sel in order */
 	bool list_touched;		/* the user chose a session */
+	bool live_jump;			/* L: follow moves to the session
+					 * written last */
+	bool settled;			/* the initial load is done */
 	bool has_entry;			/* an entry of sel is selected */
 	size_t sel_entry;
 	int32_t sel_attempt;
@@ -201,11 +208,20 @@ void hg_app_counts(const struct hg_app *a, int64_t *entries, int64_t *unparsable
 
 /* Follow. */
 void hg_app_set_follow(struct hg_app *a, bool on);
-/* The user moved away from the newest entry / back to it. */
+/* The user moved away from the newest entry / back to it. Pausing is
+ * per session: each keeps its own, and its entry selection, while another
+ * is shown. hg_app_hold pauses without a message (a search match). */
 void hg_app_pause(struct hg_app *a);
+void hg_app_hold(struct hg_app *a);
 void hg_app_resume(struct hg_app *a);
 /* Live follow: on and not paused. */
 bool hg_app_following(const struct hg_app *a);
+/* While paused: entries (not notes) of the selected session that arrived
+ * since the pause. */
+size_t hg_app_new_below(const struct hg_app *a);
+/* L: live follow also moves to the session written last (off by default:
+ * the selected session stays until the user picks another). */
+void hg_app_set_live_jump(struct hg_app *a, bool on);
 
 /* The filter: EXPR with the quick lists. Returns 0, or -1 with the error
  * and its 1-based column (the filter in force stays). */

@@ -44,6 +44,9 @@ struct hg_session {
 	bool rotated;		/* renamed away and read to its end: the path
 				 * now names another file (a new session) */
 	bool stream_ended;	/* stdin stream reached EOF */
+	bool split;		/* one session_id of a stream split by it: its
+				 * entries come from the stream's session, it
+				 * is never read by itself (spool.h) */
 	bool fitted;		/* entries shrunk to fit after the first read */
 	bool in_order;		/* never read tail first (headless loading) */
 	/* Tail-first loading of a large file (see hg_session_ingest). */
@@ -53,6 +56,8 @@ struct hg_session {
 	struct hg_entry *head;	/* owned: head entries read so far */
 	size_t n_head;
 	size_t cap_head;
+	int64_t head_unparsable; /* of them (n_unparsable and n_annotations */
+	int64_t head_annotations; /* count the entries array only) */
 	unsigned generation;	/* bumped on every reset (re-read) */
 	void *user;		/* for the layers above (not owned) */
 };

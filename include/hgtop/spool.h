@@ -47,4 +47,21 @@ int64_t hg_spool_size(const struct hg_spool *sp);	/* bytes spooled */
 /* After a pump: mark the session's stream ended when the input is done. */
 void hg_spool_update_session(const struct hg_spool *sp, struct hg_session *s);
 
+/* A stream of many sessions (`cat dir/\*.jsonl | hgtop -`, `tail -F` of
+ * several files) is split by the entries' session_id: each id gets a
+ * session of its own, in the order first seen, holding its entries (which
+ * keep their offsets in the spool file and their line numbers in the
+ * stream); unparsable lines and entries with no session_id stay in the
+ * stream's own session. */
+struct hg_catalog;
+typedef void (*hg_spool_split_fn)(void *ctx, struct hg_session *s, int64_t new_entries,
+				  bool is_new);
+/* Move the entries of STREAM (the spool's session) from index FROM on
+ * that carry a session_id to the session of that id in C, made and added
+ * to C on first sight (flagged split, its path that of STREAM). FN (may be
+ * NULL) is called once for each session that received entries. Returns
+ * the entries STREAM kept from FROM on. */
+size_t hg_spool_split(struct hg_spool *sp, struct hg_catalog *c, struct hg_session *stream,
+		      size_t from, hg_spool_split_fn fn, void *ctx);
+
 #endif

@@ -38,6 +38,7 @@
 	R(TIER,		"Find",    "cycle the tier filter: all, local, subagent, managed") \
 	R(CLEAR,	"Find",    "clear the filter expression and the quick filters") \
 	R(FOLLOW,	"View",    "follow new entries on/off") \
+	R(LIVE,		"View",    "live: follow moves to the session written last, on/off") \
 	R(STATS,	"View",    "statistics of all sessions under the filter, on/off") \
 	R(ANNOTATE,	"View",    "annotate the selected entry or attempt") \
 	R(REDRAW,	"View",    "redraw the screen") \
@@ -87,6 +88,7 @@
 	B("t",		TIER) \
 	B("x",		CLEAR) \
 	B("F",		FOLLOW) \
+	B("L",		LIVE) \
 	B("s",		STATS) \
 	B("a",		ANNOTATE) \
 	B("o",		PAGER) \

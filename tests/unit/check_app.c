@@ -272,6 +272,73 @@ START_TEST(test_load_big_in_chunks)
 }
 END_TEST
 
+/* A big file read tail first, 4 KiB a turn: the header counts only grow,
+ * the session's own count too, and a line is unparsable only when it is
+ * (every 50th here), never because a chunk cut it. */
+static void
+counts_grow(int bad_every)
+{
+	struct fx f;
+	struct hg_session *s;
+	char *p = tmp_path("big.jsonl");
+	FILE *fp = fopen(p, "w");
+	int64_t entries, bad, last_e = 0, last_b = 0, own, last_own = 0;
+	int i, n = 3000, n_bad = 0, turns = 0;
+
+	ck_assert_ptr_nonnull(fp);
+	for (i = 0; i < n; i++) {
+		char *l;
+
+		if (bad_every && i % bad_every == 7) {
+			fputs("{\"session_id\":\"s\",\"skill\": cut here\n", fp);
+			n_bad++;
+			continue;
+		}
+		l = line_for("s", 80000 + i, "local", "accept");
+		fputs(l, fp);
+		free(l);
+	}
+	ck_assert_int_eq(fclose(fp), 0);
+	free(p);
+	fx_open(&f, false);
+	f.a.chunk_bytes = 4096;
+	s = named(&f, "big");
+	while (f.a.n_queue && turns < 100000) {
+		hg_app_step(&f.a, -1, 0);
+		turns++;
+		hg_app_counts(&f.a, &entries, &bad);
+		own = (int64_t)s->n_entries - s->n_unparsable;
+		ck_assert_msg(entries >= last_e, "entries went back from %lld to %lld at turn %d",
+			      (long long)last_e, (long long)entries, turns);
+		ck_assert_msg(bad >= last_b, "unparsable went back at turn %d", turns);
+		ck_assert_msg(own >= last_own, "the session's count went back at turn %d", turns);
+		ck_assert_int_ge(own, 0);
+		ck_assert_int_le(bad, n_bad);
+		last_e = entries;
+		last_b = bad;
+		last_own = own;
+	}
+	ck_assert_int_gt(turns, 10);
+	hg_app_counts(&f.a, &entries, &bad);
+	ck_assert_int_eq(entries, n - n_bad);
+	ck_assert_int_eq(bad, n_bad);
+	ck_assert_int_eq(s->n_unparsable, n_bad);
+	ck_assert_uint_eq(s->n_entries, (size_t)n);
+	fx_close(&f);
+}
+
+START_TEST(test_load_counts_grow)
+{
+	counts_grow(50);
+}
+END_TEST
+
+START_TEST(test_load_counts_grow_clean)
+{
+	counts_grow(0);
+}
+END_TEST
+
 /* The session the user looks at is read before the others: three big
  * sessions, the one last in the load queue selected. */
 START_TEST(test_load_selected_first)
@@ -445,7 +512,9 @@ START_TEST(test_sort_by_mtime)
 }
 END_TEST
 
-/* Live follow, list untouched: the session that just grew is selected. */
+/* The selection stays on the session it started on when another one
+ * grows; with live jump (L) on, live follow moves to the session that
+ * just grew. */
 START_TEST(test_follow_selects_newest)
 {
 	struct fx f;
@@ -454,14 +523,87 @@ START_TEST(test_follow_selects_newest)
 	three_sessions(&f);
 	ck_assert(hg_app_following(&f.a));
 	ck_assert(!f.a.list_touched);
+	ck_assert_ptr_eq(f.a.sel, named(&f, "b"));
 	append_line("a.jsonl", 5, "local", "accept");	/* mtime: now */
 	ev = wait_event(&f, HG_APP_EV_ENTRIES);
 	ck_assert(ev & HG_APP_EV_ENTRIES);
 	ck_assert(ev & HG_APP_EV_SESSIONS);
 	hg_app_sort(&f.a);
 	assert_order(&f, "a", "b", "c");
+	ck_assert_ptr_eq(f.a.sel, named(&f, "b"));
+	ck_assert_uint_eq(f.a.sel_order, 1);
+
+	hg_app_set_live_jump(&f.a, true);
+	hg_app_sort(&f.a);
 	ck_assert_ptr_eq(f.a.sel, named(&f, "a"));
 	ck_assert_uint_eq(f.a.sel_order, 0);
+	usleep(50000);	/* a later mtime than a's, whatever its granularity */
+	append_line("c.jsonl", 6, "local", "accept");
+	ck_assert(wait_event(&f, HG_APP_EV_ENTRIES) & HG_APP_EV_ENTRIES);
+	hg_app_sort(&f.a);
+	ck_assert_ptr_eq(f.a.sel, named(&f, "c"));
+	/* Paused (reading c): no jump. */
+	hg_app_pause(&f.a);
+	usleep(50000);
+	append_line("b.jsonl", 7, "local", "accept");
+	ck_assert(wait_event(&f, HG_APP_EV_ENTRIES) & HG_APP_EV_ENTRIES);
+	hg_app_sort(&f.a);
+	ck_assert_str_eq(f.a.order[0]->id, "b");
+	ck_assert_ptr_eq(f.a.sel, named(&f, "c"));
+	fx_close(&f);
+}
+END_TEST
+
+/* Before any file is read, the session written last is selected: the
+ * selection does not move while the rest loads. */
+START_TEST(test_start_on_newest)
+{
+	struct fx f;
+
+	write_session("a.jsonl", 3, 10);
+	write_session("b.jsonl", 3, 30);
+	write_session("c.jsonl", 3, 20);
+	set_mtime("a.jsonl", 2000000001);
+	set_mtime("b.jsonl", 2000000002);
+	set_mtime("c.jsonl", 2000000003);
+	fx_open(&f, false);
+	ck_assert_uint_eq(f.a.n_queue, 3);
+	hg_app_sort(&f.a);
+	ck_assert_ptr_eq(f.a.sel, named(&f, "c"));
+	load_all(&f, NULL);
+	hg_app_sort(&f.a);
+	ck_assert_ptr_eq(f.a.sel, named(&f, "c"));
+	ck_assert(f.a.settled);
+	fx_close(&f);
+}
+END_TEST
+
+/* Each session keeps its own pause; entries that came after a pause are
+ * counted as new below. */
+START_TEST(test_pause_per_session)
+{
+	struct fx f;
+
+	three_sessions(&f);
+	f.a.list_touched = true;
+	hg_app_select_session(&f.a, order_of(&f, "b"));
+	hg_app_select_entry(&f.a, 1, -1);
+	hg_app_pause(&f.a);
+	ck_assert_uint_eq(hg_app_new_below(&f.a), 0);
+	append_raw("b.jsonl", "{\"session_id\":\"b\",\"skill\":\"x\",\"timestamp\":\"2026-01-01T01:00:00Z\"}\n"
+			      "{\"session_id\":\"b\",\"skill\":\"y\",\"timestamp\":\"2026-01-01T01:00:01Z\"}\n");
+	ck_assert(wait_event(&f, HG_APP_EV_SELECTED) & HG_APP_EV_SELECTED);
+	ck_assert_uint_eq(hg_app_new_below(&f.a), 2);
+	hg_app_select_session(&f.a, order_of(&f, "a"));
+	ck_assert(hg_app_following(&f.a));	/* a was never paused */
+	ck_assert(hg_app_take_events(&f.a) & HG_APP_EV_FOLLOW);
+	ck_assert_uint_eq(hg_app_new_below(&f.a), 0);
+	hg_app_select_session(&f.a, order_of(&f, "b"));
+	ck_assert(!hg_app_following(&f.a));	/* b still is */
+	ck_assert_uint_eq(f.a.sel_entry, 1);
+	ck_assert_uint_eq(hg_app_new_below(&f.a), 2);
+	hg_app_resume(&f.a);
+	ck_assert_uint_eq(hg_app_new_below(&f.a), 0);
 	fx_close(&f);
 }
 END_TEST
@@ -1162,6 +1304,8 @@ main(void)
 	tcase_add_test(tl, test_load_all_sessions);
 	tcase_add_test(tl, test_init_loaded_queues_nothing);
 	tcase_add_test(tl, test_load_big_in_chunks);
+	tcase_add_test(tl, test_load_counts_grow);
+	tcase_add_test(tl, test_load_counts_grow_clean);
 	tcase_add_test(tl, test_load_selected_first);
 	tcase_add_test(tl, test_load_select_small_while_loading);
 	tcase_add_test(tl, test_load_percent_two_big);
@@ -1171,6 +1315,8 @@ main(void)
 	tcase_add_test(to, test_sort_newest_first);
 	tcase_add_test(to, test_sort_by_mtime);
 	tcase_add_test(to, test_follow_selects_newest);
+	tcase_add_test(to, test_start_on_newest);
+	tcase_add_test(to, test_pause_per_session);
 	tcase_add_test(to, test_user_selection_kept);
 	tcase_add_test(to, test_follow_off_order_stays);
 	tcase_add_test(to, test_entry_selection_remembered);
