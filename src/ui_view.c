@@ -223,7 +223,7 @@ ui_focus(struct hg_ui *u, enum ui_view_id id)
 {
 	if (id < UI_NPANES)
 		u->focus = id;
-	u->pending |= UI_R_DRAW;
+	u->pending |= UI_R_DRAW | (u->zoom ? UI_R_LAYOUT : 0);
 }
 
 void

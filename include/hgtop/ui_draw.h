@@ -73,6 +73,8 @@ enum ui_role {
 struct ui_glyphs {
 	const char *closed, *open, *arrow, *note, *vline, *live, *gone, *ellipsis;
 	const char *check, *cross, *hline;
+	const char *arrow_short;	/* between abbreviated tiers: L→S→M */
+	const char *unverified;		/* an attempt not verified (check: verified) */
 };
 
 /* A rectangle of the screen. */
@@ -90,6 +92,8 @@ void ui_display_done(void);
 int ui_attr(enum ui_role role);
 int ui_tt_attr(uint16_t fg, uint16_t bg, uint16_t attrs);
 int ui_display_fd(void);
+/* Mouse capture on or off (off leaves the mouse to the terminal). */
+void ui_display_mouse(bool on);
 
 /* ui_draw.c */
 int ui_put_safe(int y, int x, int w, const char *s, size_t n, int attr);

@@ -137,6 +137,9 @@ struct hg_ui {
 	void *filter_state;		/* ui_filter.c */
 	void *note_state;		/* ui_annotate.c */
 	struct hg_state state;		/* what is remembered between runs */
+	bool zoom;			/* the focused pane takes the whole body */
+	int split;			/* percent of tree over detail (0: the configuration's) */
+	bool mouse;			/* mouse capture on */
 };
 
 /* ui_view.c: the engine. */
@@ -174,6 +177,9 @@ void ui_message(struct hg_ui *u, bool error, const char *fmt, ...)
 
 /* ui_layout.c */
 void ui_layout_compute(struct hg_ui *u);
+/* Zoom the focused pane on/off; move the split by DELTA percent. UI_R_*. */
+unsigned ui_layout_zoom(struct hg_ui *u);
+unsigned ui_layout_split(struct hg_ui *u, int delta);
 void ui_draw_header(struct hg_ui *u);
 void ui_draw_status(struct hg_ui *u);
 void ui_draw_separator(struct hg_ui *u);
