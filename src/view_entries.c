@@ -447,6 +447,22 @@ draw_annotation(struct cell *c, const struct hg_entry *e, const struct hg_row *r
 	col(c, buf, 0, UI_ROLE_NOTE);
 }
 
+/* "── 2026-11-28 ──────": the day of the entries below. */
+static void
+draw_day(struct cell *c, const struct hg_entry *e)
+{
+	char d[32], buf[64];
+	int x;
+
+	hg_format_datetime(e->ts_ns, d, sizeof(d));
+	d[strcspn(d, " ")] = '\0';
+	snprintf(buf, sizeof(buf), "%s%s %s %s%s", ui_g->hline, ui_g->hline, d, ui_g->hline,
+		 ui_g->hline);
+	x = c->x + ui_put(c->y, c->x, c->end - c->x, buf, role_attr(c, UI_ROLE_DIM));
+	for (; x < c->end; x++)
+		ui_put(c->y, x, 1, ui_g->hline, role_attr(c, UI_ROLE_DIM));
+}
+
 static void
 draw(struct ui_view *v, size_t line, int y)
 {
@@ -462,6 +478,10 @@ draw(struct ui_view *v, size_t line, int y)
 		c.base = c.plain ? ui_attr(UI_ROLE_TITLE) : (int)A_REVERSE;
 	}
 	ui_fill(y, r->x, r->w, c.base);
+	if (row->kind == HG_ROW_DAY) {
+		draw_day(&c, e);
+		return;
+	}
 	if (hg_app_highlight(a, e, row)) {
 		hl = *row;
 		hl.flags |= HG_ROW_MATCH;
@@ -475,6 +495,14 @@ draw(struct ui_view *v, size_t line, int y)
 		draw_annotation(&c, e, row);
 	else
 		draw_entry(&c, e, row);
+}
+
+static bool
+selectable(const struct ui_view *v, size_t line)
+{
+	const struct hg_rows *r = rows_of(v);
+
+	return line >= r->n || hg_row_selectable(&r->v[line]);
 }
 
 static void
@@ -549,4 +577,5 @@ const struct ui_view_ops ui_entries_ops = {
 	.empty = empty,
 	.request = request,
 	.select = select_line,
+	.selectable = selectable,
 };

@@ -36,6 +36,7 @@ static const struct legend legend[] = {
 	{ G(arrow), NULL, "escalation chain: the tiers of the attempts, in order" },
 	{ 0, "L S M", "abbreviated tiers (narrow panes): local, subagent, managed" },
 	{ 0, "#N", "attempt number" },
+	{ G(hline), NULL, "day separator, with the date (local): when the entries span days" },
 	{ G(check), NULL, "attempt verified (its result was checked)" },
 	{ G(unverified), NULL, "attempt not verified (the verdict follows: accept, escalate, error)" },
 	{ 0, "warm cold", "attempt on a warm or a cold start" },

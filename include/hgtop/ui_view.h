@@ -72,6 +72,9 @@ struct ui_view_ops {
 	unsigned (*request)(struct ui_view *v, enum hg_ui_req req);
 	/* The cursor moved from line FROM (by key or click). */
 	unsigned (*select)(struct ui_view *v, size_t from);
+	/* May the cursor rest on LINE? (NULL: on every line.) Moves skip
+	 * the lines it may not. */
+	bool (*selectable)(const struct ui_view *v, size_t line);
 };
 
 /* One scroll position: top line, cursor line, columns scrolled sideways. */
