@@ -36,7 +36,7 @@ draw_too_small(void)
 		ui_put(y + 1, 0, COLS, "enlarge it", 0);
 	/* The way out stays on the last line, as on the status line. */
 	snprintf(quit, sizeof(quit), "%s:quit", hg_ui_key(HG_REQ_QUIT));
-	if (LINES > 3 || y + 1 < LINES - 1)
+	if (LINES > 3)
 		ui_put(LINES - 1, 1, COLS - 1, quit, A_BOLD);
 }
 

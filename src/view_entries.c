@@ -285,10 +285,13 @@ entry_cols(int avail, struct entry_cols *w)
 static int
 text_cols(const char *s)
 {
-	static struct hg_buf b;
+	struct hg_buf b = { 0 };
+	int w;
 
 	ui_sanitize_line(&b, s, strlen(s));
-	return b.len ? hg_text_width(b.p, b.len) : 0;
+	w = b.len ? hg_text_width(b.p, b.len) : 0;
+	hg_buf_free(&b);
+	return w;
 }
 
 static const char *

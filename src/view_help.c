@@ -77,9 +77,12 @@ init(struct ui_view *v)
 static const char *
 legend_mark(const struct legend *l)
 {
+	const char *g;
+
 	if (!l->glyph)
 		return l->mark;
-	return *(const char *const *)((const char *)ui_g + l->glyph - 1);
+	memcpy(&g, (const char *)ui_g + l->glyph - 1, sizeof(g));
+	return g;
 }
 
 static size_t
