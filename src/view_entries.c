@@ -265,7 +265,7 @@ entry_cols(int avail, struct entry_cols *w)
 	int rest;
 
 	w->chain = avail >= 96 ? 22 : avail >= 56 ? 14 : 5;
-	w->skill = avail / 6 < 10 ? 10 : avail / 6 > 20 ? 20 : avail / 6;
+	w->skill = (avail + 2) / 5 < 10 ? 10 : (avail + 2) / 5 > 24 ? 24 : (avail + 2) / 5;
 	w->status = 9;
 	/* time, glyph, chain, duration and their gaps */
 	rest = avail - 9 - 2 - (w->chain + 1) - 7;
