@@ -50,14 +50,14 @@ split(const struct hg_ui *u)
 #define SPLIT_STEP 5
 
 unsigned
-ui_layout_split(struct hg_ui *u, int delta)
+ui_layout_split(struct hg_ui *u, int dir)
 {
 	int was = split(u);
 
-	u->split = clampi(was + delta, HG_CONFIG_SPLIT_MIN, HG_CONFIG_SPLIT_MAX);
+	u->split = clampi(was + dir * SPLIT_STEP, HG_CONFIG_SPLIT_MIN, HG_CONFIG_SPLIT_MAX);
 	if (u->split == was)
 		ui_message(u, false, "split: tree %d%%, detail %d%% (the %s)", u->split,
-			   100 - u->split, delta < 0 ? "least" : "most");
+			   100 - u->split, dir < 0 ? "least" : "most");
 	else
 		ui_message(u, false, "split: tree %d%%, detail %d%%", u->split, 100 - u->split);
 	return UI_R_LAYOUT | UI_R_DRAW;

@@ -177,7 +177,7 @@ command(struct hg_ui *u, enum hg_ui_req req)
 		return ui_layout_zoom(u);
 	case HG_REQ_SPLIT_LESS:
 	case HG_REQ_SPLIT_MORE:
-		return ui_layout_split(u, req == HG_REQ_SPLIT_MORE ? 5 : -5);
+		return ui_layout_split(u, req == HG_REQ_SPLIT_MORE ? 1 : -1);
 	case HG_REQ_MOUSE_TOGGLE:
 		u->mouse = !u->mouse;
 		ui_display_mouse(u->mouse);

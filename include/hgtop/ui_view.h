@@ -180,9 +180,10 @@ void ui_message(struct hg_ui *u, bool error, const char *fmt, ...)
 
 /* ui_layout.c */
 void ui_layout_compute(struct hg_ui *u);
-/* Zoom the focused pane on/off; move the split by DELTA percent. UI_R_*. */
+/* Zoom the focused pane on/off; move the split one step down (DIR 1,
+ * a taller tree) or up (-1). Return UI_R_*. */
 unsigned ui_layout_zoom(struct hg_ui *u);
-unsigned ui_layout_split(struct hg_ui *u, int delta);
+unsigned ui_layout_split(struct hg_ui *u, int dir);
 void ui_draw_header(struct hg_ui *u);
 void ui_draw_status(struct hg_ui *u);
 void ui_draw_separator(struct hg_ui *u);
