@@ -115,6 +115,8 @@ load_config(struct hg_config *cfg, struct hg_options *o)
 		cfg->colors = false;
 	if (o->read_only)
 		cfg->read_only = true;
+	if (o->no_mouse)
+		cfg->mouse = false;
 	if (o->poll_ms)
 		cfg->poll_ms = o->poll_ms;
 	o->author = cfg->author;

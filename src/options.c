@@ -40,6 +40,8 @@ static const char usage_text[] =
 "      --author NAME    author of annotations (default: $USER)\n"
 "      --poll[=MS]      poll files every MS ms (default 1000) instead of inotify\n"
 "      --no-color       monochrome display (also when NO_COLOR is set)\n"
+"      --no-mouse       leave the mouse to the terminal (select text); M in\n"
+"                       the browser turns mouse capture on and off\n"
 "      --demo           browse a temporary directory that a simulated\n"
 "                       hyperguild keeps appending to\n"
 "      --config FILE    read the configuration from FILE instead of\n"
@@ -71,7 +73,7 @@ hg_default_sessions_dir(const struct hg_config *cfg)
 enum {
 	OPT_JSON = 256, OPT_STATS, OPT_FILTER, OPT_VERDICT, OPT_TIER, OPT_READ_ONLY,
 	OPT_AUTHOR, OPT_POLL, OPT_NO_COLOR, OPT_DEMO, OPT_CONFIG, OPT_NO_CONFIG,
-	OPT_DUMP_CONFIG,
+	OPT_DUMP_CONFIG, OPT_NO_MOUSE,
 };
 
 static const struct option long_options[] = {
@@ -86,6 +88,7 @@ static const struct option long_options[] = {
 	{ "author", required_argument, NULL, OPT_AUTHOR },
 	{ "poll", optional_argument, NULL, OPT_POLL },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
 	{ "demo", no_argument, NULL, OPT_DEMO },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
@@ -168,6 +171,7 @@ hg_options_parse(struct hg_options *o, int argc, char **argv)
 		case OPT_READ_ONLY: o->read_only = true; break;
 		case OPT_AUTHOR: o->author = optarg; break;
 		case OPT_NO_COLOR: o->no_color = true; break;
+		case OPT_NO_MOUSE: o->no_mouse = true; break;
 		case OPT_DEMO: o->demo = true; break;
 		case OPT_CONFIG: o->config_file = optarg; break;
 		case OPT_NO_CONFIG: o->no_config = true; break;

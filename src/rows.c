@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hgtop/annotate.h"
 #include "hgtop/rows.h"
@@ -192,6 +193,80 @@ any_highlight(const struct hg_session *s, const struct hg_entry *e,
 	return false;
 }
 
+/* Day rows */
+
+/* The local day of entry E as yyyymmdd, 0 when it has no time. The last
+ * day computed is kept with the seconds that are surely in it (an hour
+ * of margin at either end, for daylight saving changes). */
+static int32_t
+day_of(struct hg_rows *r, const struct hg_entry *e)
+{
+	int64_t t;
+	time_t tt;
+	struct tm tm;
+	int since;
+
+	if (e->kind == HG_ENTRY_UNPARSABLE || e->ts_zero)
+		return 0;
+	t = e->ts_ns / 1000000000;
+	if (e->ts_ns < 0 && e->ts_ns % 1000000000)
+		t--;
+	if (r->day_key && t >= r->day_lo && t < r->day_hi)
+		return r->day_key;
+	tt = (time_t)t;
+	if (!localtime_r(&tt, &tm))
+		return 0;
+	since = tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+	r->day_key = (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+	r->day_lo = t - since + 3600;
+	r->day_hi = t - since + 23 * 3600;
+	return r->day_key;
+}
+
+/* Before a shown entry: a day row when its day is not the last one. A
+ * second day reached without day rows asks for a rebuild (with them). */
+static bool
+day_row(struct hg_rows *r, size_t idx, int32_t day)
+{
+	struct hg_row *row;
+
+	if (!day || day == r->day)
+		return true;
+	if (r->day && !r->days) {
+		r->rebuild = true;
+		return false;
+	}
+	r->day = day;
+	r->n_days++;
+	if (!r->days)
+		return true;
+	rows_reserve(r, 1);
+	row = &r->v[r->n++];
+	row->entry = (uint32_t)idx;
+	row->attempt = -1;
+	row->kind = HG_ROW_DAY;
+	row->depth = 0;
+	row->flags = 0;
+	return true;
+}
+
+/* After a full build: with one day only, no day rows. */
+static void
+drop_single_day(struct hg_rows *r)
+{
+	size_t i;
+
+	if (r->n_days > 1)
+		return;
+	r->days = false;
+	for (i = 0; i < r->n; i++)
+		if (r->v[i].kind == HG_ROW_DAY) {
+			memmove(&r->v[i], &r->v[i + 1], (r->n - i - 1) * sizeof(*r->v));
+			r->n--;
+			return;
+		}
+}
+
 static void
 add_entry(struct hg_rows *r, const struct hg_session *s, size_t idx,
 	  const struct hg_expand *x, const struct hg_row_filter *f)
@@ -208,6 +283,8 @@ add_entry(struct hg_rows *r, const struct hg_session *s, size_t idx,
 		r->hidden++;
 		return;
 	}
+	if (!day_row(r, idx, day_of(r, e)))
+		return;
 	open = e->kind == HG_ENTRY_OK && e->n_attempts && hg_expand_get(x, e->line_no);
 	rows_reserve(r, 1 + (open ? e->n_attempts : 0) + notes_of(r, idx, &anns));
 	row = &r->v[r->n++];
@@ -233,7 +310,7 @@ add_from(struct hg_rows *r, const struct hg_session *s, size_t from,
 {
 	size_t i;
 
-	for (i = from; i < s->n_entries; i++)
+	for (i = from; i < s->n_entries && !r->rebuild; i++)
 		add_entry(r, s, i, x, f);
 	r->built = s->n_entries;
 }
@@ -247,8 +324,15 @@ hg_rows_build(struct hg_rows *r, const struct hg_session *s,
 	r->s = s;
 	r->generation = s ? s->generation : 0;
 	r->built = 0;
+	r->days = true;
+	r->day = 0;
+	r->n_days = 0;
+	r->rebuild = false;
+	r->day_key = 0;
+	tzset();	/* the day rows are in local time: TZ as it is now */
 	if (s)
 		add_from(r, s, 0, x, f);
+	drop_single_day(r);
 }
 
 bool
@@ -262,6 +346,8 @@ hg_rows_update(struct hg_rows *r, const struct hg_session *s,
 	if (s->n_entries == r->built)
 		return false;
 	add_from(r, s, r->built, x, f);
+	if (r->rebuild)		/* a second day: day rows from the top */
+		hg_rows_build(r, s, x, f);
 	return true;
 }
 
@@ -323,6 +409,8 @@ hg_rows_nearest(const struct hg_rows *r, size_t entry)
 		lo--;
 	if (lo >= r->n)
 		return r->n ? r->n - 1 : 0;
+	if (r->v[lo].kind == HG_ROW_DAY && lo + 1 < r->n)
+		lo++;	/* the entry under its day row */
 	return lo;
 }
 

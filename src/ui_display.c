@@ -17,9 +17,11 @@
 
 static const struct ui_glyphs glyphs_utf8 = {
 	"▸", "▾", "→", "✎", "│", "●", "✝", "…", "✓", "✗", "─",
+	"→", "·",
 };
 static const struct ui_glyphs glyphs_ascii = {
 	">", "v", "->", "*", "|", "*", "x", "~", "+", "x", "-",
+	">", "-",
 };
 
 const struct ui_glyphs *ui_g = &glyphs_ascii;
@@ -233,15 +235,15 @@ fatal_signals(bool install)
 
 /* What the handler needs, prepared while it is safe to call anything. */
 static void
-prepare_reset(const struct hg_config *cfg)
+prepare_reset(void)
 {
 	tty_fd = fileno(tty_out);
 	tty_reset_len = 0;
 	reset_add(tigetstr("sgr0"));
 	reset_add(tigetstr("cnorm"));
 	reset_add(tigetstr("rmkx"));
-	if (cfg->mouse && has_mouse())
-		reset_add("\033[?1000l\033[?1002l\033[?1006l");
+	/* Mouse reporting off: M may turn it on while running. */
+	reset_add("\033[?1000l\033[?1002l\033[?1006l");
 	reset_add(PASTE_OFF);
 	reset_add(tigetstr("rmcup"));
 	reset_add("\r\n");
@@ -364,21 +366,26 @@ ui_display_init(const struct hg_config *cfg)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
-	if (cfg->mouse) {
-		mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED |
-			  BUTTON5_PRESSED, NULL);
-		mouseinterval(0);
-	}
+	ui_display_mouse(cfg->mouse);
 	colour = cfg->colors && !(nc && *nc) && has_colors();
 	if (colour) {
 		start_color();
 		use_default_colors();
 	}
 	init_roles(cfg);
-	prepare_reset(cfg);
+	prepare_reset();
 	suspend_signal(true);
 	paste_mode(true);
 	return 0;
+}
+
+void
+ui_display_mouse(bool on)
+{
+	mousemask(on ? BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED : 0,
+		  NULL);
+	if (on)
+		mouseinterval(0);
 }
 
 int

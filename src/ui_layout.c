@@ -42,7 +42,42 @@ split(const struct hg_ui *u)
 {
 	const struct hg_config *cfg = u->app->o->config;
 
+	if (u->split)
+		return u->split;
 	return cfg ? cfg->split : 55;
+}
+
+#define SPLIT_STEP 5
+
+unsigned
+ui_layout_split(struct hg_ui *u, int dir)
+{
+	int was = split(u);
+
+	u->split = clampi(was + dir * SPLIT_STEP, HG_CONFIG_SPLIT_MIN, HG_CONFIG_SPLIT_MAX);
+	if (u->split == was)
+		ui_message(u, false, "split: tree %d%%, detail %d%% (the %s)", u->split,
+			   100 - u->split, dir < 0 ? "least" : "most");
+	else
+		ui_message(u, false, "split: tree %d%%, detail %d%%", u->split, 100 - u->split);
+	return UI_R_LAYOUT | UI_R_DRAW;
+}
+
+unsigned
+ui_layout_zoom(struct hg_ui *u)
+{
+	u->zoom = !u->zoom;
+	if (u->zoom)
+		ui_message(u, false, "%s zoomed (%s goes back)", ui_view(u, u->focus)->ops->name,
+			   hg_ui_key(HG_REQ_ZOOM));
+	return UI_R_LAYOUT | UI_R_DRAW;
+}
+
+/* Zoomed: the focused pane alone. */
+static void
+layout_zoom(struct hg_ui *u, int y, int bh, int W)
+{
+	place(ui_view(u, u->focus), rect(y, 0, 1, W), rect(y + 1, 0, bh - 1, W));
 }
 
 /* Sessions on the left, entries over detail on the right; the body
@@ -95,8 +130,10 @@ ui_layout_compute(struct hg_ui *u)
 	top = H >= MIN_LINES + 2 ? 2 : 1;
 	l->meter = rect(1, 0, top - 1, W);
 	l->status = rect(H - 1, 0, 1, W);
-	l->wide = W >= WIDE_COLS;
-	if (l->wide)
+	l->wide = W >= WIDE_COLS && !u->zoom;
+	if (u->zoom)
+		layout_zoom(u, top, H - 1 - top, W);
+	else if (l->wide)
 		layout_wide(u, top, H - 1 - top, W);
 	else
 		layout_narrow(u, top, H - 1 - top, W);
@@ -226,33 +263,83 @@ ui_draw_header(struct hg_ui *u)
 	draw_meter(u, &u->lay.meter);
 }
 
-/* The hint bar: requests and their first key, from the key table. */
-static void
-draw_hints(const struct ui_rect *r)
-{
-	static const struct { enum hg_ui_req req; const char *label; } hints[] = {
-#define HG_UI_HINT(id, label) { HG_REQ_##id, label },
-		HG_UI_HINTS(HG_UI_HINT)
-#undef HG_UI_HINT
-	};
-	size_t i;
-	int x = r->x + 1, end = r->x + r->w;
-	char key[64];
+/* The hint bar of the view in front: requests and their first key, from
+ * the key table, as many as fit from X; the quit hint always (last). */
+struct hint {
+	enum hg_ui_req req;
+	const char *label;
+	unsigned where;
+};
 
-	for (i = 0; i < HG_ARRAY_SIZE(hints) && x < end - 4; i++) {
-		hg_ui_key_names(hints[i].req, key, sizeof(key));
-		key[strcspn(key, " ")] = '\0';
-		if (!key[0])	/* unbound by the configuration */
-			continue;
-		x += ui_put(r->y, x, end - x, key, ui_attr(UI_ROLE_KEY));
-		x += ui_put(r->y, x, end - x, ":", ui_attr(UI_ROLE_STATUS));
-		x += ui_put(r->y, x, end - x, hints[i].label, ui_attr(UI_ROLE_STATUS));
-		x += 2;
-	}
+static const struct hint hints[] = {
+#define HG_UI_HINT(id, label, where) { HG_REQ_##id, label, where },
+	HG_UI_HINTS(HG_UI_HINT)
+#undef HG_UI_HINT
+};
+
+/* The first key of the hint's request ("" when unbound), and its width
+ * as drawn ("key:label"). */
+static int
+hint_key(const struct hint *h, char *key, size_t n)
+{
+	hg_ui_key_names(h->req, key, n);
+	key[strcspn(key, " ")] = '\0';
+	return key[0] ? text_width(key) + 1 + text_width(h->label) : 0;
 }
 
-/* A screen view (help) shows where it is on the status line. */
-static bool
+static int
+put_hint(int y, int x, int end, const char *key, const char *label)
+{
+	int x0 = x;
+
+	x += ui_put(y, x, end - x, key, ui_attr(UI_ROLE_KEY));
+	x += ui_put(y, x, end - x, ":", ui_attr(UI_ROLE_STATUS));
+	x += ui_put(y, x, end - x, label, ui_attr(UI_ROLE_STATUS));
+	return x - x0;
+}
+
+static unsigned
+hint_place(struct hg_ui *u)
+{
+	struct ui_view *t = ui_top(u);
+
+	if (t)
+		return t == ui_view(u, UI_V_HELP) ? HG_HINT_HELP : HG_HINT_STATS;
+	return u->focus == UI_V_SESSIONS ? HG_HINT_SESSIONS :
+	       u->focus == UI_V_DETAIL ? HG_HINT_DETAIL : HG_HINT_ENTRIES;
+}
+
+static void
+draw_hints(struct hg_ui *u, const struct ui_rect *r, int x)
+{
+	unsigned where = hint_place(u);
+	const struct hint *quit = NULL;
+	char key[64], qkey[64];
+	int end = r->x + r->w, qw = 0, w;
+	size_t i;
+
+	for (i = 0; i < HG_ARRAY_SIZE(hints); i++)
+		if (hints[i].req == HG_REQ_QUIT && (hints[i].where & where) &&
+		    (qw = hint_key(&hints[i], qkey, sizeof(qkey))) > 0) {
+			quit = &hints[i];
+			break;
+		}
+	for (i = 0; i < HG_ARRAY_SIZE(hints); i++) {
+		if (&hints[i] == quit || !(hints[i].where & where) ||
+		    (w = hint_key(&hints[i], key, sizeof(key))) == 0)
+			continue;
+		if (x + w + (quit ? 2 + qw : 0) > end - 1)
+			break;
+		x += put_hint(r->y, x, end, key, hints[i].label) + 2;
+	}
+	if (quit)
+		put_hint(r->y, x + qw > end - 1 && end - 1 - qw > r->x ? end - 1 - qw : x, end,
+			 qkey, quit->label);
+}
+
+/* A screen view (help) shows where it is on the status line; returns
+ * the column after it. */
+static int
 draw_position(struct hg_ui *u, const struct ui_rect *r)
 {
 	struct ui_view *t = ui_top(u);
@@ -260,13 +347,12 @@ draw_position(struct hg_ui *u, const struct ui_rect *r)
 	size_t n, h;
 
 	if (!t || !(t->ops->flags & UI_VF_SCREEN))
-		return false;
+		return r->x + 1;
 	n = t->ops->lines(t);
 	h = (size_t)ui_view_height(t);
 	snprintf(buf, sizeof(buf), "lines %zu-%zu of %zu", t->pos.offset + 1,
 		 t->pos.offset + h < n ? t->pos.offset + h : n, n);
-	ui_put(r->y, 1, r->w - 2, buf, ui_attr(UI_ROLE_DIM));
-	return true;
+	return 1 + ui_put(r->y, 1, r->w - 2, buf, ui_attr(UI_ROLE_DIM)) + 2;
 }
 
 void
@@ -277,8 +363,6 @@ ui_draw_status(struct hg_ui *u)
 	bool err = false;
 
 	ui_fill(r->y, 0, r->w, ui_attr(UI_ROLE_STATUS));
-	if (draw_position(u, r))
-		return;
 	if (u->prompt) {
 		ui_prompt_draw(u->prompt, r->y, 0, r->w);
 		return;
@@ -287,5 +371,5 @@ ui_draw_status(struct hg_ui *u)
 		ui_put(r->y, 1, r->w - 2, msg, ui_attr(err ? UI_ROLE_MSG_ERR : UI_ROLE_STATUS));
 		return;
 	}
-	draw_hints(r);
+	draw_hints(u, r, draw_position(u, r));
 }

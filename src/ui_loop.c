@@ -28,11 +28,16 @@ static void
 draw_too_small(void)
 {
 	const char *msg = "terminal too small";
+	char quit[48];
 	int y = LINES / 2;
 
 	ui_put(y, 0, COLS, msg, A_BOLD);
 	if (LINES > 2)
-		ui_put(y + 1, 0, COLS, "enlarge it or press q", 0);
+		ui_put(y + 1, 0, COLS, "enlarge it", 0);
+	/* The way out stays on the last line, as on the status line. */
+	snprintf(quit, sizeof(quit), "%s:quit", hg_ui_key(HG_REQ_QUIT));
+	if (LINES > 3)
+		ui_put(LINES - 1, 1, COLS - 1, quit, A_BOLD);
 }
 
 static void
@@ -176,6 +181,17 @@ command(struct hg_ui *u, enum hg_ui_req req)
 	case HG_REQ_HELP:
 		ui_push(u, UI_V_HELP);
 		ui_view(u, UI_V_HELP)->pos.offset = 0;
+		return UI_R_DRAW;
+	case HG_REQ_ZOOM:
+		return ui_layout_zoom(u);
+	case HG_REQ_SPLIT_LESS:
+	case HG_REQ_SPLIT_MORE:
+		return ui_layout_split(u, req == HG_REQ_SPLIT_MORE ? 1 : -1);
+	case HG_REQ_MOUSE_TOGGLE:
+		u->mouse = !u->mouse;
+		ui_display_mouse(u->mouse);
+		ui_message(u, false, u->mouse ? "mouse on: click selects, the wheel scrolls" :
+			   "mouse off: select text with the terminal");
 		return UI_R_DRAW;
 	case HG_REQ_REDRAW:
 		clearok(curscr, TRUE);
@@ -454,6 +470,7 @@ hg_ui_run(const struct hg_options *o, struct hg_catalog *c, const char *title,
 	/* j/k move the list the user sees when there is a choice to make. */
 	u.focus = c->n > 1 ? UI_V_SESSIONS : UI_V_ENTRIES;
 	hg_set_die_hook(ui_display_done);
+	u.mouse = o->config->mouse;
 	if (ui_display_init(o->config) < 0) {
 		fprintf(stderr, "hgtop: cannot use the terminal (TERM=%s); try --batch\n",
 			getenv("TERM") ? getenv("TERM") : "");

@@ -61,6 +61,32 @@ ui_view_height(const struct ui_view *v)
 	return v->rect.h > 0 ? v->rect.h : 1;
 }
 
+static bool
+selectable(const struct ui_view *v, size_t line)
+{
+	return !v->ops->selectable || v->ops->selectable(v, line);
+}
+
+/* The cursor onto a line it may rest on: the nearest in direction DIR
+ * (1 down, -1 up), else in the other. */
+static void
+settle(struct ui_view *v, size_t n, int dir)
+{
+	size_t i = v->pos.lineno;
+	int k;
+
+	if (selectable(v, i))
+		return;
+	for (k = 0; k < 2; k++, dir = -dir)
+		for (i = v->pos.lineno; dir > 0 ? i + 1 < n : i > 0;) {
+			i = dir > 0 ? i + 1 : i - 1;
+			if (selectable(v, i)) {
+				v->pos.lineno = i;
+				return;
+			}
+		}
+}
+
 void
 ui_view_clamp(struct ui_view *v)
 {
@@ -81,6 +107,7 @@ ui_view_clamp(struct ui_view *v)
 	}
 	if (p->lineno >= n)
 		p->lineno = n - 1;
+	settle(v, n, 1);
 	if (p->lineno < p->offset)
 		p->offset = p->lineno;
 	if (p->lineno >= p->offset + h)
@@ -152,8 +179,20 @@ ui_view_move(struct ui_view *v, enum hg_ui_req req)
 	default:
 		return UI_R_NONE;
 	}
-	if (scroll)
+	if (scroll) {
 		p->lineno = p->offset;
+	} else if (n && !selectable(v, p->lineno < n ? p->lineno : n - 1)) {
+		/* Skip lines the cursor may not rest on, in the direction of
+		 * the move; going up past the first line one may, show what
+		 * is above it. */
+		size_t want = p->lineno < n ? p->lineno : n - 1;
+		int dir = req == HG_REQ_MOVE_UP || req == HG_REQ_PAGE_UP ? -1 : 1;
+
+		p->lineno = want;
+		settle(v, n, dir);
+		if (dir < 0 && p->lineno > want && p->offset > want)
+			p->offset = want;
+	}
 	ui_view_clamp(v);
 	return moved(v, from);
 }
@@ -223,7 +262,7 @@ ui_focus(struct hg_ui *u, enum ui_view_id id)
 {
 	if (id < UI_NPANES)
 		u->focus = id;
-	u->pending |= UI_R_DRAW;
+	u->pending |= UI_R_DRAW | (u->zoom ? UI_R_LAYOUT : 0);
 }
 
 void

@@ -271,31 +271,100 @@ status_role(const char *st)
 	return UI_ROLE_NORMAL;
 }
 
+/* The columns of an entry row in a pane of AVAIL columns. The time, the
+ * escalation chain and the duration are never cut (a chain too long for
+ * its column is abbreviated to the first letter of each tier, L→S→M);
+ * skill and status shrink on narrow panes, the message takes the rest. */
+struct entry_cols {
+	int skill, status, chain;
+};
+
+static void
+entry_cols(int avail, struct entry_cols *w)
+{
+	int rest;
+
+	w->chain = avail >= 96 ? 22 : avail >= 56 ? 14 : 5;
+	w->skill = (avail + 2) / 5 < 10 ? 10 : (avail + 2) / 5 > 24 ? 24 : (avail + 2) / 5;
+	w->status = 9;
+	/* time, glyph, chain, duration and their gaps */
+	rest = avail - 9 - 2 - (w->chain + 1) - 7;
+	if (rest - (w->skill + 1) - (w->status + 1) >= 10)
+		return;
+	w->status = 6;
+	w->skill = rest - (w->status + 1) - 1 - 10;
+	if (w->skill < 8)
+		w->skill = rest - (w->status + 1) - 1;
+	if (w->skill > 10)
+		w->skill = 10;
+	if (w->skill < 1)
+		w->skill = 1;
+}
+
+/* Columns of S once sanitized (as it will be drawn). */
+static int
+text_cols(const char *s)
+{
+	struct hg_buf b = { 0 };
+	int w;
+
+	ui_sanitize_line(&b, s, strlen(s));
+	w = b.len ? hg_text_width(b.p, b.len) : 0;
+	hg_buf_free(&b);
+	return w;
+}
+
+static const char *
+tier_text(const struct hg_attempt *a, bool abbrev, char *buf, size_t n)
+{
+	const char *t = hg_attempt_tier(a);
+	unsigned char c = (unsigned char)t[0];
+
+	if (!abbrev)
+		return *t ? t : "?";
+	snprintf(buf, n, "%c", c >= 'a' && c <= 'z' ? c - 'a' + 'A' :
+		 (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ? c : '?');
+	return buf;
+}
+
+/* The columns the chain takes, in full or abbreviated. */
+static int
+chain_cols(const struct hg_entry *e, bool abbrev)
+{
+	int w = 0;
+	uint32_t i;
+	char b[4];
+
+	if (!e->n_attempts)
+		return 1;
+	for (i = 0; i < e->n_attempts; i++)
+		w += (i ? text_cols(abbrev ? ui_g->arrow_short : ui_g->arrow) : 0) +
+		     text_cols(tier_text(&e->attempts[i], abbrev, b, sizeof(b)));
+	return w;
+}
+
+/* The escalation chain in a column of W; it is never cut: abbreviated
+ * when it does not fit, wider than W when even that does not fit. */
 static void
 draw_chain(struct cell *c, const struct hg_entry *e, int w)
 {
-	int x0 = c->x, stop = c->x + w < c->end ? c->x + w : c->end;
+	bool abbrev = chain_cols(e, false) > w;
+	int x0 = c->x, need = chain_cols(e, abbrev);
+	const char *arrow = abbrev ? ui_g->arrow_short : ui_g->arrow;
 	uint32_t i;
+	char b[4];
 
-	for (i = 0; i < e->n_attempts && c->x < stop; i++) {
-		const char *t = hg_attempt_tier(&e->attempts[i]);
-
+	if (need > w)
+		w = need;
+	for (i = 0; i < e->n_attempts && c->x < c->end; i++) {
 		if (i)
-			c->x += ui_put(c->y, c->x, stop - c->x, ui_g->arrow, role_attr(c, UI_ROLE_DIM));
-		c->x += ui_put(c->y, c->x, stop - c->x, *t ? t : "?",
+			c->x += ui_put(c->y, c->x, c->end - c->x, arrow, role_attr(c, UI_ROLE_DIM));
+		c->x += ui_put(c->y, c->x, c->end - c->x, tier_text(&e->attempts[i], abbrev, b, sizeof(b)),
 			       role_attr(c, ui_tier_role(e->attempts[i].tier)));
 	}
 	if (!e->n_attempts)
-		ui_put(c->y, c->x, stop - c->x, "-", role_attr(c, UI_ROLE_DIM));
+		ui_put(c->y, c->x, c->end - c->x, "-", role_attr(c, UI_ROLE_DIM));
 	c->x = x0 + w + 1;
-}
-
-static int
-skill_width(int w)
-{
-	int sk = w / 5;
-
-	return sk < 10 ? 10 : sk > 24 ? 24 : sk;
 }
 
 static void
@@ -345,28 +414,32 @@ long_first_line(const struct hg_session *s, const struct hg_entry *e, char *buf,
 
 static void
 draw_entry(struct cell *c, const struct hg_session *s, const struct hg_entry *e,
-	   const struct hg_row *row, int w)
+	   const struct hg_row *row)
 {
 	char t[16], d[16], msg[256];
 	const char *glyph = !(row->flags & HG_ROW_PARENT) ? " " :
 		row->flags & HG_ROW_EXPANDED ? ui_g->open : ui_g->closed;
+	struct entry_cols w;
+	int dw;
 
+	entry_cols(c->end - c->x, &w);
 	if (e->ts_zero)
 		snprintf(t, sizeof(t), "--:--:--");
 	else
 		hg_format_clock(e->ts_ns, t, sizeof(t));
 	col(c, t, 8, UI_ROLE_DIM);
 	col(c, glyph, 1, row->flags & HG_ROW_MATCH ? UI_ROLE_MATCH : UI_ROLE_DIM);
-	col(c, e->skill, skill_width(w), UI_ROLE_NORMAL);
-	col(c, e->final_status, 9, status_role(e->final_status));
-	draw_chain(c, e, w >= 100 ? 26 : 18);
+	col(c, e->skill, w.skill, UI_ROLE_NORMAL);
+	col(c, e->final_status, w.status, status_role(e->final_status));
+	draw_chain(c, e, w.chain);
 	if (e->duration_ms > 0)
 		hg_fmt_duration(d, sizeof(d), e->duration_ms);
 	else
 		snprintf(d, sizeof(d), "-");
 	snprintf(t, sizeof(t), "%7s", d);
-	col(c, t, 7, UI_ROLE_NORMAL);
-	if (e->message || e->message_len) {
+	dw = (int)strlen(t);
+	col(c, t, dw, UI_ROLE_NORMAL);
+	if ((e->message || e->message_len) && c->x + 1 < c->end) {
 		if (e->message)
 			first_line(e->message, msg, sizeof(msg));
 		else
@@ -391,7 +464,7 @@ draw_attempt(struct cell *c, const struct hg_entry *e, const struct hg_row *row)
 	snprintf(fb, sizeof(fb), "%6s", d);
 	col(c, fb, 6, UI_ROLE_NORMAL);
 	col(c, a->warm_start ? "warm" : "cold", 4, UI_ROLE_DIM);
-	col(c, a->verified ? ui_g->check : ui_g->cross, 1,
+	col(c, a->verified ? ui_g->check : ui_g->unverified, 1,
 	    a->verified ? UI_ROLE_ACCEPT : UI_ROLE_DIM);
 	col(c, hg_attempt_verdict(a), 8, ui_verdict_role(a->verdict));
 	if (a->feedback && *a->feedback) {
@@ -439,6 +512,22 @@ draw_annotation(struct cell *c, const struct hg_session *s, const struct hg_entr
 	col(c, buf, 0, UI_ROLE_NOTE);
 }
 
+/* "── 2026-11-28 ──────": the day of the entries below. */
+static void
+draw_day(struct cell *c, const struct hg_entry *e)
+{
+	char d[32], buf[64];
+	int x;
+
+	hg_format_datetime(e->ts_ns, d, sizeof(d));
+	d[strcspn(d, " ")] = '\0';
+	snprintf(buf, sizeof(buf), "%s%s %s %s%s", ui_g->hline, ui_g->hline, d, ui_g->hline,
+		 ui_g->hline);
+	x = c->x + ui_put(c->y, c->x, c->end - c->x, buf, role_attr(c, UI_ROLE_DIM));
+	for (; x < c->end; x++)
+		ui_put(c->y, x, 1, ui_g->hline, role_attr(c, UI_ROLE_DIM));
+}
+
 static void
 draw(struct ui_view *v, size_t line, int y)
 {
@@ -454,6 +543,10 @@ draw(struct ui_view *v, size_t line, int y)
 		c.base = c.plain ? ui_attr(UI_ROLE_TITLE) : (int)A_REVERSE;
 	}
 	ui_fill(y, r->x, r->w, c.base);
+	if (row->kind == HG_ROW_DAY) {
+		draw_day(&c, e);
+		return;
+	}
 	if (hg_app_highlight(a, e, row)) {
 		hl = *row;
 		hl.flags |= HG_ROW_MATCH;
@@ -466,7 +559,15 @@ draw(struct ui_view *v, size_t line, int y)
 	else if (row->kind == HG_ROW_ANNOTATION)
 		draw_annotation(&c, a->sel, e, row);
 	else
-		draw_entry(&c, a->sel, e, row, r->w);
+		draw_entry(&c, a->sel, e, row);
+}
+
+static bool
+selectable(const struct ui_view *v, size_t line)
+{
+	const struct hg_rows *r = rows_of(v);
+
+	return line >= r->n || hg_row_selectable(&r->v[line]);
 }
 
 static void
@@ -541,4 +642,5 @@ const struct ui_view_ops ui_entries_ops = {
 	.empty = empty,
 	.request = request,
 	.select = select_line,
+	.selectable = selectable,
 };

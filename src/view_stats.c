@@ -218,6 +218,9 @@ request(struct ui_view *v, enum hg_ui_req req)
 	case HG_REQ_DETAIL_UP:
 	case HG_REQ_WRAP:
 	case HG_REQ_ANNOTATE:
+	case HG_REQ_ZOOM:
+	case HG_REQ_SPLIT_LESS:
+	case HG_REQ_SPLIT_MORE:
 		ui_message(v->ui, false, "the stats view is shown: %s goes back to the entries",
 			   hg_ui_key(HG_REQ_STATS));
 		return UI_R_DRAW;

@@ -14,6 +14,7 @@ struct hg_options {
 	bool stats;
 	bool read_only;
 	bool no_color;
+	bool no_mouse;		/* --no-mouse */
 	bool demo;
 	int poll_ms;		/* > 0: poll stat() at this interval */
 	const char *filter;	/* --filter EXPR (main joins repeated ones) */

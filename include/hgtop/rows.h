@@ -6,6 +6,9 @@
  * an annotation row refers to the annotation's own entry. Rows refer to entries by
  * index, so they survive the entry array growing. Expansion state is keyed
  * by the entry's line number, which is stable while the file only grows.
+ * When the shown entries span more than one calendar day (local time),
+ * a day row stands before the first entry of each day (its entry is that
+ * entry's index); it is not a row to select.
  * No ncurses here: the tree can be tested without a terminal. */
 #ifndef HGTOP_ROWS_H
 #define HGTOP_ROWS_H
@@ -23,6 +26,7 @@ enum hg_row_kind {
 	HG_ROW_ATTEMPT,
 	HG_ROW_UNPARSABLE,
 	HG_ROW_ANNOTATION,
+	HG_ROW_DAY,		/* a day separator: the day of the entry below */
 };
 
 /* Row flags. */
@@ -77,7 +81,23 @@ struct hg_rows {
 	 * The caller keeps it updated (hg_ann_index_update) before building,
 	 * and rebuilds the rows when the update reports a change. */
 	const struct hg_ann_index *notes;
+	/* Day rows: shown (the entries span days), the day (yyyymmdd, local
+	 * time) of the last dated row, how many day changes, and the last
+	 * local day computed (seconds [day_lo, day_hi) are in day_key). */
+	bool days;
+	int32_t day;
+	size_t n_days;
+	bool rebuild;
+	int64_t day_lo, day_hi;
+	int32_t day_key;
 };
+
+/* True for the rows the cursor may rest on (all but day rows). */
+static inline bool
+hg_row_selectable(const struct hg_row *row)
+{
+	return row->kind != HG_ROW_DAY;
+}
 
 /* Build every row of S from scratch. */
 void hg_rows_build(struct hg_rows *r, const struct hg_session *s,

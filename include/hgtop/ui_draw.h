@@ -73,6 +73,8 @@ enum ui_role {
 struct ui_glyphs {
 	const char *closed, *open, *arrow, *note, *vline, *live, *gone, *ellipsis;
 	const char *check, *cross, *hline;
+	const char *arrow_short;	/* between abbreviated tiers: L→S→M */
+	const char *unverified;		/* an attempt not verified (check: verified) */
 };
 
 /* A rectangle of the screen. */
@@ -96,6 +98,8 @@ void ui_display_resume(void);
 int ui_display_out_fd(void);
 /* Write S[0..N) to the terminal as it is (an OSC 52 sequence). */
 int ui_display_write(const char *s, size_t n);
+/* Mouse capture on or off (off leaves the mouse to the terminal). */
+void ui_display_mouse(bool on);
 
 /* ui_draw.c */
 int ui_put_safe(int y, int x, int w, const char *s, size_t n, int attr);

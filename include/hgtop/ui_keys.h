@@ -41,6 +41,10 @@
 	R(LIVE,		"View",    "live: follow moves to the session written last, on/off") \
 	R(STATS,	"View",    "statistics of all sessions under the filter, on/off") \
 	R(ANNOTATE,	"View",    "annotate the selected entry or attempt") \
+	R(ZOOM,		"View",    "zoom the focused pane to the whole screen, and back") \
+	R(SPLIT_LESS,	"View",    "move the split: a shorter tree, a taller detail pane") \
+	R(SPLIT_MORE,	"View",    "move the split: a taller tree, a shorter detail pane") \
+	R(MOUSE_TOGGLE,	"View",    "mouse capture on/off (off: select text with the terminal)") \
 	R(REDRAW,	"View",    "redraw the screen") \
 	R(HELP,		"View",    "this help") \
 	R(CLOSE,	"View",    "close help or statistics")	\
@@ -95,6 +99,10 @@
 	B("e",		EDITOR) \
 	B("y",		YANK) \
 	B("Y",		YANK_JSON) \
+	B("z",		ZOOM) \
+	B("<",		SPLIT_LESS) \
+	B(">",		SPLIT_MORE) \
+	B("M",		MOUSE_TOGGLE) \
 	B("^L",		REDRAW) \
 	B("?",		HELP) \
 	B("F1",		HELP) \
@@ -138,18 +146,35 @@
 	K(KEY_F(12),	"F12") \
 	K(KEY_MOUSE,	"Mouse")
 
-/* H(request id, label): the hint bar, each shown with its first key. */
+/* Where a hint shows: the view in front (the focused pane, or the open
+ * statistics or help). */
+#define HG_HINT_SESSIONS	0x01u
+#define HG_HINT_ENTRIES		0x02u
+#define HG_HINT_DETAIL		0x04u
+#define HG_HINT_STATS		0x08u
+#define HG_HINT_HELP		0x10u
+#define HG_HINT_PANES		(HG_HINT_SESSIONS | HG_HINT_ENTRIES | HG_HINT_DETAIL)
+
+/* H(request id, label, where): the hint bar, each shown with its first
+ * key, in this order as far as the width allows; the QUIT hint is always
+ * shown, last. */
 #define HG_UI_HINTS(H) \
-	H(HELP,		"help") \
-	H(NEXT_PANE,	"pane") \
-	H(TOGGLE,	"expand") \
-	H(SEARCH,	"search") \
-	H(FILTER,	"filter") \
-	H(VERDICT,	"verdict") \
-	H(TIER,		"tier") \
-	H(ANNOTATE,	"annotate") \
-	H(FOLLOW,	"follow") \
-	H(QUIT,		"quit")
+	H(HELP,		"help",     HG_HINT_PANES | HG_HINT_STATS) \
+	H(NEXT_PANE,	"pane",     HG_HINT_PANES) \
+	H(TOGGLE,	"open",     HG_HINT_SESSIONS) \
+	H(TOGGLE,	"expand",   HG_HINT_ENTRIES) \
+	H(WRAP,		"wrap",     HG_HINT_DETAIL) \
+	H(STATS,	"back",     HG_HINT_STATS) \
+	H(MOVE_DOWN,	"scroll",   HG_HINT_STATS | HG_HINT_HELP) \
+	H(SEARCH,	"search",   HG_HINT_PANES) \
+	H(FILTER,	"filter",   HG_HINT_PANES | HG_HINT_STATS) \
+	H(VERDICT,	"verdict",  HG_HINT_PANES | HG_HINT_STATS) \
+	H(TIER,		"tier",     HG_HINT_PANES | HG_HINT_STATS) \
+	H(ANNOTATE,	"annotate", HG_HINT_ENTRIES | HG_HINT_DETAIL) \
+	H(FOLLOW,	"follow",   HG_HINT_SESSIONS | HG_HINT_ENTRIES) \
+	H(ZOOM,		"zoom",     HG_HINT_PANES) \
+	H(QUIT,		"quit",     HG_HINT_PANES) \
+	H(QUIT,		"close",    HG_HINT_STATS | HG_HINT_HELP)
 
 enum hg_ui_req {
 	HG_REQ_NONE = 0,

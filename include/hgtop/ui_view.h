@@ -76,6 +76,9 @@ struct ui_view_ops {
 	unsigned (*request)(struct ui_view *v, enum hg_ui_req req);
 	/* The cursor moved from line FROM (by key or click). */
 	unsigned (*select)(struct ui_view *v, size_t from);
+	/* May the cursor rest on LINE? (NULL: on every line.) Moves skip
+	 * the lines it may not. */
+	bool (*selectable)(const struct ui_view *v, size_t line);
 };
 
 /* One scroll position: top line, cursor line, columns scrolled sideways. */
@@ -141,6 +144,9 @@ struct hg_ui {
 	void *filter_state;		/* ui_filter.c */
 	void *note_state;		/* ui_annotate.c */
 	struct hg_state state;		/* what is remembered between runs */
+	bool zoom;			/* the focused pane takes the whole body */
+	int split;			/* percent of tree over detail (0: the configuration's) */
+	bool mouse;			/* mouse capture on */
 };
 
 /* ui_view.c: the engine. */
@@ -183,6 +189,10 @@ void ui_input_done(void);
 
 /* ui_layout.c */
 void ui_layout_compute(struct hg_ui *u);
+/* Zoom the focused pane on/off; move the split one step down (DIR 1,
+ * a taller tree) or up (-1). Return UI_R_*. */
+unsigned ui_layout_zoom(struct hg_ui *u);
+unsigned ui_layout_split(struct hg_ui *u, int dir);
 void ui_draw_header(struct hg_ui *u);
 void ui_draw_status(struct hg_ui *u);
 void ui_draw_separator(struct hg_ui *u);

@@ -8,6 +8,7 @@
 
 #include "hgtop/rows.h"
 #include "hgtop/session.h"
+#include "tmpdir.h"
 
 static struct hg_session *
 load(const char *name)
@@ -159,6 +160,128 @@ START_TEST(rows_notes_under_target)
 }
 END_TEST
 
+/* Day rows: tests/fixtures/layout/days.jsonl has entries at 22:10 and
+ * 23:50 UTC on 2026-11-27, 00:20 and 09:00 on 2026-11-28. */
+static struct hg_session *
+load_days(void)
+{
+	char path[4096];
+	struct hg_session *s;
+
+	snprintf(path, sizeof(path), "%s/layout/days.jsonl", FIXTURES);
+	s = hg_session_new(path);
+	ck_assert_ptr_nonnull(s);
+	hg_session_ingest(s, 0);
+	ck_assert_uint_eq(s->n_entries, 4);
+	return s;
+}
+
+static bool
+first_day_only(const struct hg_session *s, const struct hg_entry *e, void *ctx)
+{
+	(void)ctx;
+	return e - s->entries < 2;
+}
+
+START_TEST(rows_day_separators)
+{
+	struct hg_session *s;
+	struct hg_expand x = { 0 };
+	struct hg_rows r = { 0 };
+	struct hg_row_filter f = { first_day_only, NULL, NULL };
+
+	setenv("TZ", "UTC", 1);
+	s = load_days();
+	hg_rows_build(&r, s, &x, NULL);
+	/* day, e0, e1, day, e2, e3 */
+	ck_assert_uint_eq(r.n, 6);
+	ck_assert_int_eq(r.v[0].kind, HG_ROW_DAY);
+	ck_assert_uint_eq(r.v[0].entry, 0);
+	ck_assert_int_eq(r.v[3].kind, HG_ROW_DAY);
+	ck_assert_uint_eq(r.v[3].entry, 2);
+	ck_assert(!hg_row_selectable(&r.v[3]));
+	ck_assert(hg_row_selectable(&r.v[4]));
+	/* Finding an entry gives its row, not its day's. */
+	ck_assert_int_eq(hg_rows_find(&r, 2, -1), 4);
+	ck_assert_int_eq(hg_rows_find(&r, 0, -1), 1);
+	ck_assert_uint_eq(hg_rows_nearest(&r, 2), 4);
+	/* Expanding under a day keeps the day rows in place. */
+	ck_assert(hg_rows_set_expanded(&r, 2, true, NULL));
+	ck_assert_uint_eq(r.n, 8);
+	ck_assert_int_eq(r.v[5].kind, HG_ROW_DAY);
+	ck_assert_int_eq(hg_rows_find(&r, 1, 1), 4);
+	hg_expand_free(&x);
+
+	/* The shown entries decide: one day left by the filter, no day rows. */
+	hg_rows_build(&r, s, &x, &f);
+	ck_assert_uint_eq(r.n, 2);
+	ck_assert_uint_eq(r.hidden, 2);
+	ck_assert_int_eq(r.v[0].kind, HG_ROW_ENTRY);
+	ck_assert_int_eq(r.v[1].kind, HG_ROW_ENTRY);
+
+	/* Local time: nine hours east, all four are on 2026-11-28. */
+	setenv("TZ", "JST-9", 1);
+	hg_rows_build(&r, s, &x, NULL);
+	ck_assert_uint_eq(r.n, 4);
+	ck_assert_int_eq(r.v[0].kind, HG_ROW_ENTRY);
+	/* Five hours west, only 09:00 UTC is on the 28th. */
+	setenv("TZ", "EST5", 1);
+	hg_rows_build(&r, s, &x, NULL);
+	ck_assert_uint_eq(r.n, 6);
+	ck_assert_int_eq(r.v[0].kind, HG_ROW_DAY);
+	ck_assert_int_eq(r.v[4].kind, HG_ROW_DAY);
+	ck_assert_uint_eq(r.v[4].entry, 3);
+	setenv("TZ", "UTC", 1);
+	hg_rows_free(&r);
+	hg_session_free(s);
+}
+END_TEST
+
+/* Rows built on one day get the day rows when an entry of another day
+ * arrives (the first day's row too). */
+START_TEST(rows_day_separators_update)
+{
+	struct hg_session *s;
+	struct hg_expand x = { 0 };
+	struct hg_rows r = { 0 };
+	char *path, line[4096];
+	FILE *in, *out;
+	int k;
+
+	setenv("TZ", "UTC", 1);
+	tmpdir_create("rows");
+	path = tmp_path("grow.jsonl");
+	snprintf(line, sizeof(line), "%s/layout/days.jsonl", FIXTURES);
+	in = fopen(line, "r");
+	out = fopen(path, "w");
+	ck_assert(in && out);
+	for (k = 0; k < 2 && fgets(line, sizeof(line), in); k++)
+		fputs(line, out);
+	fclose(out);
+	s = hg_session_new(path);
+	hg_session_ingest(s, 0);
+	ck_assert(hg_rows_update(&r, s, &x, NULL));
+	ck_assert_uint_eq(r.n, 2);
+	ck_assert_int_eq(r.v[0].kind, HG_ROW_ENTRY);
+	out = fopen(path, "a");
+	ck_assert(fgets(line, sizeof(line), in) != NULL);
+	fputs(line, out);
+	fclose(out);
+	fclose(in);
+	hg_session_ingest(s, 0);
+	ck_assert(hg_rows_update(&r, s, &x, NULL));
+	ck_assert_uint_eq(r.n, 5);
+	ck_assert_int_eq(r.v[0].kind, HG_ROW_DAY);
+	ck_assert_int_eq(r.v[3].kind, HG_ROW_DAY);
+	ck_assert_int_eq(r.v[4].kind, HG_ROW_ENTRY);
+	ck_assert_uint_eq(r.v[4].entry, 2);
+	hg_rows_free(&r);
+	hg_session_free(s);
+	free(path);
+	teardown_tmp();
+}
+END_TEST
+
 int
 main(void)
 {
@@ -172,6 +295,8 @@ main(void)
 	tcase_add_test(tc, rows_filter_hooks);
 	tcase_add_test(tc, rows_kinds_and_update);
 	tcase_add_test(tc, rows_notes_under_target);
+	tcase_add_test(tc, rows_day_separators);
+	tcase_add_test(tc, rows_day_separators_update);
 	suite_add_tcase(su, tc);
 	sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);
