@@ -164,12 +164,16 @@ add_vis(struct ui_detail *d, size_t line, size_t start, size_t len, int cont)
 }
 
 /* A wrapped "key: value" goes on under its value, so that it cannot pass
- * for another field; other text under itself, two columns in. */
+ * for another field (two columns in when the key is very long); text
+ * under a key is indented already and goes on under itself. */
 static int
 continuation(const struct hg_dline *l, int avail)
 {
-	int c = l->label_len > 0 ? hg_text_width(l->text, (size_t)l->label_len) + 1 : 2;
+	int c;
 
+	if (l->label_len <= 0)
+		return 0;
+	c = hg_text_width(l->text, (size_t)l->label_len) + 1;
 	return c <= avail / 2 ? c : 2;
 }
 
