@@ -40,6 +40,19 @@ struct ui_search_at {
 	size_t k;
 };
 
+/* The lines of each part of one entry (docs[0] the entry's own fields,
+ * docs[1 + i] attempt i's) and how many matches each shows (cnt). */
+struct ui_parts {
+	const struct hg_session *s;
+	unsigned generation;
+	size_t entry;
+	struct hg_detail *docs;
+	size_t *cnt;
+	size_t n, cap;
+	unsigned serial;	/* of the pattern counted */
+	unsigned used;		/* when last used */
+};
+
 struct ui_search {
 	struct hg_history hist;
 	char *last;			/* the text n and N look for */
@@ -54,13 +67,10 @@ struct ui_search {
 	/* The match shown last (where n and N go on from). */
 	struct ui_search_at at;
 	bool has_at;
-	/* Matches per part of one entry: cnt[0] the entry's, cnt[i + 1]
-	 * attempt i's. */
-	size_t *cnt;
-	size_t n_cnt;
-	struct ui_search_at cnt_of;	/* entry and generation */
-	unsigned cnt_serial;
-	struct hg_detail doc;		/* scratch */
+	/* The parts of the entries looked at last (where the prompt opened,
+	 * and the match), and their matches. */
+	struct ui_parts parts[2];
+	unsigned parts_clock;
 	/* The prompt, and where the selection was when it opened. */
 	struct ui_prompt *prompt;
 	bool has_origin;
@@ -106,6 +116,18 @@ stop_job(struct ui_search *S)
 	S->running = false;
 }
 
+static void
+drop_parts(struct ui_parts *P)
+{
+	size_t p;
+
+	for (p = 0; p < P->cap; p++)
+		hg_detail_free(&P->docs[p]);
+	free(P->docs);
+	free(P->cnt);
+	memset(P, 0, sizeof(*P));
+}
+
 void
 ui_search_done(struct hg_ui *u)
 {
@@ -116,8 +138,8 @@ ui_search_done(struct hg_ui *u)
 	stop_job(S);
 	set_pattern(S, NULL);
 	ui_history_close(u, &S->hist);
-	hg_detail_free(&S->doc);
-	free(S->cnt);
+	drop_parts(&S->parts[0]);
+	drop_parts(&S->parts[1]);
 	free(S->last);
 	free(S);
 	u->search_state = NULL;
@@ -205,35 +227,43 @@ current_place(const struct hg_ui *u, const struct ui_search *S, struct ui_search
 	return true;
 }
 
-/* How many matches each part of entry I shows (cnt[0]: the entry's own
- * fields, cnt[1 + i]: attempt i's). */
-static void
+/* The parts of entry I with their matches counted. The parts' lines are
+ * kept for the last two entries: typing the search text only counts
+ * again. */
+static struct ui_parts *
 count_parts(struct ui_search *S, struct hg_session *s, size_t i)
 {
 	const struct hg_entry *e = &s->entries[i];
-	size_t n = 0, p;
+	struct ui_parts *P = NULL;
+	size_t n = 0, p, k;
 	char *line;
 
-	if (S->cnt_of.s == s && S->cnt_of.generation == s->generation && S->cnt_of.entry == i &&
-	    S->cnt_serial == S->pat_serial)
-		return;
-	S->cnt_of.s = s;
-	S->cnt_of.generation = s->generation;
-	S->cnt_of.entry = i;
-	S->cnt_serial = S->pat_serial;
-	S->n_cnt = 1 + (e->kind == HG_ENTRY_OK ? e->n_attempts : 0);
-	S->cnt = xrealloc(S->cnt, S->n_cnt * sizeof(*S->cnt));
-	memset(S->cnt, 0, S->n_cnt * sizeof(*S->cnt));
-	line = hg_session_read_line(s, e, &n);
-	if (!line)
-		return;
-	for (p = 0; p < S->n_cnt; p++) {
-		hg_detail_clear(&S->doc);
-		hg_detail_build(&S->doc, e, (int32_t)p - 1, line, n);
-		S->cnt[p] = hg_detail_count(&S->doc, &S->pat);
+	for (k = 0; k < 2 && !P; k++)
+		if (S->parts[k].s == s && S->parts[k].generation == s->generation &&
+		    S->parts[k].entry == i)
+			P = &S->parts[k];
+	if (!P) {
+		P = &S->parts[S->parts[0].used <= S->parts[1].used ? 0 : 1];
+		drop_parts(P);
+		P->n = P->cap = 1 + (e->kind == HG_ENTRY_OK ? e->n_attempts : 0);
+		P->docs = xcalloc(P->n, sizeof(*P->docs));
+		P->cnt = xcalloc(P->n, sizeof(*P->cnt));
+		line = hg_session_read_line(s, e, &n);
+		for (p = 0; line && p < P->n; p++)
+			hg_detail_build(&P->docs[p], e, (int32_t)p - 1, line, n);
+		free(line);
+		P->s = s;
+		P->generation = s->generation;
+		P->entry = i;
+		P->serial = S->pat_serial - 1;
 	}
-	hg_detail_clear(&S->doc);
-	free(line);
+	P->used = ++S->parts_clock;
+	if (P->serial != S->pat_serial) {
+		P->serial = S->pat_serial;
+		for (p = 0; p < P->n; p++)
+			P->cnt[p] = hg_detail_count(&P->docs[p], &S->pat);
+	}
+	return P;
 }
 
 /* Select match K of part PART of entry I (PART -1, K 0 and no match
@@ -258,30 +288,30 @@ show(struct hg_ui *u, struct ui_search *S, size_t i, int32_t part, size_t k)
 static bool
 within(struct hg_ui *u, struct ui_search *S, const struct ui_search_at *at, bool forward)
 {
-	int32_t p;
+	const struct ui_parts *P = count_parts(S, u->app->sel, at->entry);
+	int32_t p, n = (int32_t)P->n;
 
-	count_parts(S, u->app->sel, at->entry);
-	if (at->part + 1 >= (int32_t)S->n_cnt)
+	if (at->part + 1 >= n)
 		return false;
 	if (forward) {
-		if (at->has_k && at->k + 1 < S->cnt[at->part + 1]) {
+		if (at->has_k && at->k + 1 < P->cnt[at->part + 1]) {
 			show(u, S, at->entry, at->part, at->k + 1);
 			return true;
 		}
-		for (p = at->part + 1; p + 1 < (int32_t)S->n_cnt; p++)
-			if (S->cnt[p + 1]) {
+		for (p = at->part + 1; p + 1 < n; p++)
+			if (P->cnt[p + 1]) {
 				show(u, S, at->entry, p, 0);
 				return true;
 			}
 		return false;
 	}
-	if (at->has_k && at->k > 0 && at->k <= S->cnt[at->part + 1]) {
+	if (at->has_k && at->k > 0 && at->k <= P->cnt[at->part + 1]) {
 		show(u, S, at->entry, at->part, at->k - 1);
 		return true;
 	}
 	for (p = at->part - 1; p >= -1; p--)
-		if (S->cnt[p + 1]) {
-			show(u, S, at->entry, p, S->cnt[p + 1] - 1);
+		if (P->cnt[p + 1]) {
+			show(u, S, at->entry, p, P->cnt[p + 1] - 1);
 			return true;
 		}
 	return false;
@@ -292,19 +322,19 @@ within(struct hg_ui *u, struct ui_search *S, const struct ui_search_at *at, bool
 static void
 show_found(struct hg_ui *u, struct ui_search *S, size_t i, bool forward)
 {
-	int32_t p;
+	const struct ui_parts *P = count_parts(S, u->app->sel, i);
+	int32_t p, n = (int32_t)P->n;
 
-	count_parts(S, u->app->sel, i);
 	if (forward) {
-		for (p = -1; p + 1 < (int32_t)S->n_cnt; p++)
-			if (S->cnt[p + 1]) {
+		for (p = -1; p + 1 < n; p++)
+			if (P->cnt[p + 1]) {
 				show(u, S, i, p, 0);
 				return;
 			}
 	} else {
-		for (p = (int32_t)S->n_cnt - 2; p >= -1; p--)
-			if (S->cnt[p + 1]) {
-				show(u, S, i, p, S->cnt[p + 1] - 1);
+		for (p = n - 2; p >= -1; p--)
+			if (P->cnt[p + 1]) {
+				show(u, S, i, p, P->cnt[p + 1] - 1);
 				return;
 			}
 	}
