@@ -14,6 +14,7 @@
 static struct hg_buf san, fit;
 static struct hg_buf msan, mfit;	/* the highlight's own */
 static const struct hg_search_pattern *hl;	/* highlighted text */
+static unsigned hl_serial;	/* bumped by every ui_mark_set */
 
 /* Outside a UTF-8 locale the terminal cannot show non-ASCII: one '?'
  * per character (the sanitizer measured each as one column). */
@@ -153,6 +154,13 @@ void
 ui_mark_set(const struct hg_search_pattern *p)
 {
 	hl = p;
+	hl_serial++;
+}
+
+unsigned
+ui_mark_serial(void)
+{
+	return hl_serial;
 }
 
 const struct hg_search_pattern *

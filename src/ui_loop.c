@@ -148,6 +148,7 @@ command(struct hg_ui *u, enum hg_ui_req req)
 	case HG_REQ_DETAIL_DOWN:
 	case HG_REQ_DETAIL_UP:
 	case HG_REQ_WRAP:
+	case HG_REQ_PRETTY:
 		return ui_view(u, UI_V_DETAIL)->ops->request(ui_view(u, UI_V_DETAIL), req);
 	case HG_REQ_SEARCH:
 		return ui_cmd_search(u);

@@ -1,7 +1,13 @@
 /* ui_search.c - incremental search in the entry tree: "/" opens a prompt
- * and the selection follows the typing; n and N repeat. The engine
- * (search.c) runs in slices between key reads so a gigabyte-sized session
- * never freezes the keyboard; matches are highlighted where they show. */
+ * and the selection follows the typing; n and N repeat. A match is a place
+ * in the detail of an entry or of one of its attempts: the selection goes
+ * to that attempt and the detail pane to that match, and n N go through
+ * the matches in order (the entry's fields, then each attempt's, then the
+ * next entry). The engine (search.c) finds the next entry holding the text
+ * in slices between key reads, so a gigabyte-sized session never freezes
+ * the keyboard; detail.c says how many matches each part of it shows.
+ * With the focus on the detail pane, "/" searches that pane's text
+ * ("detail /"; view_detail.c moves). */
 #include "config.h"
 
 #include <curses.h>
@@ -11,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hgtop/detail.h"
 #include "hgtop/sanitize.h"
 #include "hgtop/search.h"
 #include "hgtop/state.h"
@@ -20,22 +27,59 @@
 #define SLICE_NS (8 * 1000000LL)	/* search work per loop turn */
 #define PROGRESS_NS (100 * 1000000LL)	/* progress redrawn at most this often */
 
+/* A place among the matches: part -1 is the entry's own fields, part i
+ * its attempt i; K is the match in that part's detail, when known (else
+ * the place is before the part's matches going back, after them going
+ * on). */
+struct ui_search_at {
+	const struct hg_session *s;
+	unsigned generation;
+	size_t entry;
+	int32_t part;
+	bool has_k;
+	size_t k;
+};
+
+/* The lines of each part of one entry (docs[0] the entry's own fields,
+ * docs[1 + i] attempt i's) and how many matches each shows (cnt). */
+struct ui_parts {
+	const struct hg_session *s;
+	unsigned generation;
+	size_t entry;
+	struct hg_detail *docs;
+	size_t *cnt;
+	size_t n, cap;
+	unsigned serial;	/* of the pattern counted */
+	unsigned used;		/* when last used */
+};
+
 struct ui_search {
 	struct hg_history hist;
 	char *last;			/* the text n and N look for */
 	struct hg_search_pattern pat;	/* searched for and highlighted */
 	bool has_pat;
+	unsigned pat_serial;		/* bumped when pat changes */
 	struct hg_search job;
 	bool running;
 	int restarts;			/* after the session was re-read */
 	int last_pct;
 	int64_t t0, shown_ns;
+	/* The match shown last (where n and N go on from). */
+	struct ui_search_at at;
+	bool has_at;
+	/* The parts of the entries looked at last (where the prompt opened,
+	 * and the match), and their matches. */
+	struct ui_parts parts[2];
+	unsigned parts_clock;
 	/* The prompt, and where the selection was when it opened. */
 	struct ui_prompt *prompt;
 	bool has_origin;
 	size_t origin_entry;
 	int32_t origin_attempt;
 	bool origin_paused;
+	/* The detail prompt, and the detail's top line when it opened. */
+	struct ui_prompt *dprompt;
+	size_t dorigin;
 	char note[200];			/* shown beside the prompt */
 	bool note_err;
 	bool msg_is_progress;		/* u->msg holds our progress */
@@ -59,6 +103,8 @@ set_pattern(struct ui_search *S, const char *text)
 	if (S->has_pat)
 		hg_search_pattern_free(&S->pat);
 	S->has_pat = text && hg_search_pattern_init(&S->pat, text);
+	S->pat_serial++;
+	S->has_at = false;
 	ui_mark_set(S->has_pat ? &S->pat : NULL);
 }
 
@@ -68,6 +114,18 @@ stop_job(struct ui_search *S)
 	if (S->running)
 		hg_search_end(&S->job);
 	S->running = false;
+}
+
+static void
+drop_parts(struct ui_parts *P)
+{
+	size_t p;
+
+	for (p = 0; p < P->cap; p++)
+		hg_detail_free(&P->docs[p]);
+	free(P->docs);
+	free(P->cnt);
+	memset(P, 0, sizeof(*P));
 }
 
 void
@@ -80,6 +138,8 @@ ui_search_done(struct hg_ui *u)
 	stop_job(S);
 	set_pattern(S, NULL);
 	ui_history_close(u, &S->hist);
+	drop_parts(&S->parts[0]);
+	drop_parts(&S->parts[1]);
 	free(S->last);
 	free(S);
 	u->search_state = NULL;
@@ -88,7 +148,7 @@ ui_search_done(struct hg_ui *u)
 static bool
 prompting(const struct hg_ui *u, const struct ui_search *S)
 {
-	return S->prompt && u->prompt == S->prompt;
+	return u->prompt && (u->prompt == S->prompt || u->prompt == S->dprompt);
 }
 
 /* A note beside the search prompt, or the status message without one. */
@@ -145,6 +205,142 @@ restore_origin(struct hg_ui *u, struct ui_search *S)
 	u->app->paused = S->origin_paused;
 }
 
+/* Where n and N go on from: the match shown last while it is still the
+ * selection, else the selected entry or attempt. False without one. */
+static bool
+current_place(const struct hg_ui *u, const struct ui_search *S, struct ui_search_at *at)
+{
+	const struct hg_app *a = u->app;
+
+	if (!a->sel || !a->has_entry || a->sel_entry >= a->sel->n_entries)
+		return false;
+	if (S->has_at && S->at.s == a->sel && S->at.generation == a->sel->generation &&
+	    S->at.entry == a->sel_entry && S->at.part == a->sel_attempt) {
+		*at = S->at;
+		return true;
+	}
+	memset(at, 0, sizeof(*at));
+	at->s = a->sel;
+	at->generation = a->sel->generation;
+	at->entry = a->sel_entry;
+	at->part = a->sel_attempt;
+	return true;
+}
+
+/* The parts of entry I with their matches counted. The parts' lines are
+ * kept for the last two entries: typing the search text only counts
+ * again. */
+static struct ui_parts *
+count_parts(struct ui_search *S, struct hg_session *s, size_t i)
+{
+	const struct hg_entry *e = &s->entries[i];
+	struct ui_parts *P = NULL;
+	size_t n = 0, p, k;
+	char *line;
+
+	for (k = 0; k < 2 && !P; k++)
+		if (S->parts[k].s == s && S->parts[k].generation == s->generation &&
+		    S->parts[k].entry == i)
+			P = &S->parts[k];
+	if (!P) {
+		P = &S->parts[S->parts[0].used <= S->parts[1].used ? 0 : 1];
+		drop_parts(P);
+		P->n = P->cap = 1 + (e->kind == HG_ENTRY_OK ? e->n_attempts : 0);
+		P->docs = xcalloc(P->n, sizeof(*P->docs));
+		P->cnt = xcalloc(P->n, sizeof(*P->cnt));
+		line = hg_session_read_line(s, e, &n);
+		for (p = 0; line && p < P->n; p++)
+			hg_detail_build(&P->docs[p], e, (int32_t)p - 1, line, n);
+		free(line);
+		P->s = s;
+		P->generation = s->generation;
+		P->entry = i;
+		P->serial = S->pat_serial - 1;
+	}
+	P->used = ++S->parts_clock;
+	if (P->serial != S->pat_serial) {
+		P->serial = S->pat_serial;
+		for (p = 0; p < P->n; p++)
+			P->cnt[p] = hg_detail_count(&P->docs[p], &S->pat);
+	}
+	return P;
+}
+
+/* Select match K of part PART of entry I (PART -1, K 0 and no match
+ * counted: the entry, found by its raw line only). */
+static void
+show(struct hg_ui *u, struct ui_search *S, size_t i, int32_t part, size_t k)
+{
+	struct hg_app *a = u->app;
+
+	hg_app_jump_to(a, i, part, true);
+	a->jump_nth = k;
+	S->has_at = true;
+	S->at.s = a->sel;
+	S->at.generation = a->sel->generation;
+	S->at.entry = i;
+	S->at.part = part;
+	S->at.has_k = true;
+	S->at.k = k;
+}
+
+/* The next match inside entry AT->entry, after (or before) AT. */
+static bool
+within(struct hg_ui *u, struct ui_search *S, const struct ui_search_at *at, bool forward)
+{
+	const struct ui_parts *P = count_parts(S, u->app->sel, at->entry);
+	int32_t p, n = (int32_t)P->n;
+
+	if (at->part + 1 >= n)
+		return false;
+	if (forward) {
+		if (at->has_k && at->k + 1 < P->cnt[at->part + 1]) {
+			show(u, S, at->entry, at->part, at->k + 1);
+			return true;
+		}
+		for (p = at->part + 1; p + 1 < n; p++)
+			if (P->cnt[p + 1]) {
+				show(u, S, at->entry, p, 0);
+				return true;
+			}
+		return false;
+	}
+	if (at->has_k && at->k > 0 && at->k <= P->cnt[at->part + 1]) {
+		show(u, S, at->entry, at->part, at->k - 1);
+		return true;
+	}
+	for (p = at->part - 1; p >= -1; p--)
+		if (P->cnt[p + 1]) {
+			show(u, S, at->entry, p, P->cnt[p + 1] - 1);
+			return true;
+		}
+	return false;
+}
+
+/* The entry the engine found: its first match (going on) or its last
+ * (going back). */
+static void
+show_found(struct hg_ui *u, struct ui_search *S, size_t i, bool forward)
+{
+	const struct ui_parts *P = count_parts(S, u->app->sel, i);
+	int32_t p, n = (int32_t)P->n;
+
+	if (forward) {
+		for (p = -1; p + 1 < n; p++)
+			if (P->cnt[p + 1]) {
+				show(u, S, i, p, 0);
+				return;
+			}
+	} else {
+		for (p = n - 2; p >= -1; p--)
+			if (P->cnt[p + 1]) {
+				show(u, S, i, p, P->cnt[p + 1] - 1);
+				return;
+			}
+	}
+	show(u, S, i, -1, 0);
+}
+
 /* Running a search */
 
 static void
@@ -167,8 +363,7 @@ clear_progress(struct hg_ui *u, struct ui_search *S)
 	u->pending |= UI_R_DRAW;
 }
 
-static void start(struct hg_ui *u, struct ui_search *S, size_t from, bool forward);
-static size_t current_entry(const struct hg_ui *u);
+static void start(struct hg_ui *u, struct ui_search *S, bool from_origin, bool forward);
 
 static void
 finished(struct hg_ui *u, struct ui_search *S)
@@ -181,7 +376,7 @@ finished(struct hg_ui *u, struct ui_search *S)
 	if (j->s != u->app->sel)
 		return;
 	if (j->status == HG_SEARCH_FOUND) {
-		hg_app_jump_to(u->app, j->found, -1, true);
+		show_found(u, S, j->found, j->forward);
 		if (j->wrapped)
 			say(u, false, "search wrapped to %s", j->forward ? "top" : "bottom");
 	} else if (j->status == HG_SEARCH_NOT_FOUND) {
@@ -193,7 +388,8 @@ finished(struct hg_ui *u, struct ui_search *S)
 		/* Re-read (e.g. the older part of a big file joined in front):
 		 * the entry indexes changed, so start again from the selection. */
 		S->restarts++;
-		start(u, S, current_entry(u), j->forward);
+		S->has_at = false;
+		start(u, S, false, j->forward);
 		S->restarts--;
 	} else {
 		say(u, true, "search stopped: %s", j->err == ESTALE ?
@@ -248,30 +444,39 @@ ui_search_step(struct hg_ui *u)
 		finished(u, S);
 }
 
-/* From the entry of the selected row (before the first row when none). */
+/* From where the prompt opened (FROM_ORIGIN) or the current place: the
+ * next match in the same entry, else the engine looks from the next
+ * entry on (before the first when nothing is selected). */
 static void
-start(struct hg_ui *u, struct ui_search *S, size_t from, bool forward)
+start(struct hg_ui *u, struct ui_search *S, bool from_origin, bool forward)
 {
+	struct ui_search_at at;
+	bool has;
+	size_t from;
+
 	stop_job(S);
 	S->note[0] = '\0';
 	if (!prompting(u, S))
 		u->app->msg[0] = '\0';	/* the last search's message is stale now */
 	if (!u->app->sel || !S->has_pat)
 		return;
+	hg_app_match_update(u->app, u->app->sel);
+	if (from_origin) {
+		has = S->has_origin && S->origin_entry < u->app->sel->n_entries;
+		memset(&at, 0, sizeof(at));
+		at.entry = S->origin_entry;
+		at.part = S->origin_attempt;
+	} else {
+		has = current_place(u, S, &at);
+	}
+	if (has && within(u, S, &at, forward))
+		return;
+	from = has ? at.entry : SIZE_MAX;
 	S->t0 = hg_now_mono_ns();
 	S->last_pct = -1;
-	hg_app_match_update(u->app, u->app->sel);
 	hg_search_start(&S->job, u->app->sel, &S->pat, from, forward, entry_visible, u);
 	S->running = true;
 	ui_search_step(u);	/* short searches finish at once */
-}
-
-static size_t
-current_entry(const struct hg_ui *u)
-{
-	const struct hg_app *a = u->app;
-
-	return a->sel && a->has_entry ? a->sel_entry : SIZE_MAX;
 }
 
 /* A key while n / N runs: stop there (the key then does its own work). */
@@ -303,7 +508,7 @@ on_prompt(struct hg_ui *u, struct ui_prompt *p, enum ui_prompt_event ev, void *c
 			restore_origin(u, S);
 			return UI_R_DRAW;
 		}
-		start(u, S, S->has_origin ? S->origin_entry : SIZE_MAX, true);
+		start(u, S, true, true);
 	} else if (ev == UI_PROMPT_CANCEL) {
 		stop_job(S);
 		S->prompt = NULL;
@@ -317,7 +522,7 @@ on_prompt(struct hg_ui *u, struct ui_prompt *p, enum ui_prompt_event ev, void *c
 			S->last = xstrdup(text);
 		} else if (S->last) {
 			set_pattern(S, S->last);
-			start(u, S, current_entry(u), true);
+			start(u, S, false, true);
 		}
 		S->last_pct = -1;
 		if (S->running)
@@ -354,6 +559,77 @@ ui_cmd_search_next(struct hg_ui *u, bool forward)
 	}
 	if (!S->has_pat)
 		set_pattern(S, S->last);
-	start(u, S, current_entry(u), forward);
+	start(u, S, false, forward);
+	return UI_R_DRAW;
+}
+
+/* The detail prompt: the detail pane moves to the first match at or after
+ * the top line it had when the prompt opened; what it says goes beside
+ * the prompt. */
+
+static unsigned
+detail_go(struct hg_ui *u, struct ui_search *S)
+{
+	struct ui_view *v = ui_view(u, UI_V_DETAIL);
+	unsigned r;
+
+	v->pos.offset = v->pos.lineno = S->dorigin;
+	u->app->msg[0] = '\0';
+	S->note[0] = '\0';
+	if (!S->has_pat)
+		return UI_R_DRAW;
+	r = v->ops->request(v, HG_REQ_SEARCH_NEXT);
+	if (prompting(u, S) && u->app->msg[0]) {
+		snprintf(S->note, sizeof(S->note), "%.190s", u->app->msg);
+		S->note_err = u->app->msg_err;
+		u->app->msg[0] = '\0';
+	}
+	return r | UI_R_DRAW;
+}
+
+static unsigned
+on_detail_prompt(struct hg_ui *u, struct ui_prompt *p, enum ui_prompt_event ev, void *ctx)
+{
+	struct ui_search *S = ctx;
+	const char *text = ui_prompt_text(p);
+	bool err;
+
+	if (ev == UI_PROMPT_CHANGED) {
+		set_pattern(S, text);
+		return detail_go(u, S);
+	}
+	S->dprompt = NULL;
+	if (ev == UI_PROMPT_CANCEL) {
+		set_pattern(S, S->last);
+		ui_view(u, UI_V_DETAIL)->pos.offset = S->dorigin;
+		S->note[0] = '\0';
+		return UI_R_DRAW;
+	}
+	if (*text) {
+		free(S->last);
+		S->last = xstrdup(text);
+	} else if (S->last) {
+		set_pattern(S, S->last);
+		detail_go(u, S);
+	}
+	/* Said again on the status line once the prompt is gone. */
+	err = S->note_err;
+	if (S->note[0])
+		ui_message(u, err, "%s", S->note);
+	S->note[0] = '\0';
+	return UI_R_DRAW;
+}
+
+unsigned
+ui_cmd_detail_search(struct hg_ui *u)
+{
+	struct ui_search *S = state(u);
+
+	stop_job(S);
+	S->dorigin = ui_view(u, UI_V_DETAIL)->pos.offset;
+	S->note[0] = '\0';
+	ui_prompt_open(u, "detail /", "", &S->hist, on_detail_prompt, S);
+	S->dprompt = u->prompt;
+	ui_prompt_set_note(S->dprompt, S->note, &S->note_err);
 	return UI_R_DRAW;
 }

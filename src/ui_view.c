@@ -142,7 +142,8 @@ bool
 ui_req_moves(enum hg_ui_req req)
 {
 	return req == HG_REQ_MOVE_DOWN || req == HG_REQ_MOVE_UP || req == HG_REQ_PAGE_DOWN ||
-	       req == HG_REQ_PAGE_UP || req == HG_REQ_FIRST || req == HG_REQ_LAST;
+	       req == HG_REQ_PAGE_UP || req == HG_REQ_FIRST || req == HG_REQ_LAST ||
+	       req == HG_REQ_HALF_DOWN || req == HG_REQ_HALF_UP;
 }
 
 unsigned
@@ -150,7 +151,7 @@ ui_view_move(struct ui_view *v, enum hg_ui_req req)
 {
 	struct ui_pos *p = &v->pos;
 	size_t n = lines_of(v), h = (size_t)ui_view_height(v), from = p->lineno;
-	size_t page = h > 1 ? h - 1 : 1;
+	size_t page = h > 1 ? h - 1 : 1, half = h > 1 ? h / 2 : 1;
 	bool scroll = (v->ops->flags & UI_VF_SCROLL) != 0;
 	size_t *at = scroll ? &p->offset : &p->lineno;
 
@@ -168,6 +169,14 @@ ui_view_move(struct ui_view *v, enum hg_ui_req req)
 	case HG_REQ_PAGE_UP:
 		p->lineno = p->lineno > page ? p->lineno - page : 0;
 		p->offset = p->offset > page ? p->offset - page : 0;
+		break;
+	case HG_REQ_HALF_DOWN:
+		p->lineno += half;
+		p->offset += half;
+		break;
+	case HG_REQ_HALF_UP:
+		p->lineno = p->lineno > half ? p->lineno - half : 0;
+		p->offset = p->offset > half ? p->offset - half : 0;
 		break;
 	case HG_REQ_FIRST:
 		p->lineno = p->offset = 0;

@@ -1,14 +1,14 @@
 /* view_detail.c - every field of the selected entry or attempt (the app's
- * selection).
+ * selection), or the whole entry as indented JSON (p).
  *
- * The line is re-read from the file and parsed with cJSON in update when
- * the selection changes (large fields are not kept in memory); only the
- * detail of the selected entry is cached. Text fields are decoded, sanitized and
- * wrapped by display columns; runner_output goes through termtext so its
- * colours show and its other escapes do not. */
+ * The line is re-read from the file in update when the selection changes
+ * (large fields are not kept in memory) and turned into lines by detail.c;
+ * only the detail of the selected entry is cached. Lines are wrapped by
+ * display columns, a field's continuation under its value. The searched
+ * text is highlighted; the match a search moved to stands out (reverse),
+ * and with the focus here / n N search this text, less-style. */
 #include "config.h"
 
-#include <cjson/cJSON.h>
 #include <curses.h>
 #include <errno.h>
 #include <stdio.h>
@@ -17,32 +17,20 @@
 
 #include "hgtop/annotate.h"
 #include "hgtop/config.h"
+#include "hgtop/detail.h"
 #include "hgtop/parser.h"
 #include "hgtop/sanitize.h"
 #include "hgtop/search.h"
-#include "hgtop/termtext.h"
 #include "hgtop/ui_view.h"
 
-#define RAW_MAX (1024 * 1024)
 #define HSCROLL 8
 #define CONTEXT_LINES 2		/* lines kept above a search match */
-
-/* A logical line: text owned by the cache, spans may point into a
- * termtext document the cache owns. */
-struct ui_dline {
-	char *text;
-	size_t len;
-	const struct hg_tt_span *spans;
-	size_t n_spans;
-	int indent;		/* columns before the text */
-	int role;		/* enum ui_role for unstyled text */
-	int label_len;		/* bytes of a leading label drawn in FIELD */
-};
 
 /* A screen line: part of one logical line. */
 struct ui_vline {
 	size_t line;
 	size_t start, len;
+	int cont;		/* columns a continuation is indented by */
 	bool first;
 };
 
@@ -52,271 +40,24 @@ struct ui_detail {
 	int64_t line_no;
 	int32_t attempt;
 	bool valid;
-	struct ui_dline *lines;
-	size_t n, cap;
-	struct hg_tt_doc *docs;	/* runner_output documents (owned) */
-	size_t n_docs;
+	bool built_json;	/* what the cache holds */
+	struct hg_detail doc;
 	struct ui_vline *vis;
 	size_t n_vis, cap_vis;
 	int vis_width;
 	bool vis_wrap;
 	int max_width;		/* widest logical line, for sideways scrolling */
 	bool wrap;
+	bool json;		/* p: the whole entry as JSON */
+	/* The match a search moved to, for the pattern of serial cur_serial. */
+	bool has_cur;
+	size_t cur_line, cur_off;
+	unsigned cur_serial;
 };
-
-/* Building the logical lines */
-
-static struct ui_dline *
-add_line(struct ui_detail *d, const char *text, size_t len, int indent, int role)
-{
-	struct ui_dline *l;
-
-	if (d->n == d->cap) {
-		d->cap = d->cap ? d->cap * 2 : 64;
-		d->lines = xrealloc(d->lines, d->cap * sizeof(*d->lines));
-	}
-	l = &d->lines[d->n++];
-	memset(l, 0, sizeof(*l));
-	l->text = xstrndup(text, len);
-	l->len = len;
-	l->indent = indent;
-	l->role = role;
-	return l;
-}
-
-/* Sanitized multi-line text, one logical line per '\n'. */
-static void
-add_text(struct ui_detail *d, const char *s, size_t n, int indent, int role)
-{
-	struct hg_buf b = { 0 };
-	const char *p, *end, *nl;
-
-	hg_sanitize(&b, s, n, HG_SAN_NEWLINES | HG_SAN_TABS);
-	p = b.p ? b.p : "";
-	end = p + b.len;
-	do {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		add_line(d, p, (size_t)((nl ? nl : end) - p), indent, role);
-		p = nl ? nl + 1 : end;
-	} while (p < end);
-	hg_buf_free(&b);
-}
-
-/* "key: value" on one line, the key drawn as a label. */
-static void
-add_field(struct ui_detail *d, const char *key, const char *val, int indent)
-{
-	struct hg_buf b = { 0 };
-	size_t klen;
-
-	hg_sanitize(&b, key, strlen(key), 0);
-	hg_buf_adds(&b, ":");
-	klen = b.len;
-	hg_buf_adds(&b, " ");
-	hg_sanitize(&b, val, strlen(val), HG_SAN_TABS);
-	add_line(d, b.p, b.len, indent, UI_ROLE_NORMAL)->label_len = (int)klen;
-	hg_buf_free(&b);
-}
-
-static void
-add_label(struct ui_detail *d, const char *key, int indent)
-{
-	add_field(d, key, "", indent);
-}
-
-static void
-add_runner_output(struct ui_detail *d, const char *s, size_t n, int indent)
-{
-	struct hg_tt_doc *doc;
-	size_t i;
-
-	d->docs = xrealloc(d->docs, (d->n_docs + 1) * sizeof(*d->docs));
-	doc = &d->docs[d->n_docs++];
-	memset(doc, 0, sizeof(*doc));
-	hg_tt_parse(doc, s, n);
-	for (i = 0; i < doc->n; i++) {
-		struct ui_dline *l = add_line(d, doc->lines[i].text, doc->lines[i].len,
-					      indent, UI_ROLE_NORMAL);
-
-		l->spans = doc->lines[i].spans;
-		l->n_spans = doc->lines[i].n_spans;
-	}
-}
-
-static void
-add_string(struct ui_detail *d, const char *key, const char *v, int indent)
-{
-	size_t n = strlen(v);
-
-	if (!strcmp(key, "runner_output")) {
-		add_label(d, key, indent);
-		add_runner_output(d, v, n, indent + 2);
-	} else if (memchr(v, '\n', n) || !strcmp(key, "feedback") ||
-		   !strcmp(key, "output_summary") || !strcmp(key, "message")) {
-		add_label(d, key, indent);
-		add_text(d, v, n, indent + 2, UI_ROLE_NORMAL);
-	} else {
-		add_field(d, key, v, indent);
-	}
-}
-
-/* cJSON_Print formats with tabs (in strings they are escaped): two spaces
- * per level and one after a key read better. */
-static void
-add_json(struct ui_detail *d, const char *key, const cJSON *v, int indent)
-{
-	char *txt = cJSON_Print(v);
-	struct hg_buf b = { 0 };
-	const char *p;
-	bool bol = true;
-
-	add_label(d, key, indent);
-	for (p = txt ? txt : ""; *p; p++) {
-		if (*p == '\t') {
-			hg_buf_adds(&b, bol ? "  " : " ");
-			continue;
-		}
-		bol = *p == '\n';
-		hg_buf_addc(&b, *p);
-	}
-	if (b.len)
-		add_text(d, b.p, b.len, indent + 2, UI_ROLE_NORMAL);
-	hg_buf_free(&b);
-	free(txt);
-}
-
-static void
-add_number(struct ui_detail *d, const char *key, const cJSON *v, int indent)
-{
-	char *txt = cJSON_PrintUnformatted(v);
-	char buf[128], dur[32];
-
-	if (!strcmp(key, "duration_ms") && cJSON_IsNumber(v)) {
-		hg_fmt_duration(dur, sizeof(dur), (int64_t)v->valuedouble);
-		snprintf(buf, sizeof(buf), "%s (%s)", txt ? txt : "", dur);
-		add_field(d, key, buf, indent);
-	} else {
-		add_field(d, key, txt ? txt : "", indent);
-	}
-	free(txt);
-}
-
-static void
-add_timestamp(struct ui_detail *d, const char *v, int indent)
-{
-	char buf[160], local[40];
-	int64_t ns;
-	int16_t tz;
-	bool zero;
-
-	if (!hg_parse_time(v, strlen(v), &ns, &tz, &zero) || zero) {
-		add_field(d, "timestamp", v, indent);
-		return;
-	}
-	hg_format_datetime(ns, local, sizeof(local));
-	snprintf(buf, sizeof(buf), "%.80s  (local %s)", v, local);
-	add_field(d, "timestamp", buf, indent);
-}
-
-static void
-add_attempt_summaries(struct ui_detail *d, const struct hg_entry *e, int indent)
-{
-	char buf[256], dur[16];
-	uint32_t i;
-
-	snprintf(buf, sizeof(buf), "%u (expand the entry and select one to see all its fields)",
-		 e->n_attempts);
-	add_field(d, "attempts", buf, indent);
-	for (i = 0; i < e->n_attempts; i++) {
-		const struct hg_attempt *a = &e->attempts[i];
-
-		hg_fmt_duration(dur, sizeof(dur), a->duration_ms);
-		snprintf(buf, sizeof(buf), "#%lld %s %s %s %s %s %s", (long long)a->attempt,
-			 hg_attempt_tier(a), a->model, dur, a->warm_start ? "warm" : "cold",
-			 a->verified ? "verified" : "unverified", hg_attempt_verdict(a));
-		add_text(d, buf, strlen(buf), indent + 2, ui_verdict_role(a->verdict));
-	}
-}
-
-/* Every member of OBJ, in file order; unknown fields included. */
-static void
-add_object(struct ui_detail *d, const cJSON *obj, const struct hg_entry *e, int indent)
-{
-	const cJSON *v;
-
-	cJSON_ArrayForEach(v, obj) {
-		const char *k = v->string ? v->string : "?";
-
-		if (!strcmp(k, "attempts") && e && cJSON_IsArray(v))
-			add_attempt_summaries(d, e, indent);
-		else if (!strcmp(k, "timestamp") && cJSON_IsString(v))
-			add_timestamp(d, v->valuestring, indent);
-		else if (cJSON_IsString(v))
-			add_string(d, k, v->valuestring, indent);
-		else if (cJSON_IsNumber(v) || cJSON_IsBool(v) || cJSON_IsNull(v))
-			add_number(d, k, v, indent);
-		else
-			add_json(d, k, v, indent);
-	}
-}
-
-static void
-build_unparsable(struct ui_detail *d, const struct hg_entry *e, const char *raw, size_t n)
-{
-	char buf[64];
-
-	hg_line_str(e->line_no, buf, sizeof(buf));
-	add_field(d, "unparsable line", buf, 0);
-	add_field(d, "reason", e->reason ? e->reason : "?", 0);
-	add_label(d, "raw line", 0);
-	add_text(d, raw, n > RAW_MAX ? RAW_MAX : n, 2, UI_ROLE_DIM);
-	if (n > RAW_MAX)
-		add_text(d, "(cut at 1 MB)", 13, 2, UI_ROLE_DIM);
-}
-
-static void
-build_attempt(struct ui_detail *d, const cJSON *root, const struct hg_entry *e, int32_t ai)
-{
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "attempts");
-	const cJSON *a = cJSON_GetArrayItem(arr, ai);
-	char buf[160];
-
-	char ln[24];
-
-	snprintf(buf, sizeof(buf), "line %s, %s", hg_line_str(e->line_no, ln, sizeof(ln)), e->skill);
-	add_field(d, "entry", buf, 0);
-	if (!a) {
-		add_text(d, "(attempt not found in the line)", 31, 0, UI_ROLE_ERROR);
-		return;
-	}
-	add_object(d, a, NULL, 0);
-}
-
-static void
-build_from_line(struct ui_detail *d, const struct hg_entry *e, int32_t attempt,
-		const char *line, size_t n)
-{
-	cJSON *root;
-
-	if (e->kind == HG_ENTRY_UNPARSABLE) {
-		build_unparsable(d, e, line, n);
-		return;
-	}
-	root = cJSON_ParseWithLength(line, n);
-	if (!root) {
-		add_text(d, "the line no longer parses (file changed?)", 41, 0, UI_ROLE_ERROR);
-		return;
-	}
-	if (attempt >= 0)
-		build_attempt(d, root, e, attempt);
-	else
-		add_object(d, root, e, 0);
-	cJSON_Delete(root);
-}
 
 /* The notes on entry E (or on its attempt AI), newest last. */
 static void
-add_notes(struct ui_detail *d, struct hg_session *s, size_t entry, int32_t attempt)
+add_notes(struct hg_detail *d, struct hg_session *s, size_t entry, int32_t attempt)
 {
 	const struct hg_entry *e = &s->entries[entry];
 	const size_t *anns;
@@ -335,7 +76,7 @@ add_notes(struct ui_detail *d, struct hg_session *s, size_t entry, int32_t attem
 		if (attempt >= 0 && ai != attempt)
 			continue;
 		if (!shown++)
-			add_label(d, "notes", 0);
+			hg_detail_add_field(d, "notes", "", 0);
 		hg_format_datetime(a->ts_ns, when, sizeof(when));
 		snprintf(head, sizeof(head), "%s %s, %s (line %lld)%s", ui_g->note,
 			 a->ann_author && *a->ann_author ? a->ann_author : "?", when,
@@ -343,12 +84,12 @@ add_notes(struct ui_detail *d, struct hg_session *s, size_t entry, int32_t attem
 		if (ai >= 0 && attempt < 0)
 			snprintf(head + strlen(head), sizeof(head) - strlen(head), " #%lld",
 				 (long long)e->attempts[ai].attempt);
-		add_text(d, head, strlen(head), 2, UI_ROLE_NOTE);
+		hg_detail_add_text(d, head, strlen(head), 2, UI_ROLE_NOTE);
 		text = hg_annotate_read_text(s, a, &len);
 		if (text)
-			add_text(d, text, len, 4, UI_ROLE_NORMAL);
+			hg_detail_add_text(d, text, len, 4, UI_ROLE_NORMAL);
 		else
-			add_text(d, "(cannot read the note)", 22, 4, UI_ROLE_ERROR);
+			hg_detail_add_text(d, "(cannot read the note)", 22, 4, UI_ROLE_ERROR);
 		free(text);
 	}
 }
@@ -356,19 +97,11 @@ add_notes(struct ui_detail *d, struct hg_session *s, size_t entry, int32_t attem
 static void
 detail_clear(struct ui_detail *d)
 {
-	size_t i;
-
-	for (i = 0; i < d->n; i++)
-		free(d->lines[i].text);
-	d->n = 0;
-	for (i = 0; i < d->n_docs; i++)
-		hg_tt_free(&d->docs[i]);
-	free(d->docs);
-	d->docs = NULL;
-	d->n_docs = 0;
+	hg_detail_clear(&d->doc);
 	d->n_vis = 0;
 	d->vis_width = -1;
 	d->valid = false;
+	d->has_cur = false;
 }
 
 static void
@@ -384,6 +117,7 @@ build(struct ui_detail *d, struct hg_session *s, size_t entry, int32_t attempt)
 	d->line_no = e->line_no;
 	d->attempt = attempt;
 	d->valid = true;
+	d->built_json = d->json;
 	line = hg_session_read_line(s, e, &n);
 	if (!line) {
 		char buf[256];
@@ -391,11 +125,15 @@ build(struct ui_detail *d, struct hg_session *s, size_t entry, int32_t attempt)
 		snprintf(buf, sizeof(buf), "cannot read line %lld: %s", (long long)e->line_no,
 			 errno == ESTALE ? "the file changed"
 			 : errno == EFBIG && e->reason ? e->reason : strerror(errno));
-		add_text(d, buf, strlen(buf), 0, UI_ROLE_ERROR);
+		hg_detail_add_text(&d->doc, buf, strlen(buf), 0, UI_ROLE_ERROR);
 		return;
 	}
-	add_notes(d, s, entry, attempt);
-	build_from_line(d, e, attempt, line, n);
+	if (d->json) {
+		hg_detail_build_json(&d->doc, line, n);
+	} else {
+		add_notes(&d->doc, s, entry, attempt);
+		hg_detail_build(&d->doc, e, attempt, line, n);
+	}
 	free(line);
 }
 
@@ -403,22 +141,41 @@ static bool
 cached(const struct ui_detail *d, const struct hg_session *s, size_t entry, int32_t attempt)
 {
 	return d->valid && d->s == s && d->generation == s->generation &&
-	       d->line_no == s->entries[entry].line_no && d->attempt == attempt;
+	       d->line_no == s->entries[entry].line_no && d->attempt == attempt &&
+	       d->built_json == d->json;
 }
 
 /* Screen lines */
 
 static void
-add_vis(struct ui_detail *d, size_t line, size_t start, size_t len, bool first)
+add_vis(struct ui_detail *d, size_t line, size_t start, size_t len, int cont)
 {
+	struct ui_vline *vl;
+
 	if (d->n_vis == d->cap_vis) {
 		d->cap_vis = d->cap_vis ? d->cap_vis * 2 : 256;
 		d->vis = xrealloc(d->vis, d->cap_vis * sizeof(*d->vis));
 	}
-	d->vis[d->n_vis].line = line;
-	d->vis[d->n_vis].start = start;
-	d->vis[d->n_vis].len = len;
-	d->vis[d->n_vis++].first = first;
+	vl = &d->vis[d->n_vis++];
+	vl->line = line;
+	vl->start = start;
+	vl->len = len;
+	vl->first = start == 0;
+	vl->cont = vl->first ? 0 : cont;
+}
+
+/* A wrapped "key: value" goes on under its value, so that it cannot pass
+ * for another field (two columns in when the key is very long); text
+ * under a key is indented already and goes on under itself. */
+static int
+continuation(const struct hg_dline *l, int avail)
+{
+	int c;
+
+	if (l->label_len <= 0)
+		return 0;
+	c = hg_text_width(l->text, (size_t)l->label_len) + 1;
+	return c <= avail / 2 ? c : 2;
 }
 
 static void
@@ -428,21 +185,23 @@ layout_lines(struct ui_detail *d, int width, bool wrap)
 
 	d->n_vis = 0;
 	d->max_width = 0;
-	for (i = 0; i < d->n; i++) {
-		const struct ui_dline *l = &d->lines[i];
+	for (i = 0; i < d->doc.n; i++) {
+		const struct hg_dline *l = &d->doc.lines[i];
 		int avail = width - l->indent, w = hg_text_width(l->text, l->len) + l->indent;
+		int cont = continuation(l, avail);
 		size_t off = 0;
 
 		if (w > d->max_width)
 			d->max_width = w;
 		if (!wrap || l->len == 0) {
-			add_vis(d, i, 0, l->len, true);
+			add_vis(d, i, 0, l->len, 0);
 			continue;
 		}
 		while (off < l->len) {
-			size_t k = hg_text_wrap_next(l->text + off, l->len - off, avail);
+			size_t k = hg_text_wrap_next(l->text + off, l->len - off,
+						     off ? avail - cont : avail);
 
-			add_vis(d, i, off, k, off == 0);
+			add_vis(d, i, off, k, cont);
 			off += k;
 		}
 	}
@@ -456,24 +215,62 @@ det(const struct ui_view *v)
 	return v->priv;
 }
 
-/* Scroll to the first screen line showing the searched text. */
-static void
-to_match(struct ui_view *v, const struct hg_search_pattern *p)
+/* The screen line showing byte OFF of logical line LINE. */
+static size_t
+vis_of(const struct ui_detail *d, size_t line, size_t off)
 {
-	const struct ui_detail *d = det(v);
-	size_t i;
+	size_t lo = 0, hi = d->n_vis;
 
-	for (i = 0; p && i < d->n_vis; i++) {
-		const struct ui_vline *vl = &d->vis[i];
-		const struct ui_dline *l = &d->lines[vl->line];
-		const char *m = hg_search_find_text(p, l->text + vl->start, l->len - vl->start);
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ui_vline *vl = &d->vis[mid];
 
-		if (m && (size_t)(m - l->text) < vl->start + vl->len) {
-			v->pos.offset = i > CONTEXT_LINES ? i - CONTEXT_LINES : 0;
-			v->pos.lineno = v->pos.offset;
-			return;
-		}
+		if (vl->line < line || (vl->line == line && vl->start <= off))
+			lo = mid;
+		else
+			hi = mid;
 	}
+	return lo;
+}
+
+/* Make match (LINE, OFF) the current one and scroll it into view, a few
+ * lines from the top (sideways too when lines are not wrapped). */
+static void
+show_match(struct ui_view *v, size_t line, size_t off)
+{
+	struct ui_detail *d = det(v);
+	const struct hg_dline *l = &d->doc.lines[line];
+	size_t i;
+	int x, h = ui_view_height(v), w = v->rect.w - 2;
+
+	d->has_cur = true;
+	d->cur_line = line;
+	d->cur_off = off;
+	d->cur_serial = ui_mark_serial();
+	if (!d->n_vis)
+		return;
+	i = vis_of(d, line, off);
+	if (i < v->pos.offset || i >= v->pos.offset + (size_t)h)
+		v->pos.offset = i > CONTEXT_LINES ? i - CONTEXT_LINES : 0;
+	v->pos.lineno = v->pos.offset;
+	if (!d->wrap) {
+		x = l->indent + hg_text_width(l->text, off);
+		if (x < v->pos.col || x + 8 > v->pos.col + w)
+			v->pos.col = x > w / 2 ? x - w / 2 : 0;
+		ui_view_hscroll(v, 0);
+	}
+}
+
+/* Match NTH of the search's pattern among the part's own fields. */
+static void
+to_match(struct ui_view *v, const struct hg_search_pattern *p, size_t nth)
+{
+	struct ui_detail *d = det(v);
+	size_t line, off;
+
+	if (p && (hg_detail_nth(&d->doc, p, false, nth, &line, &off) ||
+		  hg_detail_nth(&d->doc, p, false, 0, &line, &off)))
+		show_match(v, line, off);
 }
 
 /* The cache follows the app's selection and the pane's width. */
@@ -486,7 +283,7 @@ update(struct ui_view *v, unsigned events)
 	unsigned r = UI_R_NONE;
 
 	if (!a->sel || !a->has_entry || a->sel_entry >= a->sel->n_entries) {
-		if (d->valid || d->n) {
+		if (d->valid || d->doc.n) {
 			detail_clear(d);
 			r = UI_R_DRAW;
 		}
@@ -507,7 +304,8 @@ update(struct ui_view *v, unsigned events)
 	}
 	if (a->jump_match) {
 		a->jump_match = false;
-		to_match(v, ui_mark_get());
+		if (!d->json)
+			to_match(v, ui_mark_get(), a->jump_nth);
 		r = UI_R_DRAW;
 	}
 	return r;
@@ -517,6 +315,76 @@ static size_t
 lines(const struct ui_view *v)
 {
 	return det(v)->n_vis;
+}
+
+/* Searching the detail text, less-style */
+
+/* Is match (l1, o1) before (l2, o2)? */
+static bool
+before(size_t l1, size_t o1, size_t l2, size_t o2)
+{
+	return l1 < l2 || (l1 == l2 && o1 < o2);
+}
+
+/* The next (or previous) match of the highlighted text after the current
+ * match, or from the top line when there is none; wraps around. */
+static unsigned
+detail_next(struct ui_view *v, bool forward)
+{
+	struct ui_detail *d = det(v);
+	const struct hg_search_pattern *p = ui_mark_get();
+	size_t i, rl = 0, ro = 0, fl = 0, fo = 0, ll = 0, lo = 0, bl = 0, bo = 0;
+	bool any = false, has = false;
+
+	if (!p) {
+		ui_message(v->ui, false, "no search yet: %s searches", hg_ui_key(HG_REQ_SEARCH));
+		return UI_R_DRAW;
+	}
+	if (d->has_cur && d->cur_serial == ui_mark_serial()) {
+		rl = d->cur_line;
+		ro = forward ? d->cur_off + 1 : d->cur_off;
+	} else if (v->pos.offset < d->n_vis) {
+		rl = d->vis[v->pos.offset].line;
+		ro = d->vis[v->pos.offset].start;
+	}
+	for (i = 0; i < d->doc.n && !(forward && has); i++) {
+		const struct hg_dline *l = &d->doc.lines[i];
+		const char *m;
+		size_t at = 0, off;
+
+		while (at < l->len && (m = hg_search_find_text(p, l->text + at, l->len - at))) {
+			off = (size_t)(m - l->text);
+			at = off + (p->len ? p->len : 1);
+			if (!any)
+				fl = i, fo = off;
+			any = true;
+			ll = i, lo = off;
+			if (forward ? !before(i, off, rl, ro) : before(i, off, rl, ro)) {
+				if (forward && has)
+					break;
+				if (forward || !has || before(bl, bo, i, off))
+					bl = i, bo = off;
+				has = true;
+				if (forward)
+					break;
+			}
+		}
+	}
+	if (!any) {
+		d->has_cur = false;
+		ui_message(v->ui, true, "pattern not found: %s", p->text);
+		return UI_R_DRAW;
+	}
+	if (has) {
+		show_match(v, bl, bo);
+		return UI_R_DRAW;
+	}
+	if (forward)
+		show_match(v, fl, fo);
+	else
+		show_match(v, ll, lo);
+	ui_message(v->ui, false, "search wrapped");
+	return UI_R_DRAW;
 }
 
 static unsigned
@@ -545,11 +413,23 @@ request(struct ui_view *v, enum hg_ui_req req)
 		ui_view_hscroll(v, req == HG_REQ_EXPAND ? HSCROLL : -HSCROLL);
 		return UI_R_DRAW;
 	case HG_REQ_TOGGLE:
-		return UI_R_DONE;
+		/* Space (and Enter) read on, a page at a time. */
+		v->app->list_touched = true;
+		return ui_view_move(v, HG_REQ_PAGE_DOWN);
 	case HG_REQ_WRAP:
 		d->wrap = !d->wrap;
 		v->pos.col = 0;
 		return UI_R_DRAW;
+	case HG_REQ_PRETTY:
+		d->json = !d->json;
+		return UI_R_DRAW;
+	case HG_REQ_SEARCH:
+		return ui_view_focused(v) ? ui_cmd_detail_search(v->ui) : UI_R_NONE;
+	case HG_REQ_SEARCH_NEXT:
+	case HG_REQ_SEARCH_PREV:
+		if (!ui_view_focused(v))
+			return UI_R_NONE;
+		return detail_next(v, req == HG_REQ_SEARCH_NEXT);
 	default:
 		return UI_R_NONE;
 	}
@@ -570,8 +450,7 @@ done(struct ui_view *v)
 {
 	struct ui_detail *d = det(v);
 
-	detail_clear(d);
-	free(d->lines);
+	hg_detail_free(&d->doc);
 	free(d->vis);
 	free(d);
 	v->priv = NULL;
@@ -592,7 +471,7 @@ put_piece(struct piece *pc, const char *s, size_t n, int attr)
 
 /* Draw text[from, to) of a line, split where its styles change. */
 static void
-draw_styled(struct piece *pc, const struct ui_dline *l, size_t from, size_t to)
+draw_styled(struct piece *pc, const struct hg_dline *l, size_t from, size_t to)
 {
 	int normal = ui_attr((enum ui_role)l->role);
 	size_t i, at = from;
@@ -622,20 +501,43 @@ draw_styled(struct piece *pc, const struct ui_dline *l, size_t from, size_t to)
 	put_piece(pc, l->text + at, to - at, normal);
 }
 
+/* The current match, in reverse video over the highlight. */
+static void
+draw_current(const struct ui_detail *d, const struct hg_dline *l, size_t li, int y, int x0,
+	     int end, size_t from, size_t to)
+{
+	const struct hg_search_pattern *p = ui_mark_get();
+	size_t ms, me;
+	int x;
+
+	if (!d->has_cur || !p || d->cur_line != li || d->cur_serial != ui_mark_serial())
+		return;
+	ms = d->cur_off;
+	me = ms + p->len > l->len ? l->len : ms + p->len;
+	if (me <= from || ms >= to)
+		return;
+	ms = ms < from ? from : ms;
+	me = me > to ? to : me;
+	x = x0 + hg_text_width(l->text + from, ms - from);
+	if (x < end)
+		ui_put_fit(y, x, end - x, l->text + ms, me - ms,
+			   ui_attr(UI_ROLE_MATCH) | (int)(A_UNDERLINE | A_REVERSE));
+}
+
 static void
 draw(struct ui_view *v, size_t line, int y)
 {
 	const struct ui_detail *d = det(v);
 	const struct ui_vline *vl = &d->vis[line];
 	const struct ui_rect *r = &v->rect;
-	const struct ui_dline *l = &d->lines[vl->line];
+	const struct hg_dline *l = &d->doc.lines[vl->line];
 	struct piece pc = { y, r->x + 1, r->x + r->w - 1 };
-	int skip = d->wrap ? 0 : v->pos.col, used = 0, x0;
+	int skip = d->wrap ? 0 : v->pos.col, used = 0, x0, indent = l->indent + vl->cont;
 	size_t from = vl->start, to = vl->start + vl->len;
 
-	if (l->indent > skip)
-		pc.x += l->indent - skip;
-	skip = skip > l->indent ? skip - l->indent : 0;
+	if (indent > skip)
+		pc.x += indent - skip;
+	skip = skip > indent ? skip - indent : 0;
 	if (skip > 0) {
 		from += hg_text_fit(l->text + from, to - from, skip, &used);
 		/* A wide character cut by the left edge: leave its half blank. */
@@ -649,6 +551,7 @@ draw(struct ui_view *v, size_t line, int y)
 	x0 = pc.x;
 	draw_styled(&pc, l, from, to);
 	ui_mark_line(y, x0, pc.end, l->text, l->len, from, to);
+	draw_current(d, l, vl->line, y, x0, pc.end, from, to);
 }
 
 static void
@@ -663,7 +566,9 @@ title(struct ui_view *v, char *left, size_t nl, char *right, size_t nr)
 		snprintf(left, nl, "Detail");
 		return;
 	}
-	if (d->attempt >= 0)
+	if (d->built_json)
+		snprintf(left, nl, "Detail: line %s as JSON", hg_line_str(d->line_no, ln, sizeof(ln)));
+	else if (d->attempt >= 0)
 		snprintf(left, nl, "Detail: attempt #%lld of line %s",
 			 (long long)a->sel->entries[a->sel_entry].attempts[d->attempt].attempt,
 			 hg_line_str(d->line_no, ln, sizeof(ln)));
@@ -702,7 +607,7 @@ ui_detail_top_field(struct ui_view *v, char *buf, size_t n)
 	if (!d->valid || v->pos.offset >= d->n_vis)
 		return false;
 	for (i = d->vis[v->pos.offset].line + 1; i-- > 0;) {
-		const struct ui_dline *l = &d->lines[i];
+		const struct hg_dline *l = &d->doc.lines[i];
 
 		if (l->indent > 0)
 			continue;

@@ -63,6 +63,22 @@ row_of(const struct hg_rows *r, size_t entry, int32_t attempt)
 	return i;
 }
 
+/* The app selected an attempt of a collapsed entry (a search match in
+ * it): show the entry's attempts. */
+static void
+reveal(struct ui_view *v)
+{
+	struct hg_app *a = v->app;
+	struct hg_rows *r = rows_of(v);
+	ssize_t i;
+
+	if (a->sel_attempt < 0 || (i = hg_rows_find(r, a->sel_entry, -1)) < 0 ||
+	    (r->v[i].flags & HG_ROW_EXPANDED) || !(r->v[i].flags & HG_ROW_PARENT))
+		return;
+	hg_expand_set(&hg_app_sess(a->sel)->expand, a->sel->entries[a->sel_entry].line_no, true);
+	hg_rows_set_expanded(r, (size_t)i, true, &a->rf);
+}
+
 /* After the rows changed: the cursor on the newest row while following,
  * else on the selected entry (or the nearest one still shown); a session
  * with no entry chosen yet opens at its newest. */
@@ -115,7 +131,10 @@ update(struct ui_view *v, unsigned events)
 	}
 	if (events & HG_APP_EV_SELECT && a->has_entry) {
 		/* The app moved the selection (a search match). */
-		ssize_t i = row_of(r, a->sel_entry, a->sel_attempt);
+		ssize_t i;
+
+		reveal(v);
+		i = row_of(r, a->sel_entry, a->sel_attempt);
 
 		if (i >= 0) {
 			if ((size_t)i + 1 < r->n)

@@ -113,6 +113,7 @@ struct hg_app {
 	size_t sel_entry;
 	int32_t sel_attempt;
 	bool jump_match;		/* EV_SELECT came from a search match */
+	size_t jump_nth;		/* ... and the detail shows match NTH */
 
 	/* Loading. */
 	struct hg_session **queue;

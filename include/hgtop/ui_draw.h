@@ -117,6 +117,8 @@ void ui_draw_title(const struct ui_rect *r, const char *text, const char *right,
 /* The text searched for, highlighted wherever it is drawn (NULL: none). */
 void ui_mark_set(const struct hg_search_pattern *p);
 const struct hg_search_pattern *ui_mark_get(void);
+/* Changes whenever the text searched for does. */
+unsigned ui_mark_serial(void);
 /* Overlay the matches in s[0..n) drawn at (y, x) in w columns. */
 void ui_mark(int y, int x, int w, const char *s, size_t n);
 /* Overlay the matches in text[from, to) of a line, drawn from column x

@@ -19,19 +19,22 @@
 	R(PAGE_UP,	"Moving",  "previous page") \
 	R(FIRST,	"Moving",  "first row") \
 	R(LAST,		"Moving",  "last row (resumes follow)") \
+	R(HALF_DOWN,	"Moving",  "half a page down") \
+	R(HALF_UP,	"Moving",  "half a page up") \
 	R(NEXT_PANE,	"Moving",  "next pane: sessions, entries, detail") \
 	R(PREV_PANE,	"Moving",  "previous pane") \
 	R(MOUSE,	"Moving",  "click selects a row (again: expand/collapse); the wheel scrolls the pane under it") \
 	R(EXPAND,	"Tree",    "expand entry (detail: scroll right)") \
 	R(COLLAPSE,	"Tree",    "collapse entry (detail: scroll left)") \
-	R(TOGGLE,	"Tree",    "expand/collapse; in sessions: open") \
+	R(TOGGLE,	"Tree",    "expand/collapse; sessions: open; detail: next page") \
 	R(EXPAND_ALL,	"Tree",    "expand all entries") \
 	R(COLLAPSE_ALL,	"Tree",    "collapse all entries") \
 	R(DETAIL_DOWN,	"Detail",  "scroll the detail pane down") \
 	R(DETAIL_UP,	"Detail",  "scroll the detail pane up") \
 	R(WRAP,		"Detail",  "wrap long lines on/off") \
-	R(SEARCH,	"Find",    "search") \
-	R(SEARCH_NEXT,	"Find",    "next match") \
+	R(PRETTY,	"Detail",  "the whole entry as indented JSON on/off") \
+	R(SEARCH,	"Find",    "search (in the detail pane: its text)") \
+	R(SEARCH_NEXT,	"Find",    "next match (detail pane: in its text)") \
 	R(SEARCH_PREV,	"Find",    "previous match") \
 	R(FILTER,	"Find",    "filter expression") \
 	R(VERDICT,	"Find",    "cycle the verdict filter: all, accept, escalate, error") \
@@ -70,6 +73,8 @@
 	B("Home",	FIRST) \
 	B("G",		LAST) \
 	B("End",	LAST) \
+	B("^D",		HALF_DOWN) \
+	B("^U",		HALF_UP) \
 	B("Tab",	NEXT_PANE) \
 	B("Shift-Tab",	PREV_PANE) \
 	B("Mouse",	MOUSE) \
@@ -84,6 +89,7 @@
 	B("J",		DETAIL_DOWN) \
 	B("K",		DETAIL_UP) \
 	B("w",		WRAP) \
+	B("p",		PRETTY) \
 	B("/",		SEARCH) \
 	B("n",		SEARCH_NEXT) \
 	B("N",		SEARCH_PREV) \

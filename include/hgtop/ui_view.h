@@ -208,6 +208,8 @@ void ui_search_step(struct hg_ui *u);
 void ui_search_interrupt(struct hg_ui *u);
 unsigned ui_cmd_search(struct hg_ui *u);
 unsigned ui_cmd_search_next(struct hg_ui *u, bool forward);
+/* "detail /": search the detail pane's text (view_detail.c moves). */
+unsigned ui_cmd_detail_search(struct hg_ui *u);
 void ui_annotate_done(struct hg_ui *u);
 unsigned ui_cmd_annotate(struct hg_ui *u);
 /* ui_external.c: the selection in $PAGER or $EDITOR, or on the clipboard

@@ -1,0 +1,465 @@
+/* detail.c - the detail pane's lines, built from an entry's line. */
+#include "config.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hgtop/detail.h"
+#include "hgtop/entry.h"
+#include "hgtop/parser.h"
+#include "hgtop/sanitize.h"
+#include "hgtop/search.h"
+#include "hgtop/ui_draw.h"
+#include "hgtop/util.h"
+
+#define RAW_MAX (1024 * 1024)
+
+/* Lines */
+
+static struct hg_dline *
+add_line(struct hg_detail *d, const char *text, size_t len, int indent, int role, bool own)
+{
+	struct hg_dline *l;
+
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 64;
+		d->lines = xrealloc(d->lines, d->cap * sizeof(*d->lines));
+	}
+	l = &d->lines[d->n++];
+	memset(l, 0, sizeof(*l));
+	l->text = xstrndup(text, len);
+	l->len = len;
+	l->indent = indent;
+	l->role = role;
+	l->own = own;
+	return l;
+}
+
+static void
+text_lines(struct hg_detail *d, const char *s, size_t n, int indent, int role, bool own)
+{
+	struct hg_buf b = { 0 };
+	const char *p, *end, *nl;
+
+	hg_sanitize(&b, s, n, HG_SAN_NEWLINES | HG_SAN_TABS);
+	p = b.p ? b.p : "";
+	end = p + b.len;
+	do {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		add_line(d, p, (size_t)((nl ? nl : end) - p), indent, role, own);
+		p = nl ? nl + 1 : end;
+	} while (p < end);
+	hg_buf_free(&b);
+}
+
+static void
+field_line(struct hg_detail *d, const char *key, const char *val, int indent, bool own)
+{
+	struct hg_buf b = { 0 };
+	size_t klen;
+
+	hg_sanitize(&b, key, strlen(key), 0);
+	hg_buf_adds(&b, ":");
+	klen = b.len;
+	hg_buf_adds(&b, " ");
+	hg_sanitize(&b, val, strlen(val), HG_SAN_TABS);
+	add_line(d, b.p, b.len, indent, UI_ROLE_NORMAL, own)->label_len = (int)klen;
+	hg_buf_free(&b);
+}
+
+void
+hg_detail_add_text(struct hg_detail *d, const char *s, size_t n, int indent, int role)
+{
+	text_lines(d, s, n, indent, role, false);
+}
+
+void
+hg_detail_add_field(struct hg_detail *d, const char *key, const char *val, int indent)
+{
+	field_line(d, key, val, indent, false);
+}
+
+/* Fields: every line below is the part's own (counted by the search). */
+
+static void
+add_text(struct hg_detail *d, const char *s, size_t n, int indent, int role)
+{
+	text_lines(d, s, n, indent, role, true);
+}
+
+static void
+add_field(struct hg_detail *d, const char *key, const char *val, int indent)
+{
+	field_line(d, key, val, indent, true);
+}
+
+static void
+add_label(struct hg_detail *d, const char *key, int indent)
+{
+	add_field(d, key, "", indent);
+}
+
+static void
+add_runner_output(struct hg_detail *d, const char *s, size_t n, int indent)
+{
+	struct hg_tt_doc *doc;
+	size_t i;
+
+	d->docs = xrealloc(d->docs, (d->n_docs + 1) * sizeof(*d->docs));
+	doc = &d->docs[d->n_docs++];
+	memset(doc, 0, sizeof(*doc));
+	hg_tt_parse(doc, s, n);
+	for (i = 0; i < doc->n; i++) {
+		struct hg_dline *l = add_line(d, doc->lines[i].text, doc->lines[i].len,
+					      indent, UI_ROLE_NORMAL, true);
+
+		l->spans = doc->lines[i].spans;
+		l->n_spans = doc->lines[i].n_spans;
+	}
+}
+
+static void
+add_string(struct hg_detail *d, const char *key, const char *v, int indent)
+{
+	size_t n = strlen(v);
+
+	if (!strcmp(key, "runner_output")) {
+		add_label(d, key, indent);
+		add_runner_output(d, v, n, indent + 2);
+	} else if (memchr(v, '\n', n) || !strcmp(key, "feedback") ||
+		   !strcmp(key, "output_summary") || !strcmp(key, "message")) {
+		add_label(d, key, indent);
+		add_text(d, v, n, indent + 2, UI_ROLE_NORMAL);
+	} else {
+		add_field(d, key, v, indent);
+	}
+}
+
+static void
+add_number(struct hg_detail *d, const char *key, const cJSON *v, int indent)
+{
+	char *txt = cJSON_PrintUnformatted(v);
+	char buf[128], dur[32];
+
+	if (!strcmp(key, "duration_ms") && cJSON_IsNumber(v)) {
+		hg_fmt_duration(dur, sizeof(dur), (int64_t)v->valuedouble);
+		snprintf(buf, sizeof(buf), "%s (%s)", txt ? txt : "", dur);
+		add_field(d, key, buf, indent);
+	} else {
+		add_field(d, key, txt ? txt : "", indent);
+	}
+	free(txt);
+}
+
+/* An object or array (the input) with its strings decoded: members one
+ * per line under their key, elements under "[i]", text with newlines and
+ * tabs shown as line breaks and indentation, not as escapes. */
+static void
+add_tree(struct hg_detail *d, const char *key, const cJSON *v, int indent, int depth)
+{
+	const cJSON *c;
+	char k[32];
+	int i = 0;
+
+	if (cJSON_IsString(v)) {
+		add_string(d, key, v->valuestring, indent);
+		return;
+	}
+	if (!cJSON_IsObject(v) && !cJSON_IsArray(v)) {
+		add_number(d, key, v, indent);
+		return;
+	}
+	if (!v->child || depth > 64) {
+		add_field(d, key, !v->child ? (cJSON_IsArray(v) ? "[]" : "{}") : "...", indent);
+		return;
+	}
+	add_label(d, key, indent);
+	cJSON_ArrayForEach(c, v) {
+		snprintf(k, sizeof(k), "[%d]", i++);
+		add_tree(d, cJSON_IsObject(v) ? (c->string ? c->string : "?") : k, c,
+			 indent + 2, depth + 1);
+	}
+}
+
+static void
+add_timestamp(struct hg_detail *d, const char *v, int indent)
+{
+	char buf[160], local[40];
+	int64_t ns;
+	int16_t tz;
+	bool zero;
+
+	if (!hg_parse_time(v, strlen(v), &ns, &tz, &zero) || zero) {
+		add_field(d, "timestamp", v, indent);
+		return;
+	}
+	hg_format_datetime(ns, local, sizeof(local));
+	snprintf(buf, sizeof(buf), "%.80s  (local %s)", v, local);
+	add_field(d, "timestamp", buf, indent);
+}
+
+static int
+verdict_role(uint8_t verdict)
+{
+	switch (verdict) {
+	case HG_VERDICT_ACCEPT:
+		return UI_ROLE_ACCEPT;
+	case HG_VERDICT_ESCALATE:
+		return UI_ROLE_ESCALATE;
+	case HG_VERDICT_ERROR:
+		return UI_ROLE_ERROR;
+	default:
+		return UI_ROLE_NORMAL;
+	}
+}
+
+/* One line per attempt: the attempts' own fields are theirs, not the
+ * entry's (the search finds them in the attempt). */
+static void
+add_attempt_summaries(struct hg_detail *d, const struct hg_entry *e, int indent)
+{
+	char buf[256], dur[16];
+	uint32_t i;
+
+	snprintf(buf, sizeof(buf), "%u (expand the entry and select one to see all its fields)",
+		 e->n_attempts);
+	field_line(d, "attempts", buf, indent, false);
+	for (i = 0; i < e->n_attempts; i++) {
+		const struct hg_attempt *a = &e->attempts[i];
+
+		hg_fmt_duration(dur, sizeof(dur), a->duration_ms);
+		snprintf(buf, sizeof(buf), "#%lld %s %s %s %s %s %s", (long long)a->attempt,
+			 hg_attempt_tier(a), a->model, dur, a->warm_start ? "warm" : "cold",
+			 a->verified ? "verified" : "unverified", hg_attempt_verdict(a));
+		text_lines(d, buf, strlen(buf), indent + 2, verdict_role(a->verdict), false);
+	}
+}
+
+/* Every member of OBJ, in file order; unknown fields included. */
+static void
+add_object(struct hg_detail *d, const cJSON *obj, const struct hg_entry *e, int indent)
+{
+	const cJSON *v;
+
+	cJSON_ArrayForEach(v, obj) {
+		const char *k = v->string ? v->string : "?";
+
+		if (!strcmp(k, "attempts") && e && cJSON_IsArray(v))
+			add_attempt_summaries(d, e, indent);
+		else if (!strcmp(k, "timestamp") && cJSON_IsString(v))
+			add_timestamp(d, v->valuestring, indent);
+		else
+			add_tree(d, k, v, indent, 0);
+	}
+}
+
+static void
+build_unparsable(struct hg_detail *d, const struct hg_entry *e, const char *raw, size_t n)
+{
+	char buf[64];
+
+	hg_line_str(e->line_no, buf, sizeof(buf));
+	add_field(d, "unparsable line", buf, 0);
+	add_field(d, "reason", e->reason ? e->reason : "?", 0);
+	add_label(d, "raw line", 0);
+	add_text(d, raw, n > RAW_MAX ? RAW_MAX : n, 2, UI_ROLE_DIM);
+	if (n > RAW_MAX)
+		hg_detail_add_text(d, "(cut at 1 MB)", 13, 2, UI_ROLE_DIM);
+}
+
+static void
+build_attempt(struct hg_detail *d, const cJSON *root, const struct hg_entry *e, int32_t ai)
+{
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "attempts");
+	const cJSON *a = cJSON_GetArrayItem(arr, ai);
+	char buf[160], ln[24];
+
+	snprintf(buf, sizeof(buf), "line %s, %s", hg_line_str(e->line_no, ln, sizeof(ln)), e->skill);
+	hg_detail_add_field(d, "entry", buf, 0);
+	if (!a) {
+		hg_detail_add_text(d, "(attempt not found in the line)", 31, 0, UI_ROLE_ERROR);
+		return;
+	}
+	add_object(d, a, NULL, 0);
+}
+
+void
+hg_detail_build(struct hg_detail *d, const struct hg_entry *e, int32_t attempt,
+		const char *line, size_t n)
+{
+	cJSON *root;
+
+	if (e->kind == HG_ENTRY_UNPARSABLE) {
+		build_unparsable(d, e, line, n);
+		return;
+	}
+	root = cJSON_ParseWithLength(line, n);
+	if (!root) {
+		hg_detail_add_text(d, "the line no longer parses (file changed?)", 41, 0, UI_ROLE_ERROR);
+		return;
+	}
+	if (attempt >= 0)
+		build_attempt(d, root, e, attempt);
+	else
+		add_object(d, root, e, 0);
+	cJSON_Delete(root);
+}
+
+/* The JSON view */
+
+struct jline {
+	struct hg_detail *d;
+	struct hg_buf b;
+	int depth;
+};
+
+static void
+jflush(struct jline *j)
+{
+	struct hg_buf s = { 0 };
+
+	if (!j->b.len)
+		return;
+	hg_sanitize(&s, j->b.p, j->b.len, 0);
+	add_line(j->d, s.p ? s.p : "", s.len, 2 * j->depth, UI_ROLE_NORMAL, true);
+	hg_buf_free(&s);
+	hg_buf_reset(&j->b);
+}
+
+static size_t
+skip_space(const char *s, size_t n, size_t i)
+{
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+		i++;
+	return i;
+}
+
+/* A string from its opening quote: the index after its closing one. */
+static size_t
+string_end(const char *s, size_t n, size_t i)
+{
+	for (i++; i < n; i++) {
+		if (s[i] == '\\')
+			i++;
+		else if (s[i] == '"')
+			return i + 1;
+	}
+	return n;
+}
+
+void
+hg_detail_build_json(struct hg_detail *d, const char *s, size_t n)
+{
+	struct jline j = { d, { 0 }, 0 };
+	size_t i = skip_space(s, n, 0), k;
+
+	while (i < n) {
+		char c = s[i];
+
+		if (c == '"') {
+			k = string_end(s, n, i);
+			hg_buf_add(&j.b, s + i, k - i);
+			i = k;
+			continue;
+		}
+		if (c == '{' || c == '[') {
+			k = skip_space(s, n, i + 1);
+			if (k < n && s[k] == (c == '{' ? '}' : ']')) {
+				hg_buf_addc(&j.b, c);
+				hg_buf_addc(&j.b, s[k]);
+				i = k + 1;
+				continue;
+			}
+			hg_buf_addc(&j.b, c);
+			jflush(&j);
+			j.depth++;
+			i = k;
+			continue;
+		}
+		if (c == '}' || c == ']') {
+			jflush(&j);
+			j.depth -= j.depth > 0;
+			hg_buf_addc(&j.b, c);
+		} else if (c == ',') {
+			hg_buf_addc(&j.b, c);
+			jflush(&j);
+		} else if (c == ':') {
+			hg_buf_adds(&j.b, ": ");
+		} else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+			hg_buf_addc(&j.b, c);
+		}
+		i++;
+	}
+	jflush(&j);
+	hg_buf_free(&j.b);
+}
+
+/* Matches */
+
+static bool
+find_nth(const struct hg_detail *d, const struct hg_search_pattern *p, bool all,
+	 size_t k, size_t *line, size_t *off, size_t *count)
+{
+	size_t i, seen = 0;
+
+	for (i = 0; p && p->len && i < d->n; i++) {
+		const struct hg_dline *l = &d->lines[i];
+		size_t at = 0;
+		const char *m;
+
+		if (!all && !l->own)
+			continue;
+		while (at < l->len && (m = hg_search_find_text(p, l->text + at, l->len - at))) {
+			if (seen++ == k && line) {
+				*line = i;
+				*off = (size_t)(m - l->text);
+				return true;
+			}
+			at = (size_t)(m - l->text) + p->len;
+		}
+	}
+	if (count)
+		*count = seen;
+	return false;
+}
+
+size_t
+hg_detail_count(const struct hg_detail *d, const struct hg_search_pattern *p)
+{
+	size_t n = 0;
+
+	find_nth(d, p, false, SIZE_MAX, NULL, NULL, &n);
+	return n;
+}
+
+bool
+hg_detail_nth(const struct hg_detail *d, const struct hg_search_pattern *p, bool all,
+	      size_t k, size_t *line, size_t *off)
+{
+	return find_nth(d, p, all, k, line, off, NULL);
+}
+
+void
+hg_detail_clear(struct hg_detail *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		free(d->lines[i].text);
+	d->n = 0;
+	for (i = 0; i < d->n_docs; i++)
+		hg_tt_free(&d->docs[i]);
+	free(d->docs);
+	d->docs = NULL;
+	d->n_docs = 0;
+}
+
+void
+hg_detail_free(struct hg_detail *d)
+{
+	hg_detail_clear(d);
+	free(d->lines);
+	memset(d, 0, sizeof(*d));
+}
