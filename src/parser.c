@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -538,6 +539,88 @@ blank(const char *line, size_t len)
 	return i == len;
 }
 
+/* The nodes and strings of one line's tree come from an arena: blocks
+ * handed out by a bump pointer and given back all at once when the line
+ * is done, instead of one malloc and one free per node. The model keeps
+ * nothing that points into the tree (strings are interned or copied).
+ * The arena's hooks are set around each parse only: cJSON's other users
+ * (configuration, notes, the detail pane) keep malloc and free. */
+#define ARENA_BLOCK (64 * 1024)
+
+struct arena_block {
+	struct arena_block *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+static struct arena_block *arena;	/* newest block first */
+
+static void *
+arena_alloc(size_t n)
+{
+	struct arena_block *b = arena;
+	void *p;
+
+	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+
+		b = malloc(sizeof(*b) + cap);
+		if (!b)
+			return NULL;	/* cJSON reports the parse as failed */
+		b->cap = cap;
+		b->used = 0;
+		b->next = arena;
+		arena = b;
+	}
+	p = (char *)b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+static void
+arena_free(void *p)
+{
+	(void)p;	/* given back with the whole line: arena_reset */
+}
+
+/* Keep one block for the next line, the oldest (a plain 64 KiB one). */
+static void
+arena_reset(void)
+{
+	while (arena && arena->next) {
+		struct arena_block *b = arena;
+
+		arena = b->next;
+		free(b);
+	}
+	if (arena && arena->cap > ARENA_BLOCK) {
+		free(arena);
+		arena = NULL;
+	}
+	if (arena)
+		arena->used = 0;
+}
+
+static cJSON *
+parse_in_arena(const char *line, size_t len, const char **end)
+{
+	static cJSON_Hooks hooks = { arena_alloc, arena_free };
+	cJSON *root;
+
+	cJSON_InitHooks(&hooks);
+	root = cJSON_ParseWithLengthOpts(line, len, end, false);
+	cJSON_InitHooks(NULL);
+	return root;
+}
+
+static void
+delete_in_arena(cJSON *root)
+{
+	(void)root;
+	arena_reset();
+}
+
 void
 hg_parse_line_full(const char *line, size_t len, struct hg_entry *e)
 {
@@ -555,8 +638,9 @@ hg_parse_line_full(const char *line, size_t len, struct hg_entry *e)
 		e->reason = xstrdup("blank line");
 		return;
 	}
-	root = cJSON_ParseWithLengthOpts(line, len, &end, false);
+	root = parse_in_arena(line, len, &end);
 	if (!root) {
+		arena_reset();
 		size_t at = end && end >= line && end <= line + len ? (size_t)(end - line) : 0;
 		make_unparsable(e);
 		e->reason = at + 1 >= len ? xasprintf("invalid JSON: unexpected end of line (%zu bytes)", len)
@@ -569,7 +653,7 @@ hg_parse_line_full(const char *line, size_t len, struct hg_entry *e)
 		while ((size_t)(p - line) < len && (*p == ' ' || *p == '\t' || *p == '\r'))
 			p++;
 		if ((size_t)(p - line) < len) {
-			cJSON_Delete(root);
+			delete_in_arena(root);
 			make_unparsable(e);
 			e->reason = xasprintf("invalid JSON: extra data at byte %zu", (size_t)(p - line) + 1);
 			return;
@@ -582,7 +666,7 @@ hg_parse_line_full(const char *line, size_t len, struct hg_entry *e)
 		make_unparsable(e);
 		e->reason = reason;
 	}
-	cJSON_Delete(root);
+	delete_in_arena(root);
 }
 
 void
