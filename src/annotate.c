@@ -205,10 +205,13 @@ hg_annotate_build(struct hg_buf *out, const struct hg_session *s, const struct h
 	if (!json)
 		die("out of memory");
 	n = strlen(json);
-	if (n + 1 >= HG_ANNOTATE_MAX_LINE) {
+	if (n >= HG_ANNOTATE_MAX_LINE) {
+		char c[32];
+
 		free(json);
-		return fail(err, errlen, "note too long (%zu bytes as JSON; hyperguild reads "
-			    "lines under 1 MB)", n + 1);
+		hg_fmt_count(c, sizeof(c), (int64_t)n);
+		return fail(err, errlen, "note too long (%s bytes as JSON; hyperguild reads "
+			    "lines of at most 1,048,575 bytes)", c);
 	}
 	hg_buf_add(out, json, n);
 	hg_buf_addc(out, '\n');

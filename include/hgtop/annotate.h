@@ -30,7 +30,8 @@
 /* The target_attempt of a note on the whole entry (no attempt number). */
 #define HG_ANNOTATE_ENTRY INT64_MIN
 
-/* hyperguild's reader refuses lines of 1 MB or more (newline included). */
+/* hyperguild's reader refuses lines of 1 MiB or more (newline excluded):
+ * a line and its newline must fit its 1 MiB buffer. */
 #define HG_ANNOTATE_MAX_LINE ((size_t)1 << 20)
 
 /*

@@ -355,6 +355,40 @@ START_TEST(test_too_long_refused)
 }
 END_TEST
 
+/* hyperguild's Read takes a line of 1,048,575 bytes (its newline makes
+ * the 1 MiB buffer full), not one byte more. */
+START_TEST(test_longest_line_read_by_go)
+{
+	char *path;
+	struct hg_session *s = make_session(&path);
+	struct hg_buf b = { 0 };
+	size_t overhead, n;
+	char *text;
+
+	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], HG_ANNOTATE_ENTRY, "kai", "x", NOW_NS,
+					   errbuf, sizeof(errbuf)), 0);
+	overhead = b.len - 1 - 1;	/* the newline and the one-byte text */
+	n = 1048575 - overhead;
+	text = xmalloc(n + 2);
+	memset(text, 'x', n + 1);
+	text[n] = '\0';
+	hg_buf_reset(&b);
+	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], HG_ANNOTATE_ENTRY, "kai", text, NOW_NS,
+					   errbuf, sizeof(errbuf)), 0);
+	ck_assert_uint_eq(b.len, 1048575 + 1);
+	text[n] = 'x';
+	text[n + 1] = '\0';
+	hg_buf_reset(&b);
+	ck_assert_int_eq(hg_annotate_build(&b, s, &s->entries[0], HG_ANNOTATE_ENTRY, "kai", text, NOW_NS,
+					   errbuf, sizeof(errbuf)), -1);
+	ck_assert_ptr_nonnull(strstr(errbuf, "1,048,576 bytes"));
+	hg_buf_free(&b);
+	free(text);
+	hg_session_free(s);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_bad_targets_refused)
 {
 	char *path = tmp_path("s-2.jsonl");
@@ -901,6 +935,7 @@ annotate_suite(void)
 	tcase_add_test(w, test_hostile_author);
 	tcase_add_test(w, test_round_trip_file);
 	tcase_add_test(w, test_too_long_refused);
+	tcase_add_test(w, test_longest_line_read_by_go);
 	tcase_add_test(w, test_bad_targets_refused);
 	tcase_add_test(w, test_file_without_newline);
 	tcase_add_test(w, test_writer_mid_line_refused);
