@@ -128,7 +128,9 @@ check_line(const char *line, size_t len, const char *author, const char *text, i
 	hg_parse_line(line, len - 1, &e);
 	if (e.kind != HG_ENTRY_ANNOTATION)
 		fail(e.reason ? e.reason : "annotation did not parse as one");
-	if (e.ann_target_line != 1 || e.ann_target_attempt != att ||
+	if (e.ann_target_line != 1 ||
+	    (att == HG_ANNOTATE_ENTRY ? e.ann_has_target_attempt
+				      : !e.ann_has_target_attempt || e.ann_target_attempt != att) ||
 	    !e.ann_target_skill || strcmp(e.ann_target_skill, "build") != 0 ||
 	    !e.ann_has_target_ts || e.ann_target_ts_ns != sess->entries[0].ts_ns ||
 	    strcmp(e.session_id, "fz") != 0)
@@ -156,7 +158,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	att = data[0] % 3 == 2 ? 3 : data[0] % 3;	/* 0 (whole entry), 1, 3 */
+	/* The whole entry, attempt #1 or attempt #3. */
+	att = data[0] % 3 == 0 ? HG_ANNOTATE_ENTRY : data[0] % 3 == 1 ? 1 : 3;
 	data++;
 	size--;
 	nul = memchr(data, '\0', size);
