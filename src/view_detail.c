@@ -319,6 +319,16 @@ lines(const struct ui_view *v)
 
 /* Searching the detail text, less-style */
 
+/* Is the current match's line on the screen? */
+static bool
+cur_in_sight(struct ui_view *v)
+{
+	struct ui_detail *d = det(v);
+	size_t i = vis_of(d, d->cur_line, d->cur_off);
+
+	return d->n_vis && i >= v->pos.offset && i < v->pos.offset + (size_t)ui_view_height(v);
+}
+
 /* Is match (l1, o1) before (l2, o2)? */
 static bool
 before(size_t l1, size_t o1, size_t l2, size_t o2)
@@ -327,7 +337,8 @@ before(size_t l1, size_t o1, size_t l2, size_t o2)
 }
 
 /* The next (or previous) match of the highlighted text after the current
- * match, or from the top line when there is none; wraps around. */
+ * match, or from the top line when there is none or it has been scrolled
+ * out of sight (as less does); wraps around. */
 static unsigned
 detail_next(struct ui_view *v, bool forward)
 {
@@ -340,7 +351,7 @@ detail_next(struct ui_view *v, bool forward)
 		ui_message(v->ui, false, "no search yet: %s searches", hg_ui_key(HG_REQ_SEARCH));
 		return UI_R_DRAW;
 	}
-	if (d->has_cur && d->cur_serial == ui_mark_serial()) {
+	if (d->has_cur && d->cur_serial == ui_mark_serial() && cur_in_sight(v)) {
 		rl = d->cur_line;
 		ro = forward ? d->cur_off + 1 : d->cur_off;
 	} else if (v->pos.offset < d->n_vis) {
