@@ -36,6 +36,10 @@ struct ui_vline {
 
 struct ui_detail {
 	const struct hg_session *s;
+	/* The text at the top when the lines were last laid out again, and
+	 * the screen line it went to. */
+	bool has_top;
+	size_t top_line, top_off, top_vis;
 	unsigned generation;
 	int64_t line_no;
 	int32_t attempt;
@@ -112,6 +116,7 @@ build(struct ui_detail *d, struct hg_session *s, size_t entry, int32_t attempt)
 	char *line;
 
 	detail_clear(d);
+	d->has_top = false;
 	d->s = s;
 	d->generation = s->generation;
 	d->line_no = e->line_no;
@@ -298,7 +303,20 @@ update(struct ui_view *v, unsigned events)
 		r = UI_R_DRAW;
 	}
 	if (d->vis_width != width || d->vis_wrap != d->wrap) {
+		/* The text at the top stays at the top (a resize, a zoom,
+		 * the split or w), not the screen line number. */
+		bool keep = v->pos.offset && v->pos.offset < d->n_vis;
+
+		/* Unmoved since the last layout: the same text as then, so
+		 * that resizing back and forth does not drift. */
+		if (keep && !(d->has_top && d->top_vis == v->pos.offset)) {
+			d->top_line = d->vis[v->pos.offset].line;
+			d->top_off = d->vis[v->pos.offset].start;
+		}
 		layout_lines(d, width, d->wrap);
+		d->has_top = keep;
+		if (keep)
+			v->pos.offset = v->pos.lineno = d->top_vis = vis_of(d, d->top_line, d->top_off);
 		v->max_col = d->max_width - width > 0 ? d->max_width - width : 0;
 		r = UI_R_DRAW;
 	}
