@@ -439,9 +439,24 @@ draw_entry(struct cell *c, const struct hg_session *s, const struct hg_entry *e,
 	const char *glyph = !(row->flags & HG_ROW_PARENT) ? " " :
 		row->flags & HG_ROW_EXPANDED ? ui_g->open : ui_g->closed;
 	struct entry_cols w;
-	int dw;
+	int dw, need, over;
 
 	entry_cols(c->end - c->x, &w);
+	if (e->duration_ms > 0)
+		hg_fmt_duration(d, sizeof(d), e->duration_ms);
+	else
+		snprintf(d, sizeof(d), "-");
+	snprintf(t, sizeof(t), "%7s", d);
+	dw = (int)strlen(t);
+	/* A chain wider than its column even abbreviated takes its room
+	 * from the skill, then the status, so that the duration stays whole. */
+	need = chain_cols(e, chain_cols(e, false) > w.chain);
+	over = 9 + 2 + (w.skill + 1) + (w.status + 1) + ((need > w.chain ? need : w.chain) + 1) + dw -
+	       (c->end - c->x);
+	while (over > 0 && w.skill > 1)
+		w.skill--, over--;
+	while (over > 0 && w.status > 1)
+		w.status--, over--;
 	if (e->ts_zero)
 		snprintf(t, sizeof(t), "--:--:--");
 	else
@@ -451,12 +466,7 @@ draw_entry(struct cell *c, const struct hg_session *s, const struct hg_entry *e,
 	col(c, e->skill, w.skill, UI_ROLE_NORMAL);
 	col(c, e->final_status, w.status, status_role(e->final_status));
 	draw_chain(c, e, w.chain);
-	if (e->duration_ms > 0)
-		hg_fmt_duration(d, sizeof(d), e->duration_ms);
-	else
-		snprintf(d, sizeof(d), "-");
 	snprintf(t, sizeof(t), "%7s", d);
-	dw = (int)strlen(t);
 	col(c, t, dw, UI_ROLE_NORMAL);
 	if ((e->message || e->message_len) && c->x + 1 < c->end) {
 		if (e->message)
