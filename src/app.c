@@ -289,8 +289,12 @@ hg_app_match_update(struct hg_app *a, struct hg_session *s)
 	struct hg_app_sess *as = hg_app_sess(s);
 	size_t i, n = s->n_entries, from;
 
-	if (!a->filter)
+	if (!a->filter) {
+		/* Without a filter everything matches: what the last one hid
+		 * is not hidden from the search any more. */
+		as->match_done = 0;
 		return;
+	}
 	if (as->match_serial != a->serial || as->match_gen != s->generation ||
 	    as->match_done > n) {
 		as->match_serial = a->serial;

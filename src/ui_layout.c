@@ -70,6 +70,8 @@ ui_layout_zoom(struct hg_ui *u)
 	if (u->zoom)
 		ui_message(u, false, "%s zoomed (%s goes back)", ui_view(u, u->focus)->ops->name,
 			   hg_ui_key(HG_REQ_ZOOM));
+	else if (strstr(u->app->msg, " zoomed ("))
+		u->app->msg[0] = '\0';	/* "z goes back" is done */
 	return UI_R_LAYOUT | UI_R_DRAW;
 }
 

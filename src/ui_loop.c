@@ -461,10 +461,11 @@ hg_ui_run(const struct hg_options *o, struct hg_catalog *c, const char *title,
 	u.app = &app;
 	/* Only the browser remembers anything: it alone has prompts. */
 	hg_state_init(&u.state, !o->read_only && !o->batch && !o->stats);
+	/* The keys first: the restored filter's message names the one that clears it. */
+	hg_ui_keys_load(o->config);
 	restore_filter(&u);
 	app.follow = o->config->follow;
 	config_errors(&app, o->config);
-	hg_ui_keys_load(o->config);
 	if (kl && *kl)
 		u.keylog = fopen(kl, "ae");
 	ui_views_init(&u, &app);

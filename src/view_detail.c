@@ -36,6 +36,10 @@ struct ui_vline {
 
 struct ui_detail {
 	const struct hg_session *s;
+	/* The text at the top when the lines were last laid out again, and
+	 * the screen line it went to. */
+	bool has_top;
+	size_t top_line, top_off, top_vis;
 	unsigned generation;
 	int64_t line_no;
 	int32_t attempt;
@@ -112,6 +116,7 @@ build(struct ui_detail *d, struct hg_session *s, size_t entry, int32_t attempt)
 	char *line;
 
 	detail_clear(d);
+	d->has_top = false;
 	d->s = s;
 	d->generation = s->generation;
 	d->line_no = e->line_no;
@@ -298,7 +303,20 @@ update(struct ui_view *v, unsigned events)
 		r = UI_R_DRAW;
 	}
 	if (d->vis_width != width || d->vis_wrap != d->wrap) {
+		/* The text at the top stays at the top (a resize, a zoom,
+		 * the split or w), not the screen line number. */
+		bool keep = v->pos.offset && v->pos.offset < d->n_vis;
+
+		/* Unmoved since the last layout: the same text as then, so
+		 * that resizing back and forth does not drift. */
+		if (keep && !(d->has_top && d->top_vis == v->pos.offset)) {
+			d->top_line = d->vis[v->pos.offset].line;
+			d->top_off = d->vis[v->pos.offset].start;
+		}
 		layout_lines(d, width, d->wrap);
+		d->has_top = keep;
+		if (keep)
+			v->pos.offset = v->pos.lineno = d->top_vis = vis_of(d, d->top_line, d->top_off);
 		v->max_col = d->max_width - width > 0 ? d->max_width - width : 0;
 		r = UI_R_DRAW;
 	}
@@ -319,6 +337,16 @@ lines(const struct ui_view *v)
 
 /* Searching the detail text, less-style */
 
+/* Is the current match's line on the screen? */
+static bool
+cur_in_sight(struct ui_view *v)
+{
+	struct ui_detail *d = det(v);
+	size_t i = vis_of(d, d->cur_line, d->cur_off);
+
+	return d->n_vis && i >= v->pos.offset && i < v->pos.offset + (size_t)ui_view_height(v);
+}
+
 /* Is match (l1, o1) before (l2, o2)? */
 static bool
 before(size_t l1, size_t o1, size_t l2, size_t o2)
@@ -327,7 +355,8 @@ before(size_t l1, size_t o1, size_t l2, size_t o2)
 }
 
 /* The next (or previous) match of the highlighted text after the current
- * match, or from the top line when there is none; wraps around. */
+ * match, or from the top line when there is none or it has been scrolled
+ * out of sight (as less does); wraps around. */
 static unsigned
 detail_next(struct ui_view *v, bool forward)
 {
@@ -340,7 +369,7 @@ detail_next(struct ui_view *v, bool forward)
 		ui_message(v->ui, false, "no search yet: %s searches", hg_ui_key(HG_REQ_SEARCH));
 		return UI_R_DRAW;
 	}
-	if (d->has_cur && d->cur_serial == ui_mark_serial()) {
+	if (d->has_cur && d->cur_serial == ui_mark_serial() && cur_in_sight(v)) {
 		rl = d->cur_line;
 		ro = forward ? d->cur_off + 1 : d->cur_off;
 	} else if (v->pos.offset < d->n_vis) {

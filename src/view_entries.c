@@ -356,14 +356,21 @@ chain_cols(const struct hg_entry *e, bool abbrev)
 
 	if (!e->n_attempts)
 		return 1;
-	for (i = 0; i < e->n_attempts; i++)
-		w += (i ? text_cols(abbrev ? ui_g->arrow_short : ui_g->arrow) : 0) +
-		     text_cols(tier_text(&e->attempts[i], abbrev, b, sizeof(b)));
+	for (i = 0; i < e->n_attempts; i++) {
+		if (i)
+			w += text_cols(abbrev ? ui_g->arrow_short : ui_g->arrow);
+		if (e->n_attempts > HG_CHAIN_MAX && i == HG_CHAIN_HEAD) {
+			w += text_cols(ui_g->ellipsis) + text_cols(abbrev ? ui_g->arrow_short : ui_g->arrow);
+			i = e->n_attempts - HG_CHAIN_TAIL;
+		}
+		w += text_cols(tier_text(&e->attempts[i], abbrev, b, sizeof(b)));
+	}
 	return w;
 }
 
 /* The escalation chain in a column of W; it is never cut: abbreviated
- * when it does not fit, wider than W when even that does not fit. */
+ * when it does not fit, wider than W when even that does not fit; past
+ * HG_CHAIN_MAX attempts summarised. */
 static void
 draw_chain(struct cell *c, const struct hg_entry *e, int w)
 {
@@ -378,6 +385,13 @@ draw_chain(struct cell *c, const struct hg_entry *e, int w)
 	for (i = 0; i < e->n_attempts && c->x < c->end; i++) {
 		if (i)
 			c->x += ui_put(c->y, c->x, c->end - c->x, arrow, role_attr(c, UI_ROLE_DIM));
+		/* More than HG_CHAIN_MAX: the first and the last few around
+		 * an ellipsis, as --batch and the statistics show it. */
+		if (e->n_attempts > HG_CHAIN_MAX && i == HG_CHAIN_HEAD) {
+			c->x += ui_put(c->y, c->x, c->end - c->x, ui_g->ellipsis, role_attr(c, UI_ROLE_DIM));
+			c->x += ui_put(c->y, c->x, c->end - c->x, arrow, role_attr(c, UI_ROLE_DIM));
+			i = e->n_attempts - HG_CHAIN_TAIL;
+		}
 		c->x += ui_put(c->y, c->x, c->end - c->x, tier_text(&e->attempts[i], abbrev, b, sizeof(b)),
 			       role_attr(c, ui_tier_role(e->attempts[i].tier)));
 	}
@@ -439,9 +453,24 @@ draw_entry(struct cell *c, const struct hg_session *s, const struct hg_entry *e,
 	const char *glyph = !(row->flags & HG_ROW_PARENT) ? " " :
 		row->flags & HG_ROW_EXPANDED ? ui_g->open : ui_g->closed;
 	struct entry_cols w;
-	int dw;
+	int dw, need, over;
 
 	entry_cols(c->end - c->x, &w);
+	if (e->duration_ms > 0)
+		hg_fmt_duration(d, sizeof(d), e->duration_ms);
+	else
+		snprintf(d, sizeof(d), "-");
+	snprintf(t, sizeof(t), "%7s", d);
+	dw = (int)strlen(t);
+	/* A chain wider than its column even abbreviated takes its room
+	 * from the skill, then the status, so that the duration stays whole. */
+	need = chain_cols(e, chain_cols(e, false) > w.chain);
+	over = 9 + 2 + (w.skill + 1) + (w.status + 1) + ((need > w.chain ? need : w.chain) + 1) + dw -
+	       (c->end - c->x);
+	while (over > 0 && w.skill > 1)
+		w.skill--, over--;
+	while (over > 0 && w.status > 1)
+		w.status--, over--;
 	if (e->ts_zero)
 		snprintf(t, sizeof(t), "--:--:--");
 	else
@@ -451,12 +480,7 @@ draw_entry(struct cell *c, const struct hg_session *s, const struct hg_entry *e,
 	col(c, e->skill, w.skill, UI_ROLE_NORMAL);
 	col(c, e->final_status, w.status, status_role(e->final_status));
 	draw_chain(c, e, w.chain);
-	if (e->duration_ms > 0)
-		hg_fmt_duration(d, sizeof(d), e->duration_ms);
-	else
-		snprintf(d, sizeof(d), "-");
 	snprintf(t, sizeof(t), "%7s", d);
-	dw = (int)strlen(t);
 	col(c, t, dw, UI_ROLE_NORMAL);
 	if ((e->message || e->message_len) && c->x + 1 < c->end) {
 		if (e->message)

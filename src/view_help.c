@@ -123,13 +123,15 @@ title(struct ui_view *v, char *left, size_t nl, char *right, size_t nr)
 		 hg_ui_key(HG_REQ_MOVE_UP));
 }
 
-/* Moving keys scroll (the engine does it); ^L redraws; any other key
- * closes the help. */
+/* Moving keys scroll (the engine does it); Space and Enter page down, as
+ * in the detail pane; ^L redraws; any other key closes the help. */
 static unsigned
 request(struct ui_view *v, enum hg_ui_req req)
 {
 	if (ui_req_moves(req) || req == HG_REQ_REDRAW)
 		return UI_R_NONE;
+	if (req == HG_REQ_TOGGLE)
+		return ui_view_move(v, HG_REQ_PAGE_DOWN);
 	ui_pop(v->ui);
 	return UI_R_DRAW;
 }

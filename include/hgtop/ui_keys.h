@@ -26,7 +26,7 @@
 	R(MOUSE,	"Moving",  "click selects a row (again: expand/collapse); the wheel scrolls the pane under it") \
 	R(EXPAND,	"Tree",    "expand entry (detail: scroll right)") \
 	R(COLLAPSE,	"Tree",    "collapse entry (detail: scroll left)") \
-	R(TOGGLE,	"Tree",    "expand/collapse; sessions: open; detail: next page") \
+	R(TOGGLE,	"Tree",    "expand/collapse; sessions: open; detail, help: a page") \
 	R(EXPAND_ALL,	"Tree",    "expand all entries") \
 	R(COLLAPSE_ALL,	"Tree",    "collapse all entries") \
 	R(DETAIL_DOWN,	"Detail",  "scroll the detail pane down") \
