@@ -10,6 +10,7 @@
 
 #include <cJSON.h>
 #include <stdarg.h>
+#include <time.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@ enum term_type {
 	TERM_SET,
 	TERM_KIND,
 	TERM_NUM,
+	TERM_TIME,
 };
 
 enum field {
@@ -38,7 +40,17 @@ enum field {
 	FLD_KIND,
 	FLD_DUR,
 	FLD_ATTEMPTS,
+	FLD_SINCE,
+	FLD_UNTIL,
 	FLD_NONE,
+};
+
+/* What a since: or until: value names. */
+enum when {
+	WHEN_ABS,		/* a fixed instant (num) */
+	WHEN_AGO,		/* num ns before now */
+	WHEN_TODAY,		/* local midnight today */
+	WHEN_YESTERDAY,		/* local midnight yesterday */
 };
 
 enum op {
@@ -68,9 +80,11 @@ static const struct key_def {
 	{ "kind", FLD_KIND, TERM_KIND, false },
 	{ "dur", FLD_DUR, TERM_NUM, false },
 	{ "attempts", FLD_ATTEMPTS, TERM_NUM, false },
+	{ "since", FLD_SINCE, TERM_TIME, false },
+	{ "until", FLD_UNTIL, TERM_TIME, false },
 };
 
-#define KEY_LIST "verdict, tier, model, skill, status, phase, session, file, model_used, kind, dur, attempts"
+#define KEY_LIST "verdict, tier, model, skill, status, phase, session, file, model_used, kind, dur, attempts, since, until"
 #define OP_LIST "(expected >, >=, <, <=, = or !=)"
 
 /* Entries a memo may hold: fields with many distinct values (file paths)
@@ -106,7 +120,9 @@ struct term {
 	bool plain;		/* word: its JSON form is itself */
 	unsigned kinds;		/* TERM_KIND: bit per enum hg_entry_kind */
 	unsigned enum_bits;	/* tier/verdict: answer per known enum value */
-	int64_t num;
+	int64_t num;		/* TERM_TIME: the instant, or the span back */
+	uint8_t when;		/* TERM_TIME: enum when */
+	int64_t inst;		/* TERM_TIME: the instant in force (ns) */
 	struct value *vals;
 	size_t n_vals;
 	size_t cap_vals;
@@ -124,6 +140,7 @@ struct hg_filter {
 	bool group_by_pairs;	/* the group has only tier and verdict terms */
 	uint32_t group_pairs;	/* then: the (tier, verdict) pairs it accepts */
 	bool lists_notes;	/* asks for notes: they are matched themselves */
+	bool moves;		/* some time term is relative to the clock */
 	char *text;
 };
 
@@ -521,6 +538,179 @@ parse_cmp(struct parser *p, struct term *t, size_t keypos)
 	return true;
 }
 
+/* Time values of since: and until: */
+
+#define NS_PER_S INT64_C(1000000000)
+#define TIME_HINT " (expected e.g. 2h, 30m, 90s, 3d, today, yesterday, 2026-11-28, " \
+	"2026-11-28T14:00, 2026-11-28T14:00:05Z or 2026-11-28T14:00+01:00)"
+
+/* Days from 1970-01-01 to Y-M-D of the proleptic Gregorian calendar. */
+static int64_t
+days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static bool
+leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* N decimal digits at S into *out. */
+static bool
+digits(const char *s, size_t n, int *out)
+{
+	*out = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		*out = *out * 10 + (s[i] - '0');
+	}
+	return true;
+}
+
+/* Local midnight DAYS days after that of the day holding NOW (ns). */
+static int64_t
+local_midnight(int64_t now, int days)
+{
+	time_t t = (time_t)(now / NS_PER_S);
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm))
+		return now;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_mday += days;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	return (int64_t)t * NS_PER_S;
+}
+
+/* YYYY-MM-DD[Thh:mm[:ss]][Z|+hh:mm|-hh:mm]: local time without a zone. */
+static bool
+parse_instant(const char *s, size_t n, int64_t *out)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, mo, d, h = 0, mi = 0, sec = 0, off = 0;
+	bool zoned = false;
+	size_t i = 10;
+
+	if (n < 10 || s[4] != '-' || s[7] != '-' || !digits(s, 4, &y) ||
+	    !digits(s + 5, 2, &mo) || !digits(s + 8, 2, &d))
+		return false;
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 ||
+	    d > mdays[mo - 1] + (mo == 2 && leap(y)))
+		return false;
+	if (i < n) {
+		if ((s[i] != 'T' && s[i] != 't') || n < i + 6 || s[i + 3] != ':' ||
+		    !digits(s + i + 1, 2, &h) || !digits(s + i + 4, 2, &mi) || h > 23 || mi > 59)
+			return false;
+		i += 6;
+		if (i < n && s[i] == ':') {
+			if (n < i + 3 || !digits(s + i + 1, 2, &sec) || sec > 59)
+				return false;
+			i += 3;
+		}
+		if (i < n && (s[i] == 'Z' || s[i] == 'z') && i + 1 == n) {
+			zoned = true;
+			i++;
+		} else if (i < n && (s[i] == '+' || s[i] == '-')) {
+			int oh, om;
+
+			if (n != i + 6 || s[i + 3] != ':' || !digits(s + i + 1, 2, &oh) ||
+			    !digits(s + i + 4, 2, &om) || oh > 23 || om > 59)
+				return false;
+			off = (s[i] == '-' ? -1 : 1) * (oh * 60 + om);
+			zoned = true;
+			i = n;
+		}
+		if (i != n)
+			return false;
+	}
+	if (zoned) {
+		*out = ((days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
+			 mi * 60 + sec) - off * 60) * NS_PER_S;
+	} else {
+		struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
+				 .tm_hour = h, .tm_min = mi, .tm_sec = sec, .tm_isdst = -1 };
+		time_t t = mktime(&tm);
+
+		*out = (int64_t)t * NS_PER_S;
+	}
+	return true;
+}
+
+/* A span back from now: digits and a unit s, m, h or d. */
+static bool
+parse_ago(const char *s, size_t n, int64_t *out)
+{
+	static const struct { char u; int64_t secs; } units[] = {
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
+	};
+	int v;
+
+	if (n < 2 || n > 8 || !digits(s, n - 1, &v))
+		return false;
+	for (size_t k = 0; k < HG_ARRAY_SIZE(units); k++)
+		if (lower(s[n - 1]) == units[k].u) {
+			*out = (int64_t)v * units[k].secs * NS_PER_S;
+			return true;
+		}
+	return false;
+}
+
+/* The instant a time term stands for at NOW. A span of an hour or more
+ * counts from the whole minute, a shorter one from the whole second: a
+ * live view is filtered again at most once a minute, or once a second. */
+static int64_t
+resolve_time(const struct term *t, int64_t now)
+{
+	switch (t->when) {
+	case WHEN_AGO:
+		now -= now % (t->num >= 3600 * NS_PER_S ? 60 * NS_PER_S : NS_PER_S);
+		return now - t->num;
+	case WHEN_TODAY:
+		return local_midnight(now, 0);
+	case WHEN_YESTERDAY:
+		return local_midnight(now, -1);
+	default:
+		return t->num;
+	}
+}
+
+static bool
+parse_time(struct parser *p, struct term *t, size_t keypos)
+{
+	size_t vpos = ++p->pos;	/* past ':' */
+	const char *v = p->src + vpos;
+	size_t n;
+
+	while (!at_end_of_term(p))
+		p->pos++;
+	n = p->pos - vpos;
+	if (n == 0)
+		return fail_text(p, vpos, "time expected after", keypos, vpos, TIME_HINT);
+	if (n == 5 && ascii_case_eq(v, "today", 5))
+		t->when = WHEN_TODAY;
+	else if (n == 9 && ascii_case_eq(v, "yesterday", 9))
+		t->when = WHEN_YESTERDAY;
+	else if (parse_ago(v, n, &t->num))
+		t->when = WHEN_AGO;
+	else if (parse_instant(v, n, &t->num))
+		t->when = WHEN_ABS;
+	else
+		return fail_text(p, vpos, "bad time", vpos, p->pos, TIME_HINT);
+	return true;
+}
+
 /* key:..., key<op>..., or a bare word that merely starts with letters. */
 static bool
 parse_keyed(struct parser *p, struct term *t, bool *keyed)
@@ -550,6 +740,8 @@ parse_keyed(struct parser *p, struct term *t, bool *keyed)
 		snprintf(tail, sizeof(tail), " (key '%s' takes ':')", k->name);
 		return fail_text(p, p->pos, "bad operator", p->pos, p->pos + 1, tail);
 	}
+	if (k->type == TERM_TIME)
+		return parse_time(p, t, start);
 	return parse_set(p, t, start);
 }
 
@@ -589,7 +781,7 @@ cost_class(const struct term *t)
 {
 	if (t->type == TERM_WORD || (t->type == TERM_SET && t->attempt && !t->neg))
 		return -1;
-	if (t->type == TERM_NUM || t->type == TERM_KIND)
+	if (t->type == TERM_NUM || t->type == TERM_KIND || t->type == TERM_TIME)
 		return 0;
 	return t->attempt ? 2 : 1;
 }
@@ -604,6 +796,7 @@ prepare(struct hg_filter *f)
 		for (size_t i = 0; i < f->n; i++)
 			if (cost_class(&f->terms[i]) == c)
 				f->order[f->n_order++] = i;
+	hg_filter_set_now(f, hg_now_wall_ns());
 	for (size_t i = 0; i < f->n; i++) {
 		struct term *t = &f->terms[i];
 
@@ -760,6 +953,31 @@ const char *
 hg_filter_text(const struct hg_filter *f)
 {
 	return f && f->text ? f->text : "";
+}
+
+bool
+hg_filter_moves(const struct hg_filter *f)
+{
+	return f && f->moves;
+}
+
+bool
+hg_filter_set_now(struct hg_filter *f, int64_t now_ns)
+{
+	bool changed = false;
+
+	for (size_t i = 0; f && i < f->n; i++) {
+		struct term *t = &f->terms[i];
+		int64_t inst;
+
+		if (t->type != TERM_TIME)
+			continue;
+		f->moves |= t->when != WHEN_ABS;
+		inst = resolve_time(t, now_ns);
+		changed |= inst != t->inst;
+		t->inst = inst;
+	}
+	return changed;
 }
 
 bool
@@ -1137,6 +1355,8 @@ eval_term(const struct term *t, const struct hg_session *s, const struct hg_entr
 		return (t->kinds >> e->kind) & 1u;
 	case TERM_NUM:
 		return num_test(t, e);
+	case TERM_TIME:
+		return t->field == FLD_SINCE ? e->ts_ns >= t->inst : e->ts_ns < t->inst;
 	default:
 		if (t->attempt)
 			return any_attempt(t, e);
@@ -1279,6 +1499,9 @@ hg_filter_match(const struct hg_filter *f, const struct hg_session *s, const str
 	for (size_t i = 0; i < f->n_order; i++) {
 		const struct term *t = &f->terms[f->order[i]];
 
+		/* No timestamp: no time term holds, negated or not. */
+		if (t->type == TERM_TIME && e->ts_zero)
+			return false;
 		if (eval_term(t, s, e) == t->neg)
 			return false;
 	}

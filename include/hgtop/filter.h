@@ -3,7 +3,7 @@
  * Grammar (as implemented):
  *
  *   expr     = { space } [ term { space { space } term } ] { space }
- *   term     = [ "!" ] ( keyterm | cmpterm | word )
+ *   term     = [ "!" ] ( keyterm | cmpterm | timeterm | word )
  *   keyterm  = key ":" value { "," value }
  *   cmpterm  = numkey op number
  *   word     = quoted | bare
@@ -12,6 +12,10 @@
  *            | "skill" | "status" | "phase" | "session"
  *            | "file" | "model_used" | "kind"               (entry-level)
  *   numkey   = "dur" | "attempts"
+ *   timeterm = ( "since" | "until" ) ":" time
+ *   time     = digits ( "s" | "m" | "h" | "d" ) | "today" | "yesterday"
+ *            | date [ "T" hh ":" mm [ ":" ss ] [ "Z" | ( "+" | "-" ) hh ":" mm ] ]
+ *   date     = yyyy "-" mm "-" dd
  *   op       = ">" | ">=" | "<" | "<=" | "=" | "==" | "!="
  *   number   = digits [ "." digits ] [ unit ]   unit = "ms" | "s" | "m" | "h"
  *   quoted   = '"' { char | '\"' | '\\' } '"'
@@ -34,6 +38,16 @@
  * "entry", "annotation", "unparsable". dur is the entry's duration_ms
  * (a bare number is milliseconds); attempts is the number of attempts
  * (whole number, no unit).
+ *
+ * since:T holds for an entry whose timestamp is at or after T, until:T
+ * for one strictly before T (until: excludes its instant). T is a span
+ * back from now (2h, 30m, 90s, 3d), local midnight today or yesterday, or
+ * a date and time, in local time unless a zone (Z, +01:00) is given; a
+ * date alone is its local midnight. An entry without a timestamp (Go's
+ * zero time) satisfies no time term, negated or not. The clock is
+ * hg_now_wall_ns() when the filter is parsed; hg_filter_set_now() moves
+ * it (a live view). A span of an hour or more counts from the whole
+ * minute, a shorter one from the whole second.
  *
  * Attempt-level terms hold together on one attempt: "tier:local
  * verdict:escalate" means some attempt is local and escalated. A negated
@@ -71,6 +85,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "hgtop/entry.h"
 #include "hgtop/session.h"
@@ -122,6 +137,14 @@ bool hg_filter_match(const struct hg_filter *f, const struct hg_session *s,
  * non-negated attempt-level terms)? False when there is no such group,
  * so the UI highlights nothing for a filter without attempt terms. */
 bool hg_filter_match_attempt(const struct hg_filter *f, const struct hg_entry *e, size_t i);
+
+/* True when some time term of F is relative (2h, today): its instant
+ * moves with the clock. */
+bool hg_filter_moves(const struct hg_filter *f);
+
+/* Count the relative time terms of F from NOW_NS (ns since the epoch).
+ * Returns true when an instant changed (entries must be matched again). */
+bool hg_filter_set_now(struct hg_filter *f, int64_t now_ns);
 
 /* True when the filter has a one-attempt group (attempts get highlighted). */
 bool hg_filter_has_attempt_terms(const struct hg_filter *f);
