@@ -37,6 +37,7 @@ enum field {
 	FLD_SESSION,
 	FLD_FILE,
 	FLD_MODEL_USED,
+	FLD_PROJECT,
 	FLD_KIND,
 	FLD_DUR,
 	FLD_ATTEMPTS,
@@ -77,6 +78,7 @@ static const struct key_def {
 	{ "session", FLD_SESSION, TERM_SET, false },
 	{ "file", FLD_FILE, TERM_SET, false },
 	{ "model_used", FLD_MODEL_USED, TERM_SET, false },
+	{ "project", FLD_PROJECT, TERM_SET, false },
 	{ "kind", FLD_KIND, TERM_KIND, false },
 	{ "dur", FLD_DUR, TERM_NUM, false },
 	{ "attempts", FLD_ATTEMPTS, TERM_NUM, false },
@@ -84,7 +86,7 @@ static const struct key_def {
 	{ "until", FLD_UNTIL, TERM_TIME, false },
 };
 
-#define KEY_LIST "verdict, tier, model, skill, status, phase, session, file, model_used, kind, dur, attempts, since, until"
+#define KEY_LIST "verdict, tier, model, skill, status, phase, session, file, model_used, project, kind, dur, attempts, since, until"
 #define OP_LIST "(expected >, >=, <, <=, = or !=)"
 
 /* Entries a memo may hold: fields with many distinct values (file paths)
@@ -107,7 +109,8 @@ struct value {
 	char *s;		/* lowercased */
 	size_t len;
 	size_t from, to;	/* where it was written in the expression */
-	bool prefix;
+	bool prefix;		/* ends in an unquoted "*" (not kept in s) */
+	bool glob;		/* s holds an unquoted "*" too */
 	bool any;		/* "*" */
 };
 
@@ -432,6 +435,7 @@ parse_value(struct parser *p, struct term *t, size_t keypos)
 		ok = add_kind_value(p, t, vpos, b.p ? b.p : "", b.len, prefix);
 	} else {
 		add_set_value(t, b.p ? b.p : "", b.len, prefix);
+		t->vals[t->n_vals - 1].glob = s[vpos] != '"' && b.len && memchr(b.p, '*', b.len);
 		t->vals[t->n_vals - 1].from = vpos;
 		t->vals[t->n_vals - 1].to = p->pos;
 	}
@@ -995,12 +999,12 @@ hg_filter_lists_notes(const struct hg_filter *f)
 /* Checking values: a verdict or tier value must name a known one, or one
  * that occurs in the logs (a newer hyperguild's), else it is a typo. */
 
+static bool value_takes(const struct value *v, const char *s, size_t n);
+
 static bool
 value_names(const struct value *v, const char *s)
 {
-	size_t n = strlen(s);
-
-	return v->any || ((v->prefix ? n >= v->len : n == v->len) && ascii_case_eq(s, v->s, v->len));
+	return v->any || value_takes(v, s, strlen(s));
 }
 
 /* Values outside the enum that occur in the logs, a few of them kept to
@@ -1134,19 +1138,56 @@ contains(const struct value *w, const char *s, size_t n)
 	return w->len == 0 || hg_memcasemem(s, n, w->s, w->len) != NULL;
 }
 
+/* Case-insensitive match of S against pattern P, whose "*" stand for any
+ * run of characters (TAIL: one more "*" at its end). */
+static bool
+glob_match(const char *p, size_t pn, const char *s, size_t n, bool tail)
+{
+	size_t i = 0, j = 0, star = SIZE_MAX, mark = 0;
+
+	while (j < n) {
+		if (i < pn && p[i] == '*') {
+			star = i++;
+			mark = j;
+		} else if (i < pn && p[i] == lower(s[j])) {
+			i++;
+			j++;
+		} else if (i == pn && tail) {
+			return true;
+		} else if (star != SIZE_MAX) {
+			i = star + 1;
+			j = ++mark;
+		} else {
+			return false;
+		}
+	}
+	while (i < pn && p[i] == '*')
+		i++;
+	return i == pn;
+}
+
+/* Whether value V takes field text S (N bytes). A value with a star
+ * never takes an empty field: "file:*" means the entry has a file. */
+static bool
+value_takes(const struct value *v, const char *s, size_t n)
+{
+	if (n == 0 && (v->prefix || v->glob))
+		return false;
+	if (v->any)
+		return true;
+	if (v->glob)
+		return glob_match(v->s, v->len, s, n, v->prefix);
+	return (v->prefix ? n >= v->len : n == v->len) && ascii_case_eq(s, v->s, v->len);
+}
+
 static bool
 values_match(const struct term *t, const char *s)
 {
 	size_t n = strlen(s);
 
-	for (size_t i = 0; i < t->n_vals; i++) {
-		const struct value *v = &t->vals[i];
-
-		if (v->any)
+	for (size_t i = 0; i < t->n_vals; i++)
+		if (value_takes(&t->vals[i], s, n))
 			return true;
-		if ((v->prefix ? n >= v->len : n == v->len) && ascii_case_eq(s, v->s, v->len))
-			return true;
-	}
 	return false;
 }
 
@@ -1340,6 +1381,8 @@ entry_field(const struct term *t, const struct hg_entry *e)
 		return e->phase;
 	case FLD_FILE:
 		return e->file_path;
+	case FLD_PROJECT:
+		return e->project_root;
 	default:
 		return e->model_used;
 	}

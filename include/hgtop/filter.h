@@ -10,7 +10,7 @@
  *   value    = ( quoted [ "*" ] ) | bare-value
  *   key      = "verdict" | "tier" | "model"                  (attempt-level)
  *            | "skill" | "status" | "phase" | "session"
- *            | "file" | "model_used" | "kind"               (entry-level)
+ *            | "file" | "model_used" | "project" | "kind"   (entry-level)
  *   numkey   = "dur" | "attempts"
  *   timeterm = ( "since" | "until" ) ":" time
  *   time     = digits ( "s" | "m" | "h" | "d" ) | "today" | "yesterday"
@@ -29,12 +29,16 @@
  *
  * Every term must hold (AND); the values of one key are alternatives (OR).
  * Keys are case-insensitive. Values compare case-insensitively (ASCII) with
- * the whole field; a value ending in an unquoted "*" is a prefix ("x*";
- * "*" alone matches anything). A star inside quotes is literal.
+ * the whole field; an unquoted "*" anywhere in a value stands for any run
+ * of characters ("x*" is a prefix, "*retry*" a substring). A value with a
+ * star never takes an empty field ("file:*": the entry has a file). A
+ * star inside quotes is literal; one right after the closing quote makes
+ * a prefix.
  *
  * Fields: verdict, tier, model are those of an attempt; skill, status
  * (final_status), phase, session (session_id, or the session's file name),
- * file (file_path), model_used are those of the entry. kind is one of
+ * file (file_path), model_used, project (project_root) are those of the
+ * entry. kind is one of
  * "entry", "annotation", "unparsable". dur is the entry's duration_ms
  * (a bare number is milliseconds); attempts is the number of attempts
  * (whole number, no unit).

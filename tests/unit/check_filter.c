@@ -52,7 +52,7 @@ START_TEST(test_parse_valid)
 }
 END_TEST
 
-#define KEYS "(keys: verdict, tier, model, skill, status, phase, session, file, model_used, kind, dur, attempts, since, until)"
+#define KEYS "(keys: verdict, tier, model, skill, status, phase, session, file, model_used, project, kind, dur, attempts, since, until)"
 #define OPS "(expected >, >=, <, <=, = or !=)"
 #define TIMES " (expected e.g. 2h, 30m, 90s, 3d, today, yesterday, 2026-11-28, " \
 	"2026-11-28T14:00, 2026-11-28T14:00:05Z or 2026-11-28T14:00+01:00)"
@@ -211,9 +211,11 @@ setup_entries(void)
 	e->phase = hg_intern("build");
 	e->file_path = hg_intern("src/a.c");
 	e->model_used = hg_intern("qwen-7b");
+	e->project_root = hg_intern("/home/kai/proj");
 	att("local", "accept", "qwen", 1200, NULL);
 	e->n_attempts = 1;
 	e = ent(1, "refactor", "failed", 2100, NULL);
+	e->project_root = hg_intern("/srv/Retry-Queue");
 	att("local", "escalate", "qwen", 1200, "tests fail");
 	att("managed", "error", "opus", 900, NULL);
 	e->n_attempts = 2;
@@ -300,6 +302,29 @@ static const struct {
 	{ "phase:\"\"", "2 3 5 6 8" },
 	{ "phase:build,test", "1 4" },
 	{ "file:src/*", "1" },
+	/* A star anywhere; a star never takes an empty (absent) field. */
+	{ "file:*", "1" },
+	{ "!file:*", "2 3 4 5 6 8" },
+	{ "file:*a.c", "1" },
+	{ "file:*/A*", "1" },
+	{ "file:s*c", "1" },
+	{ "file:*x*", "" },
+	{ "skill:*fact*", "2 3" },
+	{ "skill:r*f*r", "2 3" },
+	{ "skill:w*-*", "1 4 8" },
+	{ "skill:*-*-*", "" },
+	{ "skill:*e", "1 6 8" },
+	{ "skill:\"*fact*\"", "" },
+	{ "skill:**", "1 2 3 4 5 6 8" },
+	{ "phase:*", "1 4" },
+	{ "model:*w*", "1 2 3 8" },
+	{ "tier:*cal", "1 2 3 8" },
+	{ "verdict:*", "1 2 3 4 8" },
+	{ "project:/home/kai/proj", "1" },
+	{ "project:*retry*", "2" },
+	{ "project:*", "1 2" },
+	{ "!project:*", "3 4 5 6 8" },
+	{ "project:\"\"", "3 4 5 6 8" },
 	{ "model_used:qwen*", "1" },
 	{ "session:sess-a", "1 2 3 4 5 6 8" },
 	{ "session:file-x", "1 2 3 4 5 6 8" },
