@@ -145,6 +145,25 @@ struct hg_filter {
 	bool lists_notes;	/* asks for notes: they are matched themselves */
 	bool moves;		/* some time term is relative to the clock */
 	char *text;
+	/* With "|" or parentheses: the expression as a tree whose leaves are
+	 * flat filters (AND groups); terms is then empty. */
+	struct node *tree;
+	struct hg_filter **leaves;
+	size_t n_leaves, cap_leaves;
+};
+
+enum node_type {
+	NODE_LEAF,
+	NODE_AND,
+	NODE_OR,
+};
+
+struct node {
+	uint8_t type;
+	bool neg;
+	struct hg_filter *leaf;	/* NODE_LEAF: owned by the filter's leaves */
+	struct node **kids;
+	size_t n, cap;
 };
 
 struct parser {
@@ -154,6 +173,7 @@ struct parser {
 	size_t errlen;
 	int *err_col;
 	struct hg_buf text;
+	int depth;		/* open parentheses */
 };
 
 /* Lexing helpers */
@@ -167,7 +187,9 @@ is_space(char c)
 static bool
 at_end_of_term(const struct parser *p)
 {
-	return p->src[p->pos] == '\0' || is_space(p->src[p->pos]);
+	char c = p->src[p->pos];
+
+	return c == '\0' || is_space(c) || (c == ')' && p->depth > 0);
 }
 
 static char
@@ -407,7 +429,7 @@ parse_value(struct parser *p, struct term *t, size_t keypos)
 	struct hg_buf b = { 0 };
 	bool prefix = false, ok = true;
 
-	if (s[vpos] == '\0' || is_space(s[vpos]) || s[vpos] == ',')
+	if (at_end_of_term(p) || s[vpos] == ',')
 		return fail_text(p, vpos, "value expected after", keypos, vpos, "");
 	if (s[vpos] == '"') {
 		if (!parse_quoted(p, &b)) {
@@ -749,6 +771,15 @@ parse_keyed(struct parser *p, struct term *t, bool *keyed)
 	return parse_set(p, t, start);
 }
 
+/* A space before the next token of the normalised text, but none right
+ * after an opening parenthesis. */
+static void
+text_sep(struct parser *p)
+{
+	if (p->text.len && p->text.p[p->text.len - 1] != '(')
+		hg_buf_addc(&p->text, ' ');
+}
+
 static bool
 parse_term(struct parser *p, struct hg_filter *f)
 {
@@ -772,8 +803,7 @@ parse_term(struct parser *p, struct hg_filter *f)
 			(t->field == FLD_TIER || t->field == FLD_VERDICT);
 		f->has_group = true;
 	}
-	if (p->text.len)
-		hg_buf_addc(&p->text, ' ');
+	text_sep(p);
 	hg_buf_add(&p->text, p->src + start, p->pos - start);
 	return true;
 }
@@ -852,31 +882,208 @@ prepare_pairs(struct hg_filter *f)
 	f->group_pairs = pairs;
 }
 
+static struct hg_filter *
+new_leaf(struct hg_filter *top)
+{
+	struct hg_filter *f = xcalloc(1, sizeof(*f));
+
+	top->leaves = grow(top->leaves, top->n_leaves, &top->cap_leaves, sizeof(*top->leaves));
+	top->leaves[top->n_leaves++] = f;
+	return f;
+}
+
+static void
+finish_leaf(struct hg_filter *f)
+{
+	if (!f->text)
+		f->text = xstrdup("");
+	prepare(f);
+	prepare_pairs(f);
+}
+
+static struct node *
+new_node(uint8_t type)
+{
+	struct node *n = xcalloc(1, sizeof(*n));
+
+	n->type = type;
+	return n;
+}
+
+static void
+node_add(struct node *n, struct node *kid)
+{
+	n->kids = grow(n->kids, n->n, &n->cap, sizeof(*n->kids));
+	n->kids[n->n++] = kid;
+}
+
+static void
+node_free(struct node *n)
+{
+	if (!n)
+		return;
+	for (size_t i = 0; i < n->n; i++)
+		node_free(n->kids[i]);
+	free(n->kids);
+	free(n);
+}
+
+static struct node *parse_or(struct parser *p, struct hg_filter *top);
+
+/* Terms side by side (AND), parenthesised groups among them; stops at
+ * "|", at the end, or at the ")" closing a group. NULL after an error;
+ * an empty group is an error that names the token around it. */
+static struct node *
+parse_and(struct parser *p, struct hg_filter *top)
+{
+	struct hg_filter *leaf = NULL;
+	struct node *n = new_node(NODE_AND);
+
+	for (;;) {
+		const char *s = p->src;
+		size_t at;
+		char c;
+
+		while (is_space(s[p->pos]))
+			p->pos++;
+		c = s[p->pos];
+		if (c == '\0' || c == '|' || (c == ')' && p->depth > 0))
+			break;
+		at = p->pos;
+		if (c == '(' || (c == '!' && s[p->pos + 1] == '(')) {
+			struct node *g;
+
+			text_sep(p);
+			hg_buf_adds(&p->text, c == '!' ? "!(" : "(");
+			p->pos += c == '!' ? 2 : 1;
+			p->depth++;
+			g = parse_or(p, top);
+			p->depth--;
+			if (!g) {
+				node_free(n);
+				return NULL;
+			}
+			if (s[p->pos] != ')') {
+				node_free(g);
+				node_free(n);
+				fail(p, at + (c == '!'), "unbalanced '('", " (')' expected)");
+				return NULL;
+			}
+			p->pos++;
+			hg_buf_addc(&p->text, ')');
+			g->neg ^= c == '!';
+			node_add(n, g);
+			continue;
+		}
+		if (!leaf) {
+			leaf = new_leaf(top);
+			struct node *ln = new_node(NODE_LEAF);
+
+			ln->leaf = leaf;
+			node_add(n, ln);
+		}
+		if (!parse_term(p, leaf)) {
+			node_free(n);
+			return NULL;
+		}
+	}
+	if (leaf)
+		finish_leaf(leaf);
+	if (n->n == 0) {
+		char c = p->src[p->pos];
+
+		size_t b = p->pos;
+
+		node_free(n);
+		while (b > 0 && is_space(p->src[b - 1]))
+			b--;
+		if (b > 0 && (p->src[b - 1] == '|' || p->src[b - 1] == '('))
+			fail(p, p->pos, p->src[b - 1] == '|' ? "term expected after '|'"
+							     : "term expected after '('", "");
+		else
+			fail(p, p->pos, c == '|' ? "term expected before '|'" : "term expected", "");
+		return NULL;
+	}
+	if (n->n == 1) {
+		struct node *k = n->kids[0];
+
+		n->n = 0;
+		node_free(n);
+		return k;
+	}
+	return n;
+}
+
+/* AND groups separated by "|" (OR): juxtaposition binds tighter. */
+static struct node *
+parse_or(struct parser *p, struct hg_filter *top)
+{
+	struct node *n = NULL, *k;
+
+	for (;;) {
+		if (!(k = parse_and(p, top))) {
+			node_free(n);
+			return NULL;
+		}
+		if (p->src[p->pos] != '|')
+			break;
+		if (!n)
+			n = new_node(NODE_OR);
+		node_add(n, k);
+		p->pos++;
+		hg_buf_adds(&p->text, " |");
+	}
+	if (!n)
+		return k;
+	node_add(n, k);
+	return n;
+}
+
 struct hg_filter *
 hg_filter_parse(const char *expr, char *err, size_t errlen, int *err_col)
 {
 	struct parser p = { .src = expr ? expr : "", .err = err, .errlen = errlen,
 			    .err_col = err_col };
 	struct hg_filter *f = xcalloc(1, sizeof(*f));
+	struct node *tree;
+	size_t i = 0;
 
 	if (err && errlen)
 		err[0] = '\0';
 	if (err_col)
 		*err_col = 0;
-	for (;;) {
-		while (is_space(p.src[p.pos]))
-			p.pos++;
-		if (p.src[p.pos] == '\0')
-			break;
-		if (!parse_term(&p, f)) {
-			hg_buf_free(&p.text);
-			hg_filter_free(f);
-			return NULL;
-		}
+	while (is_space(p.src[i]))
+		i++;
+	if (p.src[i] == '\0') {
+		f->text = xstrdup("");
+		prepare(f);
+		return f;
 	}
-	f->text = p.text.p ? p.text.p : xstrdup("");
+	tree = parse_or(&p, f);
+	if (!tree) {
+		hg_buf_free(&p.text);
+		hg_filter_free(f);
+		return NULL;
+	}
+	if (tree->type == NODE_LEAF && !tree->neg) {
+		/* No "|" nor group: the one flat filter is the filter. */
+		struct hg_filter *leaf = tree->leaf;
+
+		node_free(tree);
+		f->n_leaves = 0;
+		hg_filter_free(f);
+		free(leaf->text);
+		leaf->text = p.text.p;
+		return leaf;
+	}
+	f->tree = tree;
+	f->text = p.text.p;
 	prepare(f);
-	prepare_pairs(f);
+	for (i = 0; i < f->n_leaves; i++) {
+		f->moves |= f->leaves[i]->moves;
+		f->has_group |= f->leaves[i]->has_group;
+		f->lists_notes |= f->leaves[i]->lists_notes;
+	}
 	return f;
 }
 
@@ -925,8 +1132,11 @@ hg_filter_parse_effective(const char *expr, const char *verdicts, const char *ti
 	if (b.len == 0)
 		return f;
 	if (f->text[0]) {
-		hg_buf_addc(&b, ' ');
+		/* "a | b" with a quick filter is "tier:x (a | b)". */
+		hg_buf_adds(&b, f->tree ? " (" : " ");
 		hg_buf_adds(&b, f->text);
+		if (f->tree)
+			hg_buf_addc(&b, ')');
 	}
 	hg_filter_free(f);
 	f = hg_filter_parse(b.p, err, errlen, err_col);
@@ -941,6 +1151,10 @@ hg_filter_free(struct hg_filter *f)
 		return;
 	for (size_t i = 0; i < f->n; i++)
 		free_term(&f->terms[i]);
+	for (size_t i = 0; i < f->n_leaves; i++)
+		hg_filter_free(f->leaves[i]);
+	free(f->leaves);
+	node_free(f->tree);
 	free(f->terms);
 	free(f->order);
 	free(f->text);
@@ -950,7 +1164,13 @@ hg_filter_free(struct hg_filter *f)
 bool
 hg_filter_is_empty(const struct hg_filter *f)
 {
-	return !f || f->n == 0;
+	return !f || (f->n == 0 && !f->tree);
+}
+
+bool
+hg_filter_has_or(const struct hg_filter *f)
+{
+	return f && f->tree;
 }
 
 const char *
@@ -970,6 +1190,8 @@ hg_filter_set_now(struct hg_filter *f, int64_t now_ns)
 {
 	bool changed = false;
 
+	for (size_t i = 0; f && i < f->n_leaves; i++)
+		changed |= hg_filter_set_now(f->leaves[i], now_ns);
 	for (size_t i = 0; f && i < f->n; i++) {
 		struct term *t = &f->terms[i];
 		int64_t inst;
@@ -1107,9 +1329,13 @@ bool
 hg_filter_check_values(const char *expr, struct hg_session *const *sessions, size_t n,
 		       char *err, size_t errlen, int *err_col)
 {
-	struct hg_filter *f = hg_filter_parse(expr, err, errlen, err_col);
+	struct hg_filter *top = hg_filter_parse(expr, err, errlen, err_col), *f = top;
 	bool ok = f != NULL;
+	size_t leaf = 0;
 
+	if (top && top->tree)
+		f = top->n_leaves ? top->leaves[0] : NULL;
+again:
 	for (size_t i = 0; f && ok && i < f->n; i++) {
 		const struct term *t = &f->terms[i];
 		bool verdict = t->field == FLD_VERDICT;
@@ -1126,7 +1352,11 @@ hg_filter_check_values(const char *expr, struct hg_session *const *sessions, siz
 			ok = false;
 		}
 	}
-	hg_filter_free(f);
+	if (ok && top && top->tree && ++leaf < top->n_leaves) {
+		f = top->leaves[leaf];
+		goto again;
+	}
+	hg_filter_free(top);
 	return ok;
 }
 
@@ -1531,9 +1761,58 @@ match_unparsable(const struct hg_filter *f, const struct hg_entry *e)
 	return true;
 }
 
+/* Three answers for groups: an unparsable line against a leaf with a term
+ * other than words and kinds, or an entry without a timestamp against a
+ * leaf with a time term, is out (X): negation leaves it out, as it does a
+ * single such term. */
+enum { ANS_F, ANS_T, ANS_X };
+
+static int
+eval_leaf(const struct hg_filter *f, const struct hg_session *s, const struct hg_entry *e)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		uint8_t ty = f->terms[i].type;
+
+		if (e->kind == HG_ENTRY_UNPARSABLE && ty != TERM_WORD && ty != TERM_KIND)
+			return ANS_X;
+		if (e->kind != HG_ENTRY_UNPARSABLE && e->ts_zero && ty == TERM_TIME)
+			return ANS_X;
+	}
+	return hg_filter_match(f, s, e) ? ANS_T : ANS_F;
+}
+
+static int
+eval_node(const struct node *n, const struct hg_session *s, const struct hg_entry *e)
+{
+	int r, k;
+
+	switch (n->type) {
+	case NODE_LEAF:
+		r = eval_leaf(n->leaf, s, e);
+		break;
+	case NODE_AND:
+		r = ANS_T;
+		for (size_t i = 0; r != ANS_F && i < n->n; i++)
+			if ((k = eval_node(n->kids[i], s, e)) != ANS_T)
+				r = k;
+		break;
+	default:
+		r = ANS_F;
+		for (size_t i = 0; r != ANS_T && i < n->n; i++)
+			if ((k = eval_node(n->kids[i], s, e)) != ANS_F)
+				r = k;
+		break;
+	}
+	if (n->neg && r != ANS_X)
+		r = r == ANS_T ? ANS_F : ANS_T;
+	return r;
+}
+
 bool
 hg_filter_match(const struct hg_filter *f, const struct hg_session *s, const struct hg_entry *e)
 {
+	if (f && f->tree)
+		return eval_node(f->tree, s, e) == ANS_T;
 	if (!f || f->n == 0)
 		return true;
 	if (e->kind == HG_ENTRY_UNPARSABLE)
@@ -1562,6 +1841,12 @@ hg_filter_match(const struct hg_filter *f, const struct hg_session *s, const str
 bool
 hg_filter_match_attempt(const struct hg_filter *f, const struct hg_entry *e, size_t i)
 {
+	if (f && f->tree) {
+		for (size_t k = 0; k < f->n_leaves; k++)
+			if (hg_filter_match_attempt(f->leaves[k], e, i))
+				return true;
+		return false;
+	}
 	if (!f || !f->has_group || i >= e->n_attempts)
 		return false;
 	return attempt_in_group(f, &e->attempts[i]);

@@ -182,10 +182,15 @@ make_filter(struct hg_options *o, char **expr)
 			hg_buf_free(&b);
 			return NULL;
 		}
-		hg_filter_free(f);
 		if (b.len && *one)
 			hg_buf_addc(&b, ' ');
-		hg_buf_adds(&b, one);
+		/* Joined to other terms, "a | b" keeps its meaning: "(a | b)". */
+		if (hg_filter_has_or(f) && (o->n_filters > 1 || o->n_verdicts > 1 ||
+					    o->n_tiers > 1 || o->since || o->until))
+			hg_buf_printf(&b, "(%s)", one);
+		else
+			hg_buf_adds(&b, one);
+		hg_filter_free(f);
 		free(one);
 	}
 	for (i = 0; i < 2; i++) {

@@ -19,6 +19,9 @@ struct ui_filter {
 	struct hg_history hist;
 };
 
+#define FILTER_HINT "key:value  a | b  !(a b)  since:2h"
+
+
 static struct ui_filter *
 state(struct hg_ui *u)
 {
@@ -130,6 +133,9 @@ ui_cmd_filter(struct hg_ui *u)
 	else
 		snprintf(label, sizeof(label), "filter%s: ", named);
 	ui_prompt_open(u, label, u->app->expr, &st->hist, on_prompt, NULL);
+	/* The language at a glance, on the right of the prompt. */
+	if (u->prompt)
+		ui_prompt_set_note(u->prompt, FILTER_HINT, NULL);
 	return UI_R_DRAW;
 }
 

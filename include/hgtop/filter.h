@@ -2,7 +2,9 @@
  *
  * Grammar (as implemented):
  *
- *   expr     = { space } [ term { space { space } term } ] { space }
+ *   expr     = alt { "|" alt }                 (OR)
+ *   alt      = { space } item { { space } item } { space }   (AND)
+ *   item     = [ "!" ] "(" expr ")" | term
  *   term     = [ "!" ] ( keyterm | cmpterm | timeterm | word )
  *   keyterm  = key ":" value { "," value }
  *   cmpterm  = numkey op number
@@ -27,7 +29,14 @@
  * or "=" (or "!" after a known key) is a key term, and an unknown key is
  * an error: to search for text such as "http://x", quote it.
  *
- * Every term must hold (AND); the values of one key are alternatives (OR).
+ * Every term of an alt must hold (AND); alts separated by "|" are
+ * alternatives, side by side binding tighter than "|"; "!(...)" negates a
+ * group. "|" and "(" are tokens at the start of a term only, and ")" ends
+ * a term inside parentheses only: "foo(bar)" stays a word. The attempt
+ * terms of one alt hold on one attempt (below); an unparsable line, or an
+ * entry without a timestamp against a time term, stays out of a negated
+ * group as it does of a negated term.
+ * The values of one key are alternatives (OR).
  * Keys are case-insensitive. Values compare case-insensitively (ASCII) with
  * the whole field; an unquoted "*" anywhere in a value stands for any run
  * of characters ("x*" is a prefix, "*retry*" a substring). A value with a
@@ -127,6 +136,10 @@ bool hg_filter_check_values(const char *expr, struct hg_session *const *sessions
 
 /* True for NULL and for a filter without terms. */
 bool hg_filter_is_empty(const struct hg_filter *f);
+
+/* True when F has "|" or parentheses: joined to other terms, its text
+ * must go inside parentheses. */
+bool hg_filter_has_or(const struct hg_filter *f);
 
 /* The filter as normalised text (terms joined by one space), "" if empty. */
 const char *hg_filter_text(const struct hg_filter *f);

@@ -35,6 +35,11 @@ static const struct {
 	{ "verdict:none verdict:\"\"", "verdict:none verdict:\"\"" },
 	{ "\"say \\\"hi\\\"\"", "\"say \\\"hi\\\"\"" },
 	{ "model_used:qwen* session:s-1 file:src/a.c phase:build status:ok", "model_used:qwen* session:s-1 file:src/a.c phase:build status:ok" },
+	{ "verdict:error | tier:managed", "verdict:error | tier:managed" },
+	{ "( skill:a  |skill:b )  tier:local", "(skill:a | skill:b) tier:local" },
+	{ "!(a | b)  c | ((d))", "!(a | b) c | ((d))" },
+	{ "foo(bar) a) a|b", "foo(bar) a) a|b" },
+	{ "\"(\" \"|\"", "\"(\" \"|\"" },
 	{ "since:2h until:today SINCE:2026-11-28T14:00:05z until:2026-11-28T14:00+01:00", "since:2h until:today SINCE:2026-11-28T14:00:05z until:2026-11-28T14:00+01:00" },
 };
 
@@ -83,6 +88,14 @@ static const struct {
 	{ "kind:foo", "unknown kind 'foo' at column 6 (kinds: entry, annotation, unparsable)", 6 },
 	{ "skill:\"a\"b", "',' or space expected after closing quote at column 10", 10 },
 	{ "\"a\"b", "space expected after closing quote at column 4", 4 },
+	{ "a |", "term expected after '|' at column 4", 4 },
+	{ "a | | b", "term expected after '|' at column 5", 5 },
+	{ "| a", "term expected before '|' at column 1", 1 },
+	{ "(a", "unbalanced '(' at column 1 (')' expected)", 1 },
+	{ "x !(a | (b)", "unbalanced '(' at column 4 (')' expected)", 4 },
+	{ "()", "term expected after '(' at column 2", 2 },
+	{ "a | !(tier:)", "value expected after 'tier:' at column 12", 12 },
+	{ "(skill:a,)", "value expected after 'skill:a,' at column 10", 10 },
 	{ "since:", "time expected after 'since:' at column 7" TIMES, 7 },
 	{ "since:2x", "bad time '2x' at column 7" TIMES, 7 },
 	{ "until:90", "bad time '90' at column 7" TIMES, 7 },
@@ -362,6 +375,20 @@ static const struct {
 	{ "kind:entry tier:managed", "2 3 8" },
 	{ "kind:unparsable json", "7" },
 	{ "!skill:plan", "1 2 3 4 6 8" },
+	/* OR and groups: side by side binds tighter than "|". */
+	{ "verdict:error | phase:test", "2 3 4" },
+	{ "skill:plan | tier:subagent verdict:accept", "4 5" },
+	{ "(skill:plan | tier:subagent) verdict:accept", "3 4" },
+	{ "(skill:refactor | skill:plan) tier:local", "2 3" },
+	/* Attempt terms of one group hold on one attempt, across a group. */
+	{ "tier:local (skill:refactor | skill:plan) verdict:escalate", "2" },
+	{ "tier:local (verdict:escalate)", "2 3" },
+	{ "!(skill:refactor | skill:plan)", "1 4 6 8" },
+	{ "!(skill:refactor | kind:unparsable)", "1 4 5 6 8" },
+	{ "kind:unparsable | tier:managed", "2 3 7 8" },
+	{ "unexpected | needs", "3 7" },
+	{ "((fail))", "2" },
+	{ "!(!(fail))", "2" },
 };
 
 START_TEST(test_match)
@@ -424,7 +451,11 @@ static const struct {
 	{ "UTC", "since:2026-11-28T09:00-01:30", "2 3 4 6 8" },
 	{ "UTC", "since:2026-11-28T12:30-01:00", "6 8" },
 	{ "UTC", "since:2026-11-29", "8" },
-	/* No timestamp, or unparsable: no time term holds, negated or not. */
+	/* No timestamp, or unparsable: no time term holds, negated or not,
+	 * nor in a negated group. */
+	{ "UTC", "!(since:2026-11-28T12:00Z)", "1 2" },
+	{ "UTC", "since:2026-11-28T13:00Z | skill:plan", "4 5 6 8" },
+	{ "UTC", "!(since:2026-11-28T12:00Z | skill:plan)", "1 2" },
 	{ "UTC", "!since:2026-11-28T12:00Z", "1 2" },
 	{ "UTC", "!until:2026-11-28T12:00Z tier:*", "3 4 8" },
 	/* Relative to NOW (02:00:30): hours count from the whole minute. */
