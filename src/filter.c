@@ -1894,3 +1894,183 @@ hg_filter_session(const struct hg_filter *f, const struct hg_session *s, bool *m
 		n += match[i];
 	return n;
 }
+
+/* Completion */
+
+static void
+cand_add(struct hg_filter_completion *c, size_t *cap, const char *s)
+{
+	c->cands = grow(c->cands, c->n, cap, sizeof(*c->cands));
+	c->cands[c->n++] = xstrdup(s);
+}
+
+static int
+cand_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Whether S starts with the N bytes of P, ignoring ASCII case. */
+static bool
+starts_with(const char *s, const char *p, size_t n)
+{
+	return strlen(s) >= n && ascii_case_eq(s, p, n);
+}
+
+/* The value of FIELD in entry E's text fields (attempt fields: NULL,
+ * they are read per attempt). */
+static const char *
+completion_field(uint8_t field, const struct hg_entry *e)
+{
+	switch (field) {
+	case FLD_SKILL:
+		return e->skill;
+	case FLD_STATUS:
+		return e->final_status;
+	case FLD_PHASE:
+		return e->phase;
+	case FLD_SESSION:
+		return e->session_id;
+	case FLD_FILE:
+		return e->file_path;
+	case FLD_MODEL_USED:
+		return e->model_used;
+	case FLD_PROJECT:
+		return e->project_root;
+	default:
+		return NULL;
+	}
+}
+
+#define COMPLETE_MAX 200
+#define SEEN_SLOTS 4096
+
+/* Add S (an interned string) once, if it starts with the prefix. */
+static void
+seen_value(struct hg_filter_completion *c, size_t *cap, const char **slots, size_t *n_slots,
+	   const char *s, const char *pre, size_t np)
+{
+	size_t i;
+
+	if (!s || !*s || c->n >= COMPLETE_MAX || !starts_with(s, pre, np))
+		return;
+	for (i = ptr_slot(s, SEEN_SLOTS - 1); slots[i]; i = (i + 1) & (SEEN_SLOTS - 1))
+		if (slots[i] == s)
+			return;
+	if (*n_slots + 1 >= SEEN_SLOTS / 2)
+		return;
+	slots[i] = s;
+	(*n_slots)++;
+	cand_add(c, cap, s);
+}
+
+void
+hg_filter_complete(const char *text, size_t cur, struct hg_session *const *ss, size_t n_ss,
+		   struct hg_filter_completion *c)
+{
+	static const char *const kinds[] = { "entry", "annotation", "unparsable" };
+	static const char *const times[] = { "1h", "2h", "30m", "1d", "today", "yesterday" };
+	size_t w = cur, cap = 0, colon;
+	const struct key_def *k;
+
+	memset(c, 0, sizeof(*c));
+	while (w > 0 && !is_space(text[w - 1]) && text[w - 1] != '(' && text[w - 1] != '|')
+		w--;
+	if (text[w] == '!')
+		w++;
+	for (colon = w; colon < cur && text[colon] != ':'; colon++)
+		;
+	if (colon == cur) {
+		/* A key. */
+		c->from = w;
+		for (size_t i = 0; i < HG_ARRAY_SIZE(key_defs); i++) {
+			char buf[32];
+
+			if (!starts_with(key_defs[i].name, text + w, cur - w))
+				continue;
+			snprintf(buf, sizeof(buf), "%s%s", key_defs[i].name,
+				 key_defs[i].type == TERM_NUM ? "" : ":");
+			cand_add(c, &cap, buf);
+		}
+		c->keys = true;
+		return;
+	}
+	k = find_key(text + w, colon - w);
+	if (!k)
+		return;
+	c->from = colon + 1;
+	for (size_t i = c->from; i < cur; i++)
+		if (text[i] == ',')
+			c->from = i + 1;
+	{
+		const char *pre = text + c->from;
+		size_t np = cur - c->from;
+
+		if (k->type == TERM_KIND || k->type == TERM_TIME) {
+			const char *const *list = k->type == TERM_KIND ? kinds : times;
+			size_t nl = k->type == TERM_KIND ? HG_ARRAY_SIZE(kinds) : HG_ARRAY_SIZE(times);
+
+			for (size_t i = 0; i < nl; i++)
+				if (starts_with(list[i], pre, np))
+					cand_add(c, &cap, list[i]);
+			return;
+		}
+		if (k->type != TERM_SET)
+			return;
+		const char **slots = xcalloc(SEEN_SLOTS, sizeof(*slots));
+		size_t n_slots = 0;
+
+		for (size_t si = 0; si < n_ss && c->n < COMPLETE_MAX; si++) {
+			const struct hg_session *s = ss[si];
+
+			for (size_t i = 0; i < s->n_entries && c->n < COMPLETE_MAX; i++) {
+				const struct hg_entry *e = &s->entries[i];
+
+				if (e->kind == HG_ENTRY_UNPARSABLE)
+					continue;
+				if (!k->attempt) {
+					seen_value(c, &cap, slots, &n_slots, completion_field(k->field, e),
+						   pre, np);
+					continue;
+				}
+				for (uint32_t a = 0; a < e->n_attempts; a++) {
+					const struct hg_attempt *at = &e->attempts[a];
+					const char *v = k->field == FLD_TIER ? at->tier_text
+						      : k->field == FLD_VERDICT ? at->verdict_text : at->model;
+
+					seen_value(c, &cap, slots, &n_slots, v, pre, np);
+				}
+			}
+		}
+		free(slots);
+	}
+	if (c->n > 1)
+		qsort(c->cands, c->n, sizeof(*c->cands), cand_cmp);
+	/* A value with a space, quote, comma or parenthesis goes quoted. */
+	for (size_t i = 0; i < c->n; i++) {
+		const char *v = c->cands[i];
+
+		if (strpbrk(v, " \t\",()|\\")) {
+			struct hg_buf b = { 0 };
+
+			hg_buf_addc(&b, '"');
+			for (; *v; v++) {
+				if (*v == '"' || *v == '\\')
+					hg_buf_addc(&b, '\\');
+				hg_buf_addc(&b, *v);
+			}
+			hg_buf_addc(&b, '"');
+			free(c->cands[i]);
+			c->cands[i] = b.p;
+		}
+	}
+}
+
+void
+hg_filter_completion_free(struct hg_filter_completion *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->cands[i]);
+	free(c->cands);
+	memset(c, 0, sizeof(*c));
+}

@@ -189,4 +189,19 @@ void hg_filter_follow(const struct hg_session *s, bool *match, size_t from);
 size_t hg_filter_session(const struct hg_filter *f, const struct hg_session *s,
 			 bool *match, size_t from);
 
+/* Completion of the word before byte CUR of TEXT (the f prompt's Tab):
+ * a key ("ti" -> "tier:"), or a value of the key before the ":" (after
+ * the last ","): for kind and since/until a fixed list, for the other
+ * text keys the values seen in SESSIONS (sorted, at most 200; quoted
+ * when they hold a space or a quote). CANDS replace [FROM, CUR). */
+struct hg_filter_completion {
+	size_t from;
+	char **cands;
+	size_t n;
+	bool keys;		/* the candidates are keys */
+};
+void hg_filter_complete(const char *text, size_t cur, struct hg_session *const *sessions,
+			size_t n, struct hg_filter_completion *c);
+void hg_filter_completion_free(struct hg_filter_completion *c);
+
 #endif

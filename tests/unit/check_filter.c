@@ -524,6 +524,51 @@ START_TEST(test_time_moves)
 }
 END_TEST
 
+/* Tab in the f prompt: keys, then values seen in the logs. */
+static char *
+completed(const char *text)
+{
+	struct hg_session *ss[1] = { &sess };
+	struct hg_filter_completion c;
+	struct hg_buf b = { 0 };
+
+	hg_filter_complete(text, strlen(text), ss, 1, &c);
+	hg_buf_printf(&b, "%zu:", c.from);
+	for (size_t i = 0; i < c.n; i++)
+		hg_buf_printf(&b, " %s", c.cands[i]);
+	hg_filter_completion_free(&c);
+	return b.p;
+}
+
+START_TEST(test_complete)
+{
+	static const struct { const char *text, *want; } ccases[] = {
+		{ "ti", "0: tier:" },
+		{ "a | !(sta", "6: status:" },
+		{ "d", "0: dur" },
+		{ "tier:local skill:w", "17: Write-Test write-file" },
+		{ "!tier:m", "6: managed" },
+		{ "model:x,", "8: opus qwen sonnet" },
+		{ "kind:u", "5: unparsable" },
+		{ "until:y", "6: yesterday" },
+		{ "file:", "5: src/a.c" },
+		{ "project:/h", "8: /home/kai/proj" },
+		{ "zz", "0:" },
+		{ "nokey:x", "0:" },
+		{ "dur>", "0:" },
+	};
+
+	setup_entries();
+	for (size_t i = 0; i < HG_ARRAY_SIZE(ccases); i++) {
+		char *got = completed(ccases[i].text);
+
+		ck_assert_msg(strcmp(got, ccases[i].want) == 0, "'%s': got [%s], want [%s]",
+			      ccases[i].text, got, ccases[i].want);
+		free(got);
+	}
+}
+END_TEST
+
 START_TEST(test_match_null_session)
 {
 	struct hg_filter *f = hg_filter_parse("session:file-x", NULL, 0, NULL);
@@ -820,6 +865,7 @@ filter_suite(void)
 	tcase_add_test(tc, test_match_null_session);
 	tcase_add_loop_test(tc, test_match_time, 0, HG_ARRAY_SIZE(time_cases));
 	tcase_add_test(tc, test_time_moves);
+	tcase_add_test(tc, test_complete);
 	tcase_add_test(tc, test_match_attempt);
 	tcase_add_test(tc, test_annotations_follow);
 	tcase_add_test(tc, test_follow_incremental);
