@@ -144,6 +144,8 @@ struct hg_filter {
 	uint32_t group_pairs;	/* then: the (tier, verdict) pairs it accepts */
 	bool lists_notes;	/* asks for notes: they are matched themselves */
 	bool moves;		/* some time term is relative to the clock */
+	bool has_time;		/* some time term */
+	bool not_unparsable;	/* some term other than words and kinds */
 	char *text;
 	/* With "|" or parentheses: the expression as a tree whose leaves are
 	 * flat filters (AND groups); terms is then empty. */
@@ -897,6 +899,12 @@ finish_leaf(struct hg_filter *f)
 {
 	if (!f->text)
 		f->text = xstrdup("");
+	for (size_t i = 0; i < f->n; i++) {
+		uint8_t ty = f->terms[i].type;
+
+		f->has_time |= ty == TERM_TIME;
+		f->not_unparsable |= ty != TERM_WORD && ty != TERM_KIND;
+	}
 	prepare(f);
 	prepare_pairs(f);
 }
@@ -1770,14 +1778,8 @@ enum { ANS_F, ANS_T, ANS_X };
 static int
 eval_leaf(const struct hg_filter *f, const struct hg_session *s, const struct hg_entry *e)
 {
-	for (size_t i = 0; i < f->n; i++) {
-		uint8_t ty = f->terms[i].type;
-
-		if (e->kind == HG_ENTRY_UNPARSABLE && ty != TERM_WORD && ty != TERM_KIND)
-			return ANS_X;
-		if (e->kind != HG_ENTRY_UNPARSABLE && e->ts_zero && ty == TERM_TIME)
-			return ANS_X;
-	}
+	if (e->kind == HG_ENTRY_UNPARSABLE ? f->not_unparsable : e->ts_zero && f->has_time)
+		return ANS_X;
 	return hg_filter_match(f, s, e) ? ANS_T : ANS_F;
 }
 
