@@ -604,7 +604,17 @@ on_detail_prompt(struct hg_ui *u, struct ui_prompt *p, enum ui_prompt_event ev, 
 
 	if (ev == UI_PROMPT_CHANGED) {
 		set_pattern(S, text);
+		if (!S->has_pat && S->pat.error[0]) {
+			snprintf(S->note, sizeof(S->note), "%.190s", S->pat.error);
+			S->note_err = true;
+			return UI_R_DRAW;
+		}
 		return detail_go(u, S);
+	}
+	if (ev == UI_PROMPT_ACCEPT && *text && !S->has_pat && S->pat.error[0]) {
+		ui_prompt_error(p, 0, S->pat.error);
+		ui_prompt_keep(p);
+		return UI_R_DRAW;
 	}
 	S->dprompt = NULL;
 	if (ev == UI_PROMPT_CANCEL) {
