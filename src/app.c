@@ -963,6 +963,11 @@ hg_app_step(struct hg_app *a, int fd, int timeout_ms)
 		hg_app_message(a, true, "poll: %s", strerror(errno));
 	if (rc == 0 && !a->n_queue)
 		a->events |= HG_APP_EV_TICK;
+	/* since:2h moves with the clock: match again when its instant moved. */
+	if (hg_filter_moves(a->filter) && hg_filter_set_now(a->filter, hg_now_wall_ns())) {
+		a->serial++;
+		a->events |= HG_APP_EV_FILTER;
+	}
 	read_signals(a);
 	if (rc > 0 && fidx >= 0 && p[fidx].revents)
 		a->events |= HG_APP_EV_INPUT;

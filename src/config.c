@@ -882,7 +882,11 @@ hg_config_expand(const struct hg_config *c, const char *text, char **out, char *
 			return -1;
 		}
 		hg_buf_add(&b, text + from, at - from);
-		hg_buf_adds(&b, expr);
+		/* Among other terms, a named "a | b" stays one alternative. */
+		if (strchr(expr, '|'))
+			hg_buf_printf(&b, "(%s)", expr);
+		else
+			hg_buf_adds(&b, expr);
 		from = at + len;
 	}
 	hg_buf_adds(&b, text + from);

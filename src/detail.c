@@ -417,7 +417,7 @@ find_nth(const struct hg_detail *d, const struct hg_search_pattern *p, bool all,
 				*off = (size_t)(m - l->text);
 				return true;
 			}
-			at = (size_t)(m - l->text) + p->len;
+			at = (size_t)(m - l->text) + hg_search_match_len(p);
 		}
 	}
 	if (count)

@@ -10,6 +10,7 @@
 
 #include <cJSON.h>
 #include <stdarg.h>
+#include <time.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@ enum term_type {
 	TERM_SET,
 	TERM_KIND,
 	TERM_NUM,
+	TERM_TIME,
 };
 
 enum field {
@@ -35,10 +37,21 @@ enum field {
 	FLD_SESSION,
 	FLD_FILE,
 	FLD_MODEL_USED,
+	FLD_PROJECT,
 	FLD_KIND,
 	FLD_DUR,
 	FLD_ATTEMPTS,
+	FLD_SINCE,
+	FLD_UNTIL,
 	FLD_NONE,
+};
+
+/* What a since: or until: value names. */
+enum when {
+	WHEN_ABS,		/* a fixed instant (num) */
+	WHEN_AGO,		/* num ns before now */
+	WHEN_TODAY,		/* local midnight today */
+	WHEN_YESTERDAY,		/* local midnight yesterday */
 };
 
 enum op {
@@ -65,12 +78,15 @@ static const struct key_def {
 	{ "session", FLD_SESSION, TERM_SET, false },
 	{ "file", FLD_FILE, TERM_SET, false },
 	{ "model_used", FLD_MODEL_USED, TERM_SET, false },
+	{ "project", FLD_PROJECT, TERM_SET, false },
 	{ "kind", FLD_KIND, TERM_KIND, false },
 	{ "dur", FLD_DUR, TERM_NUM, false },
 	{ "attempts", FLD_ATTEMPTS, TERM_NUM, false },
+	{ "since", FLD_SINCE, TERM_TIME, false },
+	{ "until", FLD_UNTIL, TERM_TIME, false },
 };
 
-#define KEY_LIST "verdict, tier, model, skill, status, phase, session, file, model_used, kind, dur, attempts"
+#define KEY_LIST "verdict, tier, model, skill, status, phase, session, file, model_used, project, kind, dur, attempts, since, until"
 #define OP_LIST "(expected >, >=, <, <=, = or !=)"
 
 /* Entries a memo may hold: fields with many distinct values (file paths)
@@ -93,7 +109,8 @@ struct value {
 	char *s;		/* lowercased */
 	size_t len;
 	size_t from, to;	/* where it was written in the expression */
-	bool prefix;
+	bool prefix;		/* ends in an unquoted "*" (not kept in s) */
+	bool glob;		/* s holds an unquoted "*" too */
 	bool any;		/* "*" */
 };
 
@@ -106,7 +123,9 @@ struct term {
 	bool plain;		/* word: its JSON form is itself */
 	unsigned kinds;		/* TERM_KIND: bit per enum hg_entry_kind */
 	unsigned enum_bits;	/* tier/verdict: answer per known enum value */
-	int64_t num;
+	int64_t num;		/* TERM_TIME: the instant, or the span back */
+	uint8_t when;		/* TERM_TIME: enum when */
+	int64_t inst;		/* TERM_TIME: the instant in force (ns) */
 	struct value *vals;
 	size_t n_vals;
 	size_t cap_vals;
@@ -124,7 +143,29 @@ struct hg_filter {
 	bool group_by_pairs;	/* the group has only tier and verdict terms */
 	uint32_t group_pairs;	/* then: the (tier, verdict) pairs it accepts */
 	bool lists_notes;	/* asks for notes: they are matched themselves */
+	bool moves;		/* some time term is relative to the clock */
+	bool has_time;		/* some time term */
+	bool not_unparsable;	/* some term other than words and kinds */
 	char *text;
+	/* With "|" or parentheses: the expression as a tree whose leaves are
+	 * flat filters (AND groups); terms is then empty. */
+	struct node *tree;
+	struct hg_filter **leaves;
+	size_t n_leaves, cap_leaves;
+};
+
+enum node_type {
+	NODE_LEAF,
+	NODE_AND,
+	NODE_OR,
+};
+
+struct node {
+	uint8_t type;
+	bool neg;
+	struct hg_filter *leaf;	/* NODE_LEAF: owned by the filter's leaves */
+	struct node **kids;
+	size_t n, cap;
 };
 
 struct parser {
@@ -134,6 +175,7 @@ struct parser {
 	size_t errlen;
 	int *err_col;
 	struct hg_buf text;
+	int depth;		/* open parentheses */
 };
 
 /* Lexing helpers */
@@ -147,7 +189,9 @@ is_space(char c)
 static bool
 at_end_of_term(const struct parser *p)
 {
-	return p->src[p->pos] == '\0' || is_space(p->src[p->pos]);
+	char c = p->src[p->pos];
+
+	return c == '\0' || is_space(c) || (c == ')' && p->depth > 0);
 }
 
 static char
@@ -387,7 +431,7 @@ parse_value(struct parser *p, struct term *t, size_t keypos)
 	struct hg_buf b = { 0 };
 	bool prefix = false, ok = true;
 
-	if (s[vpos] == '\0' || is_space(s[vpos]) || s[vpos] == ',')
+	if (at_end_of_term(p) || s[vpos] == ',')
 		return fail_text(p, vpos, "value expected after", keypos, vpos, "");
 	if (s[vpos] == '"') {
 		if (!parse_quoted(p, &b)) {
@@ -415,6 +459,7 @@ parse_value(struct parser *p, struct term *t, size_t keypos)
 		ok = add_kind_value(p, t, vpos, b.p ? b.p : "", b.len, prefix);
 	} else {
 		add_set_value(t, b.p ? b.p : "", b.len, prefix);
+		t->vals[t->n_vals - 1].glob = s[vpos] != '"' && b.len && memchr(b.p, '*', b.len);
 		t->vals[t->n_vals - 1].from = vpos;
 		t->vals[t->n_vals - 1].to = p->pos;
 	}
@@ -521,6 +566,179 @@ parse_cmp(struct parser *p, struct term *t, size_t keypos)
 	return true;
 }
 
+/* Time values of since: and until: */
+
+#define NS_PER_S INT64_C(1000000000)
+#define TIME_HINT " (expected e.g. 2h, 30m, 90s, 3d, today, yesterday, 2026-11-28, " \
+	"2026-11-28T14:00, 2026-11-28T14:00:05Z or 2026-11-28T14:00+01:00)"
+
+/* Days from 1970-01-01 to Y-M-D of the proleptic Gregorian calendar. */
+static int64_t
+days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static bool
+leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* N decimal digits at S into *out. */
+static bool
+digits(const char *s, size_t n, int *out)
+{
+	*out = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		*out = *out * 10 + (s[i] - '0');
+	}
+	return true;
+}
+
+/* Local midnight DAYS days after that of the day holding NOW (ns). */
+static int64_t
+local_midnight(int64_t now, int days)
+{
+	time_t t = (time_t)(now / NS_PER_S);
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm))
+		return now;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_mday += days;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	return (int64_t)t * NS_PER_S;
+}
+
+/* YYYY-MM-DD[Thh:mm[:ss]][Z|+hh:mm|-hh:mm]: local time without a zone. */
+static bool
+parse_instant(const char *s, size_t n, int64_t *out)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, mo, d, h = 0, mi = 0, sec = 0, off = 0;
+	bool zoned = false;
+	size_t i = 10;
+
+	if (n < 10 || s[4] != '-' || s[7] != '-' || !digits(s, 4, &y) ||
+	    !digits(s + 5, 2, &mo) || !digits(s + 8, 2, &d))
+		return false;
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 ||
+	    d > mdays[mo - 1] + (mo == 2 && leap(y)))
+		return false;
+	if (i < n) {
+		if ((s[i] != 'T' && s[i] != 't') || n < i + 6 || s[i + 3] != ':' ||
+		    !digits(s + i + 1, 2, &h) || !digits(s + i + 4, 2, &mi) || h > 23 || mi > 59)
+			return false;
+		i += 6;
+		if (i < n && s[i] == ':') {
+			if (n < i + 3 || !digits(s + i + 1, 2, &sec) || sec > 59)
+				return false;
+			i += 3;
+		}
+		if (i < n && (s[i] == 'Z' || s[i] == 'z') && i + 1 == n) {
+			zoned = true;
+			i++;
+		} else if (i < n && (s[i] == '+' || s[i] == '-')) {
+			int oh, om;
+
+			if (n != i + 6 || s[i + 3] != ':' || !digits(s + i + 1, 2, &oh) ||
+			    !digits(s + i + 4, 2, &om) || oh > 23 || om > 59)
+				return false;
+			off = (s[i] == '-' ? -1 : 1) * (oh * 60 + om);
+			zoned = true;
+			i = n;
+		}
+		if (i != n)
+			return false;
+	}
+	if (zoned) {
+		*out = ((days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
+			 mi * 60 + sec) - off * 60) * NS_PER_S;
+	} else {
+		struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
+				 .tm_hour = h, .tm_min = mi, .tm_sec = sec, .tm_isdst = -1 };
+		time_t t = mktime(&tm);
+
+		*out = (int64_t)t * NS_PER_S;
+	}
+	return true;
+}
+
+/* A span back from now: digits and a unit s, m, h or d. */
+static bool
+parse_ago(const char *s, size_t n, int64_t *out)
+{
+	static const struct { char u; int64_t secs; } units[] = {
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
+	};
+	int v;
+
+	if (n < 2 || n > 8 || !digits(s, n - 1, &v))
+		return false;
+	for (size_t k = 0; k < HG_ARRAY_SIZE(units); k++)
+		if (lower(s[n - 1]) == units[k].u) {
+			*out = (int64_t)v * units[k].secs * NS_PER_S;
+			return true;
+		}
+	return false;
+}
+
+/* The instant a time term stands for at NOW. A span of an hour or more
+ * counts from the whole minute, a shorter one from the whole second: a
+ * live view is filtered again at most once a minute, or once a second. */
+static int64_t
+resolve_time(const struct term *t, int64_t now)
+{
+	switch (t->when) {
+	case WHEN_AGO:
+		now -= now % (t->num >= 3600 * NS_PER_S ? 60 * NS_PER_S : NS_PER_S);
+		return now - t->num;
+	case WHEN_TODAY:
+		return local_midnight(now, 0);
+	case WHEN_YESTERDAY:
+		return local_midnight(now, -1);
+	default:
+		return t->num;
+	}
+}
+
+static bool
+parse_time(struct parser *p, struct term *t, size_t keypos)
+{
+	size_t vpos = ++p->pos;	/* past ':' */
+	const char *v = p->src + vpos;
+	size_t n;
+
+	while (!at_end_of_term(p))
+		p->pos++;
+	n = p->pos - vpos;
+	if (n == 0)
+		return fail_text(p, vpos, "time expected after", keypos, vpos, TIME_HINT);
+	if (n == 5 && ascii_case_eq(v, "today", 5))
+		t->when = WHEN_TODAY;
+	else if (n == 9 && ascii_case_eq(v, "yesterday", 9))
+		t->when = WHEN_YESTERDAY;
+	else if (parse_ago(v, n, &t->num))
+		t->when = WHEN_AGO;
+	else if (parse_instant(v, n, &t->num))
+		t->when = WHEN_ABS;
+	else
+		return fail_text(p, vpos, "bad time", vpos, p->pos, TIME_HINT);
+	return true;
+}
+
 /* key:..., key<op>..., or a bare word that merely starts with letters. */
 static bool
 parse_keyed(struct parser *p, struct term *t, bool *keyed)
@@ -550,7 +768,18 @@ parse_keyed(struct parser *p, struct term *t, bool *keyed)
 		snprintf(tail, sizeof(tail), " (key '%s' takes ':')", k->name);
 		return fail_text(p, p->pos, "bad operator", p->pos, p->pos + 1, tail);
 	}
+	if (k->type == TERM_TIME)
+		return parse_time(p, t, start);
 	return parse_set(p, t, start);
+}
+
+/* A space before the next token of the normalised text, but none right
+ * after an opening parenthesis. */
+static void
+text_sep(struct parser *p)
+{
+	if (p->text.len && p->text.p[p->text.len - 1] != '(')
+		hg_buf_addc(&p->text, ' ');
 }
 
 static bool
@@ -576,8 +805,7 @@ parse_term(struct parser *p, struct hg_filter *f)
 			(t->field == FLD_TIER || t->field == FLD_VERDICT);
 		f->has_group = true;
 	}
-	if (p->text.len)
-		hg_buf_addc(&p->text, ' ');
+	text_sep(p);
 	hg_buf_add(&p->text, p->src + start, p->pos - start);
 	return true;
 }
@@ -589,7 +817,7 @@ cost_class(const struct term *t)
 {
 	if (t->type == TERM_WORD || (t->type == TERM_SET && t->attempt && !t->neg))
 		return -1;
-	if (t->type == TERM_NUM || t->type == TERM_KIND)
+	if (t->type == TERM_NUM || t->type == TERM_KIND || t->type == TERM_TIME)
 		return 0;
 	return t->attempt ? 2 : 1;
 }
@@ -604,6 +832,7 @@ prepare(struct hg_filter *f)
 		for (size_t i = 0; i < f->n; i++)
 			if (cost_class(&f->terms[i]) == c)
 				f->order[f->n_order++] = i;
+	hg_filter_set_now(f, hg_now_wall_ns());
 	for (size_t i = 0; i < f->n; i++) {
 		struct term *t = &f->terms[i];
 
@@ -655,31 +884,214 @@ prepare_pairs(struct hg_filter *f)
 	f->group_pairs = pairs;
 }
 
+static struct hg_filter *
+new_leaf(struct hg_filter *top)
+{
+	struct hg_filter *f = xcalloc(1, sizeof(*f));
+
+	top->leaves = grow(top->leaves, top->n_leaves, &top->cap_leaves, sizeof(*top->leaves));
+	top->leaves[top->n_leaves++] = f;
+	return f;
+}
+
+static void
+finish_leaf(struct hg_filter *f)
+{
+	if (!f->text)
+		f->text = xstrdup("");
+	for (size_t i = 0; i < f->n; i++) {
+		uint8_t ty = f->terms[i].type;
+
+		f->has_time |= ty == TERM_TIME;
+		f->not_unparsable |= ty != TERM_WORD && ty != TERM_KIND;
+	}
+	prepare(f);
+	prepare_pairs(f);
+}
+
+static struct node *
+new_node(uint8_t type)
+{
+	struct node *n = xcalloc(1, sizeof(*n));
+
+	n->type = type;
+	return n;
+}
+
+static void
+node_add(struct node *n, struct node *kid)
+{
+	n->kids = grow(n->kids, n->n, &n->cap, sizeof(*n->kids));
+	n->kids[n->n++] = kid;
+}
+
+static void
+node_free(struct node *n)
+{
+	if (!n)
+		return;
+	for (size_t i = 0; i < n->n; i++)
+		node_free(n->kids[i]);
+	free(n->kids);
+	free(n);
+}
+
+static struct node *parse_or(struct parser *p, struct hg_filter *top);
+
+/* Terms side by side (AND), parenthesised groups among them; stops at
+ * "|", at the end, or at the ")" closing a group. NULL after an error;
+ * an empty group is an error that names the token around it. */
+static struct node *
+parse_and(struct parser *p, struct hg_filter *top)
+{
+	struct hg_filter *leaf = NULL;
+	struct node *n = new_node(NODE_AND);
+
+	for (;;) {
+		const char *s = p->src;
+		size_t at;
+		char c;
+
+		while (is_space(s[p->pos]))
+			p->pos++;
+		c = s[p->pos];
+		if (c == '\0' || c == '|' || (c == ')' && p->depth > 0))
+			break;
+		at = p->pos;
+		if (c == '(' || (c == '!' && s[p->pos + 1] == '(')) {
+			struct node *g;
+
+			text_sep(p);
+			hg_buf_adds(&p->text, c == '!' ? "!(" : "(");
+			p->pos += c == '!' ? 2 : 1;
+			p->depth++;
+			g = parse_or(p, top);
+			p->depth--;
+			if (!g) {
+				node_free(n);
+				return NULL;
+			}
+			if (s[p->pos] != ')') {
+				node_free(g);
+				node_free(n);
+				fail(p, at + (c == '!'), "unbalanced '('", " (')' expected)");
+				return NULL;
+			}
+			p->pos++;
+			hg_buf_addc(&p->text, ')');
+			g->neg ^= c == '!';
+			node_add(n, g);
+			continue;
+		}
+		if (!leaf) {
+			leaf = new_leaf(top);
+			struct node *ln = new_node(NODE_LEAF);
+
+			ln->leaf = leaf;
+			node_add(n, ln);
+		}
+		if (!parse_term(p, leaf)) {
+			node_free(n);
+			return NULL;
+		}
+	}
+	if (leaf)
+		finish_leaf(leaf);
+	if (n->n == 0) {
+		char c = p->src[p->pos];
+
+		size_t b = p->pos;
+
+		node_free(n);
+		while (b > 0 && is_space(p->src[b - 1]))
+			b--;
+		if (b > 0 && (p->src[b - 1] == '|' || p->src[b - 1] == '('))
+			fail(p, p->pos, p->src[b - 1] == '|' ? "term expected after '|'"
+							     : "term expected after '('", "");
+		else
+			fail(p, p->pos, c == '|' ? "term expected before '|'" : "term expected", "");
+		return NULL;
+	}
+	if (n->n == 1) {
+		struct node *k = n->kids[0];
+
+		n->n = 0;
+		node_free(n);
+		return k;
+	}
+	return n;
+}
+
+/* AND groups separated by "|" (OR): juxtaposition binds tighter. */
+static struct node *
+parse_or(struct parser *p, struct hg_filter *top)
+{
+	struct node *n = NULL, *k;
+
+	for (;;) {
+		if (!(k = parse_and(p, top))) {
+			node_free(n);
+			return NULL;
+		}
+		if (p->src[p->pos] != '|')
+			break;
+		if (!n)
+			n = new_node(NODE_OR);
+		node_add(n, k);
+		p->pos++;
+		hg_buf_adds(&p->text, " |");
+	}
+	if (!n)
+		return k;
+	node_add(n, k);
+	return n;
+}
+
 struct hg_filter *
 hg_filter_parse(const char *expr, char *err, size_t errlen, int *err_col)
 {
 	struct parser p = { .src = expr ? expr : "", .err = err, .errlen = errlen,
 			    .err_col = err_col };
 	struct hg_filter *f = xcalloc(1, sizeof(*f));
+	struct node *tree;
+	size_t i = 0;
 
 	if (err && errlen)
 		err[0] = '\0';
 	if (err_col)
 		*err_col = 0;
-	for (;;) {
-		while (is_space(p.src[p.pos]))
-			p.pos++;
-		if (p.src[p.pos] == '\0')
-			break;
-		if (!parse_term(&p, f)) {
-			hg_buf_free(&p.text);
-			hg_filter_free(f);
-			return NULL;
-		}
+	while (is_space(p.src[i]))
+		i++;
+	if (p.src[i] == '\0') {
+		f->text = xstrdup("");
+		prepare(f);
+		return f;
 	}
-	f->text = p.text.p ? p.text.p : xstrdup("");
+	tree = parse_or(&p, f);
+	if (!tree) {
+		hg_buf_free(&p.text);
+		hg_filter_free(f);
+		return NULL;
+	}
+	if (tree->type == NODE_LEAF && !tree->neg) {
+		/* No "|" nor group: the one flat filter is the filter. */
+		struct hg_filter *leaf = tree->leaf;
+
+		node_free(tree);
+		f->n_leaves = 0;
+		hg_filter_free(f);
+		free(leaf->text);
+		leaf->text = p.text.p;
+		return leaf;
+	}
+	f->tree = tree;
+	f->text = p.text.p;
 	prepare(f);
-	prepare_pairs(f);
+	for (i = 0; i < f->n_leaves; i++) {
+		f->moves |= f->leaves[i]->moves;
+		f->has_group |= f->leaves[i]->has_group;
+		f->lists_notes |= f->leaves[i]->lists_notes;
+	}
 	return f;
 }
 
@@ -728,8 +1140,11 @@ hg_filter_parse_effective(const char *expr, const char *verdicts, const char *ti
 	if (b.len == 0)
 		return f;
 	if (f->text[0]) {
-		hg_buf_addc(&b, ' ');
+		/* "a | b" with a quick filter is "tier:x (a | b)". */
+		hg_buf_adds(&b, f->tree ? " (" : " ");
 		hg_buf_adds(&b, f->text);
+		if (f->tree)
+			hg_buf_addc(&b, ')');
 	}
 	hg_filter_free(f);
 	f = hg_filter_parse(b.p, err, errlen, err_col);
@@ -744,6 +1159,10 @@ hg_filter_free(struct hg_filter *f)
 		return;
 	for (size_t i = 0; i < f->n; i++)
 		free_term(&f->terms[i]);
+	for (size_t i = 0; i < f->n_leaves; i++)
+		hg_filter_free(f->leaves[i]);
+	free(f->leaves);
+	node_free(f->tree);
 	free(f->terms);
 	free(f->order);
 	free(f->text);
@@ -753,13 +1172,46 @@ hg_filter_free(struct hg_filter *f)
 bool
 hg_filter_is_empty(const struct hg_filter *f)
 {
-	return !f || f->n == 0;
+	return !f || (f->n == 0 && !f->tree);
+}
+
+bool
+hg_filter_has_or(const struct hg_filter *f)
+{
+	return f && f->tree;
 }
 
 const char *
 hg_filter_text(const struct hg_filter *f)
 {
 	return f && f->text ? f->text : "";
+}
+
+bool
+hg_filter_moves(const struct hg_filter *f)
+{
+	return f && f->moves;
+}
+
+bool
+hg_filter_set_now(struct hg_filter *f, int64_t now_ns)
+{
+	bool changed = false;
+
+	for (size_t i = 0; f && i < f->n_leaves; i++)
+		changed |= hg_filter_set_now(f->leaves[i], now_ns);
+	for (size_t i = 0; f && i < f->n; i++) {
+		struct term *t = &f->terms[i];
+		int64_t inst;
+
+		if (t->type != TERM_TIME)
+			continue;
+		f->moves |= t->when != WHEN_ABS;
+		inst = resolve_time(t, now_ns);
+		changed |= inst != t->inst;
+		t->inst = inst;
+	}
+	return changed;
 }
 
 bool
@@ -777,12 +1229,12 @@ hg_filter_lists_notes(const struct hg_filter *f)
 /* Checking values: a verdict or tier value must name a known one, or one
  * that occurs in the logs (a newer hyperguild's), else it is a typo. */
 
+static bool value_takes(const struct value *v, const char *s, size_t n);
+
 static bool
 value_names(const struct value *v, const char *s)
 {
-	size_t n = strlen(s);
-
-	return v->any || ((v->prefix ? n >= v->len : n == v->len) && ascii_case_eq(s, v->s, v->len));
+	return v->any || value_takes(v, s, strlen(s));
 }
 
 /* Values outside the enum that occur in the logs, a few of them kept to
@@ -885,9 +1337,13 @@ bool
 hg_filter_check_values(const char *expr, struct hg_session *const *sessions, size_t n,
 		       char *err, size_t errlen, int *err_col)
 {
-	struct hg_filter *f = hg_filter_parse(expr, err, errlen, err_col);
+	struct hg_filter *top = hg_filter_parse(expr, err, errlen, err_col), *f = top;
 	bool ok = f != NULL;
+	size_t leaf = 0;
 
+	if (top && top->tree)
+		f = top->n_leaves ? top->leaves[0] : NULL;
+again:
 	for (size_t i = 0; f && ok && i < f->n; i++) {
 		const struct term *t = &f->terms[i];
 		bool verdict = t->field == FLD_VERDICT;
@@ -904,7 +1360,11 @@ hg_filter_check_values(const char *expr, struct hg_session *const *sessions, siz
 			ok = false;
 		}
 	}
-	hg_filter_free(f);
+	if (ok && top && top->tree && ++leaf < top->n_leaves) {
+		f = top->leaves[leaf];
+		goto again;
+	}
+	hg_filter_free(top);
 	return ok;
 }
 
@@ -916,19 +1376,56 @@ contains(const struct value *w, const char *s, size_t n)
 	return w->len == 0 || hg_memcasemem(s, n, w->s, w->len) != NULL;
 }
 
+/* Case-insensitive match of S against pattern P, whose "*" stand for any
+ * run of characters (TAIL: one more "*" at its end). */
+static bool
+glob_match(const char *p, size_t pn, const char *s, size_t n, bool tail)
+{
+	size_t i = 0, j = 0, star = SIZE_MAX, mark = 0;
+
+	while (j < n) {
+		if (i < pn && p[i] == '*') {
+			star = i++;
+			mark = j;
+		} else if (i < pn && p[i] == lower(s[j])) {
+			i++;
+			j++;
+		} else if (i == pn && tail) {
+			return true;
+		} else if (star != SIZE_MAX) {
+			i = star + 1;
+			j = ++mark;
+		} else {
+			return false;
+		}
+	}
+	while (i < pn && p[i] == '*')
+		i++;
+	return i == pn;
+}
+
+/* Whether value V takes field text S (N bytes). A value with a star
+ * never takes an empty field: "file:*" means the entry has a file. */
+static bool
+value_takes(const struct value *v, const char *s, size_t n)
+{
+	if (n == 0 && (v->prefix || v->glob))
+		return false;
+	if (v->any)
+		return true;
+	if (v->glob)
+		return glob_match(v->s, v->len, s, n, v->prefix);
+	return (v->prefix ? n >= v->len : n == v->len) && ascii_case_eq(s, v->s, v->len);
+}
+
 static bool
 values_match(const struct term *t, const char *s)
 {
 	size_t n = strlen(s);
 
-	for (size_t i = 0; i < t->n_vals; i++) {
-		const struct value *v = &t->vals[i];
-
-		if (v->any)
+	for (size_t i = 0; i < t->n_vals; i++)
+		if (value_takes(&t->vals[i], s, n))
 			return true;
-		if ((v->prefix ? n >= v->len : n == v->len) && ascii_case_eq(s, v->s, v->len))
-			return true;
-	}
 	return false;
 }
 
@@ -1122,6 +1619,8 @@ entry_field(const struct term *t, const struct hg_entry *e)
 		return e->phase;
 	case FLD_FILE:
 		return e->file_path;
+	case FLD_PROJECT:
+		return e->project_root;
 	default:
 		return e->model_used;
 	}
@@ -1137,6 +1636,8 @@ eval_term(const struct term *t, const struct hg_session *s, const struct hg_entr
 		return (t->kinds >> e->kind) & 1u;
 	case TERM_NUM:
 		return num_test(t, e);
+	case TERM_TIME:
+		return t->field == FLD_SINCE ? e->ts_ns >= t->inst : e->ts_ns < t->inst;
 	default:
 		if (t->attempt)
 			return any_attempt(t, e);
@@ -1268,9 +1769,52 @@ match_unparsable(const struct hg_filter *f, const struct hg_entry *e)
 	return true;
 }
 
+/* Three answers for groups: an unparsable line against a leaf with a term
+ * other than words and kinds, or an entry without a timestamp against a
+ * leaf with a time term, is out (X): negation leaves it out, as it does a
+ * single such term. */
+enum { ANS_F, ANS_T, ANS_X };
+
+static int
+eval_leaf(const struct hg_filter *f, const struct hg_session *s, const struct hg_entry *e)
+{
+	if (e->kind == HG_ENTRY_UNPARSABLE ? f->not_unparsable : e->ts_zero && f->has_time)
+		return ANS_X;
+	return hg_filter_match(f, s, e) ? ANS_T : ANS_F;
+}
+
+static int
+eval_node(const struct node *n, const struct hg_session *s, const struct hg_entry *e)
+{
+	int r, k;
+
+	switch (n->type) {
+	case NODE_LEAF:
+		r = eval_leaf(n->leaf, s, e);
+		break;
+	case NODE_AND:
+		r = ANS_T;
+		for (size_t i = 0; r != ANS_F && i < n->n; i++)
+			if ((k = eval_node(n->kids[i], s, e)) != ANS_T)
+				r = k;
+		break;
+	default:
+		r = ANS_F;
+		for (size_t i = 0; r != ANS_T && i < n->n; i++)
+			if ((k = eval_node(n->kids[i], s, e)) != ANS_F)
+				r = k;
+		break;
+	}
+	if (n->neg && r != ANS_X)
+		r = r == ANS_T ? ANS_F : ANS_T;
+	return r;
+}
+
 bool
 hg_filter_match(const struct hg_filter *f, const struct hg_session *s, const struct hg_entry *e)
 {
+	if (f && f->tree)
+		return eval_node(f->tree, s, e) == ANS_T;
 	if (!f || f->n == 0)
 		return true;
 	if (e->kind == HG_ENTRY_UNPARSABLE)
@@ -1279,6 +1823,9 @@ hg_filter_match(const struct hg_filter *f, const struct hg_session *s, const str
 	for (size_t i = 0; i < f->n_order; i++) {
 		const struct term *t = &f->terms[f->order[i]];
 
+		/* No timestamp: no time term holds, negated or not. */
+		if (t->type == TERM_TIME && e->ts_zero)
+			return false;
 		if (eval_term(t, s, e) == t->neg)
 			return false;
 	}
@@ -1296,6 +1843,12 @@ hg_filter_match(const struct hg_filter *f, const struct hg_session *s, const str
 bool
 hg_filter_match_attempt(const struct hg_filter *f, const struct hg_entry *e, size_t i)
 {
+	if (f && f->tree) {
+		for (size_t k = 0; k < f->n_leaves; k++)
+			if (hg_filter_match_attempt(f->leaves[k], e, i))
+				return true;
+		return false;
+	}
 	if (!f || !f->has_group || i >= e->n_attempts)
 		return false;
 	return attempt_in_group(f, &e->attempts[i]);
@@ -1342,4 +1895,184 @@ hg_filter_session(const struct hg_filter *f, const struct hg_session *s, bool *m
 	for (size_t i = from; i < s->n_entries; i++)
 		n += match[i];
 	return n;
+}
+
+/* Completion */
+
+static void
+cand_add(struct hg_filter_completion *c, size_t *cap, const char *s)
+{
+	c->cands = grow(c->cands, c->n, cap, sizeof(*c->cands));
+	c->cands[c->n++] = xstrdup(s);
+}
+
+static int
+cand_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Whether S starts with the N bytes of P, ignoring ASCII case. */
+static bool
+starts_with(const char *s, const char *p, size_t n)
+{
+	return strlen(s) >= n && ascii_case_eq(s, p, n);
+}
+
+/* The value of FIELD in entry E's text fields (attempt fields: NULL,
+ * they are read per attempt). */
+static const char *
+completion_field(uint8_t field, const struct hg_entry *e)
+{
+	switch (field) {
+	case FLD_SKILL:
+		return e->skill;
+	case FLD_STATUS:
+		return e->final_status;
+	case FLD_PHASE:
+		return e->phase;
+	case FLD_SESSION:
+		return e->session_id;
+	case FLD_FILE:
+		return e->file_path;
+	case FLD_MODEL_USED:
+		return e->model_used;
+	case FLD_PROJECT:
+		return e->project_root;
+	default:
+		return NULL;
+	}
+}
+
+#define COMPLETE_MAX 200
+#define SEEN_SLOTS 4096
+
+/* Add S (an interned string) once, if it starts with the prefix. */
+static void
+seen_value(struct hg_filter_completion *c, size_t *cap, const char **slots, size_t *n_slots,
+	   const char *s, const char *pre, size_t np)
+{
+	size_t i;
+
+	if (!s || !*s || c->n >= COMPLETE_MAX || !starts_with(s, pre, np))
+		return;
+	for (i = ptr_slot(s, SEEN_SLOTS - 1); slots[i]; i = (i + 1) & (SEEN_SLOTS - 1))
+		if (slots[i] == s)
+			return;
+	if (*n_slots + 1 >= SEEN_SLOTS / 2)
+		return;
+	slots[i] = s;
+	(*n_slots)++;
+	cand_add(c, cap, s);
+}
+
+void
+hg_filter_complete(const char *text, size_t cur, struct hg_session *const *ss, size_t n_ss,
+		   struct hg_filter_completion *c)
+{
+	static const char *const kinds[] = { "entry", "annotation", "unparsable" };
+	static const char *const times[] = { "1h", "2h", "30m", "1d", "today", "yesterday" };
+	size_t w = cur, cap = 0, colon;
+	const struct key_def *k;
+
+	memset(c, 0, sizeof(*c));
+	while (w > 0 && !is_space(text[w - 1]) && text[w - 1] != '(' && text[w - 1] != '|')
+		w--;
+	if (text[w] == '!')
+		w++;
+	for (colon = w; colon < cur && text[colon] != ':'; colon++)
+		;
+	if (colon == cur) {
+		/* A key. */
+		c->from = w;
+		for (size_t i = 0; i < HG_ARRAY_SIZE(key_defs); i++) {
+			char buf[32];
+
+			if (!starts_with(key_defs[i].name, text + w, cur - w))
+				continue;
+			snprintf(buf, sizeof(buf), "%s%s", key_defs[i].name,
+				 key_defs[i].type == TERM_NUM ? "" : ":");
+			cand_add(c, &cap, buf);
+		}
+		c->keys = true;
+		return;
+	}
+	k = find_key(text + w, colon - w);
+	if (!k)
+		return;
+	c->from = colon + 1;
+	for (size_t i = c->from; i < cur; i++)
+		if (text[i] == ',')
+			c->from = i + 1;
+	{
+		const char *pre = text + c->from;
+		size_t np = cur - c->from;
+
+		if (k->type == TERM_KIND || k->type == TERM_TIME) {
+			const char *const *list = k->type == TERM_KIND ? kinds : times;
+			size_t nl = k->type == TERM_KIND ? HG_ARRAY_SIZE(kinds) : HG_ARRAY_SIZE(times);
+
+			for (size_t i = 0; i < nl; i++)
+				if (starts_with(list[i], pre, np))
+					cand_add(c, &cap, list[i]);
+			return;
+		}
+		if (k->type != TERM_SET)
+			return;
+		const char **slots = xcalloc(SEEN_SLOTS, sizeof(*slots));
+		size_t n_slots = 0;
+
+		for (size_t si = 0; si < n_ss && c->n < COMPLETE_MAX; si++) {
+			const struct hg_session *s = ss[si];
+
+			for (size_t i = 0; i < s->n_entries && c->n < COMPLETE_MAX; i++) {
+				const struct hg_entry *e = &s->entries[i];
+
+				if (e->kind == HG_ENTRY_UNPARSABLE)
+					continue;
+				if (!k->attempt) {
+					seen_value(c, &cap, slots, &n_slots, completion_field(k->field, e),
+						   pre, np);
+					continue;
+				}
+				for (uint32_t a = 0; a < e->n_attempts; a++) {
+					const struct hg_attempt *at = &e->attempts[a];
+					const char *v = k->field == FLD_TIER ? at->tier_text
+						      : k->field == FLD_VERDICT ? at->verdict_text : at->model;
+
+					seen_value(c, &cap, slots, &n_slots, v, pre, np);
+				}
+			}
+		}
+		free(slots);
+	}
+	if (c->n > 1)
+		qsort(c->cands, c->n, sizeof(*c->cands), cand_cmp);
+	/* A value with a space, quote, comma or parenthesis goes quoted. */
+	for (size_t i = 0; i < c->n; i++) {
+		const char *v = c->cands[i];
+
+		if (strpbrk(v, " \t\",()|\\")) {
+			struct hg_buf b = { 0 };
+
+			hg_buf_addc(&b, '"');
+			for (; *v; v++) {
+				if (*v == '"' || *v == '\\')
+					hg_buf_addc(&b, '\\');
+				hg_buf_addc(&b, *v);
+			}
+			hg_buf_addc(&b, '"');
+			free(c->cands[i]);
+			c->cands[i] = b.p;
+		}
+	}
+}
+
+void
+hg_filter_completion_free(struct hg_filter_completion *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->cands[i]);
+	free(c->cands);
+	memset(c, 0, sizeof(*c));
 }

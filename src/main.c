@@ -182,8 +182,35 @@ make_filter(struct hg_options *o, char **expr)
 			hg_buf_free(&b);
 			return NULL;
 		}
-		hg_filter_free(f);
 		if (b.len && *one)
+			hg_buf_addc(&b, ' ');
+		/* Joined to other terms, "a | b" keeps its meaning: "(a | b)". */
+		if (hg_filter_has_or(f) && (o->n_filters > 1 || o->n_verdicts > 1 ||
+					    o->n_tiers > 1 || o->since || o->until))
+			hg_buf_printf(&b, "(%s)", one);
+		else
+			hg_buf_adds(&b, one);
+		hg_filter_free(f);
+		free(one);
+	}
+	for (i = 0; i < 2; i++) {
+		const char *key = i ? "until" : "since", *v = i ? o->until : o->since;
+
+		if (!v)
+			continue;
+		one = xasprintf("%s:%s", key, v);
+		f = strpbrk(v, " \t()|") ? NULL : hg_filter_parse(one, err, sizeof(err), NULL);
+		if (!f) {
+			hg_errorf("--%s: bad time '%s' (expected e.g. 2h, 30m, 3d, today, "
+				  "yesterday, 2026-11-28, 2026-11-28T14:00 or 2026-11-28T14:00Z)",
+				  key, v);
+			hg_filter_free(f);
+			free(one);
+			hg_buf_free(&b);
+			return NULL;
+		}
+		hg_filter_free(f);
+		if (b.len)
 			hg_buf_addc(&b, ' ');
 		hg_buf_adds(&b, one);
 		free(one);

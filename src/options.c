@@ -35,6 +35,10 @@ static const char usage_text[] =
 "                       (--filter, --verdict and --tier may be repeated:\n"
 "                       all of them hold; a verdict or tier that names\n"
 "                       nothing in the logs is an error)\n"
+"      --since TIME     only entries at or after TIME: 2h, 30m, 3d, today,\n"
+"                       yesterday, 2026-11-28, 2026-11-28T14:00 (local time\n"
+"                       unless a zone such as Z or +01:00 follows)\n"
+"      --until TIME     only entries before TIME (the instant itself excluded)\n"
 "      --read-only      never write: no annotations, no remembered history\n"
 "                       or last filter\n"
 "      --author NAME    author of annotations (default: $USER)\n"
@@ -74,6 +78,7 @@ enum {
 	OPT_JSON = 256, OPT_STATS, OPT_FILTER, OPT_VERDICT, OPT_TIER, OPT_READ_ONLY,
 	OPT_AUTHOR, OPT_POLL, OPT_NO_COLOR, OPT_DEMO, OPT_CONFIG, OPT_NO_CONFIG,
 	OPT_DUMP_CONFIG, OPT_NO_MOUSE,
+	OPT_SINCE, OPT_UNTIL,
 };
 
 static const struct option long_options[] = {
@@ -93,6 +98,8 @@ static const struct option long_options[] = {
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 	{ "dump-config", no_argument, NULL, OPT_DUMP_CONFIG },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -176,6 +183,8 @@ hg_options_parse(struct hg_options *o, int argc, char **argv)
 		case OPT_CONFIG: o->config_file = optarg; break;
 		case OPT_NO_CONFIG: o->no_config = true; break;
 		case OPT_DUMP_CONFIG: o->dump_config = true; break;
+		case OPT_SINCE: o->since = optarg; break;
+		case OPT_UNTIL: o->until = optarg; break;
 		case OPT_POLL:
 			if ((rc = parse_poll(o, optarg)) >= 0)
 				return rc;

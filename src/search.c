@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <regex.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -141,6 +143,61 @@ add_form(struct hg_search_pattern *p, struct hg_buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
+/* "re:EXPR": smart case as for text; REG_NEWLINE keeps a match inside
+ * one line of displayed text. */
+static bool
+regex_init(struct hg_search_pattern *p, const char *text)
+{
+	const char *expr = text + 3;
+	regex_t *re = xcalloc(1, sizeof(*re));
+	int flags = REG_EXTENDED | REG_NEWLINE, rc;
+	regmatch_t m[1] = { { 0, 0 } };
+
+	if (!*expr) {
+		snprintf(p->error, sizeof(p->error), "regular expression expected after re:");
+		free(re);
+		return false;
+	}
+	if (!has_upper(expr, strlen(expr)))
+		flags |= REG_ICASE;
+	rc = regcomp(re, expr, flags);
+	if (rc != 0) {
+		char msg[128];
+
+		regerror(rc, re, msg, sizeof(msg));
+		snprintf(p->error, sizeof(p->error), "regular expression: %s", msg);
+		free(re);
+		return false;
+	}
+	if (regexec(re, "", 1, m, 0) == 0) {
+		snprintf(p->error, sizeof(p->error),
+			 "regular expression matches empty text (it would match everywhere)");
+		regfree(re);
+		free(re);
+		return false;
+	}
+	p->re = re;
+	p->text = xstrdup(text);
+	p->len = strlen(text);
+	p->icase = (flags & REG_ICASE) != 0;
+	p->match_len = xcalloc(1, sizeof(*p->match_len));
+	return true;
+}
+
+/* The first match of the expression in S[0, N), or NULL. */
+static const char *
+regex_find(const struct hg_search_pattern *p, const char *s, size_t n, size_t *len)
+{
+	regmatch_t m[1];
+
+	m[0].rm_so = 0;
+	m[0].rm_eo = (regoff_t)n;
+	if (regexec(p->re, s, 1, m, REG_STARTEND) != 0)
+		return NULL;
+	*len = (size_t)(m[0].rm_eo - m[0].rm_so);
+	return s + m[0].rm_so;
+}
+
 bool
 hg_search_pattern_init(struct hg_search_pattern *p, const char *text)
 {
@@ -150,6 +207,8 @@ hg_search_pattern_init(struct hg_search_pattern *p, const char *text)
 	memset(p, 0, sizeof(*p));
 	if (!text || !*text)
 		return false;
+	if (strncmp(text, "re:", 3) == 0)
+		return regex_init(p, text);
 	p->text = xstrdup(text);
 	p->len = strlen(text);
 	p->icase = !has_upper(text, p->len);
@@ -173,6 +232,11 @@ hg_search_pattern_free(struct hg_search_pattern *p)
 
 	for (i = 0; i < p->n_forms; i++)
 		free(p->forms[i]);
+	if (p->re) {
+		regfree(p->re);
+		free(p->re);
+	}
+	free(p->match_len);
 	free(p->text);
 	memset(p, 0, sizeof(*p));
 }
@@ -180,9 +244,22 @@ hg_search_pattern_free(struct hg_search_pattern *p)
 const char *
 hg_search_find_text(const struct hg_search_pattern *p, const char *s, size_t n)
 {
+	if (p->re) {
+		size_t len = 0;
+		const char *m = regex_find(p, s, n, &len);
+
+		*p->match_len = len ? len : 1;
+		return m;
+	}
 	if (p->n_forms == 0)
 		return NULL;
 	return find_form(p, 0, s, n);	/* form 0 is the text as typed */
+}
+
+size_t
+hg_search_match_len(const struct hg_search_pattern *p)
+{
+	return p->re ? *p->match_len : (p->len ? p->len : 1);
 }
 
 /* Jobs */
@@ -234,7 +311,7 @@ hg_search_start(struct hg_search *j, const struct hg_session *s,
 	set_segments(j, from, s->n_entries);
 	j->total_bytes = seg_bytes(s, &j->seg[0]) + seg_bytes(s, &j->seg[1]);
 	j->status = HG_SEARCH_RUNNING;
-	if (p->n_forms == 0)
+	if (p->n_forms == 0 && !p->re)
 		j->status = HG_SEARCH_NOT_FOUND;
 }
 
@@ -374,6 +451,27 @@ scan_form(struct hg_search *j, size_t f, size_t lo, size_t hi, size_t len, ssize
 	}
 }
 
+/* A regular expression: each counted entry's line of the block in turn
+ * (forward: from the first; backward: from the last). */
+static void
+scan_regex(struct hg_search *j, size_t lo, size_t hi, ssize_t *best)
+{
+	const struct hg_entry *v = j->s->entries;
+	int64_t base = v[lo].offset;
+	size_t mlen;
+
+	for (size_t i = 0; i < hi - lo; i++) {
+		size_t k = j->forward ? lo + i : hi - 1 - i;
+
+		if (j->visible && !j->visible(j->s, k, j->ctx))
+			continue;
+		if (regex_find(j->p, j->buf + (v[k].offset - base), (size_t)v[k].length, &mlen)) {
+			*best = (ssize_t)k;
+			return;
+		}
+	}
+}
+
 static enum hg_search_status
 search_block(struct hg_search *j)
 {
@@ -388,6 +486,8 @@ search_block(struct hg_search *j)
 	err = read_range(j, v[lo].offset, len);
 	if (err)
 		return finish(j, HG_SEARCH_ERROR, err);
+	if (j->p->re)
+		scan_regex(j, lo, hi, &best);
 	if (j->p->icase && j->p->form_has_alpha)
 		fold_block(j->buf, len);
 	for (f = 0; f < j->p->n_forms; f++)

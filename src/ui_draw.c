@@ -195,7 +195,7 @@ mark_runs(int y, int x0, int end, const char *text, size_t n, size_t from, size_
 		if (!m)
 			return;
 		ms = (size_t)(m - text);
-		me = ms + hl->len;
+		me = ms + hg_search_match_len(hl);
 		at = me > ms ? me : ms + 1;
 		if (me <= from)
 			continue;

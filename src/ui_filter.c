@@ -17,7 +17,17 @@
 
 struct ui_filter {
 	struct hg_history hist;
+	/* Tab: the candidates, the one shown (-1: none yet) and the text as
+	 * the last Tab left it (another Tab on it steps to the next). */
+	struct hg_filter_completion comp;
+	int idx;
+	char *after;
+	size_t after_cur;
+	char note[256];
 };
+
+#define FILTER_HINT "key:value  a | b  !(a b)  since:2h  Tab completes"
+
 
 static struct ui_filter *
 state(struct hg_ui *u)
@@ -41,6 +51,8 @@ ui_filter_done(struct hg_ui *u)
 	if (!st)
 		return;
 	ui_history_close(u, &st->hist);
+	hg_filter_completion_free(&st->comp);
+	free(st->after);
 	free(st);
 	u->filter_state = NULL;
 }
@@ -54,6 +66,74 @@ quick_text(const struct hg_app *a, char *buf, size_t n)
 		snprintf(buf + strlen(buf), n - strlen(buf), "%s", a->tier);
 }
 
+/* "Tab: a b c" in the note, as many as fit. */
+static void
+list_note(struct ui_filter *st)
+{
+	size_t used = (size_t)snprintf(st->note, sizeof(st->note), "Tab:");
+
+	for (size_t i = 0; i < st->comp.n; i++) {
+		size_t need = strlen(st->comp.cands[i]) + 1;
+
+		if (used + need + 5 >= sizeof(st->note)) {
+			snprintf(st->note + used, sizeof(st->note) - used, " ...");
+			return;
+		}
+		used += (size_t)snprintf(st->note + used, sizeof(st->note) - used, " %s",
+					 st->comp.cands[i]);
+	}
+}
+
+/* Tab: complete the key or value before the cursor; again: the next
+ * candidate. */
+static void
+complete(struct hg_ui *u, struct ui_filter *st, struct ui_prompt *p)
+{
+	const char *text = ui_prompt_text(p);
+	size_t cur = ui_prompt_cursor(p);
+	struct hg_filter_completion *c = &st->comp;
+
+	if (st->after && strcmp(text, st->after) == 0 && cur == st->after_cur && c->n > 1) {
+		st->idx = (st->idx + 1) % (int)c->n;
+		ui_prompt_replace(p, c->from, cur, c->cands[st->idx]);
+	} else {
+		hg_filter_completion_free(c);
+		hg_filter_complete(text, cur, u->app->c->sessions, u->app->c->n, c);
+		st->idx = -1;
+		if (c->n == 0) {
+			snprintf(st->note, sizeof(st->note), "Tab: no completion");
+		} else if (c->n == 1) {
+			ui_prompt_replace(p, c->from, cur, c->cands[0]);
+			snprintf(st->note, sizeof(st->note), "%s", FILTER_HINT);
+		} else {
+			/* The longest common start, else the first candidate. */
+			size_t lcp = strlen(c->cands[0]);
+
+			for (size_t i = 1; i < c->n; i++) {
+				size_t j = 0;
+
+				while (j < lcp && c->cands[i][j] == c->cands[0][j])
+					j++;
+				lcp = j;
+			}
+			if (lcp > cur - c->from) {
+				char *pre = xstrndup(c->cands[0], lcp);
+
+				ui_prompt_replace(p, c->from, cur, pre);
+				free(pre);
+			} else {
+				st->idx = 0;
+				ui_prompt_replace(p, c->from, cur, c->cands[0]);
+			}
+			list_note(st);
+		}
+	}
+	ui_prompt_set_note(p, st->note, NULL);
+	free(st->after);
+	st->after = xstrdup(ui_prompt_text(p));
+	st->after_cur = ui_prompt_cursor(p);
+}
+
 static unsigned
 on_prompt(struct hg_ui *u, struct ui_prompt *p, enum ui_prompt_event ev, void *ctx)
 {
@@ -63,6 +143,15 @@ on_prompt(struct hg_ui *u, struct ui_prompt *p, enum ui_prompt_event ev, void *c
 	int col, rc = -1;
 
 	(void)ctx;
+	if (ev == UI_PROMPT_COMPLETE) {
+		complete(u, state(u), p);
+		return UI_R_DRAW;
+	}
+	if (ev == UI_PROMPT_CHANGED && state(u)->note[0]) {
+		state(u)->note[0] = '\0';
+		ui_prompt_set_note(p, FILTER_HINT, NULL);
+		return UI_R_DRAW;
+	}
 	if (ev != UI_PROMPT_ACCEPT)
 		return UI_R_NONE;
 	if (!a->o->config)
@@ -130,6 +219,12 @@ ui_cmd_filter(struct hg_ui *u)
 	else
 		snprintf(label, sizeof(label), "filter%s: ", named);
 	ui_prompt_open(u, label, u->app->expr, &st->hist, on_prompt, NULL);
+	/* The language at a glance, on the right of the prompt. */
+	if (u->prompt) {
+		ui_prompt_set_note(u->prompt, FILTER_HINT, NULL);
+		ui_prompt_completes(u->prompt);
+	}
+	st->note[0] = '\0';
 	return UI_R_DRAW;
 }
 

@@ -26,6 +26,7 @@ struct ui_prompt {
 	const char *note;	/* the owner's note, shown on the right */
 	const bool *note_err;
 	bool keep;
+	bool completes;		/* Tab: UI_PROMPT_COMPLETE */
 	int cy, cx;		/* screen cursor after the last draw */
 	ui_prompt_fn fn;
 	void *ctx;
@@ -193,6 +194,8 @@ prompt_key(struct ui_prompt *p, bool is_key, wint_t ch)
 		return UI_PROMPT_ACCEPT;
 	if (!is_key && (ch == 27 || ch == 7))
 		return UI_PROMPT_CANCEL;
+	if (!is_key && ch == '\t')
+		return p->completes ? UI_PROMPT_COMPLETE : UI_PROMPT_NONE;
 	if (motion(p, is_key, ch))
 		return is_key && (ch == KEY_UP || ch == KEY_DOWN) ?
 			UI_PROMPT_CHANGED : UI_PROMPT_NONE;
@@ -226,6 +229,32 @@ ui_prompt_free(struct ui_prompt *p)
 	free(p->refused);
 	hg_buf_free(&p->text);
 	free(p);
+}
+
+void
+ui_prompt_completes(struct ui_prompt *p)
+{
+	p->completes = true;
+}
+
+size_t
+ui_prompt_cursor(const struct ui_prompt *p)
+{
+	return p->cur;
+}
+
+void
+ui_prompt_replace(struct ui_prompt *p, size_t from, size_t to, const char *s)
+{
+	if (from > to || to > p->text.len)
+		return;
+	hg_buf_reserve(&p->text, 1);
+	if (p->text.len == 0)
+		p->text.p[0] = '\0';
+	cut(p, from, to);
+	insert_bytes(p, s, strlen(s));
+	free(p->error);
+	p->error = NULL;
 }
 
 const char *

@@ -504,7 +504,9 @@ on_prompt(struct hg_ui *u, struct ui_prompt *p, enum ui_prompt_event ev, void *c
 		set_pattern(S, text);
 		if (!S->has_pat) {
 			stop_job(S);
-			S->note[0] = '\0';
+			/* A bad regular expression: regerror's words. */
+			snprintf(S->note, sizeof(S->note), "%.200s", S->pat.error);
+			S->note_err = true;
 			restore_origin(u, S);
 			return UI_R_DRAW;
 		}
@@ -516,6 +518,12 @@ on_prompt(struct hg_ui *u, struct ui_prompt *p, enum ui_prompt_event ev, void *c
 		restore_origin(u, S);
 		set_pattern(S, S->last);
 	} else if (ev == UI_PROMPT_ACCEPT) {
+		if (*text && !S->has_pat && S->pat.error[0]) {
+			/* Stay open with the text to fix it. */
+			ui_prompt_error(p, 0, S->pat.error);
+			ui_prompt_keep(p);
+			return UI_R_DRAW;
+		}
 		S->prompt = NULL;
 		if (*text) {
 			free(S->last);
@@ -596,7 +604,17 @@ on_detail_prompt(struct hg_ui *u, struct ui_prompt *p, enum ui_prompt_event ev, 
 
 	if (ev == UI_PROMPT_CHANGED) {
 		set_pattern(S, text);
+		if (!S->has_pat && S->pat.error[0]) {
+			snprintf(S->note, sizeof(S->note), "%.190s", S->pat.error);
+			S->note_err = true;
+			return UI_R_DRAW;
+		}
 		return detail_go(u, S);
+	}
+	if (ev == UI_PROMPT_ACCEPT && *text && !S->has_pat && S->pat.error[0]) {
+		ui_prompt_error(p, 0, S->pat.error);
+		ui_prompt_keep(p);
+		return UI_R_DRAW;
 	}
 	S->dprompt = NULL;
 	if (ev == UI_PROMPT_CANCEL) {

@@ -383,7 +383,7 @@ detail_next(struct ui_view *v, bool forward)
 
 		while (at < l->len && (m = hg_search_find_text(p, l->text + at, l->len - at))) {
 			off = (size_t)(m - l->text);
-			at = off + (p->len ? p->len : 1);
+			at = off + hg_search_match_len(p);
 			if (!any)
 				fl = i, fo = off;
 			any = true;
@@ -542,7 +542,13 @@ draw_current(const struct ui_detail *d, const struct hg_dline *l, size_t li, int
 	if (!d->has_cur || !p || d->cur_line != li || d->cur_serial != ui_mark_serial())
 		return;
 	ms = d->cur_off;
-	me = ms + p->len > l->len ? l->len : ms + p->len;
+	{
+		/* A regular expression's match is as long as it is there. */
+		const char *m = ms < l->len ? hg_search_find_text(p, l->text + ms, l->len - ms) : NULL;
+		size_t ml = m == l->text + ms ? hg_search_match_len(p) : p->len;
+
+		me = ms + ml > l->len ? l->len : ms + ml;
+	}
 	if (me <= from || ms >= to)
 		return;
 	ms = ms < from ? from : ms;

@@ -2,16 +2,22 @@
  *
  * Grammar (as implemented):
  *
- *   expr     = { space } [ term { space { space } term } ] { space }
- *   term     = [ "!" ] ( keyterm | cmpterm | word )
+ *   expr     = alt { "|" alt }                 (OR)
+ *   alt      = { space } item { { space } item } { space }   (AND)
+ *   item     = [ "!" ] "(" expr ")" | term
+ *   term     = [ "!" ] ( keyterm | cmpterm | timeterm | word )
  *   keyterm  = key ":" value { "," value }
  *   cmpterm  = numkey op number
  *   word     = quoted | bare
  *   value    = ( quoted [ "*" ] ) | bare-value
  *   key      = "verdict" | "tier" | "model"                  (attempt-level)
  *            | "skill" | "status" | "phase" | "session"
- *            | "file" | "model_used" | "kind"               (entry-level)
+ *            | "file" | "model_used" | "project" | "kind"   (entry-level)
  *   numkey   = "dur" | "attempts"
+ *   timeterm = ( "since" | "until" ) ":" time
+ *   time     = digits ( "s" | "m" | "h" | "d" ) | "today" | "yesterday"
+ *            | date [ "T" hh ":" mm [ ":" ss ] [ "Z" | ( "+" | "-" ) hh ":" mm ] ]
+ *   date     = yyyy "-" mm "-" dd
  *   op       = ">" | ">=" | "<" | "<=" | "=" | "==" | "!="
  *   number   = digits [ "." digits ] [ unit ]   unit = "ms" | "s" | "m" | "h"
  *   quoted   = '"' { char | '\"' | '\\' } '"'
@@ -23,17 +29,38 @@
  * or "=" (or "!" after a known key) is a key term, and an unknown key is
  * an error: to search for text such as "http://x", quote it.
  *
- * Every term must hold (AND); the values of one key are alternatives (OR).
+ * Every term of an alt must hold (AND); alts separated by "|" are
+ * alternatives, side by side binding tighter than "|"; "!(...)" negates a
+ * group. "|" and "(" are tokens at the start of a term only, and ")" ends
+ * a term inside parentheses only: "foo(bar)" stays a word. The attempt
+ * terms of one alt hold on one attempt (below); an unparsable line, or an
+ * entry without a timestamp against a time term, stays out of a negated
+ * group as it does of a negated term.
+ * The values of one key are alternatives (OR).
  * Keys are case-insensitive. Values compare case-insensitively (ASCII) with
- * the whole field; a value ending in an unquoted "*" is a prefix ("x*";
- * "*" alone matches anything). A star inside quotes is literal.
+ * the whole field; an unquoted "*" anywhere in a value stands for any run
+ * of characters ("x*" is a prefix, "*retry*" a substring). A value with a
+ * star never takes an empty field ("file:*": the entry has a file). A
+ * star inside quotes is literal; one right after the closing quote makes
+ * a prefix.
  *
  * Fields: verdict, tier, model are those of an attempt; skill, status
  * (final_status), phase, session (session_id, or the session's file name),
- * file (file_path), model_used are those of the entry. kind is one of
+ * file (file_path), model_used, project (project_root) are those of the
+ * entry. kind is one of
  * "entry", "annotation", "unparsable". dur is the entry's duration_ms
  * (a bare number is milliseconds); attempts is the number of attempts
  * (whole number, no unit).
+ *
+ * since:T holds for an entry whose timestamp is at or after T, until:T
+ * for one strictly before T (until: excludes its instant). T is a span
+ * back from now (2h, 30m, 90s, 3d), local midnight today or yesterday, or
+ * a date and time, in local time unless a zone (Z, +01:00) is given; a
+ * date alone is its local midnight. An entry without a timestamp (Go's
+ * zero time) satisfies no time term, negated or not. The clock is
+ * hg_now_wall_ns() when the filter is parsed; hg_filter_set_now() moves
+ * it (a live view). A span of an hour or more counts from the whole
+ * minute, a shorter one from the whole second.
  *
  * Attempt-level terms hold together on one attempt: "tier:local
  * verdict:escalate" means some attempt is local and escalated. A negated
@@ -71,6 +98,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "hgtop/entry.h"
 #include "hgtop/session.h"
@@ -109,6 +137,10 @@ bool hg_filter_check_values(const char *expr, struct hg_session *const *sessions
 /* True for NULL and for a filter without terms. */
 bool hg_filter_is_empty(const struct hg_filter *f);
 
+/* True when F has "|" or parentheses: joined to other terms, its text
+ * must go inside parentheses. */
+bool hg_filter_has_or(const struct hg_filter *f);
+
 /* The filter as normalised text (terms joined by one space), "" if empty. */
 const char *hg_filter_text(const struct hg_filter *f);
 
@@ -122,6 +154,14 @@ bool hg_filter_match(const struct hg_filter *f, const struct hg_session *s,
  * non-negated attempt-level terms)? False when there is no such group,
  * so the UI highlights nothing for a filter without attempt terms. */
 bool hg_filter_match_attempt(const struct hg_filter *f, const struct hg_entry *e, size_t i);
+
+/* True when some time term of F is relative (2h, today): its instant
+ * moves with the clock. */
+bool hg_filter_moves(const struct hg_filter *f);
+
+/* Count the relative time terms of F from NOW_NS (ns since the epoch).
+ * Returns true when an instant changed (entries must be matched again). */
+bool hg_filter_set_now(struct hg_filter *f, int64_t now_ns);
 
 /* True when the filter has a one-attempt group (attempts get highlighted). */
 bool hg_filter_has_attempt_terms(const struct hg_filter *f);
@@ -148,5 +188,20 @@ void hg_filter_follow(const struct hg_session *s, bool *match, size_t from);
  * [FROM, n_entries) match. */
 size_t hg_filter_session(const struct hg_filter *f, const struct hg_session *s,
 			 bool *match, size_t from);
+
+/* Completion of the word before byte CUR of TEXT (the f prompt's Tab):
+ * a key ("ti" -> "tier:"), or a value of the key before the ":" (after
+ * the last ","): for kind and since/until a fixed list, for the other
+ * text keys the values seen in SESSIONS (sorted, at most 200; quoted
+ * when they hold a space or a quote). CANDS replace [FROM, CUR). */
+struct hg_filter_completion {
+	size_t from;
+	char **cands;
+	size_t n;
+	bool keys;		/* the candidates are keys */
+};
+void hg_filter_complete(const char *text, size_t cur, struct hg_session *const *sessions,
+			size_t n, struct hg_filter_completion *c);
+void hg_filter_completion_free(struct hg_filter_completion *c);
 
 #endif

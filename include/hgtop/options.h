@@ -24,6 +24,8 @@ struct hg_options {
 	 * of pointers into argv): repeated options all hold. */
 	const char **filters, **verdicts, **tiers;
 	int n_filters, n_verdicts, n_tiers;
+	const char *since;	/* --since TIME (the last one) */
+	const char *until;	/* --until TIME (the last one) */
 	const char *author;	/* --author NAME */
 	int npaths;
 	char **paths;		/* points into argv */

@@ -48,15 +48,27 @@ struct hg_search_pattern {
 	size_t form_len[HG_SEARCH_FORMS];
 	size_t n_forms;		/* distinct forms (at least 1) */
 	bool form_has_alpha;	/* some form has an ASCII letter to fold */
+	/* "re:EXPR": a POSIX extended regular expression (n_forms 0), matched
+	 * against each raw line of the file and against displayed text,
+	 * ignoring case when EXPR has no ASCII capital. */
+	void *re;		/* regex_t */
+	size_t *match_len;	/* of the last hg_search_find_text hit */
+	char error[160];	/* why init refused TEXT ("" for "") */
 };
 
-/* Compile TEXT. Returns false (and an empty pattern) for "". */
+/* Compile TEXT. Returns false (and an empty pattern) for "", and for a
+ * bad regular expression, with regerror's message in p->error (a regular
+ * expression that matches empty text is refused too: it would match
+ * everywhere). */
 bool hg_search_pattern_init(struct hg_search_pattern *p, const char *text);
 void hg_search_pattern_free(struct hg_search_pattern *p);
 
 /* The first occurrence of the text as typed in displayed (decoded) text,
  * with the pattern's case rule, or NULL. */
 const char *hg_search_find_text(const struct hg_search_pattern *p, const char *s, size_t n);
+/* The length of the last hit of hg_search_find_text (the text's length
+ * for plain text, the match's for a regular expression; at least 1). */
+size_t hg_search_match_len(const struct hg_search_pattern *p);
 
 /* Decides which entries count (e.g. those a filter shows). */
 typedef bool (*hg_search_visible_fn)(const struct hg_session *s, size_t entry, void *ctx);

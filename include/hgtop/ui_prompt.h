@@ -26,6 +26,7 @@ enum ui_prompt_event {
 	UI_PROMPT_CHANGED,	/* the text changed */
 	UI_PROMPT_ACCEPT,	/* Enter */
 	UI_PROMPT_CANCEL,	/* Esc */
+	UI_PROMPT_COMPLETE,	/* Tab, in a prompt that completes */
 };
 
 /* Returns UI_R_* flags. On ACCEPT the prompt closes unless the callback
@@ -56,6 +57,14 @@ void ui_prompt_multiline(struct ui_prompt *p);
  * the prompt closes, and the owner can say it with its outcome. */
 void ui_prompt_refuse(struct hg_ui *u, const char *msg);
 const char *ui_prompt_refused(const struct ui_prompt *p);
+
+/* Tab asks the owner to complete (UI_PROMPT_COMPLETE); without this
+ * call, Tab does nothing. */
+void ui_prompt_completes(struct ui_prompt *p);
+/* The cursor's byte offset in the text. */
+size_t ui_prompt_cursor(const struct ui_prompt *p);
+/* Replace bytes [FROM, TO) of the text by S; the cursor goes after it. */
+void ui_prompt_replace(struct ui_prompt *p, size_t from, size_t to, const char *s);
 
 void ui_prompt_free(struct ui_prompt *p);
 /* A note of the owner's (e.g. search progress), drawn on the right while

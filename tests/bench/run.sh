@@ -168,6 +168,7 @@ STEPS= EARLY=
 FS_TARGET="<= 100 ms"		# first screen: "appears at once"
 KEY_TARGET="<= 16 ms"		# a cursor key: within one 60 Hz frame
 FILTER_TARGET="<= 100 ms"	# a filter change on 1,000,000 entries
+SINCE_TARGET="<= 50 ms"	# a filter change to since: on 1,000,000 entries
 SEARCH_TARGET="<= 100 ms"	# n to the next match
 LOAD_KEY_TARGET="<= 100 ms"	# keys keep working while a file loads
 FOLLOW_TARGET="p99 <= 20 ms, idle <= 1 tick"
@@ -249,6 +250,8 @@ keys_steps() {
 	printf '%s\n' 'x0=x'
 	i=0; while [ "$i" -lt "$RUNS" ]; do
 		printf '%s\n' "f=f$FILTER_EXPR\\r" 'x=x'; i=$((i + 1)); done
+	i=0; while [ "$i" -lt "$RUNS" ]; do
+		printf '%s\n' "fs=f$SINCE_EXPR\\r" 'xs=x'; i=$((i + 1)); done
 	printf '%s\n' "s=/$SEARCH_HIT\\r"
 	i=0; while [ "$i" -lt "$RUNS" ]; do printf '%s\n' 'n=n'; i=$((i + 1)); done
 	printf '%s\n' "s0=/$SEARCH_MISS\\r"
@@ -256,6 +259,7 @@ keys_steps() {
 }
 
 FILTER_EXPR="tier:local verdict:escalate"
+SINCE_EXPR="since:2h"
 SEARCH_HIT=TestLedgerOverflow
 SEARCH_MISS=zqxNoSuchTextqz
 
@@ -334,6 +338,7 @@ bench_keys_rows() {	# LABEL
 	key_row "filter" "quick filter v (verdict cycle)" "$1" v key_ms "$FILTER_TARGET"
 	key_row "filter" "f $FILTER_EXPR + Enter" "$1" f key_ms "$FILTER_TARGET"
 	key_row "filter" "x (clear that filter)" "$1" x key_ms "$FILTER_TARGET"
+	key_row "filter" "f $SINCE_EXPR + Enter" "$1" fs key_ms "$SINCE_TARGET"
 }
 
 bench_search_rows() {	# LABEL PATH

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hgtop/filter.h"
@@ -34,6 +35,12 @@ static const struct {
 	{ "verdict:none verdict:\"\"", "verdict:none verdict:\"\"" },
 	{ "\"say \\\"hi\\\"\"", "\"say \\\"hi\\\"\"" },
 	{ "model_used:qwen* session:s-1 file:src/a.c phase:build status:ok", "model_used:qwen* session:s-1 file:src/a.c phase:build status:ok" },
+	{ "verdict:error | tier:managed", "verdict:error | tier:managed" },
+	{ "( skill:a  |skill:b )  tier:local", "(skill:a | skill:b) tier:local" },
+	{ "!(a | b)  c | ((d))", "!(a | b) c | ((d))" },
+	{ "foo(bar) a) a|b", "foo(bar) a) a|b" },
+	{ "\"(\" \"|\"", "\"(\" \"|\"" },
+	{ "since:2h until:today SINCE:2026-11-28T14:00:05z until:2026-11-28T14:00+01:00", "since:2h until:today SINCE:2026-11-28T14:00:05z until:2026-11-28T14:00+01:00" },
 };
 
 START_TEST(test_parse_valid)
@@ -50,8 +57,10 @@ START_TEST(test_parse_valid)
 }
 END_TEST
 
-#define KEYS "(keys: verdict, tier, model, skill, status, phase, session, file, model_used, kind, dur, attempts)"
+#define KEYS "(keys: verdict, tier, model, skill, status, phase, session, file, model_used, project, kind, dur, attempts, since, until)"
 #define OPS "(expected >, >=, <, <=, = or !=)"
+#define TIMES " (expected e.g. 2h, 30m, 90s, 3d, today, yesterday, 2026-11-28, " \
+	"2026-11-28T14:00, 2026-11-28T14:00:05Z or 2026-11-28T14:00+01:00)"
 
 static const struct {
 	const char *expr;
@@ -79,6 +88,21 @@ static const struct {
 	{ "kind:foo", "unknown kind 'foo' at column 6 (kinds: entry, annotation, unparsable)", 6 },
 	{ "skill:\"a\"b", "',' or space expected after closing quote at column 10", 10 },
 	{ "\"a\"b", "space expected after closing quote at column 4", 4 },
+	{ "a |", "term expected after '|' at column 4", 4 },
+	{ "a | | b", "term expected after '|' at column 5", 5 },
+	{ "| a", "term expected before '|' at column 1", 1 },
+	{ "(a", "unbalanced '(' at column 1 (')' expected)", 1 },
+	{ "x !(a | (b)", "unbalanced '(' at column 4 (')' expected)", 4 },
+	{ "()", "term expected after '(' at column 2", 2 },
+	{ "a | !(tier:)", "value expected after 'tier:' at column 12", 12 },
+	{ "(skill:a,)", "value expected after 'skill:a,' at column 10", 10 },
+	{ "since:", "time expected after 'since:' at column 7" TIMES, 7 },
+	{ "since:2x", "bad time '2x' at column 7" TIMES, 7 },
+	{ "until:90", "bad time '90' at column 7" TIMES, 7 },
+	{ "until:2026-02-29", "bad time '2026-02-29' at column 7" TIMES, 7 },
+	{ "since:2026-11-28T25:00", "bad time '2026-11-28T25:00' at column 7" TIMES, 7 },
+	{ "since:2026-11-28T14:00+1", "bad time '2026-11-28T14:00+1' at column 7" TIMES, 7 },
+	{ "since>2h", "bad operator '>' at column 6 (key 'since' takes ':')", 6 },
 	/* Columns count characters, not bytes. */
 	{ "\xc3\xa9t\xc3\xa9 tier:", "value expected after 'tier:' at column 10", 10 },
 };
@@ -200,9 +224,11 @@ setup_entries(void)
 	e->phase = hg_intern("build");
 	e->file_path = hg_intern("src/a.c");
 	e->model_used = hg_intern("qwen-7b");
+	e->project_root = hg_intern("/home/kai/proj");
 	att("local", "accept", "qwen", 1200, NULL);
 	e->n_attempts = 1;
 	e = ent(1, "refactor", "failed", 2100, NULL);
+	e->project_root = hg_intern("/srv/Retry-Queue");
 	att("local", "escalate", "qwen", 1200, "tests fail");
 	att("managed", "error", "opus", 900, NULL);
 	e->n_attempts = 2;
@@ -289,6 +315,29 @@ static const struct {
 	{ "phase:\"\"", "2 3 5 6 8" },
 	{ "phase:build,test", "1 4" },
 	{ "file:src/*", "1" },
+	/* A star anywhere; a star never takes an empty (absent) field. */
+	{ "file:*", "1" },
+	{ "!file:*", "2 3 4 5 6 8" },
+	{ "file:*a.c", "1" },
+	{ "file:*/A*", "1" },
+	{ "file:s*c", "1" },
+	{ "file:*x*", "" },
+	{ "skill:*fact*", "2 3" },
+	{ "skill:r*f*r", "2 3" },
+	{ "skill:w*-*", "1 4 8" },
+	{ "skill:*-*-*", "" },
+	{ "skill:*e", "1 6 8" },
+	{ "skill:\"*fact*\"", "" },
+	{ "skill:**", "1 2 3 4 5 6 8" },
+	{ "phase:*", "1 4" },
+	{ "model:*w*", "1 2 3 8" },
+	{ "tier:*cal", "1 2 3 8" },
+	{ "verdict:*", "1 2 3 4 8" },
+	{ "project:/home/kai/proj", "1" },
+	{ "project:*retry*", "2" },
+	{ "project:*", "1 2" },
+	{ "!project:*", "3 4 5 6 8" },
+	{ "project:\"\"", "3 4 5 6 8" },
 	{ "model_used:qwen*", "1" },
 	{ "session:sess-a", "1 2 3 4 5 6 8" },
 	{ "session:file-x", "1 2 3 4 5 6 8" },
@@ -326,6 +375,20 @@ static const struct {
 	{ "kind:entry tier:managed", "2 3 8" },
 	{ "kind:unparsable json", "7" },
 	{ "!skill:plan", "1 2 3 4 6 8" },
+	/* OR and groups: side by side binds tighter than "|". */
+	{ "verdict:error | phase:test", "2 3 4" },
+	{ "skill:plan | tier:subagent verdict:accept", "4 5" },
+	{ "(skill:plan | tier:subagent) verdict:accept", "3 4" },
+	{ "(skill:refactor | skill:plan) tier:local", "2 3" },
+	/* Attempt terms of one group hold on one attempt, across a group. */
+	{ "tier:local (skill:refactor | skill:plan) verdict:escalate", "2" },
+	{ "tier:local (verdict:escalate)", "2 3" },
+	{ "!(skill:refactor | skill:plan)", "1 4 6 8" },
+	{ "!(skill:refactor | kind:unparsable)", "1 4 5 6 8" },
+	{ "kind:unparsable | tier:managed", "2 3 7 8" },
+	{ "unexpected | needs", "3 7" },
+	{ "((fail))", "2" },
+	{ "!(!(fail))", "2" },
 };
 
 START_TEST(test_match)
@@ -337,6 +400,172 @@ START_TEST(test_match)
 	ck_assert_msg(strcmp(got, cases[_i].lines) == 0, "'%s': got [%s], want [%s]",
 		      cases[_i].expr, got, cases[_i].lines);
 	free(got);
+}
+END_TEST
+
+/* Time terms: lines 1-4 an hour apart from 2026-11-28T10:00Z, line 5
+ * without a timestamp, the note (6) at 15:00, line 8 at 11-29T01:00Z. */
+#define T0 INT64_C(1795860000)		/* 2026-11-28T10:00:00Z */
+#define NOW (INT64_C(1795917630) * 1000000000)	/* 2026-11-29T02:00:30Z */
+
+static void
+setup_times(const char *tz)
+{
+	setenv("TZ", tz, 1);
+	tzset();
+	setup_entries();
+	for (size_t i = 0; i < 8; i++)
+		ents[i].ts_ns = (T0 + (int64_t)i * 3600) * 1000000000;
+	ents[4].ts_ns = 0;	/* as the parser leaves Go's zero time */
+	ents[4].ts_zero = true;
+	ents[7].ts_ns = (T0 + 15 * 3600) * 1000000000;
+}
+
+static char *
+matching_at(const char *expr, int64_t now)
+{
+	struct hg_filter *f = hg_filter_parse(expr, NULL, 0, NULL);
+	struct hg_buf b = { 0 };
+
+	ck_assert_msg(f != NULL, "'%s' refused", expr);
+	hg_filter_set_now(f, now);
+	hg_buf_adds(&b, "");
+	for (size_t i = 0; i < sess.n_entries; i++)
+		if (hg_filter_match(f, &sess, &ents[i]))
+			hg_buf_printf(&b, "%s%lld", b.len ? " " : "", (long long)ents[i].line_no);
+	hg_filter_free(f);
+	return b.p;
+}
+
+static const struct {
+	const char *tz;
+	const char *expr;
+	const char *lines;
+} time_cases[] = {
+	{ "UTC", "since:2026-11-28T12:00Z", "3 4 6 8" },
+	/* until: excludes its instant. */
+	{ "UTC", "until:2026-11-28T12:00Z", "1 2" },
+	{ "UTC", "until:2026-11-28T12:00:01Z", "1 2 3" },
+	{ "UTC", "since:2026-11-28T11:00 until:2026-11-28T13:00", "2 3" },
+	{ "UTC", "since:2026-11-28T12:30+01:00", "3 4 6 8" },
+	{ "UTC", "since:2026-11-28T09:00-01:30", "2 3 4 6 8" },
+	{ "UTC", "since:2026-11-28T12:30-01:00", "6 8" },
+	{ "UTC", "since:2026-11-29", "8" },
+	/* No timestamp, or unparsable: no time term holds, negated or not,
+	 * nor in a negated group. */
+	{ "UTC", "!(since:2026-11-28T12:00Z)", "1 2" },
+	{ "UTC", "since:2026-11-28T13:00Z | skill:plan", "4 5 6 8" },
+	{ "UTC", "!(since:2026-11-28T12:00Z | skill:plan)", "1 2" },
+	{ "UTC", "!since:2026-11-28T12:00Z", "1 2" },
+	{ "UTC", "!until:2026-11-28T12:00Z tier:*", "3 4 8" },
+	/* Relative to NOW (02:00:30): hours count from the whole minute. */
+	{ "UTC", "since:2h", "8" },
+	{ "UTC", "since:1d", "1 2 3 4 6 8" },
+	{ "UTC", "since:24H", "1 2 3 4 6 8" },
+	{ "UTC", "since:61m", "8" },
+	{ "UTC", "since:90s", "" },
+	{ "UTC", "until:90s", "1 2 3 4 6 8" },
+	{ "UTC", "since:today", "8" },
+	{ "UTC", "since:yesterday until:today", "1 2 3 4 6" },
+	{ "UTC", "since:yesterday,today", NULL },
+	/* Local time: UTC+9, where NOW is 11:00:30 on the 29th. */
+	{ "XYZ-9", "since:2026-11-28T20:00", "2 3 4 6 8" },
+	{ "XYZ-9", "since:2026-11-28T20:00Z", "8" },
+	/* Local midnight of the 29th is 28T15:00Z. */
+	{ "XYZ-9", "since:today", "6 8" },
+	{ "XYZ-9", "since:yesterday until:today", "1 2 3 4" },
+	{ "XYZ-9", "since:2026-11-29", "6 8" },
+};
+
+START_TEST(test_match_time)
+{
+	char *got;
+
+	setup_times(time_cases[_i].tz);
+	if (!time_cases[_i].lines) {
+		ck_assert_ptr_null(hg_filter_parse(time_cases[_i].expr, NULL, 0, NULL));
+		return;
+	}
+	got = matching_at(time_cases[_i].expr, NOW);
+	ck_assert_msg(strcmp(got, time_cases[_i].lines) == 0, "'%s' (TZ %s): got [%s], want [%s]",
+		      time_cases[_i].expr, time_cases[_i].tz, got, time_cases[_i].lines);
+	free(got);
+}
+END_TEST
+
+/* A relative term moves with the clock: set_now says when it moved. */
+START_TEST(test_time_moves)
+{
+	struct hg_filter *f;
+
+	setup_times("UTC");
+	f = hg_filter_parse("since:2h", NULL, 0, NULL);
+	ck_assert(hg_filter_moves(f));
+	hg_filter_set_now(f, NOW);
+	ck_assert(!hg_filter_set_now(f, NOW + 29 * INT64_C(1000000000)));	/* same minute */
+	ck_assert(hg_filter_set_now(f, NOW + 30 * INT64_C(1000000000)));	/* 02:01 */
+	ck_assert(hg_filter_match(f, &sess, &ents[7]));
+	/* Two hours later, line 8 (01:00) is older than 2h. */
+	hg_filter_set_now(f, NOW + 7200 * INT64_C(1000000000));
+	ck_assert(!hg_filter_match(f, &sess, &ents[7]));
+	hg_filter_free(f);
+
+	f = hg_filter_parse("since:90s", NULL, 0, NULL);
+	hg_filter_set_now(f, NOW);
+	ck_assert(hg_filter_set_now(f, NOW + INT64_C(1000000000)));
+	hg_filter_free(f);
+
+	f = hg_filter_parse("since:2026-11-28 skill:x", NULL, 0, NULL);
+	ck_assert(!hg_filter_moves(f));
+	ck_assert(!hg_filter_set_now(f, NOW));
+	hg_filter_free(f);
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+END_TEST
+
+/* Tab in the f prompt: keys, then values seen in the logs. */
+static char *
+completed(const char *text)
+{
+	struct hg_session *ss[1] = { &sess };
+	struct hg_filter_completion c;
+	struct hg_buf b = { 0 };
+
+	hg_filter_complete(text, strlen(text), ss, 1, &c);
+	hg_buf_printf(&b, "%zu:", c.from);
+	for (size_t i = 0; i < c.n; i++)
+		hg_buf_printf(&b, " %s", c.cands[i]);
+	hg_filter_completion_free(&c);
+	return b.p;
+}
+
+START_TEST(test_complete)
+{
+	static const struct { const char *text, *want; } ccases[] = {
+		{ "ti", "0: tier:" },
+		{ "a | !(sta", "6: status:" },
+		{ "d", "0: dur" },
+		{ "tier:local skill:w", "17: Write-Test write-file" },
+		{ "!tier:m", "6: managed" },
+		{ "model:x,", "8: opus qwen sonnet" },
+		{ "kind:u", "5: unparsable" },
+		{ "until:y", "6: yesterday" },
+		{ "file:", "5: src/a.c" },
+		{ "project:/h", "8: /home/kai/proj" },
+		{ "zz", "0:" },
+		{ "nokey:x", "0:" },
+		{ "dur>", "0:" },
+	};
+
+	setup_entries();
+	for (size_t i = 0; i < HG_ARRAY_SIZE(ccases); i++) {
+		char *got = completed(ccases[i].text);
+
+		ck_assert_msg(strcmp(got, ccases[i].want) == 0, "'%s': got [%s], want [%s]",
+			      ccases[i].text, got, ccases[i].want);
+		free(got);
+	}
 }
 END_TEST
 
@@ -634,6 +863,9 @@ filter_suite(void)
 	tc = tcase_create("match");
 	tcase_add_loop_test(tc, test_match, 0, HG_ARRAY_SIZE(cases));
 	tcase_add_test(tc, test_match_null_session);
+	tcase_add_loop_test(tc, test_match_time, 0, HG_ARRAY_SIZE(time_cases));
+	tcase_add_test(tc, test_time_moves);
+	tcase_add_test(tc, test_complete);
 	tcase_add_test(tc, test_match_attempt);
 	tcase_add_test(tc, test_annotations_follow);
 	tcase_add_test(tc, test_follow_incremental);
