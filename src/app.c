@@ -751,6 +751,10 @@ after_ingest(struct hg_app *a, struct hg_session *s, const struct hg_ingest_resu
 	struct hg_ingest_result split = *r0;
 	const struct hg_ingest_result *r = r0;
 
+	/* The timeline takes it in at its next look (hg_app_timeline). */
+	if (as->tl_in && (r0->new_entries || r0->status != HG_INGEST_OK))
+		hg_timeline_touch(&a->tl, as->tl_no);
+
 	/* The stream's entries go to the sessions of their session_id. */
 	if (s == a->stream && a->spool && r0->new_entries > 0) {
 		split.new_entries = (int64_t)hg_spool_split(a->spool, a->c, s,
@@ -975,6 +979,29 @@ hg_app_step(struct hg_app *a, int fd, int timeout_ms)
 	return hg_app_take_events(a);
 }
 
+/* --- the timeline ------------------------------------------------------------- */
+
+struct hg_timeline *
+hg_app_timeline(struct hg_app *a)
+{
+	for (; a->tl_seen < a->c->n; a->tl_seen++) {
+		struct hg_app_sess *as = hg_app_sess(a->c->sessions[a->tl_seen]);
+
+		if (!as->tl_in) {
+			as->tl_no = hg_timeline_add(&a->tl, a->c->sessions[a->tl_seen]);
+			as->tl_in = true;
+		}
+	}
+	hg_timeline_sync(&a->tl);
+	return &a->tl;
+}
+
+size_t
+hg_app_order_of(const struct hg_app *a, const struct hg_session *s)
+{
+	return index_of(a, s);
+}
+
 /* --- set-up ------------------------------------------------------------------- */
 
 int
@@ -995,6 +1022,7 @@ hg_app_init(struct hg_app *a, const struct hg_options *o, struct hg_catalog *c,
 	a->chunk_bytes = loaded ? 0 : CHUNK_BYTES;
 	a->follow = true;
 	a->sig_pipe[0] = a->sig_pipe[1] = -1;
+	hg_timeline_init(&a->tl);
 	if (pipe2(a->sig_pipe, O_NONBLOCK | O_CLOEXEC) < 0)
 		return -1;
 	sig_fd = a->sig_pipe[1];
@@ -1040,6 +1068,7 @@ hg_app_done(struct hg_app *a)
 	free(a->order);
 	free(a->queue);
 	meter_free(a->meter);
+	hg_timeline_free(&a->tl);
 	memset(a, 0, sizeof(*a));
 	a->sig_pipe[0] = a->sig_pipe[1] = -1;
 }
