@@ -248,6 +248,11 @@ hg_app_set_filter(struct hg_app *a, const char *expr, const char *verdict, const
 	if (tier != a->tier)
 		set_str(&a->tier, tier);
 	a->serial++;
+	/* No filter: every entry matches (hg_app_matches), not the last
+	 * filter's choice kept in the caches. */
+	for (size_t i = 0; !f && i < a->c->n; i++)
+		if (a->c->sessions[i]->user)
+			hg_app_sess(a->c->sessions[i])->match_done = 0;
 	a->filter_text = f ? hg_filter_text(f) : NULL;
 	a->rf.visible = f ? row_visible : NULL;
 	a->rf.highlight = NULL;
