@@ -124,6 +124,8 @@ ui_views_update(struct hg_ui *u, unsigned events)
 	for (i = 0; i < UI_V_N; i++) {
 		struct ui_view *v = &u->views[i];
 
+		if (i == UI_V_TIMELINE)	/* the tree pane's view not shown */
+			continue;
 		if (v->ops->update)
 			u->pending |= v->ops->update(v, events);
 		ui_view_clamp(v);
