@@ -981,6 +981,9 @@ hg_app_step(struct hg_app *a, int fd, int timeout_ms)
 		a->values_checked = true;
 		check_filter_values(a);
 	}
+	/* The timeline is kept as entries arrive: opening it takes no merge. */
+	if (a->tl_keep && (a->events & (HG_APP_EV_ENTRIES | HG_APP_EV_SESSIONS)))
+		hg_app_timeline(a);
 	return hg_app_take_events(a);
 }
 

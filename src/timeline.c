@@ -206,8 +206,13 @@ hg_timeline_sync(struct hg_timeline *t)
 		for (i = ts->done; i < s->n_entries; i++) {
 			struct hg_tl_ref *r = &b[nb++];
 
-			r->ts = key_of(&s->entries[i]);
-			r->sess = no;
+			const struct hg_entry *e = &s->entries[i];
+
+			r->ts = key_of(e);
+			r->sess = no & 0xffffffu;
+			r->kind = e->kind == HG_ENTRY_UNPARSABLE ? HG_ROW_UNPARSABLE :
+				  e->kind == HG_ENTRY_ANNOTATION ? HG_ROW_ANNOTATION : HG_ROW_ENTRY;
+			r->parent = e->kind == HG_ENTRY_OK && e->n_attempts > 0;
 			r->entry = (uint32_t)i;
 			if (sorted && nb > 1 && cmp_ref(t, &b[nb - 2], r) > 0)
 				sorted = false;
@@ -236,7 +241,7 @@ hg_timeline_find(const struct hg_timeline *t, uint32_t no, size_t entry)
 	if (no >= t->n_sess || entry >= t->sess[no].done)
 		return -1;
 	r.ts = key_of(&t->sess[no].s->entries[entry]);
-	r.sess = no;
+	r.sess = no & 0xffffffu;
 	r.entry = (uint32_t)entry;
 	at = upper(t, &r, t->n);
 	if (at > 0 && t->v[at - 1].sess == no && t->v[at - 1].entry == entry)
@@ -293,11 +298,25 @@ static void
 add_ref(struct hg_tl_rows *r, const struct hg_timeline *t, size_t ref,
 	const struct hg_tl_hooks *h)
 {
-	struct hg_session *s = hg_timeline_session(t, &t->v[ref]);
-	const struct hg_entry *e = hg_timeline_entry(t, &t->v[ref]);
+	const struct hg_tl_ref *x = &t->v[ref];
+	struct hg_session *s;
+	const struct hg_entry *e;
 	struct hg_tl_row *row;
 	bool open;
 
+	if (!h || (!h->visible && !h->expanded && !h->highlight)) {
+		/* Nothing to ask of the entry: the reference says it all. */
+		rows_reserve(r, 1);
+		row = &r->v[r->n++];
+		row->ref = (uint32_t)ref;
+		row->attempt = -1;
+		row->depth = 0;
+		row->kind = (uint8_t)x->kind;
+		row->flags = x->parent ? HG_ROW_PARENT : 0;
+		return;
+	}
+	s = hg_timeline_session(t, x);
+	e = hg_timeline_entry(t, x);
 	if (h && h->visible && !h->visible(s, e, h->ctx)) {
 		r->hidden++;
 		return;
@@ -333,6 +352,7 @@ hg_tl_rows_build(struct hg_tl_rows *r, const struct hg_timeline *t,
 	r->n = 0;
 	r->hidden = 0;
 	r->serial = t->serial;
+	rows_reserve(r, t->n);	/* one row an entry at least, unfiltered */
 	for (i = 0; i < t->n; i++)
 		add_ref(r, t, i, h);
 	r->built = t->n;

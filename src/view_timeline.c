@@ -17,6 +17,7 @@ struct timeline {
 	struct hg_tl_rows rows;
 	struct hg_tl_hooks hooks;
 	bool built;
+	bool had_expanded;	/* rows made while an entry was expanded */
 };
 
 static struct timeline *
@@ -39,6 +40,22 @@ visible(const struct hg_session *s, const struct hg_entry *e, void *ctx)
 	return hg_app_matches(s, (size_t)(e - s->entries));
 }
 
+/* Does any session have an expanded entry? (Without, rows are made
+ * without looking at each entry's session: many fewer cache misses.) */
+static bool
+any_expanded(const struct hg_app *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->tl.n_sess; i++) {
+		const struct hg_app_sess *as = a->tl.sess[i].s->user;
+
+		if (as && (as->expand.n || as->expand.all))
+			return true;
+	}
+	return false;
+}
+
 static const struct hg_tl_hooks *
 hooks(struct ui_view *v)
 {
@@ -46,7 +63,9 @@ hooks(struct ui_view *v)
 
 	T->hooks.visible = v->app->filter ? visible : NULL;
 	T->hooks.highlight = NULL;
-	T->hooks.expanded = expanded;
+	T->hooks.expanded = any_expanded(v->app) ? expanded : NULL;
+	if (T->hooks.expanded)
+		T->had_expanded = true;
 	T->hooks.ctx = v->app;
 	return &T->hooks;
 }
@@ -162,6 +181,19 @@ update(struct ui_view *v, unsigned events)
 	struct timeline *T = tl_of(v);
 	bool changed;
 
+	if (v != ui_view(v->ui, UI_V_ENTRIES)) {
+		/* Not shown: the rows follow the index as entries arrive (so
+		 * opening costs no row-making on a large corpus); a new filter
+		 * waits until the timeline is shown. */
+		if (events & (HG_APP_EV_FILTER | HG_APP_EV_NOTES))
+			T->built = false;
+		if (T->built && (events & (HG_APP_EV_ENTRIES | HG_APP_EV_SESSIONS))) {
+			hg_app_timeline(a);
+			match_all(a);
+			hg_tl_rows_update(&T->rows, &a->tl, hooks(v));
+		}
+		return UI_R_NONE;
+	}
 	if (!T->built || (events & (HG_APP_EV_FILTER | HG_APP_EV_NOTES))) {
 		hg_app_timeline(a);
 		match_all(a);
@@ -355,6 +387,8 @@ static void
 init(struct ui_view *v)
 {
 	v->priv = xcalloc(1, sizeof(struct timeline));
+	((struct timeline *)v->priv)->built = true;	/* no rows of nothing */
+	v->app->tl_keep = true;		/* the browser can open it any time */
 }
 
 static void
@@ -396,11 +430,18 @@ ui_timeline_show(struct hg_ui *u, bool on)
 	v->rect = tmp.rect;
 	v->title = tmp.title;
 	if (on) {
-		tl_of(v)->built = false;
+		struct timeline *T = tl_of(v);
+
 		u->app->list_touched = true;
+		/* Entries expanded or collapsed in the tree meanwhile. */
+		if (T->had_expanded || any_expanded(u->app)) {
+			T->built = false;
+			T->had_expanded = false;
+		}
 	}
+	/* The entry tree is made again; the timeline's rows were kept. */
 	u->pending |= v->ops->update(v, HG_APP_EV_SELECTED | HG_APP_EV_ENTRIES |
-				     HG_APP_EV_FILTER | HG_APP_EV_FOLLOW);
+				     HG_APP_EV_FOLLOW | (on ? 0 : HG_APP_EV_FILTER));
 	ui_view_clamp(v);
 	u->app->events |= HG_APP_EV_SESSIONS;	/* the session list's cursor */
 	return UI_R_DRAW | UI_R_LAYOUT;

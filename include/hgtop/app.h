@@ -152,6 +152,7 @@ struct hg_app {
 	bool stream_done;		/* stdin reached its end */
 	struct hg_timeline tl;		/* all sessions' entries by time */
 	size_t tl_seen;			/* catalog sessions put in it */
+	bool tl_keep;			/* keep it up to date at every step */
 };
 
 /* Set up over a catalog whose sessions are opened. Every session is queued

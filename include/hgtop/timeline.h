@@ -29,7 +29,9 @@
 
 struct hg_tl_ref {
 	int64_t ts;		/* sort key: the entry's time (INT64_MIN: none) */
-	uint32_t sess;		/* session number in the timeline */
+	uint32_t sess : 24;	/* session number in the timeline */
+	uint32_t kind : 7;	/* the entry's enum hg_row_kind, and whether */
+	uint32_t parent : 1;	/* it has attempts: rows without a look at it */
 	uint32_t entry;		/* index into the session's entries */
 };
 
@@ -55,7 +57,7 @@ struct hg_timeline {
 void hg_timeline_init(struct hg_timeline *t);
 void hg_timeline_free(struct hg_timeline *t);
 
-/* A session for the timeline; returns its number (the same for the same
+/* A session for the timeline (at most 2^24); returns its number (the same for the same
  * session only if the caller keeps it: see hg_app_sess). */
 uint32_t hg_timeline_add(struct hg_timeline *t, struct hg_session *s);
 /* Session NO received entries or was re-read: looked at by the next sync. */
