@@ -248,6 +248,11 @@ hg_app_set_filter(struct hg_app *a, const char *expr, const char *verdict, const
 	if (tier != a->tier)
 		set_str(&a->tier, tier);
 	a->serial++;
+	/* No filter: every entry matches (hg_app_matches), not the last
+	 * filter's choice kept in the caches. */
+	for (size_t i = 0; !f && i < a->c->n; i++)
+		if (a->c->sessions[i]->user)
+			hg_app_sess(a->c->sessions[i])->match_done = 0;
 	a->filter_text = f ? hg_filter_text(f) : NULL;
 	a->rf.visible = f ? row_visible : NULL;
 	a->rf.highlight = NULL;
@@ -755,6 +760,10 @@ after_ingest(struct hg_app *a, struct hg_session *s, const struct hg_ingest_resu
 	struct hg_ingest_result split = *r0;
 	const struct hg_ingest_result *r = r0;
 
+	/* The timeline takes it in at its next look (hg_app_timeline). */
+	if (as->tl_in && (r0->new_entries || r0->status != HG_INGEST_OK))
+		hg_timeline_touch(&a->tl, as->tl_no);
+
 	/* The stream's entries go to the sessions of their session_id. */
 	if (s == a->stream && a->spool && r0->new_entries > 0) {
 		split.new_entries = (int64_t)hg_spool_split(a->spool, a->c, s,
@@ -981,7 +990,33 @@ hg_app_step(struct hg_app *a, int fd, int timeout_ms)
 		a->values_checked = true;
 		check_filter_values(a);
 	}
+	/* The timeline is kept as entries arrive: opening it takes no merge. */
+	if (a->tl_keep && (a->events & (HG_APP_EV_ENTRIES | HG_APP_EV_SESSIONS)))
+		hg_app_timeline(a);
 	return hg_app_take_events(a);
+}
+
+/* --- the timeline ------------------------------------------------------------- */
+
+struct hg_timeline *
+hg_app_timeline(struct hg_app *a)
+{
+	for (; a->tl_seen < a->c->n; a->tl_seen++) {
+		struct hg_app_sess *as = hg_app_sess(a->c->sessions[a->tl_seen]);
+
+		if (!as->tl_in) {
+			as->tl_no = hg_timeline_add(&a->tl, a->c->sessions[a->tl_seen]);
+			as->tl_in = true;
+		}
+	}
+	hg_timeline_sync(&a->tl);
+	return &a->tl;
+}
+
+size_t
+hg_app_order_of(const struct hg_app *a, const struct hg_session *s)
+{
+	return index_of(a, s);
 }
 
 /* --- set-up ------------------------------------------------------------------- */
@@ -1004,6 +1039,7 @@ hg_app_init(struct hg_app *a, const struct hg_options *o, struct hg_catalog *c,
 	a->chunk_bytes = loaded ? 0 : CHUNK_BYTES;
 	a->follow = true;
 	a->sig_pipe[0] = a->sig_pipe[1] = -1;
+	hg_timeline_init(&a->tl);
 	if (pipe2(a->sig_pipe, O_NONBLOCK | O_CLOEXEC) < 0)
 		return -1;
 	sig_fd = a->sig_pipe[1];
@@ -1049,6 +1085,7 @@ hg_app_done(struct hg_app *a)
 	free(a->order);
 	free(a->queue);
 	meter_free(a->meter);
+	hg_timeline_free(&a->tl);
 	memset(a, 0, sizeof(*a));
 	a->sig_pipe[0] = a->sig_pipe[1] = -1;
 }

@@ -249,7 +249,7 @@ ui_draw_header(struct hg_ui *u)
 		tw = r->w / 3;
 	if (tw < 8)
 		tw = 8;
-	x += ui_put(r->y, x, tw, short_title(a->title, tw), hattr);
+	x += ui_put(r->y, x, tw, u->timeline ? "All sessions" : short_title(a->title, tw), hattr);
 	x += ui_put(r->y, x, r->w - x, mid, hattr);
 	x += 2;
 	x += ui_put(r->y, x, r->w - x, ft, ui_attr(role) | (role == UI_ROLE_HEADER ? 0 : A_BOLD));

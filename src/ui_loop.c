@@ -176,6 +176,9 @@ command(struct hg_ui *u, enum hg_ui_req req)
 	case HG_REQ_LIVE:
 		hg_app_set_live_jump(a, !a->live_jump);
 		return UI_R_DRAW;
+	case HG_REQ_TIMELINE:
+		ui_focus(u, UI_V_ENTRIES);
+		return ui_timeline_show(u, !u->timeline);
 	case HG_REQ_STATS:
 		ui_push(u, UI_V_STATS);
 		return UI_R_DRAW;

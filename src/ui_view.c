@@ -124,6 +124,10 @@ ui_views_update(struct hg_ui *u, unsigned events)
 	for (i = 0; i < UI_V_N; i++) {
 		struct ui_view *v = &u->views[i];
 
+		/* The entry tree when the timeline is in its place: it would
+		 * move the selection. (The timeline keeps its rows.) */
+		if (i == UI_V_TIMELINE && v->ops == &ui_entries_ops)
+			continue;
 		if (v->ops->update)
 			u->pending |= v->ops->update(v, events);
 		ui_view_clamp(v);

@@ -574,18 +574,25 @@ draw_day(struct cell *c, const struct hg_entry *e)
 static void
 draw(struct ui_view *v, size_t line, int y)
 {
+	ui_entries_draw_row(v, v->app->sel, &rows_of(v)->v[line], line, y, 0);
+}
+
+void
+ui_entries_draw_row(struct ui_view *v, const struct hg_session *s, const struct hg_row *row,
+		    size_t line, int y, int skip)
+{
 	struct hg_app *a = v->app;
 	const struct ui_rect *r = &v->rect;
-	const struct hg_row *row = &rows_of(v)->v[line];
-	const struct hg_entry *e = &a->sel->entries[row->entry];
-	struct cell c = { y, r->x + 1, r->x + r->w - 1, 0, false };
+	const struct hg_entry *e = &s->entries[row->entry];
+	struct cell c = { y, r->x + 1 + skip, r->x + r->w - 1, 0, false };
 	struct hg_row hl;
 
 	if (line == v->pos.lineno) {
 		c.plain = !ui_view_focused(v);
 		c.base = c.plain ? ui_attr(UI_ROLE_TITLE) : (int)A_REVERSE;
 	}
-	ui_fill(y, r->x, r->w, c.base);
+	if (!skip)
+		ui_fill(y, r->x, r->w, c.base);
 	if (row->kind == HG_ROW_DAY) {
 		draw_day(&c, e);
 		return;
@@ -600,9 +607,9 @@ draw(struct ui_view *v, size_t line, int y)
 	else if (row->kind == HG_ROW_UNPARSABLE)
 		draw_unparsable(&c, e);
 	else if (row->kind == HG_ROW_ANNOTATION)
-		draw_annotation(&c, a->sel, e, row);
+		draw_annotation(&c, s, e, row);
 	else
-		draw_entry(&c, a->sel, e, row);
+		draw_entry(&c, s, e, row);
 }
 
 static bool

@@ -68,17 +68,39 @@ put_id(int y, int x, int w, const char *id, int attr)
 	hg_buf_free(&out);
 }
 
+/* Line 0: "All sessions", the timeline (view_timeline.c). */
+static void
+draw_all(struct ui_view *v, int y, int base)
+{
+	char cnt[32], buf[64];
+	int64_t entries, bad;
+
+	hg_app_counts(v->app, &entries, &bad);
+	hg_fmt_count(cnt, sizeof(cnt), entries);
+	snprintf(buf, sizeof(buf), " %7s", cnt);
+	ui_fill(y, v->rect.x, v->rect.w, base);
+	ui_put(y, v->rect.x + 3, v->rect.w - 4, "All sessions", base | A_BOLD);
+	if ((int)strlen(buf) < v->rect.w - 16)
+		ui_put(y, v->rect.x + v->rect.w - (int)strlen(buf) - 1, (int)strlen(buf), buf, base);
+}
+
 static void
 draw(struct ui_view *v, size_t line, int y)
 {
 	struct hg_app *a = v->app;
-	struct hg_session *s = a->order[line];
+	struct hg_session *s = line ? a->order[--line] : NULL;
 	const struct ui_rect *r = &v->rect;
-	bool sel = line == v->pos.lineno;
+	bool sel = (s ? line + 1 : 0) == v->pos.lineno;
 	int base = sel ? (ui_view_focused(v) ? (int)A_REVERSE : ui_attr(UI_ROLE_TITLE)) : 0;
 	char right[96];
 	int rw, x = r->x;
-	const char *mark = s->gone ? ui_g->gone : hg_app_live(s) ? ui_g->live : " ";
+	const char *mark;
+
+	if (!s) {
+		draw_all(v, y, base);
+		return;
+	}
+	mark = s->gone ? ui_g->gone : hg_app_live(s) ? ui_g->live : " ";
 
 	right_part(a, s, right, sizeof(right), hg_now_wall_ns());
 	rw = (int)strlen(right);
@@ -94,7 +116,7 @@ draw(struct ui_view *v, size_t line, int y)
 static size_t
 lines(const struct ui_view *v)
 {
-	return v->app->n_order;
+	return v->app->n_order ? v->app->n_order + 1 : 0;	/* and "All sessions" */
 }
 
 static void
@@ -121,8 +143,8 @@ update(struct ui_view *v, unsigned events)
 
 	if (events & (HG_APP_EV_SESSIONS | HG_APP_EV_ENTRIES | HG_APP_EV_FOLLOW))
 		hg_app_sort(a);
-	if (a->sel && v->pos.lineno != a->sel_order) {
-		v->pos.lineno = a->sel_order;
+	if (a->sel && v->pos.lineno != (v->ui->timeline ? 0 : a->sel_order + 1)) {
+		v->pos.lineno = v->ui->timeline ? 0 : a->sel_order + 1;
 		return UI_R_DRAW;
 	}
 	return UI_R_NONE;
@@ -133,8 +155,11 @@ select_line(struct ui_view *v, size_t from)
 {
 	(void)from;
 	v->app->list_touched = true;
-	hg_app_select_session(v->app, v->pos.lineno);
-	return UI_R_DRAW;
+	if (v->pos.lineno == 0)		/* All sessions */
+		return ui_timeline_show(v->ui, true);
+	ui_timeline_show(v->ui, false);
+	hg_app_select_session(v->app, v->pos.lineno - 1);
+	return UI_R_DRAW | UI_R_LAYOUT;
 }
 
 static unsigned
@@ -148,6 +173,8 @@ request(struct ui_view *v, enum hg_ui_req req)
 	case HG_REQ_EXPAND:
 	case HG_REQ_TOGGLE:
 		v->app->list_touched = true;
+		if (v->pos.lineno == 0)
+			ui_timeline_show(v->ui, true);
 		ui_focus(v->ui, UI_V_ENTRIES);
 		return UI_R_DRAW;
 	case HG_REQ_COLLAPSE:

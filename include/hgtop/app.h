@@ -27,6 +27,7 @@
 #include "hgtop/options.h"
 #include "hgtop/rows.h"
 #include "hgtop/stats.h"
+#include "hgtop/timeline.h"
 #include "hgtop/watch.h"
 
 struct hg_demo;
@@ -78,6 +79,8 @@ struct hg_app_sess {
 	bool more;		/* the last read stopped at the chunk limit */
 	int64_t expect_bytes;	/* the file's size when it was queued unread */
 	int64_t grew_ns;	/* when entries last arrived after loading */
+	uint32_t tl_no;		/* its number in the timeline ... */
+	bool tl_in;		/* ... once in it */
 };
 
 /* Called for every ingest (the follow printer uses it). IS_NEW: the
@@ -147,6 +150,9 @@ struct hg_app {
 	int sig_pipe[2];
 	int quit_signal;		/* the first that asked to quit, or 0 */
 	bool stream_done;		/* stdin reached its end */
+	struct hg_timeline tl;		/* all sessions' entries by time */
+	size_t tl_seen;			/* catalog sessions put in it */
+	bool tl_keep;			/* keep it up to date at every step */
 };
 
 /* Set up over a catalog whose sessions are opened. Every session is queued
@@ -257,6 +263,12 @@ bool hg_app_notes_sync(struct hg_app *a, struct hg_session *s);
 bool hg_app_meter_line(struct hg_app *a, int width, char *buf, size_t n);
 bool hg_app_meter_busy(const struct hg_app *a);
 void hg_app_meter_step(struct hg_app *a);
+
+/* The timeline of all sessions (timeline.h), brought up to date: the
+ * sessions found since, and what the ingests since brought. */
+struct hg_timeline *hg_app_timeline(struct hg_app *a);
+/* The session list index of S (hg_app_select_session takes it). */
+size_t hg_app_order_of(const struct hg_app *a, const struct hg_session *s);
 
 /* Messages for the status line. */
 void hg_app_message(struct hg_app *a, bool error, const char *fmt, ...)

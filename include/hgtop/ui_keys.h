@@ -42,6 +42,7 @@
 	R(CLEAR,	"Find",    "clear the filter expression and the quick filters") \
 	R(FOLLOW,	"View",    "follow new entries on/off") \
 	R(LIVE,		"View",    "live: follow moves to the session written last, on/off") \
+	R(TIMELINE,	"View",    "timeline: the entries of all sessions by time, and back") \
 	R(STATS,	"View",    "statistics of all sessions under the filter, on/off") \
 	R(ANNOTATE,	"View",    "annotate the selected entry or attempt") \
 	R(ZOOM,		"View",    "zoom the focused pane to the whole screen, and back") \
@@ -99,6 +100,7 @@
 	B("x",		CLEAR) \
 	B("F",		FOLLOW) \
 	B("L",		LIVE) \
+	B("T",		TIMELINE) \
 	B("s",		STATS) \
 	B("a",		ANNOTATE) \
 	B("o",		PAGER) \

@@ -105,7 +105,8 @@ struct ui_view {
 	R(ENTRIES,  ui_entries_ops) \
 	R(DETAIL,   ui_detail_ops) \
 	R(STATS,    ui_stats_ops) \
-	R(HELP,     ui_help_ops)
+	R(HELP,     ui_help_ops) \
+	R(TIMELINE, ui_timeline_ops)
 
 enum ui_view_id {
 #define UI_VIEW_ENUM(id, ops) UI_V_##id,
@@ -114,6 +115,8 @@ enum ui_view_id {
 	UI_V_N
 };
 #define UI_NPANES 3	/* sessions, entries, detail */
+/* The timeline and the entry tree take turns in the tree's pane: the one
+ * shown is at UI_V_ENTRIES, the other at UI_V_TIMELINE (ui_timeline_show). */
 
 #define UI_VIEW_DECL(id, ops) extern const struct ui_view_ops ops;
 UI_VIEWS(UI_VIEW_DECL)
@@ -147,6 +150,7 @@ struct hg_ui {
 	bool zoom;			/* the focused pane takes the whole body */
 	int split;			/* percent of tree over detail (0: the configuration's) */
 	bool mouse;			/* mouse capture on */
+	bool timeline;			/* the timeline is in the tree's pane */
 };
 
 /* ui_view.c: the engine. */
@@ -216,6 +220,14 @@ unsigned ui_cmd_annotate(struct hg_ui *u);
  * (OSC 52): the detail pane's field, or the selected row or entry. */
 unsigned ui_cmd_open(struct hg_ui *u, bool editor);
 unsigned ui_cmd_yank(struct hg_ui *u, bool raw);
+
+/* view_entries.c: draw tree row ROW of session S at line LINE, screen row
+ * Y, from SKIP columns into the view (SKIP 0: the whole row is filled). */
+void ui_entries_draw_row(struct ui_view *v, const struct hg_session *s,
+			 const struct hg_row *row, size_t line, int y, int skip);
+/* view_timeline.c: the timeline of all sessions in the tree's place, or
+ * the per-session tree again. */
+unsigned ui_timeline_show(struct hg_ui *u, bool on);
 
 /* view_detail.c: the top-level field at the top of the detail pane. */
 bool ui_detail_top_field(struct ui_view *v, char *buf, size_t n);

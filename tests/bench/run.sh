@@ -15,7 +15,7 @@
 #   HGTOP_BENCH_TRIALS    follow-latency trials (default 200)
 #   HGTOP_BENCH_IDLE_S    seconds of idle CPU sampling per follower (default 10)
 #   HGTOP_BENCH_PROBE_TIMEOUT  seconds tui_probe waits for any one thing (600)
-#   HGTOP_BENCH_ONLY      sections to run (default "load tui keys follow")
+#   HGTOP_BENCH_ONLY      sections to run (default "load tui keys timeline follow")
 #
 # Corpora (tests/bench/gen_corpus.c, regenerated only when missing):
 #   a  one session, 60,000 entries, median line ~6 KB, p99 ~350 KB (~1 GB)
@@ -33,7 +33,7 @@ RUNS=${HGTOP_BENCH_RUNS:-5}
 TRIALS=${HGTOP_BENCH_TRIALS:-200}
 IDLE_S=${HGTOP_BENCH_IDLE_S:-10}
 CORPUS=$BENCH_DIR/scale-$SCALE
-ONLY=${HGTOP_BENCH_ONLY:-load tui keys follow}
+ONLY=${HGTOP_BENCH_ONLY:-load tui keys timeline follow}
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hgtop-bench.XXXXXX") || exit 1
 trap 'rm -rf "$WORK"' EXIT
@@ -171,6 +171,7 @@ FILTER_TARGET="<= 100 ms"	# a filter change on 1,000,000 entries
 SINCE_TARGET="<= 50 ms"	# a filter change to since: on 1,000,000 entries
 SEARCH_TARGET="<= 100 ms"	# n to the next match
 LOAD_KEY_TARGET="<= 100 ms"	# keys keep working while a file loads
+TIMELINE_TARGET="<= 100 ms"	# T: the timeline of all sessions on screen
 FOLLOW_TARGET="p99 <= 20 ms, idle <= 1 tick"
 
 probe() {	# probe MODE [ARG]... -- CMD...: output in $WORK/probe.out
@@ -331,6 +332,19 @@ bench_keys_loading() {	# LABEL PATH
 	done
 }
 
+# T opens the timeline (T again closes it: the per-session tree), once
+# everything is loaded.
+timeline_steps() {
+	i=0; while [ "$i" -lt "$RUNS" ]; do printf '%s\n' 'T=T' 'T0=T'; i=$((i + 1)); done
+}
+
+bench_timeline() {	# LABEL PATH
+	STEPS=timeline_steps
+	bench_tui_keys "$1" "$2"
+	STEPS=
+	key_row "TUI" "timeline T (all sessions by time)" "$1" T key_ms "$TIMELINE_TARGET"
+}
+
 bench_keys_rows() {	# LABEL
 	key_row "TUI" "cursor j (tree, one entry down)" "$1" j key_ms "$KEY_TARGET"
 	key_row "TUI" "jump G (to the newest entry)" "$1" G key_ms "$KEY_TARGET"
@@ -476,6 +490,13 @@ main() {
 		bench_keys_rows c
 		bench_search_rows c "$C"
 		bench_keys_loading c "$C"
+	fi
+	if only timeline; then
+		note "TUI timeline on b and c"
+		warm_cache "$B"
+		bench_timeline b "$B"
+		warm_cache "$C"
+		bench_timeline c "$C"
 	fi
 	if only follow; then
 		note "follow latency ($TRIALS trials + ${IDLE_S}s idle per follower)"

@@ -916,6 +916,34 @@ END_TEST
 
 /* --- 5. live tail ------------------------------------------------------------- */
 
+/* The browser's app keeps the timeline at every step: after loading, every
+ * entry is in it in time order; an append older than the newest goes in
+ * its place, without a look from the view. */
+START_TEST(test_timeline_kept)
+{
+	struct fx f;
+	size_t i, n;
+
+	write_session("a.jsonl", 3, 100);	/* seconds 98..100 */
+	write_session("b.jsonl", 4, 200);	/* 197..200 */
+	fx_open(&f, false);
+	f.a.tl_keep = true;
+	load_all(&f, NULL);
+	ck_assert_uint_eq(f.a.tl.n, 7);
+	for (i = 1; i < f.a.tl.n; i++)
+		ck_assert_int_le(f.a.tl.v[i - 1].ts, f.a.tl.v[i].ts);
+	n = f.a.tl.n;
+	append_line("a.jsonl", 150, "local", "accept");
+	wait_event(&f, HG_APP_EV_ENTRIES);
+	ck_assert_uint_eq(f.a.tl.n, n + 1);
+	/* After a's 98..100 and before b's 197: the fourth. */
+	ck_assert_ptr_eq(hg_timeline_session(&f.a.tl, &f.a.tl.v[3]), named(&f, "a"));
+	ck_assert_uint_eq(f.a.tl.v[3].entry, 3);
+	ck_assert_ptr_eq(hg_timeline_session(&f.a.tl, &f.a.tl.v[4]), named(&f, "b"));
+	fx_close(&f);
+}
+END_TEST
+
 START_TEST(test_live_tail)
 {
 	struct fx f;
@@ -1336,6 +1364,7 @@ main(void)
 	tcase_add_test(tw, test_live_tail);
 	tcase_add_test(tw, test_live_tail_loaded);
 	tcase_add_test(tw, test_notes_attach);
+	tcase_add_test(tw, test_timeline_kept);
 	suite_add_tcase(s, tw);
 
 	tcase_add_checked_fixture(ts, setup_tmp, teardown_tmp);

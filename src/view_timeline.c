@@ -1,0 +1,471 @@
+/* view_timeline.c - every entry of every session in one list, by time:
+ * the app's merged index (timeline.h) as tree rows with a session column,
+ * in the tree's pane. The cursor row is the app's selection (its session
+ * and entry), which the detail pane, notes and search use as they do for
+ * the per-session tree. */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hgtop/sanitize.h"
+#include "hgtop/ui_view.h"
+
+struct timeline {
+	struct hg_tl_rows rows;
+	struct hg_tl_hooks hooks;
+	bool built;
+	bool had_expanded;	/* rows made while an entry was expanded */
+};
+
+static struct timeline *
+tl_of(const struct ui_view *v)
+{
+	return v->priv;
+}
+
+static bool
+expanded(struct hg_session *s, const struct hg_entry *e, void *ctx)
+{
+	(void)ctx;
+	return hg_expand_get(&hg_app_sess(s)->expand, e->line_no);
+}
+
+static bool
+visible(const struct hg_session *s, const struct hg_entry *e, void *ctx)
+{
+	(void)ctx;
+	return hg_app_matches(s, (size_t)(e - s->entries));
+}
+
+/* Does any session have an expanded entry? (Without, rows are made
+ * without looking at each entry's session: many fewer cache misses.) */
+static bool
+any_expanded(const struct hg_app *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->tl.n_sess; i++) {
+		const struct hg_app_sess *as = a->tl.sess[i].s->user;
+
+		if (as && (as->expand.n || as->expand.all))
+			return true;
+	}
+	return false;
+}
+
+static const struct hg_tl_hooks *
+hooks(struct ui_view *v)
+{
+	struct timeline *T = tl_of(v);
+
+	T->hooks.visible = v->app->filter ? visible : NULL;
+	T->hooks.highlight = NULL;
+	T->hooks.expanded = any_expanded(v->app) ? expanded : NULL;
+	if (T->hooks.expanded)
+		T->had_expanded = true;
+	T->hooks.ctx = v->app;
+	return &T->hooks;
+}
+
+static const struct hg_tl_row *
+current(const struct ui_view *v)
+{
+	const struct hg_tl_rows *r = &tl_of(v)->rows;
+
+	return v->pos.lineno < r->n ? &r->v[v->pos.lineno] : NULL;
+}
+
+static const struct hg_tl_ref *
+ref_of(const struct ui_view *v, const struct hg_tl_row *row)
+{
+	return &v->app->tl.v[row->ref];
+}
+
+/* The cursor row becomes the app's selection: its session, its entry. */
+static void
+publish(struct ui_view *v)
+{
+	struct hg_app *a = v->app;
+	const struct hg_tl_row *row = current(v);
+	const struct hg_tl_ref *ref;
+	struct hg_session *s;
+	int32_t attempt;
+	uint32_t entry;
+
+	a->hidden = tl_of(v)->rows.hidden;
+	if (!row)
+		return;
+	ref = ref_of(v, row);
+	s = hg_timeline_session(&a->tl, ref);
+	entry = ref->entry;
+	attempt = row->attempt;
+	if (a->sel != s) {
+		/* One follow for the whole timeline, whichever session. */
+		bool paused = a->paused;
+
+		a->list_touched = true;
+		hg_app_select_session(a, hg_app_order_of(a, s));
+		a->paused = paused;
+		/* "+N new" counts what arrives in it from now on. */
+		if (paused)
+			hg_app_sess(s)->pause_offset = s->offset;
+	}
+	if (!a->has_entry || a->sel_entry != entry || a->sel_attempt != attempt)
+		hg_app_select_entry(a, entry, attempt);
+}
+
+/* The row of the app's selection, or -1. */
+static ssize_t
+selected_row(const struct ui_view *v)
+{
+	struct hg_app *a = v->app;
+	ssize_t at;
+
+	if (!a->sel || !a->has_entry || !hg_app_sess(a->sel)->tl_in)
+		return -1;
+	at = hg_timeline_find(&a->tl, hg_app_sess(a->sel)->tl_no, a->sel_entry);
+	if (at < 0)
+		return -1;
+	return hg_tl_rows_find(&tl_of(v)->rows, (size_t)at, a->sel_attempt, true);
+}
+
+static void
+place_cursor(struct ui_view *v)
+{
+	const struct hg_tl_rows *r = &tl_of(v)->rows;
+	ssize_t i;
+
+	if (hg_app_following(v->app) || (i = selected_row(v)) < 0)
+		v->pos.lineno = r->n ? r->n - 1 : 0;
+	else
+		v->pos.lineno = (size_t)i;
+	ui_view_clamp(v);
+}
+
+/* Filter caches of every session in the timeline, up to date. */
+static void
+match_all(struct hg_app *a)
+{
+	size_t i;
+
+	if (!a->filter)
+		return;
+	for (i = 0; i < a->tl.n_sess; i++)
+		hg_app_match_update(a, a->tl.sess[i].s);
+}
+
+/* A search match (or the app's selection) in a collapsed entry: open it. */
+static void
+reveal(struct ui_view *v)
+{
+	struct hg_app *a = v->app;
+	struct hg_tl_rows *r = &tl_of(v)->rows;
+	ssize_t at, i;
+
+	if (a->sel_attempt < 0 || !hg_app_sess(a->sel)->tl_in ||
+	    (at = hg_timeline_find(&a->tl, hg_app_sess(a->sel)->tl_no, a->sel_entry)) < 0 ||
+	    (i = hg_tl_rows_find(r, (size_t)at, -1, false)) < 0 ||
+	    (r->v[i].flags & HG_ROW_EXPANDED) || !(r->v[i].flags & HG_ROW_PARENT))
+		return;
+	hg_expand_set(&hg_app_sess(a->sel)->expand, a->sel->entries[a->sel_entry].line_no, true);
+	hg_tl_rows_set_expanded(r, &a->tl, (size_t)i, true, hooks(v));
+}
+
+static unsigned
+update(struct ui_view *v, unsigned events)
+{
+	struct hg_app *a = v->app;
+	struct timeline *T = tl_of(v);
+	bool changed;
+
+	if (v != ui_view(v->ui, UI_V_ENTRIES)) {
+		/* Not shown: the rows follow the index as entries arrive (so
+		 * opening costs no row-making on a large corpus); a new filter
+		 * waits until the timeline is shown. */
+		if (events & (HG_APP_EV_FILTER | HG_APP_EV_NOTES))
+			T->built = false;
+		if (T->built && (events & (HG_APP_EV_ENTRIES | HG_APP_EV_SESSIONS))) {
+			hg_app_timeline(a);
+			match_all(a);
+			hg_tl_rows_update(&T->rows, &a->tl, hooks(v));
+		}
+		return UI_R_NONE;
+	}
+	if (!T->built || (events & (HG_APP_EV_FILTER | HG_APP_EV_NOTES))) {
+		hg_app_timeline(a);
+		match_all(a);
+		hg_tl_rows_build(&T->rows, &a->tl, hooks(v));
+		T->built = true;
+		changed = true;
+	} else if (events & (HG_APP_EV_ENTRIES | HG_APP_EV_SELECTED | HG_APP_EV_SESSIONS |
+			     HG_APP_EV_SELECT | HG_APP_EV_FOLLOW)) {
+		hg_app_timeline(a);
+		match_all(a);
+		changed = hg_tl_rows_update(&T->rows, &a->tl, hooks(v));
+	} else {
+		return UI_R_NONE;
+	}
+	if ((events & HG_APP_EV_SELECT) && a->has_entry &&
+	    (a->jump_match || !hg_app_following(a))) {
+		ssize_t i;
+
+		reveal(v);
+		i = selected_row(v);
+		if (i >= 0 && (size_t)i != v->pos.lineno) {
+			if ((size_t)i + 1 < T->rows.n)
+				hg_app_hold(a);
+			v->pos.lineno = (size_t)i;
+			ui_view_clamp(v);
+		}
+	} else if (changed || (events & HG_APP_EV_FOLLOW)) {
+		place_cursor(v);
+	}
+	publish(v);
+	return UI_R_DRAW;
+}
+
+static unsigned
+select_line(struct ui_view *v, size_t from)
+{
+	v->app->list_touched = true;
+	if (v->pos.lineno < from && hg_app_following(v->app)) {
+		hg_app_pause(v->app);
+		ui_message(v->ui, false, "follow paused (%s resumes)", hg_ui_key(HG_REQ_LAST));
+	}
+	publish(v);
+	return UI_R_DRAW;
+}
+
+/* how: 1 expand, 0 collapse, -1 toggle. */
+static unsigned
+expand(struct ui_view *v, int how)
+{
+	struct hg_app *a = v->app;
+	struct hg_tl_rows *r = &tl_of(v)->rows;
+	const struct hg_tl_row *row = current(v);
+	struct hg_session *s;
+	size_t i;
+	bool on;
+
+	if (!row)
+		return UI_R_DONE;
+	i = v->pos.lineno;
+	if (row->attempt >= 0) {
+		if (how != 0)
+			return UI_R_DONE;
+		i = hg_tl_rows_parent(r, i);
+	}
+	row = &r->v[i];
+	if (!(row->flags & HG_ROW_PARENT))
+		return UI_R_DONE;
+	on = how < 0 ? !(row->flags & HG_ROW_EXPANDED) : how == 1;
+	s = hg_timeline_session(&a->tl, ref_of(v, row));
+	hg_expand_set(&hg_app_sess(s)->expand, hg_timeline_entry(&a->tl, ref_of(v, row))->line_no,
+		      on);
+	hg_tl_rows_set_expanded(r, &a->tl, i, on, hooks(v));
+	v->pos.lineno = i;
+	ui_view_clamp(v);
+	if (on) {
+		size_t h = (size_t)ui_view_height(v), last = i;
+
+		while (last + 1 < r->n && r->v[last + 1].depth > 0)
+			last++;
+		if (last - i + 1 > h)
+			last = i + h - 1;
+		if (last >= v->pos.offset + h)
+			v->pos.offset = last - h + 1;
+	}
+	publish(v);
+	return UI_R_DRAW;
+}
+
+static unsigned
+expand_all(struct ui_view *v, bool on)
+{
+	struct hg_app *a = v->app;
+	size_t i;
+
+	for (i = 0; i < a->tl.n_sess; i++)
+		hg_expand_all(&hg_app_sess(a->tl.sess[i].s)->expand, on);
+	hg_tl_rows_build(&tl_of(v)->rows, &a->tl, hooks(v));
+	place_cursor(v);
+	publish(v);
+	return UI_R_DRAW;
+}
+
+static unsigned
+request(struct ui_view *v, enum hg_ui_req req)
+{
+	if (ui_req_moves(req)) {
+		v->app->list_touched = true;
+		if (req == HG_REQ_LAST)
+			hg_app_resume(v->app);
+		return UI_R_NONE;
+	}
+	switch (req) {
+	case HG_REQ_EXPAND:
+		return expand(v, 1);
+	case HG_REQ_COLLAPSE:
+		return expand(v, 0);
+	case HG_REQ_TOGGLE:
+		return expand(v, -1);
+	case HG_REQ_EXPAND_ALL:
+	case HG_REQ_COLLAPSE_ALL:
+		return expand_all(v, req == HG_REQ_EXPAND_ALL);
+	default:
+		return UI_R_NONE;
+	}
+}
+
+/* The session column: a tenth of the pane, 8 to 16 columns. */
+static int
+sess_cols(const struct ui_view *v)
+{
+	int w = v->rect.w / 10;
+
+	return w < 8 ? 8 : w > 16 ? 16 : w;
+}
+
+/* Session ids share long prefixes (dates): a cut id keeps its end. */
+static void
+put_id(int y, int x, int w, const char *id, int attr)
+{
+	struct hg_buf b = { 0 }, out = { 0 };
+	int total;
+	size_t t;
+
+	ui_sanitize_line(&b, id, strlen(id));
+	total = b.p ? hg_text_width(b.p, b.len) : 0;
+	if (total <= w || w < 4) {
+		ui_put(y, x, w, id, attr);
+		hg_buf_free(&b);
+		return;
+	}
+	t = hg_text_fit(b.p, b.len, total - (w - 1), NULL);
+	hg_buf_adds(&out, ui_g->ellipsis);
+	hg_buf_add(&out, b.p + t, b.len - t);
+	ui_put_safe(y, x, w, out.p, out.len, attr);
+	hg_buf_free(&b);
+	hg_buf_free(&out);
+}
+
+static void
+draw(struct ui_view *v, size_t line, int y)
+{
+	struct hg_app *a = v->app;
+	const struct ui_rect *r = &v->rect;
+	const struct hg_tl_row *row = &tl_of(v)->rows.v[line];
+	const struct hg_tl_ref *ref = ref_of(v, row);
+	const struct hg_session *s = hg_timeline_session(&a->tl, ref);
+	struct hg_row hr = { ref->entry, row->attempt, row->kind, row->depth, row->flags };
+	int base = 0, w = sess_cols(v);
+
+	if (line == v->pos.lineno)
+		base = ui_view_focused(v) ? (int)A_REVERSE : ui_attr(UI_ROLE_TITLE);
+	ui_fill(y, r->x, r->w, base);
+	if (row->depth == 0)
+		put_id(y, r->x + 1, w, s->id, base | ui_attr(UI_ROLE_DIM));
+	ui_entries_draw_row(v, s, &hr, line, y, w + 1);
+}
+
+static void
+title(struct ui_view *v, char *left, size_t nl, char *right, size_t nr)
+{
+	const struct hg_tl_rows *r = &tl_of(v)->rows;
+	char c1[32], c2[32];
+
+	snprintf(left, nl, "All sessions  %s line%s", ui_count(c1, sizeof(c1), v->app->tl.n),
+		 v->app->tl.n == 1 ? "" : "s");
+	if (r->hidden)
+		snprintf(left + strlen(left), nl - strlen(left), "  %s hidden",
+			 ui_count(c1, sizeof(c1), r->hidden));
+	snprintf(right, nr, "%s/%s", ui_count(c1, sizeof(c1), r->n ? v->pos.lineno + 1 : 0),
+		 ui_count(c2, sizeof(c2), r->n));
+}
+
+static const char *
+empty(struct ui_view *v, char *buf, size_t n)
+{
+	const struct hg_app *a = v->app;
+
+	if (tl_of(v)->rows.hidden)
+		snprintf(buf, n, "no entries match %s  (%zu hidden; %s clears the filter)",
+			 a->filter_text ? a->filter_text : "the filter", tl_of(v)->rows.hidden,
+			 hg_ui_key(HG_REQ_CLEAR));
+	else
+		snprintf(buf, n, a->loading ? "loading..." : "no entries yet");
+	return buf;
+}
+
+static size_t
+lines(const struct ui_view *v)
+{
+	return tl_of(v)->rows.n;
+}
+
+static void
+init(struct ui_view *v)
+{
+	v->priv = xcalloc(1, sizeof(struct timeline));
+	((struct timeline *)v->priv)->built = true;	/* no rows of nothing */
+	v->app->tl_keep = true;		/* the browser can open it any time */
+}
+
+static void
+done(struct ui_view *v)
+{
+	hg_tl_rows_free(&tl_of(v)->rows);
+	free(v->priv);
+	v->priv = NULL;
+}
+
+const struct ui_view_ops ui_timeline_ops = {
+	.name = "timeline",
+	.flags = UI_VF_CLICK_TOGGLES,
+	.init = init,
+	.done = done,
+	.update = update,
+	.lines = lines,
+	.draw = draw,
+	.title = title,
+	.empty = empty,
+	.request = request,
+	.select = select_line,
+};
+
+/* The two views trade places in the tree's pane; the one coming in is
+ * brought up to date at once. */
+unsigned
+ui_timeline_show(struct hg_ui *u, bool on)
+{
+	struct ui_view tmp, *v;
+
+	if (u->timeline == on)
+		return UI_R_DRAW;
+	tmp = u->views[UI_V_ENTRIES];
+	u->views[UI_V_ENTRIES] = u->views[UI_V_TIMELINE];
+	u->views[UI_V_TIMELINE] = tmp;
+	u->timeline = on;
+	v = &u->views[UI_V_ENTRIES];
+	v->rect = tmp.rect;
+	v->title = tmp.title;
+	if (on) {
+		struct timeline *T = tl_of(v);
+
+		u->app->list_touched = true;
+		/* Entries expanded or collapsed in the tree meanwhile. */
+		if (T->had_expanded || any_expanded(u->app)) {
+			T->built = false;
+			T->had_expanded = false;
+		}
+	}
+	/* The entry tree is made again; the timeline's rows were kept. */
+	u->pending |= v->ops->update(v, HG_APP_EV_SELECTED | HG_APP_EV_ENTRIES |
+				     HG_APP_EV_FOLLOW | (on ? 0 : HG_APP_EV_FILTER));
+	ui_view_clamp(v);
+	u->app->events |= HG_APP_EV_SESSIONS;	/* the session list's cursor */
+	return UI_R_DRAW | UI_R_LAYOUT;
+}
