@@ -191,7 +191,7 @@ title(struct ui_view *v, char *left, size_t nl, char *right, size_t nr)
 	const struct ui_stats *st = state(v);
 	char c1[32], c2[32];
 
-	snprintf(left, nl, "Statistics: %zu session%s, %s%s  (%s: back; %s: sort; %s: filter by the row)",
+	snprintf(left, nl, "Statistics: %zu session%s, %s%s  (%s: back; %s: sort; %s: filter)",
 		 a->c->n, a->c->n == 1 ? "" : "s", a->filter_text ? "filter " : "no filter",
 		 a->filter_text ? a->filter_text : "", hg_ui_key(HG_REQ_STATS), hg_ui_key(HG_REQ_SORT),
 		 hg_ui_key(HG_REQ_TOGGLE));

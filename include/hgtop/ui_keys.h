@@ -26,7 +26,7 @@
 	R(MOUSE,	"Moving",  "click selects a row (again: expand/collapse); the wheel scrolls the pane under it") \
 	R(EXPAND,	"Tree",    "expand entry (detail: scroll right)") \
 	R(COLLAPSE,	"Tree",    "collapse entry (detail: scroll left)") \
-	R(TOGGLE,	"Tree",    "expand/collapse; sessions: open; detail: next page; statistics: filter by the row") \
+	R(TOGGLE,	"Tree",    "expand/collapse; sessions: open; detail: next page") \
 	R(EXPAND_ALL,	"Tree",    "expand all entries") \
 	R(COLLAPSE_ALL,	"Tree",    "collapse all entries") \
 	R(DETAIL_DOWN,	"Detail",  "scroll the detail pane down") \
@@ -43,7 +43,7 @@
 	R(FOLLOW,	"View",    "follow new entries on/off") \
 	R(LIVE,		"View",    "live: follow moves to the session written last, on/off") \
 	R(STATS,	"View",    "statistics of all sessions under the filter, on/off") \
-	R(SORT,		"View",    "statistics: sort the table under the cursor by its next column") \
+	R(SORT,		"View",    "stats: sort the cursor's table; Enter: filter by row") \
 	R(ANNOTATE,	"View",    "annotate the selected entry or attempt") \
 	R(ZOOM,		"View",    "zoom the focused pane to the whole screen, and back") \
 	R(SPLIT_LESS,	"View",    "move the split: a shorter tree, a taller detail pane") \
