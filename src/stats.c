@@ -1961,6 +1961,42 @@ json_scopes(const struct hg_stats_scope *sc, size_t n, const char *key)
 	return a;
 }
 
+/* Names from file names and logs may hold C1 controls and bidi
+ * overrides, which cJSON prints raw: as \uXXXX escapes instead (outside
+ * strings cJSON writes only ASCII, so every such sequence is in one). */
+static char *
+json_safe(char *s)
+{
+	struct hg_buf b = { 0 };
+	const unsigned char *p = (const unsigned char *)s;
+	char *r;
+
+	for (; *p; p++) {
+		unsigned cp = 0;
+		int len = 0;
+
+		if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+			cp = p[1], len = 2;
+		else if (p[0] == 0xD8 && p[1] == 0x9C)
+			cp = 0x061C, len = 2;
+		else if (p[0] == 0xE2 && p[1] == 0x80 &&
+			 ((p[2] >= 0xAA && p[2] <= 0xAE) || p[2] == 0x8E || p[2] == 0x8F))
+			cp = 0x2000 + (p[2] - 0x80), len = 3;
+		else if (p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)
+			cp = 0x2040 + (p[2] - 0x80), len = 3;
+		if (len) {
+			hg_buf_printf(&b, "\\u%04X", cp);
+			p += len - 1;
+		} else {
+			hg_buf_addc(&b, (char)*p);
+		}
+	}
+	r = xstrdup(b.p ? b.p : "");
+	hg_buf_free(&b);
+	cJSON_free(s);
+	return r;
+}
+
 char *
 hg_stats_json(const struct hg_stats *st)
 {
@@ -1993,7 +2029,7 @@ hg_stats_json(const struct hg_stats *st)
 	cJSON_Delete(root);
 	if (!s)
 		die("out of memory");
-	return s;
+	return json_safe(s);
 }
 
 void
@@ -2003,7 +2039,7 @@ hg_stats_print_json(const struct hg_stats *st, FILE *out)
 
 	fputs(s, out);
 	fputc('\n', out);
-	cJSON_free(s);
+	free(s);
 }
 
 /* Header summary line */

@@ -377,7 +377,7 @@ START_TEST(test_json_report)
 	a = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, "chains"), 0);
 	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(a, "chain")->valuestring, "local→managed");
 	cJSON_Delete(root);
-	cJSON_free(s);
+	free(s);
 	hg_stats_free(st);
 }
 END_TEST
@@ -410,6 +410,15 @@ START_TEST(test_names_sanitized)
 	ck_assert_ptr_null(strchr(t, '\x1b'));
 	ck_assert_ptr_null(strchr(t, '\x07'));
 	assert_has(t, "  time span       -\n");
+	free(t);
+	/* In the JSON too: C1 controls and bidi overrides become escapes. */
+	s.id = (char *)"id\xc2\x9b[2J\xe2\x80\xaey";
+	hg_stats_free(st);
+	st = hg_stats_compute(&ss, 1, NULL);
+	t = hg_stats_json(st);
+	ck_assert_ptr_null(strstr(t, "\xc2\x9b"));
+	ck_assert_ptr_null(strstr(t, "\xe2\x80\xae"));
+	assert_has(t, "\"id\\u009B[2J\\u202Ey\"");
 	free(t);
 	hg_stats_free(st);
 }
@@ -798,7 +807,7 @@ START_TEST(test_series_utc)
 	ck_assert_int_eq((int)jnum(cJSON_GetObjectItemCaseSensitive(
 					   cJSON_GetObjectItemCaseSensitive(b, "tiers"), "local"), "accept"), 1);
 	cJSON_Delete(root);
-	cJSON_free(j);
+	free(j);
 	hg_stats_free(st);
 }
 END_TEST
@@ -829,7 +838,7 @@ START_TEST(test_series_zone)
 	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(b, "start")->valuestring,
 			 "2026-11-24T15:00:00+05:30");
 	cJSON_Delete(root);
-	cJSON_free(j);
+	free(j);
 	hg_stats_free(st);
 	/* The filter holds for the series too. */
 	{
