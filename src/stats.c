@@ -1564,12 +1564,13 @@ render_activity(struct fmt *fm, const struct hg_stats *st)
 			max = se->entries[i];
 		total += se->entries[i];
 	}
-	hg_buf_printf(fm->out, "  %-17s ", "entries");
+	hg_buf_printf(fm->out, "  %-17s ", "entry volume");
 	for (size_t i = 0; i < se->n; i++)
 		add_mark(fm->out, level_of(se->entries[i], max), fm->utf8);
 	hg_fmt_count(c, sizeof(c), total);
 	hg_fmt_count(m, sizeof(m), max);
-	hg_buf_printf(fm->out, "  %s, at most %s in one %s\n", c, m, unit);
+	hg_buf_printf(fm->out, "  %s entr%s, at most %s in one %s\n", c, total == 1 ? "y" : "ies",
+		      m, unit);
 	for (int t = 0; t < HG_SERIES_TIERS; t++) {
 		int64_t att = 0, acc = 0;
 		char label[32], p[16];
@@ -1586,7 +1587,7 @@ render_activity(struct fmt *fm, const struct hg_stats *st)
 			add_mark(fm->out, rate_level(se->accept[t][i], se->attempts[t][i]), fm->utf8);
 		fmt_pct(p, sizeof(p), acc, att);
 		hg_fmt_count(c, sizeof(c), att);
-		hg_buf_printf(fm->out, "  %s of %s attempts\n", p, c);
+		hg_buf_printf(fm->out, "  %s of %s attempt%s\n", p, c, att == 1 ? "" : "s");
 	}
 }
 

@@ -787,12 +787,12 @@ START_TEST(test_series_utc)
 	ck_assert_int_eq(se->attempts[1][3], 1);	/* subagent */
 	t = render(st, true);
 	assert_has(t, "Activity per hour (local time; 4 hours from 2026-11-24 10:00, one mark each)\n");
-	assert_has(t, "  entries           █▄ █  5, at most 2 in one hour\n");
+	assert_has(t, "  entry volume      █▄ █  5 entries, at most 2 in one hour\n");
 	assert_has(t, "  local accept %    ▄▁ █  50.0% of 4 attempts\n");
-	assert_has(t, "  managed accept %  █     100.0% of 1 attempts\n");
+	assert_has(t, "  managed accept %  █     100.0% of 1 attempt\n");
 	free(t);
 	t = render(st, false);
-	assert_has(t, "  entries           @= @  5, at most 2 in one hour\n");
+	assert_has(t, "  entry volume      @= @  5 entries, at most 2 in one hour\n");
 	free(t);
 	j = hg_stats_json(st);
 	root = cJSON_Parse(j);
