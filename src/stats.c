@@ -10,6 +10,7 @@
 #include <cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hgtop/intern.h"
 #include "hgtop/parser.h"
@@ -46,6 +47,15 @@ struct acc_groups {
 	struct ptrmap map;
 };
 
+/* Sessions or projects. */
+struct acc_scopes {
+	struct hg_stats_scope *s;
+	struct i64vec *durs;
+	size_t n;
+	size_t cap;
+	struct ptrmap map;
+};
+
 struct acc {
 	struct hg_stats *st;
 	const struct hg_filter *f;
@@ -57,6 +67,10 @@ struct acc {
 	struct ptrmap chain_map;
 	size_t cap_chains;
 	struct hg_buf chain_buf;
+	struct acc_scopes projects;
+	struct acc_scopes sessions;
+	const struct hg_entry **timed;	/* counted entries with a timestamp */
+	size_t n_timed, cap_timed;
 };
 
 /* Small containers */
@@ -212,6 +226,35 @@ hg_stats_percentile(int64_t *v, size_t n, int p)
 	return v[rank - 1];
 }
 
+/* Duration histogram */
+
+static const int64_t hist_bounds[HG_HIST_N - 1] = { 100, 300, 1000, 3000, 10000, 30000, 60000 };
+
+int
+hg_stats_hist_bucket(int64_t ms)
+{
+	int i;
+
+	for (i = 0; i < HG_HIST_N - 1; i++)
+		if (ms < hist_bounds[i])
+			return i;
+	return HG_HIST_N - 1;
+}
+
+const char *
+hg_stats_hist_label(int i, bool utf8)
+{
+	static const char *const labels[HG_HIST_N] = {
+		"<100ms", "<300ms", "<1s", "<3s", "<10s", "<30s", "<1m", ">=1m",
+	};
+
+	if (i < 0 || i >= HG_HIST_N)
+		return "";
+	if (i == HG_HIST_N - 1 && utf8)
+		return "≥1m";
+	return labels[i];
+}
+
 /* Accumulation */
 
 static struct hg_stats_group *
@@ -271,6 +314,7 @@ group_add(struct acc_groups *ag, const char *name, const struct hg_attempt *a, b
 	if (a->duration_ms > g->max_ms)
 		g->max_ms = a->duration_ms;
 	vec_push(durs, a->duration_ms);
+	g->hist[hg_stats_hist_bucket(a->duration_ms)]++;
 	if (first) {
 		g->first_attempts++;
 		g->first_accept += a->verdict == HG_VERDICT_ACCEPT;
@@ -381,13 +425,62 @@ add_skill(struct acc *ac, const struct hg_entry *e)
 		vec_push(durs, e->duration_ms);
 }
 
+static struct hg_stats_scope *
+scope_for(struct acc_scopes *as, const char *name, struct i64vec **durs)
+{
+	size_t i = ptrmap_get(&as->map, name);
+
+	if (i == (size_t)-1) {
+		if (as->n == as->cap) {
+			as->cap = as->cap ? as->cap * 2 : 16;
+			as->s = xrealloc(as->s, as->cap * sizeof(*as->s));
+			as->durs = xrealloc(as->durs, as->cap * sizeof(*as->durs));
+		}
+		i = as->n++;
+		memset(&as->s[i], 0, sizeof(as->s[i]));
+		memset(&as->durs[i], 0, sizeof(as->durs[i]));
+		as->s[i].name = name;
+		ptrmap_put(&as->map, name, i);
+	}
+	*durs = &as->durs[i];
+	return &as->s[i];
+}
+
+static void
+scope_add(struct acc_scopes *as, const char *name, const struct hg_entry *e)
+{
+	struct i64vec *durs;
+	static const char none[] = "";
+	struct hg_stats_scope *sc = scope_for(as, name && *name ? name : none, &durs);
+
+	sc->entries++;
+	sc->escalated += e->n_attempts > 1;
+	for (uint32_t i = 0; i < e->n_attempts; i++) {
+		sc->attempts++;
+		sc->accept += e->attempts[i].verdict == HG_VERDICT_ACCEPT;
+		sc->error += e->attempts[i].verdict == HG_VERDICT_ERROR;
+	}
+	if (e->duration_ms)
+		vec_push(durs, e->duration_ms);
+	if (!e->ts_zero && (!sc->has_ts || e->ts_ns > sc->last_ts_ns)) {
+		sc->last_ts_ns = e->ts_ns;
+		sc->has_ts = true;
+	}
+}
+
 static void
 add_entry(struct acc *ac, const struct hg_entry *e)
 {
 	struct hg_stats *st = ac->st;
 
 	st->entries++;
+	scope_add(&ac->projects, e->project_root, e);
 	if (!e->ts_zero) {
+		if (ac->n_timed == ac->cap_timed) {
+			ac->cap_timed = ac->cap_timed ? ac->cap_timed * 2 : 256;
+			ac->timed = xrealloc(ac->timed, ac->cap_timed * sizeof(*ac->timed));
+		}
+		ac->timed[ac->n_timed++] = e;
 		if (!st->has_ts || e->ts_ns < st->first_ts_ns)
 			st->first_ts_ns = e->ts_ns;
 		if (!st->has_ts || e->ts_ns > st->last_ts_ns)
@@ -414,6 +507,7 @@ add_session(struct acc *ac, const struct hg_session *s)
 {
 	struct hg_stats *st = ac->st;
 	bool kept = hg_filter_is_empty(ac->f);
+	const char *name = NULL;
 
 	for (size_t i = 0; i < s->n_entries; i++) {
 		const struct hg_entry *e = &s->entries[i];
@@ -431,8 +525,12 @@ add_session(struct acc *ac, const struct hg_session *s)
 			break;
 		default:
 			m = hg_filter_match(ac->f, s, e);
-			if (m)
+			if (m) {
 				add_entry(ac, e);
+				if (!name)
+					name = hg_intern(s->id ? s->id : "");
+				scope_add(&ac->sessions, name, e);
+			}
 		}
 		kept |= m;
 	}
@@ -532,10 +630,194 @@ finish_groups(struct acc_groups *ag, struct hg_stats_group **out, size_t *n,
 	*n = ag->n;
 }
 
+static int
+cmp_scope(const void *pa, const void *pb)
+{
+	const struct hg_stats_scope *a = pa, *b = pb;
+
+	return cmp_name_desc_count(a->entries, b->entries, a->name, b->name);
+}
+
+static void
+finish_scopes(struct acc_scopes *as, struct hg_stats_scope **out, size_t *n)
+{
+	for (size_t i = 0; i < as->n; i++) {
+		as->s[i].p95_ms = hg_stats_percentile(as->durs[i].v, as->durs[i].n, 95);
+		free(as->durs[i].v);
+	}
+	free(as->durs);
+	ptrmap_free(&as->map);
+	if (as->n)
+		qsort(as->s, as->n, sizeof(*as->s), cmp_scope);
+	*out = as->s;
+	*n = as->n;
+}
+
+/* Series */
+
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* Local time of S; false when it cannot be had (far out of range). */
+static bool
+local_of(int64_t s, struct tm *tm)
+{
+	time_t t = (time_t)s;
+
+	return localtime_r(&t, tm) != NULL;
+}
+
+/* Start of the local hour holding S (by its UTC offset then). */
+static int64_t
+hour_floor(int64_t s)
+{
+	struct tm tm;
+	int64_t off = local_of(s, &tm) ? (int64_t)tm.tm_gmtoff : 0;
+
+	return s - (((s + off) % 3600) + 3600) % 3600;
+}
+
+/* Start of the local day holding S, moved by DAYS days. */
+static int64_t
+day_start(int64_t s, int days)
+{
+	struct tm tm;
+	time_t t;
+
+	if (!local_of(s, &tm))
+		return floor_div(s, 86400) * 86400 + (int64_t)days * 86400;
+	tm.tm_mday += days;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	if (t == (time_t)-1)
+		return floor_div(s, 86400) * 86400 + (int64_t)days * 86400;
+	return (int64_t)t;
+}
+
+size_t
+hg_stats_buckets(int64_t first_s, int64_t last_s, int64_t *start, size_t *total, bool *days)
+{
+	size_t n, k;
+
+	if (last_s < first_s)
+		last_s = first_s;
+	*days = last_s - first_s > HG_SERIES_HOUR_SPAN_S;
+	if (!*days) {
+		int64_t h0 = hour_floor(first_s), h1 = hour_floor(last_s);
+
+		*total = (size_t)((h1 - h0) / 3600) + 1;
+		n = *total < HG_SERIES_MAX ? *total : HG_SERIES_MAX;
+		for (k = 0; k < n; k++)
+			start[k] = h1 - (int64_t)(n - 1 - k) * 3600;
+		return n;
+	}
+	/* Whole days between the two local midnights (a DST day is 23 or
+	 * 25 hours: rounded). */
+	{
+		int64_t d0 = day_start(first_s, 0), d1 = day_start(last_s, 0);
+		double span = (double)(d1 - d0) / 86400.0;
+
+		*total = (size_t)(span + 0.5) + 1;
+		n = *total < HG_SERIES_MAX ? *total : HG_SERIES_MAX;
+		for (k = 0; k < n; k++)
+			start[k] = day_start(last_s, -(int)(n - 1 - k));
+		return n;
+	}
+}
+
+/* Index of the bucket holding S (the last start <= S), or -1. */
+static ptrdiff_t
+bucket_of(const int64_t *start, size_t n, int64_t s)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (start[mid] <= s)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (ptrdiff_t)lo - 1;
+}
+
+static int
+series_tier(const struct hg_attempt *a)
+{
+	switch (a->tier) {
+	case HG_TIER_LOCAL:
+		return 0;
+	case HG_TIER_SUBAGENT:
+		return 1;
+	case HG_TIER_MANAGED:
+		return 2;
+	default:
+		return 3;
+	}
+}
+
+const char *
+hg_stats_series_tier(int i)
+{
+	static const char *const names[HG_SERIES_TIERS] = { "local", "subagent", "managed", "other" };
+
+	return i >= 0 && i < HG_SERIES_TIERS ? names[i] : "";
+}
+
+static void
+finish_series(struct acc *ac)
+{
+	struct hg_stats *st = ac->st;
+	struct hg_stats_series *se = &st->series;
+	int64_t *block;
+	size_t n;
+
+	if (!st->has_ts || !ac->n_timed) {
+		free(ac->timed);
+		return;
+	}
+	block = xcalloc((size_t)(2 + 2 * HG_SERIES_TIERS) * HG_SERIES_MAX, sizeof(*block));
+	se->start = block;
+	n = hg_stats_buckets(floor_div(st->first_ts_ns, 1000000000),
+			     floor_div(st->last_ts_ns, 1000000000), se->start, &se->total, &se->days);
+	se->n = n;
+	se->entries = block + HG_SERIES_MAX;
+	for (int t = 0; t < HG_SERIES_TIERS; t++) {
+		se->attempts[t] = block + (size_t)(2 + 2 * t) * HG_SERIES_MAX;
+		se->accept[t] = block + (size_t)(3 + 2 * t) * HG_SERIES_MAX;
+	}
+	for (size_t i = 0; i < ac->n_timed; i++) {
+		const struct hg_entry *e = ac->timed[i];
+		ptrdiff_t b = bucket_of(se->start, n, floor_div(e->ts_ns, 1000000000));
+
+		if (b < 0)
+			continue;
+		se->entries[b]++;
+		for (uint32_t j = 0; j < e->n_attempts; j++) {
+			int t = series_tier(&e->attempts[j]);
+
+			se->attempts[t][b]++;
+			se->accept[t][b] += e->attempts[j].verdict == HG_VERDICT_ACCEPT;
+		}
+	}
+	free(ac->timed);
+}
+
 static void
 finish(struct acc *ac)
 {
 	struct hg_stats *st = ac->st;
+
+	finish_scopes(&ac->projects, &st->projects, &st->n_projects);
+	finish_scopes(&ac->sessions, &st->session_rows, &st->n_session_rows);
+	finish_series(ac);
 
 	finish_groups(&ac->tiers, &st->tiers, &st->n_tiers, cmp_tier);
 	finish_groups(&ac->models, &st->models, &st->n_models, cmp_model);
@@ -584,7 +866,203 @@ hg_stats_free(struct hg_stats *st)
 	free(st->models);
 	free(st->chains);
 	free(st->filter_text);
+	free(st->projects);
+	free(st->session_rows);
+	free(st->series.start);
 	free(st);
+}
+
+/* Sorting the tables */
+
+static int
+cmp_rate(int64_t na, int64_t da, int64_t nb, int64_t db)
+{
+	/* a/da against b/db, most first; no denominator last. */
+	if (!da || !db)
+		return (da == 0) - (db == 0);
+	{
+		double x = (double)na / (double)da, y = (double)nb / (double)db;
+
+		return (x < y) - (x > y);
+	}
+}
+
+static int
+cmp_p95(int64_t a, int64_t b)
+{
+	return (a < b) - (a > b);
+}
+
+#define ORDER_CMP(fn, type, n_, rate_num, rate_den, p95_)				\
+static enum hg_stats_order fn##_order;							\
+static int										\
+fn(const void *pa, const void *pb)							\
+{											\
+	const type *a = pa, *b = pb;							\
+	int c = 0;									\
+											\
+	switch (fn##_order) {								\
+	case HG_ORDER_RATE:								\
+		c = cmp_rate(a->rate_num, a->rate_den, b->rate_num, b->rate_den);	\
+		break;									\
+	case HG_ORDER_P95:								\
+		c = cmp_p95(a->p95_, b->p95_);						\
+		break;									\
+	case HG_ORDER_NAME:								\
+		return strcmp(a->name, b->name);					\
+	default:									\
+		break;									\
+	}										\
+	return c ? c : cmp_name_desc_count(a->n_, b->n_, a->name, b->name);		\
+}
+
+ORDER_CMP(cmp_group_by, struct hg_stats_group, attempts, accept, attempts, p95_ms)
+ORDER_CMP(cmp_skill_by, struct hg_stats_skill, entries, escalated, entries, p95_ms)
+ORDER_CMP(cmp_scope_by, struct hg_stats_scope, entries, accept, attempts, p95_ms)
+
+void
+hg_stats_sort(struct hg_stats *st, enum hg_stats_table t, enum hg_stats_order o)
+{
+	if (t <= HG_STATS_T_NONE || t >= HG_STATS_T_N || o >= HG_ORDER_COUNT)
+		return;
+	st->order[t] = o;
+	cmp_group_by_order = cmp_skill_by_order = cmp_scope_by_order = o;
+	switch (t) {
+	case HG_STATS_T_TIERS:
+		if (st->n_tiers)
+			qsort(st->tiers, st->n_tiers, sizeof(*st->tiers),
+			      o == HG_ORDER_DEFAULT ? cmp_tier : cmp_group_by);
+		break;
+	case HG_STATS_T_MODELS:
+		if (st->n_models)
+			qsort(st->models, st->n_models, sizeof(*st->models), cmp_group_by);
+		break;
+	case HG_STATS_T_SKILLS:
+		if (st->n_skills)
+			qsort(st->skills, st->n_skills, sizeof(*st->skills), cmp_skill_by);
+		break;
+	case HG_STATS_T_PROJECTS:
+		if (st->n_projects)
+			qsort(st->projects, st->n_projects, sizeof(*st->projects), cmp_scope_by);
+		break;
+	case HG_STATS_T_SESSIONS:
+		if (st->n_session_rows)
+			qsort(st->session_rows, st->n_session_rows, sizeof(*st->session_rows),
+			      cmp_scope_by);
+		break;
+	default:
+		break;
+	}
+}
+
+enum hg_stats_order
+hg_stats_order_next(enum hg_stats_table t, enum hg_stats_order o)
+{
+	o = (enum hg_stats_order)((o + 1) % HG_ORDER_COUNT);
+	/* The default of the others is n already. */
+	if (o == HG_ORDER_N && t != HG_STATS_T_TIERS)
+		o = HG_ORDER_RATE;
+	return o;
+}
+
+const char *
+hg_stats_order_name(enum hg_stats_table t, enum hg_stats_order o)
+{
+	switch (o) {
+	case HG_ORDER_DEFAULT:
+		return t == HG_STATS_T_TIERS ? "tier" : "n";
+	case HG_ORDER_N:
+		return "n";
+	case HG_ORDER_RATE:
+		return t == HG_STATS_T_SKILLS ? "escalated %" : "accept %";
+	case HG_ORDER_P95:
+		return "p95";
+	case HG_ORDER_NAME:
+		return "name";
+	default:
+		return "";
+	}
+}
+
+size_t
+hg_stats_rows(const struct hg_stats *st, enum hg_stats_table t)
+{
+	switch (t) {
+	case HG_STATS_T_TIERS:
+		return st->n_tiers;
+	case HG_STATS_T_MODELS:
+		return st->n_models;
+	case HG_STATS_T_SKILLS:
+		return st->n_skills;
+	case HG_STATS_T_PROJECTS:
+		return st->n_projects;
+	case HG_STATS_T_SESSIONS:
+		return st->n_session_rows;
+	default:
+		return 0;
+	}
+}
+
+/* Drill-down */
+
+static bool
+bare_ok(const char *v)
+{
+	if (!*v)
+		return false;
+	for (; *v; v++) {
+		unsigned char c = (unsigned char)*v;
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      strchr("._-/+@", c)))
+			return false;
+	}
+	return true;
+}
+
+bool
+hg_stats_filter_term(const struct hg_stats *st, enum hg_stats_table t, size_t row,
+		     struct hg_buf *out)
+{
+	static const char *const keys[HG_STATS_T_N] = {
+		[HG_STATS_T_TIERS] = "tier", [HG_STATS_T_MODELS] = "model",
+		[HG_STATS_T_SKILLS] = "skill", [HG_STATS_T_PROJECTS] = "project",
+		[HG_STATS_T_SESSIONS] = "session",
+	};
+	const char *v;
+
+	if (row >= hg_stats_rows(st, t))
+		return false;
+	switch (t) {
+	case HG_STATS_T_TIERS:
+		v = st->tiers[row].name;
+		break;
+	case HG_STATS_T_MODELS:
+		v = st->models[row].name;
+		break;
+	case HG_STATS_T_SKILLS:
+		v = st->skills[row].name;
+		break;
+	case HG_STATS_T_PROJECTS:
+		v = st->projects[row].name;
+		break;
+	default:
+		v = st->session_rows[row].name;
+	}
+	hg_buf_reset(out);
+	hg_buf_printf(out, "%s:", keys[t]);
+	if (bare_ok(v)) {
+		hg_buf_adds(out, v);
+		return true;
+	}
+	hg_buf_addc(out, '"');
+	for (; *v; v++) {
+		if (*v == '"' || *v == '\\')
+			hg_buf_addc(out, '\\');
+		hg_buf_addc(out, *v);
+	}
+	hg_buf_addc(out, '"');
+	return true;
 }
 
 /* Text report */
@@ -593,7 +1071,49 @@ struct fmt {
 	struct hg_buf *out;
 	bool utf8;
 	int name_cols;
+	/* The table and row of each line (when asked for). */
+	struct hg_stats_line *lines;
+	size_t n_lines, cap_lines;
+	size_t scanned;			/* out->len up to which lines are mapped */
+	enum hg_stats_table table;	/* the section being written */
+	bool map;
 };
+
+/* Map the lines written since the last call to the current table and to
+ * ROW (-1: not a row). */
+static void
+map_lines(struct fmt *fm, ptrdiff_t row)
+{
+	if (!fm->map)
+		return;
+	for (size_t i = fm->scanned; i < fm->out->len; i++) {
+		if (fm->out->p[i] != '\n')
+			continue;
+		if (fm->n_lines == fm->cap_lines) {
+			fm->cap_lines = fm->cap_lines ? fm->cap_lines * 2 : 128;
+			fm->lines = xrealloc(fm->lines, fm->cap_lines * sizeof(*fm->lines));
+		}
+		fm->lines[fm->n_lines].table = fm->table;
+		fm->lines[fm->n_lines++].row = row;
+	}
+	fm->scanned = fm->out->len;
+}
+
+/* A new section: the lines before it are the last one's. */
+static void
+section(struct fmt *fm, enum hg_stats_table t)
+{
+	map_lines(fm, -1);
+	fm->table = t;
+}
+
+/* " [sorted by p95]" after a table's title when not in its own order. */
+static void
+sorted_by(const struct fmt *fm, const struct hg_stats *st, enum hg_stats_table t)
+{
+	if (st->order[t] != HG_ORDER_DEFAULT)
+		hg_buf_printf(fm->out, " [sorted by %s]", hg_stats_order_name(t, st->order[t]));
+}
 
 static void
 fmt_pct(char *buf, size_t n, int64_t num, int64_t den)
@@ -718,18 +1238,25 @@ groups_name_cols(const struct hg_stats_group *g, size_t n, const char *title)
 }
 
 static void
-render_groups(struct fmt *fm, const char *title, const char *col,
-	      const struct hg_stats_group *g, size_t n, bool first)
+render_groups(struct fmt *fm, const struct hg_stats *st, enum hg_stats_table t,
+	      const char *title, const char *col, const struct hg_stats_group *g, size_t n,
+	      bool first)
 {
-	hg_buf_printf(fm->out, "\n%s\n", title);
+	section(fm, t);
+	hg_buf_printf(fm->out, "\n%s", title);
+	sorted_by(fm, st, t);
+	hg_buf_addc(fm->out, '\n');
 	if (n == 0) {
 		hg_buf_adds(fm->out, "  no attempts\n");
 		return;
 	}
 	fm->name_cols = groups_name_cols(g, n, col);
 	render_group_header(fm, col, first);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		map_lines(fm, -1);
 		render_group(fm, &g[i], first);
+		map_lines(fm, (ptrdiff_t)i);
+	}
 }
 
 static void
@@ -869,7 +1396,10 @@ render_skill(const struct fmt *fm, const struct hg_stats_skill *sk)
 static void
 render_skills(struct fmt *fm, const struct hg_stats *st)
 {
-	hg_buf_adds(fm->out, "\nSkills (rates over n entries; resolved = tier of the accepting attempt)\n");
+	section(fm, HG_STATS_T_SKILLS);
+	hg_buf_adds(fm->out, "\nSkills (rates over n entries; resolved = tier of the accepting attempt)");
+	sorted_by(fm, st, HG_STATS_T_SKILLS);
+	hg_buf_addc(fm->out, '\n');
 	if (st->n_skills == 0) {
 		hg_buf_adds(fm->out, "  no entries\n");
 		return;
@@ -887,8 +1417,11 @@ render_skills(struct fmt *fm, const struct hg_stats *st)
 		      resolved_name(HG_RESOLVED_LOCAL), resolved_name(HG_RESOLVED_SUBAGENT),
 		      resolved_name(HG_RESOLVED_MANAGED), resolved_name(HG_RESOLVED_OTHER),
 		      resolved_name(HG_RESOLVED_NEVER), "p95", "final_status");
-	for (size_t i = 0; i < st->n_skills; i++)
+	for (size_t i = 0; i < st->n_skills; i++) {
+		map_lines(fm, -1);
 		render_skill(fm, &st->skills[i]);
+		map_lines(fm, (ptrdiff_t)i);
+	}
 }
 
 /* The chain with the arrow the output can show. */
@@ -921,11 +1454,12 @@ add_chain_text(const struct fmt *fm, const char *chain)
 }
 
 static void
-render_chains(const struct fmt *fm, const struct hg_stats *st)
+render_chains(struct fmt *fm, const struct hg_stats *st)
 {
 	char n[32];
 	int64_t rest = 0;
 
+	section(fm, HG_STATS_T_NONE);
 	hg_fmt_count(n, sizeof(n), st->chained);
 	hg_buf_printf(fm->out, "\nEscalation chains (share of n=%s entries with attempts)\n", n);
 	if (st->n_chains == 0) {
@@ -952,18 +1486,247 @@ render_chains(const struct fmt *fm, const struct hg_stats *st)
 	}
 }
 
+/* Sparklines */
+
+/* Level 0 (empty) to 8 as a mark. */
+static void
+add_mark(struct hg_buf *out, int level, bool utf8)
+{
+	static const char *const blocks[9] = { " ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+	static const char ascii[] = " _.-=+*#@";
+
+	if (level < 0)
+		level = 0;
+	if (level > 8)
+		level = 8;
+	if (utf8)
+		hg_buf_adds(out, blocks[level]);
+	else
+		hg_buf_addc(out, ascii[level]);
+}
+
+/* V over MAX: 0 stays empty, anything else is at least the lowest bar. */
+static int
+level_of(int64_t v, int64_t max)
+{
+	if (v <= 0 || max <= 0)
+		return 0;
+	return (int)((v * 8 + max - 1) / max);
+}
+
+/* A rate: the lowest bar is 0%, the highest 100%; empty when no attempts. */
+static int
+rate_level(int64_t num, int64_t den)
+{
+	if (den <= 0)
+		return 0;
+	return 1 + (int)(num * 7 / den);
+}
+
+static void
+render_bucket_time(const struct fmt *fm, const struct hg_stats_series *se, int64_t s)
+{
+	struct tm tm;
+	time_t t = (time_t)s;
+	char buf[40];
+
+	if (!localtime_r(&t, &tm)) {
+		hg_buf_adds(fm->out, "?");
+		return;
+	}
+	strftime(buf, sizeof(buf), se->days ? "%Y-%m-%d" : "%Y-%m-%d %H:00", &tm);
+	hg_buf_adds(fm->out, buf);
+}
+
+static void
+render_activity(struct fmt *fm, const struct hg_stats *st)
+{
+	const struct hg_stats_series *se = &st->series;
+	const char *unit = se->days ? "day" : "hour";
+	int64_t max = 0, total = 0;
+	char c[32], m[32];
+
+	section(fm, HG_STATS_T_NONE);
+	if (se->n == 0) {
+		hg_buf_adds(fm->out, "\nActivity\n  no timestamps\n");
+		return;
+	}
+	hg_buf_printf(fm->out, "\nActivity per %s (local time; ", unit);
+	if (se->n < se->total)
+		hg_buf_printf(fm->out, "the last %zu of %zu %ss", se->n, se->total, unit);
+	else
+		hg_buf_printf(fm->out, "%zu %s%s", se->n, unit, se->n == 1 ? "" : "s");
+	hg_buf_adds(fm->out, " from ");
+	render_bucket_time(fm, se, se->start[0]);
+	hg_buf_adds(fm->out, ", one mark each)\n");
+	for (size_t i = 0; i < se->n; i++) {
+		if (se->entries[i] > max)
+			max = se->entries[i];
+		total += se->entries[i];
+	}
+	hg_buf_printf(fm->out, "  %-17s ", "entry volume");
+	for (size_t i = 0; i < se->n; i++)
+		add_mark(fm->out, level_of(se->entries[i], max), fm->utf8);
+	hg_fmt_count(c, sizeof(c), total);
+	hg_fmt_count(m, sizeof(m), max);
+	hg_buf_printf(fm->out, "  %s entr%s, at most %s in one %s\n", c, total == 1 ? "y" : "ies",
+		      m, unit);
+	for (int t = 0; t < HG_SERIES_TIERS; t++) {
+		int64_t att = 0, acc = 0;
+		char label[32], p[16];
+
+		for (size_t i = 0; i < se->n; i++) {
+			att += se->attempts[t][i];
+			acc += se->accept[t][i];
+		}
+		if (!att)
+			continue;
+		snprintf(label, sizeof(label), "%s accept %%", hg_stats_series_tier(t));
+		hg_buf_printf(fm->out, "  %-17s ", label);
+		for (size_t i = 0; i < se->n; i++)
+			add_mark(fm->out, rate_level(se->accept[t][i], se->attempts[t][i]), fm->utf8);
+		fmt_pct(p, sizeof(p), acc, att);
+		hg_fmt_count(c, sizeof(c), att);
+		hg_buf_printf(fm->out, "  %s of %s attempt%s\n", p, c, att == 1 ? "" : "s");
+	}
+}
+
+static void
+render_durations(struct fmt *fm, const struct hg_stats *st)
+{
+	section(fm, HG_STATS_T_NONE);
+	hg_buf_adds(fm->out, "\nAttempt durations per tier (log-scale buckets; bars scaled to each "
+		    "tier's largest bucket)\n");
+	if (st->n_tiers == 0) {
+		hg_buf_adds(fm->out, "  no attempts\n");
+		return;
+	}
+	fm->name_cols = groups_name_cols(st->tiers, st->n_tiers, "tier");
+	hg_buf_adds(fm->out, "  ");
+	add_cell(fm, "tier", fm->name_cols);
+	hg_buf_printf(fm->out, " %-*s", HG_HIST_N, "chart");
+	for (int b = 0; b < HG_HIST_N; b++) {
+		const char *l = hg_stats_hist_label(b, fm->utf8);
+
+		/* "≥" is one column of three bytes. */
+		hg_buf_printf(fm->out, " %*s", 7 + (int)strlen(l) - hg_text_width(l, strlen(l)), l);
+	}
+	hg_buf_addc(fm->out, '\n');
+	for (size_t i = 0; i < st->n_tiers; i++) {
+		const struct hg_stats_group *g = &st->tiers[i];
+		int64_t max = 0;
+
+		for (int b = 0; b < HG_HIST_N; b++)
+			if (g->hist[b] > max)
+				max = g->hist[b];
+		hg_buf_adds(fm->out, "  ");
+		add_cell(fm, g->name, fm->name_cols);
+		hg_buf_addc(fm->out, ' ');
+		for (int b = 0; b < HG_HIST_N; b++)
+			add_mark(fm->out, level_of(g->hist[b], max), fm->utf8);
+		for (int b = 0; b < HG_HIST_N; b++) {
+			char c[32];
+
+			hg_fmt_count(c, sizeof(c), g->hist[b]);
+			hg_buf_printf(fm->out, " %7s", c);
+		}
+		hg_buf_addc(fm->out, '\n');
+	}
+}
+
+/* Rows listed per project and per session in the text report (the
+ * JSON has them all). */
+#define TOP_SCOPES 20
+
+static void
+render_scopes(struct fmt *fm, const struct hg_stats *st, enum hg_stats_table t,
+	      const char *title, const char *col, const struct hg_stats_scope *sc, size_t n)
+{
+	int64_t rest = 0;
+
+	section(fm, t);
+	hg_buf_printf(fm->out, "\n%s", title);
+	sorted_by(fm, st, t);
+	hg_buf_addc(fm->out, '\n');
+	if (n == 0) {
+		hg_buf_adds(fm->out, "  no entries\n");
+		return;
+	}
+	fm->name_cols = (int)strlen(col);
+	for (size_t i = 0; i < n && i < TOP_SCOPES; i++) {
+		int w = name_width(sc[i].name);
+
+		if (w > fm->name_cols)
+			fm->name_cols = w > NAME_COLS_MAX ? NAME_COLS_MAX : w;
+	}
+	hg_buf_adds(fm->out, "  ");
+	add_cell(fm, col, fm->name_cols);
+	hg_buf_printf(fm->out, " %9s %9s %16s %16s %16s %8s  %s\n", "n", "attempts", "accept",
+		      "escalated", "error", "p95", "last entry");
+	for (size_t i = 0; i < n; i++) {
+		char c[32], a[32], p95[24], last[40];
+
+		if (i >= TOP_SCOPES) {
+			rest += sc[i].entries;
+			continue;
+		}
+		map_lines(fm, -1);
+		hg_fmt_count(c, sizeof(c), sc[i].entries);
+		hg_fmt_count(a, sizeof(a), sc[i].attempts);
+		fmt_dur(p95, sizeof(p95), sc[i].p95_ms);
+		if (sc[i].has_ts)
+			hg_format_datetime(sc[i].last_ts_ns, last, sizeof(last));
+		else
+			snprintf(last, sizeof(last), "-");
+		hg_buf_adds(fm->out, "  ");
+		add_cell(fm, sc[i].name, fm->name_cols);
+		hg_buf_printf(fm->out, " %9s %9s", c, a);
+		add_rate(fm->out, sc[i].accept, sc[i].attempts);
+		add_rate(fm->out, sc[i].escalated, sc[i].entries);
+		add_rate(fm->out, sc[i].error, sc[i].attempts);
+		hg_buf_printf(fm->out, " %8s  %s\n", p95, last);
+		map_lines(fm, (ptrdiff_t)i);
+	}
+	if (n > TOP_SCOPES) {
+		char c[32];
+
+		hg_fmt_count(c, sizeof(c), rest);
+		hg_buf_printf(fm->out, "  %zu more (%s entries)\n", n - TOP_SCOPES, c);
+	}
+}
+
+void
+hg_stats_render_lines(const struct hg_stats *st, struct hg_buf *out, bool utf8,
+		      struct hg_stats_line **lines, size_t *n_lines)
+{
+	struct fmt fm = { .out = out, .utf8 = utf8, .map = lines != NULL, .scanned = out->len };
+
+	render_overall(&fm, st);
+	render_groups(&fm, st, HG_STATS_T_TIERS, "Tiers (rates over n attempts)", "tier",
+		      st->tiers, st->n_tiers, false);
+	render_activity(&fm, st);
+	render_durations(&fm, st);
+	render_groups(&fm, st, HG_STATS_T_MODELS, "Models (rates over n attempts; 1st-accept: "
+		      "entries whose first attempt used the model, and how many of those accepted)",
+		      "model", st->models, st->n_models, true);
+	render_skills(&fm, st);
+	render_scopes(&fm, st, HG_STATS_T_PROJECTS, "Projects (project_root; accept and error "
+		      "over attempts, escalated over n entries)", "project", st->projects,
+		      st->n_projects);
+	render_scopes(&fm, st, HG_STATS_T_SESSIONS, "Sessions (accept and error over attempts, "
+		      "escalated over n entries)", "session", st->session_rows, st->n_session_rows);
+	render_chains(&fm, st);
+	section(&fm, HG_STATS_T_NONE);
+	if (lines) {
+		*lines = fm.lines;
+		*n_lines = fm.n_lines;
+	}
+}
+
 void
 hg_stats_render(const struct hg_stats *st, struct hg_buf *out, bool utf8)
 {
-	struct fmt fm = { .out = out, .utf8 = utf8 };
-
-	render_overall(&fm, st);
-	render_groups(&fm, "Tiers (rates over n attempts)", "tier", st->tiers, st->n_tiers, false);
-	render_groups(&fm, "Models (rates over n attempts; 1st-accept: entries whose first "
-		      "attempt used the model, and how many of those accepted)", "model",
-		      st->models, st->n_models, true);
-	render_skills(&fm, st);
-	render_chains(&fm, st);
+	hg_stats_render_lines(st, out, utf8, NULL, NULL);
 }
 
 void
@@ -1017,6 +1780,12 @@ json_group(const struct hg_stats_group *g, const char *key, bool first)
 	json_ms(o, "p95_ms", g->p95_ms);
 	json_ms(o, "max_ms", g->max_ms);
 	cJSON_AddNumberToObject(o, "total_ms", (double)g->total_ms);
+	{
+		cJSON *h = cJSON_AddArrayToObject(o, "duration_histogram");
+
+		for (int b = 0; b < HG_HIST_N; b++)
+			cJSON_AddItemToArray(h, cJSON_CreateNumber((double)g->hist[b]));
+	}
 	if (first) {
 		cJSON_AddNumberToObject(o, "first_attempts", (double)g->first_attempts);
 		cJSON_AddNumberToObject(o, "first_accept", (double)g->first_accept);
@@ -1115,6 +1884,120 @@ json_chains(const struct hg_stats *st)
 	return a;
 }
 
+/* RFC 3339 in local time: "2026-11-24T10:00:00+01:00" ("Z" at UTC). */
+static void
+json_local_time(cJSON *o, const char *key, int64_t s)
+{
+	struct tm tm;
+	time_t t = (time_t)s;
+	char buf[64];
+	long off;
+
+	if (!localtime_r(&t, &tm)) {
+		hg_format_time(s * 1000000000, 0, false, buf, sizeof(buf));
+		cJSON_AddStringToObject(o, key, buf);
+		return;
+	}
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	off = tm.tm_gmtoff / 60;
+	if (off == 0)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "Z");
+	else
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%c%02ld:%02ld",
+			 off < 0 ? '-' : '+', labs(off) / 60, labs(off) % 60);
+	cJSON_AddStringToObject(o, key, buf);
+}
+
+static cJSON *
+json_series(const struct hg_stats *st)
+{
+	const struct hg_stats_series *se = &st->series;
+	cJSON *o = cJSON_CreateObject(), *a;
+
+	cJSON_AddStringToObject(o, "bucket", se->days ? "day" : "hour");
+	cJSON_AddNumberToObject(o, "buckets_total", (double)se->total);
+	a = cJSON_AddArrayToObject(o, "buckets");
+	for (size_t i = 0; i < se->n; i++) {
+		cJSON *b = cJSON_CreateObject(), *tiers;
+
+		json_local_time(b, "start", se->start[i]);
+		cJSON_AddNumberToObject(b, "entries", (double)se->entries[i]);
+		tiers = cJSON_AddObjectToObject(b, "tiers");
+		for (int t = 0; t < HG_SERIES_TIERS; t++) {
+			cJSON *x;
+
+			if (!se->attempts[t][i])
+				continue;
+			x = cJSON_AddObjectToObject(tiers, hg_stats_series_tier(t));
+			cJSON_AddNumberToObject(x, "attempts", (double)se->attempts[t][i]);
+			cJSON_AddNumberToObject(x, "accept", (double)se->accept[t][i]);
+			json_rate(x, "accept_rate", se->accept[t][i], se->attempts[t][i]);
+		}
+		cJSON_AddItemToArray(a, b);
+	}
+	return o;
+}
+
+static cJSON *
+json_scopes(const struct hg_stats_scope *sc, size_t n, const char *key)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (size_t i = 0; i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, key, sc[i].name);
+		cJSON_AddNumberToObject(o, "entries", (double)sc[i].entries);
+		cJSON_AddNumberToObject(o, "attempts", (double)sc[i].attempts);
+		cJSON_AddNumberToObject(o, "accept", (double)sc[i].accept);
+		json_rate(o, "accept_rate", sc[i].accept, sc[i].attempts);
+		cJSON_AddNumberToObject(o, "escalated", (double)sc[i].escalated);
+		json_rate(o, "escalation_rate", sc[i].escalated, sc[i].entries);
+		cJSON_AddNumberToObject(o, "error", (double)sc[i].error);
+		json_rate(o, "error_rate", sc[i].error, sc[i].attempts);
+		json_ms(o, "p95_ms", sc[i].p95_ms);
+		json_time(o, "last_timestamp", sc[i].has_ts, sc[i].last_ts_ns);
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
+/* Names from file names and logs may hold C1 controls and bidi
+ * overrides, which cJSON prints raw: as \uXXXX escapes instead (outside
+ * strings cJSON writes only ASCII, so every such sequence is in one). */
+static char *
+json_safe(char *s)
+{
+	struct hg_buf b = { 0 };
+	const unsigned char *p = (const unsigned char *)s;
+	char *r;
+
+	for (; *p; p++) {
+		unsigned cp = 0;
+		int len = 0;
+
+		if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+			cp = p[1], len = 2;
+		else if (p[0] == 0xD8 && p[1] == 0x9C)
+			cp = 0x061C, len = 2;
+		else if (p[0] == 0xE2 && p[1] == 0x80 &&
+			 ((p[2] >= 0xAA && p[2] <= 0xAE) || p[2] == 0x8E || p[2] == 0x8F))
+			cp = 0x2000 + (p[2] - 0x80), len = 3;
+		else if (p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)
+			cp = 0x2040 + (p[2] - 0x80), len = 3;
+		if (len) {
+			hg_buf_printf(&b, "\\u%04X", cp);
+			p += len - 1;
+		} else {
+			hg_buf_addc(&b, (char)*p);
+		}
+	}
+	r = xstrdup(b.p ? b.p : "");
+	hg_buf_free(&b);
+	cJSON_free(s);
+	return r;
+}
+
 char *
 hg_stats_json(const struct hg_stats *st)
 {
@@ -1130,11 +2013,24 @@ hg_stats_json(const struct hg_stats *st)
 		cJSON_AddItemToArray(skills, json_skill(&st->skills[i]));
 	cJSON_AddNumberToObject(root, "chained_entries", (double)st->chained);
 	cJSON_AddItemToObject(root, "chains", json_chains(st));
+	cJSON_AddItemToObject(root, "projects", json_scopes(st->projects, st->n_projects, "project"));
+	cJSON_AddItemToObject(root, "sessions",
+			      json_scopes(st->session_rows, st->n_session_rows, "session"));
+	{
+		cJSON *lab = cJSON_AddArrayToObject(root, "duration_buckets");
+
+		for (int b = 0; b < HG_HIST_N; b++)
+			cJSON_AddItemToArray(lab, cJSON_CreateString(hg_stats_hist_label(b, false)));
+	}
+	if (st->series.n)
+		cJSON_AddItemToObject(root, "series", json_series(st));
+	else
+		cJSON_AddNullToObject(root, "series");
 	s = cJSON_Print(root);
 	cJSON_Delete(root);
 	if (!s)
 		die("out of memory");
-	return s;
+	return json_safe(s);
 }
 
 void
@@ -1144,7 +2040,7 @@ hg_stats_print_json(const struct hg_stats *st, FILE *out)
 
 	fputs(s, out);
 	fputc('\n', out);
-	cJSON_free(s);
+	free(s);
 }
 
 /* Header summary line */

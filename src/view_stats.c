@@ -1,5 +1,9 @@
 /* view_stats.c - the stats view (`s`): the --stats report over every
- * session under the filter in force, opened over the panes.
+ * session under the filter in force, opened over the panes, with a
+ * cursor over its lines. O sorts the table under the cursor by its next
+ * column; Enter on a row of the tiers, models, skills, projects or
+ * sessions adds the row as a filter term (drill-down) and goes back to
+ * the tree.
  *
  * Statistics cost a pass over all entries, so they are computed only
  * while shown (in update), and when entries arrive at most once per
@@ -27,6 +31,10 @@ struct basis {
 };
 
 struct ui_stats {
+	struct hg_stats *st;	/* the statistics shown (sorted as asked) */
+	enum hg_stats_order order[HG_STATS_T_N];	/* chosen with O */
+	struct hg_stats_line *map;	/* table and row of each line */
+	size_t n_map;
 	struct hg_buf text;	/* hg_stats_render output */
 	size_t *starts;		/* line offsets into text */
 	size_t n_lines;
@@ -54,6 +62,8 @@ done(struct ui_view *v)
 
 	hg_buf_free(&st->text);
 	free(st->starts);
+	free(st->map);
+	hg_stats_free(st->st);
 	free(st);
 	v->priv = NULL;
 }
@@ -90,16 +100,17 @@ mark(struct basis *b, unsigned serial, uint64_t stamp, int64_t now)
 
 /* The view */
 
+/* The text of st->st, its lines and their tables. */
 static void
-compute(struct ui_view *v, struct ui_stats *st)
+render(struct ui_stats *st)
 {
-	struct hg_app *a = v->app;
-	struct hg_stats *s = hg_stats_compute(a->c->sessions, a->c->n, a->filter);
 	size_t i, cap = 64;
 
 	hg_buf_reset(&st->text);
-	hg_stats_render(s, &st->text, ui_utf8);
-	hg_stats_free(s);
+	free(st->map);
+	st->map = NULL;
+	st->n_map = 0;
+	hg_stats_render_lines(st->st, &st->text, ui_utf8, &st->map, &st->n_map);
 	free(st->starts);
 	st->starts = xmalloc(cap * sizeof(*st->starts));
 	st->n_lines = 0;
@@ -119,6 +130,19 @@ compute(struct ui_view *v, struct ui_stats *st)
 				st->widest = w;
 		}
 	}
+}
+
+static void
+compute(struct ui_view *v, struct ui_stats *st)
+{
+	struct hg_app *a = v->app;
+
+	hg_stats_free(st->st);
+	st->st = hg_stats_compute(a->c->sessions, a->c->n, a->filter);
+	for (int t = HG_STATS_T_NONE + 1; t < HG_STATS_T_N; t++)
+		if (st->order[t] != HG_ORDER_DEFAULT)
+			hg_stats_sort(st->st, (enum hg_stats_table)t, st->order[t]);
+	render(st);
 }
 
 /* Computed while shown: fresh on opening and on a filter change, at most
@@ -165,17 +189,27 @@ title(struct ui_view *v, char *left, size_t nl, char *right, size_t nr)
 {
 	const struct hg_app *a = v->app;
 	const struct ui_stats *st = state(v);
-	char c1[32], c2[32], c3[32];
-	size_t h = (size_t)ui_view_height(v), off = v->pos.offset;
-	size_t last = off + h < st->n_lines ? off + h : st->n_lines;
+	char c1[32], c2[32];
 
-	snprintf(left, nl, "Statistics: %zu session%s, %s%s  (%s: back; arrows scroll)",
+	snprintf(left, nl, "Statistics: %zu session%s, %s%s  (%s: back; %s: sort; %s: filter)",
 		 a->c->n, a->c->n == 1 ? "" : "s", a->filter_text ? "filter " : "no filter",
-		 a->filter_text ? a->filter_text : "", hg_ui_key(HG_REQ_STATS));
-	snprintf(right, nr, "%s-%s/%s", ui_count(c1, sizeof(c1), st->n_lines ? off + 1 : 0),
-		 ui_count(c2, sizeof(c2), last), ui_count(c3, sizeof(c3), st->n_lines));
+		 a->filter_text ? a->filter_text : "", hg_ui_key(HG_REQ_STATS), hg_ui_key(HG_REQ_SORT),
+		 hg_ui_key(HG_REQ_TOGGLE));
+	snprintf(right, nr, "line %s/%s",
+		 ui_count(c1, sizeof(c1), st->n_lines ? v->pos.lineno + 1 : 0),
+		 ui_count(c2, sizeof(c2), st->n_lines));
 	if (v->pos.col)
 		snprintf(right + strlen(right), nr - strlen(right), "  col %d", v->pos.col + 1);
+}
+
+/* Blank lines are skipped by the cursor. */
+static bool
+selectable(const struct ui_view *v, size_t i)
+{
+	const struct ui_stats *st = state(v);
+	size_t end = i + 1 < st->n_lines ? st->starts[i + 1] : st->text.len;
+
+	return i < st->n_lines && end - st->starts[i] > 1;
 }
 
 static void
@@ -186,16 +220,120 @@ draw(struct ui_view *v, size_t i, int y)
 	const char *p = st->text.p + st->starts[i];
 	size_t end = i + 1 < st->n_lines ? st->starts[i + 1] : st->text.len;
 	size_t len = end - st->starts[i], skip;
+	bool cursor = i == v->pos.lineno;
 
 	if (len && st->text.p[end - 1] == '\n')
 		len--;
 	skip = hg_text_fit(p, len, v->pos.col, NULL);
-	ui_put_safe(y, r->x + 1, r->w - 2, p + skip, len - skip, ui_attr(UI_ROLE_NORMAL));
+	if (cursor)
+		ui_fill(y, r->x + 1, r->w - 2, A_REVERSE);
+	ui_put_safe(y, r->x + 1, r->w - 2, p + skip, len - skip,
+		    cursor ? (int)A_REVERSE : ui_attr(UI_ROLE_NORMAL));
 }
 
-/* Moving keys scroll it (the engine does that), Left/Right sideways; s,
- * q and Esc close it; keys of the hidden panes are refused; the others
- * (filter, search, help...) work as usual. */
+static const struct hg_stats_line *
+line_at(const struct ui_view *v)
+{
+	const struct ui_stats *st = state(v);
+
+	return v->pos.lineno < st->n_map ? &st->map[v->pos.lineno] : NULL;
+}
+
+static const char *const table_names[HG_STATS_T_N] = {
+	[HG_STATS_T_TIERS] = "tiers", [HG_STATS_T_MODELS] = "models",
+	[HG_STATS_T_SKILLS] = "skills", [HG_STATS_T_PROJECTS] = "projects",
+	[HG_STATS_T_SESSIONS] = "sessions",
+};
+
+/* O: the table under the cursor by its next column. */
+static unsigned
+sort(struct ui_view *v)
+{
+	struct ui_stats *st = state(v);
+	const struct hg_stats_line *l = line_at(v);
+	enum hg_stats_order o;
+
+	if (!st->st || !l || l->table == HG_STATS_T_NONE) {
+		ui_message(v->ui, false, "%s sorts a table: move the cursor onto the tiers, models, "
+			   "skills, projects or sessions", hg_ui_key(HG_REQ_SORT));
+		return UI_R_DRAW;
+	}
+	o = hg_stats_order_next(l->table, st->order[l->table]);
+	st->order[l->table] = o;
+	hg_stats_sort(st->st, l->table, o);
+	render(st);
+	ui_message(v->ui, false, "%s sorted by %s", table_names[l->table],
+		   hg_stats_order_name(l->table, o));
+	return UI_R_DRAW;
+}
+
+/* TERM already a whole term of EXPR? */
+static bool
+has_term(const char *expr, const char *term)
+{
+	size_t n = strlen(term);
+
+	for (const char *p = expr; (p = strstr(p, term)) != NULL; p++)
+		if ((p == expr || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+			return true;
+	return false;
+}
+
+/* Enter on a row: its filter term with the expression in force (both
+ * hold), then the tree. */
+static unsigned
+drill(struct ui_view *v)
+{
+	struct ui_stats *st = state(v);
+	struct hg_app *a = v->app;
+	const struct hg_stats_line *l = line_at(v);
+	struct hg_buf term = { 0 }, expr = { 0 };
+	const char *old = a->expr ? a->expr : "";
+	char err[256];
+	int col, rc;
+
+	if (!st->st || !l || l->row < 0 ||
+	    !hg_stats_filter_term(st->st, l->table, (size_t)l->row, &term)) {
+		ui_message(v->ui, false, "%s on a row of the tiers, models, skills, projects or "
+			   "sessions filters by it", hg_ui_key(HG_REQ_TOGGLE));
+		return UI_R_DRAW;
+	}
+	while (*old == ' ')
+		old++;
+	if (!*old)
+		hg_buf_adds(&expr, term.p);
+	else if (has_term(old, term.p))
+		hg_buf_adds(&expr, old);
+	else if (strchr(old, '|'))
+		hg_buf_printf(&expr, "(%s) %s", old, term.p);
+	else
+		hg_buf_printf(&expr, "%s %s", old, term.p);
+	rc = hg_app_set_filter(a, expr.p, a->verdict, a->tier, err, sizeof(err), &col);
+	if (rc < 0) {
+		ui_message(v->ui, true, "filter %s: %s", term.p, err);
+	} else {
+		if (l->table == HG_STATS_T_SESSIONS) {
+			const char *id = st->st->session_rows[l->row].name;
+
+			for (size_t i = 0; i < a->n_order; i++)
+				if (a->order[i]->id && strcmp(a->order[i]->id, id) == 0) {
+					hg_app_select_session(a, i);
+					break;
+				}
+		}
+		ui_pop(v->ui);
+		ui_focus(v->ui, UI_V_ENTRIES);
+		ui_message(v->ui, false, "filter: %s", a->filter_text ? a->filter_text : expr.p);
+	}
+	hg_buf_free(&term);
+	hg_buf_free(&expr);
+	return UI_R_DRAW;
+}
+
+/* Moving keys move the cursor (the engine does that), Left/Right scroll
+ * sideways; O sorts, Enter drills down; s, q and Esc close it; keys of the
+ * hidden panes are refused; the others (filter, search, help...) work as
+ * usual. */
 static unsigned
 request(struct ui_view *v, enum hg_ui_req req)
 {
@@ -209,9 +347,12 @@ request(struct ui_view *v, enum hg_ui_req req)
 	case HG_REQ_COLLAPSE:
 		ui_view_hscroll(v, req == HG_REQ_EXPAND ? 8 : -8);
 		return UI_R_DRAW;
+	case HG_REQ_SORT:
+		return sort(v);
+	case HG_REQ_TOGGLE:
+		return drill(v);
 	case HG_REQ_NEXT_PANE:
 	case HG_REQ_PREV_PANE:
-	case HG_REQ_TOGGLE:
 	case HG_REQ_EXPAND_ALL:
 	case HG_REQ_COLLAPSE_ALL:
 	case HG_REQ_DETAIL_DOWN:
@@ -231,7 +372,7 @@ request(struct ui_view *v, enum hg_ui_req req)
 
 const struct ui_view_ops ui_stats_ops = {
 	.name = "stats",
-	.flags = UI_VF_SCROLL | UI_VF_BODY,
+	.flags = UI_VF_BODY,
 	.init = init,
 	.done = done,
 	.update = update,
@@ -239,4 +380,5 @@ const struct ui_view_ops ui_stats_ops = {
 	.draw = draw,
 	.title = title,
 	.request = request,
+	.selectable = selectable,
 };

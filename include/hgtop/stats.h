@@ -34,6 +34,70 @@ struct hg_stats_group {
 	int64_t p50_ms, p95_ms, max_ms; /* -1 when attempts == 0 */
 	int64_t first_attempts;	/* entries whose first attempt is in this group */
 	int64_t first_accept;	/* ... and that first attempt accepted */
+	int64_t hist[8];	/* attempts per duration bucket (HG_HIST_N) */
+};
+
+/* Duration histogram: log-scale buckets <100ms, <300ms, <1s, <3s, <10s,
+ * <30s, <1m, >=1m (a negative duration counts in the first). */
+#define HG_HIST_N 8
+int hg_stats_hist_bucket(int64_t ms);
+/* "<100ms" ... ">=1m" ("≥1m" when UTF8). */
+const char *hg_stats_hist_label(int i, bool utf8);
+
+/* A session or a project_root: rates over its entries and attempts. */
+struct hg_stats_scope {
+	const char *name;	/* session id or project_root (interned; "" none) */
+	int64_t entries;
+	int64_t escalated;	/* entries with more than one attempt */
+	int64_t attempts;
+	int64_t accept;
+	int64_t error;
+	int64_t p95_ms;		/* entry duration_ms; -1 when none */
+	int64_t last_ts_ns;	/* newest entry timestamp */
+	bool has_ts;
+};
+
+/* Activity over time: entries and, per tier, attempts and accepts in
+ * buckets of one local hour (span of the data up to 3 days) or one local
+ * day (beyond). Bucket boundaries are local time (TZ), so a day starts at
+ * local midnight. At most HG_SERIES_MAX buckets: the last ones. */
+#define HG_SERIES_MAX 120
+#define HG_SERIES_TIERS 4	/* local, subagent, managed, other */
+#define HG_SERIES_HOUR_SPAN_S (3 * 86400)
+struct hg_stats_series {
+	bool days;		/* buckets are days (else hours) */
+	size_t n;		/* buckets kept */
+	size_t total;		/* buckets of the whole span (n are the last) */
+	int64_t *start;		/* bucket start, seconds since the epoch */
+	int64_t *entries;
+	int64_t *attempts[HG_SERIES_TIERS];
+	int64_t *accept[HG_SERIES_TIERS];
+};
+/* "local", "subagent", "managed", "other". */
+const char *hg_stats_series_tier(int i);
+
+/* The tables of the report, for sorting and for the rows of the view. */
+enum hg_stats_table {
+	HG_STATS_T_NONE,
+	HG_STATS_T_TIERS,
+	HG_STATS_T_MODELS,
+	HG_STATS_T_SKILLS,
+	HG_STATS_T_PROJECTS,
+	HG_STATS_T_SESSIONS,
+	HG_STATS_T_N,
+};
+
+/* Orders of a table: its default (tiers: local, subagent, managed, other;
+ * the others: n), n (attempts or entries, most first), rate (accept % of
+ * attempts, most first; skills: escalated % of entries), p95 (slowest
+ * first), name (A to Z). Rows without a value go last. */
+enum hg_stats_order {
+	HG_ORDER_DEFAULT,
+	HG_ORDER_N,
+	HG_ORDER_RATE,
+	HG_ORDER_P95,
+	HG_ORDER_NAME,
+	HG_ORDER_COUNT,
 };
 
 enum hg_stats_resolved {
@@ -88,7 +152,48 @@ struct hg_stats {
 	struct hg_stats_chain *chains;	/* most frequent first */
 	size_t n_chains;
 	char *filter_text;	/* hg_filter_text() of the filter used */
+	struct hg_stats_scope *projects;	/* by project_root, most entries first */
+	size_t n_projects;
+	struct hg_stats_scope *session_rows;	/* sessions with entries, most first */
+	size_t n_session_rows;
+	struct hg_stats_series series;	/* n == 0 without timestamps */
+	enum hg_stats_order order[HG_STATS_T_N];	/* as sorted */
 };
+
+/* Bucket starts (seconds) of the series over [first_s, last_s]: the
+ * local hour or day of first_s, then one per hour or day, the last
+ * HG_SERIES_MAX of them. Returns the count kept, *total the count of the
+ * whole span, *days the bucket size; START holds HG_SERIES_MAX. */
+size_t hg_stats_buckets(int64_t first_s, int64_t last_s, int64_t *start, size_t *total,
+			bool *days);
+
+/* Sort table T of ST by O (the report and the rows follow). */
+void hg_stats_sort(struct hg_stats *st, enum hg_stats_table t, enum hg_stats_order o);
+/* The order after O in the cycle of table T (the O key). */
+enum hg_stats_order hg_stats_order_next(enum hg_stats_table t, enum hg_stats_order o);
+/* "n", "accept %", "escalated %", "p95", "name"; the default: "tier"
+ * for tiers, "n" for the others. */
+const char *hg_stats_order_name(enum hg_stats_table t, enum hg_stats_order o);
+/* Rows in table T. */
+size_t hg_stats_rows(const struct hg_stats *st, enum hg_stats_table t);
+
+/* The filter term that keeps row ROW of table T ("tier:local",
+ * "session:alpha", 'project:"/src/my app"': quoted when the value holds
+ * anything but letters, digits and "._-/+@"), into OUT (reset first).
+ * False when T has no rows or ROW is out of range. */
+bool hg_stats_filter_term(const struct hg_stats *st, enum hg_stats_table t, size_t row,
+			  struct hg_buf *out);
+
+/* What a line of the text report shows: a table's title, header or other
+ * line (row -1), one of its rows (row >= 0), or no table. */
+struct hg_stats_line {
+	enum hg_stats_table table;
+	ptrdiff_t row;
+};
+/* hg_stats_render, and the table and row of each line in *LINES
+ * (malloc'd, *n_lines entries, one per '\n'). */
+void hg_stats_render_lines(const struct hg_stats *st, struct hg_buf *out, bool utf8,
+			   struct hg_stats_line **lines, size_t *n_lines);
 
 /* Statistics over the entries of SESSIONS that F (NULL: all) keeps. */
 struct hg_stats *hg_stats_compute(struct hg_session *const *sessions, size_t n,

@@ -44,6 +44,7 @@
 	R(LIVE,		"View",    "live: follow moves to the session written last, on/off") \
 	R(TIMELINE,	"View",    "timeline: the entries of all sessions by time, and back") \
 	R(STATS,	"View",    "statistics of all sessions under the filter, on/off") \
+	R(SORT,		"View",    "stats: sort the cursor's table; Enter: filter by row") \
 	R(ANNOTATE,	"View",    "annotate the selected entry or attempt") \
 	R(ZOOM,		"View",    "zoom the focused pane to the whole screen, and back") \
 	R(SPLIT_LESS,	"View",    "move the split: a shorter tree, a taller detail pane") \
@@ -102,6 +103,7 @@
 	B("L",		LIVE) \
 	B("T",		TIMELINE) \
 	B("s",		STATS) \
+	B("O",		SORT) \
 	B("a",		ANNOTATE) \
 	B("o",		PAGER) \
 	B("e",		EDITOR) \
@@ -173,6 +175,7 @@
 	H(TOGGLE,	"expand",   HG_HINT_ENTRIES) \
 	H(WRAP,		"wrap",     HG_HINT_DETAIL) \
 	H(STATS,	"back",     HG_HINT_STATS) \
+	H(SORT,		"sort",     HG_HINT_STATS) \
 	H(MOVE_DOWN,	"scroll",   HG_HINT_STATS | HG_HINT_HELP) \
 	H(SEARCH,	"search",   HG_HINT_PANES) \
 	H(FILTER,	"filter",   HG_HINT_PANES | HG_HINT_STATS) \

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hgtop/filter.h"
 #include "hgtop/intern.h"
@@ -376,7 +377,7 @@ START_TEST(test_json_report)
 	a = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, "chains"), 0);
 	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(a, "chain")->valuestring, "local→managed");
 	cJSON_Delete(root);
-	cJSON_free(s);
+	free(s);
 	hg_stats_free(st);
 }
 END_TEST
@@ -409,6 +410,15 @@ START_TEST(test_names_sanitized)
 	ck_assert_ptr_null(strchr(t, '\x1b'));
 	ck_assert_ptr_null(strchr(t, '\x07'));
 	assert_has(t, "  time span       -\n");
+	free(t);
+	/* In the JSON too: C1 controls and bidi overrides become escapes. */
+	s.id = (char *)"id\xc2\x9b[2J\xe2\x80\xaey";
+	hg_stats_free(st);
+	st = hg_stats_compute(&ss, 1, NULL);
+	t = hg_stats_json(st);
+	ck_assert_ptr_null(strstr(t, "\xc2\x9b"));
+	ck_assert_ptr_null(strstr(t, "\xe2\x80\xae"));
+	assert_has(t, "\"id\\u009B[2J\\u202Ey\"");
 	free(t);
 	hg_stats_free(st);
 }
@@ -547,6 +557,441 @@ START_TEST(test_meter_matches_stats)
 }
 END_TEST
 
+/* Change over time: series, histograms, projects and sessions, sorting,
+ * drill-down terms */
+
+static void
+set_tz(const char *tz)
+{
+	setenv("TZ", tz, 1);
+	tzset();
+}
+
+/* Seconds of a UTC time. */
+static int64_t
+utc(int y, int mo, int d, int h, int mi, int se)
+{
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
+			 .tm_hour = h, .tm_min = mi, .tm_sec = se };
+
+	return (int64_t)timegm(&tm);
+}
+
+START_TEST(test_hist_bucket)
+{
+	static const struct { int64_t ms; int b; } cases[] = {
+		{ -5, 0 }, { 0, 0 }, { 99, 0 }, { 100, 1 }, { 299, 1 }, { 300, 2 }, { 999, 2 },
+		{ 1000, 3 }, { 2999, 3 }, { 3000, 4 }, { 9999, 4 }, { 10000, 5 }, { 29999, 5 },
+		{ 30000, 6 }, { 59999, 6 }, { 60000, 7 }, { INT64_MAX, 7 },
+	};
+
+	for (size_t i = 0; i < HG_ARRAY_SIZE(cases); i++)
+		ck_assert_int_eq(hg_stats_hist_bucket(cases[i].ms), cases[i].b);
+	ck_assert_str_eq(hg_stats_hist_label(0, false), "<100ms");
+	ck_assert_str_eq(hg_stats_hist_label(7, false), ">=1m");
+	ck_assert_str_eq(hg_stats_hist_label(7, true), "≥1m");
+}
+END_TEST
+
+START_TEST(test_hist_fixture)
+{
+	struct hg_stats *st = stats_for("");
+	/* local: 100, 500, 1000, 1000 ms; managed: 2000, 2400, 3000 ms. */
+	static const int64_t local[HG_HIST_N] = { 0, 1, 1, 2, 0, 0, 0, 0 };
+	static const int64_t managed[HG_HIST_N] = { 0, 0, 0, 2, 1, 0, 0, 0 };
+	char *t;
+
+	for (int b = 0; b < HG_HIST_N; b++) {
+		ck_assert_int_eq(st->tiers[0].hist[b], local[b]);
+		ck_assert_int_eq(st->tiers[2].hist[b], managed[b]);
+	}
+	t = render(st, true);
+	assert_has(t, "  tier     chart     <100ms  <300ms     <1s     <3s    <10s    <30s     <1m     ≥1m\n");
+	assert_has(t, "  local     ▄▄█           0       1       1       2       0       0       0       0\n");
+	assert_has(t, "  managed     █▄          0       0       0       2       1       0       0       0\n");
+	free(t);
+	t = render(st, false);
+	assert_has(t, "  local     ==@           0       1       1       2       0       0       0       0\n");
+	assert_has(t, "    >=1m\n");
+	free(t);
+	hg_stats_free(st);
+}
+END_TEST
+
+START_TEST(test_buckets_hours)
+{
+	int64_t start[HG_SERIES_MAX];
+	size_t total, n;
+	bool days;
+
+	set_tz("UTC");
+	n = hg_stats_buckets(utc(2026, 11, 24, 10, 20, 0), utc(2026, 11, 24, 12, 5, 0), start,
+			     &total, &days);
+	ck_assert(!days);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(total, 3);
+	ck_assert_int_eq(start[0], utc(2026, 11, 24, 10, 0, 0));
+	ck_assert_int_eq(start[2], utc(2026, 11, 24, 12, 0, 0));
+	/* India: local hours start at half past in UTC. */
+	set_tz("IST-5:30");
+	n = hg_stats_buckets(utc(2026, 11, 24, 10, 20, 0), utc(2026, 11, 24, 12, 5, 0), start,
+			     &total, &days);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(start[0], utc(2026, 11, 24, 9, 30, 0));
+	ck_assert_int_eq(start[1], utc(2026, 11, 24, 10, 30, 0));
+	ck_assert_int_eq(start[2], utc(2026, 11, 24, 11, 30, 0));
+	/* Exactly 3 days is still hours: 73 of them. */
+	set_tz("UTC");
+	n = hg_stats_buckets(utc(2026, 11, 24, 0, 0, 0), utc(2026, 11, 27, 0, 0, 0), start,
+			     &total, &days);
+	ck_assert(!days);
+	ck_assert_uint_eq(n, 73);
+	set_tz("UTC");
+}
+END_TEST
+
+START_TEST(test_buckets_days)
+{
+	int64_t start[HG_SERIES_MAX];
+	size_t total, n;
+	bool days;
+
+	set_tz("UTC");
+	n = hg_stats_buckets(utc(2026, 11, 24, 23, 0, 0), utc(2026, 11, 28, 0, 30, 0), start,
+			     &total, &days);
+	ck_assert(days);
+	ck_assert_uint_eq(n, 5);
+	ck_assert_int_eq(start[0], utc(2026, 11, 24, 0, 0, 0));
+	ck_assert_int_eq(start[4], utc(2026, 11, 28, 0, 0, 0));
+	/* New York across the end of summer time (1 November 2026): local
+	 * midnights, one day of 25 hours. */
+	set_tz("EST5EDT,M3.2.0,M11.1.0");
+	n = hg_stats_buckets(utc(2026, 10, 30, 12, 0, 0), utc(2026, 11, 3, 12, 0, 0), start,
+			     &total, &days);
+	ck_assert(days);
+	ck_assert_uint_eq(n, 5);
+	ck_assert_int_eq(start[0], utc(2026, 10, 30, 4, 0, 0));
+	ck_assert_int_eq(start[2], utc(2026, 11, 1, 4, 0, 0));
+	ck_assert_int_eq(start[3], utc(2026, 11, 2, 5, 0, 0));
+	ck_assert_int_eq(start[3] - start[2], 25 * 3600);
+	/* Six years: the last HG_SERIES_MAX days. */
+	set_tz("UTC");
+	n = hg_stats_buckets(utc(2020, 1, 1, 0, 0, 0), utc(2026, 1, 1, 6, 0, 0), start, &total,
+			     &days);
+	ck_assert_uint_eq(n, HG_SERIES_MAX);
+	ck_assert_uint_eq(total, 2193);
+	ck_assert_int_eq(start[HG_SERIES_MAX - 1], utc(2026, 1, 1, 0, 0, 0));
+	ck_assert_int_eq(start[0], utc(2026, 1, 1, 0, 0, 0) - (HG_SERIES_MAX - 1) * 86400);
+}
+END_TEST
+
+/* Entries made in memory: when (UTC seconds), project, session file. */
+#define SYN_N 5
+static struct hg_entry syn_e[SYN_N];
+static struct hg_attempt syn_a[SYN_N][2];
+static struct hg_session syn_s[2];
+static struct hg_session *syn_ss[2] = { &syn_s[0], &syn_s[1] };
+
+static void
+syn_attempt(struct hg_attempt *a, const char *tier, const char *verdict, int64_t ms)
+{
+	memset(a, 0, sizeof(*a));
+	a->model = hg_intern("m");
+	a->tier_text = hg_intern(tier);
+	a->tier = (uint8_t)hg_tier_from(tier, strlen(tier));
+	a->verdict_text = hg_intern(verdict);
+	a->verdict = (uint8_t)hg_verdict_from(verdict, strlen(verdict));
+	a->duration_ms = ms;
+}
+
+static void
+syn_load(void)
+{
+	static const struct {
+		int h, m, s;
+		const char *project;
+		const char *tier1, *v1, *tier2, *v2;
+		int64_t dur;
+	} d[SYN_N] = {
+		{ 10, 5, 0, "/src/a", "local", "accept", NULL, NULL, 1000 },
+		{ 10, 59, 59, "/src/a", "local", "escalate", "managed", "accept", 9000 },
+		{ 11, 0, 0, "", "local", "error", NULL, NULL, 200 },
+		{ 13, 30, 0, "/src/my app", "subagent", "accept", NULL, NULL, 0 },
+		{ 13, 45, 0, "/src/a", "local", "accept", NULL, NULL, 3000 },
+	};
+
+	set_tz("UTC");
+	memset(syn_e, 0, sizeof(syn_e));
+	memset(syn_s, 0, sizeof(syn_s));
+	for (int i = 0; i < SYN_N; i++) {
+		struct hg_entry *e = &syn_e[i];
+
+		e->line_no = i + 1;
+		e->ts_ns = utc(2026, 11, 24, d[i].h, d[i].m, d[i].s) * INT64_C(1000000000);
+		e->skill = hg_intern(i % 2 ? "review" : "write");
+		e->final_status = hg_intern("ok");
+		e->session_id = e->phase = e->model_used = e->file_path = hg_intern("");
+		e->project_root = *d[i].project ? hg_intern(d[i].project) : "";
+		e->duration_ms = d[i].dur;
+		e->attempts = syn_a[i];
+		syn_attempt(&syn_a[i][0], d[i].tier1, d[i].v1, d[i].dur ? d[i].dur / 2 : 50);
+		e->n_attempts = 1;
+		if (d[i].tier2) {
+			syn_attempt(&syn_a[i][1], d[i].tier2, d[i].v2, 4000);
+			e->n_attempts = 2;
+		}
+		hg_entry_masks(e);
+	}
+	/* Entries 0-2 in "one", 3-4 in "my session". */
+	syn_s[0].id = (char *)"one";
+	syn_s[0].path = (char *)"/nonexistent/one.jsonl";
+	syn_s[0].entries = syn_e;
+	syn_s[0].n_entries = 3;
+	syn_s[1].id = (char *)"my session";
+	syn_s[1].path = (char *)"/nonexistent/my session.jsonl";
+	syn_s[1].entries = syn_e + 3;
+	syn_s[1].n_entries = 2;
+	syn_s[0].spool_fd = syn_s[1].spool_fd = -1;
+}
+
+static void
+syn_done(void)
+{
+	set_tz("UTC");
+}
+
+START_TEST(test_series_utc)
+{
+	struct hg_stats *st;
+	const struct hg_stats_series *se;
+	char *t, *j;
+	cJSON *root, *b;
+
+	set_tz("UTC");
+	st = hg_stats_compute(syn_ss, 2, NULL);
+	se = &st->series;
+	ck_assert(!se->days);
+	ck_assert_uint_eq(se->n, 4);
+	ck_assert_int_eq(se->start[0], utc(2026, 11, 24, 10, 0, 0));
+	/* 10:05 and 10:59:59 in the first hour, 11:00:00 in the next. */
+	ck_assert_int_eq(se->entries[0], 2);
+	ck_assert_int_eq(se->entries[1], 1);
+	ck_assert_int_eq(se->entries[2], 0);
+	ck_assert_int_eq(se->entries[3], 2);
+	ck_assert_int_eq(se->attempts[0][0], 2);	/* local */
+	ck_assert_int_eq(se->accept[0][0], 1);
+	ck_assert_int_eq(se->attempts[2][0], 1);	/* managed */
+	ck_assert_int_eq(se->accept[2][0], 1);
+	ck_assert_int_eq(se->attempts[0][1], 1);
+	ck_assert_int_eq(se->accept[0][1], 0);
+	ck_assert_int_eq(se->attempts[1][3], 1);	/* subagent */
+	t = render(st, true);
+	assert_has(t, "Activity per hour (local time; 4 hours from 2026-11-24 10:00, one mark each)\n");
+	assert_has(t, "  entry volume      █▄ █  5 entries, at most 2 in one hour\n");
+	assert_has(t, "  local accept %    ▄▁ █  50.0% of 4 attempts\n");
+	assert_has(t, "  managed accept %  █     100.0% of 1 attempt\n");
+	free(t);
+	t = render(st, false);
+	assert_has(t, "  entry volume      @= @  5 entries, at most 2 in one hour\n");
+	free(t);
+	j = hg_stats_json(st);
+	root = cJSON_Parse(j);
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(
+				 cJSON_GetObjectItemCaseSensitive(root, "series"), "bucket")->valuestring,
+			 "hour");
+	b = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+				       cJSON_GetObjectItemCaseSensitive(root, "series"), "buckets"), 0);
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(b, "start")->valuestring,
+			 "2026-11-24T10:00:00Z");
+	ck_assert_int_eq((int)jnum(b, "entries"), 2);
+	ck_assert_int_eq((int)jnum(cJSON_GetObjectItemCaseSensitive(
+					   cJSON_GetObjectItemCaseSensitive(b, "tiers"), "local"), "accept"), 1);
+	cJSON_Delete(root);
+	free(j);
+	hg_stats_free(st);
+}
+END_TEST
+
+START_TEST(test_series_zone)
+{
+	struct hg_stats *st;
+	const struct hg_stats_series *se;
+	char *j;
+	cJSON *root, *b;
+
+	/* Local hours at half past: 10:05 in 09:30-10:30, 10:59:59 and
+	 * 11:00 in 10:30-11:30, 13:30 and 13:45 in 13:30-14:30. */
+	set_tz("IST-5:30");
+	st = hg_stats_compute(syn_ss, 2, NULL);
+	se = &st->series;
+	ck_assert_uint_eq(se->n, 5);
+	ck_assert_int_eq(se->start[0], utc(2026, 11, 24, 9, 30, 0));
+	ck_assert_int_eq(se->entries[0], 1);
+	ck_assert_int_eq(se->entries[1], 2);
+	ck_assert_int_eq(se->entries[2], 0);
+	ck_assert_int_eq(se->entries[3], 0);
+	ck_assert_int_eq(se->entries[4], 2);
+	j = hg_stats_json(st);
+	root = cJSON_Parse(j);
+	b = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+				       cJSON_GetObjectItemCaseSensitive(root, "series"), "buckets"), 0);
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(b, "start")->valuestring,
+			 "2026-11-24T15:00:00+05:30");
+	cJSON_Delete(root);
+	free(j);
+	hg_stats_free(st);
+	/* The filter holds for the series too. */
+	{
+		struct hg_filter *f = hg_filter_parse("tier:subagent", NULL, 0, NULL);
+
+		st = hg_stats_compute(syn_ss, 2, f);
+		ck_assert_uint_eq(st->series.n, 1);
+		ck_assert_int_eq(st->series.entries[0], 1);
+		hg_stats_free(st);
+		hg_filter_free(f);
+	}
+}
+END_TEST
+
+START_TEST(test_projects_and_sessions)
+{
+	struct hg_stats *st = hg_stats_compute(syn_ss, 2, NULL);
+	struct hg_buf term = { 0 };
+	char *t;
+
+	ck_assert_uint_eq(st->n_projects, 3);
+	ck_assert_str_eq(st->projects[0].name, "/src/a");
+	ck_assert_int_eq(st->projects[0].entries, 3);
+	ck_assert_int_eq(st->projects[0].attempts, 4);
+	ck_assert_int_eq(st->projects[0].accept, 3);
+	ck_assert_int_eq(st->projects[0].escalated, 1);
+	ck_assert_int_eq(st->projects[0].p95_ms, 9000);
+	ck_assert_str_eq(st->projects[1].name, "");	/* ties by name */
+	ck_assert_int_eq(st->projects[1].error, 1);
+	ck_assert_str_eq(st->projects[2].name, "/src/my app");
+	ck_assert_int_eq(st->projects[2].p95_ms, -1);
+	ck_assert_uint_eq(st->n_session_rows, 2);
+	ck_assert_str_eq(st->session_rows[0].name, "one");
+	ck_assert_int_eq(st->session_rows[0].entries, 3);
+	ck_assert_int_eq(st->session_rows[0].last_ts_ns,
+			 utc(2026, 11, 24, 11, 0, 0) * INT64_C(1000000000));
+	ck_assert_str_eq(st->session_rows[1].name, "my session");
+	t = render(st, true);
+	assert_has(t, "\nProjects (project_root; accept and error over attempts, escalated over n entries)\n"
+		   "  project             n  attempts           accept        escalated            error"
+		   "      p95  last entry\n"
+		   "  /src/a              3         4         3  75.0%         1  33.3%         0   0.0%"
+		   "     9.0s  2026-11-24 13:45:00\n");
+	assert_has(t, "  (none)              1         1         0   0.0%         0   0.0%         1 100.0%"
+		   "    200ms  2026-11-24 11:00:00\n");
+	assert_has(t, "  my session         2         2         2 100.0%");
+	free(t);
+	/* Drill-down terms, quoted when needed. */
+	ck_assert(hg_stats_filter_term(st, HG_STATS_T_PROJECTS, 0, &term));
+	ck_assert_str_eq(term.p, "project:/src/a");
+	ck_assert(hg_stats_filter_term(st, HG_STATS_T_PROJECTS, 2, &term));
+	ck_assert_str_eq(term.p, "project:\"/src/my app\"");
+	ck_assert(hg_stats_filter_term(st, HG_STATS_T_PROJECTS, 1, &term));
+	ck_assert_str_eq(term.p, "project:\"\"");
+	ck_assert(hg_stats_filter_term(st, HG_STATS_T_SESSIONS, 1, &term));
+	ck_assert_str_eq(term.p, "session:\"my session\"");
+	ck_assert(hg_stats_filter_term(st, HG_STATS_T_TIERS, 0, &term));
+	ck_assert_str_eq(term.p, "tier:local");
+	ck_assert(hg_stats_filter_term(st, HG_STATS_T_SKILLS, 0, &term));
+	ck_assert_str_eq(term.p, "skill:write");
+	ck_assert(!hg_stats_filter_term(st, HG_STATS_T_SESSIONS, 2, &term));
+	ck_assert(!hg_stats_filter_term(st, HG_STATS_T_NONE, 0, &term));
+	hg_buf_free(&term);
+	hg_stats_free(st);
+}
+END_TEST
+
+/* A term from a row parses, and keeps what the row counts. */
+START_TEST(test_filter_term_roundtrip)
+{
+	struct hg_stats *st = hg_stats_compute(syn_ss, 2, NULL), *st2;
+	struct hg_buf term = { 0 };
+	struct hg_filter *f;
+
+	ck_assert(hg_stats_filter_term(st, HG_STATS_T_SESSIONS, 1, &term));
+	f = hg_filter_parse(term.p, NULL, 0, NULL);
+	ck_assert_ptr_nonnull(f);
+	st2 = hg_stats_compute(syn_ss, 2, f);
+	ck_assert_int_eq(st2->entries, 2);
+	hg_stats_free(st2);
+	hg_filter_free(f);
+	ck_assert(hg_stats_filter_term(st, HG_STATS_T_TIERS, 2, &term));
+	ck_assert_str_eq(term.p, "tier:managed");
+	f = hg_filter_parse(term.p, NULL, 0, NULL);
+	st2 = hg_stats_compute(syn_ss, 2, f);
+	ck_assert_int_eq(st2->entries, 1);
+	hg_stats_free(st2);
+	hg_filter_free(f);
+	hg_buf_free(&term);
+	hg_stats_free(st);
+}
+END_TEST
+
+START_TEST(test_sort_and_lines)
+{
+	struct hg_stats *st = stats_for("");
+	struct hg_stats_line *lines = NULL;
+	size_t n = 0, line = 0;
+	struct hg_buf b = { 0 };
+	enum hg_stats_order o = HG_ORDER_DEFAULT;
+	const char *p;
+
+	/* The cycles. */
+	o = hg_stats_order_next(HG_STATS_T_TIERS, o);
+	ck_assert_int_eq(o, HG_ORDER_N);
+	ck_assert_int_eq(hg_stats_order_next(HG_STATS_T_SKILLS, HG_ORDER_DEFAULT), HG_ORDER_RATE);
+	ck_assert_int_eq(hg_stats_order_next(HG_STATS_T_SESSIONS, HG_ORDER_NAME), HG_ORDER_DEFAULT);
+	ck_assert_str_eq(hg_stats_order_name(HG_STATS_T_SKILLS, HG_ORDER_RATE), "escalated %");
+	ck_assert_str_eq(hg_stats_order_name(HG_STATS_T_MODELS, HG_ORDER_RATE), "accept %");
+	/* local p95 1.0s, subagent 1.5s, managed 3.0s; accept 25%, 50%, 67%. */
+	hg_stats_sort(st, HG_STATS_T_TIERS, HG_ORDER_P95);
+	ck_assert_str_eq(st->tiers[0].name, "managed");
+	ck_assert_str_eq(st->tiers[2].name, "local");
+	hg_stats_sort(st, HG_STATS_T_TIERS, HG_ORDER_RATE);
+	ck_assert_str_eq(st->tiers[0].name, "managed");
+	ck_assert_str_eq(st->tiers[1].name, "subagent");
+	hg_stats_sort(st, HG_STATS_T_TIERS, HG_ORDER_NAME);
+	ck_assert_str_eq(st->tiers[0].name, "local");
+	ck_assert_str_eq(st->tiers[1].name, "managed");
+	hg_stats_sort(st, HG_STATS_T_MODELS, HG_ORDER_NAME);
+	ck_assert_str_eq(st->models[0].name, "opus");
+	hg_stats_sort(st, HG_STATS_T_SKILLS, HG_ORDER_P95);
+	ck_assert_str_eq(st->skills[0].name, "write");
+	/* The lines: rows map to their table and index. */
+	hg_stats_sort(st, HG_STATS_T_TIERS, HG_ORDER_P95);
+	hg_stats_render_lines(st, &b, true, &lines, &n);
+	for (p = b.p; p < b.p + b.len; p++)
+		line += *p == '\n';
+	ck_assert_uint_eq(n, line);
+	assert_has(b.p, "\nTiers (rates over n attempts) [sorted by p95]\n");
+	line = 0;
+	for (p = b.p; p < b.p + b.len; p = strchr(p, '\n') + 1, line++) {
+		if (strncmp(p, "  managed          3", 20) == 0) {
+			ck_assert_int_eq(lines[line].table, HG_STATS_T_TIERS);
+			ck_assert_int_eq(lines[line].row, 0);
+		}
+		if (strncmp(p, "  s1 ", 5) == 0) {
+			ck_assert_int_eq(lines[line].table, HG_STATS_T_SESSIONS);
+			ck_assert_int_eq(lines[line].row, 0);
+		}
+		if (strncmp(p, "Overall", 7) == 0 || strncmp(p, "Activity", 8) == 0)
+			ck_assert_int_eq(lines[line].table, HG_STATS_T_NONE);
+		if (strncmp(p, "  skill ", 8) == 0) {
+			ck_assert_int_eq(lines[line].table, HG_STATS_T_SKILLS);
+			ck_assert_int_eq(lines[line].row, -1);
+		}
+	}
+	free(lines);
+	hg_buf_free(&b);
+	hg_stats_free(st);
+}
+END_TEST
+
 static Suite *
 stats_suite(void)
 {
@@ -569,6 +1014,18 @@ stats_suite(void)
 	tcase_add_test(tc, test_summary_line);
 	tcase_add_test(tc, test_text_report);
 	tcase_add_test(tc, test_json_report);
+	tcase_add_test(tc, test_hist_fixture);
+	tcase_add_test(tc, test_sort_and_lines);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("change");
+	tcase_add_checked_fixture(tc, syn_load, syn_done);
+	tcase_add_test(tc, test_hist_bucket);
+	tcase_add_test(tc, test_buckets_hours);
+	tcase_add_test(tc, test_buckets_days);
+	tcase_add_test(tc, test_series_utc);
+	tcase_add_test(tc, test_series_zone);
+	tcase_add_test(tc, test_projects_and_sessions);
+	tcase_add_test(tc, test_filter_term_roundtrip);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("safety");
 	tcase_add_test(tc, test_names_sanitized);
