@@ -21,6 +21,12 @@
 	R(LAST,		"Moving",  "last row (resumes follow)") \
 	R(HALF_DOWN,	"Moving",  "half a page down") \
 	R(HALF_UP,	"Moving",  "half a page up") \
+	R(NEXT_ERROR,	"Moving",  "next entry with an error (error verdict, failed, unparsable)") \
+	R(PREV_ERROR,	"Moving",  "previous entry with an error") \
+	R(NEXT_ESCALATION, "Moving", "next entry with an escalation") \
+	R(PREV_ESCALATION, "Moving", "previous entry with an escalation") \
+	R(NEXT_NOTE,	"Moving",  "next entry with a note") \
+	R(PREV_NOTE,	"Moving",  "previous entry with a note") \
 	R(NEXT_PANE,	"Moving",  "next pane: sessions, entries, detail") \
 	R(PREV_PANE,	"Moving",  "previous pane") \
 	R(MOUSE,	"Moving",  "click selects a row (again: expand/collapse); the wheel scrolls the pane under it") \
@@ -42,6 +48,7 @@
 	R(CLEAR,	"Find",    "clear the filter expression and the quick filters") \
 	R(FOLLOW,	"View",    "follow new entries on/off") \
 	R(LIVE,		"View",    "live: follow moves to the session written last, on/off") \
+	R(SORT,		"View",    "session list order: last activity, start, name, size, errors") \
 	R(STATS,	"View",    "statistics of all sessions under the filter, on/off") \
 	R(ANNOTATE,	"View",    "annotate the selected entry or attempt") \
 	R(ZOOM,		"View",    "zoom the focused pane to the whole screen, and back") \
@@ -75,6 +82,12 @@
 	B("End",	LAST) \
 	B("^D",		HALF_DOWN) \
 	B("^U",		HALF_UP) \
+	B("]",		NEXT_ERROR) \
+	B("[",		PREV_ERROR) \
+	B("}",		NEXT_ESCALATION) \
+	B("{",		PREV_ESCALATION) \
+	B(")",		NEXT_NOTE) \
+	B("(",		PREV_NOTE) \
 	B("Tab",	NEXT_PANE) \
 	B("Shift-Tab",	PREV_PANE) \
 	B("Mouse",	MOUSE) \
@@ -99,6 +112,7 @@
 	B("x",		CLEAR) \
 	B("F",		FOLLOW) \
 	B("L",		LIVE) \
+	B("O",		SORT) \
 	B("s",		STATS) \
 	B("a",		ANNOTATE) \
 	B("o",		PAGER) \
