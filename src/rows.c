@@ -450,6 +450,17 @@ hg_rows_parent(const struct hg_rows *r, size_t i)
 }
 
 bool
+hg_entry_is_error(const struct hg_entry *e)
+{
+	if (e->kind == HG_ENTRY_UNPARSABLE)
+		return true;
+	if (e->kind != HG_ENTRY_OK)
+		return false;
+	return (e->verdict_mask & (1u << HG_VERDICT_ERROR)) ||
+	       (e->final_status && strcmp(e->final_status, "failed") == 0);
+}
+
+bool
 hg_rows_jump_match(const struct hg_rows *r, const struct hg_session *s, size_t i,
 		   enum hg_jump kind)
 {
@@ -465,12 +476,9 @@ hg_rows_jump_match(const struct hg_rows *r, const struct hg_session *s, size_t i
 	e = &s->entries[row->entry];
 	switch (kind) {
 	case HG_JUMP_ERROR:
-		if (row->kind == HG_ROW_UNPARSABLE || e->kind == HG_ENTRY_UNPARSABLE)
+		if (row->kind == HG_ROW_UNPARSABLE)
 			return true;
-		if (row->kind != HG_ROW_ENTRY)
-			return false;
-		return (e->verdict_mask & (1u << HG_VERDICT_ERROR)) ||
-		       (e->final_status && strcmp(e->final_status, "failed") == 0);
+		return row->kind == HG_ROW_ENTRY && hg_entry_is_error(e);
 	case HG_JUMP_ESCALATE:
 		return row->kind == HG_ROW_ENTRY &&
 		       (e->verdict_mask & (1u << HG_VERDICT_ESCALATE));

@@ -135,6 +135,9 @@ enum hg_jump {
 	HG_JUMP_NOTE,
 };
 
+/* An entry with an error, as HG_JUMP_ERROR finds it. */
+bool hg_entry_is_error(const struct hg_entry *e);
+
 /* True when the entry row I (depth 0) of R, built from S, is what KIND
  * looks for. */
 bool hg_rows_jump_match(const struct hg_rows *r, const struct hg_session *s, size_t i,
