@@ -21,7 +21,7 @@
 	R(LAST,		"Moving",  "last row (resumes follow)") \
 	R(HALF_DOWN,	"Moving",  "half a page down") \
 	R(HALF_UP,	"Moving",  "half a page up") \
-	R(NEXT_ERROR,	"Moving",  "next entry with an error (error verdict, failed, unparsable)") \
+	R(NEXT_ERROR,	"Moving",  "next entry with an error, failed or unparsable") \
 	R(PREV_ERROR,	"Moving",  "previous entry with an error") \
 	R(NEXT_ESCALATION, "Moving", "next entry with an escalation") \
 	R(PREV_ESCALATION, "Moving", "previous entry with an escalation") \
