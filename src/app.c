@@ -394,7 +394,90 @@ by_activity(const void *pa, const void *pb)
 	return strcmp(x->id, y->id);
 }
 
-/* by_activity is a total order: a list already in it needs no qsort (the
+int64_t
+hg_app_start_ns(const struct hg_session *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_entries && i < 64; i++)
+		if (s->entries[i].kind == HG_ENTRY_OK && s->entries[i].ts_ns && !s->entries[i].ts_zero)
+			return s->entries[i].ts_ns;
+	return 0;
+}
+
+const char *
+hg_app_project(const struct hg_session *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_entries && i < 64; i++)
+		if (s->entries[i].kind == HG_ENTRY_OK && s->entries[i].project_root &&
+		    s->entries[i].project_root[0])
+			return s->entries[i].project_root;
+	return "";
+}
+
+size_t
+hg_app_errors(struct hg_session *s)
+{
+	struct hg_app_sess *as = hg_app_sess(s);
+
+	if (as->err_gen != s->generation || as->err_done > s->n_entries) {
+		as->err_gen = s->generation;
+		as->err_done = as->err_n = 0;
+	}
+	for (; as->err_done < s->n_entries; as->err_done++)
+		as->err_n += hg_entry_is_error(&s->entries[as->err_done]);
+	return as->err_n;
+}
+
+const char *
+hg_app_order_name(enum hg_app_order order)
+{
+	static const char *const names[HG_ORDER_N] = {
+		"last activity", "start", "name", "size", "errors",
+	};
+
+	return order < HG_ORDER_N ? names[order] : "";
+}
+
+/* The order the comparator sorts by (qsort has no context argument). */
+static enum hg_app_order cur_order;
+
+static int
+by_order(const void *pa, const void *pb)
+{
+	const struct hg_session *x = *(struct hg_session *const *)pa;
+	const struct hg_session *y = *(struct hg_session *const *)pb;
+	int64_t ax = 0, ay = 0;
+
+	switch (cur_order) {
+	case HG_ORDER_ACTIVITY:
+		return by_activity(pa, pb);
+	case HG_ORDER_START:
+		ax = hg_app_start_ns(x);
+		ay = hg_app_start_ns(y);
+		break;
+	case HG_ORDER_NAME:
+		break;
+	case HG_ORDER_SIZE:
+		ax = x->size;
+		ay = y->size;
+		break;
+	case HG_ORDER_ERRORS:
+		/* counted before the sort (hg_app_sort) */
+		ax = (int64_t)((const struct hg_app_sess *)x->user)->err_n;
+		ay = (int64_t)((const struct hg_app_sess *)y->user)->err_n;
+		break;
+	case HG_ORDER_N:
+		break;
+	}
+	if (ax != ay)
+		return ax > ay ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/* by_order is a total order: a list already in it needs no qsort (the
  * usual case while entries arrive). */
 static bool
 sorted(const struct hg_app *a)
@@ -402,9 +485,23 @@ sorted(const struct hg_app *a)
 	size_t i;
 
 	for (i = 1; i < a->n_order; i++)
-		if (by_activity(&a->order[i - 1], &a->order[i]) > 0)
+		if (by_order(&a->order[i - 1], &a->order[i]) > 0)
 			return false;
 	return true;
+}
+
+/* The session written last: the first in the default order. */
+static struct hg_session *
+newest(const struct hg_app *a)
+{
+	size_t i, best = 0;
+
+	if (a->sort_order == HG_ORDER_ACTIVITY)
+		return a->order[0];
+	for (i = 1; i < a->n_order; i++)
+		if (by_activity(&a->order[i], &a->order[best]) < 0)
+			best = i;
+	return a->order[best];
 }
 
 /* Keep the known order and add the sessions not listed yet. Sessions are
@@ -490,29 +587,45 @@ hg_app_select_session(struct hg_app *a, size_t i)
 void
 hg_app_sort(struct hg_app *a)
 {
+	struct hg_session *first;
+	size_t i;
 	bool jump;
 
 	if (a->n_order != a->c->n)
 		merge_new(a);
-	if ((a->follow || !a->list_touched) && !sorted(a))
-		qsort(a->order, a->n_order, sizeof(*a->order), by_activity);
+	cur_order = a->sort_order;
+	if (cur_order == HG_ORDER_ERRORS)
+		for (i = 0; i < a->n_order; i++)
+			hg_app_errors(a->order[i]);
+	/* An order the user chose holds while paused too. */
+	if ((a->follow || !a->list_touched || cur_order != HG_ORDER_ACTIVITY) && !sorted(a))
+		qsort(a->order, a->n_order, sizeof(*a->order), by_order);
 	if (a->n_order == 0)
 		return;
-	jump = a->sel != a->order[0] &&
+	first = newest(a);
+	jump = a->sel != first &&
 	       ((a->live_jump && hg_app_following(a)) || (!a->settled && !a->list_touched) ||
 		/* a stream split by session_id: from the stream's own session
 		 * (the lines of no session) to one of its sessions */
-		(a->sel == a->stream && a->order[0]->split && !a->list_touched));
+		(a->sel == a->stream && first->split && !a->list_touched));
 	/* The first sort once nothing is queued is the last look. */
 	if (!a->n_queue)
 		a->settled = true;
 	if (!a->sel || jump) {
 		/* Jumped to, it shows its newest entry. */
-		hg_app_sess(a->order[0])->paused = false;
-		hg_app_select_session(a, 0);
+		hg_app_sess(first)->paused = false;
+		hg_app_select_session(a, index_of(a, first));
 		return;
 	}
 	a->sel_order = index_of(a, a->sel);
+}
+
+void
+hg_app_set_order(struct hg_app *a, enum hg_app_order order)
+{
+	a->sort_order = order < HG_ORDER_N ? order : HG_ORDER_ACTIVITY;
+	hg_app_sort(a);
+	a->events |= HG_APP_EV_SESSIONS;
 }
 
 void
@@ -1051,6 +1164,9 @@ hg_app_init(struct hg_app *a, const struct hg_options *o, struct hg_catalog *c,
 		sigprocmask(SIG_UNBLOCK, &set, NULL);
 	}
 	a->w = hg_watch_new(c, o->poll_ms);
+	/* Directories on network file systems are polled: say so once. */
+	if (hg_watch_note(a->w))
+		hg_app_message(a, false, "%s", hg_watch_note(a->w));
 	for (i = 0; i < c->n && !loaded; i++)
 		enqueue(a, c->sessions[i]);
 	a->verdict_i = cycle_index(true, o->verdict);

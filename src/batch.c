@@ -291,13 +291,19 @@ hg_batch_print_entries(FILE *out, const struct hg_options *o, struct hg_session 
 }
 
 static void
-print_header(FILE *out, const struct hg_session *s)
+print_header(FILE *out, const struct hg_session *s, const char *source)
 {
 	struct hg_buf b = { 0 };
 
 	hg_buf_adds(&b, "session ");
 	hg_sanitize(&b, s->id, strlen(s->id), 0);
 	hg_buf_adds(&b, "  ");
+	/* Several directories: which one (hostB/sessions) first. */
+	if (source) {
+		hg_buf_adds(&b, "source ");
+		hg_sanitize(&b, source, strlen(source), 0);
+		hg_buf_adds(&b, "  ");
+	}
 	hg_sanitize(&b, s->path, strlen(s->path), 0);
 	{
 		int64_t n = (int64_t)s->n_entries - s->n_unparsable - s->n_annotations;
@@ -432,7 +438,7 @@ hg_batch_print(FILE *out, const struct hg_options *o, struct hg_catalog *c,
 		if (s->err)
 			continue;
 		if (!o->json)
-			print_header(out, s);
+			print_header(out, s, c->n_dirs > 1 ? hg_catalog_label_of(c, s) : NULL);
 		hg_batch_print_entries(out, o, s, 0, f);
 	}
 	if (fflush(out) != 0 || ferror(out))

@@ -38,9 +38,10 @@ cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int
-hg_catalog_scan(struct hg_catalog *c)
+static int
+scan_dir(struct hg_catalog *c, unsigned ix, bool *gone)
 {
+	const char *dir = c->dirs[ix - 1];
 	DIR *d;
 	struct dirent *de;
 	char **names = NULL;
@@ -49,15 +50,12 @@ hg_catalog_scan(struct hg_catalog *c)
 	size_t n = 0, cap = 0, i, nknown, nvanished = 0;
 	int added = 0;
 
-	if (!c->dir)
-		return 0;
-	d = opendir(c->dir);
+	d = opendir(dir);
 	if (!d) {
-		if (errno == ENOENT)
-			c->dir_gone = true;
+		*gone = errno == ENOENT;
 		return -1;
 	}
-	c->dir_gone = false;
+	*gone = false;
 	while ((de = readdir(d))) {
 		if (!hg_catalog_wants(de->d_name))
 			continue;
@@ -81,7 +79,7 @@ hg_catalog_scan(struct hg_catalog *c)
 		struct hg_session *s = c->sessions[i];
 		const char *base = strrchr(s->path, '/') + 1;
 
-		if (s->rotated)
+		if (s->rotated || s->dir_ix != ix)
 			continue;
 		known[nknown++] = base;
 		s->gone = !bsearch(&base, names, n, sizeof(*names), cmp_names);
@@ -94,7 +92,7 @@ hg_catalog_scan(struct hg_catalog *c)
 	qsort(known, nknown, sizeof(*known), cmp_names);
 	for (i = 0; i < n; i++) {
 		if (!bsearch(&names[i], known, nknown, sizeof(*known), cmp_names)) {
-			char *path = xasprintf("%s/%s", c->dir, names[i]);
+			char *path = xasprintf("%s/%s", dir, names[i]);
 			struct hg_session *moved = NULL;
 			struct stat st;
 			size_t j;
@@ -110,7 +108,7 @@ hg_catalog_scan(struct hg_catalog *c)
 				hg_session_rename(moved, path);
 				moved->gone = false;
 			} else {
-				hg_catalog_add(c, hg_session_new(path));
+				hg_catalog_add(c, hg_session_new(path))->dir_ix = ix;
 			}
 			free(path);
 			added++;
@@ -124,42 +122,127 @@ hg_catalog_scan(struct hg_catalog *c)
 }
 
 int
+hg_catalog_scan(struct hg_catalog *c)
+{
+	size_t k, n_gone = 0;
+	int added = 0, failed = 0, r, err = 0;
+
+	for (k = 0; k < c->n_dirs; k++) {
+		bool gone = false;
+
+		r = scan_dir(c, (unsigned)k + 1, &gone);
+		if (r < 0) {
+			if (!err)
+				err = errno;
+			failed++;
+		} else {
+			added += r;
+		}
+		n_gone += gone;
+	}
+	c->dir_gone = c->n_dirs && n_gone == c->n_dirs;
+	if (c->n_dirs && failed == (int)c->n_dirs) {
+		errno = err;
+		return -1;
+	}
+	return added;
+}
+
+char *
+hg_catalog_short_label(const char *path)
+{
+	size_t len = strlen(path), i, cut = 0;
+	int slashes = 0;
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	for (i = len; i > 0; i--)
+		if (path[i - 1] == '/' && ++slashes == 2) {
+			cut = i;
+			break;
+		}
+	return xstrndup(path + cut, len - cut);
+}
+
+const char *
+hg_catalog_dir_of(const struct hg_catalog *c, const struct hg_session *s)
+{
+	return s->dir_ix && s->dir_ix <= c->n_dirs ? c->dirs[s->dir_ix - 1] : NULL;
+}
+
+const char *
+hg_catalog_label_of(const struct hg_catalog *c, const struct hg_session *s)
+{
+	return s->dir_ix && s->dir_ix <= c->n_dirs ? c->labels[s->dir_ix - 1] : NULL;
+}
+
+static void
+add_dir(struct hg_catalog *c, const char *path)
+{
+	size_t len = strlen(path);
+	char *d = xstrdup(path);
+
+	while (len > 1 && d[len - 1] == '/')
+		d[--len] = '\0';
+	c->dirs = xrealloc(c->dirs, (c->n_dirs + 1) * sizeof(*c->dirs));
+	c->labels = xrealloc(c->labels, (c->n_dirs + 1) * sizeof(*c->labels));
+	c->dirs[c->n_dirs] = d;
+	c->labels[c->n_dirs] = hg_catalog_short_label(d);
+	c->n_dirs++;
+	c->dir = c->dirs[0];
+}
+
+int
 hg_catalog_open(struct hg_catalog *c, int npaths, char *const *paths, char *err, size_t errlen)
 {
 	struct stat st;
 	int i, opened = 0;
+	size_t k;
 
 	memset(c, 0, sizeof(*c));
 	if (err && errlen)
 		err[0] = '\0';
-	if (npaths == 1 && stat(paths[0], &st) == 0 && S_ISDIR(st.st_mode)) {
-		size_t len = strlen(paths[0]);
-
-		c->dir = xstrdup(paths[0]);
-		while (len > 1 && c->dir[len - 1] == '/')
-			c->dir[--len] = '\0';
-		if (hg_catalog_scan(c) < 0) {
-			snprintf(err, errlen, "%s: %s", paths[0], strerror(errno));
-			free(c->dir);
-			c->dir = NULL;
-			return -1;
-		}
-		return 0;
-	}
 	for (i = 0; i < npaths; i++) {
-		const char *why = NULL;
-
-		if (stat(paths[i], &st) < 0)
-			why = strerror(errno);
-		else if (S_ISDIR(st.st_mode))
-			why = "is a directory (give one directory, or files)";
-		if (why) {
+		if (stat(paths[i], &st) < 0) {
 			if (err && !err[0])
-				snprintf(err, errlen, "%s: %s", paths[i], why);
+				snprintf(err, errlen, "%s: %s", paths[i], strerror(errno));
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			add_dir(c, paths[i]);
 			continue;
 		}
 		hg_catalog_add(c, hg_session_new(paths[i]));
 		opened++;
+	}
+	/* Each directory is read once; one that cannot be read is an error
+	 * (the others are still shown). */
+	for (k = 0; k < c->n_dirs; k++) {
+		bool gone;
+		int r = scan_dir(c, (unsigned)k + 1, &gone);
+
+		if (r < 0) {
+			if (err && !err[0])
+				snprintf(err, errlen, "%s: %s", c->dirs[k], strerror(errno));
+			free(c->dirs[k]);
+			free(c->labels[k]);
+			memmove(c->dirs + k, c->dirs + k + 1, (c->n_dirs - k - 1) * sizeof(*c->dirs));
+			memmove(c->labels + k, c->labels + k + 1,
+				(c->n_dirs - k - 1) * sizeof(*c->labels));
+			c->n_dirs--;
+			for (i = 0; (size_t)i < c->n; i++)
+				if (c->sessions[i]->dir_ix > k + 1)
+					c->sessions[i]->dir_ix--;
+			k--;
+			continue;
+		}
+		opened++;
+	}
+	c->dir = c->n_dirs ? c->dirs[0] : NULL;
+	if (!c->n_dirs) {
+		free(c->dirs);
+		free(c->labels);
+		c->dirs = c->labels = NULL;
 	}
 	return opened > 0 || npaths == 0 ? 0 : -1;
 }
@@ -170,7 +253,8 @@ static void
 find_new_name(struct hg_catalog *c, struct hg_session *s)
 {
 	struct dirent *de;
-	DIR *d = opendir(c->dir);
+	const char *dir = hg_catalog_dir_of(c, s);
+	DIR *d = dir ? opendir(dir) : NULL;
 
 	if (!d)
 		return;
@@ -180,7 +264,7 @@ find_new_name(struct hg_catalog *c, struct hg_session *s)
 
 		if (de->d_ino != s->ino || de->d_name[0] == '.')
 			continue;
-		path = xasprintf("%s/%s", c->dir, de->d_name);
+		path = xasprintf("%s/%s", dir, de->d_name);
 		if (stat(path, &st) == 0 && st.st_ino == s->ino && st.st_dev == s->dev) {
 			free(s->path);
 			s->path = path;	/* the id stays: it names the session */
@@ -204,11 +288,11 @@ hg_catalog_rotated(struct hg_catalog *c, struct hg_session *s)
 			return NULL;
 	/* Directory mode: a name not there yet is added by the scan that
 	 * notices it. */
-	if (c->dir && stat(s->path, &st) < 0)
+	if (s->dir_ix && stat(s->path, &st) < 0)
 		ns = NULL;
 	else
-		ns = hg_catalog_add(c, hg_session_new(s->path));
-	if (c->dir)
+		(ns = hg_catalog_add(c, hg_session_new(s->path)))->dir_ix = s->dir_ix;
+	if (s->dir_ix)
 		find_new_name(c, s);
 	return ns;
 }
@@ -221,6 +305,11 @@ hg_catalog_free(struct hg_catalog *c)
 	for (i = 0; i < c->n; i++)
 		hg_session_free(c->sessions[i]);
 	free(c->sessions);
-	free(c->dir);
+	for (i = 0; i < c->n_dirs; i++) {
+		free(c->dirs[i]);
+		free(c->labels[i]);
+	}
+	free(c->dirs);
+	free(c->labels);
 	memset(c, 0, sizeof(*c));
 }

@@ -24,6 +24,7 @@ struct follow {
 	const struct hg_options *o;
 	const struct hg_filter *f;
 	struct hg_session *last; /* whose entries were printed last */
+	const struct hg_catalog *c;
 };
 
 /* --- printing -------------------------------------------------------------- */
@@ -56,6 +57,13 @@ print_header(struct follow *fl, struct hg_session *s, bool is_new)
 	hg_buf_adds(&b, "session ");
 	hg_sanitize(&b, s->id, strlen(s->id), 0);
 	hg_buf_adds(&b, "  ");
+	if (fl->c && fl->c->n_dirs > 1 && hg_catalog_label_of(fl->c, s)) {
+		const char *src = hg_catalog_label_of(fl->c, s);
+
+		hg_buf_adds(&b, "source ");
+		hg_sanitize(&b, src, strlen(src), 0);
+		hg_buf_adds(&b, "  ");
+	}
 	hg_sanitize(&b, s->path, strlen(s->path), 0);
 	if (is_new)
 		hg_buf_adds(&b, "  (new)");
@@ -155,7 +163,7 @@ int
 hg_follow_run(FILE *out, const struct hg_options *o, struct hg_catalog *c,
 	      struct hg_spool *sp, struct hg_session *stream, const struct hg_filter *f)
 {
-	struct follow fl = { .out = out, .o = o, .f = f };
+	struct follow fl = { .out = out, .o = o, .f = f, .c = c };
 	struct hg_app a;
 	int rc;
 
@@ -169,6 +177,8 @@ hg_follow_run(FILE *out, const struct hg_options *o, struct hg_catalog *c,
 	fl.last = c->n ? c->sessions[c->n - 1] : NULL;
 	if (hg_watch_reason(a.w) && o->poll_ms <= 0)
 		hg_errorf("%s", hg_watch_reason(a.w));
+	if (hg_watch_note(a.w))
+		hg_errorf("%s", hg_watch_note(a.w));
 	/* Entries that arrived between the initial load and the first watch
 	 * would otherwise be missed: look once more now that it is in place. */
 	hg_app_rescan(&a);

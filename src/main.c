@@ -416,8 +416,20 @@ main(int argc, char **argv)
 	if (o.batch || o.stats) {
 		rc = run_batch(&o, &c, sp, f, status);
 	} else {
-		rc = hg_ui_run(&o, &c, c.dir ? c.dir : sp ? "stdin" : o.npaths == 1 ? o.paths[0] : "(files)",
-			       o.demo ? &demo : NULL, sp);
+		/* Several directories: their short names ("hostA/sessions,
+		 * hostB/sessions"). */
+		struct hg_buf t = { 0 };
+		size_t k;
+
+		for (k = 0; c.n_dirs > 1 && k < c.n_dirs; k++) {
+			hg_buf_adds(&t, k ? ", " : "");
+			hg_buf_adds(&t, c.labels[k]);
+		}
+		if (t.len)
+			hg_buf_addc(&t, '\0');
+		rc = hg_ui_run(&o, &c, t.len ? t.p : c.dir ? c.dir : sp ? "stdin" :
+			       o.npaths == 1 ? o.paths[0] : "(files)", o.demo ? &demo : NULL, sp);
+		hg_buf_free(&t);
 		if (rc == 0)
 			rc = status;
 	}

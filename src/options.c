@@ -13,7 +13,8 @@
 #include "hgtop/util.h"
 
 static const char usage_text[] =
-"Usage: hgtop [OPTION]... [DIR | FILE... | -]\n"
+"Usage: hgtop [OPTION]... [DIR | FILE]...\n"
+"       hgtop [OPTION]... -\n"
 "Browse hyperguild session logs (one JSON entry per line) live.\n"
 "\n"
 "With no path, hgtop opens $HGTOP_SESSIONS_DIR, else the configuration's\n"
@@ -23,7 +24,10 @@ static const char usage_text[] =
 "followed like tail -F: a file renamed away (rotated) is read to its end and\n"
 "the new file under its name read from its start; a rename to another *.jsonl\n"
 "name in DIR is a move; appends through a symlink's target or another hard\n"
-"link are seen.\n"
+"link are seen. Several DIRs (hostA/sessions hostB/sessions) are shown\n"
+"together, with a source column; a DIR on a network file system (NFS, SMB,\n"
+"sshfs, 9p) is polled. Remote and live: ssh host tail -q -n +1 -F 'DIR/*.jsonl'\n"
+"| hgtop -\n"
 "\n"
 "  -b, --batch          print the (filtered) tree as text and exit\n"
 "      --json           with --batch: print the matching JSON lines as they are\n"

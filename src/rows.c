@@ -449,6 +449,78 @@ hg_rows_parent(const struct hg_rows *r, size_t i)
 	return i;
 }
 
+bool
+hg_entry_is_error(const struct hg_entry *e)
+{
+	if (e->kind == HG_ENTRY_UNPARSABLE)
+		return true;
+	if (e->kind != HG_ENTRY_OK)
+		return false;
+	return (e->verdict_mask & (1u << HG_VERDICT_ERROR)) ||
+	       (e->final_status && strcmp(e->final_status, "failed") == 0);
+}
+
+bool
+hg_rows_jump_match(const struct hg_rows *r, const struct hg_session *s, size_t i,
+		   enum hg_jump kind)
+{
+	const struct hg_row *row;
+	const struct hg_entry *e;
+	size_t k;
+
+	if (!s || i >= r->n)
+		return false;
+	row = &r->v[i];
+	if (row->depth > 0 || !hg_row_selectable(row) || row->entry >= s->n_entries)
+		return false;
+	e = &s->entries[row->entry];
+	switch (kind) {
+	case HG_JUMP_ERROR:
+		if (row->kind == HG_ROW_UNPARSABLE)
+			return true;
+		return row->kind == HG_ROW_ENTRY && hg_entry_is_error(e);
+	case HG_JUMP_ESCALATE:
+		return row->kind == HG_ROW_ENTRY &&
+		       (e->verdict_mask & (1u << HG_VERDICT_ESCALATE));
+	case HG_JUMP_NOTE:
+		if (row->kind == HG_ROW_ANNOTATION)
+			return true;
+		for (k = i + 1; k < r->n && r->v[k].depth > 0; k++)
+			if (r->v[k].kind == HG_ROW_ANNOTATION)
+				return true;
+		return false;
+	}
+	return false;
+}
+
+ssize_t
+hg_rows_jump(const struct hg_rows *r, const struct hg_session *s, size_t from,
+	     int dir, enum hg_jump kind, bool *wrapped)
+{
+	size_t start, i, step;
+
+	*wrapped = false;
+	if (!r->n)
+		return -1;
+	if (from >= r->n)
+		from = r->n - 1;
+	start = hg_rows_parent(r, from);
+	/* Walk every other row once, in DIR order from START, wrapping. */
+	for (step = 1; step < r->n; step++) {
+		if (dir > 0)
+			i = (start + step) % r->n;
+		else
+			i = (start + r->n - step % r->n) % r->n;
+		if (r->v[i].depth > 0)
+			continue;
+		if (hg_rows_jump_match(r, s, i, kind)) {
+			*wrapped = dir > 0 ? i < start : i > start;
+			return (ssize_t)i;
+		}
+	}
+	return -1;
+}
+
 void
 hg_rows_free(struct hg_rows *r)
 {

@@ -902,13 +902,13 @@ fn(const void *pa, const void *pb)							\
 	int c = 0;									\
 											\
 	switch (fn##_order) {								\
-	case HG_ORDER_RATE:								\
+	case HG_STATS_ORDER_RATE:								\
 		c = cmp_rate(a->rate_num, a->rate_den, b->rate_num, b->rate_den);	\
 		break;									\
-	case HG_ORDER_P95:								\
+	case HG_STATS_ORDER_P95:								\
 		c = cmp_p95(a->p95_, b->p95_);						\
 		break;									\
-	case HG_ORDER_NAME:								\
+	case HG_STATS_ORDER_NAME:								\
 		return strcmp(a->name, b->name);					\
 	default:									\
 		break;									\
@@ -923,7 +923,7 @@ ORDER_CMP(cmp_scope_by, struct hg_stats_scope, entries, accept, attempts, p95_ms
 void
 hg_stats_sort(struct hg_stats *st, enum hg_stats_table t, enum hg_stats_order o)
 {
-	if (t <= HG_STATS_T_NONE || t >= HG_STATS_T_N || o >= HG_ORDER_COUNT)
+	if (t <= HG_STATS_T_NONE || t >= HG_STATS_T_N || o >= HG_STATS_ORDER_COUNT)
 		return;
 	st->order[t] = o;
 	cmp_group_by_order = cmp_skill_by_order = cmp_scope_by_order = o;
@@ -931,7 +931,7 @@ hg_stats_sort(struct hg_stats *st, enum hg_stats_table t, enum hg_stats_order o)
 	case HG_STATS_T_TIERS:
 		if (st->n_tiers)
 			qsort(st->tiers, st->n_tiers, sizeof(*st->tiers),
-			      o == HG_ORDER_DEFAULT ? cmp_tier : cmp_group_by);
+			      o == HG_STATS_ORDER_DEFAULT ? cmp_tier : cmp_group_by);
 		break;
 	case HG_STATS_T_MODELS:
 		if (st->n_models)
@@ -958,10 +958,10 @@ hg_stats_sort(struct hg_stats *st, enum hg_stats_table t, enum hg_stats_order o)
 enum hg_stats_order
 hg_stats_order_next(enum hg_stats_table t, enum hg_stats_order o)
 {
-	o = (enum hg_stats_order)((o + 1) % HG_ORDER_COUNT);
+	o = (enum hg_stats_order)((o + 1) % HG_STATS_ORDER_COUNT);
 	/* The default of the others is n already. */
-	if (o == HG_ORDER_N && t != HG_STATS_T_TIERS)
-		o = HG_ORDER_RATE;
+	if (o == HG_STATS_ORDER_N && t != HG_STATS_T_TIERS)
+		o = HG_STATS_ORDER_RATE;
 	return o;
 }
 
@@ -969,15 +969,15 @@ const char *
 hg_stats_order_name(enum hg_stats_table t, enum hg_stats_order o)
 {
 	switch (o) {
-	case HG_ORDER_DEFAULT:
+	case HG_STATS_ORDER_DEFAULT:
 		return t == HG_STATS_T_TIERS ? "tier" : "n";
-	case HG_ORDER_N:
+	case HG_STATS_ORDER_N:
 		return "n";
-	case HG_ORDER_RATE:
+	case HG_STATS_ORDER_RATE:
 		return t == HG_STATS_T_SKILLS ? "escalated %" : "accept %";
-	case HG_ORDER_P95:
+	case HG_STATS_ORDER_P95:
 		return "p95";
-	case HG_ORDER_NAME:
+	case HG_STATS_ORDER_NAME:
 		return "name";
 	default:
 		return "";
@@ -1111,7 +1111,7 @@ section(struct fmt *fm, enum hg_stats_table t)
 static void
 sorted_by(const struct fmt *fm, const struct hg_stats *st, enum hg_stats_table t)
 {
-	if (st->order[t] != HG_ORDER_DEFAULT)
+	if (st->order[t] != HG_STATS_ORDER_DEFAULT)
 		hg_buf_printf(fm->out, " [sorted by %s]", hg_stats_order_name(t, st->order[t]));
 }
 

@@ -87,7 +87,8 @@ layout_zoom(struct hg_ui *u, int y, int bh, int W)
 static void
 layout_wide(struct hg_ui *u, int y, int bh, int W)
 {
-	int lw = clampi(W / 3, 26, 44), rx = lw + 1, rw = W - rx;
+	/* Very wide: room for the session list's start and project columns. */
+	int lw = clampi(W / 3, 26, W >= 180 ? 64 : 44), rx = lw + 1, rw = W - rx;
 	int th = (bh - 2) * split(u) / 100;
 
 	place(ui_view(u, UI_V_SESSIONS), rect(y, 0, 1, lw), rect(y + 1, 0, bh - 1, lw));

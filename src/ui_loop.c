@@ -144,7 +144,15 @@ command(struct hg_ui *u, enum hg_ui_req req)
 		return UI_R_DRAW;
 	case HG_REQ_EXPAND_ALL:
 	case HG_REQ_COLLAPSE_ALL:
+	case HG_REQ_NEXT_ERROR:
+	case HG_REQ_PREV_ERROR:
+	case HG_REQ_NEXT_ESCALATION:
+	case HG_REQ_PREV_ESCALATION:
+	case HG_REQ_NEXT_NOTE:
+	case HG_REQ_PREV_NOTE:
 		return ui_view(u, UI_V_ENTRIES)->ops->request(ui_view(u, UI_V_ENTRIES), req);
+	case HG_REQ_SORT:
+		return ui_view(u, UI_V_SESSIONS)->ops->request(ui_view(u, UI_V_SESSIONS), req);
 	case HG_REQ_DETAIL_DOWN:
 	case HG_REQ_DETAIL_UP:
 	case HG_REQ_WRAP:

@@ -223,6 +223,40 @@ expand_all(struct ui_view *v, bool on)
 	return UI_R_DRAW;
 }
 
+
+/* ] [ } { ) (: the next or previous entry with an error, an escalation
+ * or a note, among the rows shown; nothing is expanded. */
+static unsigned
+jump(struct ui_view *v, enum hg_jump kind, int dir)
+{
+	static const char *const what[] = { "an error", "an escalation", "a note" };
+	struct hg_app *a = v->app;
+	struct hg_rows *r = rows_of(v);
+	bool wrapped;
+	ssize_t i;
+
+	if (!a->sel || r->s != a->sel)
+		return UI_R_DONE;
+	i = hg_rows_jump(r, a->sel, v->pos.lineno, dir, kind, &wrapped);
+	if (i < 0) {
+		ui_message(v->ui, false, "no %sentries with %s",
+			   r->n && hg_rows_jump_match(r, a->sel, hg_rows_parent(r, v->pos.lineno),
+						      kind) ? "more " : "", what[kind]);
+		return UI_R_DRAW;
+	}
+	a->list_touched = true;
+	v->pos.lineno = (size_t)i;
+	ui_view_clamp(v);
+	if ((size_t)i + 1 < r->n && hg_app_following(a))
+		hg_app_hold(a);
+	if (wrapped)
+		ui_message(v->ui, false, "wrapped to %s", dir > 0 ? "top" : "bottom");
+	else if (!hg_app_following(a) && a->follow && a->paused)
+		ui_message(v->ui, false, "follow paused (%s resumes)", hg_ui_key(HG_REQ_LAST));
+	publish(v);
+	return UI_R_DRAW;
+}
+
 static unsigned
 request(struct ui_view *v, enum hg_ui_req req)
 {
@@ -244,6 +278,15 @@ request(struct ui_view *v, enum hg_ui_req req)
 	case HG_REQ_EXPAND_ALL:
 	case HG_REQ_COLLAPSE_ALL:
 		return expand_all(v, req == HG_REQ_EXPAND_ALL);
+	case HG_REQ_NEXT_ERROR:
+	case HG_REQ_PREV_ERROR:
+		return jump(v, HG_JUMP_ERROR, req == HG_REQ_NEXT_ERROR ? 1 : -1);
+	case HG_REQ_NEXT_ESCALATION:
+	case HG_REQ_PREV_ESCALATION:
+		return jump(v, HG_JUMP_ESCALATE, req == HG_REQ_NEXT_ESCALATION ? 1 : -1);
+	case HG_REQ_NEXT_NOTE:
+	case HG_REQ_PREV_NOTE:
+		return jump(v, HG_JUMP_NOTE, req == HG_REQ_NEXT_NOTE ? 1 : -1);
 	default:
 		return UI_R_NONE;
 	}

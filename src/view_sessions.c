@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hgtop/sanitize.h"
 #include "hgtop/ui_view.h"
@@ -84,6 +85,38 @@ draw_all(struct ui_view *v, int y, int base)
 		ui_put(y, v->rect.x + v->rect.w - (int)strlen(buf) - 1, (int)strlen(buf), buf, base);
 }
 
+/* The columns after the name, by priority, when the pane is wide
+ * enough: the source directory (several given), the start date, the
+ * project (the last component of its project_root). */
+#define NAME_MIN 16	/* columns the name keeps before any of them */
+#define SOURCE_W 14
+#define START_W 10	/* 2026-11-24 */
+#define PROJECT_W 12
+#define NAME_CAP 32	/* with columns after it: they follow the name */
+
+struct extra {
+	int source, start, project;	/* widths, 0: not shown */
+};
+
+static struct extra
+extras(const struct ui_view *v, int avail)
+{
+	struct extra e = { 0, 0, 0 };
+
+	avail -= NAME_MIN;
+	if (v->app->c->n_dirs > 1 && avail >= SOURCE_W + 1) {
+		e.source = SOURCE_W;
+		avail -= SOURCE_W + 1;
+	}
+	if (avail >= START_W + 1) {
+		e.start = START_W;
+		avail -= START_W + 1;
+	}
+	if (avail >= PROJECT_W + 1)
+		e.project = PROJECT_W;
+	return e;
+}
+
 static void
 draw(struct ui_view *v, size_t line, int y)
 {
@@ -93,8 +126,9 @@ draw(struct ui_view *v, size_t line, int y)
 	bool sel = (s ? line + 1 : 0) == v->pos.lineno;
 	int base = sel ? (ui_view_focused(v) ? (int)A_REVERSE : ui_attr(UI_ROLE_TITLE)) : 0;
 	char right[96];
-	int rw, x = r->x;
+	int rw, x = r->x, nw, rx;
 	const char *mark;
+	struct extra e;
 
 	if (!s) {
 		draw_all(v, y, base);
@@ -108,7 +142,43 @@ draw(struct ui_view *v, size_t line, int y)
 	x += ui_put(y, x + 1, 2, mark, base | ui_attr(s->gone ? UI_ROLE_GONE : UI_ROLE_LIVE)) + 2;
 	if (rw > r->w - 6)
 		rw = 0;
-	put_id(y, x, r->w - (x - r->x) - rw - 1, s->id, base | (s->gone ? ui_attr(UI_ROLE_GONE) : 0));
+	nw = r->w - (x - r->x) - rw - 1;
+	e = extras(v, nw);
+	if (e.source || e.start || e.project) {
+		nw -= (e.source ? e.source + 1 : 0) + (e.start ? e.start + 1 : 0) +
+		      (e.project ? e.project + 1 : 0);
+		if (nw > NAME_CAP)
+			nw = NAME_CAP;
+	}
+	put_id(y, x, nw, s->id, base | (s->gone ? ui_attr(UI_ROLE_GONE) : 0));
+	rx = x + nw + 1;
+	if (e.project) {
+		const char *p = hg_app_project(s), *slash = strrchr(p, '/');
+
+		if (slash && slash[1])
+			p = slash + 1;
+		put_id(y, rx, e.project, p, base | ui_attr(UI_ROLE_DIM));
+		rx += e.project + 1;
+	}
+	if (e.start) {
+		int64_t st = hg_app_start_ns(s);
+		char d[32] = "";
+
+		if (st > 0) {
+			time_t t = (time_t)(st / 1000000000LL);
+			struct tm tm;
+
+			if (localtime_r(&t, &tm))
+				strftime(d, sizeof(d), "%Y-%m-%d", &tm);
+		}
+		ui_put(y, rx, e.start, d, base);
+		rx += e.start + 1;
+	}
+	if (e.source) {
+		const char *src = hg_catalog_label_of(a->c, s);
+
+		put_id(y, rx, e.source, src ? src : "-", base | ui_attr(UI_ROLE_DIM));
+	}
 	if (rw)
 		ui_put(y, r->x + r->w - rw - 1, rw, right, base);
 }
@@ -124,7 +194,12 @@ title(struct ui_view *v, char *left, size_t nl, char *right, size_t nr)
 {
 	(void)right;
 	(void)nr;
-	snprintf(left, nl, "Sessions (%zu)", v->app->n_order);
+	/* The order, unless it is the default (last activity). */
+	if (v->app->sort_order != HG_ORDER_ACTIVITY)
+		snprintf(left, nl, "Sessions (%zu) by %s", v->app->n_order,
+			 hg_app_order_name(v->app->sort_order));
+	else
+		snprintf(left, nl, "Sessions (%zu)", v->app->n_order);
 }
 
 static const char *
@@ -179,6 +254,10 @@ request(struct ui_view *v, enum hg_ui_req req)
 		return UI_R_DRAW;
 	case HG_REQ_COLLAPSE:
 		return UI_R_DRAW;
+	case HG_REQ_SORT:
+		hg_app_set_order(v->app, (v->app->sort_order + 1) % HG_ORDER_N);
+		ui_message(v->ui, false, "sessions by %s", hg_app_order_name(v->app->sort_order));
+		return UI_R_DRAW | UI_R_LAYOUT;
 	default:
 		return UI_R_NONE;
 	}

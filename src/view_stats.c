@@ -140,7 +140,7 @@ compute(struct ui_view *v, struct ui_stats *st)
 	hg_stats_free(st->st);
 	st->st = hg_stats_compute(a->c->sessions, a->c->n, a->filter);
 	for (int t = HG_STATS_T_NONE + 1; t < HG_STATS_T_N; t++)
-		if (st->order[t] != HG_ORDER_DEFAULT)
+		if (st->order[t] != HG_STATS_ORDER_DEFAULT)
 			hg_stats_sort(st->st, (enum hg_stats_table)t, st->order[t]);
 	render(st);
 }

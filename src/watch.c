@@ -38,7 +38,9 @@
 #define DIR_MASK (IN_CREATE | IN_MOVED_TO | IN_MODIFY | IN_CLOSE_WRITE | IN_DELETE | \
 		  IN_MOVED_FROM | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
 #define FILE_MASK (IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF)
-#define PARENT_MASK (IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR)
+/* Added to what a watch on the same directory already asks (a sessions
+ * directory named too keeps its own mask). */
+#define PARENT_MASK (IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR | IN_MASK_ADD)
 
 /* What the watcher knows of one session. */
 struct node {
@@ -48,6 +50,8 @@ struct node {
 	int dwd;		/* directory watch the name lives in */
 	unsigned mark;		/* == w->epoch once reported in this collect */
 	bool rewatch;		/* the file watch must be added again */
+	bool polled;		/* on a file system inotify cannot see
+				 * (remote): stat()ed at the interval */
 	bool linked;		/* directory mode: a symlink, or a file with
 				 * other hard links: writes through the other
 				 * name are seen by a watch on the file only */
@@ -72,7 +76,11 @@ struct hg_watch {
 	enum hg_watch_mode mode;
 	char *reason;
 	int fd;
-	int dir_wd;
+	int *dir_wds;		/* per catalog directory; -1: none */
+	bool *dir_polled;	/* per catalog directory: polled (remote) */
+	size_t n_dirs;
+	bool any_polled;	/* some directory or file is polled */
+	char *note;		/* "polling DIR every 1.0s: nfs filesystem" */
 	int poll_ms;
 	int64_t next_poll_ns;
 	unsigned epoch;
@@ -158,13 +166,16 @@ set_reason(struct hg_watch *w, const char *why)
 static void
 switch_to_poll(struct hg_watch *w, const char *why)
 {
+	size_t k;
+
 	if (w->poll_ms <= 0)
 		w->poll_ms = DEFAULT_POLL_MS;
 	set_reason(w, why);
 	if (w->fd >= 0)
 		close(w->fd);
 	w->fd = -1;
-	w->dir_wd = -1;
+	for (k = 0; k < w->n_dirs; k++)
+		w->dir_wds[k] = -1;
 	w->mode = HG_WATCH_POLL;
 	w->next_poll_ns = hg_now_mono_ns() + (int64_t)w->poll_ms * 1000000;
 }
@@ -214,8 +225,8 @@ add_watch(struct hg_watch *w, const char *path, uint32_t mask)
 
 /* inotify sees only changes made through this kernel: on network and
  * FUSE filesystems another machine's appends would go unnoticed. */
-static const char *
-remote_fs(const char *path)
+const char *
+hg_watch_remote_fs_name(unsigned long f_type)
 {
 	static const struct {
 		unsigned long magic;
@@ -227,15 +238,69 @@ remote_fs(const char *path)
 		{ 0x013111A8, "ibrix" }, { 0x47504653, "gpfs" }, { 0x0BD00BD0, "lustre" },
 		{ 0x7461636F, "ocfs2" }, { 0x01161970, "gfs2" }, { 0x564C, "ncp" },
 	};
-	struct statfs sf;
 	size_t i;
 
-	if (statfs(path, &sf) < 0)
-		return NULL;
 	for (i = 0; i < HG_ARRAY_SIZE(fs); i++)
-		if ((unsigned long)(unsigned int)sf.f_type == fs[i].magic)
+		if ((unsigned long)(unsigned int)f_type == fs[i].magic)
 			return fs[i].name;
 	return NULL;
+}
+
+/* HGTOP_POLL_PATHS: directories (colon-separated) polled as if they were
+ * remote: a mount that statfs() cannot tell apart, and the tests. */
+static bool
+poll_path_listed(const char *path)
+{
+	const char *v = getenv("HGTOP_POLL_PATHS"), *p, *end;
+	size_t len = strlen(path);
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	for (p = v; p && *p; p = *end ? end + 1 : end) {
+		size_t n;
+
+		end = strchr(p, ':');
+		if (!end)
+			end = p + strlen(p);
+		n = (size_t)(end - p);
+		while (n > 1 && p[n - 1] == '/')
+			n--;
+		if (n == len && strncmp(p, path, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+static const char *
+remote_fs(const char *path)
+{
+	struct statfs sf;
+
+	if (poll_path_listed(path))
+		return "listed in HGTOP_POLL_PATHS";
+	if (statfs(path, &sf) < 0)
+		return NULL;
+	return hg_watch_remote_fs_name((unsigned long)sf.f_type);
+}
+
+/* Poll PATH (a directory, or the one a named file is in) while inotify
+ * watches the rest; say so once. */
+static void
+note_polled(struct hg_watch *w, const char *path, const char *fs)
+{
+	char *old = w->note;
+
+	if (w->poll_ms <= 0)
+		w->poll_ms = DEFAULT_POLL_MS;
+	if (!w->any_polled)
+		w->next_poll_ns = hg_now_mono_ns() + (int64_t)w->poll_ms * 1000000;
+	w->any_polled = true;
+	if (w->note && strstr(w->note, path))
+		return;
+	w->note = xasprintf("%s%spolling %s every %d.%ds: %s%s", old ? old : "", old ? "; " : "",
+			    path, w->poll_ms / 1000, w->poll_ms % 1000 / 100, fs,
+			    strncmp(fs, "listed", 6) == 0 ? "" : " filesystem");
+	free(old);
 }
 
 /* --- nodes ---------------------------------------------------------------- */
@@ -288,6 +353,14 @@ watch_file(struct hg_watch *w, struct node *n)
 	const char *fs;
 	char *parent;
 
+	parent = parent_of(n->s->path);
+	if ((fs = remote_fs(parent))) {
+		n->polled = true;
+		note_polled(w, parent, fs);
+		free(parent);
+		return;
+	}
+	free(parent);
 	n->fwd = add_watch(w, n->s->path, FILE_MASK);
 	if (n->fwd < 0 && (errno == ENOSPC || errno == ENOMEM)) {
 		switch_to_poll(w, errno_reason(errno));
@@ -297,12 +370,6 @@ watch_file(struct hg_watch *w, struct node *n)
 	n->dwd = add_watch(w, parent, PARENT_MASK);
 	if (n->dwd < 0 && (errno == ENOSPC || errno == ENOMEM))
 		switch_to_poll(w, errno_reason(errno));
-	else if (w->mode == HG_WATCH_INOTIFY && (fs = remote_fs(parent))) {
-		char *why = xasprintf("%s filesystem", fs);
-
-		switch_to_poll(w, why);
-		free(why);
-	}
 	free(parent);
 }
 
@@ -358,12 +425,14 @@ sync_nodes(struct hg_watch *w)
 		n->s = s;
 		n->name = base_of(s->path);
 		n->fwd = -1;
-		n->dwd = c->dir ? w->dir_wd : -1;
+		n->dwd = s->dir_ix && s->dir_ix <= w->n_dirs ? w->dir_wds[s->dir_ix - 1] : -1;
+		n->polled = s->dir_ix && s->dir_ix <= w->n_dirs && w->dir_polled[s->dir_ix - 1];
 		n->mark = w->epoch;
 		snapshot_from_session(n);
-		if (!c->dir && w->mode == HG_WATCH_INOTIFY)
+		if (!s->dir_ix && w->mode == HG_WATCH_INOTIFY)
 			watch_file(w, n);
-		else if (c->dir && w->mode == HG_WATCH_INOTIFY && !s->rotated && is_linked(s->path))
+		else if (s->dir_ix && !n->polled && w->mode == HG_WATCH_INOTIFY && !s->rotated &&
+			 is_linked(s->path))
 			watch_linked(w, n);
 	}
 	free(old);
@@ -373,10 +442,22 @@ sync_nodes(struct hg_watch *w)
 
 /* --- setup ---------------------------------------------------------------- */
 
+static bool
+named_files(const struct hg_catalog *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (!c->sessions[i]->dir_ix)
+			return true;
+	return false;
+}
+
 static void
 start_inotify(struct hg_watch *w)
 {
 	const char *fs;
+	size_t k;
 
 	if (test_failure() == EMFILE) {
 		errno = EMFILE;
@@ -389,20 +470,28 @@ start_inotify(struct hg_watch *w)
 		return;
 	}
 	w->mode = HG_WATCH_INOTIFY;
-	if (!w->c->dir)
-		return;
-	if ((fs = remote_fs(w->c->dir))) {
-		char *why = xasprintf("%s filesystem", fs);
+	/* A single directory on a remote file system: polling it all, said
+	 * in the header, as before; with several, only the remote ones. */
+	if (w->n_dirs == 1 && !named_files(w->c) && (fs = remote_fs(w->c->dir))) {
+		char *why = xasprintf("%s%s", fs, strncmp(fs, "listed", 6) == 0 ? "" : " filesystem");
 
 		switch_to_poll(w, why);
 		free(why);
 		return;
 	}
-	w->dir_wd = add_watch(w, w->c->dir, DIR_MASK);
-	if (w->dir_wd < 0) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			w->c->dir_gone = true;
-		switch_to_poll(w, errno_reason(errno));
+	for (k = 0; k < w->n_dirs; k++) {
+		if ((fs = remote_fs(w->c->dirs[k]))) {
+			w->dir_polled[k] = true;
+			note_polled(w, w->c->dirs[k], fs);
+			continue;
+		}
+		w->dir_wds[k] = add_watch(w, w->c->dirs[k], DIR_MASK);
+		if (w->dir_wds[k] < 0) {
+			if ((errno == ENOENT || errno == ENOTDIR) && w->n_dirs == 1)
+				w->c->dir_gone = true;
+			switch_to_poll(w, errno_reason(errno));
+			return;
+		}
 	}
 }
 
@@ -410,10 +499,15 @@ struct hg_watch *
 hg_watch_new(struct hg_catalog *c, int poll_ms)
 {
 	struct hg_watch *w = xcalloc(1, sizeof(*w));
+	size_t k;
 
 	w->c = c;
 	w->fd = -1;
-	w->dir_wd = -1;
+	w->n_dirs = c->n_dirs;
+	w->dir_wds = xmalloc((c->n_dirs ? c->n_dirs : 1) * sizeof(*w->dir_wds));
+	w->dir_polled = xcalloc(c->n_dirs ? c->n_dirs : 1, sizeof(*w->dir_polled));
+	for (k = 0; k < c->n_dirs; k++)
+		w->dir_wds[k] = -1;
 	w->poll_ms = poll_ms;
 	if (poll_ms > 0)
 		switch_to_poll(w, "--poll");
@@ -434,6 +528,9 @@ hg_watch_free(struct hg_watch *w)
 	free(w->slots);
 	free(w->evbuf);
 	free(w->reason);
+	free(w->note);
+	free(w->dir_wds);
+	free(w->dir_polled);
 	free(w);
 }
 
@@ -449,6 +546,12 @@ hg_watch_reason(const struct hg_watch *w)
 	return w->mode == HG_WATCH_POLL ? w->reason : NULL;
 }
 
+const char *
+hg_watch_note(const struct hg_watch *w)
+{
+	return w->mode == HG_WATCH_INOTIFY ? w->note : NULL;
+}
+
 int
 hg_watch_fd(const struct hg_watch *w)
 {
@@ -460,7 +563,7 @@ hg_watch_timeout_ms(const struct hg_watch *w)
 {
 	int64_t left;
 
-	if (w->mode != HG_WATCH_POLL)
+	if (w->mode != HG_WATCH_POLL && !w->any_polled)
 		return -1;
 	left = w->next_poll_ns - hg_now_mono_ns();
 	if (left <= 0)
@@ -498,13 +601,13 @@ on_node_event(struct hg_watch *w, struct node *n, uint32_t mask, struct hg_watch
 		return;
 	/* Files mode, or a linked file: the name may now refer to another
 	 * inode (or none). */
-	if ((!w->c->dir || n->linked) &&
+	if ((!n->s->dir_ix || n->linked) &&
 	    (mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED | IN_CREATE |
 		     IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM)))
 		n->rewatch = w->need_rewatch = true;
 	/* Directory mode: a hard link made to a file (its link count changed)
 	 * or a symlink put in place of it. */
-	else if (w->c->dir && !n->linked && (mask & (IN_ATTRIB | IN_CREATE | IN_MOVED_TO)) &&
+	else if (n->s->dir_ix && !n->linked && (mask & (IN_ATTRIB | IN_CREATE | IN_MOVED_TO)) &&
 		 is_linked(n->s->path)) {
 		n->linked = true;
 		n->rewatch = w->need_rewatch = true;
@@ -521,12 +624,23 @@ on_event(struct hg_watch *w, const struct inotify_event *ie, struct hg_watch_eve
 		ev->rescan = true;
 		return;
 	}
-	if (w->c->dir && ie->wd == w->dir_wd && !ie->len) {
-		if (ie->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED | IN_UNMOUNT))
-			ev->dir_gone = true;
+	bool is_dir = false;
+	size_t k;
+
+	for (k = 0; k < w->n_dirs && !is_dir; k++)
+		is_dir = ie->wd == w->dir_wds[k];
+	if (is_dir && !ie->len) {
+		/* With several directories, one that went is seen by the scan
+		 * (every one gone: dir_gone). */
+		if (ie->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED | IN_UNMOUNT)) {
+			if (w->n_dirs == 1)
+				ev->dir_gone = true;
+			else
+				ev->rescan = true;
+		}
 		return;
 	}
-	if (w->c->dir && (ie->mask & (IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM)) &&
+	if (is_dir && (ie->mask & (IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM)) &&
 	    !(ie->mask & IN_ISDIR) && hg_catalog_wants(name))
 		ev->rescan = true;
 	table_each(w, ie->wd, name, on_node_event, ie->mask, ev);
@@ -647,33 +761,39 @@ cmp_node_name(const void *a, const void *b)
 /* Poll mode, directory: are there names the catalog lacks (or has that
  * are gone)? The nodes are looked up by name in a sorted copy. */
 static void
-poll_dir(struct hg_watch *w, struct hg_watch_events *ev)
+poll_dir(struct hg_watch *w, size_t k, struct hg_watch_events *ev)
 {
 	struct node *byname, key = { 0 };
-	size_t present = 0, live = 0, i;
+	size_t present = 0, live = 0, i, n = 0;
 	struct dirent *de;
-	DIR *d = opendir(w->c->dir);
+	DIR *d = opendir(w->c->dirs[k]);
 
 	if (!d) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			ev->dir_gone = true;
+		if (errno == ENOENT || errno == ENOTDIR) {
+			if (w->n_dirs == 1)
+				ev->dir_gone = true;
+			else
+				ev->rescan = true;
+		}
 		return;
 	}
 	byname = xmalloc((w->n_nodes ? w->n_nodes : 1) * sizeof(*byname));
-	memcpy(byname, w->nodes, w->n_nodes * sizeof(*byname));
-	qsort(byname, w->n_nodes, sizeof(*byname), cmp_node_name);
+	for (i = 0; i < w->n_nodes; i++)
+		if (w->nodes[i].s->dir_ix == k + 1)
+			byname[n++] = w->nodes[i];
+	qsort(byname, n, sizeof(*byname), cmp_node_name);
 	while ((de = readdir(d))) {
 		if (!hg_catalog_wants(de->d_name))
 			continue;
 		key.name = de->d_name;
-		if (bsearch(&key, byname, w->n_nodes, sizeof(*byname), cmp_node_name))
+		if (bsearch(&key, byname, n, sizeof(*byname), cmp_node_name))
 			present++;
 		else
 			ev->rescan = true;
 	}
 	closedir(d);
-	for (i = 0; i < w->n_nodes; i++)
-		live += !w->nodes[i].s->gone;
+	for (i = 0; i < n; i++)
+		live += !byname[i].s->gone;
 	if (present != live)
 		ev->rescan = true;
 	free(byname);
@@ -683,15 +803,17 @@ static void
 poll_all(struct hg_watch *w, struct hg_watch_events *ev)
 {
 	int64_t now = hg_now_mono_ns();
-	size_t i;
+	bool all = w->mode == HG_WATCH_POLL;
+	size_t i, k;
 
 	if (now < w->next_poll_ns)
 		return;
 	w->next_poll_ns = now + (int64_t)w->poll_ms * 1000000;
-	if (w->c->dir)
-		poll_dir(w, ev);
+	for (k = 0; k < w->n_dirs; k++)
+		if (all || w->dir_polled[k])
+			poll_dir(w, k, ev);
 	for (i = 0; i < w->n_nodes; i++)
-		if (poll_node(&w->nodes[i]))
+		if ((all || w->nodes[i].polled) && poll_node(&w->nodes[i]))
 			add_changed(w, &w->nodes[i], ev);
 }
 
@@ -707,7 +829,7 @@ hg_watch_collect(struct hg_watch *w, struct hg_watch_events *ev)
 		if (w->mode == HG_WATCH_POLL)
 			ev->all = ev->rescan = true;
 	}
-	if (w->mode == HG_WATCH_POLL)
+	if (w->mode == HG_WATCH_POLL || w->any_polled)
 		poll_all(w, ev);
 	if (ev->dir_gone)
 		w->c->dir_gone = true;

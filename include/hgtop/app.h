@@ -81,6 +81,21 @@ struct hg_app_sess {
 	int64_t grew_ns;	/* when entries last arrived after loading */
 	uint32_t tl_no;		/* its number in the timeline ... */
 	bool tl_in;		/* ... once in it */
+	/* Entries with an error (hg_entry_is_error), counted as they come
+	 * (for the order by errors). */
+	size_t err_done;
+	size_t err_n;
+	unsigned err_gen;
+};
+
+/* The orders of the session list (O cycles them). */
+enum hg_app_order {
+	HG_ORDER_ACTIVITY = 0,	/* last activity, newest first (default) */
+	HG_ORDER_START,		/* first entry's time, newest first */
+	HG_ORDER_NAME,		/* session id, A to Z */
+	HG_ORDER_SIZE,		/* bytes read, largest first */
+	HG_ORDER_ERRORS,	/* entries with an error, most first */
+	HG_ORDER_N
 };
 
 /* Called for every ingest (the follow printer uses it). IS_NEW: the
@@ -109,6 +124,7 @@ struct hg_app {
 	struct hg_session *sel;
 	size_t sel_order;		/* index of sel in order */
 	bool list_touched;		/* the user chose a session */
+	enum hg_app_order sort_order;	/* of the session list */
 	bool live_jump;			/* L: follow moves to the session
 					 * written last */
 	bool settled;			/* the initial load is done */
@@ -203,6 +219,16 @@ void hg_app_select_none(struct hg_app *a);
  * follow when it is not the newest entry); MATCH asks the detail pane to
  * scroll to the searched text. */
 void hg_app_jump_to(struct hg_app *a, size_t entry, int32_t attempt, bool match);
+/* The session list's order: set it (re-sorts, the selection stays), and
+ * its name ("last activity", "start", "name", "size", "errors"). */
+void hg_app_set_order(struct hg_app *a, enum hg_app_order order);
+const char *hg_app_order_name(enum hg_app_order order);
+/* When S started (its first dated entry), 0 when unknown; the
+ * project_root of its first entry that has one, "" when none. */
+int64_t hg_app_start_ns(const struct hg_session *s);
+const char *hg_app_project(const struct hg_session *s);
+/* S's entries with an error, counted up to date. */
+size_t hg_app_errors(struct hg_session *s);
 /* The newest activity of S (file mtime or last entry timestamp). */
 int64_t hg_app_activity_ns(const struct hg_session *s);
 /* True while S grew in the last 10 s (after its initial load). */

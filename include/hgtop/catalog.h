@@ -8,15 +8,22 @@
 #include "hgtop/session.h"
 
 struct hg_catalog {
-	char *dir;		/* watched directory, NULL for explicit files */
+	char *dir;		/* the (first) watched directory, NULL for
+				 * explicit files only; dirs[0] */
+	char **dirs;		/* every directory named (owned), n_dirs */
+	size_t n_dirs;
+	char **labels;		/* short names of dirs for a source column
+				 * (the last two path components) */
 	struct hg_session **sessions; /* owned */
 	size_t n;
 	size_t cap;
-	bool dir_gone;		/* the directory was deleted or moved */
+	bool dir_gone;		/* the directory was deleted or moved (with
+				 * several: every one of them) */
 };
 
-/* Open DIR, or FILE..., or "-" (stdin spool). Errors are written to err
- * as "PATH: reason". Returns 0, or -1 when nothing could be opened. */
+/* Open DIR... and FILE... (in any mix), or "-" (stdin spool). Errors are
+ * written to err as "PATH: reason" (the first). Returns 0, or -1 when
+ * nothing could be opened. */
 int hg_catalog_open(struct hg_catalog *c, int npaths, char *const *paths,
 		    char *err, size_t errlen);
 
@@ -39,6 +46,13 @@ struct hg_session *hg_catalog_rotated(struct hg_catalog *c, struct hg_session *s
 
 struct hg_session *hg_catalog_add(struct hg_catalog *c, struct hg_session *s);
 void hg_catalog_free(struct hg_catalog *c);
+
+/* The directory S was found in (NULL for a named file or a stream), and
+ * its short label ("hostB/sessions"). */
+const char *hg_catalog_dir_of(const struct hg_catalog *c, const struct hg_session *s);
+const char *hg_catalog_label_of(const struct hg_catalog *c, const struct hg_session *s);
+/* "a/b/c/" -> "b/c": the last two components of PATH, in a new string. */
+char *hg_catalog_short_label(const char *path);
 
 /* True for names ending in ".jsonl" (and not hidden). */
 bool hg_catalog_wants(const char *name);

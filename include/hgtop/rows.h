@@ -125,6 +125,31 @@ size_t hg_rows_nearest(const struct hg_rows *r, size_t entry);
 /* The entry row at or above row I (the row of depth 0 that row I belongs to). */
 size_t hg_rows_parent(const struct hg_rows *r, size_t i);
 
+/* What the jump keys look for. An error: an attempt whose verdict is
+ * "error", an entry whose final_status is "failed", or an unparsable
+ * line. An escalation: an attempt whose verdict is "escalate". A note: an
+ * annotation row, or an entry with notes shown under it. */
+enum hg_jump {
+	HG_JUMP_ERROR = 0,
+	HG_JUMP_ESCALATE,
+	HG_JUMP_NOTE,
+};
+
+/* An entry with an error, as HG_JUMP_ERROR finds it. */
+bool hg_entry_is_error(const struct hg_entry *e);
+
+/* True when the entry row I (depth 0) of R, built from S, is what KIND
+ * looks for. */
+bool hg_rows_jump_match(const struct hg_rows *r, const struct hg_session *s, size_t i,
+			enum hg_jump kind);
+
+/* The entry row (depth 0) of the next (DIR > 0) or previous (DIR < 0)
+ * entry after the one row FROM belongs to that KIND looks for, among the
+ * rows shown, wrapping around the end (*WRAPPED is then set). Returns -1
+ * when no other row is one (the entry of row FROM may be the only one). */
+ssize_t hg_rows_jump(const struct hg_rows *r, const struct hg_session *s, size_t from,
+		     int dir, enum hg_jump kind, bool *wrapped);
+
 void hg_rows_free(struct hg_rows *r);
 
 #endif

@@ -59,6 +59,8 @@ struct hg_session {
 	int64_t head_unparsable; /* of them (n_unparsable and n_annotations */
 	int64_t head_annotations; /* count the entries array only) */
 	unsigned generation;	/* bumped on every reset (re-read) */
+	unsigned dir_ix;	/* 1 + index of the catalog directory it was
+				 * found in; 0: a file named, or a stream */
 	void *user;		/* for the layers above (not owned) */
 };
 

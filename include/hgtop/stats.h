@@ -92,12 +92,12 @@ enum hg_stats_table {
  * attempts, most first; skills: escalated % of entries), p95 (slowest
  * first), name (A to Z). Rows without a value go last. */
 enum hg_stats_order {
-	HG_ORDER_DEFAULT,
-	HG_ORDER_N,
-	HG_ORDER_RATE,
-	HG_ORDER_P95,
-	HG_ORDER_NAME,
-	HG_ORDER_COUNT,
+	HG_STATS_ORDER_DEFAULT,
+	HG_STATS_ORDER_N,
+	HG_STATS_ORDER_RATE,
+	HG_STATS_ORDER_P95,
+	HG_STATS_ORDER_NAME,
+	HG_STATS_ORDER_COUNT,
 };
 
 enum hg_stats_resolved {

@@ -21,6 +21,12 @@
 	R(LAST,		"Moving",  "last row (resumes follow)") \
 	R(HALF_DOWN,	"Moving",  "half a page down") \
 	R(HALF_UP,	"Moving",  "half a page up") \
+	R(NEXT_ERROR,	"Moving",  "next entry with an error, failed or unparsable") \
+	R(PREV_ERROR,	"Moving",  "previous entry with an error") \
+	R(NEXT_ESCALATION, "Moving", "next entry with an escalation") \
+	R(PREV_ESCALATION, "Moving", "previous entry with an escalation") \
+	R(NEXT_NOTE,	"Moving",  "next entry with a note") \
+	R(PREV_NOTE,	"Moving",  "previous entry with a note") \
 	R(NEXT_PANE,	"Moving",  "next pane: sessions, entries, detail") \
 	R(PREV_PANE,	"Moving",  "previous pane") \
 	R(MOUSE,	"Moving",  "click selects a row (again: expand/collapse); the wheel scrolls the pane under it") \
@@ -44,7 +50,7 @@
 	R(LIVE,		"View",    "live: follow moves to the session written last, on/off") \
 	R(TIMELINE,	"View",    "timeline: the entries of all sessions by time, and back") \
 	R(STATS,	"View",    "statistics of all sessions under the filter, on/off") \
-	R(SORT,		"View",    "stats: sort the cursor's table; Enter: filter by row") \
+	R(SORT,		"View",    "order of the session list; stats: sort the cursor's table") \
 	R(ANNOTATE,	"View",    "annotate the selected entry or attempt") \
 	R(ZOOM,		"View",    "zoom the focused pane to the whole screen, and back") \
 	R(SPLIT_LESS,	"View",    "move the split: a shorter tree, a taller detail pane") \
@@ -77,6 +83,12 @@
 	B("End",	LAST) \
 	B("^D",		HALF_DOWN) \
 	B("^U",		HALF_UP) \
+	B("]",		NEXT_ERROR) \
+	B("[",		PREV_ERROR) \
+	B("}",		NEXT_ESCALATION) \
+	B("{",		PREV_ESCALATION) \
+	B(")",		NEXT_NOTE) \
+	B("(",		PREV_NOTE) \
 	B("Tab",	NEXT_PANE) \
 	B("Shift-Tab",	PREV_PANE) \
 	B("Mouse",	MOUSE) \
@@ -102,8 +114,8 @@
 	B("F",		FOLLOW) \
 	B("L",		LIVE) \
 	B("T",		TIMELINE) \
-	B("s",		STATS) \
 	B("O",		SORT) \
+	B("s",		STATS) \
 	B("a",		ANNOTATE) \
 	B("o",		PAGER) \
 	B("e",		EDITOR) \

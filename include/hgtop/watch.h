@@ -31,6 +31,14 @@ enum hg_watch_mode hg_watch_mode(const struct hg_watch *w);
  * "--poll"), or NULL for inotify. */
 const char *hg_watch_reason(const struct hg_watch *w);
 
+/* While inotify watches the rest: what is polled because inotify cannot
+ * see it ("polling hostB/sessions every 1.0s: nfs filesystem"), or NULL. */
+const char *hg_watch_note(const struct hg_watch *w);
+/* The name of a file system type (statfs f_type) whose changes made
+ * elsewhere inotify does not see (network, FUSE: "nfs", "fuse"), or
+ * NULL for a local one. */
+const char *hg_watch_remote_fs_name(unsigned long f_type);
+
 int hg_watch_fd(const struct hg_watch *w);	/* -1 when polling */
 int hg_watch_timeout_ms(const struct hg_watch *w); /* -1: none needed */
 

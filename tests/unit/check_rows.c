@@ -282,6 +282,71 @@ START_TEST(rows_day_separators_update)
 }
 END_TEST
 
+
+/* Jumps over tests/fixtures/jumps/jumps.jsonl. Rows (notes as rows of
+ * their own): 0 plain, 1 err (error verdict, failed), 2 esc, 3 plain,
+ * 4 unparsable, 5 noted, 6 esc, 7 failed only, 8 plain, 9 note on 5,
+ * 10 plain-last. */
+START_TEST(rows_jump)
+{
+	char path[4096];
+	struct hg_session *s;
+	struct hg_expand x = { 0 };
+	struct hg_rows r = { 0 };
+	struct hg_ann_index ix;
+	bool wrapped;
+
+	snprintf(path, sizeof(path), "%s/jumps/jumps.jsonl", FIXTURES);
+	s = hg_session_new(path);
+	hg_session_ingest(s, 0);
+	ck_assert_uint_eq(s->n_entries, 11);
+	hg_rows_build(&r, s, &x, NULL);
+	ck_assert_uint_eq(r.n, 11);
+	/* Errors: the error verdict, the unparsable line, failed alone. */
+	ck_assert_int_eq(hg_rows_jump(&r, s, 0, 1, HG_JUMP_ERROR, &wrapped), 1);
+	ck_assert(!wrapped);
+	ck_assert_int_eq(hg_rows_jump(&r, s, 1, 1, HG_JUMP_ERROR, &wrapped), 4);
+	ck_assert_int_eq(hg_rows_jump(&r, s, 4, 1, HG_JUMP_ERROR, &wrapped), 7);
+	ck_assert_int_eq(hg_rows_jump(&r, s, 7, 1, HG_JUMP_ERROR, &wrapped), 1);
+	ck_assert(wrapped);
+	ck_assert_int_eq(hg_rows_jump(&r, s, 10, -1, HG_JUMP_ERROR, &wrapped), 7);
+	ck_assert(!wrapped);
+	ck_assert_int_eq(hg_rows_jump(&r, s, 1, -1, HG_JUMP_ERROR, &wrapped), 7);
+	ck_assert(wrapped);
+	/* Escalations. */
+	ck_assert_int_eq(hg_rows_jump(&r, s, 10, 1, HG_JUMP_ESCALATE, &wrapped), 2);
+	ck_assert(wrapped);
+	ck_assert_int_eq(hg_rows_jump(&r, s, 2, 1, HG_JUMP_ESCALATE, &wrapped), 6);
+	/* Notes as rows of their own: only the note row; the only one. */
+	ck_assert_int_eq(hg_rows_jump(&r, s, 0, 1, HG_JUMP_NOTE, &wrapped), 9);
+	ck_assert_int_eq(hg_rows_jump(&r, s, 9, 1, HG_JUMP_NOTE, &wrapped), -1);
+	ck_assert(hg_rows_jump_match(&r, s, 9, HG_JUMP_NOTE));
+	/* Expanded entries: a jump from an attempt row starts at its entry
+	 * and lands on entry rows, never on attempts. */
+	ck_assert(hg_rows_set_expanded(&r, 2, true, NULL));
+	ck_assert_uint_eq(r.n, 13);
+	ck_assert_int_eq(hg_rows_jump(&r, s, 3, -1, HG_JUMP_ESCALATE, &wrapped), 8);
+	ck_assert(wrapped);
+	ck_assert_int_eq(hg_rows_jump(&r, s, 4, 1, HG_JUMP_ESCALATE, &wrapped), 8);
+	ck_assert(!wrapped);
+	hg_rows_free(&r);
+	/* Notes under their entry: the noted entry is the match. */
+	hg_ann_index_init(&ix);
+	ck_assert(hg_ann_index_update(&ix, s));
+	r.notes = &ix;
+	hg_expand_all(&x, false);
+	hg_rows_build(&r, s, &x, NULL);
+	ck_assert_int_eq(r.v[6].kind, HG_ROW_ANNOTATION);
+	ck_assert_int_eq(hg_rows_jump(&r, s, 0, 1, HG_JUMP_NOTE, &wrapped), 5);
+	ck_assert_int_eq(hg_rows_jump(&r, s, 6, 1, HG_JUMP_NOTE, &wrapped), -1);
+	ck_assert_int_eq(hg_rows_jump(&r, s, 0, 1, HG_JUMP_ERROR, &wrapped), 1);
+	hg_rows_free(&r);
+	hg_ann_index_free(&ix);
+	hg_expand_free(&x);
+	hg_session_free(s);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -297,6 +362,7 @@ main(void)
 	tcase_add_test(tc, rows_notes_under_target);
 	tcase_add_test(tc, rows_day_separators);
 	tcase_add_test(tc, rows_day_separators_update);
+	tcase_add_test(tc, rows_jump);
 	suite_add_tcase(su, tc);
 	sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);

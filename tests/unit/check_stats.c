@@ -938,32 +938,32 @@ START_TEST(test_sort_and_lines)
 	struct hg_stats_line *lines = NULL;
 	size_t n = 0, line = 0;
 	struct hg_buf b = { 0 };
-	enum hg_stats_order o = HG_ORDER_DEFAULT;
+	enum hg_stats_order o = HG_STATS_ORDER_DEFAULT;
 	const char *p;
 
 	/* The cycles. */
 	o = hg_stats_order_next(HG_STATS_T_TIERS, o);
-	ck_assert_int_eq(o, HG_ORDER_N);
-	ck_assert_int_eq(hg_stats_order_next(HG_STATS_T_SKILLS, HG_ORDER_DEFAULT), HG_ORDER_RATE);
-	ck_assert_int_eq(hg_stats_order_next(HG_STATS_T_SESSIONS, HG_ORDER_NAME), HG_ORDER_DEFAULT);
-	ck_assert_str_eq(hg_stats_order_name(HG_STATS_T_SKILLS, HG_ORDER_RATE), "escalated %");
-	ck_assert_str_eq(hg_stats_order_name(HG_STATS_T_MODELS, HG_ORDER_RATE), "accept %");
+	ck_assert_int_eq(o, HG_STATS_ORDER_N);
+	ck_assert_int_eq(hg_stats_order_next(HG_STATS_T_SKILLS, HG_STATS_ORDER_DEFAULT), HG_STATS_ORDER_RATE);
+	ck_assert_int_eq(hg_stats_order_next(HG_STATS_T_SESSIONS, HG_STATS_ORDER_NAME), HG_STATS_ORDER_DEFAULT);
+	ck_assert_str_eq(hg_stats_order_name(HG_STATS_T_SKILLS, HG_STATS_ORDER_RATE), "escalated %");
+	ck_assert_str_eq(hg_stats_order_name(HG_STATS_T_MODELS, HG_STATS_ORDER_RATE), "accept %");
 	/* local p95 1.0s, subagent 1.5s, managed 3.0s; accept 25%, 50%, 67%. */
-	hg_stats_sort(st, HG_STATS_T_TIERS, HG_ORDER_P95);
+	hg_stats_sort(st, HG_STATS_T_TIERS, HG_STATS_ORDER_P95);
 	ck_assert_str_eq(st->tiers[0].name, "managed");
 	ck_assert_str_eq(st->tiers[2].name, "local");
-	hg_stats_sort(st, HG_STATS_T_TIERS, HG_ORDER_RATE);
+	hg_stats_sort(st, HG_STATS_T_TIERS, HG_STATS_ORDER_RATE);
 	ck_assert_str_eq(st->tiers[0].name, "managed");
 	ck_assert_str_eq(st->tiers[1].name, "subagent");
-	hg_stats_sort(st, HG_STATS_T_TIERS, HG_ORDER_NAME);
+	hg_stats_sort(st, HG_STATS_T_TIERS, HG_STATS_ORDER_NAME);
 	ck_assert_str_eq(st->tiers[0].name, "local");
 	ck_assert_str_eq(st->tiers[1].name, "managed");
-	hg_stats_sort(st, HG_STATS_T_MODELS, HG_ORDER_NAME);
+	hg_stats_sort(st, HG_STATS_T_MODELS, HG_STATS_ORDER_NAME);
 	ck_assert_str_eq(st->models[0].name, "opus");
-	hg_stats_sort(st, HG_STATS_T_SKILLS, HG_ORDER_P95);
+	hg_stats_sort(st, HG_STATS_T_SKILLS, HG_STATS_ORDER_P95);
 	ck_assert_str_eq(st->skills[0].name, "write");
 	/* The lines: rows map to their table and index. */
-	hg_stats_sort(st, HG_STATS_T_TIERS, HG_ORDER_P95);
+	hg_stats_sort(st, HG_STATS_T_TIERS, HG_STATS_ORDER_P95);
 	hg_stats_render_lines(st, &b, true, &lines, &n);
 	for (p = b.p; p < b.p + b.len; p++)
 		line += *p == '\n';

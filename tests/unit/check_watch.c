@@ -963,6 +963,111 @@ START_TEST(test_dir_symlink_and_hard_link)
 }
 END_TEST
 
+
+/* Which file system types are polled: network and FUSE ones (their
+ * changes made elsewhere never reach inotify), not local ones. */
+START_TEST(test_remote_fs_types)
+{
+	ck_assert_str_eq(hg_watch_remote_fs_name(0x6969), "nfs");
+	ck_assert_str_eq(hg_watch_remote_fs_name(0x517B), "smb");
+	ck_assert_str_eq(hg_watch_remote_fs_name(0xFF534D42), "cifs");
+	ck_assert_str_eq(hg_watch_remote_fs_name(0xFE534D42), "smb2");
+	ck_assert_str_eq(hg_watch_remote_fs_name(0x65735546), "fuse");	/* sshfs */
+	ck_assert_str_eq(hg_watch_remote_fs_name(0x01021997), "9p");
+	ck_assert_str_eq(hg_watch_remote_fs_name(0x00C36400), "ceph");
+	ck_assert_ptr_null(hg_watch_remote_fs_name(0xEF53));		/* ext4 */
+	ck_assert_ptr_null(hg_watch_remote_fs_name(0x01021994));	/* tmpfs */
+	ck_assert_ptr_null(hg_watch_remote_fs_name(0x58465342));	/* xfs */
+	ck_assert_ptr_null(hg_watch_remote_fs_name(0x9123683E));	/* btrfs */
+	ck_assert_ptr_null(hg_watch_remote_fs_name(0x794C7630));	/* overlayfs */
+}
+END_TEST
+
+/* Two directories, one of them polled (HGTOP_POLL_PATHS stands for a
+ * network mount): inotify still watches the other, which is seen at
+ * once; the polled one is seen at the next poll, new files too. */
+START_TEST(test_mixed_dirs_one_polled)
+{
+	struct harness h;
+	char err[512];
+	char *a = tmp_path("hostA"), *b = tmp_path("hostB");
+	char *paths[2] = { a, b };
+	const char *note;
+	char *label;
+	size_t i;
+	int t;
+
+	ck_assert_int_eq(mkdir(a, 0755), 0);
+	ck_assert_int_eq(mkdir(b, 0755), 0);
+	append_entry("hostA/one.jsonl", "a0");
+	append_entry("hostB/two.jsonl", "b0");
+	setenv("HGTOP_POLL_PATHS", b, 1);
+	memset(&h, 0, sizeof(h));
+	ck_assert_int_eq(hg_catalog_open(&h.c, 2, paths, err, sizeof(err)), 0);
+	ck_assert_uint_eq(h.c.n_dirs, 2);
+	ck_assert_uint_eq(h.c.n, 2);
+	for (i = 0; i < h.c.n; i++)
+		update(&h, h.c.sessions[i]);
+	h.w = hg_watch_new(&h.c, 0);
+	unsetenv("HGTOP_POLL_PATHS");
+	for (i = 0; i < h.n_seen; i++)
+		free(h.seen[i]);
+	h.n_seen = 0;
+	ck_assert_int_eq(hg_watch_mode(h.w), HG_WATCH_INOTIFY);
+	ck_assert_int_ge(hg_watch_fd(h.w), 0);
+	ck_assert_ptr_null(hg_watch_reason(h.w));
+	note = hg_watch_note(h.w);
+	ck_assert_ptr_nonnull(note);
+	ck_assert_ptr_nonnull(strstr(note, "polling "));
+	ck_assert_ptr_nonnull(strstr(note, "hostB every 1.0s"));
+	ck_assert_ptr_null(strstr(note, "hostA"));
+	t = hg_watch_timeout_ms(h.w);
+	ck_assert_int_ge(t, 0);
+	ck_assert_int_le(t, 1000);
+	/* The local directory: reported by inotify, at once. */
+	append_entry("hostA/one.jsonl", "a1");
+	ck_assert(hg_watch_collect(h.w, &h.ev));
+	ck_assert_uint_eq(h.ev.n_changed, 1);
+	ck_assert_ptr_eq(h.ev.changed[0], h.c.sessions[0]);
+	update(&h, h.ev.changed[0]);
+	ck_assert_uint_eq(h.n_seen, 1);
+	/* The polled one: an append, then a new file. */
+	append_entry("hostB/two.jsonl", "b1");
+	wait_seen(&h, 2);
+	ck_assert_ptr_nonnull(strstr(h.seen[1], "b1"));
+	append_entry("hostB/three.jsonl", "b2");
+	wait_seen(&h, 3);
+	ck_assert_uint_eq(h.c.n, 3);
+	ck_assert_uint_eq(h.c.sessions[2]->dir_ix, 2);
+	label = xasprintf("%s/hostB", strrchr(tmpdir, '/') + 1);
+	ck_assert_str_eq(hg_catalog_label_of(&h.c, h.c.sessions[2]), label);
+	free(label);
+	harness_close(&h);
+	free(a);
+	free(b);
+}
+END_TEST
+
+/* The source label of a directory: its last two components. */
+START_TEST(test_short_label)
+{
+	char *l;
+
+	l = hg_catalog_short_label("/mnt/hostB/sessions/");
+	ck_assert_str_eq(l, "hostB/sessions");
+	free(l);
+	l = hg_catalog_short_label("sessions");
+	ck_assert_str_eq(l, "sessions");
+	free(l);
+	l = hg_catalog_short_label("/srv");
+	ck_assert_str_eq(l, "/srv");
+	free(l);
+	l = hg_catalog_short_label("a/b/c");
+	ck_assert_str_eq(l, "b/c");
+	free(l);
+}
+END_TEST
+
 static Suite *
 watch_suite(void)
 {
@@ -998,6 +1103,9 @@ watch_suite(void)
 	tcase_add_test(pc, test_inotify_init_fails);
 	tcase_add_test(pc, test_rotation_poll);
 	tcase_add_test(pc, test_dir_rename_is_move_poll);
+	tcase_add_test(pc, test_remote_fs_types);
+	tcase_add_test(pc, test_mixed_dirs_one_polled);
+	tcase_add_test(pc, test_short_label);
 	suite_add_tcase(s, pc);
 	tcase_add_checked_fixture(sc, setup_tmp, teardown_tmp);
 	tcase_set_timeout(sc, 60);
