@@ -252,18 +252,19 @@ sort(struct ui_view *v)
 	struct ui_stats *st = state(v);
 	const struct hg_stats_line *l = line_at(v);
 	enum hg_stats_order o;
+	enum hg_stats_table t;
 
 	if (!st->st || !l || l->table == HG_STATS_T_NONE) {
 		ui_message(v->ui, false, "%s sorts a table: move the cursor onto the tiers, models, "
 			   "skills, projects or sessions", hg_ui_key(HG_REQ_SORT));
 		return UI_R_DRAW;
 	}
-	o = hg_stats_order_next(l->table, st->order[l->table]);
-	st->order[l->table] = o;
-	hg_stats_sort(st->st, l->table, o);
+	t = l->table;	/* l points into the line map that render() replaces */
+	o = hg_stats_order_next(t, st->order[t]);
+	st->order[t] = o;
+	hg_stats_sort(st->st, t, o);
 	render(st);
-	ui_message(v->ui, false, "%s sorted by %s", table_names[l->table],
-		   hg_stats_order_name(l->table, o));
+	ui_message(v->ui, false, "%s sorted by %s", table_names[t], hg_stats_order_name(t, o));
 	return UI_R_DRAW;
 }
 
@@ -291,6 +292,8 @@ drill(struct ui_view *v)
 	const char *old = a->expr ? a->expr : "";
 	char err[256];
 	int col, rc;
+	enum hg_stats_table table;
+	size_t row;
 
 	if (!st->st || !l || l->row < 0 ||
 	    !hg_stats_filter_term(st->st, l->table, (size_t)l->row, &term)) {
@@ -298,6 +301,9 @@ drill(struct ui_view *v)
 			   "sessions filters by it", hg_ui_key(HG_REQ_TOGGLE));
 		return UI_R_DRAW;
 	}
+	/* The line map may be rebuilt while the filter changes. */
+	table = l->table;
+	row = (size_t)l->row;
 	while (*old == ' ')
 		old++;
 	if (!*old)
@@ -312,8 +318,8 @@ drill(struct ui_view *v)
 	if (rc < 0) {
 		ui_message(v->ui, true, "filter %s: %s", term.p, err);
 	} else {
-		if (l->table == HG_STATS_T_SESSIONS) {
-			const char *id = st->st->session_rows[l->row].name;
+		if (table == HG_STATS_T_SESSIONS) {
+			const char *id = st->st->session_rows[row].name;
 
 			for (size_t i = 0; i < a->n_order; i++)
 				if (a->order[i]->id && strcmp(a->order[i]->id, id) == 0) {
