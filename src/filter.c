@@ -176,6 +176,7 @@ struct parser {
 	int *err_col;
 	struct hg_buf text;
 	int depth;		/* open parentheses */
+	size_t opened;		/* text.len right after a group's '(' */
 };
 
 /* Lexing helpers */
@@ -774,11 +775,12 @@ parse_keyed(struct parser *p, struct term *t, bool *keyed)
 }
 
 /* A space before the next token of the normalised text, but none right
- * after an opening parenthesis. */
+ * after a group's opening parenthesis (a word may end in '(' too: "a(",
+ * and needs its space). */
 static void
 text_sep(struct parser *p)
 {
-	if (p->text.len && p->text.p[p->text.len - 1] != '(')
+	if (p->text.len && p->text.len != p->opened)
 		hg_buf_addc(&p->text, ' ');
 }
 
@@ -963,6 +965,7 @@ parse_and(struct parser *p, struct hg_filter *top)
 
 			text_sep(p);
 			hg_buf_adds(&p->text, c == '!' ? "!(" : "(");
+			p->opened = p->text.len;
 			p->pos += c == '!' ? 2 : 1;
 			p->depth++;
 			g = parse_or(p, top);

@@ -40,6 +40,7 @@ static const struct {
 	{ "!(a | b)  c | ((d))", "!(a | b) c | ((d))" },
 	{ "foo(bar) a) a|b", "foo(bar) a) a|b" },
 	{ "\"(\" \"|\"", "\"(\" \"|\"" },
+	{ "a(  \" \"  (b)", "a( \" \" (b)" },
 	{ "since:2h until:today SINCE:2026-11-28T14:00:05z until:2026-11-28T14:00+01:00", "since:2h until:today SINCE:2026-11-28T14:00:05z until:2026-11-28T14:00+01:00" },
 };
 
