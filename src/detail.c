@@ -286,6 +286,21 @@ build_attempt(struct hg_detail *d, const cJSON *root, const struct hg_entry *e, 
 }
 
 void
+hg_detail_add_go(struct hg_detail *d, const struct hg_session *s, const struct hg_entry *e)
+{
+	struct hg_buf b = { 0 };
+
+	if (hg_session_entry_partial(s, e))
+		hg_detail_add_text(d, "last line, no newline yet: counted as it is now", 47, 0,
+				   UI_ROLE_DIM);
+	if (hg_session_go(s) != HG_GO_STOPS || e->line_no != s->go_stop_line)
+		return;
+	hg_buf_printf(&b, "hyperguild's reader stops here: %s", s->go_stop_reason);
+	hg_detail_add_text(d, b.p, b.len, 0, UI_ROLE_ERROR);
+	hg_buf_free(&b);
+}
+
+void
 hg_detail_build(struct hg_detail *d, const struct hg_entry *e, int32_t attempt,
 		const char *line, size_t n)
 {

@@ -253,6 +253,9 @@ go_verdict(struct hg_session *s, bool head, const char *line, size_t len, int64_
 	*stop = line_no;
 	free(*why);
 	*why = xstrdup(msg);
+	/* Entries read before now match hgread: terms differently. */
+	if (!head)
+		s->generation++;
 }
 
 static int
