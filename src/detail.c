@@ -312,6 +312,14 @@ hg_detail_build(struct hg_detail *d, const struct hg_entry *e, int32_t attempt,
 	}
 	root = cJSON_ParseWithLength(line, n);
 	if (!root) {
+		/* An input nested deeper than cJSON goes (the parser did so). */
+		struct hg_buf b = { 0 };
+
+		if (hg_parse_deep_input(line, n, &b))
+			root = cJSON_ParseWithLength(b.p, b.len);
+		hg_buf_free(&b);
+	}
+	if (!root) {
 		hg_detail_add_text(d, "the line no longer parses (file changed?)", 41, 0, UI_ROLE_ERROR);
 		return;
 	}

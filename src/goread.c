@@ -110,6 +110,7 @@ struct scan {
 	size_t len;
 	enum state st;
 	size_t depth;
+	size_t max_depth;
 	uint8_t ps[HG_GO_MAX_DEPTH + 1];	/* parse state per level, 1-based */
 	/* Typing (off for hg_goread_value_len). */
 	bool typing;
@@ -436,6 +437,8 @@ push(struct scan *s, unsigned char c, uint8_t ps, enum state next)
 	if (s->depth + 1 > HG_GO_MAX_DEPTH)
 		return syntax_error(s, c, "exceeded max depth");
 	s->ps[++s->depth] = ps;
+	if (s->depth > s->max_depth)
+		s->max_depth = s->depth;
 	return next;
 }
 
@@ -729,7 +732,7 @@ scan_init(struct scan *s, const char *p, size_t len, char *msg, size_t n)
 	s->p = p;
 	s->len = len;
 	s->st = S_BEGIN_VALUE;
-	s->depth = 0;
+	s->depth = s->max_depth = 0;
 	s->typing = msg != NULL;
 	s->in_key = false;
 	s->val = NULL;
@@ -777,7 +780,7 @@ hg_goread_line(const char *line, size_t len, size_t raw_len, char *msg, size_t n
 }
 
 size_t
-hg_goread_container_len(const char *p, size_t len)
+hg_goread_container_len(const char *p, size_t len, size_t *depth)
 {
 	static struct scan s;
 	size_t i = 0, end;
@@ -788,5 +791,7 @@ hg_goread_container_len(const char *p, size_t len)
 		return 0;
 	scan_init(&s, p, len, NULL, 0);
 	end = run(&s, true);
+	if (depth)
+		*depth = s.max_depth;
 	return s.st == S_END_TOP && !s.syntax ? end : 0;
 }

@@ -47,9 +47,9 @@ enum hg_goread_result hg_goread_line(const char *line, size_t len, size_t raw_le
 
 /* The length of the JSON object or array (Go's grammar, nested up to
  * HG_GO_MAX_DEPTH) at the start of p, whitespace before it included, or
- * 0 when there is none or it is invalid. Steps over a value without
- * building it. */
-size_t hg_goread_container_len(const char *p, size_t len);
+ * 0 when there is none or it is invalid; *depth (may be NULL) gets how
+ * deep it nests. Steps over a value without building it. */
+size_t hg_goread_container_len(const char *p, size_t len, size_t *depth);
 
 /* Quote byte c the way Go's scanner does in its messages ('x', '\x01',
  * '"', '\u0085'). buf needs 12 bytes. */

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hgtop/entry.h"
 #include "hgtop/goread.h"
+#include "hgtop/parser.h"
 #include "hgtop/util.h"
 
 #define OK HG_GOREAD_OK
@@ -114,18 +116,23 @@ START_TEST(test_depth)
 		p[i] = ']';
 	p[i++] = '}';
 	ck_assert_int_eq(hg_goread_json(p, i, msg, sizeof(msg)), OK);
-	ck_assert_uint_eq(hg_goread_container_len(p + 9, i - 9), i - 10);
+	{
+		size_t depth = 0;
+
+		ck_assert_uint_eq(hg_goread_container_len(p + 9, i - 9, &depth), i - 10);
+		ck_assert_uint_eq(depth, HG_GO_MAX_DEPTH - 1);
+	}
 	free(p);
 }
 END_TEST
 
 START_TEST(test_container_len)
 {
-	ck_assert_uint_eq(hg_goread_container_len(" {\"a\":[1]},\"b\":2}", 17), 10);
-	ck_assert_uint_eq(hg_goread_container_len("[]", 2), 2);
-	ck_assert_uint_eq(hg_goread_container_len("\"x\"", 3), 0);
-	ck_assert_uint_eq(hg_goread_container_len("[1,", 3), 0);
-	ck_assert_uint_eq(hg_goread_container_len("[1,]", 4), 0);
+	ck_assert_uint_eq(hg_goread_container_len(" {\"a\":[1]},\"b\":2}", 17, NULL), 10);
+	ck_assert_uint_eq(hg_goread_container_len("[]", 2, NULL), 2);
+	ck_assert_uint_eq(hg_goread_container_len("\"x\"", 3, NULL), 0);
+	ck_assert_uint_eq(hg_goread_container_len("[1,", 3, NULL), 0);
+	ck_assert_uint_eq(hg_goread_container_len("[1,]", 4, NULL), 0);
 }
 END_TEST
 
@@ -145,6 +152,31 @@ START_TEST(test_line)
 }
 END_TEST
 
+/* An input nested deeper than cJSON goes, which Go reads, is an entry. */
+START_TEST(test_deep_input)
+{
+	size_t depth = 3000, i, n = 0;
+	char *p = xmalloc(6 * depth + 128);
+	struct hg_entry e = { 0 };
+
+	n += (size_t)sprintf(p, "{\"skill\":\"deep\",\"input\":");
+	for (i = 0; i < depth; i++)
+		p[n++] = '{', p[n++] = '"', p[n++] = 'a', p[n++] = '"', p[n++] = ':';
+	p[n++] = '1';
+	for (i = 0; i < depth; i++)
+		p[n++] = '}';
+	n += (size_t)sprintf(p + n, ",\"final_status\":\"ok\"}");
+	ck_assert_int_eq(hg_goread_json(p, n, NULL, 0), OK);
+	hg_parse_line(p, n, &e);
+	ck_assert_msg(e.kind == HG_ENTRY_OK, "%s", e.reason ? e.reason : "");
+	ck_assert(e.has_input);
+	ck_assert_str_eq(e.skill, "deep");
+	ck_assert_str_eq(e.final_status, "ok");
+	hg_entry_free(&e);
+	free(p);
+}
+END_TEST
+
 static Suite *
 goread_suite(void)
 {
@@ -155,6 +187,7 @@ goread_suite(void)
 	tcase_add_test(tc, test_depth);
 	tcase_add_test(tc, test_container_len);
 	tcase_add_test(tc, test_line);
+	tcase_add_test(tc, test_deep_input);
 	suite_add_tcase(s, tc);
 	return s;
 }
