@@ -74,7 +74,8 @@ get_interned(struct hg_entry *e, const char *field, const cJSON *v, const char *
 
 	if (!get_string(e, field, v, &s))
 		return false;
-	*out = s ? hg_intern(s) : "";
+	if (s)		/* null leaves the field as it was, as in Go */
+		*out = hg_intern(s);
 	return true;
 }
 
@@ -342,16 +343,16 @@ parse_attempt(struct hg_entry *e, const cJSON *obj, struct hg_attempt *a, size_t
 			ok = get_interned(e, k, v, &a->verdict_text);
 			a->verdict = (uint8_t)hg_verdict_from(a->verdict_text, strlen(a->verdict_text));
 		} else if (key_is(k, "feedback")) {
-			if ((ok = get_string(e, k, v, &s))) {
+			if ((ok = get_string(e, k, v, &s)) && s) {
 				free((char *)a->feedback);
 				a->feedback = keep_text(s, &a->feedback_len, HG_SHORT_TEXT_MAX);
 			}
 		} else if (key_is(k, "output_summary")) {
-			if ((ok = get_string(e, k, v, &s)))
-				a->has_output_summary = s && *s;
+			if ((ok = get_string(e, k, v, &s)) && s)
+				a->has_output_summary = *s;
 		} else if (key_is(k, "runner_output")) {
-			if ((ok = get_string(e, k, v, &s)))
-				a->has_runner_output = s && *s;
+			if ((ok = get_string(e, k, v, &s)) && s)
+				a->has_runner_output = *s;
 		}
 		if (!ok) {
 			/* Name the attempt: "field attempts[2].model: ..." */
@@ -475,8 +476,13 @@ parse_field(struct hg_entry *e, const cJSON *v, const cJSON **input, const char 
 	case 'm':
 		if (key_is(k, "model_used"))
 			return get_interned(e, k, v, &e->model_used);
-		if (key_is(k, "message"))
-			return get_string(e, k, v, message);
+		if (key_is(k, "message")) {
+			if (!get_string(e, k, v, &s))
+				return false;
+			if (s)	/* null leaves it as it was */
+				*message = s;
+			return true;
+		}
 		break;
 	case 'd':
 		if (key_is(k, "duration_ms"))
