@@ -12,6 +12,8 @@
 #include "hgtop/entry.h"
 #include "hgtop/goread.h"
 #include "hgtop/parser.h"
+#include "hgtop/session.h"
+#include "tmpdir.h"
 #include "hgtop/util.h"
 
 #define OK HG_GOREAD_OK
@@ -177,6 +179,99 @@ START_TEST(test_deep_input)
 }
 END_TEST
 
+static void
+append(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "a");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* The last line without a newline is an entry once taken; an append that
+ * completes it reads it again in its place, never a second time. */
+START_TEST(test_partial_once)
+{
+	char path[300];
+	struct hg_session *s;
+	unsigned gen;
+
+	tmpdir_create("goread");
+	snprintf(path, sizeof(path), "%s/p.jsonl", tmpdir);
+	append(path, "{\"skill\":\"one\"}\n{\"skill\":\"tw");
+	s = hg_session_new(path);
+	hg_session_ingest(s, 0);
+	ck_assert_uint_eq(s->n_entries, 1);
+	ck_assert(hg_session_take_partial(s));
+	ck_assert_uint_eq(s->n_entries, 2);
+	ck_assert(hg_session_entry_partial(s, &s->entries[1]));
+	/* Go stops there: the line is cut. */
+	ck_assert_int_eq(hg_session_go(s), HG_GO_STOPS);
+	ck_assert_int_eq(s->go_stop_line, 2);
+	ck_assert_str_eq(s->go_stop_reason, "unexpected end of JSON input");
+	/* Nothing new: it stays. */
+	hg_session_ingest(s, 0);
+	ck_assert_uint_eq(s->n_entries, 2);
+	ck_assert(!hg_session_take_partial(s));
+	/* Completed: read once, as a whole line, and Go reads it now. */
+	gen = s->generation;
+	append(path, "o\"}\n");
+	hg_session_ingest(s, 0);
+	ck_assert_uint_eq(s->n_entries, 2);
+	ck_assert_uint_ne(s->generation, gen);
+	ck_assert(!hg_session_entry_partial(s, &s->entries[1]));
+	ck_assert_str_eq(s->entries[1].skill, "two");
+	ck_assert_int_eq(hg_session_go(s), HG_GO_READS);
+	ck_assert_int_eq(s->n_unparsable, 0);
+	hg_session_free(s);
+	hg_session_close_kept();
+	teardown_tmp();
+}
+END_TEST
+
+/* Read tail first: not known until the head is read, then the FIRST
+ * stopping line (in the head if there is one there, else the tail's, its
+ * line number made real). */
+static void
+tail_first(int bad_a, int bad_b, int64_t want)
+{
+	char path[300], line[128];
+	struct hg_session *s;
+	struct hg_ingest_result r;
+	bool unknown_seen = false;
+	int i;
+
+	tmpdir_create("goread");
+	snprintf(path, sizeof(path), "%s/t.jsonl", tmpdir);
+	for (i = 1; i <= 400; i++) {
+		snprintf(line, sizeof(line), i == bad_a || i == bad_b ? "{\"skill\":\"bad-%d\",}\n"
+			 : "{\"skill\":\"good-%d\",\"final_status\":\"ok\"}\n", i);
+		append(path, line);
+	}
+	s = hg_session_new(path);
+	do {
+		r = hg_session_ingest(s, 1024);
+		if (r.more)
+			unknown_seen |= hg_session_go(s) == HG_GO_UNKNOWN;
+	} while (r.more);
+	ck_assert(unknown_seen);
+	ck_assert_int_eq(hg_session_go(s), HG_GO_STOPS);
+	ck_assert_int_eq(s->go_stop_line, want);
+	ck_assert_str_eq(s->go_stop_reason,
+			 "invalid character '}' looking for beginning of object key string");
+	hg_session_free(s);
+	hg_session_close_kept();
+	teardown_tmp();
+}
+
+START_TEST(test_tail_first)
+{
+	tail_first(5, 390, 5);
+	tail_first(0, 390, 390);
+}
+END_TEST
+
 static Suite *
 goread_suite(void)
 {
@@ -188,6 +283,8 @@ goread_suite(void)
 	tcase_add_test(tc, test_container_len);
 	tcase_add_test(tc, test_line);
 	tcase_add_test(tc, test_deep_input);
+	tcase_add_test(tc, test_partial_once);
+	tcase_add_test(tc, test_tail_first);
 	suite_add_tcase(s, tc);
 	return s;
 }
