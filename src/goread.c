@@ -685,6 +685,68 @@ step(struct scan *s, unsigned char c, size_t i)
 	return S_ERROR;
 }
 
+/* Where the bytes of a string that need a look (a quote, a backslash, a
+ * control character) start again, from i. */
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+static size_t
+plain_run(const char *p, size_t i, size_t len)
+{
+	while (i + 8 <= len) {
+		uint64_t x, m;
+
+		memcpy(&x, p + i, 8);
+		/* A byte under 0x20, or equal to '"' or '\\' (no false
+		 * negatives; a hit is then looked at byte by byte). */
+		m = ((x - ONES * 0x20) & ~x) | ((((x ^ (ONES * '"')) - ONES) & ~(x ^ (ONES * '"')))) |
+		    ((((x ^ (ONES * '\\')) - ONES) & ~(x ^ (ONES * '\\'))));
+		if (m & HIGHS) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			/* The lowest hit is exact (a false one only follows
+			 * a true one): the first special byte. */
+			return i + (size_t)__builtin_ctzll(m & HIGHS) / 8;
+#else
+			break;
+#endif
+		}
+		i += 8;
+	}
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c == '"' || c == '\\' || c < 0x20)
+			break;
+	}
+	return i;
+}
+
+/* The same, stepping over valid escapes too (runner output holds one
+ * every line): what stops it (a quote, a control character, a bad or cut
+ * escape) is left to step(), which says it as Go does. */
+static size_t
+string_run(const char *p, size_t i, size_t len)
+{
+	for (;;) {
+		unsigned char e;
+
+		i = plain_run(p, i, len);
+		if (i + 1 >= len || p[i] != '\\')
+			return i;
+		e = (unsigned char)p[i + 1];
+		if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' ||
+		    e == 't') {
+			i += 2;
+		} else if (e == 'u' && i + 5 < len && is_hex((unsigned char)p[i + 2]) &&
+			   is_hex((unsigned char)p[i + 3]) && is_hex((unsigned char)p[i + 4]) &&
+			   is_hex((unsigned char)p[i + 5])) {
+			i += 6;
+		} else {
+			return i;
+		}
+	}
+}
+
 /* Run the scanner over p[0, len); stop_at_end: stop after the first
  * complete value (for hg_goread_value_len). Returns where it stopped. */
 static size_t
@@ -696,11 +758,12 @@ run(struct scan *s, bool stop_at_end)
 		unsigned char c = (unsigned char)s->p[i];
 
 		if (s->st == S_IN_STRING) {
-			/* The common case: plain bytes of a string. */
-			while (c != '"' && c != '\\' && c >= 0x20 && ++i < s->len)
-				c = (unsigned char)s->p[i];
+			/* The common case: plain bytes of a string, eight at a
+			 * time while none of them is special. */
+			i = string_run(s->p, i, s->len);
 			if (i == s->len)
 				break;
+			c = (unsigned char)s->p[i];
 		}
 		s->st = step(s, c, i);
 		if (s->st == S_ERROR)
