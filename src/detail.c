@@ -8,6 +8,7 @@
 
 #include "hgtop/detail.h"
 #include "hgtop/entry.h"
+#include "hgtop/goread.h"
 #include "hgtop/parser.h"
 #include "hgtop/sanitize.h"
 #include "hgtop/search.h"
@@ -294,9 +295,18 @@ hg_detail_add_go(struct hg_detail *d, const struct hg_session *s, const struct h
 	if (hg_session_entry_partial(s, e))
 		hg_detail_add_text(d, "last line, no newline yet: counted as it is now", 47, 0,
 				   UI_ROLE_DIM);
-	if (hg_session_go(s) != HG_GO_STOPS || e->line_no != s->go_stop_line)
+	if (hg_session_go(s) == HG_GO_STOPS && e->line_no == s->go_stop_line) {
+		hg_buf_printf(&b, "hyperguild's reader stops here: %s", s->go_stop_reason);
+	} else if (e->length >= HG_GO_LINE_MAX) {
+		/* After the first stop, a line it could not read either. */
+		char n[32];
+
+		hg_fmt_count(n, sizeof(n), e->length);
+		hg_buf_printf(&b, "hyperguild's reader could not read this line either: %s (%s bytes)",
+			      HG_GO_TOO_LONG, n);
+	} else {
 		return;
-	hg_buf_printf(&b, "hyperguild's reader stops here: %s", s->go_stop_reason);
+	}
 	hg_detail_add_text(d, b.p, b.len, 0, UI_ROLE_ERROR);
 	hg_buf_free(&b);
 }
