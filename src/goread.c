@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hgtop/parser.h"
 
 enum state {
 	S_BEGIN_VALUE,
@@ -198,37 +197,179 @@ type_error(struct scan *s, const struct field *f, const char *what, size_t what_
 			 (int)what_len, what, f->type);
 }
 
-/* time.Time's UnmarshalJSON failed on the raw value p[a, b): decoding
- * stops with time.Parse's error, named by the value as Go quotes it. */
+/* Go's quote() of the time package: bytes under 0x20 and from 0x80 as
+ * \xNN, a quote and a backslash escaped. */
 static void
-time_error(struct scan *s, size_t a, size_t b)
+time_quote(char *out, size_t n, const char *v, size_t len)
+{
+	size_t o = 0, i;
+
+	if (n < 8)
+		return;
+	out[o++] = '"';
+	for (i = 0; i < len && o + 6 < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if (c >= 0x80 || c < 0x20) {
+			o += (size_t)snprintf(out + o, n - o, "\\x%02x", c);
+		} else {
+			if (c == '"' || c == '\\')
+				out[o++] = '\\';
+			out[o++] = (char)c;
+		}
+	}
+	out[o++] = '"';
+	out[o] = '\0';
+}
+
+static inline bool
+dig(const char *v, size_t n, size_t i)
+{
+	return i < n && v[i] >= '0' && v[i] <= '9';
+}
+
+/* strconv-free atoi of Go's time package on 2 bytes: an optional sign and
+ * digits, all of them. */
+static bool
+atoi2(const char *v)
+{
+	if (v[0] == '+' || v[0] == '-')
+		return v[1] >= '0' && v[1] <= '9';
+	return v[0] >= '0' && v[0] <= '9' && v[1] >= '0' && v[1] <= '9';
+}
+
+/* time.Time's UnmarshalJSON (Go 1.19): time.Parse of the raw value v with
+ * the layout "\"2006-01-02T15:04:05Z07:00\"" (RFC 3339 in quotes), step
+ * for step, so that what it accepts (one-digit hours, a comma before the
+ * fraction, any number of fraction digits, any two-character zone offset)
+ * and its error text are Go's. True when it parses. */
+static bool
+go_time(const char *v, size_t n, char *msg, size_t mn)
 {
 	static const char layout[] = "\"\\\"2006-01-02T15:04:05Z07:00\\\"\"";
-	size_t i, o = 0, max = 64;
-	char q[4 * 64 + 8];
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	char qv[4 * 64 + 8], qe[4 * 64 + 8], qx[16];
+	const char *elem = NULL, *range = NULL;
+	size_t i = 0, at = 0;
+	int year, month, day, hour, min, sec, k;
 
-	if (s->fatal)
+#define BAD(e, pos) do { elem = (e); at = (pos); goto bad; } while (0)
+#define NUM2(x) ((x) = (v[i] - '0') * 10 + (v[i + 1] - '0'), i += 2)
+	if (i >= n || v[i] != '"')
+		BAD("\"", i);
+	i++;
+	if (n - i < 4 || !dig(v, n, i))
+		BAD("2006", i);
+	for (k = 1; k < 4; k++)
+		if (!dig(v, n, i + (size_t)k))
+			BAD("2006", i + 4);
+	year = (v[i] - '0') * 1000 + (v[i + 1] - '0') * 100 + (v[i + 2] - '0') * 10 + (v[i + 3] - '0');
+	i += 4;
+	if (i >= n || v[i] != '-')
+		BAD("-", i);
+	i++;
+	if (!dig(v, n, i) || !dig(v, n, i + 1))
+		BAD("01", i);
+	NUM2(month);
+	if (month < 1 || month > 12) {
+		range = "month";
+		goto bad;
+	}
+	if (i >= n || v[i] != '-')
+		BAD("-", i);
+	i++;
+	if (!dig(v, n, i) || !dig(v, n, i + 1))
+		BAD("02", i);
+	NUM2(day);
+	if (i >= n || v[i] != 'T')
+		BAD("T", i);
+	i++;
+	if (!dig(v, n, i))
+		BAD("15", i);
+	if (dig(v, n, i + 1)) {
+		NUM2(hour);
+	} else {
+		hour = v[i] - '0';
+		i++;
+	}
+	if (hour >= 24) {
+		range = "hour";
+		goto bad;
+	}
+	if (i >= n || v[i] != ':')
+		BAD(":", i);
+	i++;
+	if (!dig(v, n, i) || !dig(v, n, i + 1))
+		BAD("04", i);
+	NUM2(min);
+	if (min >= 60) {
+		range = "minute";
+		goto bad;
+	}
+	if (i >= n || v[i] != ':')
+		BAD(":", i);
+	i++;
+	if (!dig(v, n, i) || !dig(v, n, i + 1))
+		BAD("05", i);
+	NUM2(sec);
+	if (sec >= 60) {
+		range = "second";
+		goto bad;
+	}
+	/* A fraction the layout does not have: '.' or ',' and digits. */
+	if (n - i >= 2 && (v[i] == '.' || v[i] == ',') && dig(v, n, i + 1))
+		for (i += 2; dig(v, n, i); i++)
+			;
+	if (i < n && v[i] == 'Z') {
+		i++;
+	} else {
+		if (n - i < 6 || v[i + 3] != ':')
+			BAD("Z07:00", i);
+		if (!atoi2(v + i + 1) || !atoi2(v + i + 4) || (v[i] != '+' && v[i] != '-'))
+			BAD("Z07:00", i + 6);
+		i += 6;
+	}
+	if (i >= n || v[i] != '"')
+		BAD("\"", i);
+	i++;
+	if (i < n) {
+		time_quote(qv, sizeof(qv), v, n > 64 ? 64 : n);
+		time_quote(qe, sizeof(qe), v + i, n - i > 64 ? 64 : n - i);
+		snprintf(msg, mn, "parsing time %s: extra text: %s", qv, qe);
+		return false;
+	}
+	if (day < 1 || day > mdays[month - 1] + (month == 2 && year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))) {
+		range = "day";
+		goto bad;
+	}
+	return true;
+bad:
+	time_quote(qv, sizeof(qv), v, n > 64 ? 64 : n);
+	if (range) {
+		snprintf(msg, mn, "parsing time %s: %s out of range", qv, range);
+		return false;
+	}
+	time_quote(qe, sizeof(qe), v + at, n - at > 64 ? 64 : n - at);
+	time_quote(qx, sizeof(qx), elem, strlen(elem));
+	snprintf(msg, mn, "parsing time %s as %s: cannot parse %s as %s", qv, layout, qe, qx);
+	return false;
+#undef BAD
+#undef NUM2
+}
+
+/* The timestamp p[a, b) does not parse: decoding stops there, with Go's
+ * error (which wins over an earlier type error). */
+static void
+time_check(struct scan *s, size_t a, size_t b)
+{
+	char buf[1024];
+
+	if (s->fatal || go_time(s->p + a, b - a, buf, sizeof(buf)))
 		return;
 	s->fatal = true;
 	s->typing = false;
-	q[o++] = '"';
-	for (i = a; i < b && i - a < max; i++) {
-		unsigned char c = (unsigned char)s->p[i];
-
-		if (c >= 0x80 || c < 0x20) {
-			o += (size_t)snprintf(q + o, sizeof(q) - o, "\\x%02x", c);
-		} else {
-			if (c == '"' || c == '\\')
-				q[o++] = '\\';
-			q[o++] = (char)c;
-		}
-	}
-	if (i < b)
-		o += (size_t)snprintf(q + o, sizeof(q) - o, "...");
-	q[o++] = '"';
-	q[o] = '\0';
 	if (s->msg && s->n)
-		snprintf(s->msg, s->n, "parsing time %s as %s: not an RFC 3339 time", q, layout);
+		snprintf(s->msg, s->n, "%s", buf);
 }
 
 /* strconv.ParseInt(text, 10, 64) succeeds. text is a valid JSON number. */
@@ -324,14 +465,9 @@ scalar_ends(struct scan *s, size_t i)
 		w = snprintf(what, sizeof(what), "number %.*s", (int)(n > 64 ? 64 : n), t);
 		type_error(s, f, what, (size_t)w);
 	} else if (f->slot == SL_TIME) {
-		int64_t ns;
-		int16_t tz;
-		bool zero;
-
-		/* Go parses the raw bytes between the quotes: an escape
+		/* Go parses the raw bytes, quotes included: an escape
 		 * there is not a time either. */
-		if (t[0] != '"' || n < 2 || !hg_parse_time(t + 1, n - 2, &ns, &tz, &zero))
-			time_error(s, s->val_start, i);
+		time_check(s, s->val_start, i);
 	}
 }
 
@@ -494,7 +630,7 @@ container_ends(struct scan *s, size_t i)
 {
 	if (s->typing && s->time_level == s->depth) {
 		s->time_level = 0;
-		time_error(s, s->time_start, i + 1);
+		time_check(s, s->time_start, i + 1);
 	}
 	s->depth--;
 }

@@ -24,7 +24,7 @@
 #define HG_GO_MAX_DEPTH 10000
 
 /* Room for any message written by hg_goread_*. */
-#define HG_GOREAD_MSG 192
+#define HG_GOREAD_MSG 320
 
 enum hg_goread_result {
 	HG_GOREAD_OK = 0,	/* json.Unmarshal into Entry succeeds */

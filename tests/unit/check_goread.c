@@ -82,9 +82,9 @@ static const struct {
 	/* The first type error is the one reported... */
 	{ "{\"skill\":[],\"duration_ms\":\"x\"}", TYP, "json: cannot unmarshal array into Go struct field Entry.skill of type string" },
 	/* ...but a timestamp error stops decoding and wins. */
-	{ "{\"duration_ms\":\"x\",\"timestamp\":1}", TYP, "parsing time \"1\" as \"\\\"2006-01-02T15:04:05Z07:00\\\"\": not an RFC 3339 time" },
-	{ "{\"timestamp\":\"x\"}", TYP, "parsing time \"\\\"x\\\"\" as \"\\\"2006-01-02T15:04:05Z07:00\\\"\": not an RFC 3339 time" },
-	{ "{\"timestamp\":{\"a\":1}}", TYP, "parsing time \"{\\\"a\\\":1}\" as \"\\\"2006-01-02T15:04:05Z07:00\\\"\": not an RFC 3339 time" },
+	{ "{\"duration_ms\":\"x\",\"timestamp\":1}", TYP, "parsing time \"1\" as \"\\\"2006-01-02T15:04:05Z07:00\\\"\": cannot parse \"1\" as \"\\\"\"" },
+	{ "{\"timestamp\":\"x\"}", TYP, "parsing time \"\\\"x\\\"\" as \"\\\"2006-01-02T15:04:05Z07:00\\\"\": cannot parse \"x\\\"\" as \"2006\"" },
+	{ "{\"timestamp\":{\"a\":1}}", TYP, "parsing time \"{\\\"a\\\":1}\" as \"\\\"2006-01-02T15:04:05Z07:00\\\"\": cannot parse \"{\\\"a\\\":1}\" as \"\\\"\"" },
 };
 
 START_TEST(test_cases)
