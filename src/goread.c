@@ -63,44 +63,45 @@ enum kind { K_IGNORE, K_ENTRY, K_ATTEMPTS, K_ATTEMPT };
 
 struct field {
 	const char *name;
+	size_t len;
 	enum slot slot;
 	const char *path;	/* for Go's "Go struct field PATH" */
 	const char *type;	/* Go's type name */
 };
 
 static const struct field entry_fields[] = {
-	{ "session_id", SL_STRING, "Entry.session_id", "string" },
-	{ "timestamp", SL_TIME, "Entry.timestamp", "time.Time" },
-	{ "skill", SL_STRING, "Entry.skill", "string" },
-	{ "phase", SL_STRING, "Entry.phase", "string" },
-	{ "project_root", SL_STRING, "Entry.project_root", "string" },
-	{ "input", SL_RAW, "Entry.input", "json.RawMessage" },
-	{ "attempts", SL_ATTEMPTS, "Entry.attempts", "[]session.Attempt" },
-	{ "final_status", SL_STRING, "Entry.final_status", "string" },
-	{ "file_path", SL_STRING, "Entry.file_path", "string" },
-	{ "model_used", SL_STRING, "Entry.model_used", "string" },
-	{ "duration_ms", SL_INT, "Entry.duration_ms", "int64" },
-	{ "message", SL_STRING, "Entry.message", "string" },
-	{ NULL, SL_IGNORE, NULL, NULL },
+	{ "session_id", 10, SL_STRING, "Entry.session_id", "string" },
+	{ "timestamp", 9, SL_TIME, "Entry.timestamp", "time.Time" },
+	{ "skill", 5, SL_STRING, "Entry.skill", "string" },
+	{ "phase", 5, SL_STRING, "Entry.phase", "string" },
+	{ "project_root", 12, SL_STRING, "Entry.project_root", "string" },
+	{ "input", 5, SL_RAW, "Entry.input", "json.RawMessage" },
+	{ "attempts", 8, SL_ATTEMPTS, "Entry.attempts", "[]session.Attempt" },
+	{ "final_status", 12, SL_STRING, "Entry.final_status", "string" },
+	{ "file_path", 9, SL_STRING, "Entry.file_path", "string" },
+	{ "model_used", 10, SL_STRING, "Entry.model_used", "string" },
+	{ "duration_ms", 11, SL_INT, "Entry.duration_ms", "int64" },
+	{ "message", 7, SL_STRING, "Entry.message", "string" },
+	{ NULL, 0, SL_IGNORE, NULL, NULL },
 };
 
 static const struct field attempt_fields[] = {
-	{ "attempt", SL_INT, "Attempt.attempts.attempt", "int" },
-	{ "model", SL_STRING, "Attempt.attempts.model", "string" },
-	{ "tier", SL_STRING, "Attempt.attempts.tier", "string" },
-	{ "duration_ms", SL_INT, "Attempt.attempts.duration_ms", "int64" },
-	{ "warm_start", SL_BOOL, "Attempt.attempts.warm_start", "bool" },
-	{ "verified", SL_BOOL, "Attempt.attempts.verified", "bool" },
-	{ "verdict", SL_STRING, "Attempt.attempts.verdict", "string" },
-	{ "feedback", SL_STRING, "Attempt.attempts.feedback", "string" },
-	{ "output_summary", SL_STRING, "Attempt.attempts.output_summary", "string" },
-	{ "runner_output", SL_STRING, "Attempt.attempts.runner_output", "string" },
-	{ NULL, SL_IGNORE, NULL, NULL },
+	{ "attempt", 7, SL_INT, "Attempt.attempts.attempt", "int" },
+	{ "model", 5, SL_STRING, "Attempt.attempts.model", "string" },
+	{ "tier", 4, SL_STRING, "Attempt.attempts.tier", "string" },
+	{ "duration_ms", 11, SL_INT, "Attempt.attempts.duration_ms", "int64" },
+	{ "warm_start", 10, SL_BOOL, "Attempt.attempts.warm_start", "bool" },
+	{ "verified", 8, SL_BOOL, "Attempt.attempts.verified", "bool" },
+	{ "verdict", 7, SL_STRING, "Attempt.attempts.verdict", "string" },
+	{ "feedback", 8, SL_STRING, "Attempt.attempts.feedback", "string" },
+	{ "output_summary", 14, SL_STRING, "Attempt.attempts.output_summary", "string" },
+	{ "runner_output", 13, SL_STRING, "Attempt.attempts.runner_output", "string" },
+	{ NULL, 0, SL_IGNORE, NULL, NULL },
 };
 
-static const struct field top_field = { "", SL_ENTRY, NULL, "session.Entry" };
-static const struct field element_field = { "", SL_ATTEMPT, "Entry.attempts", "session.Attempt" };
-static const struct field ignore_field = { "", SL_IGNORE, NULL, NULL };
+static const struct field top_field = { "", 0, SL_ENTRY, NULL, "session.Entry" };
+static const struct field element_field = { "", 0, SL_ATTEMPT, "Entry.attempts", "session.Attempt" };
+static const struct field ignore_field = { "", 0, SL_IGNORE, NULL, NULL };
 
 #define KIND_LEVELS 4
 
@@ -525,6 +526,18 @@ key_field(const struct field *fields, const char *p, size_t a, size_t b)
 	unsigned char k[32];
 	size_t n = 0, i;
 
+	/* The common case: a plain ASCII key, matched by length first. */
+	for (i = a; i < b && p[i] != '\\' && (unsigned char)p[i] < 0x80; i++)
+		;
+	if (i == b) {
+		for (; fields->name; fields++) {
+			if (fields->len != b - a || (p[a] | 0x20) != fields->name[0])
+				continue;
+			if (key_matches(fields->name, (const unsigned char *)p + a, b - a))
+				return fields;
+		}
+		return &ignore_field;
+	}
 	for (i = a; i < b; i++) {
 		unsigned char c = (unsigned char)p[i];
 
