@@ -13,6 +13,7 @@
 #include "hgtop/search.h"
 #include "hgtop/ui_draw.h"
 #include "hgtop/util.h"
+#include "hgtop/values.h"
 
 #define RAW_MAX (1024 * 1024)
 
@@ -295,7 +296,7 @@ hg_detail_build(struct hg_detail *d, const struct hg_entry *e, int32_t attempt,
 		build_unparsable(d, e, line, n);
 		return;
 	}
-	root = cJSON_ParseWithLength(line, n);
+	root = hg_values_parse(line, n);
 	if (!root) {
 		hg_detail_add_text(d, "the line no longer parses (file changed?)", 41, 0, UI_ROLE_ERROR);
 		return;

@@ -18,6 +18,7 @@
 
 #include "hgtop/annotate.h"
 #include "hgtop/util.h"
+#include "hgtop/values.h"
 
 enum term_type {
 	TERM_WORD,
@@ -1693,7 +1694,7 @@ match_group(const struct hg_filter *f, const struct hg_entry *e)
 static bool
 json_texts_contain(const struct value *w, const char *line, size_t len)
 {
-	cJSON *root = cJSON_ParseWithLength(line, len);
+	cJSON *root = hg_values_parse(line, len);
 	const cJSON *msg, *atts, *a;
 	bool hit = false;
 

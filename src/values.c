@@ -1,0 +1,312 @@
+/* values.c - a log line's values made to read as Go's encoding/json reads them
+ * (see values.h). One pass over the line; the copy is only written from the
+ * first change on. */
+#include "config.h"
+
+#include "hgtop/values.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define TRACK_DEPTH 4
+
+struct rewrite {
+	const char *line, *end, *copied;
+	struct hg_buf *out;
+	bool changed;
+};
+
+/* Copy what is before p, then add s[0..n) in place of line[p..skip). */
+static void
+replace(struct rewrite *r, const char *p, const char *skip, const char *s, size_t n)
+{
+	if (!r->changed) {
+		hg_buf_reset(r->out);
+		r->changed = true;
+	}
+	hg_buf_add(r->out, r->copied, (size_t)(p - r->copied));
+	hg_buf_add(r->out, s, n);
+	r->copied = skip;
+}
+
+static int
+hex4(const char *p, const char *end, unsigned *out)
+{
+	unsigned h = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		int v = p + i < end ? hg_hex_value((unsigned char)p[i]) : -1;
+
+		if (v < 0)
+			return i;	/* the bad digit */
+		h = (h << 4) | (unsigned)v;
+	}
+	*out = h;
+	return 4;
+}
+
+/* A quote preceded by an odd number of backslashes is escaped. */
+static bool
+escaped(const char *start, const char *q)
+{
+	size_t n = 0;
+
+	while (q > start && q[-1] == '\\') {
+		q--;
+		n++;
+	}
+	return n % 2 == 1;
+}
+
+static const char *
+string_close(const char *s, const char *end)
+{
+	const char *q = s;
+
+	for (;;) {
+		q = memchr(q, '"', (size_t)(end - q));
+		if (!q || !escaped(s, q))
+			return q;
+		q++;
+	}
+}
+
+/* The string content s[0..q): escapes and raw C0/C1 bytes. Returns false
+ * with *bad set at an escape Go rejects. */
+static bool
+rewrite_string(struct rewrite *r, const char *s, const char *q, bool c0c1, const char **bad)
+{
+	static const char fffd[] = "\xEF\xBF\xBD";
+	const char *p = s;
+
+	while (p < q) {
+		const char *b;
+		unsigned c, c2 = 0;
+		int k;
+
+		if (c0c1) {
+			for (b = p; b < q && *b != '\\' && (unsigned char)*b != 0xC0 &&
+				    (unsigned char)*b != 0xC1; b++)
+				;
+			if (b == q)
+				return true;
+		} else if (!(b = memchr(p, '\\', (size_t)(q - p)))) {
+			return true;
+		}
+		if (*b != '\\') {
+			replace(r, b, b + 1, fffd, 3);
+			p = b + 1;
+			continue;
+		}
+		if (b + 1 >= q) {
+			*bad = b;
+			return false;
+		}
+		if (b[1] != 'u') {
+			if (!strchr("bfnrt\"\\/", b[1]) || b[1] == '\0') {
+				*bad = b + 1;
+				return false;
+			}
+			p = b + 2;
+			continue;
+		}
+		if ((k = hex4(b + 2, q, &c)) < 4) {
+			*bad = b + 2 + k;
+			return false;
+		}
+		p = b + 6;
+		if (c == 0) {
+			replace(r, b, p, HG_NUL, 2);
+		} else if (c >= 0xD800 && c <= 0xDFFF) {
+			if (c <= 0xDBFF && q - p >= 6 && p[0] == '\\' && p[1] == 'u' &&
+			    hex4(p + 2, q, &c2) == 4 && c2 >= 0xDC00 && c2 <= 0xDFFF) {
+				p += 6;	/* a pair: cJSON decodes it */
+				continue;
+			}
+			/* Go: the lone half is U+FFFD, what follows is read anew. */
+			replace(r, b, p, fffd, 3);
+		}
+	}
+	return true;
+}
+
+/* JSON's number grammar: the length of the valid number at p (0 if none). */
+static size_t
+number_len(const char *p, const char *end)
+{
+	const char *s = p;
+
+	if (p < end && *p == '-')
+		p++;
+	if (p >= end || *p < '0' || *p > '9')
+		return 0;
+	if (*p == '0')
+		p++;
+	else
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	if (p + 1 < end && *p == '.' && p[1] >= '0' && p[1] <= '9') {
+		for (p++; p < end && *p >= '0' && *p <= '9'; p++)
+			;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		const char *x = p + 1;
+
+		if (x < end && (*x == '+' || *x == '-'))
+			x++;
+		if (x < end && *x >= '0' && *x <= '9') {
+			while (x < end && *x >= '0' && *x <= '9')
+				x++;
+			p = x;
+		}
+	}
+	return (size_t)(p - s);
+}
+
+static bool
+number_char(char c)
+{
+	return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+}
+
+/* A plain integer of at most 15 digits: a double holds it exactly. */
+static bool
+plain_int(const char *p, size_t n)
+{
+	size_t i = p[0] == '-';
+
+	if (n - i > 15)
+		return false;
+	for (; i < n; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+	return true;
+}
+
+/* A top-level key that may name "timestamp" (case folded, escaped, or
+ * with the long s or Kelvin sign Go folds too). */
+static bool
+maybe_timestamp(const char *k, size_t n)
+{
+	size_t i;
+
+	if (n < 9)
+		return false;
+	if (n == 9 && strncasecmp(k, "timestamp", 9) == 0)
+		return true;
+	for (i = 0; i < n; i++)
+		if (k[i] == '\\' || (unsigned char)k[i] >= 0x80)
+			return true;
+	return false;
+}
+
+enum hg_values_result
+hg_values_rewrite(const char *line, size_t len, struct hg_buf *out, unsigned flags, size_t *bad)
+{
+	struct rewrite r = { line, line + len, line, out, false };
+	const char *p = line, *end = line + len, *key = NULL, *fail = NULL;
+	char kinds[TRACK_DEPTH] = { 0 };
+	size_t depth = 0, key_len = 0;
+	bool c0c1 = memchr(line, 0xC0, len) || memchr(line, 0xC1, len);
+
+	while (p < end) {
+		char c = *p;
+
+		if (c == '"') {
+			const char *s = p + 1, *q = string_close(s, end), *n;
+
+			if (!q)
+				break;	/* cJSON reports it */
+			for (n = q + 1; n < end && (*n == ' ' || *n == '\t' || *n == '\r' || *n == '\n'); n++)
+				;
+			if (n < end && *n == ':') {
+				key = s;
+				key_len = (size_t)(q - s);
+			} else if ((flags & HG_VALUES_MARKS) && depth == 1 && kinds[0] == '{' && key &&
+				   maybe_timestamp(key, key_len) && memchr(s, '\\', (size_t)(q - s))) {
+				replace(&r, s, s, HG_VAL_ESCAPED, 2);
+			}
+			if (!rewrite_string(&r, s, q, c0c1, &fail))
+				break;
+			p = q + 1;
+		} else if (c == '{' || c == '[') {
+			if (depth < TRACK_DEPTH)
+				kinds[depth] = c;
+			depth++;
+			p++;
+		} else if (c == '}' || c == ']') {
+			if (depth)
+				depth--;
+			p++;
+		} else if (c == '-' || (c >= '0' && c <= '9')) {
+			const char *run = p;
+			size_t n = number_len(p, end);
+
+			while (p < end && number_char(*p))
+				p++;
+			if (run + n != p) {
+				fail = run + n;
+				break;
+			}
+			if ((flags & HG_VALUES_MARKS) && !plain_int(run, n) && depth >= 1 && kinds[0] == '{' &&
+			    (depth == 1 || (depth == 3 && kinds[1] == '[' && kinds[2] == '{'))) {
+				replace(&r, run, run, "\"" HG_VAL_NUMBER, 3);
+				replace(&r, p, p, "\"", 1);
+			}
+		} else {
+			p++;
+		}
+	}
+	if (fail) {
+		*bad = (size_t)(fail - line);
+		return HG_VALUES_INVALID;
+	}
+	if (!r.changed)
+		return HG_VALUES_SAME;
+	hg_buf_add(out, r.copied, (size_t)(end - r.copied));
+	return HG_VALUES_COPY;
+}
+
+bool
+hg_values_int(const char *s, size_t n, int64_t *out)
+{
+	bool neg = n > 0 && s[0] == '-';
+	uint64_t v = 0, lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	size_t i = neg;
+
+	if (i == n)
+		return false;
+	for (; i < n; i++) {
+		unsigned d = (unsigned)(s[i] - '0');
+
+		if (d > 9 || v > (lim - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return true;
+}
+
+cJSON *
+hg_values_parse(const char *line, size_t len)
+{
+	struct hg_buf copy = { 0 };
+	cJSON *root = NULL;
+	size_t bad;
+
+	switch (hg_values_rewrite(line, len, &copy, 0, &bad)) {
+	case HG_VALUES_SAME:
+		root = cJSON_ParseWithLength(line, len);
+		break;
+	case HG_VALUES_COPY:
+		root = cJSON_ParseWithLength(copy.p, copy.len);
+		break;
+	case HG_VALUES_INVALID:
+		break;
+	}
+	hg_buf_free(&copy);
+	return root;
+}
