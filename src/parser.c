@@ -584,7 +584,8 @@ parse_timestamp(struct hg_entry *e, const cJSON *v)
 		s += 2;
 	if (!raw || !hg_parse_time_sec(s, strlen(s), &sec, &nsec, &tz, &zero)) {
 		free(e->reason);
-		e->reason = xasprintf("field timestamp: \"%.40s\" is not an RFC 3339 time", s);
+		e->reason = xasprintf("field timestamp: \"%.40s\"%s is not an RFC 3339 time", s,
+				      raw ? "" : " written with escapes");
 		return false;
 	}
 	e->ts_zero = zero;

@@ -1985,6 +1985,8 @@ json_safe(char *s)
 			cp = 0x2000 + (p[2] - 0x80), len = 3;
 		else if (p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)
 			cp = 0x2040 + (p[2] - 0x80), len = 3;
+		else if (p[0] == 0xC0 && p[1] == 0x80)	/* a NUL of a log's string */
+			cp = 0, len = 2;
 		if (len) {
 			hg_buf_printf(&b, "\\u%04X", cp);
 			p += len - 1;
