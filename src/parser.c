@@ -106,15 +106,22 @@ key_fold(const char *k, size_t *len)
 	return c;
 }
 
-/* Go matches keys ignoring case. name is lower case. */
+/* Go matches keys ignoring case. name is lower case letters and '_'. */
 static inline bool
 key_is(const char *k, const char *name)
 {
 	size_t n;
 
 	for (; *name; k += n, name++) {
-		if (*k == '\0' || key_fold(k, &n) != *name)
+		unsigned char c = (unsigned char)*k;
+
+		n = 1;
+		if (c < 0x80) {
+			if (*name == '_' ? c != '_' : (c | 0x20) != (unsigned char)*name)
+				return false;
+		} else if (key_fold(k, &n) != *name) {
 			return false;
+		}
 	}
 	return *k == '\0';
 }

@@ -133,6 +133,114 @@ rewrite_string(struct rewrite *r, const char *s, const char *q, bool c0c1, const
 	return true;
 }
 
+/* The next byte of p[0..end) that is a quote or a backslash (or C0/C1
+ * with c0c1): the first 64 bytes eight at a time, the rest with memchr,
+ * whose answers are kept so that many escapes before a far quote cost one
+ * scan. */
+struct finder {
+	const char *quote, *slash;	/* next found at or after the last look */
+};
+
+/* Bytes of the 8 at v that equal b have their top bit set in the result
+ * (the lowest one exactly; the only false hits lie above a true one). */
+static inline uint64_t
+bytes_equal(uint64_t v, unsigned char b)
+{
+	uint64_t x = v ^ (0x0101010101010101ULL * b);
+
+	return (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
+}
+
+static const char *
+find_special(struct finder *f, const char *p, const char *end, bool c0c1)
+{
+	const char *x = p;
+
+	if (c0c1) {
+		for (; x < end; x++)
+			if (*x == '"' || *x == '\\' || (unsigned char)*x == 0xC0 ||
+			    (unsigned char)*x == 0xC1)
+				return x;
+		return NULL;
+	}
+	/* Short strings (most keys and values) eight bytes at a time. */
+	for (int i = 0; i < 8 && end - x >= 8; i++, x += 8) {
+		uint64_t v, m;
+
+		memcpy(&v, x, 8);
+		m = bytes_equal(v, '"') | bytes_equal(v, '\\');
+		if (m)
+			return x + (__builtin_ctzll(m) >> 3);
+	}
+	if (end - x < 8) {
+		for (; x < end; x++)
+			if (*x == '"' || *x == '\\')
+				return x;
+		return NULL;
+	}
+	if (!f->quote || f->quote < x) {
+		f->quote = memchr(x, '"', (size_t)(end - x));
+		if (!f->quote)
+			f->quote = end;
+	}
+	if (!f->slash || f->slash < x) {
+		f->slash = memchr(x, '\\', (size_t)(f->quote - x));
+		if (!f->slash)
+			f->slash = end;
+	}
+	x = f->slash < f->quote ? f->slash : f->quote;
+	return x < end ? x : NULL;
+}
+
+/* The string whose content starts at s: its escapes and raw C0/C1 bytes
+ * seen to in one pass. Returns the closing quote; NULL at the end of the
+ * line (cJSON reports it) or, with *bad set, at an escape Go rejects. */
+static const char *
+scan_string(struct rewrite *r, const char *s, const char *end, bool c0c1, const char **bad)
+{
+	static const char fffd[] = "\xEF\xBF\xBD";
+	struct finder f = { NULL, NULL };
+	const char *p = s, *b;
+	unsigned c, c2;
+	int k;
+
+	while ((b = find_special(&f, p, end, c0c1))) {
+		if (*b == '"')
+			return b;
+		if (*b != '\\') {
+			replace(r, b, b + 1, fffd, 3);
+			p = b + 1;
+			continue;
+		}
+		if (b + 1 >= end)
+			return NULL;
+		if (b[1] != 'u') {
+			if (!strchr("bfnrt\"\\/", b[1]) || b[1] == '\0') {
+				*bad = b + 1;
+				return NULL;
+			}
+			p = b + 2;
+			continue;
+		}
+		if ((k = hex4(b + 2, end, &c)) < 4) {
+			*bad = b + 2 + k;
+			return NULL;
+		}
+		p = b + 6;
+		if (c == 0) {
+			replace(r, b, p, HG_NUL, 2);
+		} else if (c >= 0xD800 && c <= 0xDFFF) {
+			if (c <= 0xDBFF && end - p >= 6 && p[0] == '\\' && p[1] == 'u' &&
+			    hex4(p + 2, end, &c2) == 4 && c2 >= 0xDC00 && c2 <= 0xDFFF) {
+				p += 6;	/* a pair: cJSON decodes it */
+				continue;
+			}
+			replace(r, b, p, fffd, 3);
+		}
+	}
+	return NULL;
+}
+
 /* JSON's number grammar: the length of the valid number at p (0 if none). */
 static size_t
 number_len(const char *p, const char *end)
@@ -210,32 +318,42 @@ hg_values_rewrite(const char *line, size_t len, struct hg_buf *out, unsigned fla
 	const char *p = line, *end = line + len, *key = NULL, *fail = NULL;
 	char kinds[TRACK_DEPTH] = { 0 };
 	size_t depth = 0, key_len = 0;
+	bool value = true;	/* the next string is a value, not a key */
 	bool c0c1 = memchr(line, 0xC0, len) || memchr(line, 0xC1, len);
 
 	while (p < end) {
 		char c = *p;
 
 		if (c == '"') {
-			const char *s = p + 1, *q = string_close(s, end), *n;
+			const char *s = p + 1, *q;
 
-			if (!q)
-				break;	/* cJSON reports it */
-			for (n = q + 1; n < end && (*n == ' ' || *n == '\t' || *n == '\r' || *n == '\n'); n++)
-				;
-			if (n < end && *n == ':') {
+			if ((flags & HG_VALUES_MARKS) && value && depth == 1 && kinds[0] == '{' && key &&
+			    maybe_timestamp(key, key_len)) {
+				/* Known to hold escapes before its content is seen to. */
+				if (!(q = string_close(s, end)))
+					break;
+				if (q > s && memchr(s, '\\', (size_t)(q - s)))
+					replace(&r, s, s, HG_VAL_ESCAPED, 2);
+				if (!rewrite_string(&r, s, q, c0c1, &fail))
+					break;
+			} else if (!(q = scan_string(&r, s, end, c0c1, &fail))) {
+				break;	/* the end of the line: cJSON reports it */
+			}
+			if (!value) {
 				key = s;
 				key_len = (size_t)(q - s);
-			} else if ((flags & HG_VALUES_MARKS) && depth == 1 && kinds[0] == '{' && key &&
-				   maybe_timestamp(key, key_len) && memchr(s, '\\', (size_t)(q - s))) {
-				replace(&r, s, s, HG_VAL_ESCAPED, 2);
 			}
-			if (!rewrite_string(&r, s, q, c0c1, &fail))
-				break;
+			value = false;
 			p = q + 1;
+		} else if (c == ':' || c == ',') {
+			/* A string after ':', or after ',' in an array, is a value. */
+			value = c == ':' || (depth > 0 && depth <= TRACK_DEPTH && kinds[depth - 1] == '[');
+			p++;
 		} else if (c == '{' || c == '[') {
 			if (depth < TRACK_DEPTH)
 				kinds[depth] = c;
 			depth++;
+			value = c == '[';
 			p++;
 		} else if (c == '}' || c == ']') {
 			if (depth)
