@@ -108,7 +108,7 @@ target_timestamp(const struct hg_session *s, const struct hg_entry *t, char *ts,
 		return fail(err, errlen, "cannot read line %lld: %s", (long long)t->line_no,
 			    strerror(errno));
 	}
-	root = hg_values_parse(line, len);
+	root = hg_values_parse(line, len, 0);
 	free(line);
 	sk = cJSON_GetObjectItemCaseSensitive(root, "skill");
 	v = cJSON_GetObjectItemCaseSensitive(root, "timestamp");
@@ -547,7 +547,7 @@ hg_annotate_read_text(const struct hg_session *s, const struct hg_entry *ann, si
 	line = hg_session_read_line(s, ann, &n);
 	if (!line)
 		return NULL;
-	root = hg_values_parse(line, n);
+	root = hg_values_parse(line, n, 0);
 	free(line);
 	m = cJSON_GetObjectItemCaseSensitive(root, "message");
 	if (cJSON_IsString(m)) {

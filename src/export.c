@@ -108,7 +108,7 @@ bool
 hg_export_text(struct hg_buf *out, const char *line, size_t n, int32_t attempt,
 	       const char *field, unsigned flags)
 {
-	cJSON *root = hg_values_parse(line, n);
+	cJSON *root = hg_values_parse(line, n, 0);
 	const cJSON *obj = root, *v = NULL;
 	size_t start = out->len;
 

@@ -1701,7 +1701,7 @@ match_group(const struct hg_filter *f, const struct hg_entry *e)
 static bool
 json_texts_contain(const struct value *w, const char *line, size_t len)
 {
-	cJSON *root = hg_values_parse(line, len);
+	cJSON *root = hg_values_parse(line, len, 0);
 	const cJSON *msg, *atts, *a;
 	bool hit = false;
 

@@ -409,13 +409,13 @@ hg_values_int(const char *s, size_t n, int64_t *out)
 }
 
 cJSON *
-hg_values_parse(const char *line, size_t len)
+hg_values_parse(const char *line, size_t len, unsigned flags)
 {
 	struct hg_buf copy = { 0 };
 	cJSON *root = NULL;
 	size_t bad;
 
-	switch (hg_values_rewrite(line, len, &copy, 0, &bad)) {
+	switch (hg_values_rewrite(line, len, &copy, flags, &bad)) {
 	case HG_VALUES_SAME:
 		root = cJSON_ParseWithLength(line, len);
 		break;

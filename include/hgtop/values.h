@@ -58,7 +58,9 @@ hg_values_marked(const char *s, const char *kind)
 }
 
 /* Parse a whole JSON text (a line read back from a log) with the same
- * rewrite, so NUL characters survive; NULL when it is not valid. */
-struct cJSON *hg_values_parse(const char *line, size_t len);
+ * rewrite, so NUL characters survive; NULL when it is not valid. flags as
+ * for hg_values_rewrite (with HG_VALUES_MARKS the reader must expect the
+ * markers). */
+struct cJSON *hg_values_parse(const char *line, size_t len, unsigned flags);
 
 #endif

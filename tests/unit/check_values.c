@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hgtop/detail.h"
 #include "hgtop/entry.h"
 #include "hgtop/filter.h"
 #include "hgtop/intern.h"
@@ -449,6 +450,40 @@ START_TEST(test_chain_cut_marked)
 }
 END_TEST
 
+/* The detail pane shows the same values: int64 as written, far times. */
+
+static bool
+detail_has(const char *line, int32_t part, const char *text)
+{
+	struct hg_detail d = { 0 };
+	bool found = false;
+
+	parse_ok(line);
+	hg_detail_build(&d, &ent, part, line, strlen(line));
+	for (size_t i = 0; i < d.n; i++)
+		if (strstr(d.lines[i].text, text))
+			found = true;
+	hg_detail_free(&d);
+	return found;
+}
+
+START_TEST(test_detail_values)
+{
+	static const char line[] =
+		"{\"skill\":\"w\",\"timestamp\":\"9999-12-31T23:59:59Z\","
+		"\"duration_ms\":9223372036854775807,\"attempts\":[{\"attempt\":9007199254740993,"
+		"\"duration_ms\":-7,\"model\":\"q\\u0000x\"}]}";
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	ck_assert(detail_has(line, -1, "9223372036854775807 (2562047788015h12m)"));
+	ck_assert(detail_has(line, -1, "(local 9999-12-31 23:59:59)"));
+	ck_assert(detail_has(line, 0, "9007199254740993"));
+	ck_assert(detail_has(line, 0, "-7 (-7ms)"));
+	ck_assert(detail_has(line, 0, "q\xE2\x90\x80x"));
+}
+END_TEST
+
 static Suite *
 values_suite(void)
 {
@@ -468,6 +503,7 @@ values_suite(void)
 	tcase_add_test(tc, test_folded_keys_and_null_line);
 	tcase_add_test(tc, test_negative_durations_in_stats);
 	tcase_add_test(tc, test_chain_cut_marked);
+	tcase_add_test(tc, test_detail_values);
 	suite_add_tcase(s, tc);
 	return s;
 }
