@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "hgtop/values.h"
+#include "hgtop/sanitize.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -74,10 +75,25 @@ string_close(const char *s, const char *end)
 	}
 }
 
-/* The string content s[0..q): escapes and raw C0/C1 bytes. Returns false
- * with *bad set at an escape Go rejects. */
+/* A byte >= 0x80 at b of a line that is not all UTF-8: Go reads each byte
+ * that does not start a valid character as U+FFFD (so the bytes C0 80 of
+ * the file never read as HG_NUL). Returns where to go on. */
+static const char *
+not_utf8(struct rewrite *r, const char *b, const char *end)
+{
+	uint32_t cp;
+	size_t k = hg_utf8_decode(b, (size_t)(end - b), &cp);
+
+	if (cp != HG_UTF8_INVALID)
+		return b + k;
+	replace(r, b, b + 1, "\xEF\xBF\xBD", 3);
+	return b + 1;
+}
+
+/* The string content s[0..q): escapes and bytes that are not UTF-8.
+ * Returns false with *bad set at an escape Go rejects. */
 static bool
-rewrite_string(struct rewrite *r, const char *s, const char *q, bool c0c1, const char **bad)
+rewrite_string(struct rewrite *r, const char *s, const char *q, bool bad_utf8, const char **bad)
 {
 	static const char fffd[] = "\xEF\xBF\xBD";
 	const char *p = s;
@@ -87,9 +103,8 @@ rewrite_string(struct rewrite *r, const char *s, const char *q, bool c0c1, const
 		unsigned c, c2 = 0;
 		int k;
 
-		if (c0c1) {
-			for (b = p; b < q && *b != '\\' && (unsigned char)*b != 0xC0 &&
-				    (unsigned char)*b != 0xC1; b++)
+		if (bad_utf8) {
+			for (b = p; b < q && *b != '\\' && (unsigned char)*b < 0x80; b++)
 				;
 			if (b == q)
 				return true;
@@ -97,8 +112,7 @@ rewrite_string(struct rewrite *r, const char *s, const char *q, bool c0c1, const
 			return true;
 		}
 		if (*b != '\\') {
-			replace(r, b, b + 1, fffd, 3);
-			p = b + 1;
+			p = not_utf8(r, b, q);
 			continue;
 		}
 		if (b + 1 >= q) {
@@ -134,7 +148,7 @@ rewrite_string(struct rewrite *r, const char *s, const char *q, bool c0c1, const
 }
 
 /* The next byte of p[0..end) that is a quote or a backslash (or C0/C1
- * with c0c1): the first 64 bytes eight at a time, the rest with memchr,
+ * with bad_utf8): the first 64 bytes eight at a time, the rest with memchr,
  * whose answers are kept so that many escapes before a far quote cost one
  * scan. */
 struct finder {
@@ -152,14 +166,13 @@ bytes_equal(uint64_t v, unsigned char b)
 }
 
 static const char *
-find_special(struct finder *f, const char *p, const char *end, bool c0c1)
+find_special(struct finder *f, const char *p, const char *end, bool bad_utf8)
 {
 	const char *x = p;
 
-	if (c0c1) {
+	if (bad_utf8) {
 		for (; x < end; x++)
-			if (*x == '"' || *x == '\\' || (unsigned char)*x == 0xC0 ||
-			    (unsigned char)*x == 0xC1)
+			if (*x == '"' || *x == '\\' || (unsigned char)*x >= 0x80)
 				return x;
 		return NULL;
 	}
@@ -196,7 +209,7 @@ find_special(struct finder *f, const char *p, const char *end, bool c0c1)
  * seen to in one pass. Returns the closing quote; NULL at the end of the
  * line (cJSON reports it) or, with *bad set, at an escape Go rejects. */
 static const char *
-scan_string(struct rewrite *r, const char *s, const char *end, bool c0c1, const char **bad)
+scan_string(struct rewrite *r, const char *s, const char *end, bool bad_utf8, const char **bad)
 {
 	static const char fffd[] = "\xEF\xBF\xBD";
 	struct finder f = { NULL, NULL };
@@ -204,12 +217,11 @@ scan_string(struct rewrite *r, const char *s, const char *end, bool c0c1, const 
 	unsigned c, c2;
 	int k;
 
-	while ((b = find_special(&f, p, end, c0c1))) {
+	while ((b = find_special(&f, p, end, bad_utf8))) {
 		if (*b == '"')
 			return b;
 		if (*b != '\\') {
-			replace(r, b, b + 1, fffd, 3);
-			p = b + 1;
+			p = not_utf8(r, b, end);
 			continue;
 		}
 		if (b + 1 >= end)
@@ -239,6 +251,34 @@ scan_string(struct rewrite *r, const char *s, const char *end, bool c0c1, const 
 		}
 	}
 	return NULL;
+}
+
+/* Whether s[0..n) is all valid UTF-8: ASCII eight bytes at a time. */
+static bool
+utf8_valid(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+	uint32_t cp;
+
+	while (p < end) {
+		uint64_t v;
+
+		if (end - p >= 8) {
+			memcpy(&v, p, 8);
+			if (!(v & 0x8080808080808080ULL)) {
+				p += 8;
+				continue;
+			}
+		}
+		if ((unsigned char)*p < 0x80) {
+			p++;
+			continue;
+		}
+		p += hg_utf8_decode(p, (size_t)(end - p), &cp);
+		if (cp == HG_UTF8_INVALID)
+			return false;
+	}
+	return true;
 }
 
 /* JSON's number grammar: the length of the valid number at p (0 if none). */
@@ -319,7 +359,9 @@ hg_values_rewrite(const char *line, size_t len, struct hg_buf *out, unsigned fla
 	char kinds[TRACK_DEPTH] = { 0 };
 	size_t depth = 0, key_len = 0;
 	bool value = true;	/* the next string is a value, not a key */
-	bool c0c1 = memchr(line, 0xC0, len) || memchr(line, 0xC1, len);
+	/* Nearly every line is UTF-8: only one that is not has its strings
+	 * read byte by byte for the bytes Go replaces. */
+	bool bad_utf8 = !utf8_valid(line, len);
 
 	while (p < end) {
 		char c = *p;
@@ -334,9 +376,9 @@ hg_values_rewrite(const char *line, size_t len, struct hg_buf *out, unsigned fla
 					break;
 				if (q > s && memchr(s, '\\', (size_t)(q - s)))
 					replace(&r, s, s, HG_VAL_ESCAPED, 2);
-				if (!rewrite_string(&r, s, q, c0c1, &fail))
+				if (!rewrite_string(&r, s, q, bad_utf8, &fail))
 					break;
-			} else if (!(q = scan_string(&r, s, end, c0c1, &fail))) {
+			} else if (!(q = scan_string(&r, s, end, bad_utf8, &fail))) {
 				break;	/* the end of the line: cJSON reports it */
 			}
 			if (!value) {

@@ -6,8 +6,9 @@
  * line goes to cJSON, hg_values_rewrite() makes a copy where:
  *
  *   - "\u0000" becomes the two bytes C0 80 (HG_NUL), which are never valid
- *     UTF-8, and a raw C0 or C1 byte from the file becomes U+FFFD, as Go
- *     reads any invalid byte, so the two cannot be confused;
+ *     UTF-8, and every byte of a string that does not start a valid UTF-8
+ *     character becomes U+FFFD, as Go reads it (so the C0 80 of a file
+ *     cannot be confused with a NUL);
  *   - a lone surrogate escape becomes U+FFFD; a \u escape without four hex
  *     digits makes the line invalid;
  *   - a number that breaks JSON's grammar (01, -01, 1., 1.e5) makes the

@@ -134,6 +134,17 @@ START_TEST(test_nul_key_and_raw_bytes)
 	ck_assert_ptr_null(strstr(ent.skill, HG_NUL));
 	ck_assert_ptr_nonnull(strstr(ent.skill, "\xEF\xBF\xBD"));
 	ck_assert_ptr_null(strstr(shown(ent.skill), "\xE2\x90\x80"));
+	/* Every byte that starts no character is one U+FFFD, as in Go: two
+	 * skills that differ only there are one. */
+	parse_ok(HEAD "\"skill\":\"a\xFF\",\"model_used\":\"\xE2\x82" "A\xED\xA0\x80\"}");
+	ck_assert_str_eq(ent.skill, "a\xEF\xBF\xBD");
+	ck_assert_ptr_eq(ent.skill, hg_intern("a\xEF\xBF\xBD"));
+	ck_assert_str_eq(ent.model_used, "\xEF\xBF\xBD\xEF\xBF\xBD" "A\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+	parse_ok(HEAD "\"skill\":\"a\xFE\"}");
+	ck_assert_ptr_eq(ent.skill, hg_intern("a\xEF\xBF\xBD"));
+	/* Valid UTF-8 is kept as it is. */
+	parse_ok(HEAD "\"skill\":\"caf\xC3\xA9 \xF0\x9F\x98\x80\"}");
+	ck_assert_str_eq(ent.skill, "caf\xC3\xA9 \xF0\x9F\x98\x80");
 }
 END_TEST
 
