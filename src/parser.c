@@ -116,12 +116,11 @@ key_is(const char *k, const char *name)
 		unsigned char c = (unsigned char)*k;
 
 		n = 1;
-		if (c < 0x80) {
-			if (*name == '_' ? c != '_' : (c | 0x20) != (unsigned char)*name)
-				return false;
-		} else if (key_fold(k, &n) != *name) {
+		/* (c | 0x20) is never '_': only a letter matches in upper case. */
+		if (c == (unsigned char)*name || (c | 0x20) == (unsigned char)*name)
+			continue;
+		if (c < 0x80 || key_fold(k, &n) != *name)
 			return false;
-		}
 	}
 	return *k == '\0';
 }
