@@ -62,6 +62,7 @@ escaped(const char *start, const char *q)
 	return n % 2 == 1;
 }
 
+/* The closing quote of the string whose content starts at s, or NULL. */
 static const char *
 string_close(const char *s, const char *end)
 {
@@ -90,65 +91,9 @@ not_utf8(struct rewrite *r, const char *b, const char *end)
 	return b + 1;
 }
 
-/* The string content s[0..q): escapes and bytes that are not UTF-8.
- * Returns false with *bad set at an escape Go rejects. */
-static bool
-rewrite_string(struct rewrite *r, const char *s, const char *q, bool bad_utf8, const char **bad)
-{
-	static const char fffd[] = "\xEF\xBF\xBD";
-	const char *p = s;
-
-	while (p < q) {
-		const char *b;
-		unsigned c, c2 = 0;
-		int k;
-
-		if (bad_utf8) {
-			for (b = p; b < q && *b != '\\' && (unsigned char)*b < 0x80; b++)
-				;
-			if (b == q)
-				return true;
-		} else if (!(b = memchr(p, '\\', (size_t)(q - p)))) {
-			return true;
-		}
-		if (*b != '\\') {
-			p = not_utf8(r, b, q);
-			continue;
-		}
-		if (b + 1 >= q) {
-			*bad = b;
-			return false;
-		}
-		if (b[1] != 'u') {
-			if (!strchr("bfnrt\"\\/", b[1]) || b[1] == '\0') {
-				*bad = b + 1;
-				return false;
-			}
-			p = b + 2;
-			continue;
-		}
-		if ((k = hex4(b + 2, q, &c)) < 4) {
-			*bad = b + 2 + k;
-			return false;
-		}
-		p = b + 6;
-		if (c == 0) {
-			replace(r, b, p, HG_NUL, 2);
-		} else if (c >= 0xD800 && c <= 0xDFFF) {
-			if (c <= 0xDBFF && q - p >= 6 && p[0] == '\\' && p[1] == 'u' &&
-			    hex4(p + 2, q, &c2) == 4 && c2 >= 0xDC00 && c2 <= 0xDFFF) {
-				p += 6;	/* a pair: cJSON decodes it */
-				continue;
-			}
-			/* Go: the lone half is U+FFFD, what follows is read anew. */
-			replace(r, b, p, fffd, 3);
-		}
-	}
-	return true;
-}
-
-/* The next byte of p[0..end) that is a quote or a backslash (or C0/C1
- * with bad_utf8): the first 64 bytes eight at a time, the rest with memchr,
+/* The next byte of p[0..end) that is a quote or a backslash (or any byte
+ * >= 0x80 when the line is not all UTF-8, bad_utf8): the first 64 bytes
+ * eight at a time, the rest with memchr,
  * whose answers are kept so that many escapes before a far quote cost one
  * scan. */
 struct finder {
@@ -205,9 +150,9 @@ find_special(struct finder *f, const char *p, const char *end, bool bad_utf8)
 	return x < end ? x : NULL;
 }
 
-/* The string whose content starts at s: its escapes and raw C0/C1 bytes
- * seen to in one pass. Returns the closing quote; NULL at the end of the
- * line (cJSON reports it) or, with *bad set, at an escape Go rejects. */
+/* The string whose content starts at s: its escapes and bytes that are not
+ * UTF-8 seen to in one pass. Returns the closing quote; NULL at the end of
+ * the line (cJSON reports it) or, with *bad set, at an escape Go rejects. */
 static const char *
 scan_string(struct rewrite *r, const char *s, const char *end, bool bad_utf8, const char **bad)
 {
@@ -376,7 +321,7 @@ hg_values_rewrite(const char *line, size_t len, struct hg_buf *out, unsigned fla
 					break;
 				if (q > s && memchr(s, '\\', (size_t)(q - s)))
 					replace(&r, s, s, HG_VAL_ESCAPED, 2);
-				if (!rewrite_string(&r, s, q, bad_utf8, &fail))
+				if (!scan_string(&r, s, end, bad_utf8, &fail))
 					break;
 			} else if (!(q = scan_string(&r, s, end, bad_utf8, &fail))) {
 				break;	/* the end of the line: cJSON reports it */
