@@ -174,6 +174,13 @@ START_TEST(test_nul_models_apart_in_stats_and_filter)
 	ck_assert_int_eq(st2->entries, 2);
 	hg_stats_free(st2);
 	hg_filter_free(f);
+	/* Typed as it is shown. */
+	f = hg_filter_parse("model:\"qwen\xE2\x90\x80-evil\"", NULL, 0, NULL);
+	ck_assert_ptr_nonnull(f);
+	st2 = hg_stats_compute(&s, 1, f);
+	ck_assert_int_eq(st2->entries, 2);
+	hg_stats_free(st2);
+	hg_filter_free(f);
 	f = hg_filter_parse("model:qwen", NULL, 0, NULL);
 	st2 = hg_stats_compute(&s, 1, f);
 	ck_assert_int_eq(st2->entries, 1);
