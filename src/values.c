@@ -317,15 +317,11 @@ hg_values_rewrite(const char *line, size_t len, struct hg_buf *out, unsigned fla
 			if ((flags & HG_VALUES_MARKS) && value && depth == 1 && kinds[0] == '{' && key &&
 			    maybe_timestamp(key, key_len)) {
 				/* Known to hold escapes before its content is seen to. */
-				if (!(q = string_close(s, end)))
-					break;
-				if (q > s && memchr(s, '\\', (size_t)(q - s)))
+				if ((q = string_close(s, end)) && q > s && memchr(s, '\\', (size_t)(q - s)))
 					replace(&r, s, s, HG_VAL_ESCAPED, 2);
-				if (!scan_string(&r, s, end, bad_utf8, &fail))
-					break;
-			} else if (!(q = scan_string(&r, s, end, bad_utf8, &fail))) {
-				break;	/* the end of the line: cJSON reports it */
 			}
+			if (!(q = scan_string(&r, s, end, bad_utf8, &fail)))
+				break;	/* the end of the line (cJSON reports it), or *fail */
 			if (!value) {
 				key = s;
 				key_len = (size_t)(q - s);
