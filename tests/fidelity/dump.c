@@ -18,6 +18,8 @@
 #include "hgtop/session.h"
 #include "hgtop/util.h"
 
+/* hgtop keeps a NUL character inside a string as C0 80 (HG_NUL, never
+ * valid UTF-8 otherwise): it is the one byte 00 to Go. */
 static void
 quote(FILE *out, const char *s, size_t n)
 {
@@ -27,7 +29,10 @@ quote(FILE *out, const char *s, size_t n)
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+		if (c == 0xc0 && i + 1 < n && (unsigned char)s[i + 1] == 0x80) {
+			fputs("\\x00", out);
+			i++;
+		} else if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
 			fputc(c, out);
 		else
 			fprintf(out, "\\x%02x", c);
@@ -46,12 +51,61 @@ qs(FILE *out, const char *s)
 static void
 text(FILE *out, const char *s, uint32_t len)
 {
-	fprintf(out, "%u", len);
+	const char *p = s;
+	uint32_t go_len = len;
+
+	/* Go's length: a NUL is one byte, not two. */
+	while (p && (p = memchr(p, 0xc0, (size_t)(s + len - p))) && p + 1 < s + len) {
+		if ((unsigned char)p[1] == 0x80)
+			go_len--;
+		p++;
+	}
+	fprintf(out, "%u", go_len);
 	if (s && len > 0 && len < HG_SHORT_TEXT_MAX) {
 		fputc(':', out);
 		quote(out, s, len);
 	}
 }
+
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+/* Go's time.RFC3339Nano of sec (since the epoch, UTC) + nsec in the zone
+ * tz_min, for the times hgtop's nanoseconds do not reach. */
+static void
+far_time(int64_t sec, int32_t nsec, int tz_min, char *buf, size_t n)
+{
+	int64_t z, era, doe, yoe, doy, mp, y, days, sod;
+	int m, d, digits = 9, a = tz_min < 0 ? -tz_min : tz_min;
+	char fr[16] = "", zone[16] = "Z";
+
+	sec += (int64_t)tz_min * 60;
+	days = floor_div(sec, 86400);
+	sod = sec - days * 86400;
+	z = days + 719468;
+	era = floor_div(z, 146097);
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	y = yoe + era * 400 + (m <= 2);
+	if (nsec) {
+		snprintf(fr, sizeof(fr), ".%09d", (int)nsec);
+		while (fr[digits] == '0')
+			fr[digits--] = '\0';
+	}
+	if (tz_min)
+		snprintf(zone, sizeof(zone), "%c%02d:%02d", tz_min < 0 ? '-' : '+', a / 60, a % 60);
+	snprintf(buf, n, "%04lld-%02d-%02dT%02d:%02d:%02d%s%s", (long long)y, m, d, (int)(sod / 3600),
+		 (int)(sod / 60 % 60), (int)(sod % 60), fr, zone);
+}
+
+#define ZERO_TIME_SEC INT64_C(-62135596800)	/* 0001-01-01T00:00:00Z */
 
 static void
 dump(FILE *out, const struct hg_entry *e)
@@ -59,7 +113,12 @@ dump(FILE *out, const struct hg_entry *e)
 	char ts[HG_TIME_LEN];
 	uint32_t i;
 
-	hg_format_time(e->ts_ns, e->tz_min, e->ts_zero, ts, sizeof(ts));
+	if (e->ts_zero)
+		far_time(ZERO_TIME_SEC, 0, e->tz_min, ts, sizeof(ts));
+	else if (e->ts_ns == INT64_MIN || e->ts_ns == INT64_MAX)
+		far_time(e->ts_far_sec, e->ts_far_nsec, e->tz_min, ts, sizeof(ts));
+	else
+		hg_format_time(e->ts_ns, e->tz_min, e->ts_zero, ts, sizeof(ts));
 	fputs("session_id=", out);
 	qs(out, e->session_id);
 	fprintf(out, " timestamp=%s skill=", ts);
