@@ -1167,6 +1167,20 @@ hg_app_init(struct hg_app *a, const struct hg_options *o, struct hg_catalog *c,
 	/* Directories on network file systems are polled: say so once. */
 	if (hg_watch_note(a->w))
 		hg_app_message(a, false, "%s", hg_watch_note(a->w));
+	/* A path named that could not be opened: the others are shown. */
+	if (c->unopened) {
+		struct hg_buf m = { 0 };
+		const char *p;
+
+		for (p = c->unopened; *p; p++)
+			if (*p == '\n')
+				hg_buf_adds(&m, "; ");
+			else
+				hg_buf_add(&m, p, 1);
+		hg_buf_addc(&m, '\0');
+		hg_app_message(a, true, "%s (the others are shown)", m.p);
+		hg_buf_free(&m);
+	}
 	for (i = 0; i < c->n && !loaded; i++)
 		enqueue(a, c->sessions[i]);
 	a->verdict_i = cycle_index(true, o->verdict);
