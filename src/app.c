@@ -730,13 +730,34 @@ hg_app_set_follow(struct hg_app *a, bool on)
 	hg_app_message(a, false, on ? "follow on: new entries stay in view" : "follow off");
 }
 
+/* The timeline paused: what every session has read so far is not new. */
+static void
+mark_all_read(struct hg_app *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->c->n; i++)
+		if (a->c->sessions[i]->user)
+			hg_app_sess(a->c->sessions[i])->pause_offset = a->c->sessions[i]->offset;
+}
+
+void
+hg_app_show_timeline(struct hg_app *a, bool on)
+{
+	a->tl_shown = on;
+	if (on && a->follow && a->paused)
+		mark_all_read(a);
+}
+
 void
 hg_app_hold(struct hg_app *a)
 {
 	if (!a->follow || a->paused)
 		return;
 	a->paused = true;
-	if (a->sel)
+	if (a->tl_shown)
+		mark_all_read(a);
+	else if (a->sel)
 		hg_app_sess(a->sel)->pause_offset = a->sel->offset;
 	a->events |= HG_APP_EV_FOLLOW;
 }
@@ -752,14 +773,14 @@ hg_app_pause(struct hg_app *a)
 	hg_app_message(a, false, "follow paused");
 }
 
-size_t
-hg_app_new_below(const struct hg_app *a)
+/* The entries (not notes) S read after its pause offset. */
+static size_t
+new_in(const struct hg_session *s)
 {
-	const struct hg_session *s = a->sel;
-	const struct hg_app_sess *as;
+	const struct hg_app_sess *as = s->user;
 	size_t lo = 0, hi, n = 0;
 
-	if (!s || !a->follow || !a->paused || !(as = s->user))
+	if (!as)
 		return 0;
 	/* Entries are in file order: the first one read after the pause. */
 	hi = s->n_entries;
@@ -773,6 +794,21 @@ hg_app_new_below(const struct hg_app *a)
 	}
 	for (; lo < s->n_entries; lo++)
 		n += s->entries[lo].kind != HG_ENTRY_ANNOTATION;
+	return n;
+}
+
+size_t
+hg_app_new_below(const struct hg_app *a)
+{
+	size_t i, n = 0;
+
+	if (!a->sel || !a->follow || !a->paused)
+		return 0;
+	if (!a->tl_shown)
+		return new_in(a->sel);
+	/* The timeline: whatever session it arrived in. */
+	for (i = 0; i < a->c->n; i++)
+		n += new_in(a->c->sessions[i]);
 	return n;
 }
 

@@ -109,9 +109,6 @@ publish(struct ui_view *v)
 		a->list_touched = true;
 		hg_app_select_session(a, hg_app_order_of(a, s));
 		a->paused = paused;
-		/* "+N new" counts what arrives in it from now on. */
-		if (paused)
-			hg_app_sess(s)->pause_offset = s->offset;
 	}
 	if (!a->has_entry || a->sel_entry != entry || a->sel_attempt != attempt)
 		hg_app_select_entry(a, entry, attempt);
@@ -449,6 +446,7 @@ ui_timeline_show(struct hg_ui *u, bool on)
 	u->views[UI_V_ENTRIES] = u->views[UI_V_TIMELINE];
 	u->views[UI_V_TIMELINE] = tmp;
 	u->timeline = on;
+	hg_app_show_timeline(u->app, on);
 	v = &u->views[UI_V_ENTRIES];
 	v->rect = tmp.rect;
 	v->title = tmp.title;
