@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hgtop/annotate.h"
 #include "hgtop/rows.h"
 #include "hgtop/timeline.h"
 #include "hgtop/util.h"
@@ -251,47 +252,34 @@ hg_timeline_find(const struct hg_timeline *t, uint32_t no, size_t entry)
 
 /* Rows */
 
+/* The row of the reference at REF without a look at its entry (nothing
+ * is asked of it: no filter, nothing expanded, no notes). */
 static void
-rows_reserve(struct hg_tl_rows *r, size_t extra)
+plain_row(struct hg_tl_rows *r, const struct hg_tl_ref *x, size_t ref)
 {
-	if (r->n + extra <= r->cap)
-		return;
-	r->cap = r->cap ? r->cap : 256;
-	while (r->cap < r->n + extra)
-		r->cap *= 2;
-	r->v = xrealloc(r->v, r->cap * sizeof(*r->v));
+	struct hg_row *row;
+
+	hg_rows_grow(&r->v, r->n, &r->cap, 1);
+	row = &r->v[r->n++];
+	row->ref = (uint32_t)ref;
+	row->attempt = -1;
+	row->depth = 0;
+	row->kind = (uint8_t)x->kind;
+	row->flags = x->parent ? HG_ROW_PARENT : 0;
 }
 
+/* A day row before the reference at REF when its day is a new one. */
 static bool
-any_highlight(struct hg_session *s, const struct hg_entry *e, const struct hg_tl_hooks *h)
+day_row(struct hg_tl_rows *r, const struct hg_tl_ref *x, size_t ref)
 {
-	uint32_t a;
-
-	for (a = 0; h && h->highlight && a < e->n_attempts; a++)
-		if (h->highlight(s, e, a, h->ctx))
-			return true;
-	return false;
+	return hg_days_row(&r->days, &r->v, &r->n, &r->cap, (uint32_t)ref,
+			   x->ts == INT64_MIN ? 0 : hg_days_of(&r->days, x->ts));
 }
 
-/* The attempt rows of the entry at REF into OUT (room for them). */
-static size_t
-attempt_rows(struct hg_tl_row *out, struct hg_session *s, const struct hg_entry *e,
-	     size_t ref, const struct hg_tl_hooks *h)
+static const struct hg_ann_index *
+notes_of(const struct hg_session *s, const struct hg_tl_hooks *h)
 {
-	uint32_t a;
-
-	for (a = 0; a < e->n_attempts; a++) {
-		struct hg_tl_row *row = &out[a];
-
-		row->ref = (uint32_t)ref;
-		row->attempt = (int32_t)a;
-		row->kind = HG_ROW_ATTEMPT;
-		row->depth = 1;
-		row->flags = a + 1 == e->n_attempts ? HG_ROW_LAST : 0;
-		if (h && h->highlight && h->highlight(s, e, a, h->ctx))
-			row->flags |= HG_ROW_MATCH;
-	}
-	return e->n_attempts;
+	return h && h->notes ? h->notes(s, h->ctx) : NULL;
 }
 
 static void
@@ -299,80 +287,74 @@ add_ref(struct hg_tl_rows *r, const struct hg_timeline *t, size_t ref,
 	const struct hg_tl_hooks *h)
 {
 	const struct hg_tl_ref *x = &t->v[ref];
+	const struct hg_ann_index *notes;
+	struct hg_row_filter f;
 	struct hg_session *s;
 	const struct hg_entry *e;
-	struct hg_tl_row *row;
 	bool open;
 
-	if (!h || (!h->visible && !h->expanded && !h->highlight)) {
-		/* Nothing to ask of the entry: the reference says it all. */
-		rows_reserve(r, 1);
-		row = &r->v[r->n++];
-		row->ref = (uint32_t)ref;
-		row->attempt = -1;
-		row->depth = 0;
-		row->kind = (uint8_t)x->kind;
-		row->flags = x->parent ? HG_ROW_PARENT : 0;
+	if (!h || (!h->visible && !h->expanded && !h->highlight && !h->notes)) {
+		if (day_row(r, x, ref))
+			plain_row(r, x, ref);
 		return;
 	}
 	s = hg_timeline_session(t, x);
 	e = hg_timeline_entry(t, x);
-	if (h && h->visible && !h->visible(s, e, h->ctx)) {
+	notes = notes_of(s, h);
+	/* Shown under the entry it annotates (which the filter decides on). */
+	if (x->kind == HG_ROW_ANNOTATION && notes && hg_ann_index_attached(notes, x->entry))
+		return;
+	if (h->visible && !h->visible(s, e, h->ctx)) {
 		r->hidden++;
 		return;
 	}
-	open = e->kind == HG_ENTRY_OK && e->n_attempts && h && h->expanded &&
-	       h->expanded(s, e, h->ctx);
-	rows_reserve(r, 1 + (open ? e->n_attempts : 0));
-	row = &r->v[r->n++];
-	row->ref = (uint32_t)ref;
-	row->attempt = -1;
-	row->depth = 0;
-	row->flags = 0;
-	row->kind = e->kind == HG_ENTRY_UNPARSABLE ? HG_ROW_UNPARSABLE :
-		    e->kind == HG_ENTRY_ANNOTATION ? HG_ROW_ANNOTATION : HG_ROW_ENTRY;
-	if (row->kind != HG_ROW_ENTRY)
+	if (!day_row(r, x, ref))
 		return;
-	if (e->n_attempts)
-		row->flags |= HG_ROW_PARENT;
-	if (open) {
-		row->flags |= HG_ROW_EXPANDED;
-		r->n += attempt_rows(&r->v[r->n], s, e, ref, h);
-	} else if (any_highlight(s, e, h)) {
-		row->flags |= HG_ROW_MATCH;
-	}
+	open = e->kind == HG_ENTRY_OK && e->n_attempts && h->expanded &&
+	       h->expanded(s, e, h->ctx);
+	f.visible = h->visible;
+	f.highlight = h->highlight;
+	f.ctx = h->ctx;
+	hg_rows_add_entry(&r->v, &r->n, &r->cap, s, notes, x->entry, (uint32_t)ref, open, &f);
+}
+
+static void
+add_from(struct hg_tl_rows *r, const struct hg_timeline *t, size_t from,
+	 const struct hg_tl_hooks *h)
+{
+	size_t i;
+
+	for (i = from; i < t->n && !r->days.rebuild; i++)
+		add_ref(r, t, i, h);
+	r->built = t->n;
 }
 
 void
 hg_tl_rows_build(struct hg_tl_rows *r, const struct hg_timeline *t,
 		 const struct hg_tl_hooks *h)
 {
-	size_t i;
-
 	r->n = 0;
 	r->hidden = 0;
 	r->serial = t->serial;
-	rows_reserve(r, t->n);	/* one row an entry at least, unfiltered */
-	for (i = 0; i < t->n; i++)
-		add_ref(r, t, i, h);
-	r->built = t->n;
+	hg_days_start(&r->days);
+	hg_rows_grow(&r->v, 0, &r->cap, t->n);	/* one row an entry at least, unfiltered */
+	add_from(r, t, 0, h);
+	hg_days_done(&r->days, r->v, &r->n);
 }
 
 bool
 hg_tl_rows_update(struct hg_tl_rows *r, const struct hg_timeline *t,
 		  const struct hg_tl_hooks *h)
 {
-	size_t i;
-
 	if (r->serial != t->serial || t->n < r->built) {
 		hg_tl_rows_build(r, t, h);
 		return true;
 	}
 	if (t->n == r->built)
 		return false;
-	for (i = r->built; i < t->n; i++)
-		add_ref(r, t, i, h);
-	r->built = t->n;
+	add_from(r, t, r->built, h);
+	if (r->days.rebuild)	/* a second day: day rows from the top */
+		hg_tl_rows_build(r, t, h);
 	return true;
 }
 
@@ -388,31 +370,19 @@ bool
 hg_tl_rows_set_expanded(struct hg_tl_rows *r, const struct hg_timeline *t, size_t i,
 			bool on, const struct hg_tl_hooks *h)
 {
-	struct hg_tl_row *row;
+	const struct hg_tl_ref *x;
+	struct hg_row_filter f = { NULL, NULL, NULL };
 	struct hg_session *s;
-	const struct hg_entry *e;
-	size_t old = 0, k;
 
-	if (i >= r->n || !(r->v[i].flags & HG_ROW_PARENT))
+	if (i >= r->n || r->v[i].depth > 0 || !(r->v[i].flags & HG_ROW_PARENT))
 		return false;
-	row = &r->v[i];
-	if (!!(row->flags & HG_ROW_EXPANDED) == on)
-		return false;
-	s = hg_timeline_session(t, &t->v[row->ref]);
-	e = hg_timeline_entry(t, &t->v[row->ref]);
-	while (i + 1 + old < r->n && r->v[i + 1 + old].depth > 0)
-		old++;
-	k = on ? e->n_attempts : 0;
-	rows_reserve(r, k);
-	row = &r->v[i];
-	memmove(&r->v[i + 1 + k], &r->v[i + 1 + old], (r->n - i - 1 - old) * sizeof(*r->v));
-	r->n = r->n - old + (on ? attempt_rows(&r->v[i + 1], s, e, row->ref, h) : 0);
-	row->flags = (uint8_t)(row->flags & ~(HG_ROW_EXPANDED | HG_ROW_MATCH));
-	if (on)
-		row->flags |= HG_ROW_EXPANDED;
-	else if (any_highlight(s, e, h))
-		row->flags |= HG_ROW_MATCH;
-	return true;
+	x = &t->v[r->v[i].ref];
+	s = hg_timeline_session(t, x);
+	if (h) {
+		f.highlight = h->highlight;
+		f.ctx = h->ctx;
+	}
+	return hg_rows_open(&r->v, &r->n, &r->cap, i, on, s, notes_of(s, h), x->entry, &f);
 }
 
 ssize_t
@@ -420,24 +390,51 @@ hg_tl_rows_find(const struct hg_tl_rows *r, size_t ref, int32_t attempt, bool ne
 {
 	size_t lo = 0, hi = r->n, j;
 
+	/* Notes under an entry hold their own index: compare the entry row
+	 * they belong to. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (r->v[mid].ref < ref)
+		if (r->v[hg_tl_rows_parent(r, mid)].ref < ref)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	if (lo >= r->n)
 		return nearest && r->n ? (ssize_t)(r->n - 1) : -1;
+	if (r->v[lo].kind == HG_ROW_DAY && lo + 1 < r->n)
+		lo++;	/* the entry under its day row */
 	if (r->v[lo].ref != ref)
 		return nearest ? (ssize_t)lo : -1;
 	if (attempt < 0)
 		return (ssize_t)lo;
-	for (j = lo + 1; j < r->n && r->v[j].ref == ref; j++)
-		if (r->v[j].attempt == attempt)
+	for (j = lo + 1; j < r->n && r->v[j].depth > 0; j++)
+		if (r->v[j].kind == HG_ROW_ATTEMPT && r->v[j].attempt == attempt)
 			return (ssize_t)j;
 	return (ssize_t)lo;
+}
+
+ssize_t
+hg_tl_rows_find_entry(const struct hg_tl_rows *r, const struct hg_timeline *t, uint32_t no,
+		      size_t entry, int32_t attempt, bool nearest)
+{
+	ssize_t at = hg_timeline_find(t, no, entry), target, i;
+	size_t j;
+
+	if (at < 0)
+		return -1;
+	i = hg_tl_rows_find(r, (size_t)at, attempt, false);
+	if (i >= 0)
+		return i;
+	/* A note shown under the entry it annotates. */
+	target = hg_annotate_target(t->sess[no].s, entry);
+	if (target >= 0 && (at = hg_timeline_find(t, no, (size_t)target)) >= 0 &&
+	    (i = hg_tl_rows_find(r, (size_t)at, -1, false)) >= 0)
+		for (j = (size_t)i + 1; j < r->n && r->v[j].depth > 0; j++)
+			if (r->v[j].kind == HG_ROW_ANNOTATION && r->v[j].entry == entry)
+				return (ssize_t)j;
+	return nearest ? hg_tl_rows_find(r, (size_t)hg_timeline_find(t, no, entry), attempt,
+					 true) : -1;
 }
 
 void

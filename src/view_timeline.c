@@ -56,6 +56,31 @@ any_expanded(const struct hg_app *a)
 	return false;
 }
 
+static const struct hg_ann_index *
+notes(const struct hg_session *s, void *ctx)
+{
+	const struct hg_app_sess *as = s->user;
+
+	(void)ctx;
+	return &as->notes;
+}
+
+/* Does any session have notes on its entries? (Without, rows are made
+ * without looking at each entry.) */
+static bool
+any_notes(const struct hg_app *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->tl.n_sess; i++) {
+		const struct hg_app_sess *as = a->tl.sess[i].s->user;
+
+		if (as && as->notes.n)
+			return true;
+	}
+	return false;
+}
+
 static const struct hg_tl_hooks *
 hooks(struct ui_view *v)
 {
@@ -67,10 +92,12 @@ hooks(struct ui_view *v)
 	if (T->hooks.expanded)
 		T->had_expanded = true;
 	T->hooks.ctx = v->app;
+	/* A filter that asks for notes shows them as rows of their own. */
+	T->hooks.notes = !hg_filter_lists_notes(v->app->filter) && any_notes(v->app) ? notes : NULL;
 	return &T->hooks;
 }
 
-static const struct hg_tl_row *
+static const struct hg_row *
 current(const struct ui_view *v)
 {
 	const struct hg_tl_rows *r = &tl_of(v)->rows;
@@ -79,9 +106,22 @@ current(const struct ui_view *v)
 }
 
 static const struct hg_tl_ref *
-ref_of(const struct ui_view *v, const struct hg_tl_row *row)
+ref_of(const struct ui_view *v, const struct hg_row *row)
 {
 	return &v->app->tl.v[row->ref];
+}
+
+/* The session and entry of row I: a note under an entry is in the
+ * entry's session. */
+static struct hg_session *
+row_entry(const struct ui_view *v, size_t i, uint32_t *entry)
+{
+	const struct hg_tl_rows *r = &tl_of(v)->rows;
+	const struct hg_row *row = &r->v[i];
+	const struct hg_tl_ref *ref = ref_of(v, &r->v[hg_tl_rows_parent(r, i)]);
+
+	*entry = row->kind == HG_ROW_ANNOTATION && row->depth > 0 ? row->entry : ref->entry;
+	return hg_timeline_session(&v->app->tl, ref);
 }
 
 /* The cursor row becomes the app's selection: its session, its entry. */
@@ -89,8 +129,7 @@ static void
 publish(struct ui_view *v)
 {
 	struct hg_app *a = v->app;
-	const struct hg_tl_row *row = current(v);
-	const struct hg_tl_ref *ref;
+	const struct hg_row *row = current(v);
 	struct hg_session *s;
 	int32_t attempt;
 	uint32_t entry;
@@ -98,9 +137,7 @@ publish(struct ui_view *v)
 	a->hidden = tl_of(v)->rows.hidden;
 	if (!row)
 		return;
-	ref = ref_of(v, row);
-	s = hg_timeline_session(&a->tl, ref);
-	entry = ref->entry;
+	s = row_entry(v, v->pos.lineno, &entry);
 	attempt = row->attempt;
 	if (a->sel != s) {
 		/* One follow for the whole timeline, whichever session. */
@@ -119,14 +156,11 @@ static ssize_t
 selected_row(const struct ui_view *v)
 {
 	struct hg_app *a = v->app;
-	ssize_t at;
 
 	if (!a->sel || !a->has_entry || !hg_app_sess(a->sel)->tl_in)
 		return -1;
-	at = hg_timeline_find(&a->tl, hg_app_sess(a->sel)->tl_no, a->sel_entry);
-	if (at < 0)
-		return -1;
-	return hg_tl_rows_find(&tl_of(v)->rows, (size_t)at, a->sel_attempt, true);
+	return hg_tl_rows_find_entry(&tl_of(v)->rows, &a->tl, hg_app_sess(a->sel)->tl_no,
+				     a->sel_entry, a->sel_attempt, true);
 }
 
 static void
@@ -142,16 +176,20 @@ place_cursor(struct ui_view *v)
 	ui_view_clamp(v);
 }
 
-/* Filter caches of every session in the timeline, up to date. */
-static void
+/* Filter caches and notes of every session in the timeline, up to date;
+ * true when notes came or went (the rows are made again). */
+static bool
 match_all(struct hg_app *a)
 {
+	bool notes = false;
 	size_t i;
 
-	if (!a->filter)
-		return;
-	for (i = 0; i < a->tl.n_sess; i++)
-		hg_app_match_update(a, a->tl.sess[i].s);
+	for (i = 0; i < a->tl.n_sess; i++) {
+		if (a->filter)
+			hg_app_match_update(a, a->tl.sess[i].s);
+		notes |= hg_app_notes_sync(a, a->tl.sess[i].s);
+	}
+	return notes;
 }
 
 /* A search match (or the app's selection) in a collapsed entry: open it. */
@@ -186,8 +224,10 @@ update(struct ui_view *v, unsigned events)
 			T->built = false;
 		if (T->built && (events & (HG_APP_EV_ENTRIES | HG_APP_EV_SESSIONS))) {
 			hg_app_timeline(a);
-			match_all(a);
-			hg_tl_rows_update(&T->rows, &a->tl, hooks(v));
+			if (match_all(a))
+				hg_tl_rows_build(&T->rows, &a->tl, hooks(v));
+			else
+				hg_tl_rows_update(&T->rows, &a->tl, hooks(v));
 		}
 		return UI_R_NONE;
 	}
@@ -200,8 +240,12 @@ update(struct ui_view *v, unsigned events)
 	} else if (events & (HG_APP_EV_ENTRIES | HG_APP_EV_SELECTED | HG_APP_EV_SESSIONS |
 			     HG_APP_EV_SELECT | HG_APP_EV_FOLLOW)) {
 		hg_app_timeline(a);
-		match_all(a);
-		changed = hg_tl_rows_update(&T->rows, &a->tl, hooks(v));
+		if (match_all(a)) {
+			hg_tl_rows_build(&T->rows, &a->tl, hooks(v));
+			changed = true;
+		} else {
+			changed = hg_tl_rows_update(&T->rows, &a->tl, hooks(v));
+		}
 	} else {
 		return UI_R_NONE;
 	}
@@ -242,7 +286,7 @@ expand(struct ui_view *v, int how)
 {
 	struct hg_app *a = v->app;
 	struct hg_tl_rows *r = &tl_of(v)->rows;
-	const struct hg_tl_row *row = current(v);
+	const struct hg_row *row = current(v);
 	struct hg_session *s;
 	size_t i;
 	bool on;
@@ -352,18 +396,15 @@ put_id(int y, int x, int w, const char *id, int attr)
 static void
 draw(struct ui_view *v, size_t line, int y)
 {
-	struct hg_app *a = v->app;
 	const struct ui_rect *r = &v->rect;
-	const struct hg_tl_row *row = &tl_of(v)->rows.v[line];
-	const struct hg_tl_ref *ref = ref_of(v, row);
-	const struct hg_session *s = hg_timeline_session(&a->tl, ref);
-	struct hg_row hr = { ref->entry, row->attempt, row->kind, row->depth, row->flags };
+	struct hg_row hr = tl_of(v)->rows.v[line];
+	const struct hg_session *s = row_entry(v, line, &hr.entry);
 	int base = 0, w = sess_cols(v);
 
 	if (line == v->pos.lineno)
 		base = ui_view_focused(v) ? (int)A_REVERSE : ui_attr(UI_ROLE_TITLE);
 	ui_fill(y, r->x, r->w, base);
-	if (row->depth == 0)
+	if (hr.depth == 0 && hr.kind != HG_ROW_DAY)
 		put_id(y, r->x + 1, w, s->id, base | ui_attr(UI_ROLE_DIM));
 	ui_entries_draw_row(v, s, &hr, line, y, w + 1);
 }
@@ -403,6 +444,14 @@ lines(const struct ui_view *v)
 	return tl_of(v)->rows.n;
 }
 
+static bool
+selectable(const struct ui_view *v, size_t line)
+{
+	const struct hg_tl_rows *r = &tl_of(v)->rows;
+
+	return line >= r->n || hg_row_selectable(&r->v[line]);
+}
+
 static void
 init(struct ui_view *v)
 {
@@ -431,6 +480,7 @@ const struct ui_view_ops ui_timeline_ops = {
 	.empty = empty,
 	.request = request,
 	.select = select_line,
+	.selectable = selectable,
 };
 
 /* The two views trade places in the tree's pane; the one coming in is
