@@ -742,6 +742,19 @@ mark_all_read(struct hg_app *a)
 }
 
 void
+hg_app_timeline_select(struct hg_app *a, struct hg_session *s)
+{
+	bool paused = a->paused;
+
+	if (a->sel == s)
+		return;
+	/* One follow for the whole timeline, whichever session. */
+	a->list_touched = true;
+	hg_app_select_session(a, index_of(a, s));
+	a->paused = paused;
+}
+
+void
 hg_app_show_timeline(struct hg_app *a, bool on)
 {
 	a->tl_shown = on;

@@ -262,6 +262,27 @@ hg_search_match_len(const struct hg_search_pattern *p)
 	return p->re ? *p->match_len : (p->len ? p->len : 1);
 }
 
+bool
+hg_search_entry(const struct hg_search_pattern *p, const struct hg_session *s, size_t i,
+		int *err)
+{
+	size_t n = 0, len, f;
+	char *line = hg_session_read_line(s, &s->entries[i], &n);
+	bool hit = false;
+
+	*err = line ? 0 : errno;
+	if (!line)
+		return false;
+	if (p->re)
+		hit = regex_find(p, line, n, &len) != NULL;
+	if (p->icase && p->form_has_alpha)
+		fold_block(line, n);
+	for (f = 0; f < p->n_forms && !hit; f++)
+		hit = memmem(line, n, p->forms[f], p->form_len[f]) != NULL;
+	free(line);
+	return hit;
+}
+
 /* Jobs */
 
 static int64_t

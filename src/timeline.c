@@ -2,6 +2,7 @@
  * (no ncurses). */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -442,4 +443,70 @@ hg_tl_rows_free(struct hg_tl_rows *r)
 {
 	free(r->v);
 	memset(r, 0, sizeof(*r));
+}
+
+/* Search */
+
+void
+hg_tl_search_start(struct hg_tl_search *j, const struct hg_timeline *t,
+		   const struct hg_search_pattern *p, size_t from, bool forward,
+		   hg_search_visible_fn visible, void *ctx)
+{
+	memset(j, 0, sizeof(*j));
+	j->t = t;
+	j->p = p;
+	j->visible = visible;
+	j->ctx = ctx;
+	j->forward = forward;
+	j->serial = t->serial;
+	j->n = t->n;
+	j->from = from < t->n ? from : SIZE_MAX;
+	j->status = t->n && (p->n_forms || p->re) ? HG_SEARCH_RUNNING : HG_SEARCH_NOT_FOUND;
+}
+
+enum hg_search_status
+hg_tl_search_step(struct hg_tl_search *j, int64_t budget_ns)
+{
+	int64_t end = hg_now_mono_ns() + budget_ns;
+	const struct hg_tl_ref *r;
+	size_t pos;
+	int err;
+
+	if (j->status != HG_SEARCH_RUNNING)
+		return j->status;
+	if (j->t->serial != j->serial || j->t->n < j->n) {
+		j->err = ESTALE;
+		return j->status = HG_SEARCH_ERROR;
+	}
+	do {
+		if (j->done == j->n)
+			return j->status = HG_SEARCH_NOT_FOUND;
+		j->done++;
+		if (j->from == SIZE_MAX)
+			pos = j->forward ? j->done - 1 : j->n - j->done;
+		else
+			pos = j->forward ? (j->from + j->done) % j->n :
+					   (j->from + j->n - j->done % j->n) % j->n;
+		r = &j->t->v[pos];
+		if (j->visible && !j->visible(hg_timeline_session(j->t, r), r->entry, j->ctx))
+			continue;
+		if (hg_search_entry(j->p, hg_timeline_session(j->t, r), r->entry, &err)) {
+			j->found = pos;
+			j->wrapped = j->from != SIZE_MAX && (j->forward ? pos <= j->from : pos >= j->from);
+			return j->status = HG_SEARCH_FOUND;
+		}
+		if (err && err != EFBIG) {
+			j->err = err;
+			return j->status = HG_SEARCH_ERROR;
+		}
+	} while ((j->done & 63) || hg_now_mono_ns() < end);
+	return HG_SEARCH_RUNNING;
+}
+
+int
+hg_tl_search_percent(const struct hg_tl_search *j)
+{
+	if (j->status != HG_SEARCH_RUNNING || !j->n)
+		return 100;
+	return (int)(j->done * 100 / j->n);
 }

@@ -139,14 +139,7 @@ publish(struct ui_view *v)
 		return;
 	s = row_entry(v, v->pos.lineno, &entry);
 	attempt = row->attempt;
-	if (a->sel != s) {
-		/* One follow for the whole timeline, whichever session. */
-		bool paused = a->paused;
-
-		a->list_touched = true;
-		hg_app_select_session(a, hg_app_order_of(a, s));
-		a->paused = paused;
-	}
+	hg_app_timeline_select(a, s);
 	if (!a->has_entry || a->sel_entry != entry || a->sel_attempt != attempt)
 		hg_app_select_entry(a, entry, attempt);
 }

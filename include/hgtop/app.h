@@ -298,6 +298,9 @@ struct hg_timeline *hg_app_timeline(struct hg_app *a);
 /* The timeline is shown (ON) or not: while it is, a pause holds for every
  * session and "+N new" counts what arrived in all of them since. */
 void hg_app_show_timeline(struct hg_app *a, bool on);
+/* A row of the timeline in session S: S becomes the selected session, the
+ * pause (one for the timeline) kept. */
+void hg_app_timeline_select(struct hg_app *a, struct hg_session *s);
 /* The session list index of S (hg_app_select_session takes it). */
 size_t hg_app_order_of(const struct hg_app *a, const struct hg_session *s);
 

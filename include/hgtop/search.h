@@ -70,6 +70,12 @@ const char *hg_search_find_text(const struct hg_search_pattern *p, const char *s
  * for plain text, the match's for a regular expression; at least 1). */
 size_t hg_search_match_len(const struct hg_search_pattern *p);
 
+/* Whether the raw line of entry I of S holds P (one read of that line;
+ * for a few entries, where a job's large reads do not pay). *ERR gets the
+ * errno when the line cannot be read (0 when it was). */
+bool hg_search_entry(const struct hg_search_pattern *p, const struct hg_session *s, size_t i,
+		     int *err);
+
 /* Decides which entries count (e.g. those a filter shows). */
 typedef bool (*hg_search_visible_fn)(const struct hg_session *s, size_t entry, void *ctx);
 

@@ -27,6 +27,7 @@
 #include <sys/types.h>
 
 #include "hgtop/rows.h"
+#include "hgtop/search.h"
 #include "hgtop/session.h"
 
 struct hg_tl_ref {
@@ -125,5 +126,32 @@ ssize_t hg_tl_rows_find_entry(const struct hg_tl_rows *r, const struct hg_timeli
 			      uint32_t no, size_t entry, int32_t attempt, bool nearest);
 size_t hg_tl_rows_parent(const struct hg_tl_rows *r, size_t i);
 void hg_tl_rows_free(struct hg_tl_rows *r);
+
+/* Search in the timeline's order: the entries of every session, one
+ * after the other as the index has them, from position FROM (exclusive;
+ * FROM itself last, after wrapping; SIZE_MAX: from the first or the last),
+ * in time slices, as a session's search job (search.h) does. The index
+ * must not move meanwhile (ESTALE when it did: start again). */
+struct hg_tl_search {
+	const struct hg_timeline *t;
+	const struct hg_search_pattern *p;
+	hg_search_visible_fn visible;
+	void *ctx;
+	bool forward;
+	unsigned serial;	/* t->serial when started */
+	size_t n;		/* positions to look at */
+	size_t from;
+	size_t done;		/* positions looked at */
+	enum hg_search_status status;
+	size_t found;		/* position when FOUND */
+	bool wrapped;
+	int err;
+};
+
+void hg_tl_search_start(struct hg_tl_search *j, const struct hg_timeline *t,
+			const struct hg_search_pattern *p, size_t from, bool forward,
+			hg_search_visible_fn visible, void *ctx);
+enum hg_search_status hg_tl_search_step(struct hg_tl_search *j, int64_t budget_ns);
+int hg_tl_search_percent(const struct hg_tl_search *j);
 
 #endif
