@@ -459,11 +459,17 @@ hg_rows_find(const struct hg_rows *r, size_t entry, int32_t attempt)
 }
 
 size_t
-hg_rows_parent(const struct hg_rows *r, size_t i)
+hg_row_parent(const struct hg_row *v, size_t n, size_t i)
 {
-	while (i > 0 && i < r->n && r->v[i].depth > 0)
+	while (i > 0 && i < n && v[i].depth > 0)
 		i--;
 	return i;
+}
+
+size_t
+hg_rows_parent(const struct hg_rows *r, size_t i)
+{
+	return hg_row_parent(r->v, r->n, i);
 }
 
 bool

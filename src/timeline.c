@@ -362,9 +362,7 @@ hg_tl_rows_update(struct hg_tl_rows *r, const struct hg_timeline *t,
 size_t
 hg_tl_rows_parent(const struct hg_tl_rows *r, size_t i)
 {
-	while (i > 0 && i < r->n && r->v[i].depth > 0)
-		i--;
-	return i;
+	return hg_row_parent(r->v, r->n, i);
 }
 
 bool
@@ -452,16 +450,11 @@ hg_tl_search_start(struct hg_tl_search *j, const struct hg_timeline *t,
 		   const struct hg_search_pattern *p, size_t from, bool forward,
 		   hg_search_visible_fn visible, void *ctx)
 {
-	memset(j, 0, sizeof(*j));
-	j->t = t;
-	j->p = p;
-	j->visible = visible;
-	j->ctx = ctx;
-	j->forward = forward;
-	j->serial = t->serial;
-	j->n = t->n;
-	j->from = from < t->n ? from : SIZE_MAX;
-	j->status = t->n && (p->n_forms || p->re) ? HG_SEARCH_RUNNING : HG_SEARCH_NOT_FOUND;
+	*j = (struct hg_tl_search){
+		.t = t, .p = p, .visible = visible, .ctx = ctx, .forward = forward,
+		.serial = t->serial, .n = t->n, .from = from < t->n ? from : SIZE_MAX,
+		.status = t->n && (p->n_forms || p->re) ? HG_SEARCH_RUNNING : HG_SEARCH_NOT_FOUND,
+	};
 }
 
 enum hg_search_status

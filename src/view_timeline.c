@@ -248,12 +248,8 @@ update(struct ui_view *v, unsigned events)
 
 		reveal(v);
 		i = selected_row(v);
-		if (i >= 0 && (size_t)i != v->pos.lineno) {
-			if ((size_t)i + 1 < T->rows.n)
-				hg_app_hold(a);
-			v->pos.lineno = (size_t)i;
-			ui_view_clamp(v);
-		}
+		if (i >= 0 && (size_t)i != v->pos.lineno)
+			ui_tree_cursor_to(v, T->rows.n, (size_t)i);
 	} else if (changed || (events & HG_APP_EV_FOLLOW)) {
 		place_cursor(v);
 	}
@@ -264,11 +260,7 @@ update(struct ui_view *v, unsigned events)
 static unsigned
 select_line(struct ui_view *v, size_t from)
 {
-	v->app->list_touched = true;
-	if (v->pos.lineno < from && hg_app_following(v->app)) {
-		hg_app_pause(v->app);
-		ui_message(v->ui, false, "follow paused (%s resumes)", hg_ui_key(HG_REQ_LAST));
-	}
+	ui_tree_pause_on_move(v, from);
 	publish(v);
 	return UI_R_DRAW;
 }
@@ -279,39 +271,17 @@ expand(struct ui_view *v, int how)
 {
 	struct hg_app *a = v->app;
 	struct hg_tl_rows *r = &tl_of(v)->rows;
-	const struct hg_row *row = current(v);
-	struct hg_session *s;
+	const struct hg_tl_ref *ref;
 	size_t i;
 	bool on;
 
-	if (!row)
+	if (!ui_tree_expand_at(v, r->v, r->n, how, &i, &on))
 		return UI_R_DONE;
-	i = v->pos.lineno;
-	if (row->attempt >= 0) {
-		if (how != 0)
-			return UI_R_DONE;
-		i = hg_tl_rows_parent(r, i);
-	}
-	row = &r->v[i];
-	if (!(row->flags & HG_ROW_PARENT))
-		return UI_R_DONE;
-	on = how < 0 ? !(row->flags & HG_ROW_EXPANDED) : how == 1;
-	s = hg_timeline_session(&a->tl, ref_of(v, row));
-	hg_expand_set(&hg_app_sess(s)->expand, hg_timeline_entry(&a->tl, ref_of(v, row))->line_no,
-		      on);
+	ref = ref_of(v, &r->v[i]);
+	hg_expand_set(&hg_app_sess(hg_timeline_session(&a->tl, ref))->expand,
+		      hg_timeline_entry(&a->tl, ref)->line_no, on);
 	hg_tl_rows_set_expanded(r, &a->tl, i, on, hooks(v));
-	v->pos.lineno = i;
-	ui_view_clamp(v);
-	if (on) {
-		size_t h = (size_t)ui_view_height(v), last = i;
-
-		while (last + 1 < r->n && r->v[last + 1].depth > 0)
-			last++;
-		if (last - i + 1 > h)
-			last = i + h - 1;
-		if (last >= v->pos.offset + h)
-			v->pos.offset = last - h + 1;
-	}
+	ui_tree_expanded(v, r->v, r->n, i, on);
 	publish(v);
 	return UI_R_DRAW;
 }
@@ -333,25 +303,7 @@ expand_all(struct ui_view *v, bool on)
 static unsigned
 request(struct ui_view *v, enum hg_ui_req req)
 {
-	if (ui_req_moves(req)) {
-		v->app->list_touched = true;
-		if (req == HG_REQ_LAST)
-			hg_app_resume(v->app);
-		return UI_R_NONE;
-	}
-	switch (req) {
-	case HG_REQ_EXPAND:
-		return expand(v, 1);
-	case HG_REQ_COLLAPSE:
-		return expand(v, 0);
-	case HG_REQ_TOGGLE:
-		return expand(v, -1);
-	case HG_REQ_EXPAND_ALL:
-	case HG_REQ_COLLAPSE_ALL:
-		return expand_all(v, req == HG_REQ_EXPAND_ALL);
-	default:
-		return UI_R_NONE;
-	}
+	return ui_tree_request(v, req, expand, expand_all);
 }
 
 /* The session column: a tenth of the pane, 8 to 16 columns. */
@@ -406,29 +358,17 @@ static void
 title(struct ui_view *v, char *left, size_t nl, char *right, size_t nr)
 {
 	const struct hg_tl_rows *r = &tl_of(v)->rows;
-	char c1[32], c2[32];
+	char c1[32];
 
 	snprintf(left, nl, "All sessions  %s line%s", ui_count(c1, sizeof(c1), v->app->tl.n),
 		 v->app->tl.n == 1 ? "" : "s");
-	if (r->hidden)
-		snprintf(left + strlen(left), nl - strlen(left), "  %s hidden",
-			 ui_count(c1, sizeof(c1), r->hidden));
-	snprintf(right, nr, "%s/%s", ui_count(c1, sizeof(c1), r->n ? v->pos.lineno + 1 : 0),
-		 ui_count(c2, sizeof(c2), r->n));
+	ui_tree_title(v, r->hidden, r->n, left, nl, right, nr);
 }
 
 static const char *
 empty(struct ui_view *v, char *buf, size_t n)
 {
-	const struct hg_app *a = v->app;
-
-	if (tl_of(v)->rows.hidden)
-		snprintf(buf, n, "no entries match %s  (%zu hidden; %s clears the filter)",
-			 a->filter_text ? a->filter_text : "the filter", tl_of(v)->rows.hidden,
-			 hg_ui_key(HG_REQ_CLEAR));
-	else
-		snprintf(buf, n, a->loading ? "loading..." : "no entries yet");
-	return buf;
+	return ui_tree_empty(v, tl_of(v)->rows.hidden, buf, n);
 }
 
 static size_t

@@ -159,6 +159,8 @@ size_t hg_rows_nearest(const struct hg_rows *r, size_t entry);
 
 /* The entry row at or above row I (the row of depth 0 that row I belongs to). */
 size_t hg_rows_parent(const struct hg_rows *r, size_t i);
+/* The same in rows V (N of them). */
+size_t hg_row_parent(const struct hg_row *v, size_t n, size_t i);
 
 /* What the jump keys look for. An error: an attempt whose verdict is
  * "error", an entry whose final_status is "failed", or an unparsable
