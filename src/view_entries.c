@@ -146,14 +146,16 @@ update(struct ui_view *v, unsigned events)
 
 /* Shared with the timeline (ui_view.h) */
 
-void
-ui_tree_pause_on_move(struct ui_view *v, size_t from)
+unsigned
+ui_tree_select(struct ui_view *v, size_t from, void (*show)(struct ui_view *v))
 {
 	v->app->list_touched = true;
 	if (v->pos.lineno < from && hg_app_following(v->app)) {
 		hg_app_pause(v->app);
 		ui_message(v->ui, false, "follow paused (%s resumes)", hg_ui_key(HG_REQ_LAST));
 	}
+	show(v);
+	return UI_R_DRAW;
 }
 
 bool
@@ -265,9 +267,7 @@ ui_tree_empty(const struct ui_view *v, size_t hidden, char *buf, size_t n)
 static unsigned
 select_line(struct ui_view *v, size_t from)
 {
-	ui_tree_pause_on_move(v, from);
-	publish(v);
-	return UI_R_DRAW;
+	return ui_tree_select(v, from, publish);
 }
 
 /* how: 1 expand, 0 collapse, -1 toggle. */

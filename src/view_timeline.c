@@ -260,9 +260,7 @@ update(struct ui_view *v, unsigned events)
 static unsigned
 select_line(struct ui_view *v, size_t from)
 {
-	ui_tree_pause_on_move(v, from);
-	publish(v);
-	return UI_R_DRAW;
+	return ui_tree_select(v, from, publish);
 }
 
 /* how: 1 expand, 0 collapse, -1 toggle. */

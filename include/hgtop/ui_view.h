@@ -226,15 +226,15 @@ unsigned ui_cmd_yank(struct hg_ui *u, bool raw);
 void ui_entries_draw_row(struct ui_view *v, const struct hg_session *s,
 			 const struct hg_row *row, size_t line, int y, int skip);
 /* view_entries.c: what the entry tree and the timeline do alike, on a
- * view's rows ROWS (N of them). The cursor moved up from FROM: follow
- * pauses. The entry row that expanding (HOW 1), collapsing (0) or
+ * view's rows ROWS (N of them). The cursor moved from FROM: up, follow
+ * pauses; SHOW makes its row the app's selection. The entry row that expanding (HOW 1), collapsing (0) or
  * toggling (-1) acts on from the cursor, and whether it is to be open
  * (false: none). After row I was expanded or collapsed: the cursor on it,
  * the rows under it in view. The cursor to row I (a search match): follow
  * holds unless it is the newest. Moves, expanding and collapsing (EXPAND
  * and EXPAND_ALL are the view's). What the title says of the rows, and
  * what the pane says without any. */
-void ui_tree_pause_on_move(struct ui_view *v, size_t from);
+unsigned ui_tree_select(struct ui_view *v, size_t from, void (*show)(struct ui_view *v));
 bool ui_tree_expand_at(const struct ui_view *v, const struct hg_row *rows, size_t n, int how,
 		       size_t *i, bool *on);
 void ui_tree_expanded(struct ui_view *v, const struct hg_row *rows, size_t n, size_t i, bool on);
