@@ -263,17 +263,25 @@ hg_days_start(struct hg_days *d)
 /* The local day of TS_NS as yyyymmdd. The last day computed is kept with
  * the seconds that are surely in it (an hour of margin at either end, for
  * daylight saving changes). */
-int32_t
-hg_days_of(struct hg_days *d, int64_t ts_ns)
+int64_t
+hg_entry_sec(const struct hg_entry *e)
 {
-	int64_t t;
+	int64_t t = e->ts_ns / 1000000000;
+
+	if (e->ts_ns < 0 && e->ts_ns % 1000000000)
+		t--;
+	if (e->ts_ns == INT64_MIN || e->ts_ns == INT64_MAX)
+		t = e->ts_far_sec;	/* before 1677 or after 2262 */
+	return t;
+}
+
+int32_t
+hg_days_of(struct hg_days *d, int64_t t)
+{
 	time_t tt;
 	struct tm tm;
 	int since;
 
-	t = ts_ns / 1000000000;
-	if (ts_ns < 0 && ts_ns % 1000000000)
-		t--;
 	if (d->key && t >= d->lo && t < d->hi)
 		return d->key;
 	tt = (time_t)t;
@@ -334,7 +342,7 @@ day_of(struct hg_rows *r, const struct hg_entry *e)
 {
 	if (e->kind == HG_ENTRY_UNPARSABLE || e->ts_zero)
 		return 0;
-	return hg_days_of(&r->days, e->ts_ns);
+	return hg_days_of(&r->days, hg_entry_sec(e));
 }
 
 static void

@@ -269,12 +269,20 @@ plain_row(struct hg_tl_rows *r, const struct hg_tl_ref *x, size_t ref)
 	row->flags = x->parent ? HG_ROW_PARENT : 0;
 }
 
-/* A day row before the reference at REF when its day is a new one. */
+/* A day row before the reference at REF when its day is a new one (a
+ * time after 2262 is read from its entry). */
 static bool
-day_row(struct hg_tl_rows *r, const struct hg_tl_ref *x, size_t ref)
+day_row(struct hg_tl_rows *r, const struct hg_timeline *t, const struct hg_tl_ref *x,
+	size_t ref)
 {
-	return hg_days_row(&r->days, &r->v, &r->n, &r->cap, (uint32_t)ref,
-			   x->ts == INT64_MIN ? 0 : hg_days_of(&r->days, x->ts));
+	int64_t sec = x->ts / 1000000000 - (x->ts < 0 && x->ts % 1000000000);
+	int32_t day = 0;
+
+	if (x->ts == INT64_MAX)
+		sec = hg_entry_sec(hg_timeline_entry(t, x));
+	if (x->ts != INT64_MIN)
+		day = hg_days_of(&r->days, sec);
+	return hg_days_row(&r->days, &r->v, &r->n, &r->cap, (uint32_t)ref, day);
 }
 
 static const struct hg_ann_index *
@@ -295,7 +303,7 @@ add_ref(struct hg_tl_rows *r, const struct hg_timeline *t, size_t ref,
 	bool open;
 
 	if (!h || (!h->visible && !h->expanded && !h->highlight && !h->notes)) {
-		if (day_row(r, x, ref))
+		if (day_row(r, t, x, ref))
 			plain_row(r, x, ref);
 		return;
 	}
@@ -309,7 +317,7 @@ add_ref(struct hg_tl_rows *r, const struct hg_timeline *t, size_t ref,
 		r->hidden++;
 		return;
 	}
-	if (!day_row(r, x, ref))
+	if (!day_row(r, t, x, ref))
 		return;
 	open = e->kind == HG_ENTRY_OK && e->n_attempts && h->expanded &&
 	       h->expanded(s, e, h->ctx);

@@ -124,12 +124,15 @@ void hg_rows_add_entry(struct hg_row **v, size_t *n, size_t *cap, const struct h
 bool hg_rows_open(struct hg_row **v, size_t *n, size_t *cap, size_t i, bool on,
 		  const struct hg_session *s, const struct hg_ann_index *notes, size_t idx,
 		  const struct hg_row_filter *f);
-/* Day rows: start (reads TZ), the day of a time, a day row (ID in its
+/* Day rows: start (reads TZ), the day of a time (seconds), a day row (ID in its
  * entry field) before a row of DAY when that is a new day (false: a second
  * day while they are off, D->rebuild set), and after a full build: with
  * one day only, no day rows. */
 void hg_days_start(struct hg_days *d);
-int32_t hg_days_of(struct hg_days *d, int64_t ts_ns);
+int32_t hg_days_of(struct hg_days *d, int64_t sec);
+/* The time of entry E in whole seconds (a time before 1677 or after 2262
+ * too). */
+int64_t hg_entry_sec(const struct hg_entry *e);
 bool hg_days_row(struct hg_days *d, struct hg_row **v, size_t *n, size_t *cap, uint32_t id,
 		 int32_t day);
 void hg_days_done(struct hg_days *d, struct hg_row *v, size_t *n);
