@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hgtop/annotate.h"
 #include "hgtop/rows.h"
@@ -453,6 +454,8 @@ hg_tl_rows_free(struct hg_tl_rows *r)
 
 /* Search */
 
+#define TL_READ (256 * 1024)	/* bytes read at once around a line */
+
 void
 hg_tl_search_start(struct hg_tl_search *j, const struct hg_timeline *t,
 		   const struct hg_search_pattern *p, size_t from, bool forward,
@@ -463,6 +466,56 @@ hg_tl_search_start(struct hg_tl_search *j, const struct hg_timeline *t,
 		.serial = t->serial, .n = t->n, .from = from < t->n ? from : SIZE_MAX,
 		.status = t->n && (p->n_forms || p->re) ? HG_SEARCH_RUNNING : HG_SEARCH_NOT_FOUND,
 	};
+	j->rd.fd = -1;
+}
+
+void
+hg_tl_search_end(struct hg_tl_search *j)
+{
+	hg_search_end(&j->rd);
+	j->rd.s = NULL;
+	j->rd_len = 0;
+}
+
+/* Does the line of reference R hold the text? Its session's file stays
+ * open while the references that follow are of the same session. */
+static bool
+ref_matches(struct hg_tl_search *j, const struct hg_tl_ref *r, int *err)
+{
+	const struct hg_session *s = hg_timeline_session(j->t, r);
+	const struct hg_entry *e = hg_timeline_entry(j->t, r);
+
+	const struct hg_entry *last = &s->entries[s->n_entries - 1];
+	int64_t lo = e->offset, hi = e->offset + e->length, a, b;
+
+	*err = 0;
+	if (e->length <= 0)
+		return false;
+	if (j->rd.s != s) {
+		if (j->rd.own_fd && j->rd.fd >= 0)
+			close(j->rd.fd);
+		j->rd.fd = -1;
+		j->rd.own_fd = false;
+		j->rd.s = s;
+		j->rd_len = 0;
+	}
+	/* One read for the lines around it, which come next in one session. */
+	if (!j->rd_len || lo < j->rd_off || hi > j->rd_off + (int64_t)j->rd_len) {
+		a = j->forward ? lo : hi - TL_READ < 0 ? 0 : hi - TL_READ;
+		b = j->forward ? lo + TL_READ : hi;
+		if (a > lo)
+			a = lo;
+		if (b > last->offset + last->length)
+			b = last->offset + last->length;
+		if (b < hi)
+			b = hi;
+		*err = hg_search_read(&j->rd, a, (size_t)(b - a));
+		j->rd_off = a;
+		j->rd_len = *err ? 0 : (size_t)(b - a);
+		if (*err)
+			return false;
+	}
+	return hg_search_line(j->p, j->rd.buf + (lo - j->rd_off), (size_t)e->length);
 }
 
 enum hg_search_status
@@ -477,11 +530,14 @@ hg_tl_search_step(struct hg_tl_search *j, int64_t budget_ns)
 		return j->status;
 	if (j->t->serial != j->serial || j->t->n < j->n) {
 		j->err = ESTALE;
+		hg_tl_search_end(j);
 		return j->status = HG_SEARCH_ERROR;
 	}
 	do {
-		if (j->done == j->n)
+		if (j->done == j->n) {
+			hg_tl_search_end(j);
 			return j->status = HG_SEARCH_NOT_FOUND;
+		}
 		j->done++;
 		if (j->from == SIZE_MAX)
 			pos = j->forward ? j->done - 1 : j->n - j->done;
@@ -491,13 +547,15 @@ hg_tl_search_step(struct hg_tl_search *j, int64_t budget_ns)
 		r = &j->t->v[pos];
 		if (j->visible && !j->visible(hg_timeline_session(j->t, r), r->entry, j->ctx))
 			continue;
-		if (hg_search_entry(j->p, hg_timeline_session(j->t, r), r->entry, &err)) {
+		if (ref_matches(j, r, &err)) {
 			j->found = pos;
 			j->wrapped = j->from != SIZE_MAX && (j->forward ? pos <= j->from : pos >= j->from);
+			hg_tl_search_end(j);
 			return j->status = HG_SEARCH_FOUND;
 		}
-		if (err && err != EFBIG) {
+		if (err) {
 			j->err = err;
+			hg_tl_search_end(j);
 			return j->status = HG_SEARCH_ERROR;
 		}
 	} while ((j->done & 63) || hg_now_mono_ns() < end);

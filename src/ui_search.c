@@ -117,6 +117,8 @@ stop_job(struct ui_search *S)
 {
 	if (S->running && !S->in_tl)
 		hg_search_end(&S->job);
+	else if (S->running)
+		hg_tl_search_end(&S->tl_job);
 	S->running = false;
 }
 

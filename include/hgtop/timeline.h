@@ -146,12 +146,17 @@ struct hg_tl_search {
 	size_t found;		/* position when FOUND */
 	bool wrapped;
 	int err;
+	struct hg_search rd;	/* reads the lines of one session at a time */
+	int64_t rd_off;		/* what rd.buf holds: the file's bytes at */
+	size_t rd_len;		/* [rd_off, rd_off + rd_len) */
 };
 
 void hg_tl_search_start(struct hg_tl_search *j, const struct hg_timeline *t,
 			const struct hg_search_pattern *p, size_t from, bool forward,
 			hg_search_visible_fn visible, void *ctx);
 enum hg_search_status hg_tl_search_step(struct hg_tl_search *j, int64_t budget_ns);
+/* Release what the job holds (safe to call twice). */
+void hg_tl_search_end(struct hg_tl_search *j);
 int hg_tl_search_percent(const struct hg_tl_search *j);
 
 #endif
