@@ -627,27 +627,6 @@ parse_cmp(struct parser *p, struct term *t, size_t keypos)
 #define TIME_HINT " (expected e.g. 2h, 30m, 90s, 3d, today, yesterday, 2026-11-28, " \
 	"2026-11-28T14:00, 2026-11-28T14:00:05Z or 2026-11-28T14:00+01:00)"
 
-/* Days from 1970-01-01 to Y-M-D of the proleptic Gregorian calendar. */
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static bool
-leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 /* N decimal digits at S into *out. */
 static bool
 digits(const char *s, size_t n, int *out)
@@ -681,7 +660,6 @@ local_midnight(int64_t now, int days)
 static bool
 parse_instant(const char *s, size_t n, int64_t *out)
 {
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	int y, mo, d, h = 0, mi = 0, sec = 0, off = 0;
 	bool zoned = false;
 	size_t i = 10;
@@ -689,8 +667,7 @@ parse_instant(const char *s, size_t n, int64_t *out)
 	if (n < 10 || s[4] != '-' || s[7] != '-' || !digits(s, 4, &y) ||
 	    !digits(s + 5, 2, &mo) || !digits(s + 8, 2, &d))
 		return false;
-	if (y < 1 || mo < 1 || mo > 12 || d < 1 ||
-	    d > mdays[mo - 1] + (mo == 2 && leap(y)))
+	if (y < 1 || d < 1 || d > hg_days_in_month(y, mo))
 		return false;
 	if (i < n) {
 		if ((s[i] != 'T' && s[i] != 't') || n < i + 6 || s[i + 3] != ':' ||
@@ -719,7 +696,7 @@ parse_instant(const char *s, size_t n, int64_t *out)
 			return false;
 	}
 	if (zoned) {
-		*out = ((days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
+		*out = ((hg_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
 			 mi * 60 + sec) - off * 60) * NS_PER_S;
 	} else {
 		struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,

@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include "hgtop/goread.h"
+#include "hgtop/util.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -248,7 +249,6 @@ static bool
 go_time(const char *v, size_t n, char *msg, size_t mn)
 {
 	static const char layout[] = "\"\\\"2006-01-02T15:04:05Z07:00\\\"\"";
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	char qv[4 * 64 + 8], qe[4 * 64 + 8], qx[16];
 	const char *elem = NULL, *range = NULL;
 	size_t i = 0, at = 0;
@@ -339,7 +339,7 @@ go_time(const char *v, size_t n, char *msg, size_t mn)
 		snprintf(msg, mn, "parsing time %s: extra text: %s", qv, qe);
 		return false;
 	}
-	if (day < 1 || day > mdays[month - 1] + (month == 2 && year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))) {
+	if (day < 1 || day > hg_days_in_month(year, month)) {
 		range = "day";
 		goto bad;
 	}

@@ -182,20 +182,6 @@ get_bool(struct hg_entry *e, const char *field, const cJSON *v, bool *out)
 
 /* Timestamps */
 
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
 static bool
 digits(const char *s, int n, int *out)
 {
@@ -210,12 +196,6 @@ digits(const char *s, int n, int *out)
 	return true;
 }
 
-static bool
-leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 /* Go's time.Time.UnmarshalJSON reads the string's raw bytes with
  * time.Parse(time.RFC3339): a four-digit year, the hour in one or two
  * digits, a fraction of any length after '.' or ',' (the first nine digits
@@ -225,7 +205,6 @@ bool
 hg_parse_time_sec(const char *s, size_t n, int64_t *sec, int32_t *nsec, int16_t *tz_min,
 		  bool *zero)
 {
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	int Y, M, D, h, m, sc, tzh = 0, tzm = 0, sign = 0, nd = 0;
 	int64_t frac = 0, secs;
 	size_t i;
@@ -240,7 +219,7 @@ hg_parse_time_sec(const char *s, size_t n, int64_t *sec, int32_t *nsec, int16_t 
 	    !digits(s + i + 4, 2, &sc))
 		return false;
 	i += 6;
-	if (M < 1 || M > 12 || D < 1 || D > mdays[M - 1] + (M == 2 && leap(Y)) || h > 23 || m > 59 ||
+	if (D < 1 || D > hg_days_in_month(Y, M) || h > 23 || m > 59 ||
 	    sc > 59)
 		return false;
 	if (n - i >= 2 && (s[i] == '.' || s[i] == ',') && s[i + 1] >= '0' && s[i + 1] <= '9') {
@@ -264,10 +243,10 @@ hg_parse_time_sec(const char *s, size_t n, int64_t *sec, int32_t *nsec, int16_t 
 	if (i != n)
 		return false;
 	*tz_min = (int16_t)(sign * (tzh * 60 + tzm));
-	secs = days_from_civil(Y, (unsigned)M, (unsigned)D) * 86400 + h * 3600 + m * 60 + sc;
+	secs = hg_days_from_civil(Y, (unsigned)M, (unsigned)D) * 86400 + h * 3600 + m * 60 + sc;
 	secs -= (int64_t)*tz_min * 60;
 	/* Go's zero time, whatever offset it was written with. */
-	*zero = secs == days_from_civil(1, 1, 1) * 86400 && frac == 0;
+	*zero = secs == hg_days_from_civil(1, 1, 1) * 86400 && frac == 0;
 	*sec = secs;
 	*nsec = (int32_t)frac;
 	return true;
