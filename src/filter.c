@@ -407,6 +407,22 @@ add_set_value(struct term *t, const char *s, size_t n, bool prefix)
 	add_value(t, s, n, prefix);
 }
 
+/* Bit k for each of the N NAMES that S (N bytes) names, ignoring case; a
+ * PREFIX value names each name it begins. */
+static unsigned
+name_bits(const char *const *names, size_t count, const char *s, size_t n, bool prefix)
+{
+	unsigned bits = 0;
+
+	for (size_t k = 0; k < count; k++) {
+		size_t kl = strlen(names[k]);
+
+		if ((prefix ? n <= kl : n == kl) && ascii_case_eq(names[k], s, n))
+			bits |= 1u << k;
+	}
+	return bits;
+}
+
 static const char *const kind_names[] = {
 	[HG_ENTRY_OK] = "entry",
 	[HG_ENTRY_UNPARSABLE] = "unparsable",
@@ -417,14 +433,8 @@ static bool
 add_kind_value(struct parser *p, struct term *t, size_t vpos, const char *s, size_t n,
 	       bool prefix)
 {
-	unsigned bits = 0;
+	unsigned bits = name_bits(kind_names, HG_ARRAY_SIZE(kind_names), s, n, prefix);
 
-	for (size_t k = 0; k < HG_ARRAY_SIZE(kind_names); k++) {
-		size_t kl = strlen(kind_names[k]);
-
-		if ((prefix ? n <= kl : n == kl) && ascii_case_eq(kind_names[k], s, n))
-			bits |= 1u << k;
-	}
 	if (n == 2 && !prefix && ascii_case_eq(s, "ok", 2))
 		bits |= 1u << HG_ENTRY_OK;
 	if (!bits)
@@ -444,14 +454,8 @@ static bool
 add_hgread_value(struct parser *p, struct term *t, size_t vpos, const char *s, size_t n,
 		 bool prefix)
 {
-	unsigned bits = 0;
+	unsigned bits = name_bits(hgread_names, HG_ARRAY_SIZE(hgread_names), s, n, prefix);
 
-	for (size_t k = 0; k < HG_ARRAY_SIZE(hgread_names); k++) {
-		size_t kl = strlen(hgread_names[k]);
-
-		if ((prefix ? n <= kl : n == kl) && ascii_case_eq(hgread_names[k], s, n))
-			bits |= 1u << k;
-	}
 	if (!bits)
 		return fail_text(p, vpos, "unknown hgread value", vpos, p->pos,
 				 " (hgread: stop, fails, ok)");
