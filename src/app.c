@@ -1084,6 +1084,26 @@ stream_step(struct hg_app *a)
 
 /* --- the turn ------------------------------------------------------------------ */
 
+/* The last line of a file left without its newline for a while is read
+ * as it is (hg_session_take_partial): hyperguild's reader would. */
+static void
+take_partials(struct hg_app *a)
+{
+	int64_t now = hg_now_wall_ns();
+	size_t i;
+
+	for (i = 0; i < a->c->n; i++) {
+		struct hg_session *s = a->c->sessions[i];
+		struct hg_ingest_result r = { .new_entries = 1 };
+
+		if (s->pending <= 0 || s->partial_taken || s->spool_fd >= 0 || s->split ||
+		    !hg_app_sess(s)->loaded || hg_app_sess(s)->queued || now - s->mtime_ns < HG_APP_QUIET_NS)
+			continue;
+		if (hg_session_take_partial(s))
+			after_ingest(a, s, &r, false);
+	}
+}
+
 int
 hg_app_timeout(const struct hg_app *a)
 {
@@ -1148,6 +1168,8 @@ hg_app_step(struct hg_app *a, int fd, int timeout_ms)
 		take_changes(a, &a->ev);
 	if (a->n_queue)
 		load_step(a);
+	if (a->take_partials && (a->events & HG_APP_EV_TICK))
+		take_partials(a);
 	if (!a->n_queue && !a->values_checked) {
 		a->values_checked = true;
 		check_filter_values(a);

@@ -315,8 +315,14 @@ print_header(FILE *out, const struct hg_session *s, const char *source)
 	}
 	if (s->n_unparsable)
 		hg_buf_printf(&b, ", %lld unparsable", (long long)s->n_unparsable);
-	if (s->pending)
+	if (s->partial_taken)
+		hg_buf_adds(&b, ", last line has no newline yet");
+	else if (s->pending)
 		hg_buf_printf(&b, ", incomplete last line (%lld bytes)", (long long)s->pending);
+	if (hg_session_go(s) == HG_GO_STOPS) {
+		hg_buf_printf(&b, "; hyperguild's reader stops at line %lld: ", (long long)s->go_stop_line);
+		hg_sanitize(&b, s->go_stop_reason, strlen(s->go_stop_reason), 0);
+	}
 	hg_buf_addc(&b, '\n');
 	fwrite(b.p, 1, b.len, out);
 	hg_buf_free(&b);
@@ -424,6 +430,16 @@ hg_batch_load(struct hg_catalog *c, bool progress)
 	if (c->dir && c->n > 1)
 		qsort(c->sessions, c->n, sizeof(*c->sessions), cmp_sessions);
 	return failures;
+}
+
+void
+hg_batch_take_partials(struct hg_catalog *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (!c->sessions[i]->err)
+			hg_session_take_partial(c->sessions[i]);
 }
 
 int

@@ -26,6 +26,7 @@ enum term_type {
 	TERM_KIND,
 	TERM_NUM,
 	TERM_TIME,
+	TERM_HGREAD,
 };
 
 enum field {
@@ -44,6 +45,7 @@ enum field {
 	FLD_ATTEMPTS,
 	FLD_SINCE,
 	FLD_UNTIL,
+	FLD_HGREAD,
 	FLD_NONE,
 };
 
@@ -85,9 +87,10 @@ static const struct key_def {
 	{ "attempts", FLD_ATTEMPTS, TERM_NUM, false },
 	{ "since", FLD_SINCE, TERM_TIME, false },
 	{ "until", FLD_UNTIL, TERM_TIME, false },
+	{ "hgread", FLD_HGREAD, TERM_HGREAD, false },
 };
 
-#define KEY_LIST "verdict, tier, model, skill, status, phase, session, file, model_used, project, kind, dur, attempts, since, until"
+#define KEY_LIST "verdict, tier, model, skill, status, phase, session, file, model_used, project, kind, dur, attempts, since, until, hgread"
 #define OP_LIST "(expected >, >=, <, <=, = or !=)"
 
 /* Entries a memo may hold: fields with many distinct values (file paths)
@@ -122,7 +125,8 @@ struct term {
 	bool neg;
 	bool attempt;		/* attempt-level key */
 	bool plain;		/* word: its JSON form is itself */
-	unsigned kinds;		/* TERM_KIND: bit per enum hg_entry_kind */
+	unsigned kinds;		/* TERM_KIND: bit per enum hg_entry_kind;
+				 * TERM_HGREAD: bit per hgread_names */
 	unsigned enum_bits;	/* tier/verdict: answer per known enum value */
 	int64_t num;		/* TERM_TIME: the instant, or the span back */
 	uint8_t when;		/* TERM_TIME: enum when */
@@ -430,6 +434,47 @@ add_kind_value(struct parser *p, struct term *t, size_t vpos, const char *s, siz
 	return true;
 }
 
+/* hgread: what hyperguild's reader makes of the session (session.h):
+ * the line where it stops, the entries of sessions it stops in, of
+ * those it reads wholly. */
+static const char *const hgread_names[] = { "stop", "fails", "ok" };
+enum { HGREAD_STOP, HGREAD_FAILS, HGREAD_OK };
+
+static bool
+add_hgread_value(struct parser *p, struct term *t, size_t vpos, const char *s, size_t n,
+		 bool prefix)
+{
+	unsigned bits = 0;
+
+	for (size_t k = 0; k < HG_ARRAY_SIZE(hgread_names); k++) {
+		size_t kl = strlen(hgread_names[k]);
+
+		if ((prefix ? n <= kl : n == kl) && ascii_case_eq(hgread_names[k], s, n))
+			bits |= 1u << k;
+	}
+	if (!bits)
+		return fail_text(p, vpos, "unknown hgread value", vpos, p->pos,
+				 " (hgread: stop, fails, ok)");
+	t->kinds |= bits;
+	return true;
+}
+
+static bool
+hgread_test(const struct term *t, const struct hg_session *s, const struct hg_entry *e)
+{
+	enum hg_go_verdict v;
+
+	if (!s)
+		return false;
+	v = hg_session_go(s);
+	if ((t->kinds >> HGREAD_STOP) & 1u && v == HG_GO_STOPS && e->line_no == s->go_stop_line)
+		return true;
+	if ((t->kinds >> HGREAD_FAILS) & 1u && v == HG_GO_STOPS)
+		return true;
+	/* Read in order so far without a stop (not while read tail first). */
+	return (t->kinds >> HGREAD_OK) & 1u && v != HG_GO_STOPS && !s->tail_start;
+}
+
 /* One value of key:v1,v2 at p->pos. */
 static bool
 parse_value(struct parser *p, struct term *t, size_t keypos)
@@ -465,6 +510,8 @@ parse_value(struct parser *p, struct term *t, size_t keypos)
 	}
 	if (t->type == TERM_KIND) {
 		ok = add_kind_value(p, t, vpos, b.p ? b.p : "", b.len, prefix);
+	} else if (t->type == TERM_HGREAD) {
+		ok = add_hgread_value(p, t, vpos, b.p ? b.p : "", b.len, prefix);
 	} else {
 		add_set_value(t, b.p ? b.p : "", b.len, prefix);
 		t->vals[t->n_vals - 1].glob = s[vpos] != '"' && b.len && memchr(b.p, '*', b.len);
@@ -826,7 +873,8 @@ cost_class(const struct term *t)
 {
 	if (t->type == TERM_WORD || (t->type == TERM_SET && t->attempt && !t->neg))
 		return -1;
-	if (t->type == TERM_NUM || t->type == TERM_KIND || t->type == TERM_TIME)
+	if (t->type == TERM_NUM || t->type == TERM_KIND || t->type == TERM_TIME ||
+	    t->type == TERM_HGREAD)
 		return 0;
 	return t->attempt ? 2 : 1;
 }
@@ -912,7 +960,7 @@ finish_leaf(struct hg_filter *f)
 		uint8_t ty = f->terms[i].type;
 
 		f->has_time |= ty == TERM_TIME;
-		f->not_unparsable |= ty != TERM_WORD && ty != TERM_KIND;
+		f->not_unparsable |= ty != TERM_WORD && ty != TERM_KIND && ty != TERM_HGREAD;
 	}
 	prepare(f);
 	prepare_pairs(f);
@@ -1651,6 +1699,8 @@ eval_term(const struct term *t, const struct hg_session *s, const struct hg_entr
 	switch (t->type) {
 	case TERM_KIND:
 		return (t->kinds >> e->kind) & 1u;
+	case TERM_HGREAD:
+		return hgread_test(t, s, e);
 	case TERM_NUM:
 		return num_test(t, e);
 	case TERM_TIME:
@@ -1768,7 +1818,7 @@ word_test(const struct term *t, const struct hg_session *s, const struct hg_entr
 }
 
 static bool
-match_unparsable(const struct hg_filter *f, const struct hg_entry *e)
+match_unparsable(const struct hg_filter *f, const struct hg_session *s, const struct hg_entry *e)
 {
 	for (size_t i = 0; i < f->n; i++) {
 		const struct term *t = &f->terms[i];
@@ -1778,6 +1828,8 @@ match_unparsable(const struct hg_filter *f, const struct hg_entry *e)
 			r = e->reason && contains(&t->vals[0], e->reason, strlen(e->reason));
 		else if (t->type == TERM_KIND)
 			r = (t->kinds >> e->kind) & 1u;
+		else if (t->type == TERM_HGREAD)
+			r = hgread_test(t, s, e);
 		else
 			return false;
 		if (r == t->neg)
@@ -1835,7 +1887,7 @@ hg_filter_match(const struct hg_filter *f, const struct hg_session *s, const str
 	if (!f || f->n == 0)
 		return true;
 	if (e->kind == HG_ENTRY_UNPARSABLE)
-		return match_unparsable(f, e);
+		return match_unparsable(f, s, e);
 	/* Cheap terms first, then the attempt group, then text search. */
 	for (size_t i = 0; i < f->n_order; i++) {
 		const struct term *t = &f->terms[f->order[i]];
@@ -2001,9 +2053,11 @@ hg_filter_complete(const char *text, size_t cur, struct hg_session *const *ss, s
 		const char *pre = text + c->from;
 		size_t np = cur - c->from;
 
-		if (k->type == TERM_KIND || k->type == TERM_TIME) {
-			const char *const *list = k->type == TERM_KIND ? kinds : times;
-			size_t nl = k->type == TERM_KIND ? HG_ARRAY_SIZE(kinds) : HG_ARRAY_SIZE(times);
+		if (k->type == TERM_KIND || k->type == TERM_TIME || k->type == TERM_HGREAD) {
+			const char *const *list = k->type == TERM_KIND ? kinds
+						: k->type == TERM_HGREAD ? hgread_names : times;
+			size_t nl = k->type == TERM_KIND ? HG_ARRAY_SIZE(kinds)
+				  : k->type == TERM_HGREAD ? HG_ARRAY_SIZE(hgread_names) : HG_ARRAY_SIZE(times);
 
 			for (size_t i = 0; i < nl; i++)
 				if (starts_with(list[i], pre, np))

@@ -333,6 +333,8 @@ run_batch(const struct hg_options *o, struct hg_catalog *c, struct hg_spool *sp,
 		hg_spool_update_session(sp, stream);
 	}
 	failures = hg_batch_load(c, isatty(STDERR_FILENO));
+	if (!o->follow)
+		hg_batch_take_partials(c);
 	if (stream && !o->follow)
 		hg_follow_note_stream_end(stream);
 	if (stream)

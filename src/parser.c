@@ -18,6 +18,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "hgtop/goread.h"
 #include "hgtop/intern.h"
 #include "hgtop/reader.h"
 #include "hgtop/util.h"
@@ -1077,6 +1078,44 @@ reduce(const char *line, size_t len, struct hg_buf *out)
 	return true;
 }
 
+/* An input nested deeper than cJSON goes (Go takes up to 10,000 levels):
+ * the model keeps only that there is an input, so a copy of the line has
+ * it as a short string instead, once Go's grammar has checked it. */
+#define DEEP_INPUT 500
+
+bool
+hg_parse_deep_input(const char *line, size_t len, struct hg_buf *out)
+{
+	static const char key[] = "\"input\"";
+	const char *end = line + len, *copied = line, *p = line, *k;
+	bool any = false;
+
+	hg_buf_reset(out);
+	while ((k = memmem(p, (size_t)(end - p), key, sizeof(key) - 1))) {
+		const char *v = k + sizeof(key) - 1;
+		size_t n, depth = 0;
+
+		p = v;
+		if (escaped(line, k))
+			continue;
+		while (v < end && (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n'))
+			v++;
+		if (v == end || *v != ':')
+			continue;
+		v++;
+		n = hg_goread_container_len(v, (size_t)(end - v), &depth);
+		if (!n || depth < DEEP_INPUT)
+			continue;
+		hg_buf_add(out, copied, (size_t)(v - copied));
+		hg_buf_printf(out, "\"(nested %zu levels deep)\"", depth);
+		copied = p = v + n;
+		any = true;
+	}
+	if (any)
+		hg_buf_add(out, copied, (size_t)(end - copied));
+	return any;
+}
+
 void
 hg_parse_line(const char *line, size_t len, struct hg_entry *e)
 {
@@ -1092,4 +1131,9 @@ hg_parse_line(const char *line, size_t len, struct hg_entry *e)
 		hg_entry_free(e);	/* the reason of the reduced line */
 	}
 	hg_parse_line_full(line, len, e);
+	if (e->kind == HG_ENTRY_UNPARSABLE && len >= 2 * DEEP_INPUT &&
+	    hg_parse_deep_input(line, len, &scratch)) {
+		hg_entry_free(e);
+		hg_parse_line_full(scratch.p, scratch.len, e);
+	}
 }

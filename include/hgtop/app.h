@@ -117,6 +117,10 @@ struct hg_app {
 	int64_t chunk_bytes;		/* per load turn; 0: read all at once */
 	hg_app_ingest_fn on_ingest;
 	void *ingest_ctx;
+	/* Count the last line of a file quiet for HG_APP_QUIET_NS that has no
+	 * newline, as hyperguild's reader would (the browser; not --follow,
+	 * which prints each entry once). */
+	bool take_partials;
 
 	/* Sessions, newest activity first, and the selection. */
 	struct hg_session **order;
@@ -178,6 +182,8 @@ struct hg_app {
  * for SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH (and SIGCHLD with a demo)
  * that write to a self-pipe. Returns -1 (errno) when the pipe cannot be
  * made. */
+#define HG_APP_QUIET_NS (INT64_C(2) * 1000000000)
+
 int hg_app_init(struct hg_app *a, const struct hg_options *o, struct hg_catalog *c,
 		const char *title, struct hg_demo *demo, struct hg_spool *spool,
 		bool loaded);

@@ -26,4 +26,8 @@ void hg_batch_print_entries(FILE *out, const struct hg_options *o, struct hg_ses
  * Returns the number of failures. */
 int hg_batch_load(struct hg_catalog *c, bool progress);
 
+/* Count the last line of each session that has no newline yet, as
+ * hyperguild's reader does (not when following: it may still grow). */
+void hg_batch_take_partials(struct hg_catalog *c);
+
 #endif

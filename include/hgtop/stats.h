@@ -158,6 +158,15 @@ struct hg_stats {
 	size_t n_session_rows;
 	struct hg_stats_series series;	/* n == 0 without timestamps */
 	enum hg_stats_order order[HG_STATS_T_N];	/* as sorted */
+	/* Sessions hyperguild's reader cannot read wholly (of all of them,
+	 * whatever the filter): where it stops and why, in session order. */
+	struct hg_stats_go_stop {
+		const char *session;	/* id (interned) */
+		const char *path;	/* interned */
+		int64_t line;
+		char *reason;		/* owned: Go's error */
+	} *go_stops;
+	size_t n_go_stops;
 };
 
 /* Bucket starts (seconds) of the series over [first_s, last_s]: the
