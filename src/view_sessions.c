@@ -69,9 +69,8 @@ go_mark(const struct hg_session *s, int y, int end, bool wide, int avail, int ba
 	return w + 1;
 }
 
-/* Session ids share long prefixes (dates): cut them in the middle. */
-static void
-put_id(int y, int x, int w, const char *id, int attr)
+void
+ui_put_id(int y, int x, int w, const char *id, int attr, bool middle)
 {
 	struct hg_buf b = { 0 }, out = { 0 };
 	int total, head, used;
@@ -79,12 +78,12 @@ put_id(int y, int x, int w, const char *id, int attr)
 
 	ui_sanitize_line(&b, id, strlen(id));
 	total = b.p ? hg_text_width(b.p, b.len) : 0;
-	if (total <= w || w < 8) {
+	if (total <= w || w < (middle ? 8 : 4)) {
 		ui_put(y, x, w, id, attr);
 		hg_buf_free(&b);
 		return;
 	}
-	head = (w - 1) / 3;
+	head = middle ? (w - 1) / 3 : 0;
 	k = hg_text_fit(b.p, b.len, head, &used);
 	hg_buf_add(&out, b.p, k);
 	hg_buf_adds(&out, ui_g->ellipsis);
@@ -93,6 +92,13 @@ put_id(int y, int x, int w, const char *id, int attr)
 	ui_put_safe(y, x, w, out.p, out.len, attr);
 	hg_buf_free(&b);
 	hg_buf_free(&out);
+}
+
+/* Session ids share long prefixes (dates): cut them in the middle. */
+static void
+put_id(int y, int x, int w, const char *id, int attr)
+{
+	ui_put_id(y, x, w, id, attr, true);
 }
 
 /* Line 0: "All sessions", the timeline (view_timeline.c). */

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hgtop/sanitize.h"
 #include "hgtop/ui_view.h"
 
 struct timeline {
@@ -313,29 +312,6 @@ sess_cols(const struct ui_view *v)
 	return w < 8 ? 8 : w > 16 ? 16 : w;
 }
 
-/* Session ids share long prefixes (dates): a cut id keeps its end. */
-static void
-put_id(int y, int x, int w, const char *id, int attr)
-{
-	struct hg_buf b = { 0 }, out = { 0 };
-	int total;
-	size_t t;
-
-	ui_sanitize_line(&b, id, strlen(id));
-	total = b.p ? hg_text_width(b.p, b.len) : 0;
-	if (total <= w || w < 4) {
-		ui_put(y, x, w, id, attr);
-		hg_buf_free(&b);
-		return;
-	}
-	t = hg_text_fit(b.p, b.len, total - (w - 1), NULL);
-	hg_buf_adds(&out, ui_g->ellipsis);
-	hg_buf_add(&out, b.p + t, b.len - t);
-	ui_put_safe(y, x, w, out.p, out.len, attr);
-	hg_buf_free(&b);
-	hg_buf_free(&out);
-}
-
 static void
 draw(struct ui_view *v, size_t line, int y)
 {
@@ -348,7 +324,7 @@ draw(struct ui_view *v, size_t line, int y)
 		base = ui_view_focused(v) ? (int)A_REVERSE : ui_attr(UI_ROLE_TITLE);
 	ui_fill(y, r->x, r->w, base);
 	if (hr.depth == 0 && hr.kind != HG_ROW_DAY)
-		put_id(y, r->x + 1, w, s->id, base | ui_attr(UI_ROLE_DIM));
+		ui_put_id(y, r->x + 1, w, s->id, base | ui_attr(UI_ROLE_DIM), false);
 	ui_entries_draw_row(v, s, &hr, line, y, w + 1);
 }
 

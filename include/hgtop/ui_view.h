@@ -245,6 +245,10 @@ unsigned ui_tree_request(struct ui_view *v, enum hg_ui_req req,
 void ui_tree_title(const struct ui_view *v, size_t hidden, size_t n, char *left, size_t nl,
 		   char *right, size_t nr);
 const char *ui_tree_empty(const struct ui_view *v, size_t hidden, char *buf, size_t n);
+/* view_sessions.c: a session id in W columns; one too long is cut with an
+ * ellipsis in the middle (MIDDLE: ids share long prefixes, dates), or at
+ * its start (its end kept). */
+void ui_put_id(int y, int x, int w, const char *id, int attr, bool middle);
 /* view_timeline.c: the timeline of all sessions in the tree's place, or
  * the per-session tree again. */
 unsigned ui_timeline_show(struct hg_ui *u, bool on);
