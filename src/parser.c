@@ -196,11 +196,25 @@ digits(const char *s, int n, int *out)
 	return true;
 }
 
+/* Half of a zone offset as Go 1.19's time package reads it (its atoi of
+ * two bytes): two digits, or a sign of its own and one digit. */
+static bool
+zone_half(const char *s, int *out)
+{
+	if (s[0] == '+' || s[0] == '-') {
+		if (s[1] < '0' || s[1] > '9')
+			return false;
+		*out = s[0] == '-' ? -(s[1] - '0') : s[1] - '0';
+		return true;
+	}
+	return digits(s, 2, out);
+}
+
 /* Go's time.Time.UnmarshalJSON reads the string's raw bytes with
  * time.Parse(time.RFC3339): a four-digit year, the hour in one or two
  * digits, a fraction of any length after '.' or ',' (the first nine digits
- * count), and "Z" or an offset whose hour is at most 24 and minute at most
- * 60 (Go checks no tighter). */
+ * count), and "Z" or an offset of two two-byte halves, each unchecked
+ * (+99:99 is read; +-1:+5 is -00:55). */
 bool
 hg_parse_time_sec(const char *s, size_t n, int64_t *sec, int32_t *nsec, int16_t *tz_min,
 		  bool *zero)
@@ -233,8 +247,8 @@ hg_parse_time_sec(const char *s, size_t n, int64_t *sec, int32_t *nsec, int16_t 
 		i++;
 	} else if (i < n && (s[i] == '+' || s[i] == '-')) {
 		sign = s[i] == '-' ? -1 : 1;
-		if (n - i < 6 || !digits(s + i + 1, 2, &tzh) || s[i + 3] != ':' ||
-		    !digits(s + i + 4, 2, &tzm) || tzh > 24 || tzm > 60)
+		if (n - i < 6 || !zone_half(s + i + 1, &tzh) || s[i + 3] != ':' ||
+		    !zone_half(s + i + 4, &tzm))
 			return false;
 		i += 6;
 	} else {
