@@ -27,6 +27,7 @@
 #include "hgtop/parser.h"
 #include "hgtop/progress.h"
 #include "hgtop/sanitize.h"
+#include "hgtop/stats.h"
 #include "hgtop/util.h"
 
 /* Sanitised text, first line only. */
@@ -444,4 +445,151 @@ hg_batch_print(FILE *out, const struct hg_options *o, struct hg_catalog *c,
 	if (fflush(out) != 0 || ferror(out))
 		return 1;
 	return 0;
+}
+
+/* --stats without keeping the entries: each chunk read is folded into the
+ * statistics and dropped. What the filter check (hg_filter_check_values)
+ * needs of the logs, the tier and verdict texts outside the enums, is
+ * kept per session, in the order first seen, and left in the session as
+ * one entry with those attempts. */
+
+/* Bytes read between two folds. */
+#define STREAM_CHUNK (INT64_C(4) << 20)
+
+struct others {
+	const char **v;		/* distinct texts in the order seen */
+	size_t n, cap;
+	const char **set;	/* open addressing over the same pointers */
+	size_t set_cap;
+};
+
+static bool
+others_add(struct others *o, const char *t)
+{
+	size_t i;
+
+	if ((o->n + 1) * 2 > o->set_cap) {
+		free(o->set);
+		o->set_cap = o->set_cap ? o->set_cap * 2 : 16;
+		o->set = xcalloc(o->set_cap, sizeof(*o->set));
+		for (size_t k = 0; k < o->n; k++) {
+			for (i = ((uintptr_t)o->v[k] >> 4) & (o->set_cap - 1); o->set[i];
+			     i = (i + 1) & (o->set_cap - 1))
+				;
+			o->set[i] = o->v[k];
+		}
+	}
+	for (i = ((uintptr_t)t >> 4) & (o->set_cap - 1); o->set[i]; i = (i + 1) & (o->set_cap - 1))
+		if (o->set[i] == t)
+			return false;
+	o->set[i] = t;
+	if (o->n == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 8;
+		o->v = xrealloc(o->v, o->cap * sizeof(*o->v));
+	}
+	o->v[o->n++] = t;
+	return true;
+}
+
+static void
+others_free(struct others *o)
+{
+	free(o->v);
+	free(o->set);
+	memset(o, 0, sizeof(*o));
+}
+
+static void
+others_scan(struct others *tiers, struct others *verdicts, const struct hg_entry *e)
+{
+	if (!(e->tier_mask & (1u << HG_TIER_OTHER)) && !(e->verdict_mask & (1u << HG_VERDICT_OTHER)))
+		return;
+	for (uint32_t a = 0; a < e->n_attempts; a++) {
+		const struct hg_attempt *at = &e->attempts[a];
+
+		if (at->tier == HG_TIER_OTHER && at->tier_text)
+			others_add(tiers, at->tier_text);
+		if (at->verdict == HG_VERDICT_OTHER && at->verdict_text)
+			others_add(verdicts, at->verdict_text);
+	}
+}
+
+/* The one entry that stands for the session's texts outside the enums. */
+static void
+others_keep(struct hg_session *s, const struct others *tiers, const struct others *verdicts)
+{
+	size_t n = tiers->n > verdicts->n ? tiers->n : verdicts->n;
+	struct hg_entry *e;
+
+	if (!n)
+		return;
+	if (s->cap_entries < 1) {
+		s->entries = xrealloc(s->entries, sizeof(*s->entries));
+		s->cap_entries = 1;
+	}
+	e = &s->entries[0];
+	memset(e, 0, sizeof(*e));
+	e->attempts = xcalloc(n, sizeof(*e->attempts));
+	e->n_attempts = (uint32_t)n;
+	for (size_t i = 0; i < n; i++) {
+		struct hg_attempt *a = &e->attempts[i];
+
+		a->model = "";
+		if (i < tiers->n) {
+			a->tier = HG_TIER_OTHER;
+			a->tier_text = tiers->v[i];
+		}
+		if (i < verdicts->n) {
+			a->verdict = HG_VERDICT_OTHER;
+			a->verdict_text = verdicts->v[i];
+		}
+	}
+	hg_entry_masks(e);
+	s->n_entries = 1;
+}
+
+struct hg_stats *
+hg_batch_stats(struct hg_catalog *c, const struct hg_filter *f, bool progress, int *failures)
+{
+	struct hg_stats_acc *ac = hg_stats_acc_new(f);
+	struct loader l;
+	size_t i;
+
+	*failures = 0;
+	loader_start(&l, c, progress);
+	for (i = 0; i < c->n; i++) {
+		struct hg_session *s = c->sessions[i];
+		struct others tiers = { 0 }, verdicts = { 0 };
+		struct hg_ingest_result r;
+
+		s->in_order = true;
+		hg_stats_acc_session(ac, s);
+		do {
+			r = hg_session_ingest(s, STREAM_CHUNK);
+			for (size_t k = 0; k < s->n_entries; k++) {
+				struct hg_entry *e = &s->entries[k];
+
+				hg_stats_acc_entry(ac, e);
+				others_scan(&tiers, &verdicts, e);
+				hg_entry_free(e);
+			}
+			l.entries += (int64_t)s->n_entries;
+			s->n_entries = 0;
+			loader_show(&l, s);
+		} while (r.more && r.status != HG_INGEST_ERROR && r.status != HG_INGEST_GONE);
+		if (r.status == HG_INGEST_ERROR || r.status == HG_INGEST_GONE) {
+			loader_clear(&l);
+			hg_errorf("%s: %s", s->path,
+				  r.err == EINVAL ? "not a regular file" : strerror(r.err));
+			(*failures)++;
+		}
+		l.bytes += hg_session_bytes_read(s);
+		others_keep(s, &tiers, &verdicts);
+		others_free(&tiers);
+		others_free(&verdicts);
+	}
+	loader_clear(&l);
+	if (c->dir && c->n > 1)
+		qsort(c->sessions, c->n, sizeof(*c->sessions), cmp_sessions);
+	return hg_stats_acc_finish(ac, c->n);
 }

@@ -23,23 +23,25 @@
 /* Widest name column in the text report. */
 #define NAME_COLS_MAX 28
 
-/* A multiset of durations, kept in bounded memory when values repeat:
- * values are appended to a buffer, which is sorted and merged into runs
- * of (value, count) when it fills. Percentiles read the runs, so they are
- * exact; a group costs 16 bytes per distinct value (plus the buffer), not
- * 8 bytes per value. */
+/* A multiset of durations in little memory: values are appended to a
+ * buffer, which is sorted and merged into runs of (value, count) when it
+ * fills. The runs are varints: the first value zigzag-encoded, then each
+ * value as its distance from the previous one, each followed by its
+ * count. Durations in milliseconds of one group sit close together, so a
+ * run costs 2 to 4 bytes, and percentiles read the runs, so they are
+ * exact. */
 struct i64vec {
 	int64_t *v;		/* not yet merged */
 	size_t n;
 	size_t cap;
-	int64_t *rv;		/* runs: values ascending ... */
-	int64_t *rc;		/* ... and their counts */
-	size_t nr;
-	size_t capr;
+	uint8_t *runs;
+	size_t len;		/* bytes of runs */
+	size_t nr;		/* runs */
 	int64_t total;		/* values in the set */
 };
 
-/* Values buffered before a merge, at least: a merge costs the runs. */
+/* Values buffered before a merge: at least this many, and a quarter of
+ * the runs (a merge costs a pass over them). */
 #define VEC_BUF_MIN 4096
 
 /* Pointer -> index table (open addressing, keys never removed). */
@@ -119,53 +121,130 @@ struct acc {
 	size_t n_targets, cap_targets;
 };
 
-/* Small containers */
 
 static int cmp64(const void *a, const void *b);
+
+static size_t
+put_varint(uint8_t *p, uint64_t x)
+{
+	size_t n = 0;
+
+	while (x >= 0x80) {
+		p[n++] = (uint8_t)(x | 0x80);
+		x >>= 7;
+	}
+	p[n++] = (uint8_t)x;
+	return n;
+}
+
+static const uint8_t *
+get_varint(const uint8_t *p, uint64_t *x)
+{
+	uint64_t v = 0;
+	int shift = 0;
+
+	while (*p & 0x80) {
+		v |= (uint64_t)(*p++ & 0x7f) << shift;
+		shift += 7;
+	}
+	*x = v | (uint64_t)*p++ << shift;
+	return p;
+}
+
+/* Walks the runs. */
+struct run_it {
+	const uint8_t *p, *end;
+	uint64_t prev;
+	bool first;
+};
+
+static bool
+run_next(struct run_it *it, int64_t *value, uint64_t *count)
+{
+	uint64_t d;
+
+	if (it->p >= it->end)
+		return false;
+	it->p = get_varint(it->p, &d);
+	if (it->first) {
+		it->prev = (d >> 1) ^ (uint64_t)-(int64_t)(d & 1);
+		it->first = false;
+	} else {
+		it->prev += d;
+	}
+	it->p = get_varint(it->p, count);
+	*value = (int64_t)it->prev;
+	return true;
+}
+
+struct run_out {
+	uint8_t *p;
+	size_t len;
+	size_t nr;
+	uint64_t prev;
+	int64_t last;
+	uint64_t count;		/* of the pending run (0: none) */
+};
+
+static void
+run_flush(struct run_out *o)
+{
+	uint64_t x = (uint64_t)o->last;
+
+	if (!o->count)
+		return;
+	if (o->nr == 0)
+		o->len += put_varint(o->p + o->len, (x << 1) ^ (uint64_t)(o->last >> 63));
+	else
+		o->len += put_varint(o->p + o->len, x - o->prev);
+	o->len += put_varint(o->p + o->len, o->count);
+	o->prev = x;
+	o->nr++;
+	o->count = 0;
+}
+
+static void
+run_put(struct run_out *o, int64_t value, uint64_t count)
+{
+	if (o->count && value == o->last) {
+		o->count += count;
+		return;
+	}
+	run_flush(o);
+	o->last = value;
+	o->count = count;
+}
 
 /* Sort the buffer and merge it into the runs. */
 static void
 vec_merge(struct i64vec *v)
 {
-	size_t i = 0, j = 0, k = 0, cap;
-	int64_t *rv, *rc;
+	struct run_it it = { v->runs, v->runs + v->len, 0, true };
+	struct run_out o = { 0 };
+	int64_t rv = 0;
+	uint64_t rc = 0;
+	bool have;
+	size_t j = 0;
 
 	if (!v->n)
 		return;
 	qsort(v->v, v->n, sizeof(*v->v), cmp64);
-	cap = v->nr + v->n;
-	rv = xmalloc(cap * sizeof(*rv));
-	rc = xmalloc(cap * sizeof(*rc));
-	while (i < v->nr || j < v->n) {
-		int64_t x;
-		int64_t c;
-
-		if (j == v->n || (i < v->nr && v->rv[i] <= v->v[j])) {
-			x = v->rv[i];
-			c = v->rc[i++];
+	/* Each run takes at most 20 bytes (two varints). */
+	o.p = xmalloc((v->nr + v->n) * 20);
+	have = run_next(&it, &rv, &rc);
+	while (have || j < v->n) {
+		if (j == v->n || (have && rv <= v->v[j])) {
+			run_put(&o, rv, rc);
+			have = run_next(&it, &rv, &rc);
 		} else {
-			x = v->v[j++];
-			c = 1;
-		}
-		if (k && rv[k - 1] == x) {
-			rc[k - 1] += c;
-		} else {
-			rv[k] = x;
-			rc[k++] = c;
+			run_put(&o, v->v[j++], 1);
 		}
 	}
-	free(v->rv);
-	free(v->rc);
-	/* Give back the slack when the runs are much fewer than the values. */
-	if (k < cap / 2) {
-		rv = xrealloc(rv, (k ? k : 1) * sizeof(*rv));
-		rc = xrealloc(rc, (k ? k : 1) * sizeof(*rc));
-		cap = k;
-	}
-	v->rv = rv;
-	v->rc = rc;
-	v->nr = k;
-	v->capr = cap;
+	run_flush(&o);
+	free(v->runs);
+	v->runs = xrealloc(o.p, o.len ? o.len : 1);
+	v->len = o.len;
+	v->nr = o.nr;
 	v->n = 0;
 }
 
@@ -173,7 +252,7 @@ static void
 vec_push(struct i64vec *v, int64_t x)
 {
 	if (v->n == v->cap) {
-		size_t limit = v->nr > VEC_BUF_MIN ? v->nr : VEC_BUF_MIN;
+		size_t limit = v->nr / 4 > VEC_BUF_MIN ? v->nr / 4 : VEC_BUF_MIN;
 
 		if (v->n >= limit) {
 			vec_merge(v);
@@ -190,7 +269,9 @@ vec_push(struct i64vec *v, int64_t x)
 static int64_t
 vec_percentile(struct i64vec *v, int p)
 {
-	int64_t rank, seen = 0;
+	struct run_it it;
+	int64_t rank, value = -1;
+	uint64_t count, seen = 0;
 
 	if (!v->nr)
 		return hg_stats_percentile(v->v, v->n, p);
@@ -198,20 +279,20 @@ vec_percentile(struct i64vec *v, int p)
 	rank = ((int64_t)p * v->total + 99) / 100;
 	if (rank < 1)
 		rank = 1;
-	for (size_t i = 0; i < v->nr; i++) {
-		seen += v->rc[i];
-		if (seen >= rank)
-			return v->rv[i];
+	it = (struct run_it){ v->runs, v->runs + v->len, 0, true };
+	while (run_next(&it, &value, &count)) {
+		seen += count;
+		if (seen >= (uint64_t)rank)
+			break;
 	}
-	return v->rv[v->nr - 1];
+	return value;
 }
 
 static void
 vec_free(struct i64vec *v)
 {
 	free(v->v);
-	free(v->rv);
-	free(v->rc);
+	free(v->runs);
 	memset(v, 0, sizeof(*v));
 }
 
