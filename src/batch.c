@@ -25,6 +25,7 @@
 #include "hgtop/annotate.h"
 #include "hgtop/filter.h"
 #include "hgtop/parser.h"
+#include "hgtop/pload.h"
 #include "hgtop/progress.h"
 #include "hgtop/sanitize.h"
 #include "hgtop/stats.h"
@@ -548,46 +549,99 @@ others_keep(struct hg_session *s, const struct others *tiers, const struct other
 	s->n_entries = 1;
 }
 
+static void
+fold(struct hg_stats_acc *ac, struct others *tiers, struct others *verdicts,
+     const struct hg_entry *e)
+{
+	hg_stats_acc_entry(ac, e);
+	others_scan(tiers, verdicts, e);
+}
+
+static void
+read_error(struct loader *l, const struct hg_session *s, int err, int *failures)
+{
+	loader_clear(l);
+	/* session.c refuses FIFOs, devices and sockets with EINVAL. */
+	hg_errorf("%s: %s", s->path, err == EINVAL ? "not a regular file" : strerror(err));
+	(*failures)++;
+}
+
+/* Session S through the session reader, a chunk at a time. */
+static void
+stream_session(struct hg_stats_acc *ac, struct loader *l, struct hg_session *s,
+	       struct others *tiers, struct others *verdicts, int *failures)
+{
+	struct hg_ingest_result r;
+
+	s->in_order = true;
+	do {
+		r = hg_session_ingest(s, STREAM_CHUNK);
+		for (size_t k = 0; k < s->n_entries; k++) {
+			fold(ac, tiers, verdicts, &s->entries[k]);
+			hg_entry_free(&s->entries[k]);
+		}
+		l->entries += (int64_t)s->n_entries;
+		s->n_entries = 0;
+		loader_show(l, s);
+	} while (r.more && r.status != HG_INGEST_ERROR && r.status != HG_INGEST_GONE);
+	if (r.status == HG_INGEST_ERROR || r.status == HG_INGEST_GONE)
+		read_error(l, s, r.err, failures);
+	l->bytes += hg_session_bytes_read(s);
+}
+
+/* Session I from the threads' blocks. */
+static void
+parallel_session(struct hg_stats_acc *ac, struct loader *l, struct hg_pload *p, size_t i,
+		 struct hg_session *s, struct others *tiers, struct others *verdicts,
+		 int *failures)
+{
+	struct hg_pload_block *b;
+	int64_t bytes = 0;
+	bool failed = false;
+
+	while ((b = hg_pload_next(p, i)) != NULL) {
+		if (failed)
+			continue;
+		if (b->err) {
+			read_error(l, s, b->err, failures);
+			failed = true;
+			continue;
+		}
+		for (size_t k = 0; k < b->n; k++)
+			fold(ac, tiers, verdicts, &b->entries[k]);
+		bytes += b->bytes;
+		l->entries += (int64_t)b->n;
+		l->bytes += b->bytes;
+		loader_show(l, s);
+	}
+	(void)bytes;
+}
+
 struct hg_stats *
 hg_batch_stats(struct hg_catalog *c, const struct hg_filter *f, bool progress, int *failures)
 {
 	struct hg_stats_acc *ac = hg_stats_acc_new(f);
+	struct hg_pload *p;
 	struct loader l;
 	size_t i;
 
 	*failures = 0;
 	loader_start(&l, c, progress);
+	p = hg_pload_start(c->sessions, c->n, 0);
 	for (i = 0; i < c->n; i++) {
 		struct hg_session *s = c->sessions[i];
 		struct others tiers = { 0 }, verdicts = { 0 };
-		struct hg_ingest_result r;
 
-		s->in_order = true;
 		hg_stats_acc_session(ac, s);
-		do {
-			r = hg_session_ingest(s, STREAM_CHUNK);
-			for (size_t k = 0; k < s->n_entries; k++) {
-				struct hg_entry *e = &s->entries[k];
-
-				hg_stats_acc_entry(ac, e);
-				others_scan(&tiers, &verdicts, e);
-				hg_entry_free(e);
-			}
-			l.entries += (int64_t)s->n_entries;
-			s->n_entries = 0;
-			loader_show(&l, s);
-		} while (r.more && r.status != HG_INGEST_ERROR && r.status != HG_INGEST_GONE);
-		if (r.status == HG_INGEST_ERROR || r.status == HG_INGEST_GONE) {
-			loader_clear(&l);
-			hg_errorf("%s: %s", s->path,
-				  r.err == EINVAL ? "not a regular file" : strerror(r.err));
-			(*failures)++;
-		}
-		l.bytes += hg_session_bytes_read(s);
+		if (hg_pload_has(p, i))
+			parallel_session(ac, &l, p, i, s, &tiers, &verdicts, failures);
+		else
+			stream_session(ac, &l, s, &tiers, &verdicts, failures);
 		others_keep(s, &tiers, &verdicts);
 		others_free(&tiers);
 		others_free(&verdicts);
 	}
+	hg_pload_free(p);
 	loader_clear(&l);
 	if (c->dir && c->n > 1)
 		qsort(c->sessions, c->n, sizeof(*c->sessions), cmp_sessions);
