@@ -200,8 +200,9 @@ add_timestamp(struct hg_detail *d, const char *v, int indent)
 	add_field(d, "timestamp", buf, indent);
 }
 
-static int
-verdict_role(uint8_t verdict)
+/* The colour role of a verdict (the tree's verdict column too). */
+int
+ui_verdict_role(uint8_t verdict)
 {
 	switch (verdict) {
 	case HG_VERDICT_ACCEPT:
@@ -233,7 +234,7 @@ add_attempt_summaries(struct hg_detail *d, const struct hg_entry *e, int indent)
 		snprintf(buf, sizeof(buf), "#%lld %s %s %s %s %s %s", (long long)a->attempt,
 			 hg_attempt_tier(a), a->model, dur, a->warm_start ? "warm" : "cold",
 			 a->verified ? "verified" : "unverified", hg_attempt_verdict(a));
-		text_lines(d, buf, strlen(buf), indent + 2, verdict_role(a->verdict), false);
+		text_lines(d, buf, strlen(buf), indent + 2, ui_verdict_role(a->verdict), false);
 	}
 }
 

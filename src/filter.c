@@ -1610,22 +1610,29 @@ num_test(const struct term *t, const struct hg_entry *e)
 	}
 }
 
+
+/* The value of FIELD in entry E's text fields (attempt fields: NULL,
+ * they are read per attempt). */
 static const char *
-entry_field(const struct term *t, const struct hg_entry *e)
+entry_text_field(uint8_t field, const struct hg_entry *e)
 {
-	switch (t->field) {
+	switch (field) {
 	case FLD_SKILL:
 		return e->skill;
 	case FLD_STATUS:
 		return e->final_status;
 	case FLD_PHASE:
 		return e->phase;
+	case FLD_SESSION:
+		return e->session_id;
 	case FLD_FILE:
 		return e->file_path;
+	case FLD_MODEL_USED:
+		return e->model_used;
 	case FLD_PROJECT:
 		return e->project_root;
 	default:
-		return e->model_used;
+		return NULL;
 	}
 }
 
@@ -1646,7 +1653,7 @@ eval_term(const struct term *t, const struct hg_session *s, const struct hg_entr
 			return any_attempt(t, e);
 		if (t->field == FLD_SESSION)
 			return session_test(t, s, e);
-		return memo_test(t, entry_field(t, e));
+		return memo_test(t, entry_text_field(t->field, e));
 	}
 }
 
@@ -1922,30 +1929,6 @@ starts_with(const char *s, const char *p, size_t n)
 	return strlen(s) >= n && ascii_case_eq(s, p, n);
 }
 
-/* The value of FIELD in entry E's text fields (attempt fields: NULL,
- * they are read per attempt). */
-static const char *
-completion_field(uint8_t field, const struct hg_entry *e)
-{
-	switch (field) {
-	case FLD_SKILL:
-		return e->skill;
-	case FLD_STATUS:
-		return e->final_status;
-	case FLD_PHASE:
-		return e->phase;
-	case FLD_SESSION:
-		return e->session_id;
-	case FLD_FILE:
-		return e->file_path;
-	case FLD_MODEL_USED:
-		return e->model_used;
-	case FLD_PROJECT:
-		return e->project_root;
-	default:
-		return NULL;
-	}
-}
 
 #define COMPLETE_MAX 200
 #define SEEN_SLOTS 4096
@@ -2034,7 +2017,7 @@ hg_filter_complete(const char *text, size_t cur, struct hg_session *const *ss, s
 				if (e->kind == HG_ENTRY_UNPARSABLE)
 					continue;
 				if (!k->attempt) {
-					seen_value(c, &cap, slots, &n_slots, completion_field(k->field, e),
+					seen_value(c, &cap, slots, &n_slots, entry_text_field(k->field, e),
 						   pre, np);
 					continue;
 				}

@@ -96,21 +96,6 @@ ui_fill(int y, int x, int w, int attr)
 }
 
 int
-ui_verdict_role(uint8_t verdict)
-{
-	switch (verdict) {
-	case HG_VERDICT_ACCEPT:
-		return UI_ROLE_ACCEPT;
-	case HG_VERDICT_ESCALATE:
-		return UI_ROLE_ESCALATE;
-	case HG_VERDICT_ERROR:
-		return UI_ROLE_ERROR;
-	default:
-		return UI_ROLE_NORMAL;
-	}
-}
-
-int
 ui_tier_role(uint8_t tier)
 {
 	switch (tier) {

@@ -69,6 +69,10 @@ enum ui_role {
 	UI_ROLE_N
 };
 
+/* The role of an attempt verdict (enum hg_verdict); in the core, as the
+ * detail pane's lines carry roles. */
+int ui_verdict_role(uint8_t verdict);
+
 /* Glyphs with their ASCII fallbacks. */
 struct ui_glyphs {
 	const char *closed, *open, *arrow, *note, *vline, *live, *gone, *ellipsis;
@@ -107,7 +111,6 @@ int ui_put(int y, int x, int w, const char *s, int attr);
 int ui_put_fit(int y, int x, int w, const char *s, size_t n, int attr);
 void ui_fill(int y, int x, int w, int attr);
 void ui_sanitize_line(struct hg_buf *out, const char *s, size_t n);
-int ui_verdict_role(uint8_t verdict);
 int ui_tier_role(uint8_t tier);
 /* V with thousands separators in BUF (hg_fmt_count), returned for printf. */
 const char *ui_count(char *buf, size_t n, size_t v);

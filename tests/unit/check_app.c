@@ -455,17 +455,25 @@ END_TEST
 
 /* --- 2. order and selection -------------------------------------------------- */
 
-/* a, b, c with last entries at 10 s, 30 s, 20 s and old mtimes: b c a. */
+/* a, b, c with last entries at 10 s, 30 s, 20 s and the given mtimes,
+ * opened (not loaded). */
 static void
-three_sessions(struct fx *f)
+three_files(struct fx *f, time_t ma, time_t mb, time_t mc)
 {
 	write_session("a.jsonl", 3, 10);
 	write_session("b.jsonl", 3, 30);
 	write_session("c.jsonl", 3, 20);
-	set_mtime("a.jsonl", 1000000000);
-	set_mtime("b.jsonl", 1000000000);
-	set_mtime("c.jsonl", 1000000000);
+	set_mtime("a.jsonl", ma);
+	set_mtime("b.jsonl", mb);
+	set_mtime("c.jsonl", mc);
 	fx_open(f, false);
+}
+
+/* a, b, c with last entries at 10 s, 30 s, 20 s and old mtimes: b c a. */
+static void
+three_sessions(struct fx *f)
+{
+	three_files(f, 1000000000, 1000000000, 1000000000);
 	load_all(f, NULL);
 	hg_app_sort(&f->a);
 }
@@ -496,14 +504,8 @@ START_TEST(test_sort_by_mtime)
 {
 	struct fx f;
 
-	write_session("a.jsonl", 3, 10);
-	write_session("b.jsonl", 3, 30);
-	write_session("c.jsonl", 3, 20);
 	/* Later than any entry timestamp: mtime decides. */
-	set_mtime("a.jsonl", 2000000003);
-	set_mtime("b.jsonl", 2000000001);
-	set_mtime("c.jsonl", 2000000002);
-	fx_open(&f, false);
+	three_files(&f, 2000000003, 2000000001, 2000000002);
 	load_all(&f, NULL);
 	hg_app_sort(&f.a);
 	assert_order(&f, "a", "c", "b");
@@ -560,13 +562,7 @@ START_TEST(test_start_on_newest)
 {
 	struct fx f;
 
-	write_session("a.jsonl", 3, 10);
-	write_session("b.jsonl", 3, 30);
-	write_session("c.jsonl", 3, 20);
-	set_mtime("a.jsonl", 2000000001);
-	set_mtime("b.jsonl", 2000000002);
-	set_mtime("c.jsonl", 2000000003);
-	fx_open(&f, false);
+	three_files(&f, 2000000001, 2000000002, 2000000003);
 	ck_assert_uint_eq(f.a.n_queue, 3);
 	hg_app_sort(&f.a);
 	ck_assert_ptr_eq(f.a.sel, named(&f, "c"));

@@ -267,21 +267,29 @@ setup_entries(void)
 	sess.spool_fd = -1;
 }
 
-/* Which lines match, as a string of line numbers: "1 2 8". */
+/* The lines F matches, as a string of line numbers: "1 2 8" (F freed). */
 static char *
-matching(const char *expr)
+matched_lines(struct hg_filter *f)
 {
-	char err[256];
-	struct hg_filter *f = hg_filter_parse(expr, err, sizeof(err), NULL);
 	struct hg_buf b = { 0 };
 
-	ck_assert_msg(f != NULL, "'%s': %s", expr, err);
 	hg_buf_adds(&b, "");
 	for (size_t i = 0; i < sess.n_entries; i++)
 		if (hg_filter_match(f, &sess, &ents[i]))
 			hg_buf_printf(&b, "%s%lld", b.len ? " " : "", (long long)ents[i].line_no);
 	hg_filter_free(f);
 	return b.p;
+}
+
+/* Which lines EXPR matches. */
+static char *
+matching(const char *expr)
+{
+	char err[256];
+	struct hg_filter *f = hg_filter_parse(expr, err, sizeof(err), NULL);
+
+	ck_assert_msg(f != NULL, "'%s': %s", expr, err);
+	return matched_lines(f);
 }
 
 static const struct {
@@ -426,16 +434,10 @@ static char *
 matching_at(const char *expr, int64_t now)
 {
 	struct hg_filter *f = hg_filter_parse(expr, NULL, 0, NULL);
-	struct hg_buf b = { 0 };
 
 	ck_assert_msg(f != NULL, "'%s' refused", expr);
 	hg_filter_set_now(f, now);
-	hg_buf_adds(&b, "");
-	for (size_t i = 0; i < sess.n_entries; i++)
-		if (hg_filter_match(f, &sess, &ents[i]))
-			hg_buf_printf(&b, "%s%lld", b.len ? " " : "", (long long)ents[i].line_no);
-	hg_filter_free(f);
-	return b.p;
+	return matched_lines(f);
 }
 
 static const struct {
