@@ -38,6 +38,7 @@ struct job {
 	bool done;
 	int64_t lines;			/* physical lines in the block */
 	struct hg_pload_block b;
+	size_t cap;			/* of b.entries */
 };
 
 struct plan {
@@ -63,6 +64,10 @@ struct hg_pload {
 	size_t taken;			/* blocks taken back */
 	bool stop;
 	struct job *returned;		/* freed at the next call */
+	/* Entry arrays given back, kept for the next blocks: a fresh one
+	 * of that size would be mapped, and unmapped when freed. */
+	struct hg_pload_block *pool;
+	size_t n_pool, cap_pool;
 };
 
 /* Offset just past the first '\n' at or after FROM, below LIMIT; -1 when
@@ -164,13 +169,13 @@ plan_session(struct hg_pload *p, size_t i, char *buf)
 }
 
 static void
-push_entry(struct job *j, size_t *cap, const char *line, size_t len, int64_t offset)
+push_entry(struct job *j, const char *line, size_t len, int64_t offset)
 {
 	struct hg_entry *e;
 
-	if (j->b.n == *cap) {
-		*cap = *cap ? *cap * 2 : 256;
-		j->b.entries = xrealloc(j->b.entries, *cap * sizeof(*j->b.entries));
+	if (j->b.n == j->cap) {
+		j->cap = j->cap ? j->cap * 2 : 256;
+		j->b.entries = xrealloc(j->b.entries, j->cap * sizeof(*j->b.entries));
 	}
 	e = &j->b.entries[j->b.n++];
 	e->offset = offset;
@@ -185,8 +190,16 @@ push_entry(struct job *j, size_t *cap, const char *line, size_t len, int64_t off
 static void
 run_job(struct hg_pload *p, struct job *j, char **buf, size_t *cap)
 {
-	size_t len = (size_t)(j->end - j->start), got = 0, at = 0, ecap = 0;
+	size_t len = (size_t)(j->end - j->start), got = 0, at = 0;
 	int fd = open(p->ss[j->session]->path, O_RDONLY | O_CLOEXEC);
+
+	pthread_mutex_lock(&p->lock);
+	if (p->n_pool) {
+		p->n_pool--;
+		j->b.entries = p->pool[p->n_pool].entries;
+		j->cap = p->pool[p->n_pool].n;
+	}
+	pthread_mutex_unlock(&p->lock);
 
 	j->b.bytes = j->end - j->start;
 	if (fd < 0) {
@@ -194,9 +207,10 @@ run_job(struct hg_pload *p, struct job *j, char **buf, size_t *cap)
 		return;
 	}
 	if (*cap < len) {
-		*cap = len;
+		/* With room for the next blocks, which differ by a line or so. */
+		*cap = len + BLOCK / 4;
 		free(*buf);
-		*buf = xmalloc(len);
+		*buf = xmalloc(*cap);
 	}
 	while (got < len) {
 		ssize_t r = pread(fd, *buf + got, len - got, (off_t)(j->start + (int64_t)got));
@@ -218,7 +232,7 @@ run_job(struct hg_pload *p, struct job *j, char **buf, size_t *cap)
 		/* As the session reader: without the "\r" of a "\r\n". */
 		if (n > 0 && (*buf)[at + n - 1] == '\r')
 			n--;
-		push_entry(j, &ecap, *buf + at, n, j->start + (int64_t)at);
+		push_entry(j, *buf + at, n, j->start + (int64_t)at);
 		at = end + 1;
 	}
 }
@@ -309,15 +323,29 @@ hg_pload_has(const struct hg_pload *p, size_t i)
 	return p && i < p->n_sessions && p->plan[i].n > 0;
 }
 
-/* Give back the block returned last. */
+/* Give back the block returned last; its array goes to the pool. */
 static void
 give_back(struct hg_pload *p)
 {
-	if (!p->returned)
+	struct job *j = p->returned;
+
+	if (!j)
 		return;
-	free_block(&p->returned->b);
+	for (size_t k = 0; k < j->b.n; k++)
+		hg_entry_free(&j->b.entries[k]);
 	p->returned = NULL;
 	pthread_mutex_lock(&p->lock);
+	if (j->b.entries) {
+		if (p->n_pool == p->cap_pool) {
+			p->cap_pool = p->cap_pool ? p->cap_pool * 2 : 16;
+			p->pool = xrealloc(p->pool, p->cap_pool * sizeof(*p->pool));
+		}
+		/* n holds the capacity in the pool. */
+		p->pool[p->n_pool].entries = j->b.entries;
+		p->pool[p->n_pool++].n = j->cap;
+		j->b.entries = NULL;
+		j->b.n = j->cap = 0;
+	}
 	p->taken++;
 	pthread_cond_broadcast(&p->free_cv);
 	pthread_mutex_unlock(&p->lock);
@@ -371,6 +399,9 @@ hg_pload_free(struct hg_pload *p)
 		pthread_join(p->threads[t], NULL);
 	for (size_t k = 0; k < p->n_jobs; k++)
 		free_block(&p->jobs[k].b);
+	for (size_t k = 0; k < p->n_pool; k++)
+		free(p->pool[k].entries);
+	free(p->pool);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->done_cv);
 	pthread_cond_destroy(&p->free_cv);

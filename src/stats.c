@@ -215,6 +215,45 @@ run_put(struct run_out *o, int64_t value, uint64_t count)
 	o->count = count;
 }
 
+/* Sort V[0..n) ascending: radix sort on 11-bit digits of the value with
+ * its sign bit flipped, skipping the digits where all values agree (most
+ * durations need two passes). TMP holds n values. */
+static void
+sort64(int64_t *v, int64_t *tmp, size_t n)
+{
+	uint64_t first, diff = 0;
+	size_t count[2048];
+	int64_t *src = v, *dst = tmp;
+
+	if (n < 2)
+		return;
+	first = (uint64_t)v[0];
+	for (size_t i = 1; i < n; i++)
+		diff |= (uint64_t)v[i] ^ first;
+	for (int shift = 0; shift < 64; shift += 11) {
+		size_t sum = 0;
+
+		if (!((diff >> shift) & 0x7ff))
+			continue;
+		memset(count, 0, sizeof(count));
+		for (size_t i = 0; i < n; i++)
+			count[(((uint64_t)src[i] ^ UINT64_C(0x8000000000000000)) >> shift) & 0x7ff]++;
+		for (size_t d = 0; d < 2048; d++) {
+			size_t c = count[d];
+
+			count[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[count[(((uint64_t)src[i] ^ UINT64_C(0x8000000000000000)) >> shift) & 0x7ff]++] =
+				src[i];
+		src = dst;
+		dst = src == v ? tmp : v;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
+}
+
 /* Sort the buffer and merge it into the runs. */
 static void
 vec_merge(struct i64vec *v)
@@ -228,9 +267,10 @@ vec_merge(struct i64vec *v)
 
 	if (!v->n)
 		return;
-	qsort(v->v, v->n, sizeof(*v->v), cmp64);
-	/* Each run takes at most 20 bytes (two varints). */
+	/* Each run takes at most 20 bytes (two varints): room for the sort's
+	 * scratch too. */
 	o.p = xmalloc((v->nr + v->n) * 20);
+	sort64(v->v, (int64_t *)(void *)o.p, v->n);
 	have = run_next(&it, &rv, &rc);
 	while (have || j < v->n) {
 		if (j == v->n || (have && rv <= v->v[j])) {
