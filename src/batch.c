@@ -394,9 +394,13 @@ loader_clear(struct loader *l)
 		fwrite(line, 1, n, stderr);
 }
 
+static void load_blocks(struct loader *l, struct hg_pload *p, size_t i, struct hg_session *s,
+			int *failures);
+
 int
-hg_batch_load(struct hg_catalog *c, bool progress)
+hg_batch_load(struct hg_catalog *c, bool progress, bool parallel)
 {
+	struct hg_pload *p = parallel ? hg_pload_start(c->sessions, c->n, 0) : NULL;
 	struct loader l;
 	int failures = 0;
 	size_t i;
@@ -405,6 +409,11 @@ hg_batch_load(struct hg_catalog *c, bool progress)
 	for (i = 0; i < c->n; i++) {
 		struct hg_session *s = c->sessions[i];
 		struct hg_ingest_result r;
+
+		if (hg_pload_has(p, i)) {
+			load_blocks(&l, p, i, s, &failures);
+			continue;
+		}
 
 		/* In chunks, from the start: the same entries as one read. */
 		s->in_order = true;
@@ -422,6 +431,7 @@ hg_batch_load(struct hg_catalog *c, bool progress)
 		l.bytes += hg_session_bytes_read(s);
 		l.entries += (int64_t)s->n_entries;
 	}
+	hg_pload_free(p);
 	loader_clear(&l);
 	if (c->dir && c->n > 1)
 		qsort(c->sessions, c->n, sizeof(*c->sessions), cmp_sessions);
@@ -646,4 +656,58 @@ hg_batch_stats(struct hg_catalog *c, const struct hg_filter *f, bool progress, i
 	if (c->dir && c->n > 1)
 		qsort(c->sessions, c->n, sizeof(*c->sessions), cmp_sessions);
 	return hg_stats_acc_finish(ac, c->n);
+}
+
+/* Session I of a --batch load from the threads' blocks: the entries are
+ * kept, counted as the session reader counts them. */
+static void
+load_blocks(struct loader *l, struct hg_pload *p, size_t i, struct hg_session *s, int *failures)
+{
+	struct hg_pload_block *b;
+	int64_t size, end;
+	bool failed = false;
+
+	hg_pload_extent(p, i, &size, &end);
+	while ((b = hg_pload_next(p, i)) != NULL) {
+		if (failed)
+			continue;
+		if (b->err) {
+			read_error(l, s, b->err, failures);
+			s->err = b->err;
+			failed = true;
+			continue;
+		}
+		if (s->n_entries + b->n > s->cap_entries) {
+			while (s->n_entries + b->n > s->cap_entries)
+				s->cap_entries = s->cap_entries ? s->cap_entries * 2 : 8;
+			s->entries = xrealloc(s->entries, s->cap_entries * sizeof(*s->entries));
+		}
+		for (size_t k = 0; k < b->n; k++) {
+			const struct hg_entry *e = &b->entries[k];
+
+			if (e->kind == HG_ENTRY_UNPARSABLE)
+				s->n_unparsable++;
+			else if (e->kind == HG_ENTRY_ANNOTATION)
+				s->n_annotations++;
+			if (e->kind != HG_ENTRY_UNPARSABLE && !e->ts_zero && e->ts_ns > s->last_ts_ns)
+				s->last_ts_ns = e->ts_ns;
+		}
+		memcpy(s->entries + s->n_entries, b->entries, b->n * sizeof(*b->entries));
+		s->n_entries += b->n;
+		s->offset += b->bytes;
+		l->entries += (int64_t)b->n;
+		b->n = 0;	/* the session owns them now */
+		loader_show(l, s);
+	}
+	if (s->n_entries)
+		s->line_no = s->entries[s->n_entries - 1].line_no;
+	if (!failed)
+		s->pending = size - end;
+	l->bytes += s->offset;
+	/* As after a first complete read: no slack. */
+	if (s->cap_entries > s->n_entries + 8) {
+		s->cap_entries = s->n_entries + 8;
+		s->entries = xrealloc(s->entries, s->cap_entries * sizeof(*s->entries));
+	}
+	s->fitted = true;
 }

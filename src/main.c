@@ -332,7 +332,7 @@ run_batch(const struct hg_options *o, struct hg_catalog *c, struct hg_spool *sp,
 			hg_errorf("stdin: %s", strerror(errno));
 		hg_spool_update_session(sp, stream);
 	}
-	failures = hg_batch_load(c, isatty(STDERR_FILENO));
+	failures = hg_batch_load(c, isatty(STDERR_FILENO), !o->follow);
 	if (stream && !o->follow)
 		hg_follow_note_stream_end(stream);
 	if (stream)

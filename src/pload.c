@@ -42,6 +42,7 @@ struct job {
 };
 
 struct plan {
+	int64_t size, end;		/* of the file; its complete lines */
 	size_t first, n;		/* its jobs */
 	size_t next;			/* the next to take back */
 	int64_t line_base;		/* lines before that job */
@@ -162,6 +163,8 @@ plan_session(struct hg_pload *p, size_t i, char *buf)
 		pos = to;
 	}
 	close(fd);
+	p->plan[i].size = st.st_size;
+	p->plan[i].end = end;
 	p->plan[i].first = first;
 	p->plan[i].n = p->n_jobs - first;
 	p->plan[i].next = first;
@@ -321,6 +324,13 @@ bool
 hg_pload_has(const struct hg_pload *p, size_t i)
 {
 	return p && i < p->n_sessions && p->plan[i].n > 0;
+}
+
+void
+hg_pload_extent(const struct hg_pload *p, size_t i, int64_t *size, int64_t *end)
+{
+	*size = p->plan[i].size;
+	*end = p->plan[i].end;
 }
 
 /* Give back the block returned last; its array goes to the pool. */

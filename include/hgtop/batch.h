@@ -23,8 +23,9 @@ void hg_batch_print_entries(FILE *out, const struct hg_options *o, struct hg_ses
 /* Load a catalog for headless use: ingest every session, reporting files
  * that cannot be read on stderr. With progress (stderr is a terminal), a
  * progress line on stderr, overwritten in place and cleared at the end.
- * Returns the number of failures. */
-int hg_batch_load(struct hg_catalog *c, bool progress);
+ * With parallel (not to be followed after), regular files are parsed on
+ * every core (pload.h). Returns the number of failures. */
+int hg_batch_load(struct hg_catalog *c, bool progress, bool parallel);
 
 /* --stats over a catalog of files: read every session as hg_batch_load
  * does, folding each entry into the statistics of what F keeps as it is

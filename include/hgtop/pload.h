@@ -37,8 +37,13 @@ struct hg_pload *hg_pload_start(struct hg_session *const *ss, size_t n, int thre
  * which also reports why it cannot). */
 bool hg_pload_has(const struct hg_pload *p, size_t i);
 
+/* The size of session I's file when it was planned, and the end of its
+ * last complete line (what its blocks cover). */
+void hg_pload_extent(const struct hg_pload *p, size_t i, int64_t *size, int64_t *end);
+
 /* The next block of session I, waiting for it; NULL when the session is
- * done. The block (and what its entries own) is freed by the next call. */
+ * done. The block (and what its entries own) is freed by the next call;
+ * a caller that keeps the entries copies them and sets n to 0. */
 struct hg_pload_block *hg_pload_next(struct hg_pload *p, size_t i);
 
 /* Stop the threads and free everything. */
