@@ -878,10 +878,20 @@ reduce(const char *line, size_t len, struct hg_buf *out)
 	return true;
 }
 
+static _Thread_local struct hg_buf scratch;	/* hg_parse_line's, one per thread */
+
+void
+hg_parse_release(void)
+{
+	arena_reset();
+	free(arena);
+	arena = NULL;
+	hg_buf_free(&scratch);
+}
+
 void
 hg_parse_line(const char *line, size_t len, struct hg_entry *e)
 {
-	static _Thread_local struct hg_buf scratch;	/* reused, one per thread */
 
 	if (len >= FAST_MIN_LINE && reduce(line, len, &scratch)) {
 		hg_parse_line_full(scratch.p, scratch.len, e);

@@ -264,6 +264,7 @@ worker(void *arg)
 	}
 	pthread_mutex_unlock(&p->lock);
 	free(buf);
+	hg_parse_release();
 	return NULL;
 }
 
