@@ -67,7 +67,7 @@ struct hg_pload {
 	struct job *returned;		/* freed at the next call */
 	/* Entry arrays given back, kept for the next blocks: a fresh one
 	 * of that size would be mapped, and unmapped when freed. */
-	struct hg_pload_block *pool;
+	struct hg_pload_block *pool;	/* bytes: capacity of entries */
 	size_t n_pool, cap_pool;
 };
 
@@ -194,15 +194,19 @@ static void
 run_job(struct hg_pload *p, struct job *j, char **buf, size_t *cap)
 {
 	size_t len = (size_t)(j->end - j->start), got = 0, at = 0;
+	struct hg_pload_block old = { 0 };
 	int fd = open(p->ss[j->session]->path, O_RDONLY | O_CLOEXEC);
 
 	pthread_mutex_lock(&p->lock);
-	if (p->n_pool) {
-		p->n_pool--;
-		j->b.entries = p->pool[p->n_pool].entries;
-		j->cap = p->pool[p->n_pool].n;
-	}
+	if (p->n_pool)
+		old = p->pool[--p->n_pool];
 	pthread_mutex_unlock(&p->lock);
+	/* What the entries of an old block own is freed here, off the thread
+	 * that takes the blocks back. */
+	for (size_t k = 0; k < old.n; k++)
+		hg_entry_free(&old.entries[k]);
+	j->b.entries = old.entries;
+	j->cap = (size_t)old.bytes;
 
 	j->b.bytes = j->end - j->start;
 	if (fd < 0) {
@@ -334,7 +338,8 @@ hg_pload_extent(const struct hg_pload *p, size_t i, int64_t *size, int64_t *end)
 	*end = p->plan[i].end;
 }
 
-/* Give back the block returned last; its array goes to the pool. */
+/* Give back the block returned last; its array goes to the pool, with
+ * its entries, which the thread that takes it frees. */
 static void
 give_back(struct hg_pload *p)
 {
@@ -342,8 +347,6 @@ give_back(struct hg_pload *p)
 
 	if (!j)
 		return;
-	for (size_t k = 0; k < j->b.n; k++)
-		hg_entry_free(&j->b.entries[k]);
 	p->returned = NULL;
 	pthread_mutex_lock(&p->lock);
 	if (j->b.entries) {
@@ -351,9 +354,10 @@ give_back(struct hg_pload *p)
 			p->cap_pool = p->cap_pool ? p->cap_pool * 2 : 16;
 			p->pool = xrealloc(p->pool, p->cap_pool * sizeof(*p->pool));
 		}
-		/* n holds the capacity in the pool. */
+		/* In the pool, bytes holds the array's capacity. */
 		p->pool[p->n_pool].entries = j->b.entries;
-		p->pool[p->n_pool++].n = j->cap;
+		p->pool[p->n_pool].n = j->b.n;
+		p->pool[p->n_pool++].bytes = (int64_t)j->cap;
 		j->b.entries = NULL;
 		j->b.n = j->cap = 0;
 	}
@@ -411,7 +415,7 @@ hg_pload_free(struct hg_pload *p)
 	for (size_t k = 0; k < p->n_jobs; k++)
 		free_block(&p->jobs[k].b);
 	for (size_t k = 0; k < p->n_pool; k++)
-		free(p->pool[k].entries);
+		free_block(&p->pool[k]);
 	free(p->pool);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->done_cv);

@@ -40,7 +40,7 @@ struct i64vec {
 	int64_t total;		/* values in the set */
 };
 
-/* Values buffered before a merge: at least this many, and a quarter of
+/* Values buffered before a merge: at least this many, and half of
  * the runs (a merge costs a pass over them). */
 #define VEC_BUF_MIN 4096
 
@@ -292,7 +292,7 @@ static void
 vec_push(struct i64vec *v, int64_t x)
 {
 	if (v->n == v->cap) {
-		size_t limit = v->nr / 4 > VEC_BUF_MIN ? v->nr / 4 : VEC_BUF_MIN;
+		size_t limit = v->nr / 2 > VEC_BUF_MIN ? v->nr / 2 : VEC_BUF_MIN;
 
 		if (v->n >= limit) {
 			vec_merge(v);
