@@ -21,6 +21,7 @@
 
 #include "hgtop/parser.h"
 #include "hgtop/sanitize.h"
+#include "hgtop/values.h"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -107,7 +108,7 @@ target_timestamp(const struct hg_session *s, const struct hg_entry *t, char *ts,
 		return fail(err, errlen, "cannot read line %lld: %s", (long long)t->line_no,
 			    strerror(errno));
 	}
-	root = cJSON_ParseWithLength(line, len);
+	root = hg_values_parse(line, len, 0);
 	free(line);
 	sk = cJSON_GetObjectItemCaseSensitive(root, "skill");
 	v = cJSON_GetObjectItemCaseSensitive(root, "timestamp");
@@ -546,7 +547,7 @@ hg_annotate_read_text(const struct hg_session *s, const struct hg_entry *ann, si
 	line = hg_session_read_line(s, ann, &n);
 	if (!line)
 		return NULL;
-	root = cJSON_ParseWithLength(line, n);
+	root = hg_values_parse(line, n, 0);
 	free(line);
 	m = cJSON_GetObjectItemCaseSensitive(root, "message");
 	if (cJSON_IsString(m)) {

@@ -144,7 +144,7 @@ format_entry(struct hg_buf *b, const struct hg_session *s, size_t ei,
 		return;
 	}
 	if (!e->ts_zero)
-		hg_format_datetime(e->ts_ns, when, sizeof(when));
+		hg_entry_datetime(e, when, sizeof(when));
 	if (e->duration_ms)
 		hg_fmt_duration(dur, sizeof(dur), e->duration_ms);
 	else

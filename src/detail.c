@@ -13,6 +13,7 @@
 #include "hgtop/search.h"
 #include "hgtop/ui_draw.h"
 #include "hgtop/util.h"
+#include "hgtop/values.h"
 
 #define RAW_MAX (1024 * 1024)
 
@@ -140,11 +141,14 @@ add_string(struct hg_detail *d, const char *key, const char *v, int indent)
 static void
 add_number(struct hg_detail *d, const char *key, const cJSON *v, int indent)
 {
-	char *txt = cJSON_PrintUnformatted(v);
+	bool text = hg_values_marked(v->valuestring, HG_VAL_NUMBER);	/* as written */
+	char *txt = text ? xstrdup(v->valuestring + 2) : cJSON_PrintUnformatted(v);
 	char buf[128], dur[32];
+	int64_t ms = 0;
 
-	if (!strcmp(key, "duration_ms") && cJSON_IsNumber(v)) {
-		hg_fmt_duration(dur, sizeof(dur), (int64_t)v->valuedouble);
+	if (!strcmp(key, "duration_ms") &&
+	    (text ? hg_values_int(txt, strlen(txt), &ms) : cJSON_IsNumber(v))) {
+		hg_fmt_duration(dur, sizeof(dur), text ? ms : (int64_t)v->valuedouble);
 		snprintf(buf, sizeof(buf), "%s (%s)", txt ? txt : "", dur);
 		add_field(d, key, buf, indent);
 	} else {
@@ -163,8 +167,13 @@ add_tree(struct hg_detail *d, const char *key, const cJSON *v, int indent, int d
 	char k[32];
 	int i = 0;
 
+	if (cJSON_IsString(v) && hg_values_marked(v->valuestring, HG_VAL_NUMBER)) {
+		add_number(d, key, v, indent);
+		return;
+	}
 	if (cJSON_IsString(v)) {
-		add_string(d, key, v->valuestring, indent);
+		add_string(d, key, v->valuestring +
+			   (hg_values_marked(v->valuestring, HG_VAL_ESCAPED) ? 2 : 0), indent);
 		return;
 	}
 	if (!cJSON_IsObject(v) && !cJSON_IsArray(v)) {
@@ -186,16 +195,21 @@ add_tree(struct hg_detail *d, const char *key, const cJSON *v, int indent, int d
 static void
 add_timestamp(struct hg_detail *d, const char *v, int indent)
 {
+	struct hg_entry t = { 0 };
 	char buf[160], local[40];
-	int64_t ns;
-	int16_t tz;
-	bool zero;
+	int32_t nsec;
 
-	if (!hg_parse_time(v, strlen(v), &ns, &tz, &zero) || zero) {
+	if (hg_values_marked(v, HG_VAL_ESCAPED) || hg_values_marked(v, HG_VAL_NUMBER)) {
+		add_field(d, "timestamp", v + 2, indent);
+		return;
+	}
+	if (!hg_parse_time_sec(v, strlen(v), &t.ts_far_sec, &nsec, &t.tz_min, &t.ts_zero) || t.ts_zero) {
 		add_field(d, "timestamp", v, indent);
 		return;
 	}
-	hg_format_datetime(ns, local, sizeof(local));
+	/* Also before 1677 or after 2262 (outside what ts_ns holds). */
+	hg_time_ns(t.ts_far_sec, nsec, &t.ts_ns);
+	hg_entry_datetime(&t, local, sizeof(local));
 	snprintf(buf, sizeof(buf), "%.80s  (local %s)", v, local);
 	add_field(d, "timestamp", buf, indent);
 }
@@ -296,7 +310,9 @@ hg_detail_build(struct hg_detail *d, const struct hg_entry *e, int32_t attempt,
 		build_unparsable(d, e, line, n);
 		return;
 	}
-	root = cJSON_ParseWithLength(line, n);
+	/* Numbers of the entry and its attempts come as their text (an
+	 * int64 is shown exactly), see values.h. */
+	root = hg_values_parse(line, n, HG_VALUES_MARKS);
 	if (!root) {
 		hg_detail_add_text(d, "the line no longer parses (file changed?)", 41, 0, UI_ROLE_ERROR);
 		return;

@@ -87,17 +87,40 @@ hg_entry_chain_add(const struct hg_entry *e, const char *arrow, const char *elli
 void
 hg_entry_chain(const struct hg_entry *e, const char *arrow, char *buf, size_t n)
 {
+	const char *ellipsis = strcmp(arrow, "→") ? "..." : "…";
+	size_t keep, tail = strlen(arrow) + strlen(ellipsis);
 	struct hg_buf b = { 0 };
-	size_t keep;
 
 	if (n == 0)
 		return;
-	hg_entry_chain_add(e, arrow, strcmp(arrow, "→") ? "..." : "…", &b);
+	hg_entry_chain_add(e, arrow, ellipsis, &b);
 	keep = b.len < n ? b.len : n - 1;
-	/* Cut where a tier name ends, never inside one or inside a character. */
 	if (keep < b.len) {
-		while (keep > 0 && strncmp(b.p + keep, arrow, strlen(arrow)))
-			keep--;
+		/* Cut where a tier name ends, never inside one or inside a
+		 * character, and say so: "local→subagent→…"; a first name too
+		 * long for the buffer is cut at a character. */
+		size_t al = strlen(arrow), el = strlen(ellipsis);
+		size_t at = n - 1 > tail ? n - 1 - tail : 0;
+
+		while (at > 0 && strncmp(b.p + at, arrow, al))
+			at--;
+		if (at > 0) {
+			memcpy(buf, b.p, at);
+			memcpy(buf + at, arrow, al);
+			at += al;
+		} else {
+			at = n - 1 > el ? n - 1 - el : 0;
+			while (at > 0 && ((unsigned char)b.p[at] & 0xC0) == 0x80)
+				at--;
+			memcpy(buf, b.p, at);
+		}
+		if (at + el <= n - 1) {
+			memcpy(buf + at, ellipsis, el);
+			at += el;
+		}
+		buf[at] = '\0';
+		hg_buf_free(&b);
+		return;
 	}
 	if (keep)
 		memcpy(buf, b.p, keep);

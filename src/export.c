@@ -10,6 +10,7 @@
 #include "hgtop/export.h"
 #include "hgtop/sanitize.h"
 #include "hgtop/termtext.h"
+#include "hgtop/values.h"
 
 static void
 sgr_colour(struct hg_buf *out, uint16_t c, int base, int bright_base)
@@ -107,7 +108,7 @@ bool
 hg_export_text(struct hg_buf *out, const char *line, size_t n, int32_t attempt,
 	       const char *field, unsigned flags)
 {
-	cJSON *root = cJSON_ParseWithLength(line, n);
+	cJSON *root = hg_values_parse(line, n, 0);
 	const cJSON *obj = root, *v = NULL;
 	size_t start = out->len;
 

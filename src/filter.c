@@ -18,6 +18,7 @@
 
 #include "hgtop/annotate.h"
 #include "hgtop/util.h"
+#include "hgtop/values.h"
 
 enum term_type {
 	TERM_WORD,
@@ -300,6 +301,12 @@ add_value(struct term *t, const char *s, size_t n, bool prefix)
 	v->s = xstrndup(s, n);
 	for (size_t i = 0; i < n; i++)
 		v->s[i] = lower(v->s[i]);
+	/* "␀", as a NUL character of a log is shown, stands for it. */
+	for (char *z = v->s; (z = memmem(z, (size_t)(v->s + n - z), HG_NUL_SHOWN, 3)); ) {
+		memcpy(z, HG_NUL, 2);
+		memmove(z + 2, z + 3, (size_t)(v->s + n - z - 3) + 1);
+		n--;
+	}
 	v->len = n;
 	v->prefix = prefix;
 	v->any = prefix && n == 0;
@@ -1700,7 +1707,7 @@ match_group(const struct hg_filter *f, const struct hg_entry *e)
 static bool
 json_texts_contain(const struct value *w, const char *line, size_t len)
 {
-	cJSON *root = cJSON_ParseWithLength(line, len);
+	cJSON *root = hg_values_parse(line, len, 0);
 	const cJSON *msg, *atts, *a;
 	bool hit = false;
 

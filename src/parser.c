@@ -22,6 +22,7 @@
 #include "hgtop/intern.h"
 #include "hgtop/reader.h"
 #include "hgtop/util.h"
+#include "hgtop/values.h"
 
 #define ANNOTATE_SKILL "hgtop.annotate"
 /* Annotation texts are kept whole (they are written by hand). */
@@ -30,6 +31,8 @@
 static const char *
 json_type_name(const cJSON *v)
 {
+	if (cJSON_IsString(v) && hg_values_marked(v->valuestring, HG_VAL_NUMBER))
+		return "number";
 	if (cJSON_IsString(v))
 		return "string";
 	if (cJSON_IsNumber(v))
@@ -61,9 +64,11 @@ get_string(struct hg_entry *e, const char *field, const cJSON *v, const char **o
 		*out = NULL;
 		return true;
 	}
-	if (!cJSON_IsString(v))
+	if (!cJSON_IsString(v) || hg_values_marked(v->valuestring, HG_VAL_NUMBER))
 		return type_error(e, field, "a string", v);
 	*out = v->valuestring;
+	if (hg_values_marked(*out, HG_VAL_ESCAPED))
+		*out += 2;
 	return true;
 }
 
@@ -74,40 +79,91 @@ get_interned(struct hg_entry *e, const char *field, const cJSON *v, const char *
 
 	if (!get_string(e, field, v, &s))
 		return false;
-	*out = s ? hg_intern(s) : "";
+	if (s)	/* null leaves the value as it was, as in Go */
+		*out = hg_intern(s);
 	return true;
 }
 
-/* Go matches keys ignoring (ASCII) case. name is lower case. */
+/* The lower-case ASCII letter a key character folds to as Go folds keys
+ * (Unicode simple folding: besides ASCII case, the long s U+017F folds to
+ * 's' and the Kelvin sign U+212A to 'k'), or the byte itself; *len gets
+ * the bytes it takes. A NUL inside a key (C0 80) matches nothing. */
+static inline char
+key_fold(const char *k, size_t *len)
+{
+	char c = *k;
+
+	*len = 1;
+	if (c >= 'A' && c <= 'Z')
+		return (char)(c + 'a' - 'A');
+	if ((unsigned char)c == 0xC5 && (unsigned char)k[1] == 0xBF) {
+		*len = 2;
+		return 's';
+	}
+	if ((unsigned char)c == 0xE2 && (unsigned char)k[1] == 0x84 && (unsigned char)k[2] == 0xAA) {
+		*len = 3;
+		return 'k';
+	}
+	return c;
+}
+
+/* Go matches keys ignoring case. name is lower case letters and '_'. */
 static inline bool
 key_is(const char *k, const char *name)
 {
-	for (; *name; k++, name++) {
-		char c = *k;
+	size_t n;
 
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		if (c != *name)
+	for (; *name; k += n, name++) {
+		unsigned char c = (unsigned char)*k;
+
+		n = 1;
+		/* (c | 0x20) is never '_': only a letter matches in upper case. */
+		if (c == (unsigned char)*name || (c | 0x20) == (unsigned char)*name)
+			continue;
+		if (c < 0x80 || key_fold(k, &n) != *name)
 			return false;
 	}
 	return *k == '\0';
 }
 
-/* An integer field: Go rejects fractions and values out of int64 range. */
+/* Go's wording for a value an integer field cannot take. */
 static bool
-get_int(struct hg_entry *e, const char *field, const cJSON *v, int64_t *out)
+int_error(struct hg_entry *e, const char *path, const char *type, const char *value)
+{
+	free(e->reason);
+	e->reason = xasprintf("json: cannot unmarshal %s into Go struct field %s of type %s", value,
+			      path, type);
+	return false;
+}
+
+/* An integer field, read as Go reads it: from the number's text (a short
+ * plain integer comes as a cJSON number, exact in a double; anything else
+ * as its text, see values.h), rejecting fractions, exponents and values out
+ * of int64 range. path is Go's name of the field ("Entry.duration_ms"). */
+static bool
+get_int(struct hg_entry *e, const char *path, const char *type, const cJSON *v, int64_t *out)
 {
 	double d;
 
 	if (cJSON_IsNull(v))
 		return true;
+	if (cJSON_IsString(v) && hg_values_marked(v->valuestring, HG_VAL_NUMBER)) {
+		const char *t = v->valuestring + 2;
+		char value[96];
+
+		if (hg_values_int(t, strlen(t), out))
+			return true;
+		snprintf(value, sizeof(value), "number %.80s", t);
+		return int_error(e, path, type, value);
+	}
 	if (!cJSON_IsNumber(v))
-		return type_error(e, field, "an integer", v);
+		return int_error(e, path, type, cJSON_IsBool(v) ? "bool" : json_type_name(v));
 	d = v->valuedouble;
-	if (!isfinite(d) || d != floor(d) || d < -9223372036854775808.0 || d >= 9223372036854775808.0) {
-		free(e->reason);
-		e->reason = xasprintf("field %s: number %g is not a 64-bit integer", field, d);
-		return false;
+	if (!isfinite(d) || d != floor(d) || d <= -9007199254740992.0 || d >= 9007199254740992.0) {
+		char value[64];
+
+		snprintf(value, sizeof(value), "number %g", d);
+		return int_error(e, path, type, value);
 	}
 	*out = (int64_t)d;
 	return true;
@@ -160,27 +216,37 @@ leap(int y)
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
+/* Go's time.Time.UnmarshalJSON reads the string's raw bytes with
+ * time.Parse(time.RFC3339): a four-digit year, the hour in one or two
+ * digits, a fraction of any length after '.' or ',' (the first nine digits
+ * count), and "Z" or an offset whose hour is at most 24 and minute at most
+ * 60 (Go checks no tighter). */
 bool
-hg_parse_time(const char *s, size_t n, int64_t *ns, int16_t *tz_min, bool *zero)
+hg_parse_time_sec(const char *s, size_t n, int64_t *sec, int32_t *nsec, int16_t *tz_min,
+		  bool *zero)
 {
 	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int Y, M, D, h, m, sec, tzh = 0, tzm = 0, sign = 0;
+	int Y, M, D, h, m, sc, tzh = 0, tzm = 0, sign = 0, nd = 0;
 	int64_t frac = 0, secs;
-	size_t i = 19;
-	int nd = 0;
+	size_t i;
 
-	if (n < 20 || !digits(s, 4, &Y) || s[4] != '-' || !digits(s + 5, 2, &M) || s[7] != '-' ||
-	    !digits(s + 8, 2, &D) || s[10] != 'T' || !digits(s + 11, 2, &h) || s[13] != ':' ||
-	    !digits(s + 14, 2, &m) || s[16] != ':' || !digits(s + 17, 2, &sec))
+	if (n < 19 || !digits(s, 4, &Y) || s[4] != '-' || !digits(s + 5, 2, &M) || s[7] != '-' ||
+	    !digits(s + 8, 2, &D) || s[10] != 'T' || !digits(s + 11, 1, &h))
 		return false;
-	if (M < 1 || M > 12 || D < 1 || D > mdays[M - 1] + (M == 2 && leap(Y)) || h > 23 || m > 59 || sec > 59)
+	i = 12;
+	if (s[i] >= '0' && s[i] <= '9')
+		h = h * 10 + (s[i++] - '0');
+	if (n - i < 6 || s[i] != ':' || !digits(s + i + 1, 2, &m) || s[i + 3] != ':' ||
+	    !digits(s + i + 4, 2, &sc))
 		return false;
-	if (i < n && s[i] == '.') {
+	i += 6;
+	if (M < 1 || M > 12 || D < 1 || D > mdays[M - 1] + (M == 2 && leap(Y)) || h > 23 || m > 59 ||
+	    sc > 59)
+		return false;
+	if (n - i >= 2 && (s[i] == '.' || s[i] == ',') && s[i + 1] >= '0' && s[i + 1] <= '9') {
 		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, nd++)
 			if (nd < 9)
 				frac = frac * 10 + (s[i] - '0');
-		if (nd == 0 || nd > 9)
-			return false;
 		for (; nd < 9; nd++)
 			frac *= 10;
 	}
@@ -189,7 +255,7 @@ hg_parse_time(const char *s, size_t n, int64_t *ns, int16_t *tz_min, bool *zero)
 	} else if (i < n && (s[i] == '+' || s[i] == '-')) {
 		sign = s[i] == '-' ? -1 : 1;
 		if (n - i < 6 || !digits(s + i + 1, 2, &tzh) || s[i + 3] != ':' ||
-		    !digits(s + i + 4, 2, &tzm) || tzh > 23 || tzm > 59)
+		    !digits(s + i + 4, 2, &tzm) || tzh > 24 || tzm > 60)
 			return false;
 		i += 6;
 	} else {
@@ -197,17 +263,39 @@ hg_parse_time(const char *s, size_t n, int64_t *ns, int16_t *tz_min, bool *zero)
 	}
 	if (i != n)
 		return false;
-	*zero = Y == 1 && M == 1 && D == 1 && h == 0 && m == 0 && sec == 0 && frac == 0 && sign == 0;
 	*tz_min = (int16_t)(sign * (tzh * 60 + tzm));
-	secs = days_from_civil(Y, (unsigned)M, (unsigned)D) * 86400 + h * 3600 + m * 60 + sec;
+	secs = days_from_civil(Y, (unsigned)M, (unsigned)D) * 86400 + h * 3600 + m * 60 + sc;
 	secs -= (int64_t)*tz_min * 60;
-	/* int64 nanoseconds cover 1678..2262; saturate outside (zero time too). */
-	if (secs <= INT64_MIN / 1000000000 + 1)
-		*ns = INT64_MIN;
-	else if (secs >= INT64_MAX / 1000000000 - 1)
-		*ns = INT64_MAX;
-	else
-		*ns = secs * 1000000000 + frac;
+	/* Go's zero time, whatever offset it was written with. */
+	*zero = secs == days_from_civil(1, 1, 1) * 86400 && frac == 0;
+	*sec = secs;
+	*nsec = (int32_t)frac;
+	return true;
+}
+
+bool
+hg_time_ns(int64_t sec, int32_t nsec, int64_t *ns)
+{
+	int64_t v;
+
+	if (__builtin_mul_overflow(sec, (int64_t)1000000000, &v) || __builtin_add_overflow(v, nsec, &v)) {
+		*ns = sec < 0 ? INT64_MIN : INT64_MAX;
+		return false;
+	}
+	*ns = v;
+	return true;
+}
+
+bool
+hg_parse_time(const char *s, size_t n, int64_t *ns, int16_t *tz_min, bool *zero)
+{
+	int64_t sec;
+	int32_t nsec;
+
+	if (!hg_parse_time_sec(s, n, &sec, &nsec, tz_min, zero))
+		return false;
+	/* int64 nanoseconds cover 1677..2262; saturate outside. */
+	hg_time_ns(sec, nsec, ns);
 	return true;
 }
 
@@ -294,6 +382,38 @@ hg_format_datetime(int64_t ns, char *buf, size_t n)
 	strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
+/* An entry's time, read from its seconds when ts_ns had to saturate. */
+static void
+entry_tm(const struct hg_entry *e, struct tm *tm)
+{
+	time_t t = (time_t)e->ts_far_sec;
+
+	if (e->ts_ns != INT64_MIN && e->ts_ns != INT64_MAX)
+		local_tm(e->ts_ns, tm);
+	else
+		localtime_r(&t, tm);
+}
+
+void
+hg_entry_clock(const struct hg_entry *e, char *buf, size_t n)
+{
+	struct tm tm;
+
+	entry_tm(e, &tm);
+	snprintf(buf, n, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+void
+hg_entry_datetime(const struct hg_entry *e, char *buf, size_t n)
+{
+	struct tm tm;
+
+	entry_tm(e, &tm);
+	/* The year in four digits, as Go writes it (also before 1000). */
+	snprintf(buf, n, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
 /* Fields */
 
 static char *
@@ -313,8 +433,8 @@ parse_attempt(struct hg_entry *e, const cJSON *obj, struct hg_attempt *a, size_t
 	const cJSON *v;
 	char field[64];
 
-	memset(a, 0, sizeof(*a));
-	a->model = a->tier_text = a->verdict_text = "";
+	/* null leaves the element as it is (an earlier "attempts" may have
+	 * filled it: Go decodes a repeated array into the same elements). */
 	if (cJSON_IsNull(obj))
 		return true;
 	if (!cJSON_IsObject(obj)) {
@@ -326,14 +446,14 @@ parse_attempt(struct hg_entry *e, const cJSON *obj, struct hg_attempt *a, size_t
 		bool ok = true;
 
 		if (key_is(k, "attempt")) {
-			ok = get_int(e, k, v, &a->attempt);
+			ok = get_int(e, "Attempt.attempts.attempt", "int", v, &a->attempt);
 		} else if (key_is(k, "model")) {
 			ok = get_interned(e, k, v, &a->model);
 		} else if (key_is(k, "tier")) {
 			ok = get_interned(e, k, v, &a->tier_text);
 			a->tier = (uint8_t)hg_tier_from(a->tier_text, strlen(a->tier_text));
 		} else if (key_is(k, "duration_ms")) {
-			ok = get_int(e, k, v, &a->duration_ms);
+			ok = get_int(e, "Attempt.attempts.duration_ms", "int64", v, &a->duration_ms);
 		} else if (key_is(k, "warm_start")) {
 			ok = get_bool(e, k, v, &a->warm_start);
 		} else if (key_is(k, "verified")) {
@@ -342,44 +462,74 @@ parse_attempt(struct hg_entry *e, const cJSON *obj, struct hg_attempt *a, size_t
 			ok = get_interned(e, k, v, &a->verdict_text);
 			a->verdict = (uint8_t)hg_verdict_from(a->verdict_text, strlen(a->verdict_text));
 		} else if (key_is(k, "feedback")) {
-			if ((ok = get_string(e, k, v, &s))) {
+			if ((ok = get_string(e, k, v, &s)) && s) {
 				free((char *)a->feedback);
 				a->feedback = keep_text(s, &a->feedback_len, HG_SHORT_TEXT_MAX);
 			}
 		} else if (key_is(k, "output_summary")) {
-			if ((ok = get_string(e, k, v, &s)))
-				a->has_output_summary = s && *s;
+			if ((ok = get_string(e, k, v, &s)) && s)
+				a->has_output_summary = *s;
 		} else if (key_is(k, "runner_output")) {
-			if ((ok = get_string(e, k, v, &s)))
-				a->has_runner_output = s && *s;
+			if ((ok = get_string(e, k, v, &s)) && s)
+				a->has_runner_output = *s;
 		}
-		if (!ok) {
+		if (!ok && strncmp(e->reason, "field ", 6) == 0) {
 			/* Name the attempt: "field attempts[2].model: ..." */
 			char *r = e->reason;
 
 			e->reason = xasprintf("field attempts[%zu].%s", idx, r + strlen("field "));
 			free(r);
-			return false;
 		}
+		if (!ok)
+			return false;
 	}
 	return true;
 }
 
+/* Drop the attempts, and the elements kept past them (*stored in all). */
+static void
+drop_attempts(struct hg_entry *e, uint32_t from, uint32_t *stored)
+{
+	uint32_t i;
+
+	for (i = from; i < *stored; i++) {
+		free((char *)e->attempts[i].feedback);
+		e->attempts[i].feedback = NULL;
+	}
+	if (from == 0) {
+		free(e->attempts);
+		e->attempts = NULL;
+		e->n_attempts = 0;
+	}
+	*stored = from;
+}
+
+/* Go decodes an array into the slice it already has: element i of a second
+ * "attempts" is decoded over element i of the first (fields it does not
+ * name keep their values), also past the second array's end once a longer
+ * one was read; null and [] drop them all. *stored counts the elements
+ * kept, n_attempts those shown. */
 static bool
-parse_attempts(struct hg_entry *e, const cJSON *arr)
+parse_attempts(struct hg_entry *e, const cJSON *arr, uint32_t *stored)
 {
 	const cJSON *v;
-	size_t n, i = 0;
+	size_t n, i;
 
-	if (cJSON_IsNull(arr))
+	if (cJSON_IsNull(arr) || (cJSON_IsArray(arr) && !arr->child)) {
+		drop_attempts(e, 0, stored);
 		return true;
+	}
 	if (!cJSON_IsArray(arr))
 		return type_error(e, "attempts", "an array", arr);
 	n = (size_t)cJSON_GetArraySize(arr);
-	for (i = 0; i < e->n_attempts; i++)
-		free((char *)e->attempts[i].feedback);
-	free(e->attempts);
-	e->attempts = n ? xcalloc(n, sizeof(*e->attempts)) : NULL;
+	if (n > *stored) {
+		e->attempts = xrealloc(e->attempts, n * sizeof(*e->attempts));
+		for (i = *stored; i < n; i++) {
+			memset(&e->attempts[i], 0, sizeof(e->attempts[i]));
+			e->attempts[i].model = e->attempts[i].tier_text = e->attempts[i].verdict_text = "";
+		}
+		*stored = (uint32_t)n;
+	}
 	e->n_attempts = 0;
 	i = 0;
 	cJSON_ArrayForEach(v, arr) {
@@ -423,11 +573,50 @@ parse_annotation_input(struct hg_entry *e, const cJSON *in)
 }
 
 static bool
-parse_field(struct hg_entry *e, const cJSON *v, const cJSON **input, const char **message)
+parse_timestamp(struct hg_entry *e, const cJSON *v)
+{
+	const char *s = v->valuestring;
+	int64_t sec;
+	int32_t nsec;
+	int16_t tz;
+	bool zero, raw;
+
+	if (cJSON_IsNull(v))
+		return true;	/* leaves it as it was */
+	if (!cJSON_IsString(v) || hg_values_marked(s, HG_VAL_NUMBER))
+		return type_error(e, "timestamp", "a string", v);
+	/* Go parses the raw bytes: a time written with escapes is none. */
+	raw = !hg_values_marked(s, HG_VAL_ESCAPED);
+	if (!raw)
+		s += 2;
+	if (!raw || !hg_parse_time_sec(s, strlen(s), &sec, &nsec, &tz, &zero)) {
+		free(e->reason);
+		e->reason = xasprintf("field timestamp: \"%.40s\"%s is not an RFC 3339 time", s,
+				      raw ? "" : " written with escapes");
+		return false;
+	}
+	e->ts_zero = zero;
+	e->tz_min = tz;
+	e->ts_far_sec = 0;
+	e->ts_far_nsec = 0;
+	if (zero) {
+		e->ts_ns = 0;
+	} else if (!hg_time_ns(sec, nsec, &e->ts_ns)) {
+		/* Before 1677 or after 2262: sorted first or last, shown as written. */
+		e->ts_far_sec = sec;
+		e->ts_far_nsec = nsec;
+	}
+	return true;
+}
+
+static bool
+parse_field(struct hg_entry *e, const cJSON *v, const cJSON **input, const char **message,
+	    uint32_t *stored)
 {
 	const char *k = v->string, *s;
+	size_t n;
 
-	switch (k[0] | 0x20) {
+	switch (key_fold(k, &n)) {
 	case 's':
 		if (key_is(k, "session_id"))
 			return get_interned(e, k, v, &e->session_id);
@@ -437,19 +626,7 @@ parse_field(struct hg_entry *e, const cJSON *v, const cJSON **input, const char 
 	case 't':
 		if (!key_is(k, "timestamp"))
 			break;
-		if (!get_string(e, k, v, &s))
-			return false;
-		e->ts_ns = 0;
-		e->ts_zero = true;
-		e->tz_min = 0;
-		if (s && !hg_parse_time(s, strlen(s), &e->ts_ns, &e->tz_min, &e->ts_zero)) {
-			free(e->reason);
-			e->reason = xasprintf("field timestamp: \"%.40s\" is not an RFC 3339 time", s);
-			return false;
-		}
-		if (e->ts_zero)
-			e->ts_ns = 0;
-		return true;
+		return parse_timestamp(e, v);
 	case 'p':
 		if (key_is(k, "phase"))
 			return get_interned(e, k, v, &e->phase);
@@ -464,7 +641,7 @@ parse_field(struct hg_entry *e, const cJSON *v, const cJSON **input, const char 
 		break;
 	case 'a':
 		if (key_is(k, "attempts"))
-			return parse_attempts(e, v);
+			return parse_attempts(e, v, stored);
 		break;
 	case 'f':
 		if (key_is(k, "final_status"))
@@ -475,12 +652,17 @@ parse_field(struct hg_entry *e, const cJSON *v, const cJSON **input, const char 
 	case 'm':
 		if (key_is(k, "model_used"))
 			return get_interned(e, k, v, &e->model_used);
-		if (key_is(k, "message"))
-			return get_string(e, k, v, message);
+		if (key_is(k, "message")) {
+			if (!get_string(e, k, v, &s))
+				return false;
+			if (s)	/* null leaves it */
+				*message = s;
+			return true;
+		}
 		break;
 	case 'd':
 		if (key_is(k, "duration_ms"))
-			return get_int(e, k, v, &e->duration_ms);
+			return get_int(e, "Entry.duration_ms", "int64", v, &e->duration_ms);
 		break;
 	}
 	return true;
@@ -491,19 +673,27 @@ hg_entry_from_json(const cJSON *root, struct hg_entry *e)
 {
 	const cJSON *v, *input = NULL;
 	const char *message = NULL;
+	uint32_t stored = 0;
+	bool ok = true;
 
 	e->session_id = e->skill = e->phase = e->final_status = "";
 	e->model_used = e->file_path = e->project_root = "";
 	e->ts_zero = true;
-	if (!cJSON_IsObject(root)) {
+	/* A bare null is an entry with every field zero to Go. */
+	if (!cJSON_IsObject(root) && !cJSON_IsNull(root)) {
 		free(e->reason);
 		e->reason = xasprintf("not a JSON object (%s)", json_type_name(root));
 		return false;
 	}
 	cJSON_ArrayForEach(v, root) {
-		if (!parse_field(e, v, &input, &message))
-			return false;
+		if (!(ok = parse_field(e, v, &input, &message, &stored)))
+			break;
 	}
+	/* Elements an earlier, longer "attempts" left past the shown ones. */
+	if (stored > e->n_attempts)
+		drop_attempts(e, e->n_attempts, &stored);
+	if (!ok)
+		return false;
 	hg_entry_masks(e);
 	if (strcmp(e->skill, ANNOTATE_SKILL) == 0) {
 		e->kind = HG_ENTRY_ANNOTATION;
@@ -649,13 +839,39 @@ delete_in_arena(cJSON *root)
 	arena_reset();
 }
 
+/* The line as Go's reader would see its values (values.h): the line
+ * itself, a rewritten copy in *copy, or false with *bad at the byte Go
+ * rejects. */
+static bool
+go_values(const char **line, size_t *len, struct hg_buf *copy, size_t *bad)
+{
+	switch (hg_values_rewrite(*line, *len, copy, HG_VALUES_MARKS, bad)) {
+	case HG_VALUES_SAME:
+		return true;
+	case HG_VALUES_COPY:
+		*line = copy->p;
+		*len = copy->len;
+		return true;
+	case HG_VALUES_INVALID:
+		break;
+	}
+	return false;
+}
+
+/* hg_parse_line_full's copy of a line whose values Go reads otherwise
+ * than cJSON; one per thread (--stats parses on every core). */
+static _Thread_local struct hg_buf copy;
+
 void
 hg_parse_line_full(const char *line, size_t len, struct hg_entry *e)
 {
-	const char *end = NULL;
+	const char *end = NULL, *orig = line;
 	cJSON *root;
 	int64_t offset = e->offset, length = e->length, line_no = e->line_no;
+	size_t bad, orig_len = len;
 
+	if (copy.cap > 4 * HG_READER_CHUNK)
+		hg_buf_free(&copy);	/* a long line's copy is not kept */
 	memset(e, 0, sizeof(*e));
 	e->offset = offset;
 	e->length = length;
@@ -666,7 +882,20 @@ hg_parse_line_full(const char *line, size_t len, struct hg_entry *e)
 		e->reason = xstrdup("blank line");
 		return;
 	}
+	if (!go_values(&line, &len, &copy, &bad)) {
+		make_unparsable(e);
+		e->reason = xasprintf("invalid JSON at byte %zu", bad + 1);
+		return;
+	}
 	root = parse_in_arena(line, len, &end);
+	if (!root && line != orig) {
+		/* Say where the line itself goes wrong, not its copy. */
+		arena_reset();
+		line = orig;
+		len = orig_len;
+		if (parse_in_arena(line, len, &end))
+			end = line + len;	/* not expected: the copy only differs in values */
+	}
 	if (!root) {
 		arena_reset();
 		size_t at = end && end >= line && end <= line + len ? (size_t)(end - line) : 0;
@@ -801,8 +1030,9 @@ string_end(const char *line, const char *p, const char *end)
 		default:
 			return NULL;
 		}
-		if (q - b < 6)
-			return NULL;
+		if (q - b < 6 || hg_hex_value((unsigned char)b[2]) < 0 || hg_hex_value((unsigned char)b[3]) < 0 ||
+		    hg_hex_value((unsigned char)b[4]) < 0 || hg_hex_value((unsigned char)b[5]) < 0)
+			return NULL;	/* Go rejects it: the full parse says where */
 		c = hex4(b + 2);
 		if (c >= 0xDC00 && c <= 0xDFFF)
 			return NULL;
@@ -887,6 +1117,7 @@ hg_parse_release(void)
 	free(arena);
 	arena = NULL;
 	hg_buf_free(&scratch);
+	hg_buf_free(&copy);
 }
 
 void

@@ -211,6 +211,8 @@ day_of(struct hg_rows *r, const struct hg_entry *e)
 	t = e->ts_ns / 1000000000;
 	if (e->ts_ns < 0 && e->ts_ns % 1000000000)
 		t--;
+	if (e->ts_ns == INT64_MIN || e->ts_ns == INT64_MAX)
+		t = e->ts_far_sec;	/* before 1677 or after 2262 */
 	if (r->day_key && t >= r->day_lo && t < r->day_hi)
 		return r->day_key;
 	tt = (time_t)t;

@@ -305,6 +305,19 @@ hg_sanitize(struct hg_buf *out, const char *s, size_t n, unsigned flags)
 			i = j;
 			continue;
 		}
+		if (p[i] == 0xC0 && i + 1 < n && p[i + 1] == 0x80) {
+			/* A NUL character of a log's string (values.h): "␀",
+			 * or "\0" where only ASCII can be shown. */
+			if (MB_CUR_MAX > 1) {
+				hg_buf_adds(out, "\xE2\x90\x80");
+				col += 1;
+			} else {
+				hg_buf_adds(out, "\\0");
+				col += 2;
+			}
+			i += 2;
+			continue;
+		}
 		k = hg_utf8_decode(s + i, n - i, &cp);
 		add_char(out, s + i, k, cp, flags, &col);
 		i += k;

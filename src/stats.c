@@ -310,7 +310,7 @@ static int64_t
 vec_percentile(struct i64vec *v, int p)
 {
 	struct run_it it;
-	int64_t rank, value = -1;
+	int64_t rank, value = HG_STATS_NONE;
 	uint64_t count, seen = 0;
 
 	if (!v->nr)
@@ -466,7 +466,7 @@ hg_stats_percentile(int64_t *v, size_t n, int p)
 	size_t rank;
 
 	if (n == 0)
-		return -1;
+		return HG_STATS_NONE;
 	/* Nearest rank: ceil(p/100 * n), at least 1. */
 	rank = ((size_t)p * n + 99) / 100;
 	if (rank < 1)
@@ -562,7 +562,7 @@ group_add(struct acc_groups *ag, const char *name, const struct hg_attempt *a, b
 	}
 	g->warm += a->warm_start;
 	add_ms(&g->total_ms, a->duration_ms);
-	if (a->duration_ms > g->max_ms)
+	if (g->attempts == 1 || a->duration_ms > g->max_ms)	/* durations may be negative */
 		g->max_ms = a->duration_ms;
 	vec_push(durs, a->duration_ms);
 	g->hist[hg_stats_hist_bucket(a->duration_ms)]++;
@@ -1004,7 +1004,7 @@ finish_groups(struct acc_groups *ag, struct hg_stats_group **out, size_t *n,
 		g->p50_ms = vec_percentile(d, 50);
 		g->p95_ms = vec_percentile(d, 95);
 		if (!d->total)
-			g->max_ms = -1;
+			g->max_ms = HG_STATS_NONE;
 		vec_free(d);
 	}
 	free(ag->durs);
@@ -1531,7 +1531,7 @@ fmt_pct(char *buf, size_t n, int64_t num, int64_t den)
 static void
 fmt_dur(char *buf, size_t n, int64_t ms)
 {
-	if (ms < 0)
+	if (ms == HG_STATS_NONE)
 		snprintf(buf, n, "-");
 	else
 		hg_fmt_duration(buf, n, ms);
@@ -2158,7 +2158,7 @@ json_rate(cJSON *o, const char *key, int64_t num, int64_t den)
 static void
 json_ms(cJSON *o, const char *key, int64_t ms)
 {
-	if (ms >= 0)
+	if (ms != HG_STATS_NONE)
 		cJSON_AddNumberToObject(o, key, (double)ms);
 	else
 		cJSON_AddNullToObject(o, key);
@@ -2255,7 +2255,7 @@ json_overall(const struct hg_stats *st)
 	cJSON_AddNumberToObject(o, "unparsable_lines_total", (double)st->unparsable_total);
 	json_time(o, "first_timestamp", st->has_ts, st->first_ts_ns);
 	json_time(o, "last_timestamp", st->has_ts, st->last_ts_ns);
-	json_ms(o, "span_ms", st->has_ts ? span_ms(st->first_ts_ns, st->last_ts_ns) : -1);
+	json_ms(o, "span_ms", st->has_ts ? span_ms(st->first_ts_ns, st->last_ts_ns) : HG_STATS_NONE);
 	cJSON_AddStringToObject(o, "filter", st->filter_text);
 	return o;
 }
@@ -2389,6 +2389,8 @@ json_safe(char *s)
 			cp = 0x2000 + (p[2] - 0x80), len = 3;
 		else if (p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)
 			cp = 0x2040 + (p[2] - 0x80), len = 3;
+		else if (p[0] == 0xC0 && p[1] == 0x80)	/* a NUL of a log's string */
+			cp = 0, len = 2;
 		if (len) {
 			hg_buf_printf(&b, "\\u%04X", cp);
 			p += len - 1;
@@ -2460,7 +2462,7 @@ static size_t
 tier_sums(const struct hg_stats *st, struct tier_sum *ts)
 {
 	size_t n = 0;
-	struct tier_sum other = { resolved_name(HG_RESOLVED_OTHER), 0, 0, -1 };
+	struct tier_sum other = { resolved_name(HG_RESOLVED_OTHER), 0, 0, HG_STATS_NONE };
 
 	for (size_t i = 0; i < st->n_tiers; i++) {
 		const struct hg_stats_group *g = &st->tiers[i];
@@ -2601,7 +2603,7 @@ meter_percentiles(struct hg_meter *m, size_t i, struct hg_stats_group *g)
 	g->p50_ms = vec_percentile(d, 50);
 	g->p95_ms = vec_percentile(d, 95);
 	if (!d->total)
-		g->max_ms = -1;
+		g->max_ms = HG_STATS_NONE;
 }
 
 const struct hg_stats_group *

@@ -202,9 +202,13 @@ hg_memcasemem(const char *hay, size_t hlen, const char *needle, size_t nlen)
 void
 hg_fmt_duration(char *buf, size_t n, int64_t ms)
 {
-	if (ms < 0)
-		snprintf(buf, n, "-%s", "?");
-	else if (ms < 1000)
+	char pos[32];
+
+	if (ms < 0) {
+		/* A negative duration (a log may hold one) keeps its size. */
+		hg_fmt_duration(pos, sizeof(pos), ms == INT64_MIN ? INT64_MAX : -ms);
+		snprintf(buf, n, "-%s", pos);
+	} else if (ms < 1000)
 		snprintf(buf, n, "%lldms", (long long)ms);
 	else if (ms < 60000)
 		snprintf(buf, n, "%lld.%llds", (long long)(ms / 1000), (long long)(ms % 1000 / 100));

@@ -517,7 +517,7 @@ draw_entry(struct cell *c, const struct hg_session *s, const struct hg_entry *e,
 	if (e->ts_zero)
 		snprintf(t, sizeof(t), "--:--:--");
 	else
-		hg_format_clock(e->ts_ns, t, sizeof(t));
+		hg_entry_clock(e, t, sizeof(t));
 	col(c, t, 8, UI_ROLE_DIM);
 	col(c, glyph, 1, row->flags & HG_ROW_MATCH ? UI_ROLE_MATCH : UI_ROLE_DIM);
 	col(c, e->skill, w.skill, UI_ROLE_NORMAL);
@@ -586,7 +586,7 @@ draw_annotation(struct cell *c, const struct hg_session *s, const struct hg_entr
 	if (row->depth > 0) {
 		c->x += row->depth > 1 ? 15 : 11;	/* under the entry, or its attempt */
 	} else {
-		hg_format_clock(e->ts_ns, t, sizeof(t));
+		hg_entry_clock(e, t, sizeof(t));
 		col(c, t, 8, UI_ROLE_DIM);
 	}
 	if (e->message || !e->message_len)
@@ -605,7 +605,7 @@ draw_day(struct cell *c, const struct hg_entry *e)
 	char d[32], buf[64];
 	int x;
 
-	hg_format_datetime(e->ts_ns, d, sizeof(d));
+	hg_entry_datetime(e, d, sizeof(d));
 	d[strcspn(d, " ")] = '\0';
 	snprintf(buf, sizeof(buf), "%s%s %s %s%s", ui_g->hline, ui_g->hline, d, ui_g->hline,
 		 ui_g->hline);

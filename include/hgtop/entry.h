@@ -56,7 +56,8 @@ struct hg_entry {
 	int64_t offset;		/* byte offset of the line in the file */
 	int64_t length;		/* bytes of the line, without '\n' / "\r\n" */
 	int64_t line_no;	/* 1-based physical line number */
-	int64_t ts_ns;		/* timestamp: ns since the Unix epoch (UTC) */
+	int64_t ts_ns;		/* timestamp: ns since the Unix epoch (UTC),
+				 * INT64_MIN/MAX before 1677 or after 2262 */
 	int64_t duration_ms;
 	const char *session_id;	/* interned */
 	const char *skill;	/* interned */
@@ -86,6 +87,9 @@ struct hg_entry {
 	bool ann_target_ts_zero;
 	bool ann_has_target_ts;
 	bool ann_has_target_attempt;	/* else: on the whole entry */
+	/* When ts_ns is saturated: the time itself (shown as written). */
+	int32_t ts_far_nsec;
+	int64_t ts_far_sec;
 };
 
 const char *hg_tier_name(enum hg_tier t);	/* "local", ... , "" */
@@ -112,8 +116,9 @@ struct hg_buf;
 void hg_entry_chain_add(const struct hg_entry *e, const char *arrow, const char *ellipsis,
 			struct hg_buf *out);
 
-/* The same into buf of n bytes (cut at a tier name if it does not fit),
- * with "…" as the ellipsis when the arrow is "→", else "...". */
+/* The same into buf of n bytes, with "…" as the ellipsis when the arrow
+ * is "→", else "...". A chain that does not fit is cut where a tier name
+ * ends and marked with the arrow and the ellipsis ("local->..."). */
 void hg_entry_chain(const struct hg_entry *e, const char *arrow, char *buf, size_t n);
 
 /* Fill tier_mask, verdict_mask and pair_mask from the attempts. */

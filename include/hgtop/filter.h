@@ -37,6 +37,8 @@
  * entry without a timestamp against a time term, stays out of a negated
  * group as it does of a negated term.
  * The values of one key are alternatives (OR).
+ * A "␀" (U+2400) in a value or word stands for a NUL character of a log's
+ * string (HG_NUL, values.h), which is shown so.
  * Keys are case-insensitive. Values compare case-insensitively (ASCII) with
  * the whole field; an unquoted "*" anywhere in a value stands for any run
  * of characters ("x*" is a prefix, "*retry*" a substring). A value with a

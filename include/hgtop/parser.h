@@ -36,6 +36,15 @@ bool hg_entry_from_json(const struct cJSON *root, struct hg_entry *e);
  * digits, 'Z' or +hh:mm / -hh:mm. */
 bool hg_parse_time(const char *s, size_t n, int64_t *ns, int16_t *tz_min, bool *zero);
 
+/* The same in seconds and nanoseconds, for every year Go reads (0000 to
+ * 9999). */
+bool hg_parse_time_sec(const char *s, size_t n, int64_t *sec, int32_t *nsec, int16_t *tz_min,
+		       bool *zero);
+
+/* sec and nsec as nanoseconds since the epoch; false, and *ns saturated to
+ * INT64_MIN or INT64_MAX, outside 1677-09-21 .. 2262-04-11. */
+bool hg_time_ns(int64_t sec, int32_t nsec, int64_t *ns);
+
 /* Format like Go's time.RFC3339Nano (trailing zeros of the fraction
  * dropped) in the given zone offset (minutes east of UTC; 0 writes 'Z'),
  * or Go's zero time "0001-01-01T00:00:00Z" when ZERO. The one RFC 3339
@@ -47,5 +56,10 @@ void hg_format_time(int64_t ns, int tz_min, bool zero, char *buf, size_t n);
 /* Local-time display helpers: "10:04:05" and "2026-11-24 10:04:05". */
 void hg_format_clock(int64_t ns, char *buf, size_t n);
 void hg_format_datetime(int64_t ns, char *buf, size_t n);
+
+/* An entry's time in local time like hg_format_clock and
+ * hg_format_datetime, also when it lies outside what ts_ns can hold. */
+void hg_entry_clock(const struct hg_entry *e, char *buf, size_t n);
+void hg_entry_datetime(const struct hg_entry *e, char *buf, size_t n);
 
 #endif

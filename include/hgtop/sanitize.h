@@ -35,6 +35,8 @@
  *   C1 control U+0080..U+009F        "\u0085" (backslash escape, 6 columns)
  *   bidi controls (U+202A..202E,     "<U+202E>"
  *     U+2066..2069, U+200E/F, U+061C)
+ *   the bytes C0 80 (a NUL character  "␀" (U+2400), "\0" outside a UTF-8
+ *     of a log's string, values.h)     locale
  *   malformed UTF-8                  one U+FFFD per maximal bad subsequence
  *   other unprintable code points    U+FFFD
  *   '\n'                             kept with HG_SAN_NEWLINES, else "↵"

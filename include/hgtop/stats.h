@@ -31,7 +31,7 @@ struct hg_stats_group {
 	int64_t other;		/* no verdict, or an unknown one */
 	int64_t warm;		/* warm_start attempts */
 	int64_t total_ms;
-	int64_t p50_ms, p95_ms, max_ms; /* -1 when attempts == 0 */
+	int64_t p50_ms, p95_ms, max_ms; /* HG_STATS_NONE when attempts == 0 */
 	int64_t first_attempts;	/* entries whose first attempt is in this group */
 	int64_t first_accept;	/* ... and that first attempt accepted */
 	int64_t hist[8];	/* attempts per duration bucket (HG_HIST_N) */
@@ -52,7 +52,7 @@ struct hg_stats_scope {
 	int64_t attempts;
 	int64_t accept;
 	int64_t error;
-	int64_t p95_ms;		/* entry duration_ms; -1 when none */
+	int64_t p95_ms;		/* entry duration_ms; HG_STATS_NONE when none */
 	int64_t last_ts_ns;	/* newest entry timestamp */
 	bool has_ts;
 };
@@ -122,7 +122,7 @@ struct hg_stats_skill {
 	int64_t resolved[HG_RESOLVED_N];
 	struct hg_stats_count *statuses; /* final_status counts, most first */
 	size_t n_statuses;
-	int64_t p95_ms;		/* entry duration_ms; -1 when no entries */
+	int64_t p95_ms;		/* entry duration_ms; HG_STATS_NONE when no entries */
 };
 
 struct hg_stats_chain {
@@ -265,7 +265,12 @@ const struct hg_stats_group *hg_meter_tiers(struct hg_meter *m, size_t *n);
  * none) only words the line shown when no attempt is counted. */
 void hg_meter_line(struct hg_meter *m, const char *filter_text, int width, char *buf, size_t n);
 
-/* Nearest-rank percentile of V[0..n) (reorders V). -1 when n is 0. */
+/* No value (no durations to take a percentile or maximum of): durations
+ * themselves may be negative. */
+#define HG_STATS_NONE INT64_MIN
+
+/* Nearest-rank percentile of V[0..n) (reorders V). HG_STATS_NONE when n
+ * is 0. */
 int64_t hg_stats_percentile(int64_t *v, size_t n, int p);
 
 #endif

@@ -76,6 +76,7 @@ same_entry(const struct hg_entry *a, const struct hg_entry *b)
 	if (a->kind != b->kind || !same_text(a->reason, b->reason))
 		fail("fast and full parse disagree on kind or reason");
 	if (a->ts_ns != b->ts_ns || a->tz_min != b->tz_min || a->ts_zero != b->ts_zero ||
+	    a->ts_far_sec != b->ts_far_sec || a->ts_far_nsec != b->ts_far_nsec ||
 	    a->duration_ms != b->duration_ms || a->has_input != b->has_input ||
 	    a->session_id != b->session_id || a->skill != b->skill || a->phase != b->phase ||
 	    a->final_status != b->final_status || a->model_used != b->model_used ||

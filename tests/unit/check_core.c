@@ -205,21 +205,22 @@ START_TEST(test_malformed_lines)
 		{ 2, "invalid JSON: unexpected end of line" },
 		{ 3, "not a JSON object (array)" },
 		{ 4, "not a JSON object (string)" },
-		{ 5, "not a JSON object (null)" },
-		{ 6, "field duration_ms: expected an integer, got string" },
+		/* Line 5, a bare null, is an entry with every field zero to Go. */
+		{ 6, "json: cannot unmarshal string into Go struct field Entry.duration_ms of type int64" },
 		{ 7, "field timestamp: \"yesterday\" is not an RFC 3339 time" },
 		{ 8, "field attempts: expected an array, got object" },
-		{ 9, "field attempts[0].duration_ms: number 1e+300 is not a 64-bit integer" },
+		{ 9, "json: cannot unmarshal number 1e300 into Go struct field Attempt.attempts.duration_ms of type int64" },
 		{ 10, "field attempts[0].warm_start: expected a boolean, got string" },
 		{ 11, "blank line" },
 	};
 	size_t i;
 
 	ck_assert_uint_eq(s->n_entries, 12);
-	ck_assert_int_eq(s->n_unparsable, 10);
+	ck_assert_int_eq(s->n_unparsable, 9);
 	ck_assert_str_eq(s->entries[0].skill, "good-one");
+	ck_assert_int_eq(s->entries[4].kind, HG_ENTRY_OK);
 	for (i = 0; i < HG_ARRAY_SIZE(bad); i++) {
-		const struct hg_entry *e = &s->entries[i + 1];
+		const struct hg_entry *e = &s->entries[bad[i].line - 1];
 
 		ck_assert_int_eq(e->kind, HG_ENTRY_UNPARSABLE);
 		ck_assert_int_eq(e->line_no, bad[i].line);
@@ -268,7 +269,7 @@ START_TEST(test_time_parse_format)
 	};
 	static const char *bad[] = {
 		"", "2026-11-24", "2026-11-24T10:04:05", "2026-11-24T10:04:05.Z",
-		"2026-11-24T10:04:05.1234567891Z", "2026-13-24T10:04:05Z", "2026-02-30T10:04:05Z",
+		"2026-13-24T10:04:05Z", "2026-02-30T10:04:05Z",
 		"2026-11-24T24:00:00Z", "2026-11-24T10:04:05+1:00", "2026-11-24 10:04:05Z",
 		"2026-11-24T10:04:05Zjunk", "2025-02-29T10:04:05Z",
 	};
@@ -830,7 +831,7 @@ START_TEST(test_long_chain_summarised)
 	ck_assert_str_eq(chain, "local->local->local->local->...->local->subagent->managed");
 	/* Cut where a name ends when the buffer is short. */
 	hg_entry_chain(&e, "->", chain, 16);
-	ck_assert_str_eq(chain, "local->local");
+	ck_assert_str_eq(chain, "local->...");
 	/* Up to HG_CHAIN_MAX attempts, every tier is shown. */
 	e.n_attempts = HG_CHAIN_MAX;
 	hg_entry_chain_add(&e, "→", "…", &out);

@@ -30,7 +30,7 @@ START_TEST(test_percentile_small)
 	ck_assert_int_eq(hg_stats_percentile(v4, 4, 26), 2);
 	ck_assert_int_eq(hg_stats_percentile(v1, 1, 50), 7);
 	ck_assert_int_eq(hg_stats_percentile(v1, 1, 95), 7);
-	ck_assert_int_eq(hg_stats_percentile(NULL, 0, 50), -1);
+	ck_assert_int_eq(hg_stats_percentile(NULL, 0, 50), HG_STATS_NONE);
 	/* 1..20 shuffled: p50 is the 10th value, p95 the 19th. */
 	for (int i = 0; i < 20; i++)
 		v20[i] = (i * 7) % 20 + 1;
@@ -927,7 +927,7 @@ START_TEST(test_projects_and_sessions)
 	ck_assert_str_eq(st->projects[1].name, "");	/* ties by name */
 	ck_assert_int_eq(st->projects[1].error, 1);
 	ck_assert_str_eq(st->projects[2].name, "/src/my app");
-	ck_assert_int_eq(st->projects[2].p95_ms, -1);
+	ck_assert_int_eq(st->projects[2].p95_ms, HG_STATS_NONE);
 	ck_assert_uint_eq(st->n_session_rows, 2);
 	ck_assert_str_eq(st->session_rows[0].name, "one");
 	ck_assert_int_eq(st->session_rows[0].entries, 3);
