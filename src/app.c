@@ -730,13 +730,47 @@ hg_app_set_follow(struct hg_app *a, bool on)
 	hg_app_message(a, false, on ? "follow on: new entries stay in view" : "follow off");
 }
 
+/* The timeline paused: what every session has read so far is not new. */
+static void
+mark_all_read(struct hg_app *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->c->n; i++)
+		if (a->c->sessions[i]->user)
+			hg_app_sess(a->c->sessions[i])->pause_offset = a->c->sessions[i]->offset;
+}
+
+void
+hg_app_timeline_select(struct hg_app *a, struct hg_session *s)
+{
+	bool paused = a->paused;
+
+	if (a->sel == s)
+		return;
+	/* One follow for the whole timeline, whichever session. */
+	a->list_touched = true;
+	hg_app_select_session(a, index_of(a, s));
+	a->paused = paused;
+}
+
+void
+hg_app_show_timeline(struct hg_app *a, bool on)
+{
+	a->tl_shown = on;
+	if (on && a->follow && a->paused)
+		mark_all_read(a);
+}
+
 void
 hg_app_hold(struct hg_app *a)
 {
 	if (!a->follow || a->paused)
 		return;
 	a->paused = true;
-	if (a->sel)
+	if (a->tl_shown)
+		mark_all_read(a);
+	else if (a->sel)
 		hg_app_sess(a->sel)->pause_offset = a->sel->offset;
 	a->events |= HG_APP_EV_FOLLOW;
 }
@@ -752,14 +786,14 @@ hg_app_pause(struct hg_app *a)
 	hg_app_message(a, false, "follow paused");
 }
 
-size_t
-hg_app_new_below(const struct hg_app *a)
+/* The entries (not notes) S read after its pause offset. */
+static size_t
+new_in(const struct hg_session *s)
 {
-	const struct hg_session *s = a->sel;
-	const struct hg_app_sess *as;
+	const struct hg_app_sess *as = s->user;
 	size_t lo = 0, hi, n = 0;
 
-	if (!s || !a->follow || !a->paused || !(as = s->user))
+	if (!as)
 		return 0;
 	/* Entries are in file order: the first one read after the pause. */
 	hi = s->n_entries;
@@ -773,6 +807,21 @@ hg_app_new_below(const struct hg_app *a)
 	}
 	for (; lo < s->n_entries; lo++)
 		n += s->entries[lo].kind != HG_ENTRY_ANNOTATION;
+	return n;
+}
+
+size_t
+hg_app_new_below(const struct hg_app *a)
+{
+	size_t i, n = 0;
+
+	if (!a->sel || !a->follow || !a->paused)
+		return 0;
+	if (!a->tl_shown)
+		return new_in(a->sel);
+	/* The timeline: whatever session it arrived in. */
+	for (i = 0; i < a->c->n; i++)
+		n += new_in(a->c->sessions[i]);
 	return n;
 }
 
@@ -1035,6 +1084,26 @@ stream_step(struct hg_app *a)
 
 /* --- the turn ------------------------------------------------------------------ */
 
+/* The last line of a file left without its newline for a while is read
+ * as it is (hg_session_take_partial): hyperguild's reader would. */
+static void
+take_partials(struct hg_app *a)
+{
+	int64_t now = hg_now_wall_ns();
+	size_t i;
+
+	for (i = 0; i < a->c->n; i++) {
+		struct hg_session *s = a->c->sessions[i];
+		struct hg_ingest_result r = { .new_entries = 1 };
+
+		if (s->pending <= 0 || s->partial_taken || s->spool_fd >= 0 || s->split ||
+		    !hg_app_sess(s)->loaded || hg_app_sess(s)->queued || now - s->mtime_ns < HG_APP_QUIET_NS)
+			continue;
+		if (hg_session_take_partial(s))
+			after_ingest(a, s, &r, false);
+	}
+}
+
 int
 hg_app_timeout(const struct hg_app *a)
 {
@@ -1099,6 +1168,8 @@ hg_app_step(struct hg_app *a, int fd, int timeout_ms)
 		take_changes(a, &a->ev);
 	if (a->n_queue)
 		load_step(a);
+	if (a->take_partials && (a->events & HG_APP_EV_TICK))
+		take_partials(a);
 	if (!a->n_queue && !a->values_checked) {
 		a->values_checked = true;
 		check_filter_values(a);
@@ -1167,6 +1238,20 @@ hg_app_init(struct hg_app *a, const struct hg_options *o, struct hg_catalog *c,
 	/* Directories on network file systems are polled: say so once. */
 	if (hg_watch_note(a->w))
 		hg_app_message(a, false, "%s", hg_watch_note(a->w));
+	/* A path named that could not be opened: the others are shown. */
+	if (c->unopened) {
+		struct hg_buf m = { 0 };
+		const char *p;
+
+		for (p = c->unopened; *p; p++)
+			if (*p == '\n')
+				hg_buf_adds(&m, "; ");
+			else
+				hg_buf_add(&m, p, 1);
+		hg_buf_addc(&m, '\0');
+		hg_app_message(a, true, "%s (the others are shown)", m.p);
+		hg_buf_free(&m);
+	}
 	for (i = 0; i < c->n && !loaded; i++)
 		enqueue(a, c->sessions[i]);
 	a->verdict_i = cycle_index(true, o->verdict);

@@ -317,8 +317,14 @@ print_header(FILE *out, const struct hg_session *s, const char *source)
 	}
 	if (s->n_unparsable)
 		hg_buf_printf(&b, ", %lld unparsable", (long long)s->n_unparsable);
-	if (s->pending)
+	if (s->partial_taken)
+		hg_buf_adds(&b, ", last line has no newline yet");
+	else if (s->pending)
 		hg_buf_printf(&b, ", incomplete last line (%lld bytes)", (long long)s->pending);
+	if (hg_session_go(s) == HG_GO_STOPS) {
+		hg_buf_printf(&b, "; hyperguild's reader stops at line %lld: ", (long long)s->go_stop_line);
+		hg_sanitize(&b, s->go_stop_reason, strlen(s->go_stop_reason), 0);
+	}
 	hg_buf_addc(&b, '\n');
 	fwrite(b.p, 1, b.len, out);
 	hg_buf_free(&b);
@@ -436,6 +442,16 @@ hg_batch_load(struct hg_catalog *c, bool progress, bool parallel)
 	if (c->dir && c->n > 1)
 		qsort(c->sessions, c->n, sizeof(*c->sessions), cmp_sessions);
 	return failures;
+}
+
+void
+hg_batch_take_partials(struct hg_catalog *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (!c->sessions[i]->err)
+			hg_session_take_partial(c->sessions[i]);
 }
 
 int
@@ -559,6 +575,33 @@ others_keep(struct hg_session *s, const struct others *tiers, const struct other
 	s->n_entries = 1;
 }
 
+/* What the session reader would have noted of block B of session S. */
+static void
+note_block(struct hg_session *s, struct hg_pload_block *b)
+{
+	if (!s->go_stop_line && b->go_stop_line) {
+		s->go_stop_line = b->go_stop_line;
+		free(s->go_stop_reason);
+		s->go_stop_reason = b->go_stop_reason;
+		b->go_stop_reason = NULL;
+		s->generation++;
+	}
+	s->offset += b->bytes;
+	if (b->n)
+		s->line_no = b->entries[b->n - 1].line_no;
+}
+
+/* After the last block of session I: as read to the end of its file. */
+static void
+end_blocks(struct hg_session *s, struct hg_pload *p, size_t i)
+{
+	int64_t size, end;
+
+	hg_pload_extent(p, i, &size, &end);
+	s->size = size;
+	s->pending = size - end;
+}
+
 static void
 fold(struct hg_stats_acc *ac, struct others *tiers, struct others *verdicts,
      const struct hg_entry *e)
@@ -617,6 +660,7 @@ parallel_session(struct hg_stats_acc *ac, struct loader *l, struct hg_pload *p, 
 			failed = true;
 			continue;
 		}
+		note_block(s, b);
 		for (size_t k = 0; k < b->n; k++)
 			fold(ac, tiers, verdicts, &b->entries[k]);
 		bytes += b->bytes;
@@ -625,12 +669,15 @@ parallel_session(struct hg_stats_acc *ac, struct loader *l, struct hg_pload *p, 
 		loader_show(l, s);
 	}
 	(void)bytes;
+	if (!failed)
+		end_blocks(s, p, i);
 }
 
 struct hg_stats *
 hg_batch_stats(struct hg_catalog *c, const struct hg_filter *f, bool progress, int *failures)
 {
 	struct hg_stats_acc *ac = hg_stats_acc_new(f);
+	struct hg_stats *st;
 	struct hg_pload *p;
 	struct loader l;
 	size_t i;
@@ -647,6 +694,15 @@ hg_batch_stats(struct hg_catalog *c, const struct hg_filter *f, bool progress, i
 			parallel_session(ac, &l, p, i, s, &tiers, &verdicts, failures);
 		else
 			stream_session(ac, &l, s, &tiers, &verdicts, failures);
+		/* An incomplete last line is read as hyperguild's reader reads
+		 * it (hg_batch_take_partials). */
+		if (!s->err && hg_session_take_partial(s)) {
+			for (size_t k = 0; k < s->n_entries; k++) {
+				fold(ac, &tiers, &verdicts, &s->entries[k]);
+				hg_entry_free(&s->entries[k]);
+			}
+			s->n_entries = 0;
+		}
 		others_keep(s, &tiers, &verdicts);
 		others_free(&tiers);
 		others_free(&verdicts);
@@ -655,7 +711,10 @@ hg_batch_stats(struct hg_catalog *c, const struct hg_filter *f, bool progress, i
 	loader_clear(&l);
 	if (c->dir && c->n > 1)
 		qsort(c->sessions, c->n, sizeof(*c->sessions), cmp_sessions);
-	return hg_stats_acc_finish(ac, c->n);
+	st = hg_stats_acc_finish(ac, c->n);
+	for (i = 0; i < c->n; i++)
+		hg_stats_add_go_stop(st, c->sessions[i]);
+	return st;
 }
 
 /* Session I of a --batch load from the threads' blocks: the entries are
@@ -664,10 +723,8 @@ static void
 load_blocks(struct loader *l, struct hg_pload *p, size_t i, struct hg_session *s, int *failures)
 {
 	struct hg_pload_block *b;
-	int64_t size, end;
 	bool failed = false;
 
-	hg_pload_extent(p, i, &size, &end);
 	while ((b = hg_pload_next(p, i)) != NULL) {
 		if (failed)
 			continue;
@@ -692,17 +749,15 @@ load_blocks(struct loader *l, struct hg_pload *p, size_t i, struct hg_session *s
 			if (e->kind != HG_ENTRY_UNPARSABLE && !e->ts_zero && e->ts_ns > s->last_ts_ns)
 				s->last_ts_ns = e->ts_ns;
 		}
+		note_block(s, b);
 		memcpy(s->entries + s->n_entries, b->entries, b->n * sizeof(*b->entries));
 		s->n_entries += b->n;
-		s->offset += b->bytes;
 		l->entries += (int64_t)b->n;
 		b->n = 0;	/* the session owns them now */
 		loader_show(l, s);
 	}
-	if (s->n_entries)
-		s->line_no = s->entries[s->n_entries - 1].line_no;
 	if (!failed)
-		s->pending = size - end;
+		end_blocks(s, p, i);
 	l->bytes += s->offset;
 	/* As after a first complete read: no slack. */
 	if (s->cap_entries > s->n_entries + 8) {

@@ -192,6 +192,25 @@ add_dir(struct hg_catalog *c, const char *path)
 	c->dir = c->dirs[0];
 }
 
+/* PATH could not be opened (errno E): "PATH: reason" into ERR (the first)
+ * and into c->unopened (every one, one a line). */
+static void
+not_opened(struct hg_catalog *c, char *err, size_t errlen, const char *path, int e)
+{
+	char *line = xasprintf("%s: %s", path, strerror(e));
+
+	if (err && errlen && !err[0])
+		snprintf(err, errlen, "%s", line);
+	if (c->unopened) {
+		char *all = xasprintf("%s\n%s", c->unopened, line);
+
+		free(c->unopened);
+		free(line);
+		line = all;
+	}
+	c->unopened = line;
+}
+
 int
 hg_catalog_open(struct hg_catalog *c, int npaths, char *const *paths, char *err, size_t errlen)
 {
@@ -204,8 +223,7 @@ hg_catalog_open(struct hg_catalog *c, int npaths, char *const *paths, char *err,
 		err[0] = '\0';
 	for (i = 0; i < npaths; i++) {
 		if (stat(paths[i], &st) < 0) {
-			if (err && !err[0])
-				snprintf(err, errlen, "%s: %s", paths[i], strerror(errno));
+			not_opened(c, err, errlen, paths[i], errno);
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
@@ -222,8 +240,7 @@ hg_catalog_open(struct hg_catalog *c, int npaths, char *const *paths, char *err,
 		int r = scan_dir(c, (unsigned)k + 1, &gone);
 
 		if (r < 0) {
-			if (err && !err[0])
-				snprintf(err, errlen, "%s: %s", c->dirs[k], strerror(errno));
+			not_opened(c, err, errlen, c->dirs[k], errno);
 			free(c->dirs[k]);
 			free(c->labels[k]);
 			memmove(c->dirs + k, c->dirs + k + 1, (c->n_dirs - k - 1) * sizeof(*c->dirs));
@@ -311,5 +328,6 @@ hg_catalog_free(struct hg_catalog *c)
 	}
 	free(c->dirs);
 	free(c->labels);
+	free(c->unopened);
 	memset(c, 0, sizeof(*c));
 }

@@ -8,6 +8,7 @@
 
 #include "hgtop/detail.h"
 #include "hgtop/entry.h"
+#include "hgtop/goread.h"
 #include "hgtop/parser.h"
 #include "hgtop/sanitize.h"
 #include "hgtop/search.h"
@@ -301,6 +302,30 @@ build_attempt(struct hg_detail *d, const cJSON *root, const struct hg_entry *e, 
 }
 
 void
+hg_detail_add_go(struct hg_detail *d, const struct hg_session *s, const struct hg_entry *e)
+{
+	struct hg_buf b = { 0 };
+
+	if (hg_session_entry_partial(s, e))
+		hg_detail_add_text(d, "last line, no newline yet: counted as it is now", 47, 0,
+				   UI_ROLE_DIM);
+	if (hg_session_go(s) == HG_GO_STOPS && e->line_no == s->go_stop_line) {
+		hg_buf_printf(&b, "hyperguild's reader stops here: %s", s->go_stop_reason);
+	} else if (e->length >= HG_GO_LINE_MAX) {
+		/* After the first stop, a line it could not read either. */
+		char n[32];
+
+		hg_fmt_count(n, sizeof(n), e->length);
+		hg_buf_printf(&b, "hyperguild's reader could not read this line either: %s (%s bytes)",
+			      HG_GO_TOO_LONG, n);
+	} else {
+		return;
+	}
+	hg_detail_add_text(d, b.p, b.len, 0, UI_ROLE_ERROR);
+	hg_buf_free(&b);
+}
+
+void
 hg_detail_build(struct hg_detail *d, const struct hg_entry *e, int32_t attempt,
 		const char *line, size_t n)
 {
@@ -313,6 +338,14 @@ hg_detail_build(struct hg_detail *d, const struct hg_entry *e, int32_t attempt,
 	/* Numbers of the entry and its attempts come as their text (an
 	 * int64 is shown exactly), see values.h. */
 	root = hg_values_parse(line, n, HG_VALUES_MARKS);
+	if (!root) {
+		/* An input nested deeper than cJSON goes (the parser did so). */
+		struct hg_buf b = { 0 };
+
+		if (hg_parse_deep_input(line, n, &b))
+			root = cJSON_ParseWithLength(b.p, b.len);
+		hg_buf_free(&b);
+	}
 	if (!root) {
 		hg_detail_add_text(d, "the line no longer parses (file changed?)", 41, 0, UI_ROLE_ERROR);
 		return;

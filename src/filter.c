@@ -26,6 +26,7 @@ enum term_type {
 	TERM_KIND,
 	TERM_NUM,
 	TERM_TIME,
+	TERM_HGREAD,
 };
 
 enum field {
@@ -44,6 +45,7 @@ enum field {
 	FLD_ATTEMPTS,
 	FLD_SINCE,
 	FLD_UNTIL,
+	FLD_HGREAD,
 	FLD_NONE,
 };
 
@@ -85,9 +87,10 @@ static const struct key_def {
 	{ "attempts", FLD_ATTEMPTS, TERM_NUM, false },
 	{ "since", FLD_SINCE, TERM_TIME, false },
 	{ "until", FLD_UNTIL, TERM_TIME, false },
+	{ "hgread", FLD_HGREAD, TERM_HGREAD, false },
 };
 
-#define KEY_LIST "verdict, tier, model, skill, status, phase, session, file, model_used, project, kind, dur, attempts, since, until"
+#define KEY_LIST "verdict, tier, model, skill, status, phase, session, file, model_used, project, kind, dur, attempts, since, until, hgread"
 #define OP_LIST "(expected >, >=, <, <=, = or !=)"
 
 /* Entries a memo may hold: fields with many distinct values (file paths)
@@ -122,7 +125,8 @@ struct term {
 	bool neg;
 	bool attempt;		/* attempt-level key */
 	bool plain;		/* word: its JSON form is itself */
-	unsigned kinds;		/* TERM_KIND: bit per enum hg_entry_kind */
+	unsigned kinds;		/* TERM_KIND: bit per enum hg_entry_kind;
+				 * TERM_HGREAD: bit per hgread_names */
 	unsigned enum_bits;	/* tier/verdict: answer per known enum value */
 	int64_t num;		/* TERM_TIME: the instant, or the span back */
 	uint8_t when;		/* TERM_TIME: enum when */
@@ -403,6 +407,22 @@ add_set_value(struct term *t, const char *s, size_t n, bool prefix)
 	add_value(t, s, n, prefix);
 }
 
+/* Bit k for each of the N NAMES that S (N bytes) names, ignoring case; a
+ * PREFIX value names each name it begins. */
+static unsigned
+name_bits(const char *const *names, size_t count, const char *s, size_t n, bool prefix)
+{
+	unsigned bits = 0;
+
+	for (size_t k = 0; k < count; k++) {
+		size_t kl = strlen(names[k]);
+
+		if ((prefix ? n <= kl : n == kl) && ascii_case_eq(names[k], s, n))
+			bits |= 1u << k;
+	}
+	return bits;
+}
+
 static const char *const kind_names[] = {
 	[HG_ENTRY_OK] = "entry",
 	[HG_ENTRY_UNPARSABLE] = "unparsable",
@@ -413,14 +433,8 @@ static bool
 add_kind_value(struct parser *p, struct term *t, size_t vpos, const char *s, size_t n,
 	       bool prefix)
 {
-	unsigned bits = 0;
+	unsigned bits = name_bits(kind_names, HG_ARRAY_SIZE(kind_names), s, n, prefix);
 
-	for (size_t k = 0; k < HG_ARRAY_SIZE(kind_names); k++) {
-		size_t kl = strlen(kind_names[k]);
-
-		if ((prefix ? n <= kl : n == kl) && ascii_case_eq(kind_names[k], s, n))
-			bits |= 1u << k;
-	}
 	if (n == 2 && !prefix && ascii_case_eq(s, "ok", 2))
 		bits |= 1u << HG_ENTRY_OK;
 	if (!bits)
@@ -428,6 +442,41 @@ add_kind_value(struct parser *p, struct term *t, size_t vpos, const char *s, siz
 				 " (kinds: entry, annotation, unparsable)");
 	t->kinds |= bits;
 	return true;
+}
+
+/* hgread: what hyperguild's reader makes of the session (session.h):
+ * the line where it stops, the entries of sessions it stops in, of
+ * those it reads wholly. */
+static const char *const hgread_names[] = { "stop", "fails", "ok" };
+enum { HGREAD_STOP, HGREAD_FAILS, HGREAD_OK };
+
+static bool
+add_hgread_value(struct parser *p, struct term *t, size_t vpos, const char *s, size_t n,
+		 bool prefix)
+{
+	unsigned bits = name_bits(hgread_names, HG_ARRAY_SIZE(hgread_names), s, n, prefix);
+
+	if (!bits)
+		return fail_text(p, vpos, "unknown hgread value", vpos, p->pos,
+				 " (hgread: stop, fails, ok)");
+	t->kinds |= bits;
+	return true;
+}
+
+static bool
+hgread_test(const struct term *t, const struct hg_session *s, const struct hg_entry *e)
+{
+	enum hg_go_verdict v;
+
+	if (!s)
+		return false;
+	v = hg_session_go(s);
+	if ((t->kinds >> HGREAD_STOP) & 1u && v == HG_GO_STOPS && e->line_no == s->go_stop_line)
+		return true;
+	if ((t->kinds >> HGREAD_FAILS) & 1u && v == HG_GO_STOPS)
+		return true;
+	/* Read in order so far without a stop (not while read tail first). */
+	return (t->kinds >> HGREAD_OK) & 1u && v != HG_GO_STOPS && !s->tail_start;
 }
 
 /* One value of key:v1,v2 at p->pos. */
@@ -465,6 +514,8 @@ parse_value(struct parser *p, struct term *t, size_t keypos)
 	}
 	if (t->type == TERM_KIND) {
 		ok = add_kind_value(p, t, vpos, b.p ? b.p : "", b.len, prefix);
+	} else if (t->type == TERM_HGREAD) {
+		ok = add_hgread_value(p, t, vpos, b.p ? b.p : "", b.len, prefix);
 	} else {
 		add_set_value(t, b.p ? b.p : "", b.len, prefix);
 		t->vals[t->n_vals - 1].glob = s[vpos] != '"' && b.len && memchr(b.p, '*', b.len);
@@ -580,27 +631,6 @@ parse_cmp(struct parser *p, struct term *t, size_t keypos)
 #define TIME_HINT " (expected e.g. 2h, 30m, 90s, 3d, today, yesterday, 2026-11-28, " \
 	"2026-11-28T14:00, 2026-11-28T14:00:05Z or 2026-11-28T14:00+01:00)"
 
-/* Days from 1970-01-01 to Y-M-D of the proleptic Gregorian calendar. */
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static bool
-leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 /* N decimal digits at S into *out. */
 static bool
 digits(const char *s, size_t n, int *out)
@@ -634,7 +664,6 @@ local_midnight(int64_t now, int days)
 static bool
 parse_instant(const char *s, size_t n, int64_t *out)
 {
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	int y, mo, d, h = 0, mi = 0, sec = 0, off = 0;
 	bool zoned = false;
 	size_t i = 10;
@@ -642,8 +671,7 @@ parse_instant(const char *s, size_t n, int64_t *out)
 	if (n < 10 || s[4] != '-' || s[7] != '-' || !digits(s, 4, &y) ||
 	    !digits(s + 5, 2, &mo) || !digits(s + 8, 2, &d))
 		return false;
-	if (y < 1 || mo < 1 || mo > 12 || d < 1 ||
-	    d > mdays[mo - 1] + (mo == 2 && leap(y)))
+	if (y < 1 || d < 1 || d > hg_days_in_month(y, mo))
 		return false;
 	if (i < n) {
 		if ((s[i] != 'T' && s[i] != 't') || n < i + 6 || s[i + 3] != ':' ||
@@ -672,7 +700,7 @@ parse_instant(const char *s, size_t n, int64_t *out)
 			return false;
 	}
 	if (zoned) {
-		*out = ((days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
+		*out = ((hg_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
 			 mi * 60 + sec) - off * 60) * NS_PER_S;
 	} else {
 		struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
@@ -826,7 +854,8 @@ cost_class(const struct term *t)
 {
 	if (t->type == TERM_WORD || (t->type == TERM_SET && t->attempt && !t->neg))
 		return -1;
-	if (t->type == TERM_NUM || t->type == TERM_KIND || t->type == TERM_TIME)
+	if (t->type == TERM_NUM || t->type == TERM_KIND || t->type == TERM_TIME ||
+	    t->type == TERM_HGREAD)
 		return 0;
 	return t->attempt ? 2 : 1;
 }
@@ -912,7 +941,7 @@ finish_leaf(struct hg_filter *f)
 		uint8_t ty = f->terms[i].type;
 
 		f->has_time |= ty == TERM_TIME;
-		f->not_unparsable |= ty != TERM_WORD && ty != TERM_KIND;
+		f->not_unparsable |= ty != TERM_WORD && ty != TERM_KIND && ty != TERM_HGREAD;
 	}
 	prepare(f);
 	prepare_pairs(f);
@@ -1651,6 +1680,8 @@ eval_term(const struct term *t, const struct hg_session *s, const struct hg_entr
 	switch (t->type) {
 	case TERM_KIND:
 		return (t->kinds >> e->kind) & 1u;
+	case TERM_HGREAD:
+		return hgread_test(t, s, e);
 	case TERM_NUM:
 		return num_test(t, e);
 	case TERM_TIME:
@@ -1768,7 +1799,7 @@ word_test(const struct term *t, const struct hg_session *s, const struct hg_entr
 }
 
 static bool
-match_unparsable(const struct hg_filter *f, const struct hg_entry *e)
+match_unparsable(const struct hg_filter *f, const struct hg_session *s, const struct hg_entry *e)
 {
 	for (size_t i = 0; i < f->n; i++) {
 		const struct term *t = &f->terms[i];
@@ -1778,6 +1809,8 @@ match_unparsable(const struct hg_filter *f, const struct hg_entry *e)
 			r = e->reason && contains(&t->vals[0], e->reason, strlen(e->reason));
 		else if (t->type == TERM_KIND)
 			r = (t->kinds >> e->kind) & 1u;
+		else if (t->type == TERM_HGREAD)
+			r = hgread_test(t, s, e);
 		else
 			return false;
 		if (r == t->neg)
@@ -1835,7 +1868,7 @@ hg_filter_match(const struct hg_filter *f, const struct hg_session *s, const str
 	if (!f || f->n == 0)
 		return true;
 	if (e->kind == HG_ENTRY_UNPARSABLE)
-		return match_unparsable(f, e);
+		return match_unparsable(f, s, e);
 	/* Cheap terms first, then the attempt group, then text search. */
 	for (size_t i = 0; i < f->n_order; i++) {
 		const struct term *t = &f->terms[f->order[i]];
@@ -2001,9 +2034,11 @@ hg_filter_complete(const char *text, size_t cur, struct hg_session *const *ss, s
 		const char *pre = text + c->from;
 		size_t np = cur - c->from;
 
-		if (k->type == TERM_KIND || k->type == TERM_TIME) {
-			const char *const *list = k->type == TERM_KIND ? kinds : times;
-			size_t nl = k->type == TERM_KIND ? HG_ARRAY_SIZE(kinds) : HG_ARRAY_SIZE(times);
+		if (k->type == TERM_KIND || k->type == TERM_TIME || k->type == TERM_HGREAD) {
+			const char *const *list = k->type == TERM_KIND ? kinds
+						: k->type == TERM_HGREAD ? hgread_names : times;
+			size_t nl = k->type == TERM_KIND ? HG_ARRAY_SIZE(kinds)
+				  : k->type == TERM_HGREAD ? HG_ARRAY_SIZE(hgread_names) : HG_ARRAY_SIZE(times);
 
 			for (size_t i = 0; i < nl; i++)
 				if (starts_with(list[i], pre, np))

@@ -24,6 +24,20 @@
 #include "hgtop/ui.h"
 #include "hgtop/util.h"
 
+/* Each path named that could not be opened, on stderr. */
+static void
+say_unopened(const struct hg_catalog *c)
+{
+	const char *p = c->unopened;
+
+	while (p && *p) {
+		size_t n = strcspn(p, "\n");
+
+		hg_errorf("%.*s", (int)n, p);
+		p += n + (p[n] != '\0');
+	}
+}
+
 static int
 open_catalog(struct hg_catalog *c, const struct hg_options *o)
 {
@@ -45,11 +59,13 @@ open_catalog(struct hg_catalog *c, const struct hg_options *o)
 		}
 	}
 	if (hg_catalog_open(c, npaths, paths, err, sizeof(err)) < 0) {
-		hg_errorf("%s", err);
+		say_unopened(c);
+		hg_catalog_free(c);
 		return -1;
 	}
-	if (err[0])
-		hg_errorf("%s", err);
+	/* The browser says it on its status line. */
+	if (o->batch || o->stats)
+		say_unopened(c);
 	return err[0] ? 1 : 0;
 }
 
@@ -333,6 +349,8 @@ run_batch(const struct hg_options *o, struct hg_catalog *c, struct hg_spool *sp,
 		hg_spool_update_session(sp, stream);
 	}
 	failures = hg_batch_load(c, isatty(STDERR_FILENO), !o->follow);
+	if (!o->follow)
+		hg_batch_take_partials(c);
 	if (stream && !o->follow)
 		hg_follow_note_stream_end(stream);
 	if (stream)

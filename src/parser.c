@@ -19,6 +19,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "hgtop/goread.h"
 #include "hgtop/intern.h"
 #include "hgtop/reader.h"
 #include "hgtop/util.h"
@@ -182,20 +183,6 @@ get_bool(struct hg_entry *e, const char *field, const cJSON *v, bool *out)
 
 /* Timestamps */
 
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
 static bool
 digits(const char *s, int n, int *out)
 {
@@ -210,12 +197,6 @@ digits(const char *s, int n, int *out)
 	return true;
 }
 
-static bool
-leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 /* Go's time.Time.UnmarshalJSON reads the string's raw bytes with
  * time.Parse(time.RFC3339): a four-digit year, the hour in one or two
  * digits, a fraction of any length after '.' or ',' (the first nine digits
@@ -225,7 +206,6 @@ bool
 hg_parse_time_sec(const char *s, size_t n, int64_t *sec, int32_t *nsec, int16_t *tz_min,
 		  bool *zero)
 {
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	int Y, M, D, h, m, sc, tzh = 0, tzm = 0, sign = 0, nd = 0;
 	int64_t frac = 0, secs;
 	size_t i;
@@ -240,7 +220,7 @@ hg_parse_time_sec(const char *s, size_t n, int64_t *sec, int32_t *nsec, int16_t 
 	    !digits(s + i + 4, 2, &sc))
 		return false;
 	i += 6;
-	if (M < 1 || M > 12 || D < 1 || D > mdays[M - 1] + (M == 2 && leap(Y)) || h > 23 || m > 59 ||
+	if (D < 1 || D > hg_days_in_month(Y, M) || h > 23 || m > 59 ||
 	    sc > 59)
 		return false;
 	if (n - i >= 2 && (s[i] == '.' || s[i] == ',') && s[i + 1] >= '0' && s[i + 1] <= '9') {
@@ -264,10 +244,10 @@ hg_parse_time_sec(const char *s, size_t n, int64_t *sec, int32_t *nsec, int16_t 
 	if (i != n)
 		return false;
 	*tz_min = (int16_t)(sign * (tzh * 60 + tzm));
-	secs = days_from_civil(Y, (unsigned)M, (unsigned)D) * 86400 + h * 3600 + m * 60 + sc;
+	secs = hg_days_from_civil(Y, (unsigned)M, (unsigned)D) * 86400 + h * 3600 + m * 60 + sc;
 	secs -= (int64_t)*tz_min * 60;
 	/* Go's zero time, whatever offset it was written with. */
-	*zero = secs == days_from_civil(1, 1, 1) * 86400 && frac == 0;
+	*zero = secs == hg_days_from_civil(1, 1, 1) * 86400 && frac == 0;
 	*sec = secs;
 	*nsec = (int32_t)frac;
 	return true;
@@ -1120,6 +1100,44 @@ hg_parse_release(void)
 	hg_buf_free(&copy);
 }
 
+/* An input nested deeper than cJSON goes (Go takes up to 10,000 levels):
+ * the model keeps only that there is an input, so a copy of the line has
+ * it as a short string instead, once Go's grammar has checked it. */
+#define DEEP_INPUT 500
+
+bool
+hg_parse_deep_input(const char *line, size_t len, struct hg_buf *out)
+{
+	static const char key[] = "\"input\"";
+	const char *end = line + len, *copied = line, *p = line, *k;
+	bool any = false;
+
+	hg_buf_reset(out);
+	while ((k = memmem(p, (size_t)(end - p), key, sizeof(key) - 1))) {
+		const char *v = k + sizeof(key) - 1;
+		size_t n, depth = 0;
+
+		p = v;
+		if (escaped(line, k))
+			continue;
+		while (v < end && (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n'))
+			v++;
+		if (v == end || *v != ':')
+			continue;
+		v++;
+		n = hg_goread_container_len(v, (size_t)(end - v), &depth);
+		if (!n || depth < DEEP_INPUT)
+			continue;
+		hg_buf_add(out, copied, (size_t)(v - copied));
+		hg_buf_printf(out, "\"(nested %zu levels deep)\"", depth);
+		copied = p = v + n;
+		any = true;
+	}
+	if (any)
+		hg_buf_add(out, copied, (size_t)(end - copied));
+	return any;
+}
+
 void
 hg_parse_line(const char *line, size_t len, struct hg_entry *e)
 {
@@ -1134,4 +1152,9 @@ hg_parse_line(const char *line, size_t len, struct hg_entry *e)
 		hg_entry_free(e);	/* the reason of the reduced line */
 	}
 	hg_parse_line_full(line, len, e);
+	if (e->kind == HG_ENTRY_UNPARSABLE && len >= 2 * DEEP_INPUT &&
+	    hg_parse_deep_input(line, len, &scratch)) {
+		hg_entry_free(e);
+		hg_parse_line_full(scratch.p, scratch.len, e);
+	}
 }

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hgtop/goread.h"
 #include "hgtop/parser.h"
 #include "hgtop/reader.h"
 #include "hgtop/sanitize.h"
@@ -172,9 +173,10 @@ plan_session(struct hg_pload *p, size_t i, char *buf)
 }
 
 static void
-push_entry(struct job *j, const char *line, size_t len, int64_t offset)
+push_entry(struct job *j, const char *line, size_t len, size_t raw, int64_t offset)
 {
 	struct hg_entry *e;
+	bool too_long = (int64_t)len > hg_reader_line_max();
 
 	if (j->b.n == j->cap) {
 		j->cap = j->cap ? j->cap * 2 : 256;
@@ -184,10 +186,22 @@ push_entry(struct job *j, const char *line, size_t len, int64_t offset)
 	e->offset = offset;
 	e->length = (int64_t)len;
 	e->line_no = ++j->lines;
-	if ((int64_t)len > hg_reader_line_max())
+	if (too_long)
 		hg_parse_too_long(len, e);
 	else
 		hg_parse_line(line, len, e);
+	/* As the session reader's add_line: the first line where
+	 * hyperguild's reader stops. */
+	if (!j->b.go_stop_line) {
+		char msg[HG_GOREAD_MSG];
+		enum hg_goread_result r = hg_goread_line(too_long ? NULL : line, len, raw, msg,
+							 sizeof(msg));
+
+		if (r != HG_GOREAD_OK && r != HG_GOREAD_SKIP) {
+			j->b.go_stop_line = j->lines;
+			j->b.go_stop_reason = xstrdup(msg);
+		}
+	}
 }
 
 static void
@@ -234,12 +248,12 @@ run_job(struct hg_pload *p, struct job *j, char **buf, size_t *cap)
 	close(fd);
 	while (at < len) {
 		char *nl = memchr(*buf + at, '\n', len - at);
-		size_t end = nl ? (size_t)(nl - *buf) : len, n = end - at;
+		size_t end = nl ? (size_t)(nl - *buf) : len, n = end - at, raw = n;
 
 		/* As the session reader: without the "\r" of a "\r\n". */
 		if (n > 0 && (*buf)[at + n - 1] == '\r')
 			n--;
-		push_entry(j, *buf + at, n, j->start + (int64_t)at);
+		push_entry(j, *buf + at, n, raw, j->start + (int64_t)at);
 		at = end + 1;
 	}
 }
@@ -275,6 +289,8 @@ worker(void *arg)
 static void
 free_block(struct hg_pload_block *b)
 {
+	free(b->go_stop_reason);
+	b->go_stop_reason = NULL;
 	for (size_t k = 0; k < b->n; k++)
 		hg_entry_free(&b->entries[k]);
 	free(b->entries);
@@ -348,6 +364,8 @@ give_back(struct hg_pload *p)
 	if (!j)
 		return;
 	p->returned = NULL;
+	free(j->b.go_stop_reason);
+	j->b.go_stop_reason = NULL;
 	pthread_mutex_lock(&p->lock);
 	if (j->b.entries) {
 		if (p->n_pool == p->cap_pool) {
@@ -355,9 +373,9 @@ give_back(struct hg_pload *p)
 			p->pool = xrealloc(p->pool, p->cap_pool * sizeof(*p->pool));
 		}
 		/* In the pool, bytes holds the array's capacity. */
-		p->pool[p->n_pool].entries = j->b.entries;
-		p->pool[p->n_pool].n = j->b.n;
-		p->pool[p->n_pool++].bytes = (int64_t)j->cap;
+		p->pool[p->n_pool++] = (struct hg_pload_block){
+			.entries = j->b.entries, .n = j->b.n, .bytes = (int64_t)j->cap,
+		};
 		j->b.entries = NULL;
 		j->b.n = j->cap = 0;
 	}
@@ -395,6 +413,8 @@ hg_pload_next(struct hg_pload *p, size_t i)
 	pthread_mutex_unlock(&p->lock);
 	for (size_t k = 0; k < j->b.n; k++)
 		j->b.entries[k].line_no += pl->line_base;
+	if (j->b.go_stop_line)
+		j->b.go_stop_line += pl->line_base;
 	pl->line_base += j->lines;
 	p->returned = j;
 	return &j->b;

@@ -108,21 +108,22 @@ hg_expand_free(struct hg_expand *x)
 	memset(x, 0, sizeof(*x));
 }
 
-/* Row building: the one place that decides which rows an entry gets. */
+/* Row building: the one place that decides which rows an entry gets
+ * (the per-session tree here, the timeline in timeline.c). */
 
-static void
-rows_reserve(struct hg_rows *r, size_t extra)
+void
+hg_rows_grow(struct hg_row **v, size_t n, size_t *cap, size_t extra)
 {
-	if (r->n + extra <= r->cap)
+	if (n + extra <= *cap)
 		return;
-	r->cap = r->cap ? r->cap : 256;
-	while (r->cap < r->n + extra)
-		r->cap *= 2;
-	r->v = xrealloc(r->v, r->cap * sizeof(*r->v));
+	*cap = *cap ? *cap : 256;
+	while (*cap < n + extra)
+		*cap *= 2;
+	*v = xrealloc(*v, *cap * sizeof(**v));
 }
 
-static enum hg_row_kind
-entry_kind(const struct hg_entry *e)
+enum hg_row_kind
+hg_row_kind_of(const struct hg_entry *e)
 {
 	if (e->kind == HG_ENTRY_UNPARSABLE)
 		return HG_ROW_UNPARSABLE;
@@ -141,30 +142,30 @@ note_row(struct hg_row *row, size_t ann, uint8_t depth)
 	row->flags = 0;
 }
 
-/* Annotations of entry IDX (from r->notes); *anns gets their indexes. */
+/* Annotations of entry IDX (from NOTES); *anns gets their indexes. */
 static size_t
-notes_of(const struct hg_rows *r, size_t idx, const size_t **anns)
+notes_of(const struct hg_ann_index *notes, size_t idx, const size_t **anns)
 {
 	*anns = NULL;
-	return r->notes ? hg_ann_index_lookup(r->notes, idx, anns) : 0;
+	return notes ? hg_ann_index_lookup(notes, idx, anns) : 0;
 }
 
-/* Fill OUT with the rows under entry IDX: when OPEN, each attempt with
- * the notes on it; then the notes on the whole entry (all of them when
- * the attempts are hidden). Returns how many. */
+/* Fill OUT with the rows under entry IDX: when OPEN, each attempt (ID in
+ * its entry field) with the notes on it; then the notes on the whole
+ * entry (all of them when the attempts are hidden). Returns how many. */
 static size_t
-sub_rows(struct hg_row *out, const struct hg_rows *r, const struct hg_session *s,
-	 size_t idx, bool open, const struct hg_row_filter *f)
+sub_rows(struct hg_row *out, const struct hg_session *s, const struct hg_ann_index *notes,
+	 size_t idx, uint32_t id, bool open, const struct hg_row_filter *f)
 {
 	const struct hg_entry *e = &s->entries[idx];
 	const size_t *anns;
-	size_t nn = notes_of(r, idx, &anns), k = 0, j;
+	size_t nn = notes_of(notes, idx, &anns), k = 0, j;
 	uint32_t a;
 
 	for (a = 0; open && a < e->n_attempts; a++) {
 		struct hg_row *row = &out[k++];
 
-		row->entry = (uint32_t)idx;
+		row->entry = id;
 		row->attempt = (int32_t)a;
 		row->kind = HG_ROW_ATTEMPT;
 		row->depth = 1;
@@ -193,106 +194,20 @@ any_highlight(const struct hg_session *s, const struct hg_entry *e,
 	return false;
 }
 
-/* Day rows */
-
-/* The local day of entry E as yyyymmdd, 0 when it has no time. The last
- * day computed is kept with the seconds that are surely in it (an hour
- * of margin at either end, for daylight saving changes). */
-static int32_t
-day_of(struct hg_rows *r, const struct hg_entry *e)
-{
-	int64_t t;
-	time_t tt;
-	struct tm tm;
-	int since;
-
-	if (e->kind == HG_ENTRY_UNPARSABLE || e->ts_zero)
-		return 0;
-	t = e->ts_ns / 1000000000;
-	if (e->ts_ns < 0 && e->ts_ns % 1000000000)
-		t--;
-	if (e->ts_ns == INT64_MIN || e->ts_ns == INT64_MAX)
-		t = e->ts_far_sec;	/* before 1677 or after 2262 */
-	if (r->day_key && t >= r->day_lo && t < r->day_hi)
-		return r->day_key;
-	tt = (time_t)t;
-	if (!localtime_r(&tt, &tm))
-		return 0;
-	since = tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
-	r->day_key = (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-	r->day_lo = t - since + 3600;
-	r->day_hi = t - since + 23 * 3600;
-	return r->day_key;
-}
-
-/* Before a shown entry: a day row when its day is not the last one. A
- * second day reached without day rows asks for a rebuild (with them). */
-static bool
-day_row(struct hg_rows *r, size_t idx, int32_t day)
-{
-	struct hg_row *row;
-
-	if (!day || day == r->day)
-		return true;
-	if (r->day && !r->days) {
-		r->rebuild = true;
-		return false;
-	}
-	r->day = day;
-	r->n_days++;
-	if (!r->days)
-		return true;
-	rows_reserve(r, 1);
-	row = &r->v[r->n++];
-	row->entry = (uint32_t)idx;
-	row->attempt = -1;
-	row->kind = HG_ROW_DAY;
-	row->depth = 0;
-	row->flags = 0;
-	return true;
-}
-
-/* After a full build: with one day only, no day rows. */
-static void
-drop_single_day(struct hg_rows *r)
-{
-	size_t i;
-
-	if (r->n_days > 1)
-		return;
-	r->days = false;
-	for (i = 0; i < r->n; i++)
-		if (r->v[i].kind == HG_ROW_DAY) {
-			memmove(&r->v[i], &r->v[i + 1], (r->n - i - 1) * sizeof(*r->v));
-			r->n--;
-			return;
-		}
-}
-
-static void
-add_entry(struct hg_rows *r, const struct hg_session *s, size_t idx,
-	  const struct hg_expand *x, const struct hg_row_filter *f)
+void
+hg_rows_add_entry(struct hg_row **v, size_t *n, size_t *cap, const struct hg_session *s,
+		  const struct hg_ann_index *notes, size_t idx, uint32_t id, bool open,
+		  const struct hg_row_filter *f)
 {
 	const struct hg_entry *e = &s->entries[idx];
 	const size_t *anns;
 	struct hg_row *row;
-	bool open;
 
-	/* Shown under the entry it annotates (which the filter decides on). */
-	if (e->kind == HG_ENTRY_ANNOTATION && r->notes && hg_ann_index_attached(r->notes, idx))
-		return;
-	if (f && f->visible && !f->visible(s, e, f->ctx)) {
-		r->hidden++;
-		return;
-	}
-	if (!day_row(r, idx, day_of(r, e)))
-		return;
-	open = e->kind == HG_ENTRY_OK && e->n_attempts && hg_expand_get(x, e->line_no);
-	rows_reserve(r, 1 + (open ? e->n_attempts : 0) + notes_of(r, idx, &anns));
-	row = &r->v[r->n++];
-	row->entry = (uint32_t)idx;
+	hg_rows_grow(v, *n, cap, 1 + (open ? e->n_attempts : 0) + notes_of(notes, idx, &anns));
+	row = &(*v)[(*n)++];
+	row->entry = id;
 	row->attempt = -1;
-	row->kind = (uint8_t)entry_kind(e);
+	row->kind = (uint8_t)hg_row_kind_of(e);
 	row->depth = 0;
 	row->flags = 0;
 	if (row->kind != HG_ROW_ENTRY)
@@ -303,7 +218,151 @@ add_entry(struct hg_rows *r, const struct hg_session *s, size_t idx,
 		row->flags |= HG_ROW_EXPANDED;
 	else if (any_highlight(s, e, f))
 		row->flags |= HG_ROW_MATCH;
-	r->n += sub_rows(&r->v[r->n], r, s, idx, open, f);
+	*n += sub_rows(&(*v)[*n], s, notes, idx, id, open, f);
+}
+
+bool
+hg_rows_open(struct hg_row **v, size_t *n, size_t *cap, size_t i, bool on,
+	     const struct hg_session *s, const struct hg_ann_index *notes, size_t idx,
+	     const struct hg_row_filter *f)
+{
+	const struct hg_entry *e = &s->entries[idx];
+	struct hg_row *row;
+	const size_t *anns;
+	size_t old = 0, k;
+
+	if (i >= *n || !((*v)[i].flags & HG_ROW_PARENT))
+		return false;
+	if (!!((*v)[i].flags & HG_ROW_EXPANDED) == on)
+		return false;
+	while (i + 1 + old < *n && (*v)[i + 1 + old].depth > 0)
+		old++;
+	k = (on ? e->n_attempts : 0) + notes_of(notes, idx, &anns);
+	hg_rows_grow(v, *n, cap, k);
+	row = &(*v)[i];
+	memmove(row + 1 + k, row + 1 + old, (*n - i - 1 - old) * sizeof(*row));
+	*n = *n - old + sub_rows(row + 1, s, notes, idx, row->entry, on, f);
+	row->flags = (uint8_t)(row->flags & ~(HG_ROW_EXPANDED | HG_ROW_MATCH));
+	if (on)
+		row->flags |= HG_ROW_EXPANDED;
+	else if (any_highlight(s, e, f))
+		row->flags |= HG_ROW_MATCH;
+	return true;
+}
+
+/* Day rows */
+
+void
+hg_days_start(struct hg_days *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->on = true;
+	tzset();	/* the day rows are in local time: TZ as it is now */
+}
+
+/* The local day of TS_NS as yyyymmdd. The last day computed is kept with
+ * the seconds that are surely in it (an hour of margin at either end, for
+ * daylight saving changes). */
+int64_t
+hg_entry_sec(const struct hg_entry *e)
+{
+	int64_t t = e->ts_ns / 1000000000;
+
+	if (e->ts_ns < 0 && e->ts_ns % 1000000000)
+		t--;
+	if (e->ts_ns == INT64_MIN || e->ts_ns == INT64_MAX)
+		t = e->ts_far_sec;	/* before 1677 or after 2262 */
+	return t;
+}
+
+int32_t
+hg_days_of(struct hg_days *d, int64_t t)
+{
+	time_t tt;
+	struct tm tm;
+	int since;
+
+	if (d->key && t >= d->lo && t < d->hi)
+		return d->key;
+	tt = (time_t)t;
+	if (!localtime_r(&tt, &tm))
+		return 0;
+	since = tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+	d->key = (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+	d->lo = t - since + 3600;
+	d->hi = t - since + 23 * 3600;
+	return d->key;
+}
+
+bool
+hg_days_row(struct hg_days *d, struct hg_row **v, size_t *n, size_t *cap, uint32_t id,
+	    int32_t day)
+{
+	struct hg_row *row;
+
+	if (!day || day == d->day)
+		return true;
+	if (d->day && !d->on) {
+		d->rebuild = true;
+		return false;
+	}
+	d->day = day;
+	d->n++;
+	if (!d->on)
+		return true;
+	hg_rows_grow(v, *n, cap, 1);
+	row = &(*v)[(*n)++];
+	row->entry = id;
+	row->attempt = -1;
+	row->kind = HG_ROW_DAY;
+	row->depth = 0;
+	row->flags = 0;
+	return true;
+}
+
+void
+hg_days_done(struct hg_days *d, struct hg_row *v, size_t *n)
+{
+	size_t i;
+
+	if (d->n > 1)
+		return;
+	d->on = false;
+	for (i = 0; i < *n; i++)
+		if (v[i].kind == HG_ROW_DAY) {
+			memmove(&v[i], &v[i + 1], (*n - i - 1) * sizeof(*v));
+			(*n)--;
+			return;
+		}
+}
+
+/* The day of entry E, 0 when it has no time. */
+static int32_t
+day_of(struct hg_rows *r, const struct hg_entry *e)
+{
+	if (e->kind == HG_ENTRY_UNPARSABLE || e->ts_zero)
+		return 0;
+	return hg_days_of(&r->days, hg_entry_sec(e));
+}
+
+static void
+add_entry(struct hg_rows *r, const struct hg_session *s, size_t idx,
+	  const struct hg_expand *x, const struct hg_row_filter *f)
+{
+	const struct hg_entry *e = &s->entries[idx];
+	bool open;
+
+	/* Shown under the entry it annotates (which the filter decides on). */
+	if (e->kind == HG_ENTRY_ANNOTATION && r->notes && hg_ann_index_attached(r->notes, idx))
+		return;
+	if (f && f->visible && !f->visible(s, e, f->ctx)) {
+		r->hidden++;
+		return;
+	}
+	if (!hg_days_row(&r->days, &r->v, &r->n, &r->cap, (uint32_t)idx, day_of(r, e)))
+		return;
+	open = e->kind == HG_ENTRY_OK && e->n_attempts && hg_expand_get(x, e->line_no);
+	hg_rows_add_entry(&r->v, &r->n, &r->cap, s, r->notes, idx, (uint32_t)idx, open, f);
 }
 
 static void
@@ -312,7 +371,7 @@ add_from(struct hg_rows *r, const struct hg_session *s, size_t from,
 {
 	size_t i;
 
-	for (i = from; i < s->n_entries && !r->rebuild; i++)
+	for (i = from; i < s->n_entries && !r->days.rebuild; i++)
 		add_entry(r, s, i, x, f);
 	r->built = s->n_entries;
 }
@@ -326,15 +385,10 @@ hg_rows_build(struct hg_rows *r, const struct hg_session *s,
 	r->s = s;
 	r->generation = s ? s->generation : 0;
 	r->built = 0;
-	r->days = true;
-	r->day = 0;
-	r->n_days = 0;
-	r->rebuild = false;
-	r->day_key = 0;
-	tzset();	/* the day rows are in local time: TZ as it is now */
+	hg_days_start(&r->days);
 	if (s)
 		add_from(r, s, 0, x, f);
-	drop_single_day(r);
+	hg_days_done(&r->days, r->v, &r->n);
 }
 
 bool
@@ -348,48 +402,17 @@ hg_rows_update(struct hg_rows *r, const struct hg_session *s,
 	if (s->n_entries == r->built)
 		return false;
 	add_from(r, s, r->built, x, f);
-	if (r->rebuild)		/* a second day: day rows from the top */
+	if (r->days.rebuild)	/* a second day: day rows from the top */
 		hg_rows_build(r, s, x, f);
 	return true;
-}
-
-/* Rows below row I that belong to it. */
-static size_t
-children(const struct hg_rows *r, size_t i)
-{
-	size_t j = i + 1;
-
-	while (j < r->n && r->v[j].depth > 0)
-		j++;
-	return j - i - 1;
 }
 
 bool
 hg_rows_set_expanded(struct hg_rows *r, size_t i, bool on, const struct hg_row_filter *f)
 {
-	const struct hg_entry *e;
-	struct hg_row *row;
-	const size_t *anns;
-	size_t old, k;
-
-	if (i >= r->n || !(r->v[i].flags & HG_ROW_PARENT))
+	if (i >= r->n)
 		return false;
-	row = &r->v[i];
-	if (!!(row->flags & HG_ROW_EXPANDED) == on)
-		return false;
-	e = &r->s->entries[row->entry];
-	old = children(r, i);
-	k = (on ? e->n_attempts : 0) + notes_of(r, row->entry, &anns);
-	rows_reserve(r, k);
-	row = &r->v[i];
-	memmove(&r->v[i + 1 + k], &r->v[i + 1 + old], (r->n - i - 1 - old) * sizeof(*r->v));
-	r->n = r->n - old + sub_rows(&r->v[i + 1], r, r->s, row->entry, on, f);
-	row->flags = (uint8_t)(row->flags & ~(HG_ROW_EXPANDED | HG_ROW_MATCH));
-	if (on)
-		row->flags |= HG_ROW_EXPANDED;
-	else if (any_highlight(r->s, e, f))
-		row->flags |= HG_ROW_MATCH;
-	return true;
+	return hg_rows_open(&r->v, &r->n, &r->cap, i, on, r->s, r->notes, r->v[i].entry, f);
 }
 
 size_t
@@ -444,11 +467,17 @@ hg_rows_find(const struct hg_rows *r, size_t entry, int32_t attempt)
 }
 
 size_t
-hg_rows_parent(const struct hg_rows *r, size_t i)
+hg_row_parent(const struct hg_row *v, size_t n, size_t i)
 {
-	while (i > 0 && i < r->n && r->v[i].depth > 0)
+	while (i > 0 && i < n && v[i].depth > 0)
 		i--;
 	return i;
+}
+
+size_t
+hg_rows_parent(const struct hg_rows *r, size_t i)
+{
+	return hg_row_parent(r->v, r->n, i);
 }
 
 bool

@@ -262,6 +262,21 @@ hg_search_match_len(const struct hg_search_pattern *p)
 	return p->re ? *p->match_len : (p->len ? p->len : 1);
 }
 
+bool
+hg_search_line(const struct hg_search_pattern *p, char *line, size_t n)
+{
+	size_t len, f;
+	bool hit = false;
+
+	if (p->re)
+		hit = regex_find(p, line, n, &len) != NULL;
+	if (p->icase && p->form_has_alpha)
+		fold_block(line, n);
+	for (f = 0; f < p->n_forms && !hit; f++)
+		hit = memmem(line, n, p->forms[f], p->form_len[f]) != NULL;
+	return hit;
+}
+
 /* Jobs */
 
 static int64_t
@@ -366,8 +381,8 @@ next_block(struct hg_search *j, size_t *lo, size_t *hi)
 	return true;
 }
 
-static int
-read_range(struct hg_search *j, int64_t off, size_t len)
+int
+hg_search_read(struct hg_search *j, int64_t off, size_t len)
 {
 	size_t got = 0;
 
@@ -483,7 +498,7 @@ search_block(struct hg_search *j)
 	if (!next_block(j, &lo, &hi))
 		return finish(j, HG_SEARCH_NOT_FOUND, 0);
 	len = (size_t)(entry_end(&v[hi - 1]) - v[lo].offset);
-	err = read_range(j, v[lo].offset, len);
+	err = hg_search_read(j, v[lo].offset, len);
 	if (err)
 		return finish(j, HG_SEARCH_ERROR, err);
 	if (j->p->re)

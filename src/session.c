@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hgtop/goread.h"
 #include "hgtop/parser.h"
 #include "hgtop/util.h"
 
@@ -166,6 +167,17 @@ drop_head(struct hg_session *s)
 	s->n_head = s->cap_head = 0;
 	s->tail_start = s->head_offset = s->head_line_no = 0;
 	s->head_unparsable = s->head_annotations = 0;
+	free(s->go_head_stop_reason);
+	s->go_head_stop_reason = NULL;
+	s->go_head_stop_line = 0;
+}
+
+static void
+drop_go_verdict(struct hg_session *s)
+{
+	free(s->go_stop_reason);
+	s->go_stop_reason = NULL;
+	s->go_stop_line = 0;
 }
 
 void
@@ -175,6 +187,7 @@ hg_session_free(struct hg_session *s)
 		return;
 	drop_head(s);
 	drop_entries(s);
+	drop_go_verdict(s);
 	free(s->entries);
 	unkeep(s);
 	if (s->spool_fd >= 0)
@@ -189,6 +202,8 @@ hg_session_reset(struct hg_session *s)
 {
 	drop_head(s);
 	drop_entries(s);
+	drop_go_verdict(s);
+	s->partial_taken = false;
 	if (s->cap_entries > 1024) {
 		free(s->entries);
 		s->entries = NULL;
@@ -216,6 +231,31 @@ hg_ingest_status_text(enum hg_ingest_status st)
 	case HG_INGEST_ERROR: return "cannot be read";
 	}
 	return "?";
+}
+
+/* Where hyperguild's reader stops: only the first such line counts, so
+ * the lines after it are not checked. A complete line's '\r' before its
+ * newline (which the reader left out of len) counts towards Go's limit. */
+static void
+go_verdict(struct hg_session *s, bool head, const char *line, size_t len, int64_t line_no)
+{
+	int64_t *stop = head ? &s->go_head_stop_line : &s->go_stop_line;
+	char **why = head ? &s->go_head_stop_reason : &s->go_stop_reason;
+	char msg[HG_GOREAD_MSG];
+	size_t raw = line && line[len] == '\r' ? len + 1 : len;
+	enum hg_goread_result r;
+
+	if (*stop)
+		return;
+	r = hg_goread_line(line, len, raw, msg, sizeof(msg));
+	if (r == HG_GOREAD_OK || r == HG_GOREAD_SKIP)
+		return;
+	*stop = line_no;
+	free(*why);
+	*why = xstrdup(msg);
+	/* Entries read before now match hgread: terms differently. */
+	if (!head)
+		s->generation++;
 }
 
 static int
@@ -246,6 +286,7 @@ add_line(void *ctx, const char *line, size_t len, int64_t offset, int64_t line_n
 		(*(arr == &s->head ? &s->head_annotations : &s->n_annotations))++;
 	if (e->kind != HG_ENTRY_UNPARSABLE && !e->ts_zero && e->ts_ns > s->last_ts_ns)
 		s->last_ts_ns = e->ts_ns;
+	go_verdict(s, arr == &s->head, line, len, line_no);
 	return 0;
 }
 
@@ -367,6 +408,15 @@ join_head(struct hg_session *s)
 		all[s->n_head + i].line_no += s->head_line_no - HG_LINE_PROVISIONAL;
 	}
 	s->line_no += s->head_line_no - HG_LINE_PROVISIONAL;
+	if (s->go_head_stop_line) {
+		drop_go_verdict(s);
+		s->go_stop_line = s->go_head_stop_line;
+		s->go_stop_reason = s->go_head_stop_reason;
+		s->go_head_stop_reason = NULL;
+		s->go_head_stop_line = 0;
+	} else if (s->go_stop_line) {
+		s->go_stop_line += s->head_line_no - HG_LINE_PROVISIONAL;
+	}
 	s->n_unparsable += s->head_unparsable;
 	s->n_annotations += s->head_annotations;
 	s->head_unparsable = s->head_annotations = 0;
@@ -486,6 +536,94 @@ drain_kept(struct hg_session *s, struct stat *st, struct hg_ingest_result *res, 
 	return -1;
 }
 
+/* The incomplete last line taken as an entry is read again when it is
+ * complete (or dropped when it is not there any more). */
+static void
+drop_partial(struct hg_session *s)
+{
+	struct hg_entry *e;
+
+	struct stat st;
+	int r;
+
+	if (!s->partial_taken)
+		return;
+	/* Still the same file, grown by nothing: keep it. */
+	r = s->spool_fd >= 0 ? fstat(s->spool_fd, &st) : stat(s->path, &st);
+	if (r == 0 && st.st_dev == s->dev && st.st_ino == s->ino && st.st_size == s->size &&
+	    st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec == s->mtime_ns)
+		return;
+	s->partial_taken = false;
+	if (s->n_entries == 0)
+		return;
+	e = &s->entries[--s->n_entries];
+	if (e->kind == HG_ENTRY_UNPARSABLE)
+		s->n_unparsable--;
+	else if (e->kind == HG_ENTRY_ANNOTATION)
+		s->n_annotations--;
+	if (s->go_stop_line == e->line_no)
+		drop_go_verdict(s);
+	hg_entry_free(e);
+	s->generation++;
+}
+
+bool
+hg_session_take_partial(struct hg_session *s)
+{
+	char *buf;
+	ssize_t r;
+	size_t got = 0, n;
+	int fd;
+
+	if (s->partial_taken || s->pending <= 0 || s->tail_start || s->rotated || s->gone)
+		return false;
+	n = (size_t)s->pending;
+	fd = hg_session_open(s);
+	if (fd < 0)
+		return false;
+	buf = n <= (size_t)hg_reader_line_max() ? xmalloc(n + 1) : NULL;
+	while (buf && got < n) {
+		r = pread(fd, buf + got, n - got, (off_t)(s->offset + (int64_t)got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	if (buf && got < n) {
+		free(buf);
+		return false;
+	}
+	if (buf)
+		buf[n] = '\0';
+	/* Go's ScanLines drops a final '\r' of the last line too. */
+	if (buf && n > 0 && buf[n - 1] == '\r')
+		n--;
+	s->partial_taken = true;
+	add_line(s, buf, n, s->offset, s->line_no + 1);
+	free(buf);
+	return true;
+}
+
+bool
+hg_session_entry_partial(const struct hg_session *s, const struct hg_entry *e)
+{
+	return s->partial_taken && s->n_entries > 0 && e == &s->entries[s->n_entries - 1];
+}
+
+enum hg_go_verdict
+hg_session_go(const struct hg_session *s)
+{
+	if (s->tail_start)
+		return HG_GO_UNKNOWN;
+	if (s->go_stop_line)
+		return HG_GO_STOPS;
+	if (s->offset + s->pending < s->size || (s->size == 0 && s->offset == 0 && s->mtime_ns == 0))
+		return HG_GO_UNKNOWN;
+	return HG_GO_READS;
+}
+
 struct hg_ingest_result
 hg_session_ingest(struct hg_session *s, int64_t max_bytes)
 {
@@ -497,6 +635,7 @@ hg_session_ingest(struct hg_session *s, int64_t max_bytes)
 
 	if (s->rotated)
 		return res;
+	drop_partial(s);
 	if (s->keep_stale) {
 		unkeep(s);
 		s->keep_stale = false;

@@ -1226,6 +1226,21 @@ finish(struct acc *ac)
 	hg_buf_free(&ac->chain_buf);
 }
 
+void
+hg_stats_add_go_stop(struct hg_stats *st, const struct hg_session *s)
+{
+	struct hg_stats_go_stop *g;
+
+	if (hg_session_go(s) != HG_GO_STOPS)
+		return;
+	st->go_stops = xrealloc(st->go_stops, (st->n_go_stops + 1) * sizeof(*st->go_stops));
+	g = &st->go_stops[st->n_go_stops++];
+	g->session = hg_intern(s->id ? s->id : "");
+	g->path = hg_intern(s->path ? s->path : "");
+	g->line = s->go_stop_line;
+	g->reason = xstrdup(s->go_stop_reason);
+}
+
 struct hg_stats *
 hg_stats_acc_finish(struct hg_stats_acc *acc, size_t sessions_total)
 {
@@ -1244,6 +1259,7 @@ struct hg_stats *
 hg_stats_compute(struct hg_session *const *sessions, size_t n, const struct hg_filter *f)
 {
 	struct hg_stats_acc *ac = hg_stats_acc_new(f);
+	struct hg_stats *st;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct hg_session *s = sessions[i];
@@ -1255,7 +1271,10 @@ hg_stats_compute(struct hg_session *const *sessions, size_t n, const struct hg_f
 			hg_stats_acc_entry(ac, &s->entries[k]);
 		}
 	}
-	return hg_stats_acc_finish(ac, n);
+	st = hg_stats_acc_finish(ac, n);
+	for (size_t i = 0; i < n; i++)
+		hg_stats_add_go_stop(st, sessions[i]);
+	return st;
 }
 
 void
@@ -1273,6 +1292,9 @@ hg_stats_free(struct hg_stats *st)
 	free(st->projects);
 	free(st->session_rows);
 	free(st->series.start);
+	for (size_t i = 0; i < st->n_go_stops; i++)
+		free(st->go_stops[i].reason);
+	free(st->go_stops);
 	free(st);
 }
 
@@ -1738,6 +1760,36 @@ render_tax(const struct fmt *fm, const struct hg_stats *st)
 		      "(%s of %s, n=%s attempts)\n", "escalation tax", p, a, b, n);
 }
 
+/* Only when hyperguild's reader stops in some session: how many, and
+ * where and why in each (the first few). */
+#define GO_STOPS_SHOWN 10
+
+static void
+render_go_stops(const struct fmt *fm, const struct hg_stats *st)
+{
+	char a[32], b[32];
+	size_t i;
+
+	if (!st->n_go_stops)
+		return;
+	hg_fmt_count(a, sizeof(a), (int64_t)st->n_go_stops);
+	hg_fmt_count(b, sizeof(b), (int64_t)st->sessions_total);
+	hg_buf_printf(fm->out, "  %-15s %s session%s of %s: hyperguild's reader stops in %s\n",
+		      "unreadable", a, st->n_go_stops == 1 ? "" : "s", b,
+		      st->n_go_stops == 1 ? "it" : "them");
+	for (i = 0; i < st->n_go_stops && i < GO_STOPS_SHOWN; i++) {
+		const struct hg_stats_go_stop *g = &st->go_stops[i];
+
+		hg_buf_printf(fm->out, "  %-15s ", "");
+		hg_sanitize(fm->out, g->session, strlen(g->session), 0);
+		hg_buf_printf(fm->out, " line %lld: ", (long long)g->line);
+		hg_sanitize(fm->out, g->reason, strlen(g->reason), 0);
+		hg_buf_addc(fm->out, '\n');
+	}
+	if (i < st->n_go_stops)
+		hg_buf_printf(fm->out, "  %-15s (%zu more)\n", "", st->n_go_stops - i);
+}
+
 static void
 render_overall(const struct fmt *fm, const struct hg_stats *st)
 {
@@ -1749,6 +1801,7 @@ render_overall(const struct fmt *fm, const struct hg_stats *st)
 	render_overall_line(fm->out, "attempts", st->attempts);
 	render_overall_line(fm->out, "annotations", st->annotations);
 	render_unparsable(fm, st);
+	render_go_stops(fm, st);
 	render_span(fm, st);
 	hg_sanitize(&clean, st->filter_text, strlen(st->filter_text), 0);
 	hg_buf_printf(fm->out, "  %-15s %s\n", "filter", clean.len ? clean.p : "(none)");
@@ -2404,6 +2457,27 @@ json_safe(char *s)
 	return r;
 }
 
+/* {"sessions_unreadable": n, "stops": [{"session", "path", "line",
+ * "reason"}...]}: the sessions hyperguild's reader cannot read wholly. */
+static cJSON *
+json_go_stops(const struct hg_stats *st)
+{
+	cJSON *o = cJSON_CreateObject(), *a;
+
+	cJSON_AddNumberToObject(o, "sessions_unreadable", (double)st->n_go_stops);
+	a = cJSON_AddArrayToObject(o, "stops");
+	for (size_t i = 0; i < st->n_go_stops; i++) {
+		cJSON *g = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(g, "session", st->go_stops[i].session);
+		cJSON_AddStringToObject(g, "path", st->go_stops[i].path);
+		cJSON_AddNumberToObject(g, "line", (double)st->go_stops[i].line);
+		cJSON_AddStringToObject(g, "reason", st->go_stops[i].reason);
+		cJSON_AddItemToArray(a, g);
+	}
+	return o;
+}
+
 char *
 hg_stats_json(const struct hg_stats *st)
 {
@@ -2422,6 +2496,7 @@ hg_stats_json(const struct hg_stats *st)
 	cJSON_AddItemToObject(root, "projects", json_scopes(st->projects, st->n_projects, "project"));
 	cJSON_AddItemToObject(root, "sessions",
 			      json_scopes(st->session_rows, st->n_session_rows, "session"));
+	cJSON_AddItemToObject(root, "hyperguild_reader", json_go_stops(st));
 	{
 		cJSON *lab = cJSON_AddArrayToObject(root, "duration_buckets");
 

@@ -2,9 +2,12 @@
  * (no ncurses). */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "hgtop/annotate.h"
 #include "hgtop/rows.h"
 #include "hgtop/timeline.h"
 #include "hgtop/util.h"
@@ -251,47 +254,42 @@ hg_timeline_find(const struct hg_timeline *t, uint32_t no, size_t entry)
 
 /* Rows */
 
+/* The row of the reference at REF without a look at its entry (nothing
+ * is asked of it: no filter, nothing expanded, no notes). */
 static void
-rows_reserve(struct hg_tl_rows *r, size_t extra)
+plain_row(struct hg_tl_rows *r, const struct hg_tl_ref *x, size_t ref)
 {
-	if (r->n + extra <= r->cap)
-		return;
-	r->cap = r->cap ? r->cap : 256;
-	while (r->cap < r->n + extra)
-		r->cap *= 2;
-	r->v = xrealloc(r->v, r->cap * sizeof(*r->v));
+	struct hg_row *row;
+
+	hg_rows_grow(&r->v, r->n, &r->cap, 1);
+	row = &r->v[r->n++];
+	row->ref = (uint32_t)ref;
+	row->attempt = -1;
+	row->depth = 0;
+	row->kind = (uint8_t)x->kind;
+	row->flags = x->parent ? HG_ROW_PARENT : 0;
 }
 
+/* A day row before the reference at REF when its day is a new one (a
+ * time after 2262 is read from its entry). */
 static bool
-any_highlight(struct hg_session *s, const struct hg_entry *e, const struct hg_tl_hooks *h)
+day_row(struct hg_tl_rows *r, const struct hg_timeline *t, const struct hg_tl_ref *x,
+	size_t ref)
 {
-	uint32_t a;
+	int64_t sec = x->ts / 1000000000 - (x->ts < 0 && x->ts % 1000000000);
+	int32_t day = 0;
 
-	for (a = 0; h && h->highlight && a < e->n_attempts; a++)
-		if (h->highlight(s, e, a, h->ctx))
-			return true;
-	return false;
+	if (x->ts == INT64_MAX)
+		sec = hg_entry_sec(hg_timeline_entry(t, x));
+	if (x->ts != INT64_MIN)
+		day = hg_days_of(&r->days, sec);
+	return hg_days_row(&r->days, &r->v, &r->n, &r->cap, (uint32_t)ref, day);
 }
 
-/* The attempt rows of the entry at REF into OUT (room for them). */
-static size_t
-attempt_rows(struct hg_tl_row *out, struct hg_session *s, const struct hg_entry *e,
-	     size_t ref, const struct hg_tl_hooks *h)
+static const struct hg_ann_index *
+notes_of(const struct hg_session *s, const struct hg_tl_hooks *h)
 {
-	uint32_t a;
-
-	for (a = 0; a < e->n_attempts; a++) {
-		struct hg_tl_row *row = &out[a];
-
-		row->ref = (uint32_t)ref;
-		row->attempt = (int32_t)a;
-		row->kind = HG_ROW_ATTEMPT;
-		row->depth = 1;
-		row->flags = a + 1 == e->n_attempts ? HG_ROW_LAST : 0;
-		if (h && h->highlight && h->highlight(s, e, a, h->ctx))
-			row->flags |= HG_ROW_MATCH;
-	}
-	return e->n_attempts;
+	return h && h->notes ? h->notes(s, h->ctx) : NULL;
 }
 
 static void
@@ -299,120 +297,100 @@ add_ref(struct hg_tl_rows *r, const struct hg_timeline *t, size_t ref,
 	const struct hg_tl_hooks *h)
 {
 	const struct hg_tl_ref *x = &t->v[ref];
+	const struct hg_ann_index *notes;
+	struct hg_row_filter f;
 	struct hg_session *s;
 	const struct hg_entry *e;
-	struct hg_tl_row *row;
 	bool open;
 
-	if (!h || (!h->visible && !h->expanded && !h->highlight)) {
-		/* Nothing to ask of the entry: the reference says it all. */
-		rows_reserve(r, 1);
-		row = &r->v[r->n++];
-		row->ref = (uint32_t)ref;
-		row->attempt = -1;
-		row->depth = 0;
-		row->kind = (uint8_t)x->kind;
-		row->flags = x->parent ? HG_ROW_PARENT : 0;
+	if (!h || (!h->visible && !h->expanded && !h->highlight && !h->notes)) {
+		if (day_row(r, t, x, ref))
+			plain_row(r, x, ref);
 		return;
 	}
 	s = hg_timeline_session(t, x);
 	e = hg_timeline_entry(t, x);
-	if (h && h->visible && !h->visible(s, e, h->ctx)) {
+	notes = notes_of(s, h);
+	/* Shown under the entry it annotates (which the filter decides on). */
+	if (x->kind == HG_ROW_ANNOTATION && notes && hg_ann_index_attached(notes, x->entry))
+		return;
+	if (h->visible && !h->visible(s, e, h->ctx)) {
 		r->hidden++;
 		return;
 	}
-	open = e->kind == HG_ENTRY_OK && e->n_attempts && h && h->expanded &&
-	       h->expanded(s, e, h->ctx);
-	rows_reserve(r, 1 + (open ? e->n_attempts : 0));
-	row = &r->v[r->n++];
-	row->ref = (uint32_t)ref;
-	row->attempt = -1;
-	row->depth = 0;
-	row->flags = 0;
-	row->kind = e->kind == HG_ENTRY_UNPARSABLE ? HG_ROW_UNPARSABLE :
-		    e->kind == HG_ENTRY_ANNOTATION ? HG_ROW_ANNOTATION : HG_ROW_ENTRY;
-	if (row->kind != HG_ROW_ENTRY)
+	if (!day_row(r, t, x, ref))
 		return;
-	if (e->n_attempts)
-		row->flags |= HG_ROW_PARENT;
-	if (open) {
-		row->flags |= HG_ROW_EXPANDED;
-		r->n += attempt_rows(&r->v[r->n], s, e, ref, h);
-	} else if (any_highlight(s, e, h)) {
-		row->flags |= HG_ROW_MATCH;
-	}
+	open = e->kind == HG_ENTRY_OK && e->n_attempts && h->expanded &&
+	       h->expanded(s, e, h->ctx);
+	f.visible = h->visible;
+	f.highlight = h->highlight;
+	f.ctx = h->ctx;
+	hg_rows_add_entry(&r->v, &r->n, &r->cap, s, notes, x->entry, (uint32_t)ref, open, &f);
+}
+
+static void
+add_from(struct hg_tl_rows *r, const struct hg_timeline *t, size_t from,
+	 const struct hg_tl_hooks *h)
+{
+	size_t i;
+
+	for (i = from; i < t->n && !r->days.rebuild; i++)
+		add_ref(r, t, i, h);
+	r->built = t->n;
 }
 
 void
 hg_tl_rows_build(struct hg_tl_rows *r, const struct hg_timeline *t,
 		 const struct hg_tl_hooks *h)
 {
-	size_t i;
-
 	r->n = 0;
 	r->hidden = 0;
 	r->serial = t->serial;
-	rows_reserve(r, t->n);	/* one row an entry at least, unfiltered */
-	for (i = 0; i < t->n; i++)
-		add_ref(r, t, i, h);
-	r->built = t->n;
+	hg_days_start(&r->days);
+	hg_rows_grow(&r->v, 0, &r->cap, t->n);	/* one row an entry at least, unfiltered */
+	add_from(r, t, 0, h);
+	hg_days_done(&r->days, r->v, &r->n);
 }
 
 bool
 hg_tl_rows_update(struct hg_tl_rows *r, const struct hg_timeline *t,
 		  const struct hg_tl_hooks *h)
 {
-	size_t i;
-
 	if (r->serial != t->serial || t->n < r->built) {
 		hg_tl_rows_build(r, t, h);
 		return true;
 	}
 	if (t->n == r->built)
 		return false;
-	for (i = r->built; i < t->n; i++)
-		add_ref(r, t, i, h);
-	r->built = t->n;
+	add_from(r, t, r->built, h);
+	if (r->days.rebuild)	/* a second day: day rows from the top */
+		hg_tl_rows_build(r, t, h);
 	return true;
 }
 
 size_t
 hg_tl_rows_parent(const struct hg_tl_rows *r, size_t i)
 {
-	while (i > 0 && i < r->n && r->v[i].depth > 0)
-		i--;
-	return i;
+	return hg_row_parent(r->v, r->n, i);
 }
 
 bool
 hg_tl_rows_set_expanded(struct hg_tl_rows *r, const struct hg_timeline *t, size_t i,
 			bool on, const struct hg_tl_hooks *h)
 {
-	struct hg_tl_row *row;
+	const struct hg_tl_ref *x;
+	struct hg_row_filter f = { NULL, NULL, NULL };
 	struct hg_session *s;
-	const struct hg_entry *e;
-	size_t old = 0, k;
 
-	if (i >= r->n || !(r->v[i].flags & HG_ROW_PARENT))
+	if (i >= r->n || r->v[i].depth > 0 || !(r->v[i].flags & HG_ROW_PARENT))
 		return false;
-	row = &r->v[i];
-	if (!!(row->flags & HG_ROW_EXPANDED) == on)
-		return false;
-	s = hg_timeline_session(t, &t->v[row->ref]);
-	e = hg_timeline_entry(t, &t->v[row->ref]);
-	while (i + 1 + old < r->n && r->v[i + 1 + old].depth > 0)
-		old++;
-	k = on ? e->n_attempts : 0;
-	rows_reserve(r, k);
-	row = &r->v[i];
-	memmove(&r->v[i + 1 + k], &r->v[i + 1 + old], (r->n - i - 1 - old) * sizeof(*r->v));
-	r->n = r->n - old + (on ? attempt_rows(&r->v[i + 1], s, e, row->ref, h) : 0);
-	row->flags = (uint8_t)(row->flags & ~(HG_ROW_EXPANDED | HG_ROW_MATCH));
-	if (on)
-		row->flags |= HG_ROW_EXPANDED;
-	else if (any_highlight(s, e, h))
-		row->flags |= HG_ROW_MATCH;
-	return true;
+	x = &t->v[r->v[i].ref];
+	s = hg_timeline_session(t, x);
+	if (h) {
+		f.highlight = h->highlight;
+		f.ctx = h->ctx;
+	}
+	return hg_rows_open(&r->v, &r->n, &r->cap, i, on, s, notes_of(s, h), x->entry, &f);
 }
 
 ssize_t
@@ -420,24 +398,51 @@ hg_tl_rows_find(const struct hg_tl_rows *r, size_t ref, int32_t attempt, bool ne
 {
 	size_t lo = 0, hi = r->n, j;
 
+	/* Notes under an entry hold their own index: compare the entry row
+	 * they belong to. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (r->v[mid].ref < ref)
+		if (r->v[hg_tl_rows_parent(r, mid)].ref < ref)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	if (lo >= r->n)
 		return nearest && r->n ? (ssize_t)(r->n - 1) : -1;
+	if (r->v[lo].kind == HG_ROW_DAY && lo + 1 < r->n)
+		lo++;	/* the entry under its day row */
 	if (r->v[lo].ref != ref)
 		return nearest ? (ssize_t)lo : -1;
 	if (attempt < 0)
 		return (ssize_t)lo;
-	for (j = lo + 1; j < r->n && r->v[j].ref == ref; j++)
-		if (r->v[j].attempt == attempt)
+	for (j = lo + 1; j < r->n && r->v[j].depth > 0; j++)
+		if (r->v[j].kind == HG_ROW_ATTEMPT && r->v[j].attempt == attempt)
 			return (ssize_t)j;
 	return (ssize_t)lo;
+}
+
+ssize_t
+hg_tl_rows_find_entry(const struct hg_tl_rows *r, const struct hg_timeline *t, uint32_t no,
+		      size_t entry, int32_t attempt, bool nearest)
+{
+	ssize_t at = hg_timeline_find(t, no, entry), target, i;
+	size_t j;
+
+	if (at < 0)
+		return -1;
+	i = hg_tl_rows_find(r, (size_t)at, attempt, false);
+	if (i >= 0)
+		return i;
+	/* A note shown under the entry it annotates. */
+	target = hg_annotate_target(t->sess[no].s, entry);
+	if (target >= 0 && (at = hg_timeline_find(t, no, (size_t)target)) >= 0 &&
+	    (i = hg_tl_rows_find(r, (size_t)at, -1, false)) >= 0)
+		for (j = (size_t)i + 1; j < r->n && r->v[j].depth > 0; j++)
+			if (r->v[j].kind == HG_ROW_ANNOTATION && r->v[j].entry == entry)
+				return (ssize_t)j;
+	return nearest ? hg_tl_rows_find(r, (size_t)hg_timeline_find(t, no, entry), attempt,
+					 true) : -1;
 }
 
 void
@@ -445,4 +450,122 @@ hg_tl_rows_free(struct hg_tl_rows *r)
 {
 	free(r->v);
 	memset(r, 0, sizeof(*r));
+}
+
+/* Search */
+
+#define TL_READ (256 * 1024)	/* bytes read at once around a line */
+
+void
+hg_tl_search_start(struct hg_tl_search *j, const struct hg_timeline *t,
+		   const struct hg_search_pattern *p, size_t from, bool forward,
+		   hg_search_visible_fn visible, void *ctx)
+{
+	*j = (struct hg_tl_search){
+		.t = t, .p = p, .visible = visible, .ctx = ctx, .forward = forward,
+		.serial = t->serial, .n = t->n, .from = from < t->n ? from : SIZE_MAX,
+		.status = t->n && (p->n_forms || p->re) ? HG_SEARCH_RUNNING : HG_SEARCH_NOT_FOUND,
+	};
+	j->rd.fd = -1;
+}
+
+void
+hg_tl_search_end(struct hg_tl_search *j)
+{
+	hg_search_end(&j->rd);
+	j->rd.s = NULL;
+	j->rd_len = 0;
+}
+
+/* Does the line of reference R hold the text? Its session's file stays
+ * open while the references that follow are of the same session. */
+static bool
+ref_matches(struct hg_tl_search *j, const struct hg_tl_ref *r, int *err)
+{
+	const struct hg_session *s = hg_timeline_session(j->t, r);
+	const struct hg_entry *e = hg_timeline_entry(j->t, r);
+
+	const struct hg_entry *last = &s->entries[s->n_entries - 1];
+	int64_t lo = e->offset, hi = e->offset + e->length, a, b;
+
+	*err = 0;
+	if (e->length <= 0)
+		return false;
+	if (j->rd.s != s) {
+		if (j->rd.own_fd && j->rd.fd >= 0)
+			close(j->rd.fd);
+		j->rd.fd = -1;
+		j->rd.own_fd = false;
+		j->rd.s = s;
+		j->rd_len = 0;
+	}
+	/* One read for the lines around it, which come next in one session. */
+	if (!j->rd_len || lo < j->rd_off || hi > j->rd_off + (int64_t)j->rd_len) {
+		a = j->forward ? lo : hi - TL_READ < 0 ? 0 : hi - TL_READ;
+		b = j->forward ? lo + TL_READ : hi;
+		if (a > lo)
+			a = lo;
+		if (b > last->offset + last->length)
+			b = last->offset + last->length;
+		if (b < hi)
+			b = hi;
+		*err = hg_search_read(&j->rd, a, (size_t)(b - a));
+		j->rd_off = a;
+		j->rd_len = *err ? 0 : (size_t)(b - a);
+		if (*err)
+			return false;
+	}
+	return hg_search_line(j->p, j->rd.buf + (lo - j->rd_off), (size_t)e->length);
+}
+
+enum hg_search_status
+hg_tl_search_step(struct hg_tl_search *j, int64_t budget_ns)
+{
+	int64_t end = hg_now_mono_ns() + budget_ns;
+	const struct hg_tl_ref *r;
+	size_t pos;
+	int err;
+
+	if (j->status != HG_SEARCH_RUNNING)
+		return j->status;
+	if (j->t->serial != j->serial || j->t->n < j->n) {
+		j->err = ESTALE;
+		hg_tl_search_end(j);
+		return j->status = HG_SEARCH_ERROR;
+	}
+	do {
+		if (j->done == j->n) {
+			hg_tl_search_end(j);
+			return j->status = HG_SEARCH_NOT_FOUND;
+		}
+		j->done++;
+		if (j->from == SIZE_MAX)
+			pos = j->forward ? j->done - 1 : j->n - j->done;
+		else
+			pos = j->forward ? (j->from + j->done) % j->n :
+					   (j->from + j->n - j->done % j->n) % j->n;
+		r = &j->t->v[pos];
+		if (j->visible && !j->visible(hg_timeline_session(j->t, r), r->entry, j->ctx))
+			continue;
+		if (ref_matches(j, r, &err)) {
+			j->found = pos;
+			j->wrapped = j->from != SIZE_MAX && (j->forward ? pos <= j->from : pos >= j->from);
+			hg_tl_search_end(j);
+			return j->status = HG_SEARCH_FOUND;
+		}
+		if (err) {
+			j->err = err;
+			hg_tl_search_end(j);
+			return j->status = HG_SEARCH_ERROR;
+		}
+	} while ((j->done & 63) || hg_now_mono_ns() < end);
+	return HG_SEARCH_RUNNING;
+}
+
+int
+hg_tl_search_percent(const struct hg_tl_search *j)
+{
+	if (j->status != HG_SEARCH_RUNNING || !j->n)
+		return 100;
+	return (int)(j->done * 100 / j->n);
 }

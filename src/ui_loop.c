@@ -476,6 +476,7 @@ hg_ui_run(const struct hg_options *o, struct hg_catalog *c, const char *title,
 	hg_ui_keys_load(o->config);
 	restore_filter(&u);
 	app.follow = o->config->follow;
+	app.take_partials = true;
 	config_errors(&app, o->config);
 	if (kl && *kl)
 		u.keylog = fopen(kl, "ae");

@@ -21,6 +21,7 @@
 #include "hgtop/sanitize.h"
 #include "hgtop/search.h"
 #include "hgtop/state.h"
+#include "hgtop/timeline.h"
 #include "hgtop/ui_view.h"
 #include "hgtop/ui_prompt.h"
 
@@ -60,6 +61,8 @@ struct ui_search {
 	bool has_pat;
 	unsigned pat_serial;		/* bumped when pat changes */
 	struct hg_search job;
+	struct hg_tl_search tl_job;	/* in the timeline: all sessions */
+	bool in_tl;			/* the job running is tl_job */
 	bool running;
 	int restarts;			/* after the session was re-read */
 	int last_pct;
@@ -74,6 +77,7 @@ struct ui_search {
 	/* The prompt, and where the selection was when it opened. */
 	struct ui_prompt *prompt;
 	bool has_origin;
+	struct hg_session *origin_s;
 	size_t origin_entry;
 	int32_t origin_attempt;
 	bool origin_paused;
@@ -111,8 +115,10 @@ set_pattern(struct ui_search *S, const char *text)
 static void
 stop_job(struct ui_search *S)
 {
-	if (S->running)
+	if (S->running && !S->in_tl)
 		hg_search_end(&S->job);
+	else if (S->running)
+		hg_tl_search_end(&S->tl_job);
 	S->running = false;
 }
 
@@ -191,6 +197,7 @@ remember_origin(struct hg_ui *u, struct ui_search *S)
 	const struct hg_app *a = u->app;
 
 	S->has_origin = a->sel && a->has_entry;
+	S->origin_s = a->sel;
 	S->origin_entry = a->sel_entry;
 	S->origin_attempt = a->sel_attempt;
 	S->origin_paused = a->paused;
@@ -201,6 +208,8 @@ restore_origin(struct hg_ui *u, struct ui_search *S)
 {
 	if (!S->has_origin || !u->app->sel)
 		return;
+	if (u->timeline)
+		hg_app_timeline_select(u->app, S->origin_s);
 	hg_app_jump_to(u->app, S->origin_entry, S->origin_attempt, false);
 	u->app->paused = S->origin_paused;
 }
@@ -349,7 +358,7 @@ log_search(struct hg_ui *u, struct ui_search *S)
 	if (!u->keylog)
 		return;
 	fprintf(u->keylog, "search ms=%.1f entries=%zu\n",
-		(double)(hg_now_mono_ns() - S->t0) / 1e6, S->job.scanned);
+		(double)(hg_now_mono_ns() - S->t0) / 1e6, S->in_tl ? S->tl_job.done : S->job.scanned);
 	fflush(u->keylog);
 }
 
@@ -365,15 +374,35 @@ clear_progress(struct hg_ui *u, struct ui_search *S)
 
 static void start(struct hg_ui *u, struct ui_search *S, bool from_origin, bool forward);
 
+/* The job's outcome, whichever it was. */
+struct outcome {
+	enum hg_search_status status;
+	size_t found;
+	bool forward, wrapped;
+	int err;
+};
+
 static void
 finished(struct hg_ui *u, struct ui_search *S)
 {
-	const struct hg_search *j = &S->job;
+	const struct hg_search *sj = &S->job;
+	const struct hg_tl_search *tj = &S->tl_job;
+	struct outcome o = { sj->status, sj->found, sj->forward, sj->wrapped, sj->err }, *j = &o;
 
+	if (S->in_tl) {
+		o = (struct outcome){ tj->status, tj->found, tj->forward, tj->wrapped, tj->err };
+		/* A match in another session: the timeline's row moves there. */
+		if (o.status == HG_SEARCH_FOUND) {
+			const struct hg_tl_ref *r = &tj->t->v[tj->found];
+
+			hg_app_timeline_select(u->app, hg_timeline_session(tj->t, r));
+			o.found = r->entry;
+		}
+	}
 	S->running = false;
 	log_search(u, S);
 	clear_progress(u, S);
-	if (j->s != u->app->sel)
+	if (!S->in_tl && sj->s != u->app->sel)
 		return;
 	if (j->status == HG_SEARCH_FOUND) {
 		show_found(u, S, j->found, j->forward);
@@ -400,7 +429,7 @@ finished(struct hg_ui *u, struct ui_search *S)
 static void
 show_progress(struct hg_ui *u, struct ui_search *S)
 {
-	int pc = hg_search_percent(&S->job);
+	int pc = S->in_tl ? hg_tl_search_percent(&S->tl_job) : hg_search_percent(&S->job);
 	int64_t now = hg_now_mono_ns();
 
 	/* A redraw costs more than a slice of searching: not every turn. */
@@ -433,15 +462,34 @@ ui_search_step(struct hg_ui *u)
 
 	if (!S->running)
 		return;
-	if (S->job.s != u->app->sel) {
+	if (S->in_tl ? !u->timeline : S->job.s != u->app->sel) {
 		stop_job(S);
 		clear_progress(u, S);
 		return;
 	}
-	if (hg_search_step(&S->job, SLICE_NS) == HG_SEARCH_RUNNING)
+	if ((S->in_tl ? hg_tl_search_step(&S->tl_job, SLICE_NS) :
+	     hg_search_step(&S->job, SLICE_NS)) == HG_SEARCH_RUNNING)
 		show_progress(u, S);
 	else
 		finished(u, S);
+}
+
+/* In the timeline: every session in its order, from the place of entry
+ * FROM of the selected session. */
+static void
+start_timeline(struct hg_ui *u, struct ui_search *S, size_t from, bool forward)
+{
+	struct hg_app *a = u->app;
+	struct hg_timeline *t = hg_app_timeline(a);
+	ssize_t at = -1;
+	size_t i;
+
+	for (i = 0; a->filter && i < t->n_sess; i++)
+		hg_app_match_update(a, t->sess[i].s);
+	if (from != SIZE_MAX && hg_app_sess(a->sel)->tl_in)
+		at = hg_timeline_find(t, hg_app_sess(a->sel)->tl_no, from);
+	hg_tl_search_start(&S->tl_job, t, &S->pat, at < 0 ? SIZE_MAX : (size_t)at, forward,
+			   entry_visible, u);
 }
 
 /* From where the prompt opened (FROM_ORIGIN) or the current place: the
@@ -460,6 +508,8 @@ start(struct hg_ui *u, struct ui_search *S, bool from_origin, bool forward)
 		u->app->msg[0] = '\0';	/* the last search's message is stale now */
 	if (!u->app->sel || !S->has_pat)
 		return;
+	if (from_origin && u->timeline && S->has_origin)
+		hg_app_timeline_select(u->app, S->origin_s);
 	hg_app_match_update(u->app, u->app->sel);
 	if (from_origin) {
 		has = S->has_origin && S->origin_entry < u->app->sel->n_entries;
@@ -474,7 +524,11 @@ start(struct hg_ui *u, struct ui_search *S, bool from_origin, bool forward)
 	from = has ? at.entry : SIZE_MAX;
 	S->t0 = hg_now_mono_ns();
 	S->last_pct = -1;
-	hg_search_start(&S->job, u->app->sel, &S->pat, from, forward, entry_visible, u);
+	S->in_tl = u->timeline;
+	if (S->in_tl)
+		start_timeline(u, S, from, forward);
+	else
+		hg_search_start(&S->job, u->app->sel, &S->pat, from, forward, entry_visible, u);
 	S->running = true;
 	ui_search_step(u);	/* short searches finish at once */
 }

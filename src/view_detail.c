@@ -123,6 +123,7 @@ build(struct ui_detail *d, struct hg_session *s, size_t entry, int32_t attempt)
 	d->attempt = attempt;
 	d->valid = true;
 	d->built_json = d->json;
+	hg_detail_add_go(&d->doc, s, e);
 	line = hg_session_read_line(s, e, &n);
 	if (!line) {
 		char buf[256];

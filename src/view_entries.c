@@ -135,13 +135,8 @@ update(struct ui_view *v, unsigned events)
 
 		reveal(v);
 		i = row_of(r, a->sel_entry, a->sel_attempt);
-
-		if (i >= 0) {
-			if ((size_t)i + 1 < r->n)
-				hg_app_hold(a);
-			v->pos.lineno = (size_t)i;
-			ui_view_clamp(v);
-		}
+		if (i >= 0)
+			ui_tree_cursor_to(v, r->n, (size_t)i);
 	} else if (changed || (events & HG_APP_EV_FOLLOW)) {
 		place_cursor(v);
 	}
@@ -149,32 +144,130 @@ update(struct ui_view *v, unsigned events)
 	return UI_R_DRAW;
 }
 
-static unsigned
-select_line(struct ui_view *v, size_t from)
+/* Shared with the timeline (ui_view.h) */
+
+unsigned
+ui_tree_select(struct ui_view *v, size_t from, void (*show)(struct ui_view *v))
 {
 	v->app->list_touched = true;
 	if (v->pos.lineno < from && hg_app_following(v->app)) {
 		hg_app_pause(v->app);
 		ui_message(v->ui, false, "follow paused (%s resumes)", hg_ui_key(HG_REQ_LAST));
 	}
-	publish(v);
+	show(v);
 	return UI_R_DRAW;
 }
 
-/* Scroll so that the rows under entry row I (its attempts and notes) are
- * in view, as many as fit with row I still at the top. */
-static void
-show_children(struct ui_view *v, size_t i)
+bool
+ui_tree_expand_at(const struct ui_view *v, const struct hg_row *rows, size_t n, int how,
+		  size_t *i, bool *on)
 {
-	const struct hg_rows *r = rows_of(v);
+	const struct hg_row *row;
+
+	if (v->pos.lineno >= n)
+		return false;
+	*i = v->pos.lineno;
+	if (rows[*i].attempt >= 0) {
+		if (how != 0)
+			return false;
+		*i = hg_row_parent(rows, n, *i);	/* collapse from an attempt */
+	}
+	row = &rows[*i];
+	if (!(row->flags & HG_ROW_PARENT))
+		return false;
+	*on = how < 0 ? !(row->flags & HG_ROW_EXPANDED) : how == 1;
+	return true;
+}
+
+/* Scrolled so that the rows under entry row I (its attempts and notes)
+ * are in view, as many as fit with row I still at the top. */
+void
+ui_tree_expanded(struct ui_view *v, const struct hg_row *rows, size_t n, size_t i, bool on)
+{
 	size_t h = (size_t)ui_view_height(v), last = i;
 
-	while (last + 1 < r->n && r->v[last + 1].depth > 0)
+	v->pos.lineno = i;
+	ui_view_clamp(v);
+	if (!on)
+		return;
+	while (last + 1 < n && rows[last + 1].depth > 0)
 		last++;
 	if (last - i + 1 > h)
 		last = i + h - 1;
 	if (last >= v->pos.offset + h)
 		v->pos.offset = last - h + 1;
+}
+
+void
+ui_tree_cursor_to(struct ui_view *v, size_t n, size_t i)
+{
+	if (i + 1 < n)
+		hg_app_hold(v->app);
+	v->pos.lineno = i;
+	ui_view_clamp(v);
+}
+
+unsigned
+ui_tree_request(struct ui_view *v, enum hg_ui_req req,
+		unsigned (*expand)(struct ui_view *v, int how),
+		unsigned (*expand_all)(struct ui_view *v, bool on))
+{
+	if (ui_req_moves(req)) {
+		/* Reading the selected session is a choice: follow must not
+		 * switch it away; the newest entry resumes following. */
+		v->app->list_touched = true;
+		if (req == HG_REQ_LAST)
+			hg_app_resume(v->app);
+		return UI_R_NONE;	/* the engine moves */
+	}
+	switch (req) {
+	case HG_REQ_EXPAND:
+		return expand(v, 1);
+	case HG_REQ_COLLAPSE:
+		return expand(v, 0);
+	case HG_REQ_TOGGLE:
+		return expand(v, -1);
+	case HG_REQ_EXPAND_ALL:
+	case HG_REQ_COLLAPSE_ALL:
+		return expand_all(v, req == HG_REQ_EXPAND_ALL);
+	default:
+		return UI_R_NONE;
+	}
+}
+
+void
+ui_tree_title(const struct ui_view *v, size_t hidden, size_t n, char *left, size_t nl,
+	      char *right, size_t nr)
+{
+	char c1[32], c2[32];
+
+	if (hidden)
+		snprintf(left + strlen(left), nl - strlen(left), "  %s hidden",
+			 ui_count(c1, sizeof(c1), hidden));
+	snprintf(right, nr, "%s/%s", ui_count(c1, sizeof(c1), n ? v->pos.lineno + 1 : 0),
+		 ui_count(c2, sizeof(c2), n));
+}
+
+const char *
+ui_tree_empty(const struct ui_view *v, size_t hidden, char *buf, size_t n)
+{
+	const struct hg_app *a = v->app;
+
+	if (hidden)
+		snprintf(buf, n, "no entries match %s  (%zu hidden; %s clears the filter)",
+			 a->filter_text ? a->filter_text : "the filter", hidden,
+			 hg_ui_key(HG_REQ_CLEAR));
+	else if (a->loading)
+		snprintf(buf, n, "loading...");
+	else
+		snprintf(buf, n, "no entries yet");
+	return buf;
+}
+
+static unsigned
+select_line(struct ui_view *v, size_t from)
+{
+	return ui_tree_select(v, from, publish);
 }
 
 /* how: 1 expand, 0 collapse, -1 toggle. */
@@ -183,28 +276,14 @@ expand(struct ui_view *v, int how)
 {
 	struct hg_app *a = v->app;
 	struct hg_rows *r = rows_of(v);
-	const struct hg_row *row = current(v);
 	size_t i;
 	bool on;
 
-	if (!row)
+	if (!current(v) || !ui_tree_expand_at(v, r->v, r->n, how, &i, &on))
 		return UI_R_DONE;
-	i = v->pos.lineno;
-	if (row->attempt >= 0) {
-		if (how != 0)
-			return UI_R_DONE;
-		i = hg_rows_parent(r, i);	/* collapse from an attempt */
-	}
-	row = &r->v[i];
-	if (!(row->flags & HG_ROW_PARENT))
-		return UI_R_DONE;
-	on = how < 0 ? !(row->flags & HG_ROW_EXPANDED) : how == 1;
-	hg_expand_set(&hg_app_sess(a->sel)->expand, a->sel->entries[row->entry].line_no, on);
+	hg_expand_set(&hg_app_sess(a->sel)->expand, a->sel->entries[r->v[i].entry].line_no, on);
 	hg_rows_set_expanded(r, i, on, &a->rf);
-	v->pos.lineno = i;
-	ui_view_clamp(v);
-	if (on)
-		show_children(v, i);
+	ui_tree_expanded(v, r->v, r->n, i, on);
 	publish(v);
 	return UI_R_DRAW;
 }
@@ -260,24 +339,7 @@ jump(struct ui_view *v, enum hg_jump kind, int dir)
 static unsigned
 request(struct ui_view *v, enum hg_ui_req req)
 {
-	if (ui_req_moves(req)) {
-		/* Reading the selected session is a choice: follow must not
-		 * switch it away; the newest entry resumes following. */
-		v->app->list_touched = true;
-		if (req == HG_REQ_LAST)
-			hg_app_resume(v->app);
-		return UI_R_NONE;	/* the engine moves */
-	}
 	switch (req) {
-	case HG_REQ_EXPAND:
-		return expand(v, 1);
-	case HG_REQ_COLLAPSE:
-		return expand(v, 0);
-	case HG_REQ_TOGGLE:
-		return expand(v, -1);
-	case HG_REQ_EXPAND_ALL:
-	case HG_REQ_COLLAPSE_ALL:
-		return expand_all(v, req == HG_REQ_EXPAND_ALL);
 	case HG_REQ_NEXT_ERROR:
 	case HG_REQ_PREV_ERROR:
 		return jump(v, HG_JUMP_ERROR, req == HG_REQ_NEXT_ERROR ? 1 : -1);
@@ -288,7 +350,7 @@ request(struct ui_view *v, enum hg_ui_req req)
 	case HG_REQ_PREV_NOTE:
 		return jump(v, HG_JUMP_NOTE, req == HG_REQ_NEXT_NOTE ? 1 : -1);
 	default:
-		return UI_R_NONE;
+		return ui_tree_request(v, req, expand, expand_all);
 	}
 }
 
@@ -668,7 +730,7 @@ title(struct ui_view *v, char *left, size_t nl, char *right, size_t nr)
 {
 	const struct hg_rows *r = rows_of(v);
 	struct hg_session *s = v->app->sel;
-	char cnt[32], c1[32], c2[32];
+	char cnt[32];
 
 	if (!s) {
 		snprintf(left, nl, "Entries");
@@ -678,29 +740,17 @@ title(struct ui_view *v, char *left, size_t nl, char *right, size_t nr)
 	snprintf(left, nl, "%s  %s line%s%s%s", s->id, cnt, s->n_entries == 1 ? "" : "s",
 		 s->gone ? "  (gone)" : hg_app_live(s) ? "  (live)" : "",
 		 s->err ? "  (read error)" : "");
-	if (r->hidden)
-		snprintf(left + strlen(left), nl - strlen(left), "  %s hidden",
-			 ui_count(c1, sizeof(c1), r->hidden));
-	snprintf(right, nr, "%s/%s", ui_count(c1, sizeof(c1), r->n ? v->pos.lineno + 1 : 0),
-		 ui_count(c2, sizeof(c2), r->n));
+	ui_tree_title(v, r->hidden, r->n, left, nl, right, nr);
 }
 
 static const char *
 empty(struct ui_view *v, char *buf, size_t n)
 {
-	const struct hg_app *a = v->app;
-
-	if (!a->sel)
+	if (!v->app->sel) {
 		snprintf(buf, n, "no session selected");
-	else if (rows_of(v)->hidden)
-		snprintf(buf, n, "no entries match %s  (%zu hidden; %s clears the filter)",
-			 a->filter_text ? a->filter_text : "the filter", rows_of(v)->hidden,
-			 hg_ui_key(HG_REQ_CLEAR));
-	else if (a->loading)
-		snprintf(buf, n, "loading...");
-	else
-		snprintf(buf, n, "no entries yet");
-	return buf;
+		return buf;
+	}
+	return ui_tree_empty(v, rows_of(v)->hidden, buf, n);
 }
 
 static size_t

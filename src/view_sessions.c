@@ -43,6 +43,32 @@ right_part(struct hg_app *app, struct hg_session *s, char *buf, size_t n, int64_
 	snprintf(buf, n, " %7s %4s%-5s", cnt, age, bad);
 }
 
+/* Where hyperguild's reader stops, right before the counts: the cross and
+ * the line number ("✗12"), or the cross alone when the pane is narrow.
+ * Drawn to end at column END; returns the columns taken (with a space). */
+static int
+go_mark(const struct hg_session *s, int y, int end, bool wide, int avail, int base)
+{
+	char buf[40];
+	int w;
+
+	if (hg_session_go(s) != HG_GO_STOPS)
+		return 0;
+	if (wide)
+		snprintf(buf, sizeof(buf), "%s%lld", ui_g->cross, (long long)s->go_stop_line);
+	else
+		snprintf(buf, sizeof(buf), "%s", ui_g->cross);
+	w = hg_text_width(buf, strlen(buf));
+	if (w + 1 > avail - 4) {
+		snprintf(buf, sizeof(buf), "%s", ui_g->cross);
+		w = hg_text_width(buf, strlen(buf));
+		if (w + 1 > avail - 2)
+			return 0;
+	}
+	ui_put(y, end - w, w, buf, base | ui_attr(ui_verdict_role(HG_VERDICT_ERROR)));
+	return w + 1;
+}
+
 /* Session ids share long prefixes (dates): cut them in the middle. */
 static void
 put_id(int y, int x, int w, const char *id, int attr)
@@ -143,6 +169,7 @@ draw(struct ui_view *v, size_t line, int y)
 	if (rw > r->w - 6)
 		rw = 0;
 	nw = r->w - (x - r->x) - rw - 1;
+	nw -= go_mark(s, y, r->x + r->w - rw - 1, rw > 0, nw, base);
 	e = extras(v, nw);
 	if (e.source || e.start || e.project) {
 		nw -= (e.source ? e.source + 1 : 0) + (e.start ? e.start + 1 : 0) +

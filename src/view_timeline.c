@@ -56,6 +56,31 @@ any_expanded(const struct hg_app *a)
 	return false;
 }
 
+static const struct hg_ann_index *
+notes(const struct hg_session *s, void *ctx)
+{
+	const struct hg_app_sess *as = s->user;
+
+	(void)ctx;
+	return &as->notes;
+}
+
+/* Does any session have notes on its entries? (Without, rows are made
+ * without looking at each entry.) */
+static bool
+any_notes(const struct hg_app *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->tl.n_sess; i++) {
+		const struct hg_app_sess *as = a->tl.sess[i].s->user;
+
+		if (as && as->notes.n)
+			return true;
+	}
+	return false;
+}
+
 static const struct hg_tl_hooks *
 hooks(struct ui_view *v)
 {
@@ -67,10 +92,12 @@ hooks(struct ui_view *v)
 	if (T->hooks.expanded)
 		T->had_expanded = true;
 	T->hooks.ctx = v->app;
+	/* A filter that asks for notes shows them as rows of their own. */
+	T->hooks.notes = !hg_filter_lists_notes(v->app->filter) && any_notes(v->app) ? notes : NULL;
 	return &T->hooks;
 }
 
-static const struct hg_tl_row *
+static const struct hg_row *
 current(const struct ui_view *v)
 {
 	const struct hg_tl_rows *r = &tl_of(v)->rows;
@@ -79,9 +106,22 @@ current(const struct ui_view *v)
 }
 
 static const struct hg_tl_ref *
-ref_of(const struct ui_view *v, const struct hg_tl_row *row)
+ref_of(const struct ui_view *v, const struct hg_row *row)
 {
 	return &v->app->tl.v[row->ref];
+}
+
+/* The session and entry of row I: a note under an entry is in the
+ * entry's session. */
+static struct hg_session *
+row_entry(const struct ui_view *v, size_t i, uint32_t *entry)
+{
+	const struct hg_tl_rows *r = &tl_of(v)->rows;
+	const struct hg_row *row = &r->v[i];
+	const struct hg_tl_ref *ref = ref_of(v, &r->v[hg_tl_rows_parent(r, i)]);
+
+	*entry = row->kind == HG_ROW_ANNOTATION && row->depth > 0 ? row->entry : ref->entry;
+	return hg_timeline_session(&v->app->tl, ref);
 }
 
 /* The cursor row becomes the app's selection: its session, its entry. */
@@ -89,8 +129,7 @@ static void
 publish(struct ui_view *v)
 {
 	struct hg_app *a = v->app;
-	const struct hg_tl_row *row = current(v);
-	const struct hg_tl_ref *ref;
+	const struct hg_row *row = current(v);
 	struct hg_session *s;
 	int32_t attempt;
 	uint32_t entry;
@@ -98,21 +137,9 @@ publish(struct ui_view *v)
 	a->hidden = tl_of(v)->rows.hidden;
 	if (!row)
 		return;
-	ref = ref_of(v, row);
-	s = hg_timeline_session(&a->tl, ref);
-	entry = ref->entry;
+	s = row_entry(v, v->pos.lineno, &entry);
 	attempt = row->attempt;
-	if (a->sel != s) {
-		/* One follow for the whole timeline, whichever session. */
-		bool paused = a->paused;
-
-		a->list_touched = true;
-		hg_app_select_session(a, hg_app_order_of(a, s));
-		a->paused = paused;
-		/* "+N new" counts what arrives in it from now on. */
-		if (paused)
-			hg_app_sess(s)->pause_offset = s->offset;
-	}
+	hg_app_timeline_select(a, s);
 	if (!a->has_entry || a->sel_entry != entry || a->sel_attempt != attempt)
 		hg_app_select_entry(a, entry, attempt);
 }
@@ -122,14 +149,11 @@ static ssize_t
 selected_row(const struct ui_view *v)
 {
 	struct hg_app *a = v->app;
-	ssize_t at;
 
 	if (!a->sel || !a->has_entry || !hg_app_sess(a->sel)->tl_in)
 		return -1;
-	at = hg_timeline_find(&a->tl, hg_app_sess(a->sel)->tl_no, a->sel_entry);
-	if (at < 0)
-		return -1;
-	return hg_tl_rows_find(&tl_of(v)->rows, (size_t)at, a->sel_attempt, true);
+	return hg_tl_rows_find_entry(&tl_of(v)->rows, &a->tl, hg_app_sess(a->sel)->tl_no,
+				     a->sel_entry, a->sel_attempt, true);
 }
 
 static void
@@ -145,16 +169,20 @@ place_cursor(struct ui_view *v)
 	ui_view_clamp(v);
 }
 
-/* Filter caches of every session in the timeline, up to date. */
-static void
+/* Filter caches and notes of every session in the timeline, up to date;
+ * true when notes came or went (the rows are made again). */
+static bool
 match_all(struct hg_app *a)
 {
+	bool notes = false;
 	size_t i;
 
-	if (!a->filter)
-		return;
-	for (i = 0; i < a->tl.n_sess; i++)
-		hg_app_match_update(a, a->tl.sess[i].s);
+	for (i = 0; i < a->tl.n_sess; i++) {
+		if (a->filter)
+			hg_app_match_update(a, a->tl.sess[i].s);
+		notes |= hg_app_notes_sync(a, a->tl.sess[i].s);
+	}
+	return notes;
 }
 
 /* A search match (or the app's selection) in a collapsed entry: open it. */
@@ -189,8 +217,10 @@ update(struct ui_view *v, unsigned events)
 			T->built = false;
 		if (T->built && (events & (HG_APP_EV_ENTRIES | HG_APP_EV_SESSIONS))) {
 			hg_app_timeline(a);
-			match_all(a);
-			hg_tl_rows_update(&T->rows, &a->tl, hooks(v));
+			if (match_all(a))
+				hg_tl_rows_build(&T->rows, &a->tl, hooks(v));
+			else
+				hg_tl_rows_update(&T->rows, &a->tl, hooks(v));
 		}
 		return UI_R_NONE;
 	}
@@ -203,8 +233,12 @@ update(struct ui_view *v, unsigned events)
 	} else if (events & (HG_APP_EV_ENTRIES | HG_APP_EV_SELECTED | HG_APP_EV_SESSIONS |
 			     HG_APP_EV_SELECT | HG_APP_EV_FOLLOW)) {
 		hg_app_timeline(a);
-		match_all(a);
-		changed = hg_tl_rows_update(&T->rows, &a->tl, hooks(v));
+		if (match_all(a)) {
+			hg_tl_rows_build(&T->rows, &a->tl, hooks(v));
+			changed = true;
+		} else {
+			changed = hg_tl_rows_update(&T->rows, &a->tl, hooks(v));
+		}
 	} else {
 		return UI_R_NONE;
 	}
@@ -214,12 +248,8 @@ update(struct ui_view *v, unsigned events)
 
 		reveal(v);
 		i = selected_row(v);
-		if (i >= 0 && (size_t)i != v->pos.lineno) {
-			if ((size_t)i + 1 < T->rows.n)
-				hg_app_hold(a);
-			v->pos.lineno = (size_t)i;
-			ui_view_clamp(v);
-		}
+		if (i >= 0 && (size_t)i != v->pos.lineno)
+			ui_tree_cursor_to(v, T->rows.n, (size_t)i);
 	} else if (changed || (events & HG_APP_EV_FOLLOW)) {
 		place_cursor(v);
 	}
@@ -230,13 +260,7 @@ update(struct ui_view *v, unsigned events)
 static unsigned
 select_line(struct ui_view *v, size_t from)
 {
-	v->app->list_touched = true;
-	if (v->pos.lineno < from && hg_app_following(v->app)) {
-		hg_app_pause(v->app);
-		ui_message(v->ui, false, "follow paused (%s resumes)", hg_ui_key(HG_REQ_LAST));
-	}
-	publish(v);
-	return UI_R_DRAW;
+	return ui_tree_select(v, from, publish);
 }
 
 /* how: 1 expand, 0 collapse, -1 toggle. */
@@ -245,39 +269,17 @@ expand(struct ui_view *v, int how)
 {
 	struct hg_app *a = v->app;
 	struct hg_tl_rows *r = &tl_of(v)->rows;
-	const struct hg_tl_row *row = current(v);
-	struct hg_session *s;
+	const struct hg_tl_ref *ref;
 	size_t i;
 	bool on;
 
-	if (!row)
+	if (!ui_tree_expand_at(v, r->v, r->n, how, &i, &on))
 		return UI_R_DONE;
-	i = v->pos.lineno;
-	if (row->attempt >= 0) {
-		if (how != 0)
-			return UI_R_DONE;
-		i = hg_tl_rows_parent(r, i);
-	}
-	row = &r->v[i];
-	if (!(row->flags & HG_ROW_PARENT))
-		return UI_R_DONE;
-	on = how < 0 ? !(row->flags & HG_ROW_EXPANDED) : how == 1;
-	s = hg_timeline_session(&a->tl, ref_of(v, row));
-	hg_expand_set(&hg_app_sess(s)->expand, hg_timeline_entry(&a->tl, ref_of(v, row))->line_no,
-		      on);
+	ref = ref_of(v, &r->v[i]);
+	hg_expand_set(&hg_app_sess(hg_timeline_session(&a->tl, ref))->expand,
+		      hg_timeline_entry(&a->tl, ref)->line_no, on);
 	hg_tl_rows_set_expanded(r, &a->tl, i, on, hooks(v));
-	v->pos.lineno = i;
-	ui_view_clamp(v);
-	if (on) {
-		size_t h = (size_t)ui_view_height(v), last = i;
-
-		while (last + 1 < r->n && r->v[last + 1].depth > 0)
-			last++;
-		if (last - i + 1 > h)
-			last = i + h - 1;
-		if (last >= v->pos.offset + h)
-			v->pos.offset = last - h + 1;
-	}
+	ui_tree_expanded(v, r->v, r->n, i, on);
 	publish(v);
 	return UI_R_DRAW;
 }
@@ -299,25 +301,7 @@ expand_all(struct ui_view *v, bool on)
 static unsigned
 request(struct ui_view *v, enum hg_ui_req req)
 {
-	if (ui_req_moves(req)) {
-		v->app->list_touched = true;
-		if (req == HG_REQ_LAST)
-			hg_app_resume(v->app);
-		return UI_R_NONE;
-	}
-	switch (req) {
-	case HG_REQ_EXPAND:
-		return expand(v, 1);
-	case HG_REQ_COLLAPSE:
-		return expand(v, 0);
-	case HG_REQ_TOGGLE:
-		return expand(v, -1);
-	case HG_REQ_EXPAND_ALL:
-	case HG_REQ_COLLAPSE_ALL:
-		return expand_all(v, req == HG_REQ_EXPAND_ALL);
-	default:
-		return UI_R_NONE;
-	}
+	return ui_tree_request(v, req, expand, expand_all);
 }
 
 /* The session column: a tenth of the pane, 8 to 16 columns. */
@@ -355,18 +339,15 @@ put_id(int y, int x, int w, const char *id, int attr)
 static void
 draw(struct ui_view *v, size_t line, int y)
 {
-	struct hg_app *a = v->app;
 	const struct ui_rect *r = &v->rect;
-	const struct hg_tl_row *row = &tl_of(v)->rows.v[line];
-	const struct hg_tl_ref *ref = ref_of(v, row);
-	const struct hg_session *s = hg_timeline_session(&a->tl, ref);
-	struct hg_row hr = { ref->entry, row->attempt, row->kind, row->depth, row->flags };
+	struct hg_row hr = tl_of(v)->rows.v[line];
+	const struct hg_session *s = row_entry(v, line, &hr.entry);
 	int base = 0, w = sess_cols(v);
 
 	if (line == v->pos.lineno)
 		base = ui_view_focused(v) ? (int)A_REVERSE : ui_attr(UI_ROLE_TITLE);
 	ui_fill(y, r->x, r->w, base);
-	if (row->depth == 0)
+	if (hr.depth == 0 && hr.kind != HG_ROW_DAY)
 		put_id(y, r->x + 1, w, s->id, base | ui_attr(UI_ROLE_DIM));
 	ui_entries_draw_row(v, s, &hr, line, y, w + 1);
 }
@@ -375,35 +356,31 @@ static void
 title(struct ui_view *v, char *left, size_t nl, char *right, size_t nr)
 {
 	const struct hg_tl_rows *r = &tl_of(v)->rows;
-	char c1[32], c2[32];
+	char c1[32];
 
 	snprintf(left, nl, "All sessions  %s line%s", ui_count(c1, sizeof(c1), v->app->tl.n),
 		 v->app->tl.n == 1 ? "" : "s");
-	if (r->hidden)
-		snprintf(left + strlen(left), nl - strlen(left), "  %s hidden",
-			 ui_count(c1, sizeof(c1), r->hidden));
-	snprintf(right, nr, "%s/%s", ui_count(c1, sizeof(c1), r->n ? v->pos.lineno + 1 : 0),
-		 ui_count(c2, sizeof(c2), r->n));
+	ui_tree_title(v, r->hidden, r->n, left, nl, right, nr);
 }
 
 static const char *
 empty(struct ui_view *v, char *buf, size_t n)
 {
-	const struct hg_app *a = v->app;
-
-	if (tl_of(v)->rows.hidden)
-		snprintf(buf, n, "no entries match %s  (%zu hidden; %s clears the filter)",
-			 a->filter_text ? a->filter_text : "the filter", tl_of(v)->rows.hidden,
-			 hg_ui_key(HG_REQ_CLEAR));
-	else
-		snprintf(buf, n, a->loading ? "loading..." : "no entries yet");
-	return buf;
+	return ui_tree_empty(v, tl_of(v)->rows.hidden, buf, n);
 }
 
 static size_t
 lines(const struct ui_view *v)
 {
 	return tl_of(v)->rows.n;
+}
+
+static bool
+selectable(const struct ui_view *v, size_t line)
+{
+	const struct hg_tl_rows *r = &tl_of(v)->rows;
+
+	return line >= r->n || hg_row_selectable(&r->v[line]);
 }
 
 static void
@@ -434,6 +411,7 @@ const struct ui_view_ops ui_timeline_ops = {
 	.empty = empty,
 	.request = request,
 	.select = select_line,
+	.selectable = selectable,
 };
 
 /* The two views trade places in the tree's pane; the one coming in is
@@ -449,6 +427,7 @@ ui_timeline_show(struct hg_ui *u, bool on)
 	u->views[UI_V_ENTRIES] = u->views[UI_V_TIMELINE];
 	u->views[UI_V_TIMELINE] = tmp;
 	u->timeline = on;
+	hg_app_show_timeline(u->app, on);
 	v = &u->views[UI_V_ENTRIES];
 	v->rect = tmp.rect;
 	v->title = tmp.title;

@@ -117,6 +117,10 @@ struct hg_app {
 	int64_t chunk_bytes;		/* per load turn; 0: read all at once */
 	hg_app_ingest_fn on_ingest;
 	void *ingest_ctx;
+	/* Count the last line of a file quiet for HG_APP_QUIET_NS that has no
+	 * newline, as hyperguild's reader would (the browser; not --follow,
+	 * which prints each entry once). */
+	bool take_partials;
 
 	/* Sessions, newest activity first, and the selection. */
 	struct hg_session **order;
@@ -169,6 +173,8 @@ struct hg_app {
 	struct hg_timeline tl;		/* all sessions' entries by time */
 	size_t tl_seen;			/* catalog sessions put in it */
 	bool tl_keep;			/* keep it up to date at every step */
+	bool tl_shown;			/* the browser shows it: one pause for
+					 * all sessions (hg_app_show_timeline) */
 };
 
 /* Set up over a catalog whose sessions are opened. Every session is queued
@@ -176,6 +182,8 @@ struct hg_app {
  * for SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH (and SIGCHLD with a demo)
  * that write to a self-pipe. Returns -1 (errno) when the pipe cannot be
  * made. */
+#define HG_APP_QUIET_NS (INT64_C(2) * 1000000000)
+
 int hg_app_init(struct hg_app *a, const struct hg_options *o, struct hg_catalog *c,
 		const char *title, struct hg_demo *demo, struct hg_spool *spool,
 		bool loaded);
@@ -293,6 +301,12 @@ void hg_app_meter_step(struct hg_app *a);
 /* The timeline of all sessions (timeline.h), brought up to date: the
  * sessions found since, and what the ingests since brought. */
 struct hg_timeline *hg_app_timeline(struct hg_app *a);
+/* The timeline is shown (ON) or not: while it is, a pause holds for every
+ * session and "+N new" counts what arrived in all of them since. */
+void hg_app_show_timeline(struct hg_app *a, bool on);
+/* A row of the timeline in session S: S becomes the selected session, the
+ * pause (one for the timeline) kept. */
+void hg_app_timeline_select(struct hg_app *a, struct hg_session *s);
 /* The session list index of S (hg_app_select_session takes it). */
 size_t hg_app_order_of(const struct hg_app *a, const struct hg_session *s);
 

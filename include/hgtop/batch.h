@@ -36,4 +36,8 @@ int hg_batch_load(struct hg_catalog *c, bool progress, bool parallel);
 struct hg_stats *hg_batch_stats(struct hg_catalog *c, const struct hg_filter *f, bool progress,
 				int *failures);
 
+/* Count the last line of each session that has no newline yet, as
+ * hyperguild's reader does (not when following: it may still grow). */
+void hg_batch_take_partials(struct hg_catalog *c);
+
 #endif

@@ -17,13 +17,15 @@ struct hg_catalog {
 	struct hg_session **sessions; /* owned */
 	size_t n;
 	size_t cap;
+	char *unopened;		/* "PATH: reason" of each path named that
+				 * could not be opened, one a line (or NULL) */
 	bool dir_gone;		/* the directory was deleted or moved (with
 				 * several: every one of them) */
 };
 
 /* Open DIR... and FILE... (in any mix), or "-" (stdin spool). Errors are
- * written to err as "PATH: reason" (the first). Returns 0, or -1 when
- * nothing could be opened. */
+ * written to err as "PATH: reason" (the first), and every one of them to
+ * c->unopened. Returns 0, or -1 when nothing could be opened. */
 int hg_catalog_open(struct hg_catalog *c, int npaths, char *const *paths,
 		    char *err, size_t errlen);
 

@@ -49,6 +49,12 @@ void hg_detail_add_text(struct hg_detail *d, const char *s, size_t n, int indent
 /* "key: value" on one line, the key a label (not counted by the search). */
 void hg_detail_add_field(struct hg_detail *d, const char *key, const char *val, int indent);
 
+/* What hyperguild's reader makes of entry E's line, when it says
+ * something: "hyperguild's reader stops here: <Go's error>" on the line
+ * where it stops reading session S, and a note on a last line that has
+ * no newline yet. */
+void hg_detail_add_go(struct hg_detail *d, const struct hg_session *s, const struct hg_entry *e);
+
 /* Append the fields of entry E (ATTEMPT -1) or of its attempt ATTEMPT,
  * from LINE[0..n), the entry's line as read from the file. */
 void hg_detail_build(struct hg_detail *d, const struct hg_entry *e, int32_t attempt,

@@ -23,6 +23,12 @@ void hg_parse_line_full(const char *line, size_t len, struct hg_entry *e);
  * it before it ends; they are made again when needed). */
 void hg_parse_release(void);
 
+/* Copy line into out with every "input" nested deeper than cJSON goes
+ * (and valid by Go's grammar) replaced by a string saying how deep it
+ * nests. False when there is none (out is then unspecified). */
+struct hg_buf;
+bool hg_parse_deep_input(const char *line, size_t len, struct hg_buf *out);
+
 /* Fill *e as the unparsable row of a line of len bytes that is longer
  * than the reader's limit (hg_reader_line_max) and was not read; the
  * reason says its size and the limit. */

@@ -25,6 +25,11 @@ struct hg_pload_block {
 	size_t n;
 	int64_t bytes;			/* of the block */
 	int err;			/* errno of a failed read (no entries then) */
+	/* The first line of the block where hyperguild's reader stops
+	 * (hg_goread_line), 0 if none; its reason (owned, freed with the
+	 * block unless the caller takes it and sets it to NULL). */
+	int64_t go_stop_line;
+	char *go_stop_reason;
 };
 
 /* Plan the blocks of SS[0..n) and start THREADS threads (0: one per core

@@ -36,7 +36,10 @@ enum hg_row_kind {
 #define HG_ROW_LAST	0x8u	/* the last attempt of its entry */
 
 struct hg_row {
-	uint32_t entry;		/* index into session->entries */
+	union {
+		uint32_t entry;	/* index into session->entries */
+		uint32_t ref;	/* the timeline's: a place in its index */
+	};
 	int32_t attempt;	/* index into entry->attempts, -1 for others */
 	uint8_t kind;		/* enum hg_row_kind */
 	uint8_t depth;
@@ -67,6 +70,20 @@ struct hg_row_filter {
 	void *ctx;
 };
 
+/* Day rows, as rows are made in time order: made at all (the rows span
+ * more than one day), the day (yyyymmdd, local time) of the last dated
+ * row, how many day changes, whether a second day was reached while they
+ * were off (the rows are to be made again, with them), and the last local
+ * day computed (seconds [lo, hi) are in day key). */
+struct hg_days {
+	bool on;
+	int32_t day;
+	size_t n;
+	bool rebuild;
+	int64_t lo, hi;
+	int32_t key;
+};
+
 /* The flattened rows (owned array) and what they were built from. */
 struct hg_rows {
 	struct hg_row *v;
@@ -81,15 +98,7 @@ struct hg_rows {
 	 * The caller keeps it updated (hg_ann_index_update) before building,
 	 * and rebuilds the rows when the update reports a change. */
 	const struct hg_ann_index *notes;
-	/* Day rows: shown (the entries span days), the day (yyyymmdd, local
-	 * time) of the last dated row, how many day changes, and the last
-	 * local day computed (seconds [day_lo, day_hi) are in day_key). */
-	bool days;
-	int32_t day;
-	size_t n_days;
-	bool rebuild;
-	int64_t day_lo, day_hi;
-	int32_t day_key;
+	struct hg_days days;
 };
 
 /* True for the rows the cursor may rest on (all but day rows). */
@@ -98,6 +107,35 @@ hg_row_selectable(const struct hg_row *row)
 {
 	return row->kind != HG_ROW_DAY;
 }
+
+/* The pieces both trees are made of (rows.c; the timeline's are in
+ * timeline.c). Room for EXTRA more rows in V (N used, CAP allocated). */
+void hg_rows_grow(struct hg_row **v, size_t n, size_t *cap, size_t extra);
+/* The kind of row entry E gets. */
+enum hg_row_kind hg_row_kind_of(const struct hg_entry *e);
+/* Add the row of entry IDX of S (ID in its entry field: the entry's index,
+ * or its place in the timeline) and the rows under it: its attempts when
+ * OPEN, the notes on it from NOTES (which may be NULL). */
+void hg_rows_add_entry(struct hg_row **v, size_t *n, size_t *cap, const struct hg_session *s,
+		       const struct hg_ann_index *notes, size_t idx, uint32_t id, bool open,
+		       const struct hg_row_filter *f);
+/* Show (ON) or hide the attempts of row I, the row of entry IDX of S: the
+ * rows under it are made again. True when something changed. */
+bool hg_rows_open(struct hg_row **v, size_t *n, size_t *cap, size_t i, bool on,
+		  const struct hg_session *s, const struct hg_ann_index *notes, size_t idx,
+		  const struct hg_row_filter *f);
+/* Day rows: start (reads TZ), the day of a time (seconds), a day row (ID in its
+ * entry field) before a row of DAY when that is a new day (false: a second
+ * day while they are off, D->rebuild set), and after a full build: with
+ * one day only, no day rows. */
+void hg_days_start(struct hg_days *d);
+int32_t hg_days_of(struct hg_days *d, int64_t sec);
+/* The time of entry E in whole seconds (a time before 1677 or after 2262
+ * too). */
+int64_t hg_entry_sec(const struct hg_entry *e);
+bool hg_days_row(struct hg_days *d, struct hg_row **v, size_t *n, size_t *cap, uint32_t id,
+		 int32_t day);
+void hg_days_done(struct hg_days *d, struct hg_row *v, size_t *n);
 
 /* Build every row of S from scratch. */
 void hg_rows_build(struct hg_rows *r, const struct hg_session *s,
@@ -124,6 +162,8 @@ size_t hg_rows_nearest(const struct hg_rows *r, size_t entry);
 
 /* The entry row at or above row I (the row of depth 0 that row I belongs to). */
 size_t hg_rows_parent(const struct hg_rows *r, size_t i);
+/* The same in rows V (N of them). */
+size_t hg_row_parent(const struct hg_row *v, size_t n, size_t i);
 
 /* What the jump keys look for. An error: an attempt whose verdict is
  * "error", an entry whose final_status is "failed", or an unparsable

@@ -70,6 +70,9 @@ const char *hg_search_find_text(const struct hg_search_pattern *p, const char *s
  * for plain text, the match's for a regular expression; at least 1). */
 size_t hg_search_match_len(const struct hg_search_pattern *p);
 
+/* Whether raw line LINE (N bytes, changed: folded) holds P. */
+bool hg_search_line(const struct hg_search_pattern *p, char *line, size_t n);
+
 /* Decides which entries count (e.g. those a filter shows). */
 typedef bool (*hg_search_visible_fn)(const struct hg_session *s, size_t entry, void *ctx);
 
@@ -121,6 +124,10 @@ enum hg_search_status hg_search_step(struct hg_search *j, int64_t budget_ns);
 
 /* Progress, 0..100. */
 int hg_search_percent(const struct hg_search *j);
+
+/* Read LEN bytes at offset OFF of the job's session into j->buf (the
+ * descriptor is opened at the first read and kept). 0, or the errno. */
+int hg_search_read(struct hg_search *j, int64_t off, size_t len);
 
 /* Release the job's buffer and descriptor (safe to call twice). */
 void hg_search_end(struct hg_search *j);

@@ -62,6 +62,15 @@ struct hg_session {
 	unsigned dir_ix;	/* 1 + index of the catalog directory it was
 				 * found in; 0: a file named, or a stream */
 	void *user;		/* for the layers above (not owned) */
+	/* hyperguild's own reader (goread.h): the first line it stops at,
+	 * with Go's error (0 and NULL: none so far); the same for the head
+	 * while a file is read tail first. */
+	int64_t go_stop_line;
+	char *go_stop_reason;	/* owned */
+	int64_t go_head_stop_line;
+	char *go_head_stop_reason; /* owned */
+	bool partial_taken;	/* the last entry is the incomplete last line
+				 * (hg_session_take_partial) */
 };
 
 #define HG_HEAD_BYTES 4096
@@ -140,6 +149,27 @@ char *hg_session_read_line(const struct hg_session *s, const struct hg_entry *e,
 
 /* Index of the entry at line_no (binary search), or -1. */
 ssize_t hg_session_find_line(const struct hg_session *s, int64_t line_no);
+
+/* What hyperguild's reader (Read in session.go) makes of the file read so
+ * far: it reads all of it, it stops at go_stop_line (go_stop_reason says
+ * why), or not known yet (the file is still being loaded). */
+enum hg_go_verdict {
+	HG_GO_READS,
+	HG_GO_STOPS,
+	HG_GO_UNKNOWN,
+};
+enum hg_go_verdict hg_session_go(const struct hg_session *s);
+
+/* Read the incomplete last line (s->pending bytes after s->offset, with no
+ * newline yet) as an entry, as hyperguild's reader does at the end of the
+ * file, without moving past it: the next ingest drops that entry first
+ * (and changes the generation) and reads the line again once it is
+ * complete, so it is never counted twice. Returns true when an entry was
+ * added. */
+bool hg_session_take_partial(struct hg_session *s);
+
+/* The entry is that incomplete last line. */
+bool hg_session_entry_partial(const struct hg_session *s, const struct hg_entry *e);
 
 const char *hg_ingest_status_text(enum hg_ingest_status st);
 

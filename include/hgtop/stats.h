@@ -158,6 +158,15 @@ struct hg_stats {
 	size_t n_session_rows;
 	struct hg_stats_series series;	/* n == 0 without timestamps */
 	enum hg_stats_order order[HG_STATS_T_N];	/* as sorted */
+	/* Sessions hyperguild's reader cannot read wholly (of all of them,
+	 * whatever the filter): where it stops and why, in session order. */
+	struct hg_stats_go_stop {
+		const char *session;	/* id (interned) */
+		const char *path;	/* interned */
+		int64_t line;
+		char *reason;		/* owned: Go's error */
+	} *go_stops;
+	size_t n_go_stops;
 };
 
 /* Bucket starts (seconds) of the series over [first_s, last_s]: the
@@ -216,6 +225,9 @@ void hg_stats_acc_entry(struct hg_stats_acc *ac, const struct hg_entry *e);
 /* The statistics (ac is freed); SESSIONS_TOTAL is every session, those
  * that could not be read included. */
 struct hg_stats *hg_stats_acc_finish(struct hg_stats_acc *ac, size_t sessions_total);
+/* Add session S to the sessions where hyperguild's reader stops, if it
+ * does (hg_session_go); in session order, once S has been read. */
+void hg_stats_add_go_stop(struct hg_stats *st, const struct hg_session *s);
 
 /* The report as text lines ending in '\n' (for --stats and the stats
  * view). UTF8 selects "→" and "…" over "->" and "~". Log text in it is

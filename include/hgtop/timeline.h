@@ -15,7 +15,8 @@
  *
  * Rows: the index flattened into the rows the timeline shows, one per
  * shown entry (or unparsable line, or note), with the attempts of an
- * expanded entry under it, as the per-session tree (rows.h) does.
+ * expanded entry and the notes on it under it, and day rows, as the
+ * per-session tree (rows.h) does.
  * No ncurses here. */
 #ifndef HGTOP_TIMELINE_H
 #define HGTOP_TIMELINE_H
@@ -25,6 +26,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "hgtop/rows.h"
+#include "hgtop/search.h"
 #include "hgtop/session.h"
 
 struct hg_tl_ref {
@@ -80,29 +83,29 @@ hg_timeline_entry(const struct hg_timeline *t, const struct hg_tl_ref *r)
 /* The position of (session NO, entry ENTRY) in the index, or -1. */
 ssize_t hg_timeline_find(const struct hg_timeline *t, uint32_t no, size_t entry);
 
-/* Rows of the timeline. */
-struct hg_tl_row {
-	uint32_t ref;		/* position in the index */
-	int32_t attempt;	/* attempt index, -1 for the entry row */
-	uint8_t kind;		/* enum hg_row_kind (rows.h) */
-	uint8_t depth;
-	uint8_t flags;		/* HG_ROW_* */
-};
-
+/* Rows of the timeline: as the per-session tree's (rows.h), with the
+ * row's place in the index (ref) for its entry; a note shown under the
+ * entry it annotates holds its own entry index (entry) in that entry's
+ * session. Day rows stand before the first entry of each day when the
+ * entries span days. */
 struct hg_tl_hooks {
 	bool (*visible)(const struct hg_session *s, const struct hg_entry *e, void *ctx);
 	bool (*highlight)(const struct hg_session *s, const struct hg_entry *e,
 			  size_t attempt, void *ctx);
 	bool (*expanded)(struct hg_session *s, const struct hg_entry *e, void *ctx);
 	void *ctx;
+	/* The notes of S to show under the entries they annotate (NULL:
+	 * none, or notes at their own time). */
+	const struct hg_ann_index *(*notes)(const struct hg_session *s, void *ctx);
 };
 
 struct hg_tl_rows {
-	struct hg_tl_row *v;
+	struct hg_row *v;
 	size_t n, cap;
 	size_t built;		/* references turned into rows */
 	unsigned serial;	/* t->serial when built */
 	size_t hidden;		/* entries the filter hid */
+	struct hg_days days;
 };
 
 void hg_tl_rows_build(struct hg_tl_rows *r, const struct hg_timeline *t,
@@ -117,7 +120,43 @@ bool hg_tl_rows_set_expanded(struct hg_tl_rows *r, const struct hg_timeline *t, 
 /* The row of index position REF (ATTEMPT -1: the entry row); -1 when not
  * shown. With NEAREST, the first row at or after it (or the last row). */
 ssize_t hg_tl_rows_find(const struct hg_tl_rows *r, size_t ref, int32_t attempt, bool nearest);
+/* The same for entry ENTRY of session NO: a note shown under the entry it
+ * annotates is found there. */
+ssize_t hg_tl_rows_find_entry(const struct hg_tl_rows *r, const struct hg_timeline *t,
+			      uint32_t no, size_t entry, int32_t attempt, bool nearest);
 size_t hg_tl_rows_parent(const struct hg_tl_rows *r, size_t i);
 void hg_tl_rows_free(struct hg_tl_rows *r);
+
+/* Search in the timeline's order: the entries of every session, one
+ * after the other as the index has them, from position FROM (exclusive;
+ * FROM itself last, after wrapping; SIZE_MAX: from the first or the last),
+ * in time slices, as a session's search job (search.h) does. The index
+ * must not move meanwhile (ESTALE when it did: start again). */
+struct hg_tl_search {
+	const struct hg_timeline *t;
+	const struct hg_search_pattern *p;
+	hg_search_visible_fn visible;
+	void *ctx;
+	bool forward;
+	unsigned serial;	/* t->serial when started */
+	size_t n;		/* positions to look at */
+	size_t from;
+	size_t done;		/* positions looked at */
+	enum hg_search_status status;
+	size_t found;		/* position when FOUND */
+	bool wrapped;
+	int err;
+	struct hg_search rd;	/* reads the lines of one session at a time */
+	int64_t rd_off;		/* what rd.buf holds: the file's bytes at */
+	size_t rd_len;		/* [rd_off, rd_off + rd_len) */
+};
+
+void hg_tl_search_start(struct hg_tl_search *j, const struct hg_timeline *t,
+			const struct hg_search_pattern *p, size_t from, bool forward,
+			hg_search_visible_fn visible, void *ctx);
+enum hg_search_status hg_tl_search_step(struct hg_tl_search *j, int64_t budget_ns);
+/* Release what the job holds (safe to call twice). */
+void hg_tl_search_end(struct hg_tl_search *j);
+int hg_tl_search_percent(const struct hg_tl_search *j);
 
 #endif

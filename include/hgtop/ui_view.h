@@ -225,6 +225,26 @@ unsigned ui_cmd_yank(struct hg_ui *u, bool raw);
  * Y, from SKIP columns into the view (SKIP 0: the whole row is filled). */
 void ui_entries_draw_row(struct ui_view *v, const struct hg_session *s,
 			 const struct hg_row *row, size_t line, int y, int skip);
+/* view_entries.c: what the entry tree and the timeline do alike, on a
+ * view's rows ROWS (N of them). The cursor moved from FROM: up, follow
+ * pauses; SHOW makes its row the app's selection. The entry row that expanding (HOW 1), collapsing (0) or
+ * toggling (-1) acts on from the cursor, and whether it is to be open
+ * (false: none). After row I was expanded or collapsed: the cursor on it,
+ * the rows under it in view. The cursor to row I (a search match): follow
+ * holds unless it is the newest. Moves, expanding and collapsing (EXPAND
+ * and EXPAND_ALL are the view's). What the title says of the rows, and
+ * what the pane says without any. */
+unsigned ui_tree_select(struct ui_view *v, size_t from, void (*show)(struct ui_view *v));
+bool ui_tree_expand_at(const struct ui_view *v, const struct hg_row *rows, size_t n, int how,
+		       size_t *i, bool *on);
+void ui_tree_expanded(struct ui_view *v, const struct hg_row *rows, size_t n, size_t i, bool on);
+void ui_tree_cursor_to(struct ui_view *v, size_t n, size_t i);
+unsigned ui_tree_request(struct ui_view *v, enum hg_ui_req req,
+			 unsigned (*expand)(struct ui_view *v, int how),
+			 unsigned (*expand_all)(struct ui_view *v, bool on));
+void ui_tree_title(const struct ui_view *v, size_t hidden, size_t n, char *left, size_t nl,
+		   char *right, size_t nr);
+const char *ui_tree_empty(const struct ui_view *v, size_t hidden, char *buf, size_t n);
 /* view_timeline.c: the timeline of all sessions in the tree's place, or
  * the per-session tree again. */
 unsigned ui_timeline_show(struct hg_ui *u, bool on);

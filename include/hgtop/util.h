@@ -74,4 +74,9 @@ void hg_buf_free(struct hg_buf *b);
 void hg_json_escape(struct hg_buf *out, const char *s, size_t n, unsigned flags);
 void hg_json_string(struct hg_buf *out, const char *s, size_t n, unsigned flags);
 
+/* Days from 1970-01-01 to Y-M-D of the proleptic Gregorian calendar. */
+int64_t hg_days_from_civil(int64_t y, unsigned m, unsigned d);
+/* Days in month M (1-12) of year Y; 0 for a month out of range. */
+int hg_days_in_month(int64_t y, int m);
+
 #endif

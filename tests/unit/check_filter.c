@@ -58,7 +58,7 @@ START_TEST(test_parse_valid)
 }
 END_TEST
 
-#define KEYS "(keys: verdict, tier, model, skill, status, phase, session, file, model_used, project, kind, dur, attempts, since, until)"
+#define KEYS "(keys: verdict, tier, model, skill, status, phase, session, file, model_used, project, kind, dur, attempts, since, until, hgread)"
 #define OPS "(expected >, >=, <, <=, = or !=)"
 #define TIMES " (expected e.g. 2h, 30m, 90s, 3d, today, yesterday, 2026-11-28, " \
 	"2026-11-28T14:00, 2026-11-28T14:00:05Z or 2026-11-28T14:00+01:00)"

@@ -156,7 +156,14 @@ START_TEST(test_deep_nesting)
 		hg_buf_addc(&b, '}');
 	hg_buf_adds(&b, ",\"final_status\":\"ok\"}");
 	hg_buf_addc(&b, '\0');
-	expect_unparsable(b.p, "invalid JSON");
+	{
+		/* An input nested that deep is read, as Go reads it. */
+		struct hg_entry e = parse(b.p);
+
+		ck_assert_int_eq(e.kind, HG_ENTRY_OK);
+		ck_assert_str_eq(e.skill, "deep");
+		hg_entry_free(&e);
+	}
 	hg_buf_free(&b);
 }
 END_TEST

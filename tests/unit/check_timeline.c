@@ -286,7 +286,7 @@ START_TEST(test_rows_follow_index)
 	struct hg_session *sa, *sb;
 	struct hg_timeline t;
 	struct hg_tl_rows r = { 0 };
-	struct hg_tl_hooks h = { odd_visible, NULL, NULL, NULL };
+	struct hg_tl_hooks h = { odd_visible, NULL, NULL, NULL, NULL };
 
 	append("a", "w", a, 2);
 	append("b", "w", b, 2);
@@ -324,6 +324,72 @@ START_TEST(test_rows_follow_index)
 }
 END_TEST
 
+/* The timeline's search from FROM for TEXT: the position found, or -1;
+ * *wrapped as the job says. */
+static ssize_t
+tl_find(const struct hg_timeline *t, const char *text, size_t from, bool forward,
+	hg_search_visible_fn visible, bool *wrapped)
+{
+	struct hg_search_pattern p;
+	struct hg_tl_search j;
+	enum hg_search_status st;
+
+	ck_assert(hg_search_pattern_init(&p, text));
+	hg_tl_search_start(&j, t, &p, from, forward, visible, NULL);
+	while ((st = hg_tl_search_step(&j, 1000000)) == HG_SEARCH_RUNNING)
+		;
+	hg_tl_search_end(&j);
+	hg_search_pattern_free(&p);
+	*wrapped = j.wrapped;
+	ck_assert(st == HG_SEARCH_FOUND || st == HG_SEARCH_NOT_FOUND);
+	return st == HG_SEARCH_FOUND ? (ssize_t)j.found : -1;
+}
+
+static bool
+not_b(const struct hg_session *s, size_t entry, void *ctx)
+{
+	(void)entry;
+	(void)ctx;
+	return strcmp(s->id, "b") != 0;
+}
+
+START_TEST(test_search_in_order)
+{
+	const int a[] = { 1, 4, 7 }, b[] = { 2, 5, 8 }, c[] = { 3, 6, 9 };
+	struct hg_session *s[3];
+	struct hg_timeline t;
+	bool w;
+
+	append("a", "w", a, 3);
+	append("b", "w", b, 3);
+	append("c", "w", c, 3);
+	s[0] = open_session("a");
+	s[1] = open_session("b");
+	s[2] = open_session("c");
+	hg_timeline_init(&t);
+	for (int i = 0; i < 3; i++)
+		hg_timeline_add(&t, s[i]);
+	hg_timeline_sync(&t);
+	/* a:1 b:2 c:3 a:4 b:5 c:6 a:7 b:8 c:9 */
+	ck_assert_int_eq(tl_find(&t, "\"s5\"", 0, true, NULL, &w), 4);
+	ck_assert(!w);
+	ck_assert_int_eq(tl_find(&t, "\"s2\"", 6, true, NULL, &w), 1);
+	ck_assert(w);	/* around the end */
+	ck_assert_int_eq(tl_find(&t, "\"s8\"", 1, false, NULL, &w), 7);
+	ck_assert(w);	/* around the start */
+	ck_assert_int_eq(tl_find(&t, "\"s3\"", SIZE_MAX, true, NULL, &w), 2);
+	ck_assert_int_eq(tl_find(&t, "\"s6\"", SIZE_MAX, false, NULL, &w), 5);
+	ck_assert_int_eq(tl_find(&t, "\"s4\"", 3, true, NULL, &w), 3);
+	ck_assert(w);	/* itself, last */
+	ck_assert_int_eq(tl_find(&t, "absent", 0, true, NULL, &w), -1);
+	ck_assert_int_eq(tl_find(&t, "\"s5\"", 0, true, not_b, &w), -1);
+	ck_assert_int_eq(tl_find(&t, "session_id\":\"c", 3, true, not_b, &w), 5);
+	hg_timeline_free(&t);
+	for (int i = 0; i < 3; i++)
+		hg_session_free(s[i]);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -338,6 +404,7 @@ suite(void)
 	tcase_add_test(tc, test_rotated_keeps_both);
 	tcase_add_test(tc, test_no_time_first);
 	tcase_add_test(tc, test_rows_follow_index);
+	tcase_add_test(tc, test_search_in_order);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,1009 @@
+/* goread.c - Go's verdict on one session-log line, without building it.
+ *
+ * The syntax check follows the state machine of Go's encoding/json scanner
+ * (scanner.go) state for state, so that the error texts are Go's: the
+ * character is quoted as Go quotes it and named with the same context
+ * ("looking for beginning of object key string", "in string literal"...),
+ * and at the end of the input one space is stepped through the machine as
+ * Go's eof() does ("-" alone is "invalid character ' ' in numeric
+ * literal"). Go only checks the syntax of strings: bytes of 0x80 and up
+ * are taken as they are (invalid UTF-8 becomes U+FFFD when decoded).
+ *
+ * The type check follows json.Unmarshal into hyperguild's Entry: keys are
+ * matched to fields ignoring case (with Go's special folds of the Kelvin
+ * sign and the long s), unknown keys are skipped, null fits every field,
+ * the first value of a wrong type is reported (decoding goes on), and a
+ * timestamp that time.Parse rejects stops the decoding at once (its error
+ * wins over an earlier type error). A syntax error anywhere wins over both,
+ * as Go checks the whole line before decoding it. */
+#include "config.h"
+
+#include "hgtop/goread.h"
+#include "hgtop/util.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+
+enum state {
+	S_BEGIN_VALUE,
+	S_BEGIN_VALUE_OR_EMPTY,
+	S_BEGIN_STRING_OR_EMPTY,
+	S_BEGIN_STRING,
+	S_END_VALUE,
+	S_END_TOP,
+	S_IN_STRING,
+	S_ESC,
+	S_U1, S_U2, S_U3, S_U4,
+	S_NEG, S_1, S_0, S_DOT, S_DOT0, S_E, S_ESIGN, S_E0,
+	S_T, S_TR, S_TRU,
+	S_F, S_FA, S_FAL, S_FALS,
+	S_N, S_NU, S_NUL,
+	S_ERROR,
+};
+
+/* Go's parse states of an open array or object. */
+enum { PS_OBJECT_KEY, PS_OBJECT_VALUE, PS_ARRAY_VALUE };
+
+/* What the value about to be decoded is stored into. */
+enum slot {
+	SL_IGNORE,	/* an unknown key, or inside a skipped value */
+	SL_ENTRY,	/* the line itself */
+	SL_STRING,
+	SL_INT,		/* int or int64: strconv.ParseInt of the literal */
+	SL_BOOL,
+	SL_TIME,	/* time.Time: its UnmarshalJSON */
+	SL_ATTEMPTS,	/* []Attempt */
+	SL_ATTEMPT,	/* one element of it */
+	SL_RAW,		/* json.RawMessage: anything */
+};
+
+/* The kind of an open container, for the first levels. */
+enum kind { K_IGNORE, K_ENTRY, K_ATTEMPTS, K_ATTEMPT };
+
+struct field {
+	const char *name;
+	size_t len;
+	enum slot slot;
+	const char *path;	/* for Go's "Go struct field PATH" */
+	const char *type;	/* Go's type name */
+};
+
+static const struct field entry_fields[] = {
+	{ "session_id", 10, SL_STRING, "Entry.session_id", "string" },
+	{ "timestamp", 9, SL_TIME, "Entry.timestamp", "time.Time" },
+	{ "skill", 5, SL_STRING, "Entry.skill", "string" },
+	{ "phase", 5, SL_STRING, "Entry.phase", "string" },
+	{ "project_root", 12, SL_STRING, "Entry.project_root", "string" },
+	{ "input", 5, SL_RAW, "Entry.input", "json.RawMessage" },
+	{ "attempts", 8, SL_ATTEMPTS, "Entry.attempts", "[]session.Attempt" },
+	{ "final_status", 12, SL_STRING, "Entry.final_status", "string" },
+	{ "file_path", 9, SL_STRING, "Entry.file_path", "string" },
+	{ "model_used", 10, SL_STRING, "Entry.model_used", "string" },
+	{ "duration_ms", 11, SL_INT, "Entry.duration_ms", "int64" },
+	{ "message", 7, SL_STRING, "Entry.message", "string" },
+	{ NULL, 0, SL_IGNORE, NULL, NULL },
+};
+
+static const struct field attempt_fields[] = {
+	{ "attempt", 7, SL_INT, "Attempt.attempts.attempt", "int" },
+	{ "model", 5, SL_STRING, "Attempt.attempts.model", "string" },
+	{ "tier", 4, SL_STRING, "Attempt.attempts.tier", "string" },
+	{ "duration_ms", 11, SL_INT, "Attempt.attempts.duration_ms", "int64" },
+	{ "warm_start", 10, SL_BOOL, "Attempt.attempts.warm_start", "bool" },
+	{ "verified", 8, SL_BOOL, "Attempt.attempts.verified", "bool" },
+	{ "verdict", 7, SL_STRING, "Attempt.attempts.verdict", "string" },
+	{ "feedback", 8, SL_STRING, "Attempt.attempts.feedback", "string" },
+	{ "output_summary", 14, SL_STRING, "Attempt.attempts.output_summary", "string" },
+	{ "runner_output", 13, SL_STRING, "Attempt.attempts.runner_output", "string" },
+	{ NULL, 0, SL_IGNORE, NULL, NULL },
+};
+
+static const struct field top_field = { "", 0, SL_ENTRY, NULL, "session.Entry" };
+static const struct field element_field = { "", 0, SL_ATTEMPT, "Entry.attempts", "session.Attempt" };
+static const struct field ignore_field = { "", 0, SL_IGNORE, NULL, NULL };
+
+#define KIND_LEVELS 4
+
+struct scan {
+	const char *p;
+	size_t len;
+	enum state st;
+	size_t depth;
+	size_t max_depth;
+	uint8_t ps[HG_GO_MAX_DEPTH + 1];	/* parse state per level, 1-based */
+	/* Typing (off for hg_goread_value_len). */
+	bool typing;
+	bool in_key;			/* the string being read is a key */
+	size_t str_start;		/* its first byte after the quote */
+	uint8_t kind[KIND_LEVELS];	/* containers of levels 1..3 */
+	const struct field *key_field[KIND_LEVELS]; /* field of the last key */
+	const struct field *val;	/* the scalar being read goes there */
+	size_t val_start;
+	size_t time_level;		/* a container in a time field: its level */
+	size_t time_start;
+	/* Results. */
+	bool syntax;			/* a syntax error, in msg */
+	bool fatal;			/* a timestamp error, in msg */
+	bool saved;			/* a type error, in msg */
+	char *msg;
+	size_t n;
+};
+
+void
+hg_goread_quote_char(unsigned char c, char *buf, size_t n)
+{
+	if (c == '\'')
+		snprintf(buf, n, "'\\''");
+	else if (c == '"')
+		snprintf(buf, n, "'\"'");
+	else if (c == '\\')
+		snprintf(buf, n, "'\\\\'");
+	else if (c >= 0x20 && c < 0x7f)
+		snprintf(buf, n, "'%c'", c);
+	else if (c == '\a' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t' ||
+		 c == '\v')
+		snprintf(buf, n, "'\\%c'", "abtnvfr"[c == '\a' ? 0 : c == '\b' ? 1 : c == '\t' ? 2 :
+					       c == '\n' ? 3 : c == '\v' ? 4 : c == '\f' ? 5 : 6]);
+	else if (c < 0x20 || c == 0x7f)
+		snprintf(buf, n, "'\\x%02x'", c);
+	else if (c < 0xa1 || c == 0xad)
+		/* Go quotes string(rune(c)): U+0080..U+00A0 and the soft
+		 * hyphen are not printable, the rest of Latin-1 is. */
+		snprintf(buf, n, "'\\u%04x'", c);
+	else
+		snprintf(buf, n, "'%c%c'", 0xc0 | (c >> 6), 0x80 | (c & 0x3f));
+}
+
+static enum state
+syntax_error(struct scan *s, unsigned char c, const char *context)
+{
+	char q[16];
+
+	if (!s->syntax && s->msg && s->n) {
+		hg_goread_quote_char(c, q, sizeof(q));
+		snprintf(s->msg, s->n, "invalid character %s %s", q, context);
+	}
+	s->syntax = true;
+	return S_ERROR;
+}
+
+/* Types */
+
+static const char *
+json_type(unsigned char c)
+{
+	switch (c) {
+	case '{': return "object";
+	case '[': return "array";
+	case '"': return "string";
+	case 't': case 'f': return "bool";
+	case 'n': return "null";
+	default: return "number";
+	}
+}
+
+/* A value of Go type name "what" does not fit field f (first one only). */
+static void
+type_error(struct scan *s, const struct field *f, const char *what, size_t what_len)
+{
+	if (s->saved || s->fatal || !s->msg || !s->n)
+		return;
+	s->saved = true;
+	if (f->path)
+		snprintf(s->msg, s->n, "json: cannot unmarshal %.*s into Go struct field %s of type %s",
+			 (int)what_len, what, f->path, f->type);
+	else
+		snprintf(s->msg, s->n, "json: cannot unmarshal %.*s into Go value of type %s",
+			 (int)what_len, what, f->type);
+}
+
+/* Go's quote() of the time package: bytes under 0x20 and from 0x80 as
+ * \xNN, a quote and a backslash escaped. */
+static void
+time_quote(char *out, size_t n, const char *v, size_t len)
+{
+	size_t o = 0, i;
+
+	if (n < 8)
+		return;
+	out[o++] = '"';
+	for (i = 0; i < len && o + 6 < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if (c >= 0x80 || c < 0x20) {
+			o += (size_t)snprintf(out + o, n - o, "\\x%02x", c);
+		} else {
+			if (c == '"' || c == '\\')
+				out[o++] = '\\';
+			out[o++] = (char)c;
+		}
+	}
+	out[o++] = '"';
+	out[o] = '\0';
+}
+
+static inline bool
+dig(const char *v, size_t n, size_t i)
+{
+	return i < n && v[i] >= '0' && v[i] <= '9';
+}
+
+/* strconv-free atoi of Go's time package on 2 bytes: an optional sign and
+ * digits, all of them. */
+static bool
+atoi2(const char *v)
+{
+	if (v[0] == '+' || v[0] == '-')
+		return v[1] >= '0' && v[1] <= '9';
+	return v[0] >= '0' && v[0] <= '9' && v[1] >= '0' && v[1] <= '9';
+}
+
+/* time.Time's UnmarshalJSON (Go 1.19): time.Parse of the raw value v with
+ * the layout "\"2006-01-02T15:04:05Z07:00\"" (RFC 3339 in quotes), step
+ * for step, so that what it accepts (one-digit hours, a comma before the
+ * fraction, any number of fraction digits, any two-character zone offset)
+ * and its error text are Go's. True when it parses. */
+static bool
+go_time(const char *v, size_t n, char *msg, size_t mn)
+{
+	static const char layout[] = "\"\\\"2006-01-02T15:04:05Z07:00\\\"\"";
+	char qv[4 * 64 + 8], qe[4 * 64 + 8], qx[16];
+	const char *elem = NULL, *range = NULL;
+	size_t i = 0, at = 0;
+	int year, month, day, hour, min, sec, k;
+
+#define BAD(e, pos) do { elem = (e); at = (pos); goto bad; } while (0)
+#define NUM2(x) ((x) = (v[i] - '0') * 10 + (v[i + 1] - '0'), i += 2)
+	if (i >= n || v[i] != '"')
+		BAD("\"", i);
+	i++;
+	if (n - i < 4 || !dig(v, n, i))
+		BAD("2006", i);
+	for (k = 1; k < 4; k++)
+		if (!dig(v, n, i + (size_t)k))
+			BAD("2006", i + 4);
+	year = (v[i] - '0') * 1000 + (v[i + 1] - '0') * 100 + (v[i + 2] - '0') * 10 + (v[i + 3] - '0');
+	i += 4;
+	if (i >= n || v[i] != '-')
+		BAD("-", i);
+	i++;
+	if (!dig(v, n, i) || !dig(v, n, i + 1))
+		BAD("01", i);
+	NUM2(month);
+	if (month < 1 || month > 12) {
+		range = "month";
+		goto bad;
+	}
+	if (i >= n || v[i] != '-')
+		BAD("-", i);
+	i++;
+	if (!dig(v, n, i) || !dig(v, n, i + 1))
+		BAD("02", i);
+	NUM2(day);
+	if (i >= n || v[i] != 'T')
+		BAD("T", i);
+	i++;
+	if (!dig(v, n, i))
+		BAD("15", i);
+	if (dig(v, n, i + 1)) {
+		NUM2(hour);
+	} else {
+		hour = v[i] - '0';
+		i++;
+	}
+	if (hour >= 24) {
+		range = "hour";
+		goto bad;
+	}
+	if (i >= n || v[i] != ':')
+		BAD(":", i);
+	i++;
+	if (!dig(v, n, i) || !dig(v, n, i + 1))
+		BAD("04", i);
+	NUM2(min);
+	if (min >= 60) {
+		range = "minute";
+		goto bad;
+	}
+	if (i >= n || v[i] != ':')
+		BAD(":", i);
+	i++;
+	if (!dig(v, n, i) || !dig(v, n, i + 1))
+		BAD("05", i);
+	NUM2(sec);
+	if (sec >= 60) {
+		range = "second";
+		goto bad;
+	}
+	/* A fraction the layout does not have: '.' or ',' and digits. */
+	if (n - i >= 2 && (v[i] == '.' || v[i] == ',') && dig(v, n, i + 1))
+		for (i += 2; dig(v, n, i); i++)
+			;
+	if (i < n && v[i] == 'Z') {
+		i++;
+	} else {
+		if (n - i < 6 || v[i + 3] != ':')
+			BAD("Z07:00", i);
+		if (!atoi2(v + i + 1) || !atoi2(v + i + 4) || (v[i] != '+' && v[i] != '-'))
+			BAD("Z07:00", i + 6);
+		i += 6;
+	}
+	if (i >= n || v[i] != '"')
+		BAD("\"", i);
+	i++;
+	if (i < n) {
+		time_quote(qv, sizeof(qv), v, n > 64 ? 64 : n);
+		time_quote(qe, sizeof(qe), v + i, n - i > 64 ? 64 : n - i);
+		snprintf(msg, mn, "parsing time %s: extra text: %s", qv, qe);
+		return false;
+	}
+	if (day < 1 || day > hg_days_in_month(year, month)) {
+		range = "day";
+		goto bad;
+	}
+	return true;
+bad:
+	time_quote(qv, sizeof(qv), v, n > 64 ? 64 : n);
+	if (range) {
+		snprintf(msg, mn, "parsing time %s: %s out of range", qv, range);
+		return false;
+	}
+	time_quote(qe, sizeof(qe), v + at, n - at > 64 ? 64 : n - at);
+	time_quote(qx, sizeof(qx), elem, strlen(elem));
+	snprintf(msg, mn, "parsing time %s as %s: cannot parse %s as %s", qv, layout, qe, qx);
+	return false;
+#undef BAD
+#undef NUM2
+}
+
+/* The timestamp p[a, b) does not parse: decoding stops there, with Go's
+ * error (which wins over an earlier type error). */
+static void
+time_check(struct scan *s, size_t a, size_t b)
+{
+	char buf[1024];
+
+	if (s->fatal || go_time(s->p + a, b - a, buf, sizeof(buf)))
+		return;
+	s->fatal = true;
+	s->typing = false;
+	if (s->msg && s->n)
+		snprintf(s->msg, s->n, "%s", buf);
+}
+
+/* strconv.ParseInt(text, 10, 64) succeeds. text is a valid JSON number. */
+static bool
+fits_int64(const char *t, size_t n)
+{
+	const char *max = "9223372036854775807";
+	bool neg = n > 0 && t[0] == '-';
+	size_t i, digits;
+	int cmp;
+
+	for (i = 0; i < n; i++)
+		if (t[i] == '.' || t[i] == 'e' || t[i] == 'E')
+			return false;
+	t += neg;
+	digits = n - neg;
+	if (digits != 19)
+		return digits < 19;
+	cmp = memcmp(t, neg ? "9223372036854775808" : max, 19);
+	return cmp <= 0;
+}
+
+/* The field of the value that starts now. */
+static const struct field *
+value_field(struct scan *s)
+{
+	if (s->depth == 0)
+		return &top_field;
+	if (s->depth >= KIND_LEVELS)
+		return &ignore_field;
+	switch (s->kind[s->depth]) {
+	case K_ENTRY:
+	case K_ATTEMPT:
+		return s->key_field[s->depth];
+	case K_ATTEMPTS:
+		return &element_field;
+	}
+	return &ignore_field;
+}
+
+/* A value starts with c at i. */
+static void
+value_begins(struct scan *s, unsigned char c, size_t i)
+{
+	const struct field *f = value_field(s);
+	enum kind k = K_IGNORE;
+
+	s->val = NULL;
+	if (c == 'n' || f->slot == SL_IGNORE || f->slot == SL_RAW) {
+		/* null fits anything; nothing else to check */
+	} else if (c == '{' || c == '[') {
+		if (c == '{' && f->slot == SL_ENTRY)
+			k = K_ENTRY;
+		else if (c == '[' && f->slot == SL_ATTEMPTS)
+			k = K_ATTEMPTS;
+		else if (c == '{' && f->slot == SL_ATTEMPT)
+			k = K_ATTEMPT;
+		else if (f->slot == SL_TIME) {
+			s->time_level = s->depth + 1;
+			s->time_start = i;
+		} else
+			type_error(s, f, json_type(c), strlen(json_type(c)));
+	} else if ((c == '"' && f->slot == SL_STRING) ||
+		   ((c == 't' || c == 'f') && f->slot == SL_BOOL)) {
+		/* fits */
+	} else if (f->slot == SL_TIME || (f->slot == SL_INT && c != '"' && c != 't' && c != 'f')) {
+		s->val = f;	/* checked when it ends */
+		s->val_start = i;
+	} else {
+		type_error(s, f, json_type(c), strlen(json_type(c)));
+	}
+	if (s->depth + 1 < KIND_LEVELS && (c == '{' || c == '['))
+		s->kind[s->depth + 1] = (uint8_t)k;
+}
+
+/* The scalar that started at val_start ends before i. */
+static void
+scalar_ends(struct scan *s, size_t i)
+{
+	const struct field *f = s->val;
+	const char *t = s->p + s->val_start;
+	size_t n = i - s->val_start;
+
+	s->val = NULL;
+	if (!s->typing || !f)
+		return;
+	if (f->slot == SL_INT) {
+		char what[96];
+		int w;
+
+		if (fits_int64(t, n))
+			return;
+		w = snprintf(what, sizeof(what), "number %.*s", (int)(n > 64 ? 64 : n), t);
+		type_error(s, f, what, (size_t)w);
+	} else if (f->slot == SL_TIME) {
+		/* Go parses the raw bytes, quotes included: an escape
+		 * there is not a time either. */
+		time_check(s, s->val_start, i);
+	}
+}
+
+/* Go matches a key to a field name ignoring ASCII case, and takes the
+ * Kelvin sign for k and the long s for s (equalFoldRight). */
+static bool
+key_matches(const char *name, const unsigned char *k, size_t n)
+{
+	size_t i = 0;
+
+	for (; *name; name++) {
+		char c = *name;
+
+		if (i >= n)
+			return false;
+		if (k[i] < 0x80) {
+			if ((k[i] | 0x20) != c && k[i] != c)
+				return false;
+			i++;
+		} else if (c == 'k' && n - i >= 3 && k[i] == 0xe2 && k[i + 1] == 0x84 && k[i + 2] == 0xaa) {
+			i += 3;
+		} else if (c == 's' && n - i >= 2 && k[i] == 0xc5 && k[i + 1] == 0xbf) {
+			i += 2;
+		} else {
+			return false;
+		}
+	}
+	return i == n;
+}
+
+static int
+hex4(const char *p)
+{
+	int v = 0, i;
+
+	for (i = 0; i < 4; i++) {
+		char c = p[i];
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v |= c - 'a' + 10;
+		else
+			v |= c - 'A' + 10;
+	}
+	return v;
+}
+
+/* Decode the key p[a, b) (valid JSON string content) far enough to match
+ * field names: escapes undone, the two special runes kept in UTF-8. */
+static const struct field *
+key_field(const struct field *fields, const char *p, size_t a, size_t b)
+{
+	unsigned char k[32];
+	size_t n = 0, i;
+
+	/* The common case: a plain ASCII key, matched by length first. */
+	for (i = a; i < b && p[i] != '\\' && (unsigned char)p[i] < 0x80; i++)
+		;
+	if (i == b) {
+		for (; fields->name; fields++) {
+			if (fields->len != b - a || (p[a] | 0x20) != fields->name[0])
+				continue;
+			if (key_matches(fields->name, (const unsigned char *)p + a, b - a))
+				return fields;
+		}
+		return &ignore_field;
+	}
+	for (i = a; i < b; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (n + 3 > sizeof(k))
+			return &ignore_field;
+		if (c != '\\') {
+			k[n++] = c;
+			continue;
+		}
+		c = (unsigned char)p[++i];
+		if (c == 'u') {
+			int r = hex4(p + i + 1);
+
+			i += 4;
+			if (r < 0x80) {
+				k[n++] = (unsigned char)r;
+			} else if (r == 0x212a) {
+				k[n++] = 0xe2, k[n++] = 0x84, k[n++] = 0xaa;
+			} else if (r == 0x17f) {
+				k[n++] = 0xc5, k[n++] = 0xbf;
+			} else {
+				k[n++] = 0xff;	/* matches no name */
+			}
+		} else {
+			k[n++] = c == 'b' ? '\b' : c == 'f' ? '\f' : c == 'n' ? '\n' : c == 'r' ? '\r' :
+				 c == 't' ? '\t' : c;
+		}
+	}
+	for (; fields->name; fields++)
+		if (key_matches(fields->name, k, n))
+			return fields;
+	return &ignore_field;
+}
+
+/* Scanner */
+
+static inline bool
+is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static enum state
+push(struct scan *s, unsigned char c, uint8_t ps, enum state next)
+{
+	if (s->depth + 1 > HG_GO_MAX_DEPTH)
+		return syntax_error(s, c, "exceeded max depth");
+	s->ps[++s->depth] = ps;
+	if (s->depth > s->max_depth)
+		s->max_depth = s->depth;
+	return next;
+}
+
+static enum state end_value(struct scan *s, unsigned char c, size_t i);
+
+static enum state
+begin_value(struct scan *s, unsigned char c, size_t i)
+{
+	if (is_space(c))
+		return S_BEGIN_VALUE;
+	if (s->typing)
+		value_begins(s, c, i);
+	switch (c) {
+	case '{':
+		return push(s, c, PS_OBJECT_KEY, S_BEGIN_STRING_OR_EMPTY);
+	case '[':
+		return push(s, c, PS_ARRAY_VALUE, S_BEGIN_VALUE_OR_EMPTY);
+	case '"':
+		s->in_key = false;
+		return S_IN_STRING;
+	case '-':
+		return S_NEG;
+	case '0':
+		return S_0;
+	case 't':
+		return S_T;
+	case 'f':
+		return S_F;
+	case 'n':
+		return S_N;
+	}
+	if (c >= '1' && c <= '9')
+		return S_1;
+	return syntax_error(s, c, "looking for beginning of value");
+}
+
+static enum state
+begin_string(struct scan *s, unsigned char c, size_t i)
+{
+	if (is_space(c))
+		return S_BEGIN_STRING;
+	if (c == '"') {
+		s->in_key = true;
+		s->str_start = i + 1;
+		return S_IN_STRING;
+	}
+	return syntax_error(s, c, "looking for beginning of object key string");
+}
+
+/* A container closes at i: a timestamp given as one stops decoding. */
+static void
+container_ends(struct scan *s, size_t i)
+{
+	if (s->typing && s->time_level == s->depth) {
+		s->time_level = 0;
+		time_check(s, s->time_start, i + 1);
+	}
+	s->depth--;
+}
+
+static enum state
+end_value(struct scan *s, unsigned char c, size_t i)
+{
+	uint8_t ps;
+
+	if (s->depth == 0)
+		return is_space(c) ? S_END_TOP : syntax_error(s, c, "after top-level value");
+	if (is_space(c))
+		return S_END_VALUE;
+	ps = s->ps[s->depth];
+	switch (ps) {
+	case PS_OBJECT_KEY:
+		if (c == ':') {
+			s->ps[s->depth] = PS_OBJECT_VALUE;
+			return S_BEGIN_VALUE;
+		}
+		return syntax_error(s, c, "after object key");
+	case PS_OBJECT_VALUE:
+		if (c == ',') {
+			s->ps[s->depth] = PS_OBJECT_KEY;
+			return S_BEGIN_STRING;
+		}
+		if (c == '}') {
+			container_ends(s, i);
+			return s->depth == 0 ? S_END_TOP : S_END_VALUE;
+		}
+		return syntax_error(s, c, "after object key:value pair");
+	default:
+		if (c == ',')
+			return S_BEGIN_VALUE;
+		if (c == ']') {
+			container_ends(s, i);
+			return s->depth == 0 ? S_END_TOP : S_END_VALUE;
+		}
+		return syntax_error(s, c, "after array element");
+	}
+}
+
+/* A number ends at i (c is not part of it). */
+static enum state
+number_ends(struct scan *s, unsigned char c, size_t i)
+{
+	if (s->typing && s->val)
+		scalar_ends(s, i);
+	return end_value(s, c, i);
+}
+
+static inline bool
+is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline bool
+is_hex(unsigned char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static enum state
+literal(struct scan *s, unsigned char c, unsigned char want, const char *context, enum state next)
+{
+	return c == want ? next : syntax_error(s, c, context);
+}
+
+static enum state
+literal_end(struct scan *s, unsigned char c, unsigned char want, const char *context, size_t i)
+{
+	if (c != want)
+		return syntax_error(s, c, context);
+	if (s->typing && s->val)
+		scalar_ends(s, i + 1);
+	return S_END_VALUE;
+}
+
+static enum state
+step(struct scan *s, unsigned char c, size_t i)
+{
+	switch (s->st) {
+	case S_BEGIN_VALUE:
+		return begin_value(s, c, i);
+	case S_BEGIN_VALUE_OR_EMPTY:
+		if (is_space(c))
+			return S_BEGIN_VALUE_OR_EMPTY;
+		if (c == ']')
+			return end_value(s, c, i);
+		return begin_value(s, c, i);
+	case S_BEGIN_STRING_OR_EMPTY:
+		if (is_space(c))
+			return S_BEGIN_STRING_OR_EMPTY;
+		if (c == '}') {
+			s->ps[s->depth] = PS_OBJECT_VALUE;
+			return end_value(s, c, i);
+		}
+		return begin_string(s, c, i);
+	case S_BEGIN_STRING:
+		return begin_string(s, c, i);
+	case S_END_VALUE:
+		return end_value(s, c, i);
+	case S_END_TOP:
+		return is_space(c) ? S_END_TOP : syntax_error(s, c, "after top-level value");
+	case S_IN_STRING:
+		if (c == '"') {
+			if (s->typing && s->in_key) {
+				size_t d = s->depth;
+
+				if (d < KIND_LEVELS && s->kind[d] == K_ENTRY)
+					s->key_field[d] = key_field(entry_fields, s->p, s->str_start, i);
+				else if (d < KIND_LEVELS && s->kind[d] == K_ATTEMPT)
+					s->key_field[d] = key_field(attempt_fields, s->p, s->str_start, i);
+			} else if (s->typing && s->val) {
+				scalar_ends(s, i + 1);
+			}
+			return S_END_VALUE;
+		}
+		if (c == '\\')
+			return S_ESC;
+		if (c < 0x20)
+			return syntax_error(s, c, "in string literal");
+		return S_IN_STRING;
+	case S_ESC:
+		switch (c) {
+		case 'b': case 'f': case 'n': case 'r': case 't': case '\\': case '/': case '"':
+			return S_IN_STRING;
+		case 'u':
+			return S_U1;
+		}
+		return syntax_error(s, c, "in string escape code");
+	case S_U1: case S_U2: case S_U3: case S_U4:
+		if (!is_hex(c))
+			return syntax_error(s, c, "in \\u hexadecimal character escape");
+		return s->st == S_U4 ? S_IN_STRING : (enum state)(s->st + 1);
+	case S_NEG:
+		if (c == '0')
+			return S_0;
+		if (c >= '1' && c <= '9')
+			return S_1;
+		return syntax_error(s, c, "in numeric literal");
+	case S_1:
+		if (is_digit(c))
+			return S_1;
+		/* fall through */
+	case S_0:
+		if (c == '.')
+			return S_DOT;
+		if (c == 'e' || c == 'E')
+			return S_E;
+		return number_ends(s, c, i);
+	case S_DOT:
+		if (is_digit(c))
+			return S_DOT0;
+		return syntax_error(s, c, "after decimal point in numeric literal");
+	case S_DOT0:
+		if (is_digit(c))
+			return S_DOT0;
+		if (c == 'e' || c == 'E')
+			return S_E;
+		return number_ends(s, c, i);
+	case S_E:
+		if (c == '+' || c == '-')
+			return S_ESIGN;
+		/* fall through */
+	case S_ESIGN:
+		if (is_digit(c))
+			return S_E0;
+		return syntax_error(s, c, "in exponent of numeric literal");
+	case S_E0:
+		if (is_digit(c))
+			return S_E0;
+		return number_ends(s, c, i);
+	case S_T: return literal(s, c, 'r', "in literal true (expecting 'r')", S_TR);
+	case S_TR: return literal(s, c, 'u', "in literal true (expecting 'u')", S_TRU);
+	case S_TRU: return literal_end(s, c, 'e', "in literal true (expecting 'e')", i);
+	case S_F: return literal(s, c, 'a', "in literal false (expecting 'a')", S_FA);
+	case S_FA: return literal(s, c, 'l', "in literal false (expecting 'l')", S_FAL);
+	case S_FAL: return literal(s, c, 's', "in literal false (expecting 's')", S_FALS);
+	case S_FALS: return literal_end(s, c, 'e', "in literal false (expecting 'e')", i);
+	case S_N: return literal(s, c, 'u', "in literal null (expecting 'u')", S_NU);
+	case S_NU: return literal(s, c, 'l', "in literal null (expecting 'l')", S_NUL);
+	case S_NUL: return literal_end(s, c, 'l', "in literal null (expecting 'l')", i);
+	case S_ERROR:
+		break;
+	}
+	return S_ERROR;
+}
+
+/* Where the bytes of a string that need a look (a quote, a backslash, a
+ * control character) start again, from i. */
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+static size_t
+plain_run(const char *p, size_t i, size_t len)
+{
+	while (i + 8 <= len) {
+		uint64_t x, m;
+
+		memcpy(&x, p + i, 8);
+		/* A byte under 0x20, or equal to '"' or '\\' (no false
+		 * negatives; a hit is then looked at byte by byte). */
+		m = ((x - ONES * 0x20) & ~x) | ((((x ^ (ONES * '"')) - ONES) & ~(x ^ (ONES * '"')))) |
+		    ((((x ^ (ONES * '\\')) - ONES) & ~(x ^ (ONES * '\\'))));
+		if (m & HIGHS) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			/* The lowest hit is exact (a false one only follows
+			 * a true one): the first special byte. */
+			return i + (size_t)__builtin_ctzll(m & HIGHS) / 8;
+#else
+			break;
+#endif
+		}
+		i += 8;
+	}
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c == '"' || c == '\\' || c < 0x20)
+			break;
+	}
+	return i;
+}
+
+/* The same, stepping over valid escapes too (runner output holds one
+ * every line): what stops it (a quote, a control character, a bad or cut
+ * escape) is left to step(), which says it as Go does. */
+static size_t
+string_run(const char *p, size_t i, size_t len)
+{
+	for (;;) {
+		unsigned char e;
+
+		i = plain_run(p, i, len);
+		if (i + 1 >= len || p[i] != '\\')
+			return i;
+		e = (unsigned char)p[i + 1];
+		if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' ||
+		    e == 't') {
+			i += 2;
+		} else if (e == 'u' && i + 5 < len && is_hex((unsigned char)p[i + 2]) &&
+			   is_hex((unsigned char)p[i + 3]) && is_hex((unsigned char)p[i + 4]) &&
+			   is_hex((unsigned char)p[i + 5])) {
+			i += 6;
+		} else {
+			return i;
+		}
+	}
+}
+
+/* Run the scanner over p[0, len); stop_at_end: stop after the first
+ * complete value (for hg_goread_value_len). Returns where it stopped. */
+static size_t
+run(struct scan *s, bool stop_at_end)
+{
+	size_t i;
+
+	for (i = 0; i < s->len; i++) {
+		unsigned char c = (unsigned char)s->p[i];
+
+		if (s->st == S_IN_STRING) {
+			/* The common case: plain bytes of a string, eight at a
+			 * time while none of them is special. */
+			i = string_run(s->p, i, s->len);
+			if (i == s->len)
+				break;
+			c = (unsigned char)s->p[i];
+		}
+		s->st = step(s, c, i);
+		if (s->st == S_ERROR)
+			return i;
+		if (stop_at_end && s->st == S_END_TOP && s->depth == 0)
+			return i + 1;
+	}
+	return i;
+}
+
+/* Go's eof(): one space more; then anything unfinished is an error. */
+static void
+eof(struct scan *s)
+{
+	if (s->st == S_ERROR || s->st == S_END_TOP)
+		return;
+	s->st = step(s, ' ', s->len);
+	if (s->st == S_ERROR || s->st == S_END_TOP)
+		return;
+	if (s->msg && s->n)
+		snprintf(s->msg, s->n, "unexpected end of JSON input");
+	s->syntax = true;
+	s->st = S_ERROR;
+}
+
+static void
+scan_init(struct scan *s, const char *p, size_t len, char *msg, size_t n)
+{
+	s->p = p;
+	s->len = len;
+	s->st = S_BEGIN_VALUE;
+	s->depth = s->max_depth = 0;
+	s->typing = msg != NULL;
+	s->in_key = false;
+	s->val = NULL;
+	s->time_level = 0;
+	s->syntax = s->fatal = s->saved = false;
+	s->msg = msg;
+	s->n = n;
+	memset(s->kind, 0, sizeof(s->kind));
+	memset(s->key_field, 0, sizeof(s->key_field));
+	if (msg && n)
+		msg[0] = '\0';
+}
+
+enum hg_goread_result
+hg_goread_json(const char *p, size_t len, char *msg, size_t n)
+{
+	static _Thread_local struct scan s;	/* 10 KB of parse states: not on the stack; one per thread */
+	char none[1];
+
+	if (!msg || !n) {
+		msg = none;
+		n = sizeof(none);
+	}
+	scan_init(&s, p, len, msg, n);
+	run(&s, false);
+	eof(&s);
+	if (s.syntax)
+		return HG_GOREAD_SYNTAX;
+	if (s.fatal || s.saved)
+		return HG_GOREAD_TYPE;
+	return HG_GOREAD_OK;
+}
+
+enum hg_goread_result
+hg_goread_line(const char *line, size_t len, size_t raw_len, char *msg, size_t n)
+{
+	if (raw_len >= HG_GO_LINE_MAX || !line) {
+		if (msg && n)
+			snprintf(msg, n, "%s", HG_GO_TOO_LONG);
+		return HG_GOREAD_TOO_LONG;
+	}
+	if (len == 0)
+		return HG_GOREAD_SKIP;
+	return hg_goread_json(line, len, msg, n);
+}
+
+size_t
+hg_goread_container_len(const char *p, size_t len, size_t *depth)
+{
+	static _Thread_local struct scan s;
+	size_t i = 0, end;
+
+	while (i < len && is_space((unsigned char)p[i]))
+		i++;
+	if (i == len || (p[i] != '{' && p[i] != '['))
+		return 0;
+	scan_init(&s, p, len, NULL, 0);
+	end = run(&s, true);
+	if (depth)
+		*depth = s.max_depth;
+	return s.st == S_END_TOP && !s.syntax ? end : 0;
+}

@@ -1,0 +1,3 @@
+module hgtop.test/fidelity
+
+go 1.16

@@ -1,0 +1,302 @@
+/* check_goread.c - Go's verdict on one line: the syntax errors of Go's
+ * encoding/json scanner with its exact texts, the type errors of
+ * json.Unmarshal into hyperguild's Entry, and the scanner's line limit.
+ * The expected texts are those Go 1.19 prints for the same input. */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hgtop/entry.h"
+#include "hgtop/goread.h"
+#include "hgtop/parser.h"
+#include "hgtop/session.h"
+#include "tmpdir.h"
+#include "hgtop/util.h"
+
+#define OK HG_GOREAD_OK
+#define SYN HG_GOREAD_SYNTAX
+#define TYP HG_GOREAD_TYPE
+
+static const struct {
+	const char *json;
+	enum hg_goread_result want;
+	const char *msg;
+} cases[] = {
+	{ "{}", OK, "" },
+	{ "null", OK, "" },
+	{ " {\"skill\":\"a\",\"x\":[1,{\"y\":null}]} \t\r", OK, "" },
+	{ "{\"duration_ms\":-9223372036854775808,\"attempts\":[null,{\"attempt\":9223372036854775807}]}", OK, "" },
+	{ "{\"input\":{\"a\":[true,false,null,-0.5e+3,\"\\u00e9\\ud800\"]}}", OK, "" },
+	{ "{\"message\":\"\xff\xfe not UTF-8\"}", OK, "" },
+	{ "{\"timestamp\":\"2026-11-24T10:04:05.5+01:00\",\"timestamp\":null}", OK, "" },
+	{ "{\"SKILL\":\"a\",\"\\u0073kill\":\"b\",\"unknown\":1.5}", OK, "" },
+	{ " ", SYN, "unexpected end of JSON input" },
+	{ "{\"a\":1", SYN, "unexpected end of JSON input" },
+	{ "{\"a\":\"x", SYN, "unexpected end of JSON input" },
+	{ "{\"a\":1,}", SYN, "invalid character '}' looking for beginning of object key string" },
+	{ "{\"a\" 1}", SYN, "invalid character '1' after object key" },
+	{ "{\"a\":1 2}", SYN, "invalid character '2' after object key:value pair" },
+	{ "[1 2]", SYN, "invalid character '2' after array element" },
+	{ "{} x", SYN, "invalid character 'x' after top-level value" },
+	{ "{}{}", SYN, "invalid character '{' after top-level value" },
+	{ "{\"a\":\"\x01\"}", SYN, "invalid character '\\x01' in string literal" },
+	{ "{\"a\":\"\t\"}", SYN, "invalid character '\\t' in string literal" },
+	{ "{\"a\":\"\\x\"}", SYN, "invalid character 'x' in string escape code" },
+	{ "{\"a\":\"\\u00\"}", SYN, "invalid character '\"' in \\u hexadecimal character escape" },
+	{ "{\"a\":\"\\uZZZZ\"}", SYN, "invalid character 'Z' in \\u hexadecimal character escape" },
+	{ "-", SYN, "invalid character ' ' in numeric literal" },
+	{ "{\"a\":01}", SYN, "invalid character '1' after object key:value pair" },
+	{ "{\"a\":1.}", SYN, "invalid character '}' after decimal point in numeric literal" },
+	{ "{\"a\":1e}", SYN, "invalid character '}' in exponent of numeric literal" },
+	{ "{\"a\":+1}", SYN, "invalid character '+' looking for beginning of value" },
+	{ "{\"a\":.5}", SYN, "invalid character '.' looking for beginning of value" },
+	{ "{\"a\":tru}", SYN, "invalid character '}' in literal true (expecting 'e')" },
+	{ "{\"a\":nul", SYN, "invalid character ' ' in literal null (expecting 'l')" },
+	{ "{\"a\":fals", SYN, "invalid character ' ' in literal false (expecting 'e')" },
+	{ "{'a':1}", SYN, "invalid character '\\'' looking for beginning of object key string" },
+	{ "\x85", SYN, "invalid character '\\u0085' looking for beginning of value" },
+	{ "\xa0", SYN, "invalid character '\\u00a0' looking for beginning of value" },
+	{ "\xc3", SYN, "invalid character '\xc3\x83' looking for beginning of value" },
+	{ "\x7f", SYN, "invalid character '\\x7f' looking for beginning of value" },
+	{ "\\", SYN, "invalid character '\\\\' looking for beginning of value" },
+	/* A syntax error wins over an earlier type error. */
+	{ "{\"duration_ms\":\"x\",}", SYN, "invalid character '}' looking for beginning of object key string" },
+	{ "[1]", TYP, "json: cannot unmarshal array into Go value of type session.Entry" },
+	{ "\"x\"", TYP, "json: cannot unmarshal string into Go value of type session.Entry" },
+	{ "true", TYP, "json: cannot unmarshal bool into Go value of type session.Entry" },
+	{ "5", TYP, "json: cannot unmarshal number into Go value of type session.Entry" },
+	{ "{\"duration_ms\":\"5\"}", TYP, "json: cannot unmarshal string into Go struct field Entry.duration_ms of type int64" },
+	{ "{\"duration_ms\":1e3}", TYP, "json: cannot unmarshal number 1e3 into Go struct field Entry.duration_ms of type int64" },
+	{ "{\"duration_ms\":9223372036854775808}", TYP, "json: cannot unmarshal number 9223372036854775808 into Go struct field Entry.duration_ms of type int64" },
+	{ "{\"skill\":1}", TYP, "json: cannot unmarshal number into Go struct field Entry.skill of type string" },
+	{ "{\"\xc5\xbfkill\":true}", TYP, "json: cannot unmarshal bool into Go struct field Entry.skill of type string" },
+	{ "{\"s\\u212aill\":{}}", TYP, "json: cannot unmarshal object into Go struct field Entry.skill of type string" },
+	{ "{\"attempts\":{}}", TYP, "json: cannot unmarshal object into Go struct field Entry.attempts of type []session.Attempt" },
+	{ "{\"attempts\":[\"x\"]}", TYP, "json: cannot unmarshal string into Go struct field Entry.attempts of type session.Attempt" },
+	{ "{\"attempts\":[{\"model\":1}]}", TYP, "json: cannot unmarshal number into Go struct field Attempt.attempts.model of type string" },
+	{ "{\"attempts\":[{\"attempt\":1.5}]}", TYP, "json: cannot unmarshal number 1.5 into Go struct field Attempt.attempts.attempt of type int" },
+	{ "{\"attempts\":[{\"Verified\":\"yes\"}]}", TYP, "json: cannot unmarshal string into Go struct field Attempt.attempts.verified of type bool" },
+	/* The first type error is the one reported... */
+	{ "{\"skill\":[],\"duration_ms\":\"x\"}", TYP, "json: cannot unmarshal array into Go struct field Entry.skill of type string" },
+	/* ...but a timestamp error stops decoding and wins. */
+	{ "{\"duration_ms\":\"x\",\"timestamp\":1}", TYP, "parsing time \"1\" as \"\\\"2006-01-02T15:04:05Z07:00\\\"\": cannot parse \"1\" as \"\\\"\"" },
+	{ "{\"timestamp\":\"x\"}", TYP, "parsing time \"\\\"x\\\"\" as \"\\\"2006-01-02T15:04:05Z07:00\\\"\": cannot parse \"x\\\"\" as \"2006\"" },
+	{ "{\"timestamp\":{\"a\":1}}", TYP, "parsing time \"{\\\"a\\\":1}\" as \"\\\"2006-01-02T15:04:05Z07:00\\\"\": cannot parse \"{\\\"a\\\":1}\" as \"\\\"\"" },
+};
+
+START_TEST(test_cases)
+{
+	char msg[HG_GOREAD_MSG];
+	enum hg_goread_result r = hg_goread_json(cases[_i].json, strlen(cases[_i].json), msg, sizeof(msg));
+
+	ck_assert_msg(r == cases[_i].want, "%s: result %d, want %d (%s)", cases[_i].json, r,
+		      cases[_i].want, msg);
+	ck_assert_str_eq(msg, cases[_i].msg);
+}
+END_TEST
+
+/* Nesting: Go allows 10,000 levels, cJSON 1,000. */
+START_TEST(test_depth)
+{
+	size_t n = HG_GO_MAX_DEPTH + 1, i;
+	char *p = xmalloc(2 * n + 16), msg[HG_GOREAD_MSG];
+
+	for (i = 0; i < n; i++) {
+		p[i] = '[';
+		p[2 * n - 1 - i] = ']';
+	}
+	ck_assert_int_eq(hg_goread_json(p, 2 * n, msg, sizeof(msg)), SYN);
+	ck_assert_str_eq(msg, "invalid character '[' exceeded max depth");
+	/* One level less is fine inside input. */
+	memcpy(p, "{\"input\":", 9);
+	for (i = 9; i < 9 + HG_GO_MAX_DEPTH - 1; i++)
+		p[i] = '[';
+	for (; i < 9 + 2 * (HG_GO_MAX_DEPTH - 1); i++)
+		p[i] = ']';
+	p[i++] = '}';
+	ck_assert_int_eq(hg_goread_json(p, i, msg, sizeof(msg)), OK);
+	{
+		size_t depth = 0;
+
+		ck_assert_uint_eq(hg_goread_container_len(p + 9, i - 9, &depth), i - 10);
+		ck_assert_uint_eq(depth, HG_GO_MAX_DEPTH - 1);
+	}
+	free(p);
+}
+END_TEST
+
+START_TEST(test_container_len)
+{
+	ck_assert_uint_eq(hg_goread_container_len(" {\"a\":[1]},\"b\":2}", 17, NULL), 10);
+	ck_assert_uint_eq(hg_goread_container_len("[]", 2, NULL), 2);
+	ck_assert_uint_eq(hg_goread_container_len("\"x\"", 3, NULL), 0);
+	ck_assert_uint_eq(hg_goread_container_len("[1,", 3, NULL), 0);
+	ck_assert_uint_eq(hg_goread_container_len("[1,]", 4, NULL), 0);
+}
+END_TEST
+
+START_TEST(test_line)
+{
+	char msg[HG_GOREAD_MSG];
+
+	ck_assert_int_eq(hg_goread_line("", 0, 0, msg, sizeof(msg)), HG_GOREAD_SKIP);
+	ck_assert_int_eq(hg_goread_line("{}", 2, 3, msg, sizeof(msg)), OK);
+	/* A '\r' before the newline counts towards the limit. */
+	ck_assert_int_eq(hg_goread_line("{}", 2, HG_GO_LINE_MAX - 1, msg, sizeof(msg)), OK);
+	ck_assert_int_eq(hg_goread_line("{}", 2, HG_GO_LINE_MAX, msg, sizeof(msg)), HG_GOREAD_TOO_LONG);
+	ck_assert_str_eq(msg, "bufio.Scanner: token too long");
+	ck_assert_int_eq(hg_goread_line(NULL, 99999999, 99999999, msg, sizeof(msg)), HG_GOREAD_TOO_LONG);
+	/* No buffer: only the verdict. */
+	ck_assert_int_eq(hg_goread_json("{", 1, NULL, 0), SYN);
+}
+END_TEST
+
+/* An input nested deeper than cJSON goes, which Go reads, is an entry. */
+START_TEST(test_deep_input)
+{
+	size_t depth = 3000, i, n = 0;
+	char *p = xmalloc(6 * depth + 128);
+	struct hg_entry e = { 0 };
+
+	n += (size_t)sprintf(p, "{\"skill\":\"deep\",\"input\":");
+	for (i = 0; i < depth; i++)
+		p[n++] = '{', p[n++] = '"', p[n++] = 'a', p[n++] = '"', p[n++] = ':';
+	p[n++] = '1';
+	for (i = 0; i < depth; i++)
+		p[n++] = '}';
+	n += (size_t)sprintf(p + n, ",\"final_status\":\"ok\"}");
+	ck_assert_int_eq(hg_goread_json(p, n, NULL, 0), OK);
+	hg_parse_line(p, n, &e);
+	ck_assert_msg(e.kind == HG_ENTRY_OK, "%s", e.reason ? e.reason : "");
+	ck_assert(e.has_input);
+	ck_assert_str_eq(e.skill, "deep");
+	ck_assert_str_eq(e.final_status, "ok");
+	hg_entry_free(&e);
+	free(p);
+}
+END_TEST
+
+static void
+append(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "a");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* The last line without a newline is an entry once taken; an append that
+ * completes it reads it again in its place, never a second time. */
+START_TEST(test_partial_once)
+{
+	char path[300];
+	struct hg_session *s;
+	unsigned gen;
+
+	tmpdir_create("goread");
+	snprintf(path, sizeof(path), "%s/p.jsonl", tmpdir);
+	append(path, "{\"skill\":\"one\"}\n{\"skill\":\"tw");
+	s = hg_session_new(path);
+	hg_session_ingest(s, 0);
+	ck_assert_uint_eq(s->n_entries, 1);
+	ck_assert(hg_session_take_partial(s));
+	ck_assert_uint_eq(s->n_entries, 2);
+	ck_assert(hg_session_entry_partial(s, &s->entries[1]));
+	/* Go stops there: the line is cut. */
+	ck_assert_int_eq(hg_session_go(s), HG_GO_STOPS);
+	ck_assert_int_eq(s->go_stop_line, 2);
+	ck_assert_str_eq(s->go_stop_reason, "unexpected end of JSON input");
+	/* Nothing new: it stays. */
+	hg_session_ingest(s, 0);
+	ck_assert_uint_eq(s->n_entries, 2);
+	ck_assert(!hg_session_take_partial(s));
+	/* Completed: read once, as a whole line, and Go reads it now. */
+	gen = s->generation;
+	append(path, "o\"}\n");
+	hg_session_ingest(s, 0);
+	ck_assert_uint_eq(s->n_entries, 2);
+	ck_assert_uint_ne(s->generation, gen);
+	ck_assert(!hg_session_entry_partial(s, &s->entries[1]));
+	ck_assert_str_eq(s->entries[1].skill, "two");
+	ck_assert_int_eq(hg_session_go(s), HG_GO_READS);
+	ck_assert_int_eq(s->n_unparsable, 0);
+	hg_session_free(s);
+	hg_session_close_kept();
+	teardown_tmp();
+}
+END_TEST
+
+/* Read tail first: not known until the head is read, then the FIRST
+ * stopping line (in the head if there is one there, else the tail's, its
+ * line number made real). */
+static void
+tail_first(int bad_a, int bad_b, int64_t want)
+{
+	char path[300], line[128];
+	struct hg_session *s;
+	struct hg_ingest_result r;
+	bool unknown_seen = false;
+	int i;
+
+	tmpdir_create("goread");
+	snprintf(path, sizeof(path), "%s/t.jsonl", tmpdir);
+	for (i = 1; i <= 400; i++) {
+		snprintf(line, sizeof(line), i == bad_a || i == bad_b ? "{\"skill\":\"bad-%d\",}\n"
+			 : "{\"skill\":\"good-%d\",\"final_status\":\"ok\"}\n", i);
+		append(path, line);
+	}
+	s = hg_session_new(path);
+	do {
+		r = hg_session_ingest(s, 1024);
+		if (r.more)
+			unknown_seen |= hg_session_go(s) == HG_GO_UNKNOWN;
+	} while (r.more);
+	ck_assert(unknown_seen);
+	ck_assert_int_eq(hg_session_go(s), HG_GO_STOPS);
+	ck_assert_int_eq(s->go_stop_line, want);
+	ck_assert_str_eq(s->go_stop_reason,
+			 "invalid character '}' looking for beginning of object key string");
+	hg_session_free(s);
+	hg_session_close_kept();
+	teardown_tmp();
+}
+
+START_TEST(test_tail_first)
+{
+	tail_first(5, 390, 5);
+	tail_first(0, 390, 390);
+}
+END_TEST
+
+static Suite *
+goread_suite(void)
+{
+	Suite *s = suite_create("goread");
+	TCase *tc = tcase_create("verdict");
+
+	tcase_add_loop_test(tc, test_cases, 0, HG_ARRAY_SIZE(cases));
+	tcase_add_test(tc, test_depth);
+	tcase_add_test(tc, test_container_len);
+	tcase_add_test(tc, test_line);
+	tcase_add_test(tc, test_deep_input);
+	tcase_add_test(tc, test_partial_once);
+	tcase_add_test(tc, test_tail_first);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(goread_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
