@@ -25,8 +25,10 @@
 #include "hgtop/annotate.h"
 #include "hgtop/filter.h"
 #include "hgtop/parser.h"
+#include "hgtop/pload.h"
 #include "hgtop/progress.h"
 #include "hgtop/sanitize.h"
+#include "hgtop/stats.h"
 #include "hgtop/util.h"
 
 /* Sanitised text, first line only. */
@@ -398,9 +400,13 @@ loader_clear(struct loader *l)
 		fwrite(line, 1, n, stderr);
 }
 
+static void load_blocks(struct loader *l, struct hg_pload *p, size_t i, struct hg_session *s,
+			int *failures);
+
 int
-hg_batch_load(struct hg_catalog *c, bool progress)
+hg_batch_load(struct hg_catalog *c, bool progress, bool parallel)
 {
+	struct hg_pload *p = parallel ? hg_pload_start(c->sessions, c->n, 0) : NULL;
 	struct loader l;
 	int failures = 0;
 	size_t i;
@@ -409,6 +415,11 @@ hg_batch_load(struct hg_catalog *c, bool progress)
 	for (i = 0; i < c->n; i++) {
 		struct hg_session *s = c->sessions[i];
 		struct hg_ingest_result r;
+
+		if (hg_pload_has(p, i)) {
+			load_blocks(&l, p, i, s, &failures);
+			continue;
+		}
 
 		/* In chunks, from the start: the same entries as one read. */
 		s->in_order = true;
@@ -426,6 +437,7 @@ hg_batch_load(struct hg_catalog *c, bool progress)
 		l.bytes += hg_session_bytes_read(s);
 		l.entries += (int64_t)s->n_entries;
 	}
+	hg_pload_free(p);
 	loader_clear(&l);
 	if (c->dir && c->n > 1)
 		qsort(c->sessions, c->n, sizeof(*c->sessions), cmp_sessions);
@@ -460,4 +472,297 @@ hg_batch_print(FILE *out, const struct hg_options *o, struct hg_catalog *c,
 	if (fflush(out) != 0 || ferror(out))
 		return 1;
 	return 0;
+}
+
+/* --stats without keeping the entries: each chunk read is folded into the
+ * statistics and dropped. What the filter check (hg_filter_check_values)
+ * needs of the logs, the tier and verdict texts outside the enums, is
+ * kept per session, in the order first seen, and left in the session as
+ * one entry with those attempts. */
+
+/* Bytes read between two folds. */
+#define STREAM_CHUNK (INT64_C(4) << 20)
+
+struct others {
+	const char **v;		/* distinct texts in the order seen */
+	size_t n, cap;
+	const char **set;	/* open addressing over the same pointers */
+	size_t set_cap;
+};
+
+static bool
+others_add(struct others *o, const char *t)
+{
+	size_t i;
+
+	if ((o->n + 1) * 2 > o->set_cap) {
+		free(o->set);
+		o->set_cap = o->set_cap ? o->set_cap * 2 : 16;
+		o->set = xcalloc(o->set_cap, sizeof(*o->set));
+		for (size_t k = 0; k < o->n; k++) {
+			for (i = ((uintptr_t)o->v[k] >> 4) & (o->set_cap - 1); o->set[i];
+			     i = (i + 1) & (o->set_cap - 1))
+				;
+			o->set[i] = o->v[k];
+		}
+	}
+	for (i = ((uintptr_t)t >> 4) & (o->set_cap - 1); o->set[i]; i = (i + 1) & (o->set_cap - 1))
+		if (o->set[i] == t)
+			return false;
+	o->set[i] = t;
+	if (o->n == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 8;
+		o->v = xrealloc(o->v, o->cap * sizeof(*o->v));
+	}
+	o->v[o->n++] = t;
+	return true;
+}
+
+static void
+others_free(struct others *o)
+{
+	free(o->v);
+	free(o->set);
+	memset(o, 0, sizeof(*o));
+}
+
+static void
+others_scan(struct others *tiers, struct others *verdicts, const struct hg_entry *e)
+{
+	if (!(e->tier_mask & (1u << HG_TIER_OTHER)) && !(e->verdict_mask & (1u << HG_VERDICT_OTHER)))
+		return;
+	for (uint32_t a = 0; a < e->n_attempts; a++) {
+		const struct hg_attempt *at = &e->attempts[a];
+
+		if (at->tier == HG_TIER_OTHER && at->tier_text)
+			others_add(tiers, at->tier_text);
+		if (at->verdict == HG_VERDICT_OTHER && at->verdict_text)
+			others_add(verdicts, at->verdict_text);
+	}
+}
+
+/* The one entry that stands for the session's texts outside the enums. */
+static void
+others_keep(struct hg_session *s, const struct others *tiers, const struct others *verdicts)
+{
+	size_t n = tiers->n > verdicts->n ? tiers->n : verdicts->n;
+	struct hg_entry *e;
+
+	if (!n)
+		return;
+	if (s->cap_entries < 1) {
+		s->entries = xrealloc(s->entries, sizeof(*s->entries));
+		s->cap_entries = 1;
+	}
+	e = &s->entries[0];
+	memset(e, 0, sizeof(*e));
+	e->attempts = xcalloc(n, sizeof(*e->attempts));
+	e->n_attempts = (uint32_t)n;
+	for (size_t i = 0; i < n; i++) {
+		struct hg_attempt *a = &e->attempts[i];
+
+		a->model = "";
+		if (i < tiers->n) {
+			a->tier = HG_TIER_OTHER;
+			a->tier_text = tiers->v[i];
+		}
+		if (i < verdicts->n) {
+			a->verdict = HG_VERDICT_OTHER;
+			a->verdict_text = verdicts->v[i];
+		}
+	}
+	hg_entry_masks(e);
+	s->n_entries = 1;
+}
+
+/* What the session reader would have noted of block B of session S. */
+static void
+note_block(struct hg_session *s, struct hg_pload_block *b)
+{
+	if (!s->go_stop_line && b->go_stop_line) {
+		s->go_stop_line = b->go_stop_line;
+		free(s->go_stop_reason);
+		s->go_stop_reason = b->go_stop_reason;
+		b->go_stop_reason = NULL;
+		s->generation++;
+	}
+	s->offset += b->bytes;
+	if (b->n)
+		s->line_no = b->entries[b->n - 1].line_no;
+}
+
+/* After the last block of session I: as read to the end of its file. */
+static void
+end_blocks(struct hg_session *s, struct hg_pload *p, size_t i)
+{
+	int64_t size, end;
+
+	hg_pload_extent(p, i, &size, &end);
+	s->size = size;
+	s->pending = size - end;
+}
+
+static void
+fold(struct hg_stats_acc *ac, struct others *tiers, struct others *verdicts,
+     const struct hg_entry *e)
+{
+	hg_stats_acc_entry(ac, e);
+	others_scan(tiers, verdicts, e);
+}
+
+static void
+read_error(struct loader *l, const struct hg_session *s, int err, int *failures)
+{
+	loader_clear(l);
+	/* session.c refuses FIFOs, devices and sockets with EINVAL. */
+	hg_errorf("%s: %s", s->path, err == EINVAL ? "not a regular file" : strerror(err));
+	(*failures)++;
+}
+
+/* Session S through the session reader, a chunk at a time. */
+static void
+stream_session(struct hg_stats_acc *ac, struct loader *l, struct hg_session *s,
+	       struct others *tiers, struct others *verdicts, int *failures)
+{
+	struct hg_ingest_result r;
+
+	s->in_order = true;
+	do {
+		r = hg_session_ingest(s, STREAM_CHUNK);
+		for (size_t k = 0; k < s->n_entries; k++) {
+			fold(ac, tiers, verdicts, &s->entries[k]);
+			hg_entry_free(&s->entries[k]);
+		}
+		l->entries += (int64_t)s->n_entries;
+		s->n_entries = 0;
+		loader_show(l, s);
+	} while (r.more && r.status != HG_INGEST_ERROR && r.status != HG_INGEST_GONE);
+	if (r.status == HG_INGEST_ERROR || r.status == HG_INGEST_GONE)
+		read_error(l, s, r.err, failures);
+	l->bytes += hg_session_bytes_read(s);
+}
+
+/* Session I from the threads' blocks. */
+static void
+parallel_session(struct hg_stats_acc *ac, struct loader *l, struct hg_pload *p, size_t i,
+		 struct hg_session *s, struct others *tiers, struct others *verdicts,
+		 int *failures)
+{
+	struct hg_pload_block *b;
+	int64_t bytes = 0;
+	bool failed = false;
+
+	while ((b = hg_pload_next(p, i)) != NULL) {
+		if (failed)
+			continue;
+		if (b->err) {
+			read_error(l, s, b->err, failures);
+			failed = true;
+			continue;
+		}
+		note_block(s, b);
+		for (size_t k = 0; k < b->n; k++)
+			fold(ac, tiers, verdicts, &b->entries[k]);
+		bytes += b->bytes;
+		l->entries += (int64_t)b->n;
+		l->bytes += b->bytes;
+		loader_show(l, s);
+	}
+	(void)bytes;
+	if (!failed)
+		end_blocks(s, p, i);
+}
+
+struct hg_stats *
+hg_batch_stats(struct hg_catalog *c, const struct hg_filter *f, bool progress, int *failures)
+{
+	struct hg_stats_acc *ac = hg_stats_acc_new(f);
+	struct hg_stats *st;
+	struct hg_pload *p;
+	struct loader l;
+	size_t i;
+
+	*failures = 0;
+	loader_start(&l, c, progress);
+	p = hg_pload_start(c->sessions, c->n, 0);
+	for (i = 0; i < c->n; i++) {
+		struct hg_session *s = c->sessions[i];
+		struct others tiers = { 0 }, verdicts = { 0 };
+
+		hg_stats_acc_session(ac, s);
+		if (hg_pload_has(p, i))
+			parallel_session(ac, &l, p, i, s, &tiers, &verdicts, failures);
+		else
+			stream_session(ac, &l, s, &tiers, &verdicts, failures);
+		/* An incomplete last line is read as hyperguild's reader reads
+		 * it (hg_batch_take_partials). */
+		if (!s->err && hg_session_take_partial(s)) {
+			for (size_t k = 0; k < s->n_entries; k++) {
+				fold(ac, &tiers, &verdicts, &s->entries[k]);
+				hg_entry_free(&s->entries[k]);
+			}
+			s->n_entries = 0;
+		}
+		others_keep(s, &tiers, &verdicts);
+		others_free(&tiers);
+		others_free(&verdicts);
+	}
+	hg_pload_free(p);
+	loader_clear(&l);
+	if (c->dir && c->n > 1)
+		qsort(c->sessions, c->n, sizeof(*c->sessions), cmp_sessions);
+	st = hg_stats_acc_finish(ac, c->n);
+	for (i = 0; i < c->n; i++)
+		hg_stats_add_go_stop(st, c->sessions[i]);
+	return st;
+}
+
+/* Session I of a --batch load from the threads' blocks: the entries are
+ * kept, counted as the session reader counts them. */
+static void
+load_blocks(struct loader *l, struct hg_pload *p, size_t i, struct hg_session *s, int *failures)
+{
+	struct hg_pload_block *b;
+	bool failed = false;
+
+	while ((b = hg_pload_next(p, i)) != NULL) {
+		if (failed)
+			continue;
+		if (b->err) {
+			read_error(l, s, b->err, failures);
+			s->err = b->err;
+			failed = true;
+			continue;
+		}
+		if (s->n_entries + b->n > s->cap_entries) {
+			while (s->n_entries + b->n > s->cap_entries)
+				s->cap_entries = s->cap_entries ? s->cap_entries * 2 : 8;
+			s->entries = xrealloc(s->entries, s->cap_entries * sizeof(*s->entries));
+		}
+		for (size_t k = 0; k < b->n; k++) {
+			const struct hg_entry *e = &b->entries[k];
+
+			if (e->kind == HG_ENTRY_UNPARSABLE)
+				s->n_unparsable++;
+			else if (e->kind == HG_ENTRY_ANNOTATION)
+				s->n_annotations++;
+			if (e->kind != HG_ENTRY_UNPARSABLE && !e->ts_zero && e->ts_ns > s->last_ts_ns)
+				s->last_ts_ns = e->ts_ns;
+		}
+		note_block(s, b);
+		memcpy(s->entries + s->n_entries, b->entries, b->n * sizeof(*b->entries));
+		s->n_entries += b->n;
+		l->entries += (int64_t)b->n;
+		b->n = 0;	/* the session owns them now */
+		loader_show(l, s);
+	}
+	if (!failed)
+		end_blocks(s, p, i);
+	l->bytes += s->offset;
+	/* As after a first complete read: no slack. */
+	if (s->cap_entries > s->n_entries + 8) {
+		s->cap_entries = s->n_entries + 8;
+		s->entries = xrealloc(s->entries, s->cap_entries * sizeof(*s->entries));
+	}
+	s->fitted = true;
 }

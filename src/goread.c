@@ -961,7 +961,7 @@ scan_init(struct scan *s, const char *p, size_t len, char *msg, size_t n)
 enum hg_goread_result
 hg_goread_json(const char *p, size_t len, char *msg, size_t n)
 {
-	static struct scan s;	/* 10 KB of parse states: not on the stack */
+	static _Thread_local struct scan s;	/* 10 KB of parse states: not on the stack; one per thread */
 	char none[1];
 
 	if (!msg || !n) {
@@ -994,7 +994,7 @@ hg_goread_line(const char *line, size_t len, size_t raw_len, char *msg, size_t n
 size_t
 hg_goread_container_len(const char *p, size_t len, size_t *depth)
 {
-	static struct scan s;
+	static _Thread_local struct scan s;
 	size_t i = 0, end;
 
 	while (i < len && is_space((unsigned char)p[i]))

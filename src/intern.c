@@ -3,6 +3,8 @@
 
 #include "hgtop/intern.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +25,19 @@ static const char **table;	/* slots: NULL or an interned string */
 static size_t table_cap;
 static size_t table_count;
 static struct block *blocks;
+
+/* Threads that parse (--stats on every core) intern through one lock; a
+ * small cache per thread answers the strings it met last (the same few
+ * skills, models and tiers come back on every line) without taking it.
+ * hg_intern_clear() empties the caches by changing the generation. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_uint generation;
+#define CACHE_N 256
+static _Thread_local struct {
+	const char *p;
+	size_t n;
+	unsigned gen;
+} cache[CACHE_N];
 
 static char *
 store(const char *s, size_t n)
@@ -69,16 +84,14 @@ grow(void)
 	table_cap = ncap;
 }
 
-const char *
-hg_intern_n(const char *s, size_t n)
+static const char *
+lookup(const char *s, size_t n, uint64_t h)
 {
 	size_t j;
 
-	if (n == 0)
-		return "";
 	if ((table_count + 1) * 4 > table_cap * 3)
 		grow();
-	j = hg_hash(s, n) & (table_cap - 1);
+	j = h & (table_cap - 1);
 	while (table[j]) {
 		if (strncmp(table[j], s, n) == 0 && table[j][n] == '\0')
 			return table[j];
@@ -90,6 +103,30 @@ hg_intern_n(const char *s, size_t n)
 }
 
 const char *
+hg_intern_n(const char *s, size_t n)
+{
+	uint64_t h;
+	unsigned gen;
+	const char *r;
+	size_t c;
+
+	if (n == 0)
+		return "";
+	h = hg_hash(s, n);
+	c = (size_t)(h >> 20) & (CACHE_N - 1);
+	gen = atomic_load_explicit(&generation, memory_order_acquire);
+	if (cache[c].p && cache[c].n == n && cache[c].gen == gen && memcmp(cache[c].p, s, n) == 0)
+		return cache[c].p;
+	pthread_mutex_lock(&lock);
+	r = lookup(s, n, h);
+	pthread_mutex_unlock(&lock);
+	cache[c].p = r;
+	cache[c].n = n;
+	cache[c].gen = gen;
+	return r;
+}
+
+const char *
 hg_intern(const char *s)
 {
 	return hg_intern_n(s, strlen(s));
@@ -98,12 +135,19 @@ hg_intern(const char *s)
 size_t
 hg_intern_count(void)
 {
-	return table_count;
+	size_t n;
+
+	pthread_mutex_lock(&lock);
+	n = table_count;
+	pthread_mutex_unlock(&lock);
+	return n;
 }
 
 void
 hg_intern_clear(void)
 {
+	pthread_mutex_lock(&lock);
+	atomic_fetch_add_explicit(&generation, 1, memory_order_acq_rel);
 	while (blocks) {
 		struct block *b = blocks;
 
@@ -113,4 +157,5 @@ hg_intern_clear(void)
 	free(table);
 	table = NULL;
 	table_cap = table_count = 0;
+	pthread_mutex_unlock(&lock);
 }

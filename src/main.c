@@ -290,10 +290,8 @@ check_values(const struct hg_options *o, const struct hg_catalog *c)
 }
 
 static int
-run_stats(const struct hg_options *o, struct hg_catalog *c, const struct hg_filter *f)
+print_stats(const struct hg_options *o, struct hg_stats *st)
 {
-	struct hg_stats *st = hg_stats_compute(c->sessions, c->n, f);
-
 	if (o->json)
 		hg_stats_print_json(st, stdout);
 	else
@@ -304,6 +302,12 @@ run_stats(const struct hg_options *o, struct hg_catalog *c, const struct hg_filt
 		return 1;
 	}
 	return 0;
+}
+
+static int
+run_stats(const struct hg_options *o, struct hg_catalog *c, const struct hg_filter *f)
+{
+	return print_stats(o, hg_stats_compute(c->sessions, c->n, f));
 }
 
 /* The stream's entries to the sessions of their session_id; its own
@@ -327,12 +331,24 @@ run_batch(const struct hg_options *o, struct hg_catalog *c, struct hg_spool *sp,
 	struct hg_session *stream = sp ? c->sessions[0] : NULL;
 	int failures;
 
+	if (o->stats && !stream) {
+		/* Files: the statistics are made as the entries are read. */
+		struct hg_stats *st = hg_batch_stats(c, f, isatty(STDERR_FILENO), &failures);
+		int rc;
+
+		if (!check_values(o, c)) {
+			hg_stats_free(st);
+			return 2;
+		}
+		rc = print_stats(o, st);
+		return rc ? rc : failures && !c->dir ? 1 : status;
+	}
 	if (stream && !o->follow) {
 		if (hg_spool_drain(sp) < 0)
 			hg_errorf("stdin: %s", strerror(errno));
 		hg_spool_update_session(sp, stream);
 	}
-	failures = hg_batch_load(c, isatty(STDERR_FILENO));
+	failures = hg_batch_load(c, isatty(STDERR_FILENO), !o->follow);
 	if (!o->follow)
 		hg_batch_take_partials(c);
 	if (stream && !o->follow)

@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -727,8 +728,10 @@ blank(const char *line, size_t len)
  * handed out by a bump pointer and given back all at once when the line
  * is done, instead of one malloc and one free per node. The model keeps
  * nothing that points into the tree (strings are interned or copied).
- * The arena's hooks are set around each parse only: cJSON's other users
- * (configuration, notes, the detail pane) keep malloc and free. */
+ * cJSON's hooks are set once; they use the arena only while this thread
+ * parses a line: cJSON's other users (configuration, notes, the detail
+ * pane) keep malloc and free. The arena is per thread (--stats parses on
+ * every core). */
 #define ARENA_BLOCK (64 * 1024)
 
 struct arena_block {
@@ -737,7 +740,8 @@ struct arena_block {
 	max_align_t data[];
 };
 
-static struct arena_block *arena;	/* newest block first */
+static _Thread_local struct arena_block *arena;	/* newest block first */
+static _Thread_local bool in_arena;
 
 static void *
 arena_alloc(size_t n)
@@ -786,15 +790,39 @@ arena_reset(void)
 		arena->used = 0;
 }
 
+static void *
+hook_malloc(size_t n)
+{
+	return in_arena ? arena_alloc(n) : malloc(n);
+}
+
+static void
+hook_free(void *p)
+{
+	if (!in_arena)
+		free(p);
+	else
+		arena_free(p);
+}
+
+static void
+hooks_init(void)
+{
+	static cJSON_Hooks hooks = { hook_malloc, hook_free };
+
+	cJSON_InitHooks(&hooks);
+}
+
 static cJSON *
 parse_in_arena(const char *line, size_t len, const char **end)
 {
-	static cJSON_Hooks hooks = { arena_alloc, arena_free };
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	cJSON *root;
 
-	cJSON_InitHooks(&hooks);
+	pthread_once(&once, hooks_init);
+	in_arena = true;
 	root = cJSON_ParseWithLengthOpts(line, len, end, false);
-	cJSON_InitHooks(NULL);
+	in_arena = false;
 	return root;
 }
 
@@ -824,10 +852,13 @@ go_values(const char **line, size_t *len, struct hg_buf *copy, size_t *bad)
 	return false;
 }
 
+/* hg_parse_line_full's copy of a line whose values Go reads otherwise
+ * than cJSON; one per thread (--stats parses on every core). */
+static _Thread_local struct hg_buf copy;
+
 void
 hg_parse_line_full(const char *line, size_t len, struct hg_entry *e)
 {
-	static struct hg_buf copy;	/* reused: the parser is single-threaded */
 	const char *end = NULL, *orig = line;
 	cJSON *root;
 	int64_t offset = e->offset, length = e->length, line_no = e->line_no;
@@ -1071,6 +1102,18 @@ reduce(const char *line, size_t len, struct hg_buf *out)
 	return true;
 }
 
+static _Thread_local struct hg_buf scratch;	/* hg_parse_line's, one per thread */
+
+void
+hg_parse_release(void)
+{
+	arena_reset();
+	free(arena);
+	arena = NULL;
+	hg_buf_free(&scratch);
+	hg_buf_free(&copy);
+}
+
 /* An input nested deeper than cJSON goes (Go takes up to 10,000 levels):
  * the model keeps only that there is an input, so a copy of the line has
  * it as a short string instead, once Go's grammar has checked it. */
@@ -1112,7 +1155,6 @@ hg_parse_deep_input(const char *line, size_t len, struct hg_buf *out)
 void
 hg_parse_line(const char *line, size_t len, struct hg_entry *e)
 {
-	static struct hg_buf scratch;	/* reused: the parser is single-threaded */
 
 	if (len >= FAST_MIN_LINE && reduce(line, len, &scratch)) {
 		hg_parse_line_full(scratch.p, scratch.len, e);

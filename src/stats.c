@@ -23,11 +23,26 @@
 /* Widest name column in the text report. */
 #define NAME_COLS_MAX 28
 
+/* A multiset of durations in little memory: values are appended to a
+ * buffer, which is sorted and merged into runs of (value, count) when it
+ * fills. The runs are varints: the first value zigzag-encoded, then each
+ * value as its distance from the previous one, each followed by its
+ * count. Durations in milliseconds of one group sit close together, so a
+ * run costs 2 to 4 bytes, and percentiles read the runs, so they are
+ * exact. */
 struct i64vec {
-	int64_t *v;
+	int64_t *v;		/* not yet merged */
 	size_t n;
 	size_t cap;
+	uint8_t *runs;
+	size_t len;		/* bytes of runs */
+	size_t nr;		/* runs */
+	int64_t total;		/* values in the set */
 };
+
+/* Values buffered before a merge: at least this many, and half of
+ * the runs (a merge costs a pass over them). */
+#define VEC_BUF_MIN 4096
 
 /* Pointer -> index table (open addressing, keys never removed). */
 struct ptrmap {
@@ -56,6 +71,30 @@ struct acc_scopes {
 	struct ptrmap map;
 };
 
+/* Series counts of one minute (bucket bounds are local hours or days,
+ * whole minutes in every zone of today's tz database). */
+struct minute {
+	int64_t key;		/* floor(seconds / 60); used when entries > 0 */
+	int64_t entries;
+	int64_t attempts[HG_SERIES_TIERS];
+	int64_t accept[HG_SERIES_TIERS];
+};
+
+struct minutes {
+	struct minute *m;
+	size_t cap;
+	size_t n;
+	size_t last;
+};
+
+/* An entry a note may target: line number (shifted left by 2; bit 1: it
+ * matched the filter, bit 0: zero timestamp), timestamp and skill. */
+struct target {
+	int64_t line;
+	int64_t ts_ns;
+	const char *skill;
+};
+
 struct acc {
 	struct hg_stats *st;
 	const struct hg_filter *f;
@@ -69,20 +108,232 @@ struct acc {
 	struct hg_buf chain_buf;
 	struct acc_scopes projects;
 	struct acc_scopes sessions;
-	const struct hg_entry **timed;	/* counted entries with a timestamp */
-	size_t n_timed, cap_timed;
+	struct minutes minutes;		/* series counts per minute */
+	/* The session being fed. */
+	const struct hg_session *s;
+	const char *s_name;		/* interned id, once an entry counts */
+	bool s_kept;
+	bool in_session;
+	/* Entries of the session that notes may target (only when the
+	 * filter decides on a note by its target). */
+	bool need_targets;
+	struct target *targets;
+	size_t n_targets, cap_targets;
 };
 
-/* Small containers */
+
+static int cmp64(const void *a, const void *b);
+
+static size_t
+put_varint(uint8_t *p, uint64_t x)
+{
+	size_t n = 0;
+
+	while (x >= 0x80) {
+		p[n++] = (uint8_t)(x | 0x80);
+		x >>= 7;
+	}
+	p[n++] = (uint8_t)x;
+	return n;
+}
+
+static const uint8_t *
+get_varint(const uint8_t *p, uint64_t *x)
+{
+	uint64_t v = 0;
+	int shift = 0;
+
+	while (*p & 0x80) {
+		v |= (uint64_t)(*p++ & 0x7f) << shift;
+		shift += 7;
+	}
+	*x = v | (uint64_t)*p++ << shift;
+	return p;
+}
+
+/* Walks the runs. */
+struct run_it {
+	const uint8_t *p, *end;
+	uint64_t prev;
+	bool first;
+};
+
+static bool
+run_next(struct run_it *it, int64_t *value, uint64_t *count)
+{
+	uint64_t d;
+
+	if (it->p >= it->end)
+		return false;
+	it->p = get_varint(it->p, &d);
+	if (it->first) {
+		it->prev = (d >> 1) ^ (uint64_t)-(int64_t)(d & 1);
+		it->first = false;
+	} else {
+		it->prev += d;
+	}
+	it->p = get_varint(it->p, count);
+	*value = (int64_t)it->prev;
+	return true;
+}
+
+struct run_out {
+	uint8_t *p;
+	size_t len;
+	size_t nr;
+	uint64_t prev;
+	int64_t last;
+	uint64_t count;		/* of the pending run (0: none) */
+};
+
+static void
+run_flush(struct run_out *o)
+{
+	uint64_t x = (uint64_t)o->last;
+
+	if (!o->count)
+		return;
+	if (o->nr == 0)
+		o->len += put_varint(o->p + o->len, (x << 1) ^ (uint64_t)(o->last >> 63));
+	else
+		o->len += put_varint(o->p + o->len, x - o->prev);
+	o->len += put_varint(o->p + o->len, o->count);
+	o->prev = x;
+	o->nr++;
+	o->count = 0;
+}
+
+static void
+run_put(struct run_out *o, int64_t value, uint64_t count)
+{
+	if (o->count && value == o->last) {
+		o->count += count;
+		return;
+	}
+	run_flush(o);
+	o->last = value;
+	o->count = count;
+}
+
+/* Sort V[0..n) ascending: radix sort on 11-bit digits of the value with
+ * its sign bit flipped, skipping the digits where all values agree (most
+ * durations need two passes). TMP holds n values. */
+static void
+sort64(int64_t *v, int64_t *tmp, size_t n)
+{
+	uint64_t first, diff = 0;
+	size_t count[2048];
+	int64_t *src = v, *dst = tmp;
+
+	if (n < 2)
+		return;
+	first = (uint64_t)v[0];
+	for (size_t i = 1; i < n; i++)
+		diff |= (uint64_t)v[i] ^ first;
+	for (int shift = 0; shift < 64; shift += 11) {
+		size_t sum = 0;
+
+		if (!((diff >> shift) & 0x7ff))
+			continue;
+		memset(count, 0, sizeof(count));
+		for (size_t i = 0; i < n; i++)
+			count[(((uint64_t)src[i] ^ UINT64_C(0x8000000000000000)) >> shift) & 0x7ff]++;
+		for (size_t d = 0; d < 2048; d++) {
+			size_t c = count[d];
+
+			count[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[count[(((uint64_t)src[i] ^ UINT64_C(0x8000000000000000)) >> shift) & 0x7ff]++] =
+				src[i];
+		src = dst;
+		dst = src == v ? tmp : v;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
+}
+
+/* Sort the buffer and merge it into the runs. */
+static void
+vec_merge(struct i64vec *v)
+{
+	struct run_it it = { v->runs, v->runs + v->len, 0, true };
+	struct run_out o = { 0 };
+	int64_t rv = 0;
+	uint64_t rc = 0;
+	bool have;
+	size_t j = 0;
+
+	if (!v->n)
+		return;
+	/* Each run takes at most 20 bytes (two varints): room for the sort's
+	 * scratch too. */
+	o.p = xmalloc((v->nr + v->n) * 20);
+	sort64(v->v, (int64_t *)(void *)o.p, v->n);
+	have = run_next(&it, &rv, &rc);
+	while (have || j < v->n) {
+		if (j == v->n || (have && rv <= v->v[j])) {
+			run_put(&o, rv, rc);
+			have = run_next(&it, &rv, &rc);
+		} else {
+			run_put(&o, v->v[j++], 1);
+		}
+	}
+	run_flush(&o);
+	free(v->runs);
+	v->runs = xrealloc(o.p, o.len ? o.len : 1);
+	v->len = o.len;
+	v->nr = o.nr;
+	v->n = 0;
+}
 
 static void
 vec_push(struct i64vec *v, int64_t x)
 {
 	if (v->n == v->cap) {
-		v->cap = v->cap ? v->cap * 2 : 16;
-		v->v = xrealloc(v->v, v->cap * sizeof(*v->v));
+		size_t limit = v->nr / 2 > VEC_BUF_MIN ? v->nr / 2 : VEC_BUF_MIN;
+
+		if (v->n >= limit) {
+			vec_merge(v);
+		} else {
+			v->cap = v->cap ? v->cap * 2 : 16;
+			v->v = xrealloc(v->v, v->cap * sizeof(*v->v));
+		}
 	}
 	v->v[v->n++] = x;
+	v->total++;
+}
+
+/* Nearest-rank percentile P of the set, as hg_stats_percentile. */
+static int64_t
+vec_percentile(struct i64vec *v, int p)
+{
+	struct run_it it;
+	int64_t rank, value = HG_STATS_NONE;
+	uint64_t count, seen = 0;
+
+	if (!v->nr)
+		return hg_stats_percentile(v->v, v->n, p);
+	vec_merge(v);
+	rank = ((int64_t)p * v->total + 99) / 100;
+	if (rank < 1)
+		rank = 1;
+	it = (struct run_it){ v->runs, v->runs + v->len, 0, true };
+	while (run_next(&it, &value, &count)) {
+		seen += count;
+		if (seen >= (uint64_t)rank)
+			break;
+	}
+	return value;
+}
+
+static void
+vec_free(struct i64vec *v)
+{
+	free(v->v);
+	free(v->runs);
+	memset(v, 0, sizeof(*v));
 }
 
 static size_t
@@ -468,6 +719,63 @@ scope_add(struct acc_scopes *as, const char *name, const struct hg_entry *e)
 	}
 }
 
+static int series_tier(const struct hg_attempt *a);
+static int64_t floor_div(int64_t a, int64_t b);
+
+static size_t
+minute_slot(int64_t key, size_t mask)
+{
+	return (size_t)((uint64_t)key * UINT64_C(0x9E3779B97F4A7C15) >> 17) & mask;
+}
+
+static struct minute *
+minute_find(struct minutes *mm, int64_t key)
+{
+	size_t i;
+
+	if ((mm->n + 1) * 2 > mm->cap) {
+		struct minutes old = *mm;
+
+		mm->cap = mm->cap ? mm->cap * 2 : 256;
+		mm->m = xcalloc(mm->cap, sizeof(*mm->m));
+		for (size_t k = 0; k < old.cap; k++) {
+			if (!old.m[k].entries)
+				continue;
+			for (i = minute_slot(old.m[k].key, mm->cap - 1); mm->m[i].entries;
+			     i = (i + 1) & (mm->cap - 1))
+				;
+			mm->m[i] = old.m[k];
+		}
+		free(old.m);
+		mm->last = SIZE_MAX;
+	}
+	if (mm->last < mm->cap && mm->m[mm->last].key == key && mm->m[mm->last].entries)
+		return &mm->m[mm->last];
+	for (i = minute_slot(key, mm->cap - 1); mm->m[i].entries; i = (i + 1) & (mm->cap - 1))
+		if (mm->m[i].key == key)
+			break;
+	if (!mm->m[i].entries) {
+		mm->m[i].key = key;
+		mm->n++;
+	}
+	mm->last = i;
+	return &mm->m[i];
+}
+
+static void
+minute_add(struct minutes *mm, const struct hg_entry *e)
+{
+	struct minute *m = minute_find(mm, floor_div(floor_div(e->ts_ns, 1000000000), 60));
+
+	m->entries++;
+	for (uint32_t j = 0; j < e->n_attempts; j++) {
+		int t = series_tier(&e->attempts[j]);
+
+		m->attempts[t]++;
+		m->accept[t] += e->attempts[j].verdict == HG_VERDICT_ACCEPT;
+	}
+}
+
 static void
 add_entry(struct acc *ac, const struct hg_entry *e)
 {
@@ -476,11 +784,7 @@ add_entry(struct acc *ac, const struct hg_entry *e)
 	st->entries++;
 	scope_add(&ac->projects, e->project_root, e);
 	if (!e->ts_zero) {
-		if (ac->n_timed == ac->cap_timed) {
-			ac->cap_timed = ac->cap_timed ? ac->cap_timed * 2 : 256;
-			ac->timed = xrealloc(ac->timed, ac->cap_timed * sizeof(*ac->timed));
-		}
-		ac->timed[ac->n_timed++] = e;
+		minute_add(&ac->minutes, e);
 		if (!st->has_ts || e->ts_ns < st->first_ts_ns)
 			st->first_ts_ns = e->ts_ns;
 		if (!st->has_ts || e->ts_ns > st->last_ts_ns)
@@ -502,39 +806,120 @@ add_entry(struct acc *ac, const struct hg_entry *e)
 		add_chain(ac, e);
 }
 
-static void
-add_session(struct acc *ac, const struct hg_session *s)
+/* Whether note E is shown under the filter: as its target is, when it
+ * has one among the entries fed (see hg_annotate_target), else as itself
+ * (hg_filter_shown). */
+static bool
+note_shown(struct acc *ac, const struct hg_entry *e)
 {
-	struct hg_stats *st = ac->st;
-	bool kept = hg_filter_is_empty(ac->f);
-	const char *name = NULL;
+	const struct target *t = NULL;
+	size_t lo = 0, hi = ac->n_targets;
+	int64_t want = e->ann_target_line;
 
-	for (size_t i = 0; i < s->n_entries; i++) {
-		const struct hg_entry *e = &s->entries[i];
-		bool m;
+	if (hg_filter_is_empty(ac->f))
+		return true;
+	if (!ac->need_targets || want < 1 || want >= e->line_no || !e->ann_target_skill)
+		return hg_filter_match(ac->f, ac->s, e);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
 
-		switch (e->kind) {
-		case HG_ENTRY_UNPARSABLE:
-			st->unparsable_total++;
-			m = hg_filter_match(ac->f, s, e);
-			st->unparsable += m;
-			break;
-		case HG_ENTRY_ANNOTATION:
-			m = hg_filter_shown(ac->f, s, i);
-			st->annotations += m;
-			break;
-		default:
-			m = hg_filter_match(ac->f, s, e);
-			if (m) {
-				add_entry(ac, e);
-				if (!name)
-					name = hg_intern(s->id ? s->id : "");
-				scope_add(&ac->sessions, name, e);
-			}
-		}
-		kept |= m;
+		if ((ac->targets[mid].line >> 2) < want)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	st->sessions += kept;
+	if (lo < ac->n_targets && (ac->targets[lo].line >> 2) == want)
+		t = &ac->targets[lo];
+	if (t && strcmp(t->skill, e->ann_target_skill) == 0 && e->ann_has_target_ts &&
+	    ((e->ann_target_ts_zero || (t->line & 1))
+		     ? e->ann_target_ts_zero && (t->line & 1)
+		     : e->ann_target_ts_ns == t->ts_ns))
+		return (t->line & 2) != 0;
+	return hg_filter_match(ac->f, ac->s, e);
+}
+
+static void
+keep_target(struct acc *ac, const struct hg_entry *e, bool matched)
+{
+	struct target *t;
+
+	/* Lines come in order; an entry out of order is not a target that
+	 * a binary search can find, as in hg_session_find_line. */
+	if (ac->n_targets && (ac->targets[ac->n_targets - 1].line >> 2) >= e->line_no)
+		return;
+	if (ac->n_targets == ac->cap_targets) {
+		ac->cap_targets = ac->cap_targets ? ac->cap_targets * 2 : 256;
+		ac->targets = xrealloc(ac->targets, ac->cap_targets * sizeof(*ac->targets));
+	}
+	t = &ac->targets[ac->n_targets++];
+	t->line = (e->line_no << 2) | (matched ? 2 : 0) | (e->ts_zero ? 1 : 0);
+	t->ts_ns = e->ts_ns;
+	t->skill = e->skill ? e->skill : "";
+}
+
+static void
+end_session(struct acc *ac)
+{
+	if (!ac->in_session)
+		return;
+	ac->st->sessions += ac->s_kept;
+	ac->n_targets = 0;
+	ac->in_session = false;
+}
+
+struct hg_stats_acc *
+hg_stats_acc_new(const struct hg_filter *f)
+{
+	struct acc *ac = xcalloc(1, sizeof(*ac));
+
+	ac->st = xcalloc(1, sizeof(*ac->st));
+	ac->st->filter_text = xstrdup(hg_filter_text(f));
+	ac->f = f;
+	ac->need_targets = !hg_filter_is_empty(f) && !hg_filter_lists_notes(f);
+	return (struct hg_stats_acc *)ac;
+}
+
+void
+hg_stats_acc_session(struct hg_stats_acc *acc, const struct hg_session *s)
+{
+	struct acc *ac = (struct acc *)acc;
+
+	end_session(ac);
+	ac->s = s;
+	ac->s_name = NULL;
+	ac->s_kept = hg_filter_is_empty(ac->f);
+	ac->in_session = true;
+}
+
+void
+hg_stats_acc_entry(struct hg_stats_acc *acc, const struct hg_entry *e)
+{
+	struct acc *ac = (struct acc *)acc;
+	struct hg_stats *st = ac->st;
+	bool m;
+
+	switch (e->kind) {
+	case HG_ENTRY_UNPARSABLE:
+		st->unparsable_total++;
+		m = hg_filter_match(ac->f, ac->s, e);
+		st->unparsable += m;
+		break;
+	case HG_ENTRY_ANNOTATION:
+		m = note_shown(ac, e);
+		st->annotations += m;
+		break;
+	default:
+		m = hg_filter_match(ac->f, ac->s, e);
+		if (ac->need_targets)
+			keep_target(ac, e, m);
+		if (m) {
+			add_entry(ac, e);
+			if (!ac->s_name)
+				ac->s_name = hg_intern(ac->s && ac->s->id ? ac->s->id : "");
+			scope_add(&ac->sessions, ac->s_name, e);
+		}
+	}
+	ac->s_kept |= m;
 }
 
 /* Finishing: percentiles and order */
@@ -616,11 +1001,11 @@ finish_groups(struct acc_groups *ag, struct hg_stats_group **out, size_t *n,
 		struct hg_stats_group *g = &ag->g[i];
 		struct i64vec *d = &ag->durs[i];
 
-		g->p50_ms = hg_stats_percentile(d->v, d->n, 50);
-		g->p95_ms = hg_stats_percentile(d->v, d->n, 95);
-		if (!d->n)
+		g->p50_ms = vec_percentile(d, 50);
+		g->p95_ms = vec_percentile(d, 95);
+		if (!d->total)
 			g->max_ms = HG_STATS_NONE;
-		free(d->v);
+		vec_free(d);
 	}
 	free(ag->durs);
 	ptrmap_free(&ag->map);
@@ -642,8 +1027,8 @@ static void
 finish_scopes(struct acc_scopes *as, struct hg_stats_scope **out, size_t *n)
 {
 	for (size_t i = 0; i < as->n; i++) {
-		as->s[i].p95_ms = hg_stats_percentile(as->durs[i].v, as->durs[i].n, 95);
-		free(as->durs[i].v);
+		as->s[i].p95_ms = vec_percentile(&as->durs[i], 95);
+		vec_free(&as->durs[i]);
 	}
 	free(as->durs);
 	ptrmap_free(&as->map);
@@ -776,11 +1161,12 @@ finish_series(struct acc *ac)
 {
 	struct hg_stats *st = ac->st;
 	struct hg_stats_series *se = &st->series;
+	struct minutes *mm = &ac->minutes;
 	int64_t *block;
 	size_t n;
 
-	if (!st->has_ts || !ac->n_timed) {
-		free(ac->timed);
+	if (!st->has_ts || !mm->n) {
+		free(mm->m);
 		return;
 	}
 	block = xcalloc((size_t)(2 + 2 * HG_SERIES_TIERS) * HG_SERIES_MAX, sizeof(*block));
@@ -793,21 +1179,22 @@ finish_series(struct acc *ac)
 		se->attempts[t] = block + (size_t)(2 + 2 * t) * HG_SERIES_MAX;
 		se->accept[t] = block + (size_t)(3 + 2 * t) * HG_SERIES_MAX;
 	}
-	for (size_t i = 0; i < ac->n_timed; i++) {
-		const struct hg_entry *e = ac->timed[i];
-		ptrdiff_t b = bucket_of(se->start, n, floor_div(e->ts_ns, 1000000000));
+	for (size_t i = 0; i < mm->cap; i++) {
+		const struct minute *m = &mm->m[i];
+		ptrdiff_t b;
 
+		if (!m->entries)
+			continue;
+		b = bucket_of(se->start, n, m->key * 60);
 		if (b < 0)
 			continue;
-		se->entries[b]++;
-		for (uint32_t j = 0; j < e->n_attempts; j++) {
-			int t = series_tier(&e->attempts[j]);
-
-			se->attempts[t][b]++;
-			se->accept[t][b] += e->attempts[j].verdict == HG_VERDICT_ACCEPT;
+		se->entries[b] += m->entries;
+		for (int t = 0; t < HG_SERIES_TIERS; t++) {
+			se->attempts[t][b] += m->attempts[t];
+			se->accept[t][b] += m->accept[t];
 		}
 	}
-	free(ac->timed);
+	free(mm->m);
 }
 
 static void
@@ -825,8 +1212,8 @@ finish(struct acc *ac)
 		struct hg_stats_skill *sk = &st->skills[i];
 		struct i64vec *d = &ac->skill_durs[i];
 
-		sk->p95_ms = hg_stats_percentile(d->v, d->n, 95);
-		free(d->v);
+		sk->p95_ms = vec_percentile(d, 95);
+		vec_free(d);
 		qsort(sk->statuses, sk->n_statuses, sizeof(*sk->statuses), cmp_count);
 	}
 	free(ac->skill_durs);
@@ -839,8 +1226,8 @@ finish(struct acc *ac)
 	hg_buf_free(&ac->chain_buf);
 }
 
-static void
-add_go_stop(struct hg_stats *st, const struct hg_session *s)
+void
+hg_stats_add_go_stop(struct hg_stats *st, const struct hg_session *s)
 {
 	struct hg_stats_go_stop *g;
 
@@ -855,20 +1242,39 @@ add_go_stop(struct hg_stats *st, const struct hg_session *s)
 }
 
 struct hg_stats *
+hg_stats_acc_finish(struct hg_stats_acc *acc, size_t sessions_total)
+{
+	struct acc *ac = (struct acc *)acc;
+	struct hg_stats *st = ac->st;
+
+	end_session(ac);
+	st->sessions_total = sessions_total;
+	finish(ac);
+	free(ac->targets);
+	free(ac);
+	return st;
+}
+
+struct hg_stats *
 hg_stats_compute(struct hg_session *const *sessions, size_t n, const struct hg_filter *f)
 {
-	struct acc ac = { 0 };
+	struct hg_stats_acc *ac = hg_stats_acc_new(f);
+	struct hg_stats *st;
 
-	ac.st = xcalloc(1, sizeof(*ac.st));
-	ac.st->sessions_total = n;
-	ac.st->filter_text = xstrdup(hg_filter_text(f));
-	ac.f = f;
 	for (size_t i = 0; i < n; i++) {
-		add_session(&ac, sessions[i]);
-		add_go_stop(ac.st, sessions[i]);
+		const struct hg_session *s = sessions[i];
+
+		hg_stats_acc_session(ac, s);
+		for (size_t k = 0; k < s->n_entries; k++) {
+			if (k + HG_PREFETCH_AHEAD < s->n_entries)
+				hg_entry_prefetch(&s->entries[k + HG_PREFETCH_AHEAD]);
+			hg_stats_acc_entry(ac, &s->entries[k]);
+		}
 	}
-	finish(&ac);
-	return ac.st;
+	st = hg_stats_acc_finish(ac, n);
+	for (size_t i = 0; i < n; i++)
+		hg_stats_add_go_stop(st, sessions[i]);
+	return st;
 }
 
 void
@@ -2232,7 +2638,7 @@ hg_meter_reset(struct hg_meter *m)
 	struct acc_groups *ag = &m->tiers;
 
 	for (size_t i = 0; i < ag->n; i++)
-		free(ag->durs[i].v);
+		vec_free(&ag->durs[i]);
 	free(ag->g);
 	free(ag->durs);
 	ptrmap_free(&ag->map);
@@ -2269,9 +2675,9 @@ meter_percentiles(struct hg_meter *m, size_t i, struct hg_stats_group *g)
 {
 	struct i64vec *d = &m->tiers.durs[i];
 
-	g->p50_ms = hg_stats_percentile(d->v, d->n, 50);
-	g->p95_ms = hg_stats_percentile(d->v, d->n, 95);
-	if (!d->n)
+	g->p50_ms = vec_percentile(d, 50);
+	g->p95_ms = vec_percentile(d, 95);
+	if (!d->total)
 		g->max_ms = HG_STATS_NONE;
 }
 

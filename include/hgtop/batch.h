@@ -23,8 +23,18 @@ void hg_batch_print_entries(FILE *out, const struct hg_options *o, struct hg_ses
 /* Load a catalog for headless use: ingest every session, reporting files
  * that cannot be read on stderr. With progress (stderr is a terminal), a
  * progress line on stderr, overwritten in place and cleared at the end.
- * Returns the number of failures. */
-int hg_batch_load(struct hg_catalog *c, bool progress);
+ * With parallel (not to be followed after), regular files are parsed on
+ * every core (pload.h). Returns the number of failures. */
+int hg_batch_load(struct hg_catalog *c, bool progress, bool parallel);
+
+/* --stats over a catalog of files: read every session as hg_batch_load
+ * does, folding each entry into the statistics of what F keeps as it is
+ * read, then dropping it (memory does not grow with the entries). The
+ * sessions are left holding only what hg_filter_check_values needs (the
+ * tier and verdict texts outside the enums). *failures as returned by
+ * hg_batch_load. */
+struct hg_stats *hg_batch_stats(struct hg_catalog *c, const struct hg_filter *f, bool progress,
+				int *failures);
 
 /* Count the last line of each session that has no newline yet, as
  * hyperguild's reader does (not when following: it may still grow). */

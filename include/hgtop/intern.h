@@ -1,6 +1,7 @@
 /* intern.h - interned short strings (skill, model, status, phase ...).
  * An interned string lives until hg_intern_clear(); equal strings share one
- * pointer, so they compare with ==. Not thread-safe. */
+ * pointer, so they compare with ==. Thread-safe (hg_intern_clear() only
+ * when no other thread interns). */
 #ifndef HGTOP_INTERN_H
 #define HGTOP_INTERN_H
 

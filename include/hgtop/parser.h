@@ -19,6 +19,9 @@ void hg_parse_line(const char *line, size_t len, struct hg_entry *e);
 /* The same without the fast path that skips runner_output and
  * output_summary before handing the line to cJSON (for tests). */
 void hg_parse_line_full(const char *line, size_t len, struct hg_entry *e);
+/* Free the calling thread's parsing buffers (a thread that parsed calls
+ * it before it ends; they are made again when needed). */
+void hg_parse_release(void);
 
 /* Copy line into out with every "input" nested deeper than cJSON goes
  * (and valid by Go's grammar) replaced by a string saying how deep it

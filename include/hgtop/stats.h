@@ -209,6 +209,26 @@ struct hg_stats *hg_stats_compute(struct hg_session *const *sessions, size_t n,
 				  const struct hg_filter *f);
 void hg_stats_free(struct hg_stats *st);
 
+/* The same, fed one entry at a time (hg_stats_compute goes through it):
+ * --stats folds each entry in as it is read and drops it. Each session
+ * is announced, then its entries follow in line order; S must live
+ * until the next session (the filter may read a line back through it).
+ * A note counts as its target does when the target was fed before it.
+ * Memory: per tier, model, skill, project and session, 16 bytes per
+ * distinct duration; 80 bytes per minute with timestamped entries; with a
+ * filter that decides on notes by their target, 24 bytes per entry of
+ * the current session. */
+struct hg_stats_acc;
+struct hg_stats_acc *hg_stats_acc_new(const struct hg_filter *f);
+void hg_stats_acc_session(struct hg_stats_acc *ac, const struct hg_session *s);
+void hg_stats_acc_entry(struct hg_stats_acc *ac, const struct hg_entry *e);
+/* The statistics (ac is freed); SESSIONS_TOTAL is every session, those
+ * that could not be read included. */
+struct hg_stats *hg_stats_acc_finish(struct hg_stats_acc *ac, size_t sessions_total);
+/* Add session S to the sessions where hyperguild's reader stops, if it
+ * does (hg_session_go); in session order, once S has been read. */
+void hg_stats_add_go_stop(struct hg_stats *st, const struct hg_session *s);
+
 /* The report as text lines ending in '\n' (for --stats and the stats
  * view). UTF8 selects "→" and "…" over "->" and "~". Log text in it is
  * sanitized. */

@@ -1,11 +1,13 @@
 /* gen_corpus.c - write the benchmark corpora (deterministic, cached).
  *
- *   gen_corpus [-c] [-s SCALE] [-o a|b|c] OUTDIR
+ *   gen_corpus [-c] [-s SCALE] [-o a|b|c|d] OUTDIR
  *
  * (a) OUTDIR/large/<id>.jsonl  one session, 60,000 entries, median line
  *     ~6 KB, p99 ~350 KB (~1 GB)
  * (b) OUTDIR/many/             10,000 small sessions (~125 MB)
  * (c) OUTDIR/short/<id>.jsonl  one session of 1,000,000 ~1 KB entries
+ * (d) OUTDIR/mid/<id>.jsonl    one session of 1,000,000 ~1.4 KB entries
+ *     (~1.4 GB; short runner outputs, as Go writes them)
  *
  * SCALE (default 1) multiplies the entry and session counts. A corpus is
  * complete when its ".complete" marker exists; complete corpora are kept,
@@ -34,6 +36,10 @@ static const struct hg_gen_knot large_knots[] = {
 };
 static const struct hg_gen_knot small_knots[] = {
 	{ 0.0, 600 }, { 0.5, 950 }, { 1.0, 1400 },
+};
+/* (d): ~1.4 KB lines, 1,000,000 of them make ~1.4 GB. */
+static const struct hg_gen_knot mid_knots[] = {
+	{ 0.0, 900 }, { 0.5, 1400 }, { 1.0, 2100 },
 };
 /* Bump when the generator's output changes: cached corpora are redone. */
 #define CORPUS_FORMAT "hgtop-bench-corpus 3"
@@ -186,12 +192,12 @@ corpus_many(const char *out, double scale)
 static bool
 all_complete(const char *out, const char *only)
 {
-	static const char *const names[] = { "large", "many", "short" };
+	static const char *const names[] = { "large", "many", "short", "mid" };
 	bool ok = true;
 	char *dir;
 	int i;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		if (!strchr(only, 'a' + i))
 			continue;
 		dir = xasprintf("%s/%s", out, names[i]);
@@ -204,7 +210,7 @@ all_complete(const char *out, const char *only)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: gen_corpus [-c] [-s SCALE] [-o a|b|c] OUTDIR\n");
+	fprintf(stderr, "usage: gen_corpus [-c] [-s SCALE] [-o a|b|c|d] OUTDIR\n");
 	exit(2);
 }
 
@@ -212,7 +218,7 @@ int
 main(int argc, char **argv)
 {
 	double scale = 1.0;
-	const char *only = "abc";
+	const char *only = "abcd";
 	bool check = false;
 	int c;
 
@@ -238,5 +244,8 @@ main(int argc, char **argv)
 	if (strchr(only, 'c'))
 		corpus_one(argv[optind], "short", 0xc0ffee, scaled(1000000, scale),
 			   small_knots, HG_ARRAY_SIZE(small_knots));
+	if (strchr(only, 'd'))
+		corpus_one(argv[optind], "mid", 0xd1d, scaled(1000000, scale),
+			   mid_knots, HG_ARRAY_SIZE(mid_knots));
 	return 0;
 }

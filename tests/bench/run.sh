@@ -15,12 +15,14 @@
 #   HGTOP_BENCH_TRIALS    follow-latency trials (default 200)
 #   HGTOP_BENCH_IDLE_S    seconds of idle CPU sampling per follower (default 10)
 #   HGTOP_BENCH_PROBE_TIMEOUT  seconds tui_probe waits for any one thing (600)
-#   HGTOP_BENCH_ONLY      sections to run (default "load tui keys timeline follow")
+#   HGTOP_BENCH_ONLY      sections to run (default "load tui keys timeline follow";
+#                         "stats": only the --stats rows of c and d, with lnav)
 #
 # Corpora (tests/bench/gen_corpus.c, regenerated only when missing):
 #   a  one session, 60,000 entries, median line ~6 KB, p99 ~350 KB (~1 GB)
 #   b  10,000 small sessions (~125 MB)
 #   c  one session of 1,000,000 ~1 KB entries
+#   d  one session of 1,000,000 ~1.4 KB entries (~1.4 GB)
 # plus large-marker/: a copy of a with one newest entry whose skill is
 # "zz-newest-marker", so the first-screen probe can see the newest entry.
 set -u
@@ -108,6 +110,7 @@ corpora() {
 	A=$(ls "$CORPUS"/large/*.jsonl)
 	B=$CORPUS/many
 	C=$(ls "$CORPUS"/short/*.jsonl)
+	D=$(ls "$CORPUS"/mid/*.jsonl)
 }
 
 corpus_desc() {	# corpus_desc DIR -> "N entries, X MB"
@@ -116,7 +119,77 @@ corpus_desc() {	# corpus_desc DIR -> "N entries, X MB"
 }
 
 # ---------------------------------------------------------------------------
+# lnav, with a format for hyperguild lines (tests/bench/hyperguild-lnav.json)
+# installed in a private HOME: nothing of the user's is touched.
+
+LNAV_FORMAT=${LNAV_FORMAT:-$(dirname "$0")/hyperguild-lnav.json}
+LNAV_READY=
+
+lnav_setup() {
+	[ -n "$LNAV_READY" ] && return 0
+	have lnav || return 1
+	mkdir -p "$WORK/lnav-home"
+	if ! HOME=$WORK/lnav-home lnav -i "$LNAV_FORMAT" >"$WORK/lnav-install" 2>&1; then
+		note "lnav -i $LNAV_FORMAT failed: $(head -c 200 "$WORK/lnav-install")"
+		return 1
+	fi
+	LNAV_READY=1
+}
+
+# lnav_rows LABEL PATH CEIL_S HGTOP_S: lnav -n reading every line with the
+# hyperguild format and counting them in SQL, its time and peak RSS, and
+# whether it parsed every line (count against wc -l).
+lnav_rows() {
+	if ! have lnav; then
+		row "full load" "lnav -n (hyperguild format)" "$1" "n/a" "" "" \
+			"lnav not installed (Debian: apt-get install lnav)"
+		return
+	fi
+	if ! lnav_setup; then
+		row "full load" "lnav -n (hyperguild format)" "$1" "n/a" "" "" "format not installed"
+		return
+	fi
+	if [ -d "$2" ]; then
+		set -- "$1" "$2" "$3" "$4" "$2"/*.jsonl
+	else
+		set -- "$1" "$2" "$3" "$4" "$2"
+	fi
+	label=$1 ceil=$3 hg=$4
+	shift 4
+	lines=$(cat "$@" | wc -l | tr -d ' ')
+	got=$(HOME=$WORK/lnav-home lnav -n -c ';SELECT count(*) FROM all_logs' "$@" 2>/dev/null |
+		awk 'NF == 1 && $1 ~ /^[0-9]+$/ { n = $1 } END { print n + 0 }')
+	measure env HOME="$WORK/lnav-home" lnav -n -c ';SELECT count(*) FROM all_logs' "$@"
+	LNAV_S=$MED_S
+	row "full load" "lnav -n (hyperguild format)" "$label" "$(fmt_s "$MED_S")" "$(fmt_kb "$MED_KB")" \
+		"$(ratio "$MED_S" "$ceil")" "$got of $lines lines parsed; hgtop/lnav $(ratio "$hg" "$MED_S")"
+}
+
+# ---------------------------------------------------------------------------
 # Measurements. Each one adds rows; a tool that is missing gives "n/a".
+
+bench_stats_row() {	# bench_stats_row LABEL PATH CEIL_S: sets STATS_S
+	STATS_S=n/a
+	if hgtop_has --stats; then
+		measure "$HGTOP" --stats "$2"
+		STATS_S=$MED_S
+		row "full load" "hgtop --stats" "$1" "$(fmt_s "$MED_S")" "$(fmt_kb "$MED_KB")" \
+			"$(ratio "$MED_S" "$3")" "$( [ "$FAILED" -eq 0 ] || echo "exit != 0 in $FAILED runs")" \
+			"$STATS_TARGET"
+	else
+		row "full load" "hgtop --stats" "$1" "n/a" "" "" "no --stats in this hgtop"
+	fi
+}
+
+# --stats only: the ceiling, hgtop --stats and lnav.
+bench_stats() {	# bench_stats LABEL PATH
+	warm_cache "$2"
+	measure "$BENCH_BIN/ceiling" "$2"
+	ceil_s=$MED_S
+	row "full load" "ceiling: cJSON per line" "$1" "$(fmt_s "$MED_S")" "$(fmt_kb "$MED_KB")" "1.00x" ""
+	bench_stats_row "$1" "$2" "$ceil_s"
+	lnav_rows "$1" "$2" "$ceil_s" "$STATS_S"
+}
 
 bench_full_load() {	# bench_full_load LABEL PATH
 	warm_cache "$2"
@@ -127,13 +200,7 @@ bench_full_load() {	# bench_full_load LABEL PATH
 	eval "BATCH_S_$1=\$MED_S"
 	row "full load" "hgtop --batch" "$1" "$(fmt_s "$MED_S")" "$(fmt_kb "$MED_KB")" \
 		"$(ratio "$MED_S" "$ceil_s")" "$( [ "$FAILED" -eq 0 ] || echo "exit != 0 in $FAILED runs")"
-	if hgtop_has --stats; then
-		measure "$HGTOP" --stats "$2"
-		row "full load" "hgtop --stats" "$1" "$(fmt_s "$MED_S")" "$(fmt_kb "$MED_KB")" \
-			"$(ratio "$MED_S" "$ceil_s")" "$( [ "$FAILED" -eq 0 ] || echo "exit != 0 in $FAILED runs")"
-	else
-		row "full load" "hgtop --stats" "$1" "n/a" "" "" "no --stats in this hgtop"
-	fi
+	bench_stats_row "$1" "$2" "$ceil_s"
 	if have jq; then
 		if [ -d "$2" ]; then
 			measure sh -c 'exec jq ".attempts[]?.verdict" "$@"' jq "$2"/*.jsonl
@@ -145,17 +212,7 @@ bench_full_load() {	# bench_full_load LABEL PATH
 	else
 		row "full load" "jq '.attempts[]?.verdict'" "$1" "n/a" "" "" "jq not installed"
 	fi
-	if have lnav; then
-		if [ -d "$2" ]; then
-			measure sh -c 'exec lnav -n "$@"' lnav "$2"/*.jsonl
-		else
-			measure lnav -n "$2"
-		fi
-		row "full load" "lnav -n (headless)" "$1" "$(fmt_s "$MED_S")" "$(fmt_kb "$MED_KB")" \
-			"$(ratio "$MED_S" "$ceil_s")" ""
-	else
-		row "full load" "lnav -n (headless)" "$1" "n/a" "" "" "lnav not installed"
-	fi
+	lnav_rows "$1" "$2" "$ceil_s" "$STATS_S"
 }
 
 # ---------------------------------------------------------------------------
@@ -173,6 +230,7 @@ SEARCH_TARGET="<= 100 ms"	# n to the next match
 LOAD_KEY_TARGET="<= 100 ms"	# keys keep working while a file loads
 TIMELINE_TARGET="<= 100 ms"	# T: the timeline of all sessions on screen
 FOLLOW_TARGET="p99 <= 20 ms, idle <= 1 tick"
+STATS_TARGET="<= 0.6x ceil, 0.5x lnav, 64 MB"
 
 probe() {	# probe MODE [ARG]... -- CMD...: output in $WORK/probe.out
 	"$BENCH_BIN/tui_probe" -x 120 -y 40 -t "$PROBE_TIMEOUT" "$@" \
@@ -443,9 +501,10 @@ print_table() {
 		"$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)" \
 		"$LOAD_START" "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 	printf 'scale %s, median of %s runs (page cache warm)\n' "$SCALE" "$RUNS"
-	printf 'a = %s (%s)\nb = %s (%s sessions, %s)\nc = %s (%s)\n\n' \
+	printf 'a = %s (%s)\nb = %s (%s sessions, %s)\nc = %s (%s)\nd = %s (%s)\n\n' \
 		"$A" "$(corpus_desc "$CORPUS/large")" "$B" "$(ls "$B" | grep -c '\.jsonl$')" \
-		"$(corpus_desc "$CORPUS/many")" "$C" "$(corpus_desc "$CORPUS/short")"
+		"$(corpus_desc "$CORPUS/many")" "$C" "$(corpus_desc "$CORPUS/short")" \
+		"$D" "$(corpus_desc "$CORPUS/mid")"
 	awk -F'\t' 'function line() { printf "%s\n", "----------------------------------------------------------------------------------------------------------------------------------------------------------------" }
 		BEGIN { printf "%-9s %-46s %-6s %-26s %-28s %-8s %-10s %s\n",
 			"SECTION", "WHAT", "CORPUS", "MEDIAN", "TARGET", "RATIO", "PEAK RSS", "NOTE"; line() }
@@ -481,6 +540,11 @@ main() {
 		note "full load a"; bench_full_load a "$A"
 		note "full load b"; bench_full_load b "$B"
 		note "full load c"; bench_full_load c "$C"
+		note "full load d"; bench_full_load d "$D"
+	fi
+	if only stats && ! only load; then
+		note "--stats c"; bench_stats c "$C"
+		note "--stats d"; bench_stats d "$D"
 	fi
 	only tui && bench_first_screens
 	if only keys; then

@@ -382,6 +382,64 @@ START_TEST(test_json_report)
 }
 END_TEST
 
+/* Many durations (the accumulator merges them into runs, several times
+ * over): tier percentiles and maximum against sorting, with repeats,
+ * negatives and the int64 extremes, fed as several entries. */
+START_TEST(test_percentile_many_durations)
+{
+	static const size_t sizes[] = { 4095, 4097, 30011, 120000 };
+	unsigned seed = 777;
+
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(*sizes); k++) {
+		size_t n = sizes[k], per = 1000, n_ent = (n + per - 1) / per;
+		struct hg_attempt *a = xcalloc(n, sizeof(*a));
+		struct hg_entry *e = xcalloc(n_ent, sizeof(*e));
+		int64_t *sorted = xmalloc(n * sizeof(*sorted));
+		struct hg_session s = { 0 };
+		struct hg_session *ss = &s;
+		struct hg_stats *st;
+
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			a[i].model = hg_intern("m");
+			a[i].tier_text = hg_intern("local");
+			a[i].tier = HG_TIER_LOCAL;
+			a[i].verdict_text = hg_intern("accept");
+			a[i].verdict = HG_VERDICT_ACCEPT;
+			a[i].duration_ms = (int64_t)((seed >> 4) % (k % 2 ? 300000 : 700)) - 50;
+			if (i == 17)
+				a[i].duration_ms = INT64_MIN;
+			if (i == n - 3)
+				a[i].duration_ms = INT64_MAX;
+			sorted[i] = a[i].duration_ms;
+		}
+		for (size_t i = 0; i < n_ent; i++) {
+			e[i].skill = hg_intern("w");
+			e[i].final_status = hg_intern("ok");
+			e[i].attempts = a + i * per;
+			e[i].n_attempts = (uint32_t)(i + 1 < n_ent ? per : n - i * per);
+			e[i].ts_zero = true;
+			e[i].line_no = (int64_t)i + 1;
+		}
+		s.entries = e;
+		s.n_entries = n_ent;
+		s.spool_fd = -1;
+		qsort(sorted, n, sizeof(*sorted), cmp64);
+		st = hg_stats_compute(&ss, 1, NULL);
+		ck_assert_uint_eq(st->n_tiers, 1);
+		ck_assert_int_eq(st->tiers[0].attempts, (int64_t)n);
+		ck_assert_int_eq(st->tiers[0].p50_ms, sorted[(50 * n + 99) / 100 - 1]);
+		ck_assert_int_eq(st->tiers[0].p95_ms, sorted[(95 * n + 99) / 100 - 1]);
+		ck_assert_int_eq(st->tiers[0].max_ms, INT64_MAX);
+		ck_assert_int_eq(st->models[0].p95_ms, sorted[(95 * n + 99) / 100 - 1]);
+		hg_stats_free(st);
+		free(sorted);
+		free(e);
+		free(a);
+	}
+}
+END_TEST
+
 /* Untrusted names reach the text report sanitized. */
 START_TEST(test_names_sanitized)
 {
@@ -1000,6 +1058,7 @@ stats_suite(void)
 
 	tcase_add_test(tc, test_percentile_small);
 	tcase_add_test(tc, test_percentile_matches_sort);
+	tcase_add_test(tc, test_percentile_many_durations);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("meter");
 	tcase_add_test(tc, test_meter_matches_stats);
