@@ -856,8 +856,8 @@ go_values(const char **line, size_t *len, struct hg_buf *copy, size_t *bad)
  * than cJSON; one per thread (--stats parses on every core). */
 static _Thread_local struct hg_buf copy;
 
-void
-hg_parse_line_full(const char *line, size_t len, struct hg_entry *e)
+static void
+parse_once(const char *line, size_t len, struct hg_entry *e)
 {
 	const char *end = NULL, *orig = line;
 	cJSON *root;
@@ -1103,6 +1103,7 @@ reduce(const char *line, size_t len, struct hg_buf *out)
 }
 
 static _Thread_local struct hg_buf scratch;	/* hg_parse_line's, one per thread */
+static _Thread_local struct hg_buf deep;	/* a copy with a deep input cut */
 
 void
 hg_parse_release(void)
@@ -1112,6 +1113,7 @@ hg_parse_release(void)
 	arena = NULL;
 	hg_buf_free(&scratch);
 	hg_buf_free(&copy);
+	hg_buf_free(&deep);
 }
 
 /* An input nested deeper than cJSON goes (Go takes up to 10,000 levels):
@@ -1166,9 +1168,17 @@ hg_parse_line(const char *line, size_t len, struct hg_entry *e)
 		hg_entry_free(e);	/* the reason of the reduced line */
 	}
 	hg_parse_line_full(line, len, e);
+}
+
+void
+hg_parse_line_full(const char *line, size_t len, struct hg_entry *e)
+{
+	parse_once(line, len, e);
 	if (e->kind == HG_ENTRY_UNPARSABLE && len >= 2 * DEEP_INPUT &&
-	    hg_parse_deep_input(line, len, &scratch)) {
+	    hg_parse_deep_input(line, len, &deep)) {
 		hg_entry_free(e);
-		hg_parse_line_full(scratch.p, scratch.len, e);
+		parse_once(deep.p, deep.len, e);
+		if (deep.cap > 4 * HG_READER_CHUNK)
+			hg_buf_free(&deep);
 	}
 }
