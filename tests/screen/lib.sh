@@ -141,9 +141,10 @@ expect_line() {
 	fi
 }
 
-# expect_screen NAME TEXT: the screen shows TEXT (waiting for it).
+# expect_screen NAME TEXT [SECONDS]: the screen shows TEXT (waiting for it,
+# 10 s unless SECONDS is given).
 expect_screen() {
-	if wait_for "$2"; then
+	if wait_for "$2" "${3:-10}"; then
 		pass "$1"
 	else
 		fail "$1: '$2' not on the screen:"
@@ -183,6 +184,7 @@ tty_sane() {
 # quit: press q and wait for hgtop's exit status.
 quit() {
 	keys q
-	wait_for "[hgtop exited" || true
+	# Saving state at exit syncs files: up to a minute on a busy machine.
+	wait_for "[hgtop exited" 60 || true
 	cat "$WORK/exit" 2>/dev/null
 }
