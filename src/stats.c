@@ -38,6 +38,7 @@ struct i64vec {
 	size_t len;		/* bytes of runs */
 	size_t nr;		/* runs */
 	int64_t total;		/* values in the set */
+	bool plain;		/* never merged: v holds every value */
 };
 
 /* Values buffered before a merge: at least this many, and half of
@@ -60,6 +61,7 @@ struct acc_groups {
 	size_t n;
 	size_t cap;
 	struct ptrmap map;
+	bool plain;		/* durations as plain arrays (vec_push) */
 };
 
 /* Sessions or projects. */
@@ -294,7 +296,7 @@ vec_push(struct i64vec *v, int64_t x)
 	if (v->n == v->cap) {
 		size_t limit = v->nr / 2 > VEC_BUF_MIN ? v->nr / 2 : VEC_BUF_MIN;
 
-		if (v->n >= limit) {
+		if (v->n >= limit && !v->plain) {
 			vec_merge(v);
 		} else {
 			v->cap = v->cap ? v->cap * 2 : 16;
@@ -525,6 +527,7 @@ group_for(struct acc_groups *ag, const char *name, struct i64vec **durs)
 		i = ag->n++;
 		memset(&ag->g[i], 0, sizeof(ag->g[i]));
 		memset(&ag->durs[i], 0, sizeof(ag->durs[i]));
+		ag->durs[i].plain = ag->plain;
 		ag->g[i].name = name;
 		ptrmap_put(&ag->map, name, i);
 	}
@@ -2626,10 +2629,16 @@ struct hg_meter {
 	bool fresh;			/* view matches tiers */
 };
 
+/* The meter is counted again on every filter change: its durations stay
+ * plain arrays (selected when shown), not sorted runs, which cost more to
+ * build than they save here. */
 struct hg_meter *
 hg_meter_new(void)
 {
-	return xcalloc(1, sizeof(struct hg_meter));
+	struct hg_meter *m = xcalloc(1, sizeof(struct hg_meter));
+
+	m->tiers.plain = true;
+	return m;
 }
 
 void
@@ -2643,6 +2652,7 @@ hg_meter_reset(struct hg_meter *m)
 	free(ag->durs);
 	ptrmap_free(&ag->map);
 	memset(ag, 0, sizeof(*ag));
+	ag->plain = true;
 	m->n_view = 0;
 	m->fresh = false;
 }
