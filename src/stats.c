@@ -260,7 +260,8 @@ sort64(int64_t *v, int64_t *tmp, size_t n)
 static void
 vec_merge(struct i64vec *v)
 {
-	struct run_it it = { v->runs, v->runs + v->len, 0, true };
+	/* No runs yet: runs is NULL, and NULL + 0 is undefined. */
+	struct run_it it = { v->runs, v->runs ? v->runs + v->len : NULL, 0, true };
 	struct run_out o = { 0 };
 	int64_t rv = 0;
 	uint64_t rc = 0;
