@@ -18,7 +18,7 @@
 
 /* Another hgtop holds a lock for one read and one write of a small file;
  * polled every millisecond (a busy writer lets go only briefly). */
-#define LOCK_WAIT_MS	10000
+#define LOCK_WAIT_MS	3000
 #define LAST_FILTER_MAX	200
 
 char *
@@ -198,21 +198,6 @@ write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-static void
-sync_dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) :
-		xstrdup(".");
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		fsync(fd);	/* the rename itself survives a crash */
-		close(fd);
-	}
-	free(dir);
-}
-
 int
 hg_state_replace(const char *path, const char *data, size_t len, char *err,
 		 size_t errlen)
@@ -226,7 +211,7 @@ hg_state_replace(const char *path, const char *data, size_t len, char *err,
 		free(tmp);
 		return -1;
 	}
-	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	if (write_all(fd, data, len) < 0) {
 		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
 		rc = -1;
 	}
@@ -240,8 +225,6 @@ hg_state_replace(const char *path, const char *data, size_t len, char *err,
 	}
 	if (rc < 0)
 		unlink(tmp);
-	else
-		sync_dir_of(path);
 	free(tmp);
 	return rc;
 }

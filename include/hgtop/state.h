@@ -47,7 +47,10 @@ void hg_state_unlock(int fd);
  * empty. Returns 0, or -1 with a message. */
 int hg_state_read(const char *path, size_t cap, struct hg_buf *out, char *err,
 		  size_t errlen);
-/* Replace PATH with DATA: PATH.tmp, fsync, rename, fsync of the directory.
+/* Replace PATH with DATA: written to PATH.tmp, renamed over PATH, so a
+ * reader sees the old file or the new one, never half of either. Not
+ * synced: a prompt's Enter must not wait on the disk (an fsync can take
+ * seconds behind other writers), and a history is not worth that.
  * The caller holds the lock. Returns 0, or -1 with a message. */
 int hg_state_replace(const char *path, const char *data, size_t len, char *err,
 		     size_t errlen);

@@ -52,16 +52,18 @@ start() {
 	# new-session racing that shutdown fails).
 	tm has-session -t keep >/dev/null 2>&1 ||
 		tm new-session -d -s keep "exec sleep 3600"
-	tm kill-session -t t >/dev/null 2>&1
+	tm kill-session -t =t >/dev/null 2>&1
 	tm new-session -d -s t -x "$w" -y "$h" "sh '$WORK/run.sh'"
 }
 
+# The pane is named "=t:", session t exactly: a bare "t" may be taken for
+# the start of a window's name in another session.
 screen() {
-	tm capture-pane -p -t t
+	tm capture-pane -p -t =t:
 }
 
 keys() {
-	tm send-keys -t t "$@"
+	tm send-keys -t =t: "$@"
 }
 
 # wait_for TEXT [SECONDS]: poll the screen until TEXT shows (default 10 s).
