@@ -400,9 +400,11 @@ static void
 join_head(struct hg_session *s)
 {
 	size_t i, n = s->n_head + s->n_entries;
-	struct hg_entry *all = xmalloc((n ? n : 1) * sizeof(*all));
+	/* The head's array grows to hold the tail too: a large block is
+	 * remapped, not copied, so the entries are never held three times
+	 * (head, tail and the joined array) at once. */
+	struct hg_entry *all = xrealloc(s->head, (n ? n : 1) * sizeof(*all));
 
-	memcpy(all, s->head, s->n_head * sizeof(*all));
 	for (i = 0; i < s->n_entries; i++) {
 		all[s->n_head + i] = s->entries[i];
 		all[s->n_head + i].line_no += s->head_line_no - HG_LINE_PROVISIONAL;
@@ -421,7 +423,6 @@ join_head(struct hg_session *s)
 	s->n_annotations += s->head_annotations;
 	s->head_unparsable = s->head_annotations = 0;
 	free(s->entries);
-	free(s->head);
 	s->entries = all;
 	s->n_entries = s->cap_entries = n;
 	s->head = NULL;
