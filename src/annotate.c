@@ -487,33 +487,35 @@ hg_annotate_default_author(const char *opt)
 /* Association */
 
 static bool
-same_time(const struct hg_entry *ann, const struct hg_entry *t)
+same_time(const struct hg_note_ref *n, const struct hg_entry *t)
 {
-	if (!ann->ann_has_target_ts)
+	if (!n->has_target_ts)
 		return false;
-	if (ann->ann_target_ts_zero || t->ts_zero)
-		return ann->ann_target_ts_zero && t->ts_zero;
-	return ann->ann_target_ts_ns == t->ts_ns;
+	if (n->target_ts_zero || t->ts_zero)
+		return n->target_ts_zero && t->ts_zero;
+	return n->target_ts_ns == t->ts_ns;
 }
 
 ssize_t
 hg_annotate_target(const struct hg_session *s, size_t ann_index)
 {
 	const struct hg_entry *a, *t;
+	const struct hg_note_ref *n;
 	ssize_t i;
 
 	if (ann_index >= s->n_entries)
 		return -1;
 	a = &s->entries[ann_index];
-	if (a->kind != HG_ENTRY_ANNOTATION || a->ann_target_line < 1 ||
-	    a->ann_target_line >= a->line_no || !a->ann_target_skill)
+	n = hg_entry_note(a);
+	if (a->kind != HG_ENTRY_ANNOTATION || n->target_line < 1 ||
+	    n->target_line >= a->line_no || !n->target_skill)
 		return -1;
-	i = hg_session_find_line(s, a->ann_target_line);
+	i = hg_session_find_line(s, n->target_line);
 	if (i < 0)
 		return -1;
 	t = &s->entries[i];
-	if (t->kind != HG_ENTRY_OK || strcmp(t->skill, a->ann_target_skill) != 0 ||
-	    !same_time(a, t))
+	if (t->kind != HG_ENTRY_OK || strcmp(t->skill, n->target_skill) != 0 ||
+	    !same_time(n, t))
 		return -1;
 	return i;
 }
@@ -521,12 +523,13 @@ hg_annotate_target(const struct hg_session *s, size_t ann_index)
 ssize_t
 hg_annotate_attempt_index(const struct hg_entry *target, const struct hg_entry *ann)
 {
+	const struct hg_note_ref *n = hg_entry_note(ann);
 	uint32_t i;
 
-	if (!ann->ann_has_target_attempt)
+	if (!n->has_target_attempt)
 		return -1;
 	for (i = 0; i < target->n_attempts; i++)
-		if (target->attempts[i].attempt == ann->ann_target_attempt)
+		if (target->attempts[i].attempt == n->target_attempt)
 			return (ssize_t)i;
 	return -1;
 }

@@ -80,10 +80,12 @@ static void
 format_annotation(struct hg_buf *b, const struct hg_session *s, const struct hg_entry *e,
 		  const char *indent)
 {
+	const char *author = hg_entry_note(e)->author;
+
 	hg_buf_printf(b, "%snote", indent);
-	if (e->ann_author && *e->ann_author) {
+	if (author && *author) {
 		hg_buf_adds(b, " (");
-		add_text(b, e->ann_author, strlen(e->ann_author));
+		add_text(b, author, strlen(author));
 		hg_buf_adds(b, ")");
 	}
 	hg_buf_adds(b, ": ");

@@ -152,7 +152,33 @@ hg_entry_free(struct hg_entry *e)
 	free(e->attempts);
 	free(e->message);
 	free(e->reason);
+	free(e->note);
 	e->attempts = NULL;
 	e->message = e->reason = NULL;
+	e->note = NULL;
 	e->n_attempts = 0;
+}
+
+const struct hg_note_ref *
+hg_entry_note(const struct hg_entry *e)
+{
+	static const struct hg_note_ref none;
+
+	return e->note ? e->note : &none;
+}
+
+const char *
+hg_note_author(const struct hg_entry *e)
+{
+	const char *a = hg_entry_note(e)->author;
+
+	return a && *a ? a : "?";
+}
+
+struct hg_note_ref *
+hg_entry_note_set(struct hg_entry *e)
+{
+	if (!e->note)
+		e->note = xcalloc(1, sizeof(*e->note));
+	return e->note;
 }

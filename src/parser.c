@@ -540,30 +540,32 @@ static void
 parse_annotation_input(struct hg_entry *e, const cJSON *in)
 {
 	const cJSON *v;
+	struct hg_note_ref *n;
 
 	if (!cJSON_IsObject(in))
 		return;
+	n = hg_entry_note_set(e);
 	v = cJSON_GetObjectItemCaseSensitive(in, "target_line");
 	if (cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble < 9e18)
-		e->ann_target_line = (int64_t)v->valuedouble;
+		n->target_line = (int64_t)v->valuedouble;
 	v = cJSON_GetObjectItemCaseSensitive(in, "target_attempt");
 	if (cJSON_IsNumber(v) && v->valuedouble > -9e18 && v->valuedouble < 9e18) {
-		e->ann_target_attempt = (int64_t)v->valuedouble;
-		e->ann_has_target_attempt = true;
+		n->target_attempt = (int64_t)v->valuedouble;
+		n->has_target_attempt = true;
 	}
 	v = cJSON_GetObjectItemCaseSensitive(in, "target_skill");
 	if (cJSON_IsString(v))
-		e->ann_target_skill = hg_intern(v->valuestring);
+		n->target_skill = hg_intern(v->valuestring);
 	v = cJSON_GetObjectItemCaseSensitive(in, "target_timestamp");
 	if (cJSON_IsString(v)) {
 		int16_t tz;
 
-		e->ann_has_target_ts = hg_parse_time(v->valuestring, strlen(v->valuestring),
-						     &e->ann_target_ts_ns, &tz, &e->ann_target_ts_zero);
+		n->has_target_ts = hg_parse_time(v->valuestring, strlen(v->valuestring),
+						 &n->target_ts_ns, &tz, &n->target_ts_zero);
 	}
 	v = cJSON_GetObjectItemCaseSensitive(in, "author");
 	if (cJSON_IsString(v))
-		e->ann_author = hg_intern(v->valuestring);
+		n->author = hg_intern(v->valuestring);
 }
 
 static bool
@@ -707,9 +709,6 @@ make_unparsable(struct hg_entry *e)
 	e->kind = HG_ENTRY_UNPARSABLE;
 	e->session_id = e->skill = e->phase = e->final_status = "";
 	e->model_used = e->file_path = e->project_root = "";
-	e->ann_author = e->ann_target_skill = NULL;
-	e->ann_has_target_ts = e->ann_has_target_attempt = false;
-	e->ann_target_line = e->ann_target_attempt = 0;
 	e->message_len = 0;
 }
 

@@ -817,12 +817,13 @@ static bool
 note_shown(struct acc *ac, const struct hg_entry *e)
 {
 	const struct target *t = NULL;
+	const struct hg_note_ref *n = hg_entry_note(e);
 	size_t lo = 0, hi = ac->n_targets;
-	int64_t want = e->ann_target_line;
+	int64_t want = n->target_line;
 
 	if (hg_filter_is_empty(ac->f))
 		return true;
-	if (!ac->need_targets || want < 1 || want >= e->line_no || !e->ann_target_skill)
+	if (!ac->need_targets || want < 1 || want >= e->line_no || !n->target_skill)
 		return hg_filter_match(ac->f, ac->s, e);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -834,10 +835,10 @@ note_shown(struct acc *ac, const struct hg_entry *e)
 	}
 	if (lo < ac->n_targets && (ac->targets[lo].line >> 2) == want)
 		t = &ac->targets[lo];
-	if (t && strcmp(t->skill, e->ann_target_skill) == 0 && e->ann_has_target_ts &&
-	    ((e->ann_target_ts_zero || (t->line & 1))
-		     ? e->ann_target_ts_zero && (t->line & 1)
-		     : e->ann_target_ts_ns == t->ts_ns))
+	if (t && strcmp(t->skill, n->target_skill) == 0 && n->has_target_ts &&
+	    ((n->target_ts_zero || (t->line & 1))
+		     ? n->target_ts_zero && (t->line & 1)
+		     : n->target_ts_ns == t->ts_ns))
 		return (t->line & 2) != 0;
 	return hg_filter_match(ac->f, ac->s, e);
 }

@@ -83,7 +83,7 @@ add_notes(struct hg_detail *d, struct hg_session *s, size_t entry, int32_t attem
 			hg_detail_add_field(d, "notes", "", 0);
 		hg_format_datetime(a->ts_ns, when, sizeof(when));
 		snprintf(head, sizeof(head), "%s %s, %s (line %lld)%s", ui_g->note,
-			 a->ann_author && *a->ann_author ? a->ann_author : "?", when,
+			 hg_note_author(a), when,
 			 (long long)a->line_no, ai >= 0 && attempt < 0 ? ", on attempt" : "");
 		if (ai >= 0 && attempt < 0)
 			snprintf(head + strlen(head), sizeof(head) - strlen(head), " #%lld",

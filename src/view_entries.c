@@ -656,7 +656,7 @@ draw_annotation(struct cell *c, const struct hg_session *s, const struct hg_entr
 	else
 		long_first_line(s, e, text, sizeof(text));
 	snprintf(buf, sizeof(buf), "%s note (%s): %s", ui_g->note,
-		 e->ann_author && *e->ann_author ? e->ann_author : "?", text);
+		 hg_note_author(e), text);
 	col(c, buf, 0, UI_ROLE_NOTE);
 }
 

@@ -49,9 +49,23 @@ struct hg_attempt {
 enum hg_entry_kind {
 	HG_ENTRY_OK = 0,
 	HG_ENTRY_UNPARSABLE,	/* the line is kept as a row with a reason */
-	HG_ENTRY_ANNOTATION,	/* skill "hgtop.annotate", see ann_* fields */
+	HG_ENTRY_ANNOTATION,	/* skill "hgtop.annotate", see struct hg_note_ref */
 };
 
+/* What a note (an annotation entry) says of its target. Kept apart from
+ * the entry, which only points to it: few entries are notes. */
+struct hg_note_ref {
+	int64_t target_line;		/* 0 when missing */
+	int64_t target_attempt;		/* when has_target_attempt */
+	int64_t target_ts_ns;		/* parsed target_timestamp */
+	const char *author;		/* interned, NULL when missing */
+	const char *target_skill;	/* interned, NULL when missing */
+	bool target_ts_zero;
+	bool has_target_ts;
+	bool has_target_attempt;	/* else: on the whole entry */
+};
+
+/* Fields ordered by size: a million entries are held at once. */
 struct hg_entry {
 	int64_t offset;		/* byte offset of the line in the file */
 	int64_t length;		/* bytes of the line, without '\n' / "\r\n" */
@@ -59,6 +73,8 @@ struct hg_entry {
 	int64_t ts_ns;		/* timestamp: ns since the Unix epoch (UTC),
 				 * INT64_MIN/MAX before 1677 or after 2262 */
 	int64_t duration_ms;
+	/* When ts_ns is saturated: the time itself (shown as written). */
+	int64_t ts_far_sec;
 	const char *session_id;	/* interned */
 	const char *skill;	/* interned */
 	const char *phase;	/* interned ("" if absent) */
@@ -69,28 +85,27 @@ struct hg_entry {
 	char *message;		/* whole message if short (owned), else NULL */
 	char *reason;		/* owned: why an unparsable line failed */
 	struct hg_attempt *attempts; /* owned array */
+	struct hg_note_ref *note; /* owned; a note's (HG_ENTRY_ANNOTATION)
+				   * input, NULL when it had none: read it
+				   * through hg_entry_note() */
 	uint32_t n_attempts;
 	uint32_t message_len;	/* bytes of the decoded message */
+	uint32_t pair_mask;	/* bit (tier * 5 + verdict) for each attempt */
+	int32_t ts_far_nsec;
 	int16_t tz_min;		/* zone offset of the timestamp in minutes */
 	uint8_t kind;		/* enum hg_entry_kind */
 	uint8_t tier_mask;	/* bit (1 << enum hg_tier) for each attempt's tier */
 	uint8_t verdict_mask;	/* bit (1 << enum hg_verdict) for each verdict */
-	uint32_t pair_mask;	/* bit (tier * 5 + verdict) for each attempt */
 	bool ts_zero;		/* Go's zero time 0001-01-01T00:00:00Z */
 	bool has_input;
-	/* Annotation entries (kind == HG_ENTRY_ANNOTATION). */
-	int64_t ann_target_line;	/* 0 when missing */
-	int64_t ann_target_attempt;	/* when ann_has_target_attempt */
-	const char *ann_author;		/* interned */
-	const char *ann_target_skill;	/* interned, NULL when missing */
-	int64_t ann_target_ts_ns;	/* parsed target_timestamp */
-	bool ann_target_ts_zero;
-	bool ann_has_target_ts;
-	bool ann_has_target_attempt;	/* else: on the whole entry */
-	/* When ts_ns is saturated: the time itself (shown as written). */
-	int32_t ts_far_nsec;
-	int64_t ts_far_sec;
 };
+
+/* E's note reference: an empty one (no target) when it has none. */
+const struct hg_note_ref *hg_entry_note(const struct hg_entry *e);
+/* E's note reference to fill in, made when missing (freed with E). */
+struct hg_note_ref *hg_entry_note_set(struct hg_entry *e);
+/* The author a note names, "?" when it names none. */
+const char *hg_note_author(const struct hg_entry *e);
 
 const char *hg_tier_name(enum hg_tier t);	/* "local", ... , "" */
 const char *hg_verdict_name(enum hg_verdict v);

@@ -119,6 +119,7 @@ static void
 check_line(const char *line, size_t len, const char *author, const char *text, int64_t att)
 {
 	struct hg_entry e;
+	const struct hg_note_ref *n;
 	char *want_author = expect_text(author), *want_text = expect_text(text);
 
 	if (len == 0 || line[len - 1] != '\n' || memchr(line, '\n', len - 1))
@@ -128,14 +129,15 @@ check_line(const char *line, size_t len, const char *author, const char *text, i
 	hg_parse_line(line, len - 1, &e);
 	if (e.kind != HG_ENTRY_ANNOTATION)
 		fail(e.reason ? e.reason : "annotation did not parse as one");
-	if (e.ann_target_line != 1 ||
-	    (att == HG_ANNOTATE_ENTRY ? e.ann_has_target_attempt
-				      : !e.ann_has_target_attempt || e.ann_target_attempt != att) ||
-	    !e.ann_target_skill || strcmp(e.ann_target_skill, "build") != 0 ||
-	    !e.ann_has_target_ts || e.ann_target_ts_ns != sess->entries[0].ts_ns ||
+	n = hg_entry_note(&e);
+	if (n->target_line != 1 ||
+	    (att == HG_ANNOTATE_ENTRY ? n->has_target_attempt
+				      : !n->has_target_attempt || n->target_attempt != att) ||
+	    !n->target_skill || strcmp(n->target_skill, "build") != 0 ||
+	    !n->has_target_ts || n->target_ts_ns != sess->entries[0].ts_ns ||
 	    strcmp(e.session_id, "fz") != 0)
 		fail("annotation does not point at its target");
-	if (!e.ann_author || strcmp(e.ann_author, want_author) != 0)
+	if (!n->author || strcmp(n->author, want_author) != 0)
 		fail("author did not round-trip");
 	if (e.message_len != strlen(want_text) ||
 	    (e.message && strcmp(e.message, want_text) != 0))

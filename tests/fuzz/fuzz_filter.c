@@ -20,6 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct hg_attempt atts[3];
 static struct hg_entry ents[4];
+static struct hg_note_ref note3;	/* the note of ents[3] */
 static bool ready;
 
 static void
@@ -55,7 +56,8 @@ setup(void)
 	ents[2].kind = HG_ENTRY_UNPARSABLE;
 	ents[2].reason = (char *)"bad json";
 	ents[3].kind = HG_ENTRY_ANNOTATION;
-	ents[3].ann_target_line = 1;
+	note3.target_line = 1;
+	ents[3].note = &note3;
 	ready = true;
 }
 

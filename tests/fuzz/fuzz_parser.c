@@ -73,6 +73,8 @@ same_text(const char *a, const char *b)
 static void
 same_entry(const struct hg_entry *a, const struct hg_entry *b)
 {
+	const struct hg_note_ref *na, *nb;
+
 	if (a->kind != b->kind || !same_text(a->reason, b->reason))
 		fail("fast and full parse disagree on kind or reason");
 	if (a->ts_ns != b->ts_ns || a->tz_min != b->tz_min || a->ts_zero != b->ts_zero ||
@@ -84,12 +86,13 @@ same_entry(const struct hg_entry *a, const struct hg_entry *b)
 	    a->message_len != b->message_len || !same_text(a->message, b->message) ||
 	    a->n_attempts != b->n_attempts)
 		fail("fast and full parse disagree on a field");
-	if (a->ann_target_line != b->ann_target_line ||
-	    a->ann_target_attempt != b->ann_target_attempt || a->ann_author != b->ann_author ||
-	    a->ann_target_skill != b->ann_target_skill ||
-	    a->ann_has_target_ts != b->ann_has_target_ts ||
-	    (a->ann_has_target_ts && (a->ann_target_ts_ns != b->ann_target_ts_ns ||
-				      a->ann_target_ts_zero != b->ann_target_ts_zero)))
+	na = hg_entry_note(a);
+	nb = hg_entry_note(b);
+	if (na->target_line != nb->target_line || na->target_attempt != nb->target_attempt ||
+	    na->author != nb->author || na->target_skill != nb->target_skill ||
+	    na->has_target_ts != nb->has_target_ts ||
+	    (na->has_target_ts && (na->target_ts_ns != nb->target_ts_ns ||
+				   na->target_ts_zero != nb->target_ts_zero)))
 		fail("fast and full parse disagree on the annotation");
 	for (uint32_t i = 0; i < a->n_attempts; i++) {
 		const struct hg_attempt *x = &a->attempts[i], *y = &b->attempts[i];

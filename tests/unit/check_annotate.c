@@ -218,10 +218,10 @@ check_parses_back(const char *line, size_t len, const char *expect)
 	ck_assert_msg(e.kind == HG_ENTRY_ANNOTATION, "not parsed: %s", e.reason ? e.reason : "");
 	ck_assert_str_eq(e.skill, "hgtop.annotate");
 	ck_assert_str_eq(e.final_status, "annotation");
-	ck_assert_int_eq(e.ann_target_line, 1);
-	ck_assert_str_eq(e.ann_target_skill, "write-file");
-	ck_assert_str_eq(e.ann_author, "kai");
-	ck_assert(e.ann_has_target_ts);
+	ck_assert_int_eq(hg_entry_note(&e)->target_line, 1);
+	ck_assert_str_eq(hg_entry_note(&e)->target_skill, "write-file");
+	ck_assert_str_eq(hg_entry_note(&e)->author, "kai");
+	ck_assert(hg_entry_note(&e)->has_target_ts);
 	ck_assert_uint_eq(e.message_len, strlen(expect));
 	ck_assert_ptr_nonnull(e.message);
 	ck_assert_mem_eq(e.message, expect, strlen(expect));
@@ -280,7 +280,7 @@ START_TEST(test_hostile_author)
 	memset(&e, 0, sizeof(e));
 	hg_parse_line(b.p, b.len - 1, &e);
 	ck_assert_int_eq(e.kind, HG_ENTRY_ANNOTATION);
-	ck_assert_str_eq(e.ann_author, "k\"a\n\xef\xbf\xbdi");
+	ck_assert_str_eq(hg_entry_note(&e)->author, "k\"a\n\xef\xbf\xbdi");
 	hg_entry_free(&e);
 	hg_buf_free(&b);
 	hg_session_free(s);
@@ -318,7 +318,7 @@ START_TEST(test_round_trip_file)
 	}
 	i = s->n_entries - 1;
 	ck_assert_int_eq(hg_annotate_target(s, i), 0);
-	ck_assert_int_eq(s->entries[i].ann_target_attempt, 1);
+	ck_assert_int_eq(hg_entry_note(&s->entries[i])->target_attempt, 1);
 	ck_assert_int_eq(hg_annotate_attempt_index(&s->entries[0], &s->entries[i]), 0);
 	ck_assert_uint_eq(s->entries[i].message_len, big_n);
 	got = hg_annotate_read_text(s, &s->entries[i], &len);

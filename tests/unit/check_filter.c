@@ -165,6 +165,7 @@ END_TEST
 static struct hg_attempt atts[16];
 static size_t n_atts;
 static struct hg_entry ents[8];
+static struct hg_note_ref note5;	/* the note of ents[5] */
 static struct hg_session sess;
 
 static struct hg_attempt *
@@ -245,9 +246,9 @@ setup_entries(void)
 	ent(4, "plan", "ok", 0, "two words here");
 	e = ent(5, "hgtop.annotate", "annotation", 0, "flaky test");
 	e->kind = HG_ENTRY_ANNOTATION;
-	e->ann_target_line = 2;
-	e->ann_target_skill = hg_intern("refactor");
-	e->ann_has_target_ts = true;	/* ts_ns 0, as ent() leaves line 2 */
+	e->note = &note5;
+	note5 = (struct hg_note_ref){ .target_line = 2, .target_skill = hg_intern("refactor"),
+				      .has_target_ts = true };	/* ts_ns 0, as ent() leaves line 2 */
 	e = ent(6, "", "", 0, NULL);
 	e->kind = HG_ENTRY_UNPARSABLE;
 	e->session_id = hg_intern("");
@@ -639,14 +640,14 @@ START_TEST(test_annotations_follow)
 	ck_assert_uint_eq(session_count("flaky", match), 0);
 	ck_assert_uint_eq(session_count("", match), 8);
 	/* An annotation whose target is missing keeps its own result. */
-	ents[5].ann_target_line = 99;
+	note5.target_line = 99;
 	ck_assert_uint_eq(session_count("flaky", match), 1);
 	ck_assert(match[5]);
 	ck_assert_uint_eq(session_count("tier:managed", match), 3);
 	ck_assert(!match[5]);
 	/* So does one whose target line now holds another entry. */
-	ents[5].ann_target_line = 2;
-	ents[5].ann_target_skill = hg_intern("write-file");
+	note5.target_line = 2;
+	note5.target_skill = hg_intern("write-file");
 	ck_assert_uint_eq(session_count("flaky", match), 1);
 	ck_assert_uint_eq(session_count("tier:managed", match), 3);
 	ck_assert(!match[5]);
