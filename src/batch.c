@@ -644,14 +644,14 @@ stream_session(struct hg_stats_acc *ac, struct loader *l, struct hg_session *s,
 	l->bytes += hg_session_bytes_read(s);
 }
 
-/* Session I from the threads' blocks. */
+/* Each block of session I from the threads, in file order, to FN (its
+ * entries already counted); after a read error, said once, the session's
+ * later blocks are dropped. */
 static void
-parallel_session(struct hg_stats_acc *ac, struct loader *l, struct hg_pload *p, size_t i,
-		 struct hg_session *s, struct others *tiers, struct others *verdicts,
-		 int *failures)
+each_block(struct loader *l, struct hg_pload *p, size_t i, struct hg_session *s, int *failures,
+	   void (*fn)(struct hg_pload_block *, struct hg_session *, void *), void *ctx)
 {
 	struct hg_pload_block *b;
-	int64_t bytes = 0;
 	bool failed = false;
 
 	while ((b = hg_pload_next(p, i)) != NULL) {
@@ -659,20 +659,35 @@ parallel_session(struct hg_stats_acc *ac, struct loader *l, struct hg_pload *p, 
 			continue;
 		if (b->err) {
 			read_error(l, s, b->err, failures);
+			s->err = b->err;
 			failed = true;
 			continue;
 		}
 		note_block(s, b);
-		for (size_t k = 0; k < b->n; k++)
-			fold(ac, tiers, verdicts, &b->entries[k]);
-		bytes += b->bytes;
 		l->entries += (int64_t)b->n;
-		l->bytes += b->bytes;
+		fn(b, s, ctx);
 		loader_show(l, s);
 	}
-	(void)bytes;
 	if (!failed)
 		end_blocks(s, p, i);
+}
+
+struct folding {
+	struct hg_stats_acc *ac;
+	struct others *tiers, *verdicts;
+	struct loader *l;
+};
+
+/* --stats: a block's entries folded into the statistics. */
+static void
+fold_block(struct hg_pload_block *b, struct hg_session *s, void *ctx)
+{
+	struct folding *f = ctx;
+
+	(void)s;
+	for (size_t k = 0; k < b->n; k++)
+		fold(f->ac, f->tiers, f->verdicts, &b->entries[k]);
+	f->l->bytes += b->bytes;
 }
 
 struct hg_stats *
@@ -693,7 +708,8 @@ hg_batch_stats(struct hg_catalog *c, const struct hg_filter *f, bool progress, i
 
 		hg_stats_acc_session(ac, s);
 		if (hg_pload_has(p, i))
-			parallel_session(ac, &l, p, i, s, &tiers, &verdicts, failures);
+			each_block(&l, p, i, s, failures, fold_block,
+				   &(struct folding){ ac, &tiers, &verdicts, &l });
 		else
 			stream_session(ac, &l, s, &tiers, &verdicts, failures);
 		/* An incomplete last line is read as hyperguild's reader reads
@@ -719,47 +735,38 @@ hg_batch_stats(struct hg_catalog *c, const struct hg_filter *f, bool progress, i
 	return st;
 }
 
+/* --batch: a block's entries taken by the session, counted as the
+ * session reader counts them. */
+static void
+take_block(struct hg_pload_block *b, struct hg_session *s, void *ctx)
+{
+	(void)ctx;
+	if (s->n_entries + b->n > s->cap_entries) {
+		while (s->n_entries + b->n > s->cap_entries)
+			s->cap_entries = s->cap_entries ? s->cap_entries * 2 : 8;
+		s->entries = xrealloc(s->entries, s->cap_entries * sizeof(*s->entries));
+	}
+	for (size_t k = 0; k < b->n; k++) {
+		const struct hg_entry *e = &b->entries[k];
+
+		if (e->kind == HG_ENTRY_UNPARSABLE)
+			s->n_unparsable++;
+		else if (e->kind == HG_ENTRY_ANNOTATION)
+			s->n_annotations++;
+		if (e->kind != HG_ENTRY_UNPARSABLE && !e->ts_zero && e->ts_ns > s->last_ts_ns)
+			s->last_ts_ns = e->ts_ns;
+	}
+	memcpy(s->entries + s->n_entries, b->entries, b->n * sizeof(*b->entries));
+	s->n_entries += b->n;
+	b->n = 0;	/* the session owns them now */
+}
+
 /* Session I of a --batch load from the threads' blocks: the entries are
- * kept, counted as the session reader counts them. */
+ * kept. */
 static void
 load_blocks(struct loader *l, struct hg_pload *p, size_t i, struct hg_session *s, int *failures)
 {
-	struct hg_pload_block *b;
-	bool failed = false;
-
-	while ((b = hg_pload_next(p, i)) != NULL) {
-		if (failed)
-			continue;
-		if (b->err) {
-			read_error(l, s, b->err, failures);
-			s->err = b->err;
-			failed = true;
-			continue;
-		}
-		if (s->n_entries + b->n > s->cap_entries) {
-			while (s->n_entries + b->n > s->cap_entries)
-				s->cap_entries = s->cap_entries ? s->cap_entries * 2 : 8;
-			s->entries = xrealloc(s->entries, s->cap_entries * sizeof(*s->entries));
-		}
-		for (size_t k = 0; k < b->n; k++) {
-			const struct hg_entry *e = &b->entries[k];
-
-			if (e->kind == HG_ENTRY_UNPARSABLE)
-				s->n_unparsable++;
-			else if (e->kind == HG_ENTRY_ANNOTATION)
-				s->n_annotations++;
-			if (e->kind != HG_ENTRY_UNPARSABLE && !e->ts_zero && e->ts_ns > s->last_ts_ns)
-				s->last_ts_ns = e->ts_ns;
-		}
-		note_block(s, b);
-		memcpy(s->entries + s->n_entries, b->entries, b->n * sizeof(*b->entries));
-		s->n_entries += b->n;
-		l->entries += (int64_t)b->n;
-		b->n = 0;	/* the session owns them now */
-		loader_show(l, s);
-	}
-	if (!failed)
-		end_blocks(s, p, i);
+	each_block(l, p, i, s, failures, take_block, NULL);
 	l->bytes += s->offset;
 	/* As after a first complete read: no slack. */
 	if (s->cap_entries > s->n_entries + 8) {
