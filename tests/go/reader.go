@@ -19,38 +19,12 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"time"
 	"unicode/utf8"
+
+	// The copy of hyperguild's Entry and Attempt that the fidelity test
+	// builds with (tests/fidelity/go/session), copied beside this file.
+	"hgtop.test/reader/session"
 )
-
-// Entry and Attempt mirror hyperguild's session log records.
-type Entry struct {
-	SessionID   string          `json:"session_id"`
-	Timestamp   time.Time       `json:"timestamp"`
-	Skill       string          `json:"skill"`
-	Phase       string          `json:"phase,omitempty"`
-	ProjectRoot string          `json:"project_root,omitempty"`
-	Input       json.RawMessage `json:"input,omitempty"`
-	Attempts    []Attempt       `json:"attempts,omitempty"`
-	FinalStatus string          `json:"final_status"`
-	FilePath    string          `json:"file_path,omitempty"`
-	ModelUsed   string          `json:"model_used,omitempty"`
-	DurationMs  int64           `json:"duration_ms,omitempty"`
-	Message     string          `json:"message,omitempty"`
-}
-
-type Attempt struct {
-	Attempt       int    `json:"attempt"`
-	Model         string `json:"model"`
-	Tier          string `json:"tier"`
-	DurationMs    int64  `json:"duration_ms"`
-	WarmStart     bool   `json:"warm_start"`
-	Verified      bool   `json:"verified"`
-	Verdict       string `json:"verdict,omitempty"`
-	Feedback      string `json:"feedback,omitempty"`
-	OutputSummary string `json:"output_summary,omitempty"`
-	RunnerOutput  string `json:"runner_output,omitempty"`
-}
 
 type annotationInput struct {
 	TargetLine      int    `json:"target_line"`
@@ -61,7 +35,7 @@ type annotationInput struct {
 }
 
 type line struct {
-	entry Entry
+	entry session.Entry
 	rawTS string
 }
 
@@ -101,7 +75,7 @@ func asGo(s string) string {
 	return string(b)
 }
 
-func checkAnnotation(lines []line, no int, raw []byte, e Entry, textDir string, k int) error {
+func checkAnnotation(lines []line, no int, raw []byte, e session.Entry, textDir string, k int) error {
 	ks, err := keys(raw)
 	if err != nil {
 		return err
@@ -175,7 +149,7 @@ func run(path, textDir string) error {
 			lines = append(lines, line{})
 			continue
 		}
-		var e Entry
+		var e session.Entry
 		if err := json.Unmarshal(raw, &e); err != nil {
 			return fmt.Errorf("line %d: parse entry: %w", no, err)
 		}
