@@ -292,7 +292,7 @@ void
 hg_app_match_update(struct hg_app *a, struct hg_session *s)
 {
 	struct hg_app_sess *as = hg_app_sess(s);
-	size_t i, n = s->n_entries, from;
+	size_t n = s->n_entries, from, hits;
 
 	if (!a->filter) {
 		/* Without a filter everything matches: what the last one hid
@@ -315,9 +315,8 @@ hg_app_match_update(struct hg_app *a, struct hg_session *s)
 		as->match = xrealloc(as->match, as->match_cap);
 	}
 	from = as->match_done;
-	hg_filter_session(a->filter, s, as->match, from);
-	for (i = from; i < n; i++)
-		as->match_hits += as->match[i] && s->entries[i].kind == HG_ENTRY_OK;
+	hg_filter_session(a->filter, s, as->match, from, &hits);
+	as->match_hits += hits;
 	as->match_done = n;
 }
 

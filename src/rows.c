@@ -261,8 +261,9 @@ hg_days_start(struct hg_days *d)
 }
 
 /* The local day of TS_NS as yyyymmdd. The last day computed is kept with
- * the seconds that are surely in it (an hour of margin at either end, for
- * daylight saving changes). */
+ * its seconds: from its local midnight to the next one (mktime), or, where
+ * those cannot be had, the seconds that are surely in it (an hour of
+ * margin at either end, for daylight saving changes). */
 int64_t
 hg_entry_sec(const struct hg_entry *e)
 {
@@ -278,8 +279,8 @@ hg_entry_sec(const struct hg_entry *e)
 int32_t
 hg_days_of(struct hg_days *d, int64_t t)
 {
-	time_t tt;
-	struct tm tm;
+	time_t tt, lo, hi;
+	struct tm tm, day;
 	int since;
 
 	if (d->key && t >= d->lo && t < d->hi)
@@ -291,6 +292,19 @@ hg_days_of(struct hg_days *d, int64_t t)
 	d->key = (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
 	d->lo = t - since + 3600;
 	d->hi = t - since + 23 * 3600;
+	day = tm;
+	day.tm_hour = day.tm_min = day.tm_sec = 0;
+	day.tm_isdst = -1;
+	lo = mktime(&day);
+	day = tm;
+	day.tm_mday++;
+	day.tm_hour = day.tm_min = day.tm_sec = 0;
+	day.tm_isdst = -1;
+	hi = mktime(&day);
+	if (lo != (time_t)-1 && hi != (time_t)-1 && lo <= tt && tt < hi) {
+		d->lo = (int64_t)lo;
+		d->hi = (int64_t)hi;
+	}
 	return d->key;
 }
 

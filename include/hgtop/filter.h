@@ -180,16 +180,13 @@ size_t hg_filter_subject(const struct hg_session *s, size_t i);
  * following their targets unless F lists notes. */
 bool hg_filter_shown(const struct hg_filter *f, const struct hg_session *s, size_t i);
 
-/* Make annotations follow their targets in MATCH (one bool per entry of
- * S), for the entries from index FROM on; MATCH must already hold the
- * results of the entries before them. */
-void hg_filter_follow(const struct hg_session *s, bool *match, size_t from);
-
 /* Fill MATCH[i] for the entries i >= FROM of S (MATCH has n_entries
- * elements), then apply hg_filter_follow (unless F lists notes). Returns how many entries in
- * [FROM, n_entries) match. */
+ * elements; it must already hold the results of the entries before FROM),
+ * notes following their targets unless F lists notes. Returns how many
+ * lines in [FROM, n_entries) match; with ENTRIES, how many of those are
+ * entries (not notes or unparsable lines) there. */
 size_t hg_filter_session(const struct hg_filter *f, const struct hg_session *s,
-			 bool *match, size_t from);
+			 bool *match, size_t from, size_t *entries);
 
 /* Completion of the word before byte CUR of TEXT (the f prompt's Tab):
  * a key ("ti" -> "tier:"), or a value of the key before the ":" (after

@@ -71,7 +71,7 @@ exercise(const struct hg_filter *f)
 	s.entries = ents;
 	s.n_entries = 4;
 	s.spool_fd = -1;
-	hg_filter_session(f, &s, match, 0);
+	hg_filter_session(f, &s, match, 0, NULL);
 	for (size_t i = 0; i < 4; i++)
 		hg_filter_match_attempt(f, &ents[0], i);
 }

@@ -619,7 +619,7 @@ session_count(const char *expr, bool *match)
 	size_t n;
 
 	ck_assert_ptr_nonnull(f);
-	n = hg_filter_session(f, &sess, match, 0);
+	n = hg_filter_session(f, &sess, match, 0, NULL);
 	hg_filter_free(f);
 	return n;
 }
@@ -740,13 +740,17 @@ START_TEST(test_follow_incremental)
 {
 	bool match[8] = { false };
 	struct hg_filter *f = hg_filter_parse("skill:refactor", NULL, 0, NULL);
+	size_t hits = 99;
 
 	setup_entries();
 	sess.n_entries = 4;
-	ck_assert_uint_eq(hg_filter_session(f, &sess, match, 0), 2);
+	ck_assert_uint_eq(hg_filter_session(f, &sess, match, 0, &hits), 2);
+	ck_assert_uint_eq(hits, 2);
 	sess.n_entries = 8;
-	/* Appended entries 5..8: the annotation of line 2 follows it. */
-	ck_assert_uint_eq(hg_filter_session(f, &sess, match, 4), 1);
+	/* Appended entries 5..8: the annotation of line 2 follows it, and
+	 * is a line that matches but not an entry. */
+	ck_assert_uint_eq(hg_filter_session(f, &sess, match, 4, &hits), 1);
+	ck_assert_uint_eq(hits, 0);
 	ck_assert(match[5]);
 	hg_filter_free(f);
 }
