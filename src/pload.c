@@ -32,6 +32,12 @@
 #define BLOCK_MAX (INT64_C(32) << 20)
 /* Read when looking for a newline. */
 #define SCAN 65536
+/* Lines of a block, about, at most: short lines make smaller blocks, so
+ * the entries of the blocks in flight stay a few MB (a 2 MB block of
+ * "{}" lines would be 700,000 entries). Their length is judged from the
+ * first SAMPLE bytes of the block. */
+#define BLOCK_LINES 16384
+#define SAMPLE 4096
 
 struct job {
 	size_t session;
@@ -94,6 +100,23 @@ find_nl(int fd, int64_t from, int64_t limit, char *buf)
 	return -1;
 }
 
+/* Bytes for the block at POS (below LIMIT): BLOCK, or fewer where the
+ * lines are short. */
+static int64_t
+block_bytes(int fd, int64_t pos, int64_t limit, char *buf)
+{
+	size_t want = limit - pos < SAMPLE ? (size_t)(limit - pos) : SAMPLE, lines = 0;
+	ssize_t r = pread(fd, buf, want, (off_t)pos);
+	int64_t bytes;
+
+	for (ssize_t k = 0; k < r; k++)
+		lines += buf[k] == '\n';
+	if (lines == 0)
+		return BLOCK;
+	bytes = (int64_t)BLOCK_LINES * (r / (ssize_t)lines);
+	return bytes < SAMPLE ? SAMPLE : bytes > BLOCK ? BLOCK : bytes;
+}
+
 /* Offset just past the last '\n' below SIZE (0: none); -2 on error. */
 static int64_t
 last_nl(int fd, int64_t size, char *buf)
@@ -153,7 +176,8 @@ plan_session(struct hg_pload *p, size_t i, char *buf)
 		return false;
 	}
 	while (pos < end) {
-		int64_t to = pos + BLOCK >= end ? end : find_nl(fd, pos + BLOCK - 1, end, buf);
+		int64_t want = block_bytes(fd, pos, end, buf);
+		int64_t to = pos + want >= end ? end : find_nl(fd, pos + want - 1, end, buf);
 
 		if (to < 0 || to - pos > BLOCK_MAX) {
 			p->n_jobs = first;
