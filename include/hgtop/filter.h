@@ -86,7 +86,7 @@
  * annotates (hg_annotate_target) is, and an annotation without a target
  * (missing, or the line there is another entry now) stands alone and is
  * matched itself. hg_filter_subject() is that rule; hg_filter_shown() and
- * hg_filter_follow() apply it. A filter that asks for notes (a kind term
+ * hg_filter_session() apply it. A filter that asks for notes (a kind term
  * naming "annotation", or a skill term whose values take
  * "hgtop.annotate", not negated: hg_filter_lists_notes) matches every
  * annotation itself, and the notes it keeps are shown as rows of their

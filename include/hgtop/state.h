@@ -47,10 +47,12 @@ void hg_state_unlock(int fd);
  * empty. Returns 0, or -1 with a message. */
 int hg_state_read(const char *path, size_t cap, struct hg_buf *out, char *err,
 		  size_t errlen);
-/* Replace PATH with DATA: written to PATH.tmp, renamed over PATH, so a
- * reader sees the old file or the new one, never half of either. Not
- * synced: a prompt's Enter must not wait on the disk (an fsync can take
- * seconds behind other writers), and a history is not worth that.
+/* Replace PATH with DATA: written to PATH.tmp, renamed over PATH, so
+ * another process reading it sees the old file or the new one, never half
+ * of either. Not synced: a prompt's Enter must not wait on the disk (an
+ * fsync can take seconds behind other writers), and a history is not
+ * worth that; after a power loss, some file systems may leave the file
+ * empty (it is then read as an empty history).
  * The caller holds the lock. Returns 0, or -1 with a message. */
 int hg_state_replace(const char *path, const char *data, size_t len, char *err,
 		     size_t errlen);
