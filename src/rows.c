@@ -276,6 +276,17 @@ hg_entry_sec(const struct hg_entry *e)
 	return t;
 }
 
+/* yyyymmdd of T in local time, -1 when it has none. */
+static int32_t
+ymd(time_t t)
+{
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm))
+		return -1;
+	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
 int32_t
 hg_days_of(struct hg_days *d, int64_t t)
 {
@@ -301,7 +312,11 @@ hg_days_of(struct hg_days *d, int64_t t)
 	day.tm_hour = day.tm_min = day.tm_sec = 0;
 	day.tm_isdst = -1;
 	hi = mktime(&day);
-	if (lo != (time_t)-1 && hi != (time_t)-1 && lo <= tt && tt < hi) {
+	/* Taken only when the day really starts at LO and ends before HI
+	 * (a C library may place a skipped or repeated midnight elsewhere). */
+	if (lo != (time_t)-1 && hi != (time_t)-1 && lo <= tt && tt < hi &&
+	    ymd(lo) == d->key && ymd(lo - 1) != d->key && ymd(hi - 1) == d->key &&
+	    ymd(hi) != d->key) {
 		d->lo = (int64_t)lo;
 		d->hi = (int64_t)hi;
 	}

@@ -347,6 +347,41 @@ START_TEST(rows_jump)
 }
 END_TEST
 
+/* The local day of an instant, in a zone with daylight saving time (a
+ * POSIX rule: no time zone files needed), through each day's first and
+ * last second, asked after a time inside the day (the day kept). */
+START_TEST(rows_day_of_dst)
+{
+	struct hg_days d;
+	char *old = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+
+	setenv("TZ", "EST5EDT,M3.2.0,M11.1.0", 1);
+	hg_days_start(&d);
+	/* 2026-03-08: 23 hours (clocks go forward at 02:00). */
+	ck_assert_int_eq(hg_days_of(&d, 1772989200), 20260308);	/* 12:00 EDT */
+	ck_assert_int_eq(hg_days_of(&d, 1772946000), 20260308);	/* 00:00:00 EST */
+	ck_assert_int_eq(hg_days_of(&d, 1773028799), 20260308);	/* 23:59:59 EDT */
+	ck_assert_int_eq(hg_days_of(&d, 1772989200), 20260308);
+	ck_assert_int_eq(hg_days_of(&d, 1772945999), 20260307);
+	ck_assert_int_eq(hg_days_of(&d, 1772989200), 20260308);
+	ck_assert_int_eq(hg_days_of(&d, 1773028800), 20260309);
+	/* 2026-11-01: 25 hours (clocks go back at 02:00). */
+	ck_assert_int_eq(hg_days_of(&d, 1793548800), 20261101);	/* 11:00 EST */
+	ck_assert_int_eq(hg_days_of(&d, 1793505600), 20261101);	/* 00:00:00 EDT */
+	ck_assert_int_eq(hg_days_of(&d, 1793595599), 20261101);	/* 23:59:59 EST */
+	ck_assert_int_eq(hg_days_of(&d, 1793548800), 20261101);
+	ck_assert_int_eq(hg_days_of(&d, 1793505599), 20261031);
+	ck_assert_int_eq(hg_days_of(&d, 1793548800), 20261101);
+	ck_assert_int_eq(hg_days_of(&d, 1793595600), 20261102);
+	if (old)
+		setenv("TZ", old, 1);
+	else
+		unsetenv("TZ");
+	free(old);
+	tzset();
+}
+END_TEST
+
 int
 main(void)
 {
@@ -363,6 +398,7 @@ main(void)
 	tcase_add_test(tc, rows_day_separators);
 	tcase_add_test(tc, rows_day_separators_update);
 	tcase_add_test(tc, rows_jump);
+	tcase_add_test(tc, rows_day_of_dst);
 	suite_add_tcase(su, tc);
 	sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);
