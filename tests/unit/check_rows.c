@@ -356,24 +356,29 @@ START_TEST(rows_day_of_dst)
 	struct hg_days d;
 	char *old = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
 
+	/* For each of the two days: a time inside it, its first and last
+	 * seconds, the second before it and the one after it. */
+	static const struct {
+		int64_t noon, first, last;
+		int32_t day, before, after;
+	} days[] = {
+		/* 2026-03-08: 23 hours (clocks go forward at 02:00). */
+		{ 1772989200, 1772946000, 1773028799, 20260308, 20260307, 20260309 },
+		/* 2026-11-01: 25 hours (clocks go back at 02:00). */
+		{ 1793548800, 1793505600, 1793595599, 20261101, 20261031, 20261102 },
+	};
+
 	setenv("TZ", "EST5EDT,M3.2.0,M11.1.0", 1);
 	hg_days_start(&d);
-	/* 2026-03-08: 23 hours (clocks go forward at 02:00). */
-	ck_assert_int_eq(hg_days_of(&d, 1772989200), 20260308);	/* 12:00 EDT */
-	ck_assert_int_eq(hg_days_of(&d, 1772946000), 20260308);	/* 00:00:00 EST */
-	ck_assert_int_eq(hg_days_of(&d, 1773028799), 20260308);	/* 23:59:59 EDT */
-	ck_assert_int_eq(hg_days_of(&d, 1772989200), 20260308);
-	ck_assert_int_eq(hg_days_of(&d, 1772945999), 20260307);
-	ck_assert_int_eq(hg_days_of(&d, 1772989200), 20260308);
-	ck_assert_int_eq(hg_days_of(&d, 1773028800), 20260309);
-	/* 2026-11-01: 25 hours (clocks go back at 02:00). */
-	ck_assert_int_eq(hg_days_of(&d, 1793548800), 20261101);	/* 11:00 EST */
-	ck_assert_int_eq(hg_days_of(&d, 1793505600), 20261101);	/* 00:00:00 EDT */
-	ck_assert_int_eq(hg_days_of(&d, 1793595599), 20261101);	/* 23:59:59 EST */
-	ck_assert_int_eq(hg_days_of(&d, 1793548800), 20261101);
-	ck_assert_int_eq(hg_days_of(&d, 1793505599), 20261031);
-	ck_assert_int_eq(hg_days_of(&d, 1793548800), 20261101);
-	ck_assert_int_eq(hg_days_of(&d, 1793595600), 20261102);
+	for (size_t i = 0; i < sizeof(days) / sizeof(days[0]); i++) {
+		ck_assert_int_eq(hg_days_of(&d, days[i].noon), days[i].day);
+		ck_assert_int_eq(hg_days_of(&d, days[i].first), days[i].day);
+		ck_assert_int_eq(hg_days_of(&d, days[i].last), days[i].day);
+		ck_assert_int_eq(hg_days_of(&d, days[i].noon), days[i].day);
+		ck_assert_int_eq(hg_days_of(&d, days[i].first - 1), days[i].before);
+		ck_assert_int_eq(hg_days_of(&d, days[i].noon), days[i].day);
+		ck_assert_int_eq(hg_days_of(&d, days[i].last + 1), days[i].after);
+	}
 	if (old)
 		setenv("TZ", old, 1);
 	else
