@@ -38,10 +38,23 @@
  * first SAMPLE bytes of the block. */
 #define BLOCK_LINES 16384
 #define SAMPLE 4096
+/* A file this small is one block, planned without opening it: the thread
+ * that reads it finds where its last line ends (few enough lines for a
+ * block whatever their length). */
+#define SMALL (INT64_C(64) << 10)
+/* Blocks parsed ahead of the caller: at least WINDOW_PER_THREAD per thread,
+ * more while they hold fewer than that many BLOCKs of bytes (many small
+ * files), never more than WINDOW_MAX. */
+#define WINDOW_PER_THREAD 4
+#define WINDOW_MAX 1024
 
 struct job {
 	size_t session;
-	int64_t start, end;		/* [start, end): whole lines */
+	int64_t start, end;		/* [start, end): whole lines; end -1: a
+					 * SMALL file's, found when it is read */
+	int64_t size;			/* such a file's size when planned */
+	size_t counted;			/* entries it added to ahead_entries */
+	bool small;
 	bool done;
 	int64_t lines;			/* physical lines in the block */
 	struct hg_pload_block b;
@@ -63,13 +76,18 @@ struct hg_pload {
 	size_t n_jobs, cap_jobs;
 	pthread_t *threads;
 	int n_threads;
-	size_t window;
+	size_t window;			/* blocks ahead, at least */
+	int64_t window_bytes;		/* bytes ahead, at most, past window */
 	/* Under lock. */
 	pthread_mutex_t lock;
 	pthread_cond_t done_cv;		/* a block was parsed */
 	pthread_cond_t free_cv;		/* a block was taken back, or stop */
 	size_t next_job;		/* the next to parse */
 	size_t taken;			/* blocks taken back */
+	int64_t ahead_bytes;		/* of the blocks taken, not taken back */
+	size_t ahead_entries;		/* of those parsed, not taken back */
+	int idle;			/* threads waiting on free_cv */
+	bool caller_waits;		/* the caller waits on done_cv */
 	bool stop;
 	struct job *returned;		/* freed at the next call */
 	/* Entry arrays given back, kept for the next blocks: a fresh one
@@ -168,6 +186,19 @@ plan_session(struct hg_pload *p, size_t i, char *buf)
 	if (s->spool_fd >= 0 || s->rotated || s->offset || s->n_entries || s->tail_start ||
 	    stat(s->path, &st) < 0 || !S_ISREG(st.st_mode))
 		return false;
+	if (st.st_size <= SMALL) {
+		if (st.st_size > 0) {
+			add_job(p, i, 0, -1);
+			p->jobs[p->n_jobs - 1].size = st.st_size;
+			p->jobs[p->n_jobs - 1].small = true;
+		}
+		p->plan[i].size = st.st_size;
+		p->plan[i].end = 0;	/* set when the block is read */
+		p->plan[i].first = first;
+		p->plan[i].n = p->n_jobs - first;
+		p->plan[i].next = first;
+		return true;
+	}
 	fd = open(s->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
@@ -231,7 +262,8 @@ push_entry(struct job *j, const char *line, size_t len, size_t raw, int64_t offs
 static void
 run_job(struct hg_pload *p, struct job *j, char **buf, size_t *cap)
 {
-	size_t len = (size_t)(j->end - j->start), got = 0, at = 0;
+	bool small = j->small;
+	size_t len = (size_t)(small ? j->size : j->end - j->start), got = 0, at = 0;
 	struct hg_pload_block old = { 0 };
 	int fd = open(p->ss[j->session]->path, O_RDONLY | O_CLOEXEC);
 
@@ -246,7 +278,9 @@ run_job(struct hg_pload *p, struct job *j, char **buf, size_t *cap)
 	j->b.entries = old.entries;
 	j->cap = (size_t)old.bytes;
 
-	j->b.bytes = j->end - j->start;
+	j->b.bytes = (int64_t)len;
+	if (small)
+		j->end = j->start;	/* no complete line until it is read */
 	if (fd < 0) {
 		j->b.err = errno;
 		return;
@@ -270,6 +304,14 @@ run_job(struct hg_pload *p, struct job *j, char **buf, size_t *cap)
 		got += (size_t)r;
 	}
 	close(fd);
+	if (small) {
+		/* Up to the end of its last complete line. */
+		char *nl = len ? memrchr(*buf, '\n', len) : NULL;
+
+		len = nl ? (size_t)(nl - *buf) + 1 : 0;
+		j->end = j->start + (int64_t)len;
+		j->b.bytes = (int64_t)len;
+	}
 	while (at < len) {
 		char *nl = memchr(*buf + at, '\n', len - at);
 		size_t end = nl ? (size_t)(nl - *buf) : len, n = end - at, raw = n;
@@ -280,6 +322,25 @@ run_job(struct hg_pload *p, struct job *j, char **buf, size_t *cap)
 		push_entry(j, *buf + at, n, raw, j->start + (int64_t)at);
 		at = end + 1;
 	}
+}
+
+/* The bytes a job stands for in the window (as planned). */
+static int64_t
+job_bytes(const struct job *j)
+{
+	return j->small ? j->size : j->end - j->start;
+}
+
+/* Whether the next block is too far ahead of the caller: past the window
+ * in blocks and in bytes, or past WINDOW_MAX blocks. Under lock. */
+static bool
+too_far(const struct hg_pload *p)
+{
+	size_t ahead = p->next_job - p->taken;
+
+	return ahead >= WINDOW_MAX ||
+	       (ahead >= p->window && (p->ahead_bytes >= p->window_bytes ||
+				       p->ahead_entries >= p->window * BLOCK_LINES));
 }
 
 static void *
@@ -293,16 +354,25 @@ worker(void *arg)
 	for (;;) {
 		struct job *j;
 
-		while (!p->stop && p->next_job < p->n_jobs && p->next_job >= p->taken + p->window)
+		while (!p->stop && p->next_job < p->n_jobs && too_far(p)) {
+			p->idle++;
 			pthread_cond_wait(&p->free_cv, &p->lock);
+			p->idle--;
+		}
 		if (p->stop || p->next_job >= p->n_jobs)
 			break;
 		j = &p->jobs[p->next_job++];
+		p->ahead_bytes += job_bytes(j);
 		pthread_mutex_unlock(&p->lock);
 		run_job(p, j, &buf, &cap);
 		pthread_mutex_lock(&p->lock);
 		j->done = true;
-		pthread_cond_broadcast(&p->done_cv);
+		j->counted = j->b.n;
+		p->ahead_entries += j->counted;
+		/* Only the caller waits for blocks: no wake-up when it does
+		 * not (many small files make many blocks). */
+		if (p->caller_waits)
+			pthread_cond_signal(&p->done_cv);
 	}
 	pthread_mutex_unlock(&p->lock);
 	free(buf);
@@ -345,7 +415,8 @@ hg_pload_start(struct hg_session *const *ss, size_t n, int threads)
 		free(p);
 		return NULL;
 	}
-	p->window = 4 * (size_t)threads;
+	p->window = WINDOW_PER_THREAD * (size_t)threads;
+	p->window_bytes = (int64_t)p->window * BLOCK / 4;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->done_cv, NULL);
 	pthread_cond_init(&p->free_cv, NULL);
@@ -404,7 +475,10 @@ give_back(struct hg_pload *p)
 		j->b.n = j->cap = 0;
 	}
 	p->taken++;
-	pthread_cond_broadcast(&p->free_cv);
+	p->ahead_bytes -= job_bytes(j);
+	p->ahead_entries -= j->counted;
+	if (p->idle)
+		pthread_cond_broadcast(&p->free_cv);
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -421,6 +495,7 @@ hg_pload_next(struct hg_pload *p, size_t i)
 	pthread_mutex_lock(&p->lock);
 	if (p->n_threads == 0 && !j->done && p->next_job == (size_t)(j - p->jobs)) {
 		p->next_job++;
+		p->ahead_bytes += job_bytes(j);
 		pthread_mutex_unlock(&p->lock);
 		{
 			char *buf = NULL;
@@ -432,9 +507,14 @@ hg_pload_next(struct hg_pload *p, size_t i)
 		pthread_mutex_lock(&p->lock);
 		j->done = true;
 	}
-	while (!j->done)
+	while (!j->done) {
+		p->caller_waits = true;
 		pthread_cond_wait(&p->done_cv, &p->lock);
+		p->caller_waits = false;
+	}
 	pthread_mutex_unlock(&p->lock);
+	if (j->small)
+		pl->end = j->end;
 	for (size_t k = 0; k < j->b.n; k++)
 		j->b.entries[k].line_no += pl->line_base;
 	if (j->b.go_stop_line)
