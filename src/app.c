@@ -22,6 +22,10 @@
 #include "hgtop/util.h"
 
 #define CHUNK_BYTES (4 * 1024 * 1024)
+/* A load turn is sized from the last ones to take about STEP_NS (a key
+ * waits for the turn under way), between STEP_MIN_BYTES and CHUNK_BYTES. */
+#define STEP_NS (5 * 1000000LL)
+#define STEP_MIN_BYTES (64 * 1024)
 #define LIVE_NS (10 * 1000000000LL)	/* "grew recently" lasts this long */
 #define MSG_NS (5 * 1000000000LL)
 
@@ -979,13 +983,35 @@ check_filter_values(struct hg_app *a)
 		hg_app_message(a, true, "filter: %s", err);
 }
 
-/* Read up to chunk_bytes across the queued sessions, the selected first,
+/* The next load turn's bytes, from the time the last one took for its
+ * bytes: a turn of STEP_NS, changed by at most a factor of 2 at a time. */
+static void
+size_step(struct hg_app *a, int64_t ns)
+{
+	int64_t want;
+
+	if (a->chunk_bytes <= 0 || a->step_done <= 0)
+		return;
+	if (ns < 1)
+		ns = 1;
+	want = (int64_t)((double)a->step_done * (double)STEP_NS / (double)ns);
+	if (want > 2 * a->step_bytes)
+		want = 2 * a->step_bytes;
+	if (want < a->step_bytes / 2)
+		want = a->step_bytes / 2;
+	a->step_bytes = want < STEP_MIN_BYTES ? STEP_MIN_BYTES : want > a->chunk_bytes ? a->chunk_bytes : want;
+}
+
+/* Read up to step_bytes across the queued sessions, the selected first,
  * so keys stay responsive while big files load. */
 static void
 load_step(struct hg_app *a)
 {
-	int64_t budget = a->chunk_bytes > 0 ? a->chunk_bytes : INT64_MAX;
+	int64_t budget = a->chunk_bytes <= 0 ? INT64_MAX
+			 : a->step_bytes < a->chunk_bytes ? a->step_bytes : a->chunk_bytes;
 	size_t i = 0;
+
+	a->step_done = 0;
 
 	while (i < a->n_queue && budget > 0) {
 		struct hg_session *s = a->queue[i];
@@ -1001,6 +1027,7 @@ load_step(struct hg_app *a)
 		}
 		r = hg_session_ingest(s, a->chunk_bytes > 0 ? budget : 0);
 		budget -= r.bytes > 0 ? r.bytes : 1;
+		a->step_done += r.bytes > 0 ? r.bytes : 0;
 		after_ingest(a, s, &r, false);
 		if (r.more)
 			i++;
@@ -1133,6 +1160,7 @@ hg_app_step(struct hg_app *a, int fd, int timeout_ms)
 {
 	struct pollfd p[4];
 	int n = 0, rc, wfd = hg_watch_fd(a->w), sidx = -1, fidx = -1;
+	bool synced = false;
 	int sfd = a->spool && !a->stream_done ? hg_spool_fd(a->spool) : -1;
 
 	p[n++] = (struct pollfd){ a->sig_pipe[0], POLLIN, 0 };
@@ -1165,16 +1193,25 @@ hg_app_step(struct hg_app *a, int fd, int timeout_ms)
 		stream_step(a);
 	if (hg_watch_collect(a->w, &a->ev))
 		take_changes(a, &a->ev);
-	if (a->n_queue)
+	if (a->n_queue) {
+		int64_t t0 = hg_now_mono_ns();
+
 		load_step(a);
+		/* The timeline is kept as entries arrive: opening it takes
+		 * no merge. */
+		if (a->tl_keep && (a->events & (HG_APP_EV_ENTRIES | HG_APP_EV_SESSIONS))) {
+			hg_app_timeline(a);
+			synced = true;
+		}
+		size_step(a, hg_now_mono_ns() - t0);
+	}
 	if (a->take_partials && (a->events & HG_APP_EV_TICK))
 		take_partials(a);
 	if (!a->n_queue && !a->values_checked) {
 		a->values_checked = true;
 		check_filter_values(a);
 	}
-	/* The timeline is kept as entries arrive: opening it takes no merge. */
-	if (a->tl_keep && (a->events & (HG_APP_EV_ENTRIES | HG_APP_EV_SESSIONS)))
+	if (!synced && a->tl_keep && (a->events & (HG_APP_EV_ENTRIES | HG_APP_EV_SESSIONS)))
 		hg_app_timeline(a);
 	return hg_app_take_events(a);
 }
@@ -1220,6 +1257,7 @@ hg_app_init(struct hg_app *a, const struct hg_options *o, struct hg_catalog *c,
 	a->spool = spool;
 	a->stream = spool && c->n ? c->sessions[0] : NULL;
 	a->chunk_bytes = loaded ? 0 : CHUNK_BYTES;
+	a->step_bytes = STEP_MIN_BYTES * 4;
 	a->follow = true;
 	a->sig_pipe[0] = a->sig_pipe[1] = -1;
 	hg_timeline_init(&a->tl);

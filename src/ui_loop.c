@@ -333,6 +333,7 @@ read_keys(struct hg_ui *u)
 		size_t top = ui_view(u, UI_V_DETAIL)->pos.offset;
 
 		u->pending |= handle_key(u, rc, ch);
+		u->keyed = true;
 		detail_scrolled(u, top);
 		if (u->keylog)
 			log_key(u, rc, ch, t0);
@@ -377,9 +378,12 @@ loop_turn(struct hg_ui *u)
 	if (hg_app_meter_busy(u->app))
 		hg_app_meter_step(u->app);
 	apply(u);
+	/* While files load, redraws for what they bring are spaced; what a
+	 * key changed is shown at once. */
 	if ((u->pending & UI_R_DRAW) &&
-	    (!u->app->n_queue || hg_now_mono_ns() - u->last_draw_ns >= FRAME_NS))
+	    (!u->app->n_queue || u->keyed || hg_now_mono_ns() - u->last_draw_ns >= FRAME_NS))
 		draw(u);
+	u->keyed = false;
 }
 
 /* The last filter of a sessions directory (keyed by its absolute path):

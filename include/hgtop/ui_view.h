@@ -142,6 +142,7 @@ struct hg_ui {
 	FILE *keylog;
 	int64_t start_ns;
 	bool first_screen_logged;
+	bool keyed;		/* a key was handled this turn: draw now */
 	bool quit;
 	void *search_state;		/* ui_search.c */
 	void *filter_state;		/* ui_filter.c */

@@ -227,7 +227,8 @@ KEY_TARGET="<= 16 ms"		# a cursor key: within one 60 Hz frame
 FILTER_TARGET="<= 100 ms"	# a filter change on 1,000,000 entries
 SINCE_TARGET="<= 50 ms"	# a filter change to since: on 1,000,000 entries
 SEARCH_TARGET="<= 100 ms"	# n to the next match
-LOAD_KEY_TARGET="<= 100 ms"	# keys keep working while a file loads
+LOAD_KEY_TARGET="p99 <= 16 ms"	# keys keep working while a file loads (the note gives the p99)
+LOAD_RUNS=20	# keys sent while c loads, for a p99
 TIMELINE_TARGET="<= 100 ms"	# T: the timeline of all sessions on screen
 FOLLOW_TARGET="p99 <= 20 ms, idle <= 1 tick"
 STATS_TARGET="<= 0.6x ceil, 0.5x lnav, 64 MB"
@@ -245,6 +246,12 @@ field() {	# field NAME < lines -> the values of NAME=..., one a line
 
 med_ms() {	# med_ms < values -> median of the non-negative ones, or n/a
 	awk '$1 >= 0' | median
+}
+
+p99_ms() {	# p99_ms < values -> the 99th percentile (nearest rank), or n/a
+	awk '$1 >= 0' | sort -n | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "n/a"; exit }
+		k = int(NR * 0.99); if (k < NR * 0.99) k++; if (k < 1) k = 1; print v[k] }'
 }
 
 # The large corpus plus one newest entry with a skill found nowhere else,
@@ -372,7 +379,7 @@ bench_tui_keys() {	# LABEL PATH
 # Keys while c still loads (tui_probe keys -e): the time from the write
 # until the program handled the key, waiting behind loading included.
 loading_steps() {
-	i=0; while [ "$i" -lt "$RUNS" ]; do printf '%s\n' 'k=k'; i=$((i + 1)); done
+	i=0; while [ "$i" -lt "$LOAD_RUNS" ]; do printf '%s\n' 'k=k'; i=$((i + 1)); done
 	i=0; while [ "$i" -lt "$RUNS" ]; do printf '%s\n' 'v=v'; i=$((i + 1)); done
 }
 
@@ -387,8 +394,9 @@ bench_keys_loading() {	# LABEL PATH
 		else
 			what="filter v while loading (write to handled)"
 		fi
+		p99=$(grep "^STEP $k " "$KEYS_OUT" | field wall_ms | p99_ms)
 		key_row "TUI" "$what" "$1" $k wall_ms "$LOAD_KEY_TARGET" "" \
-			"$n sent while the header said loading"
+			"p99 $p99 ms; $n sent while the header said loading"
 	done
 }
 
