@@ -147,16 +147,19 @@ hg_entry_free(struct hg_entry *e)
 {
 	uint32_t i;
 
-	for (i = 0; i < e->n_attempts; i++)
-		free((char *)e->attempts[i].feedback);
+	if (!e->packed) {
+		for (i = 0; i < e->n_attempts; i++)
+			free((char *)e->attempts[i].feedback);
+		free(e->message);
+	}
 	free(e->attempts);
-	free(e->message);
 	free(e->reason);
 	free(e->note);
 	e->attempts = NULL;
 	e->message = e->reason = NULL;
 	e->note = NULL;
 	e->n_attempts = 0;
+	e->packed = false;
 }
 
 const struct hg_note_ref *

@@ -664,6 +664,48 @@ parse_field(struct hg_entry *e, const cJSON *v, const cJSON **input, const char 
 	return true;
 }
 
+/* The attempts and the texts kept with them in one allocation: per entry
+ * one block instead of three or four (each with its own header and
+ * rounding), freed by hg_entry_free. */
+static void
+pack(struct hg_entry *e)
+{
+	size_t head = e->n_attempts * sizeof(*e->attempts), bytes = head, at = head;
+	char *block;
+	uint32_t i;
+
+	if (e->n_attempts == 0)
+		return;
+	if (e->message)
+		bytes += (size_t)e->message_len + 1;
+	for (i = 0; i < e->n_attempts; i++)
+		if (e->attempts[i].feedback)
+			bytes += (size_t)e->attempts[i].feedback_len + 1;
+	if (bytes == head)
+		return;
+	block = xmalloc(bytes);
+	memcpy(block, e->attempts, head);
+	if (e->message) {
+		memcpy(block + at, e->message, (size_t)e->message_len + 1);
+		free(e->message);
+		e->message = block + at;
+		at += (size_t)e->message_len + 1;
+	}
+	for (i = 0; i < e->n_attempts; i++) {
+		struct hg_attempt *a = &((struct hg_attempt *)(void *)block)[i];
+
+		if (!a->feedback)
+			continue;
+		memcpy(block + at, a->feedback, (size_t)a->feedback_len + 1);
+		free((char *)a->feedback);
+		a->feedback = block + at;
+		at += (size_t)a->feedback_len + 1;
+	}
+	free(e->attempts);
+	e->attempts = (struct hg_attempt *)(void *)block;
+	e->packed = true;
+}
+
 bool
 hg_entry_from_json(const cJSON *root, struct hg_entry *e)
 {
@@ -699,6 +741,7 @@ hg_entry_from_json(const cJSON *root, struct hg_entry *e)
 		e->kind = HG_ENTRY_OK;
 		e->message = keep_text(message, &e->message_len, HG_SHORT_TEXT_MAX);
 	}
+	pack(e);
 	return true;
 }
 

@@ -98,6 +98,8 @@ struct hg_entry {
 	uint8_t verdict_mask;	/* bit (1 << enum hg_verdict) for each verdict */
 	bool ts_zero;		/* Go's zero time 0001-01-01T00:00:00Z */
 	bool has_input;
+	bool packed;		/* message and feedback texts live in the
+				 * attempts' allocation (freed with it) */
 };
 
 /* E's note reference: an empty one (no target) when it has none. */
