@@ -24,6 +24,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 
 enum state {
@@ -842,6 +845,23 @@ step(struct scan *s, unsigned char c, size_t i)
 static size_t
 plain_run(const char *p, size_t i, size_t len)
 {
+#ifdef __SSE2__
+	/* Sixteen bytes at a time where SSE2 is there (every x86-64). */
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
+		      ctl = _mm_set1_epi8(0x1f);
+
+	while (i + 16 <= len) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		/* A byte under 0x20 is one that min(x, 0x1f) leaves as is. */
+		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
+					 _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x));
+		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+
+		if (bits)
+			return i + (size_t)__builtin_ctz(bits);
+		i += 16;
+	}
+#endif
 	while (i + 8 <= len) {
 		uint64_t x, m;
 

@@ -1018,6 +1018,19 @@ hex4(const char *p)
 	return h;
 }
 
+/* Whether p holds four hex digits; their value in *v. */
+static inline bool
+hex4_valid(const char *p, unsigned *v)
+{
+	int a = hg_hex_value((unsigned char)p[0]), b = hg_hex_value((unsigned char)p[1]),
+	    c = hg_hex_value((unsigned char)p[2]), d = hg_hex_value((unsigned char)p[3]);
+
+	if ((a | b | c | d) < 0)
+		return false;
+	*v = (unsigned)(a << 12 | b << 8 | c << 4 | d);
+	return true;
+}
+
 /* A quote preceded by an odd number of backslashes is escaped. */
 static bool
 escaped(const char *line, const char *q)
@@ -1066,10 +1079,8 @@ string_end(const char *line, const char *p, const char *end)
 		default:
 			return NULL;
 		}
-		if (q - b < 6 || hg_hex_value((unsigned char)b[2]) < 0 || hg_hex_value((unsigned char)b[3]) < 0 ||
-		    hg_hex_value((unsigned char)b[4]) < 0 || hg_hex_value((unsigned char)b[5]) < 0)
+		if (q - b < 6 || !hex4_valid(b + 2, &c))
 			return NULL;	/* Go rejects it: the full parse says where */
-		c = hex4(b + 2);
 		if (c >= 0xDC00 && c <= 0xDFFF)
 			return NULL;
 		if (c >= 0xD800 && c <= 0xDBFF) {

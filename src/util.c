@@ -256,18 +256,6 @@ hg_fmt_count(char *buf, size_t n, int64_t v)
 /* Locale */
 
 int
-hg_hex_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int
 hg_utf8_column(const char *s, size_t off)
 {
 	int col = 1;

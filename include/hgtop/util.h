@@ -43,8 +43,18 @@ void hg_fmt_count(char *buf, size_t n, int64_t v);
 /* Whether the locale's character set (LC_CTYPE, after setlocale) is
  * UTF-8: output may then use "→", "…" and box-drawing characters. */
 bool hg_utf8_locale(void);
-/* The value of hex digit C (either case), or -1. */
-int hg_hex_value(int c);
+/* The value of hex digit C (either case), or -1. Inline: JSON scanners
+ * call it for every digit of every \\u escape. */
+static inline int
+hg_hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
 /* The 1-based column, in characters, of byte offset OFF of UTF-8 text S
  * (continuation bytes do not count; a NUL ends the text). */
 int hg_utf8_column(const char *s, size_t off);
