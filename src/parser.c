@@ -18,6 +18,9 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "hgtop/goread.h"
 #include "hgtop/intern.h"
@@ -1044,31 +1047,48 @@ escaped(const char *line, const char *q)
 	return n % 2 == 1;
 }
 
-/* Find the end of the string whose content starts at p, and check its
- * escapes the way cJSON's parse_string does: the string ends at the first
- * quote not preceded by an odd run of backslashes; then every escape must
- * be one of \\b \\f \\n \\r \\t \\" \\\\ \\/ or \\uXXXX, with the bounds checked
- * against that closing quote and surrogates paired. Returns the closing
- * quote, or NULL when cJSON would reject the string. */
+/* The first '"' or '\\' in [p, end), or NULL. */
 static const char *
-string_end(const char *line, const char *p, const char *end)
+quote_or_backslash(const char *p, const char *end)
 {
-	const char *q = p, *b;
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
 
-	for (;;) {
-		q = memchr(q, '"', (size_t)(end - q));
-		if (!q)
-			return NULL;
-		if (!escaped(line, q))
-			break;
-		q++;
+	while (end - p >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned bits = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)));
+
+		if (bits)
+			return p + __builtin_ctz(bits);
+		p += 16;
 	}
-	/* p may step past q: cJSON, like this loop, lets a \u escape with
-	 * bad hex digits (read as 6 bytes) swallow the first backslash of
-	 * a final \\ and then reads \" there. */
-	while (p < q && (b = memchr(p, '\\', (size_t)(q - p)))) {
+#endif
+	for (; p < end; p++)
+		if (*p == '"' || *p == '\\')
+			return p;
+	return NULL;
+}
+
+/* Find the end of the string whose content starts at p, and check its
+ * escapes the way cJSON's parse_string does: every escape must be one of
+ * \\b \\f \\n \\r \\t \\" \\\\ \\/ or \\uXXXX with surrogates paired, and the
+ * string ends at the first quote no escape takes (a quote after an odd run
+ * of backslashes is escaped). One pass, escapes in order. Returns the
+ * closing quote, or NULL when cJSON would reject the string or doubt is
+ * left to the full parse (an escape cut by the line's end, bad hex). */
+static const char *
+string_end(const char *p, const char *end)
+{
+	const char *b;
+
+	while ((b = quote_or_backslash(p, end)) != NULL) {
 		unsigned c;
 
+		if (*b == '"')
+			return b;
+		if (end - b < 2)
+			return NULL;
 		switch (b[1]) {
 		case 'b': case 'f': case 'n': case 'r': case 't':
 		case '"': case '\\': case '/':
@@ -1079,24 +1099,22 @@ string_end(const char *line, const char *p, const char *end)
 		default:
 			return NULL;
 		}
-		if (q - b < 6 || !hex4_valid(b + 2, &c))
+		if (end - b < 6 || !hex4_valid(b + 2, &c))
 			return NULL;	/* Go rejects it: the full parse says where */
 		if (c >= 0xDC00 && c <= 0xDFFF)
 			return NULL;
 		if (c >= 0xD800 && c <= 0xDBFF) {
 			unsigned c2;
 
-			if (q - b < 12 || b[6] != '\\' || b[7] != 'u')
-				return NULL;
-			c2 = hex4(b + 8);
-			if (c2 < 0xDC00 || c2 > 0xDFFF)
+			if (end - b < 12 || b[6] != '\\' || b[7] != 'u' || !hex4_valid(b + 8, &c2) ||
+			    c2 < 0xDC00 || c2 > 0xDFFF)
 				return NULL;
 			p = b + 12;
 		} else {
 			p = b + 6;
 		}
 	}
-	return q;
+	return NULL;
 }
 
 /* Copy line into out with the skipped values shortened. Returns false
@@ -1133,7 +1151,7 @@ reduce(const char *line, size_t len, struct hg_buf *out)
 			p = vstart;
 			continue;
 		}
-		vend = string_end(line, vstart, end);
+		vend = string_end(vstart, end);
 		if (!vend)
 			return false;
 		/* cJSON keeps C strings: a value whose first character is
