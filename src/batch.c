@@ -741,6 +741,8 @@ static void
 take_block(struct hg_pload_block *b, struct hg_session *s, void *ctx)
 {
 	(void)ctx;
+	if (b->n == 0)
+		return;		/* a small file with no complete line */
 	if (s->n_entries + b->n > s->cap_entries) {
 		while (s->n_entries + b->n > s->cap_entries)
 			s->cap_entries = s->cap_entries ? s->cap_entries * 2 : 8;
