@@ -405,6 +405,32 @@ loader_clear(struct loader *l)
 static void load_blocks(struct loader *l, struct hg_pload *p, size_t i, struct hg_session *s,
 			int *failures);
 
+/* Session I, whole: from the threads' blocks, or read here. */
+static void
+load_one(struct loader *l, struct hg_pload *p, size_t i, struct hg_session *s, int *failures)
+{
+	struct hg_ingest_result r;
+
+	if (hg_pload_has(p, i)) {
+		load_blocks(l, p, i, s, failures);
+		return;
+	}
+	/* In chunks, from the start: the same entries as one read. */
+	s->in_order = true;
+	do {
+		r = hg_session_ingest(s, l->on ? PROGRESS_CHUNK : 0);
+		loader_show(l, s);
+	} while (r.more && r.status != HG_INGEST_ERROR && r.status != HG_INGEST_GONE);
+	if (r.status == HG_INGEST_ERROR || r.status == HG_INGEST_GONE) {
+		loader_clear(l);
+		/* session.c refuses FIFOs, devices and sockets with EINVAL. */
+		hg_errorf("%s: %s", s->path, r.err == EINVAL ? "not a regular file" : strerror(r.err));
+		(*failures)++;
+	}
+	l->bytes += hg_session_bytes_read(s);
+	l->entries += (int64_t)s->n_entries;
+}
+
 int
 hg_batch_load(struct hg_catalog *c, bool progress, bool parallel)
 {
@@ -414,36 +440,51 @@ hg_batch_load(struct hg_catalog *c, bool progress, bool parallel)
 	size_t i;
 
 	loader_start(&l, c, progress);
-	for (i = 0; i < c->n; i++) {
-		struct hg_session *s = c->sessions[i];
-		struct hg_ingest_result r;
-
-		if (hg_pload_has(p, i)) {
-			load_blocks(&l, p, i, s, &failures);
-			continue;
-		}
-
-		/* In chunks, from the start: the same entries as one read. */
-		s->in_order = true;
-		do {
-			r = hg_session_ingest(s, l.on ? PROGRESS_CHUNK : 0);
-			loader_show(&l, s);
-		} while (r.more && r.status != HG_INGEST_ERROR && r.status != HG_INGEST_GONE);
-		if (r.status == HG_INGEST_ERROR || r.status == HG_INGEST_GONE) {
-			loader_clear(&l);
-			/* session.c refuses FIFOs, devices and sockets with EINVAL. */
-			hg_errorf("%s: %s", s->path,
-				r.err == EINVAL ? "not a regular file" : strerror(r.err));
-			failures++;
-		}
-		l.bytes += hg_session_bytes_read(s);
-		l.entries += (int64_t)s->n_entries;
-	}
+	for (i = 0; i < c->n; i++)
+		load_one(&l, p, i, c->sessions[i], &failures);
 	hg_pload_free(p);
 	loader_clear(&l);
 	if (c->dir && c->n > 1)
 		qsort(c->sessions, c->n, sizeof(*c->sessions), cmp_sessions);
 	return failures;
+}
+
+static void print_session(FILE *out, const struct hg_options *o, const struct hg_catalog *c,
+			  struct hg_session *s, const struct hg_filter *f);
+
+int
+hg_batch_stream(FILE *out, const struct hg_options *o, struct hg_catalog *c,
+		const struct hg_filter *f, bool progress, int *failures)
+{
+	struct hg_pload *p;
+	struct loader l;
+	size_t i;
+	int rc = 0;
+
+	/* In the order hg_batch_load leaves them, known before reading. */
+	if (c->dir && c->n > 1)
+		qsort(c->sessions, c->n, sizeof(*c->sessions), cmp_sessions);
+	p = hg_pload_start(c->sessions, c->n, 0);
+	*failures = 0;
+	loader_start(&l, c, progress);
+	for (i = 0; i < c->n && !rc; i++) {
+		struct hg_session *s = c->sessions[i];
+
+		load_one(&l, p, i, s, failures);
+		if (s->err)
+			continue;
+		hg_session_take_partial(s);
+		loader_clear(&l);
+		print_session(out, o, c, s, f);
+		if (ferror(out))
+			rc = 1;
+		hg_session_reset(s);	/* printed: its entries are not needed */
+	}
+	hg_pload_free(p);
+	loader_clear(&l);
+	if (fflush(out) != 0 || ferror(out))
+		rc = 1;
+	return rc;
 }
 
 void
@@ -462,18 +503,21 @@ hg_batch_print(FILE *out, const struct hg_options *o, struct hg_catalog *c,
 {
 	size_t i;
 
-	for (i = 0; i < c->n; i++) {
-		struct hg_session *s = c->sessions[i];
-
-		if (s->err)
-			continue;
-		if (!o->json)
-			print_header(out, s, c->n_dirs > 1 ? hg_catalog_label_of(c, s) : NULL);
-		hg_batch_print_entries(out, o, s, 0, f);
-	}
+	for (i = 0; i < c->n; i++)
+		if (!c->sessions[i]->err)
+			print_session(out, o, c, c->sessions[i], f);
 	if (fflush(out) != 0 || ferror(out))
 		return 1;
 	return 0;
+}
+
+static void
+print_session(FILE *out, const struct hg_options *o, const struct hg_catalog *c,
+	      struct hg_session *s, const struct hg_filter *f)
+{
+	if (!o->json)
+		print_header(out, s, c->n_dirs > 1 ? hg_catalog_label_of(c, s) : NULL);
+	hg_batch_print_entries(out, o, s, 0, f);
 }
 
 /* --stats without keeping the entries: each chunk read is folded into the

@@ -289,6 +289,33 @@ check_values(const struct hg_options *o, const struct hg_catalog *c)
 	return ok;
 }
 
+/* Whether every verdict and tier value the options name is known without
+ * looking at the logs (then check_values cannot fail, whatever they
+ * hold). */
+static bool
+values_known(const struct hg_options *o)
+{
+	char err[256], *one, *term;
+	int col, i;
+	bool ok = true;
+
+	for (i = 0; ok && i < o->n_filters; i++) {
+		if (hg_config_expand(o->config, o->filters[i], &one, err, sizeof(err), &col) < 0)
+			continue;
+		ok = hg_filter_check_values(one, NULL, 0, err, sizeof(err), NULL);
+		free(one);
+	}
+	for (i = 0; ok && i < o->n_verdicts + o->n_tiers; i++) {
+		bool verdict = i < o->n_verdicts;
+
+		term = xasprintf("%s:%s", verdict ? "verdict" : "tier",
+				 verdict ? o->verdicts[i] : o->tiers[i - o->n_verdicts]);
+		ok = hg_filter_check_values(term, NULL, 0, err, sizeof(err), NULL);
+		free(term);
+	}
+	return ok;
+}
+
 static int
 print_stats(const struct hg_options *o, struct hg_stats *st)
 {
@@ -342,6 +369,19 @@ run_batch(const struct hg_options *o, struct hg_catalog *c, struct hg_spool *sp,
 		}
 		rc = print_stats(o, st);
 		return rc ? rc : failures && !c->dir ? 1 : status;
+	}
+	if (!stream && !o->follow && !o->stats && values_known(o)) {
+		/* Nothing waits for every log: each session printed once read. */
+		int rc = hg_batch_stream(stdout, o, c, f,
+					 isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO), &failures);
+
+		if (rc != 0) {
+			if (errno == EPIPE)
+				return status;
+			hg_errorf("standard output: %s", strerror(errno));
+			return 1;
+		}
+		return failures && !c->dir ? 1 : status;
 	}
 	if (stream && !o->follow) {
 		if (hg_spool_drain(sp) < 0)

@@ -27,6 +27,15 @@ void hg_batch_print_entries(FILE *out, const struct hg_options *o, struct hg_ses
  * every core (pload.h). Returns the number of failures. */
 int hg_batch_load(struct hg_catalog *c, bool progress, bool parallel);
 
+/* --batch over files when nothing waits for every log (no filter value is
+ * checked against them): each session is loaded as hg_batch_load does,
+ * its partial last line counted, printed as hg_batch_print prints it, and
+ * its entries dropped before the next, so memory does not grow with the
+ * entries and printing overlaps the parsing. Returns 0, or 1 when out
+ * failed; *failures as returned by hg_batch_load. */
+int hg_batch_stream(FILE *out, const struct hg_options *o, struct hg_catalog *c,
+		    const struct hg_filter *f, bool progress, int *failures);
+
 /* --stats over a catalog of files: read every session as hg_batch_load
  * does, folding each entry into the statistics of what F keeps as it is
  * read, then dropping it (memory does not grow with the entries). The
