@@ -71,41 +71,42 @@ struct field {
 	enum slot slot;
 	const char *path;	/* for Go's "Go struct field PATH" */
 	const char *type;	/* Go's type name */
+	bool span;		/* a string whose place is noted (hg_goread_spans) */
 };
 
 static const struct field entry_fields[] = {
-	{ "session_id", 10, SL_STRING, "Entry.session_id", "string" },
-	{ "timestamp", 9, SL_TIME, "Entry.timestamp", "time.Time" },
-	{ "skill", 5, SL_STRING, "Entry.skill", "string" },
-	{ "phase", 5, SL_STRING, "Entry.phase", "string" },
-	{ "project_root", 12, SL_STRING, "Entry.project_root", "string" },
-	{ "input", 5, SL_RAW, "Entry.input", "json.RawMessage" },
-	{ "attempts", 8, SL_ATTEMPTS, "Entry.attempts", "[]session.Attempt" },
-	{ "final_status", 12, SL_STRING, "Entry.final_status", "string" },
-	{ "file_path", 9, SL_STRING, "Entry.file_path", "string" },
-	{ "model_used", 10, SL_STRING, "Entry.model_used", "string" },
-	{ "duration_ms", 11, SL_INT, "Entry.duration_ms", "int64" },
-	{ "message", 7, SL_STRING, "Entry.message", "string" },
-	{ NULL, 0, SL_IGNORE, NULL, NULL },
+	{ "session_id", 10, SL_STRING, "Entry.session_id", "string", false },
+	{ "timestamp", 9, SL_TIME, "Entry.timestamp", "time.Time", false },
+	{ "skill", 5, SL_STRING, "Entry.skill", "string", false },
+	{ "phase", 5, SL_STRING, "Entry.phase", "string", false },
+	{ "project_root", 12, SL_STRING, "Entry.project_root", "string", false },
+	{ "input", 5, SL_RAW, "Entry.input", "json.RawMessage", false },
+	{ "attempts", 8, SL_ATTEMPTS, "Entry.attempts", "[]session.Attempt", false },
+	{ "final_status", 12, SL_STRING, "Entry.final_status", "string", false },
+	{ "file_path", 9, SL_STRING, "Entry.file_path", "string", false },
+	{ "model_used", 10, SL_STRING, "Entry.model_used", "string", false },
+	{ "duration_ms", 11, SL_INT, "Entry.duration_ms", "int64", false },
+	{ "message", 7, SL_STRING, "Entry.message", "string", false },
+	{ NULL, 0, SL_IGNORE, NULL, NULL, false },
 };
 
 static const struct field attempt_fields[] = {
-	{ "attempt", 7, SL_INT, "Attempt.attempts.attempt", "int" },
-	{ "model", 5, SL_STRING, "Attempt.attempts.model", "string" },
-	{ "tier", 4, SL_STRING, "Attempt.attempts.tier", "string" },
-	{ "duration_ms", 11, SL_INT, "Attempt.attempts.duration_ms", "int64" },
-	{ "warm_start", 10, SL_BOOL, "Attempt.attempts.warm_start", "bool" },
-	{ "verified", 8, SL_BOOL, "Attempt.attempts.verified", "bool" },
-	{ "verdict", 7, SL_STRING, "Attempt.attempts.verdict", "string" },
-	{ "feedback", 8, SL_STRING, "Attempt.attempts.feedback", "string" },
-	{ "output_summary", 14, SL_STRING, "Attempt.attempts.output_summary", "string" },
-	{ "runner_output", 13, SL_STRING, "Attempt.attempts.runner_output", "string" },
-	{ NULL, 0, SL_IGNORE, NULL, NULL },
+	{ "attempt", 7, SL_INT, "Attempt.attempts.attempt", "int", false },
+	{ "model", 5, SL_STRING, "Attempt.attempts.model", "string", false },
+	{ "tier", 4, SL_STRING, "Attempt.attempts.tier", "string", false },
+	{ "duration_ms", 11, SL_INT, "Attempt.attempts.duration_ms", "int64", false },
+	{ "warm_start", 10, SL_BOOL, "Attempt.attempts.warm_start", "bool", false },
+	{ "verified", 8, SL_BOOL, "Attempt.attempts.verified", "bool", false },
+	{ "verdict", 7, SL_STRING, "Attempt.attempts.verdict", "string", false },
+	{ "feedback", 8, SL_STRING, "Attempt.attempts.feedback", "string", false },
+	{ "output_summary", 14, SL_STRING, "Attempt.attempts.output_summary", "string", true },
+	{ "runner_output", 13, SL_STRING, "Attempt.attempts.runner_output", "string", true },
+	{ NULL, 0, SL_IGNORE, NULL, NULL, false },
 };
 
-static const struct field top_field = { "", 0, SL_ENTRY, NULL, "session.Entry" };
-static const struct field element_field = { "", 0, SL_ATTEMPT, "Entry.attempts", "session.Attempt" };
-static const struct field ignore_field = { "", 0, SL_IGNORE, NULL, NULL };
+static const struct field top_field = { "", 0, SL_ENTRY, NULL, "session.Entry", false };
+static const struct field element_field = { "", 0, SL_ATTEMPT, "Entry.attempts", "session.Attempt", false };
+static const struct field ignore_field = { "", 0, SL_IGNORE, NULL, NULL, false };
 
 #define KIND_LEVELS 4
 
@@ -126,6 +127,11 @@ struct scan {
 	size_t val_start;
 	size_t time_level;		/* a container in a time field: its level */
 	size_t time_start;
+	/* Spans (when asked for): the string being read is one. */
+	struct hg_goread_spans *spans;
+	bool in_span;
+	bool span_odd;
+	size_t span_start;
 	/* Results. */
 	bool syntax;			/* a syntax error, in msg */
 	bool fatal;			/* a timestamp error, in msg */
@@ -439,6 +445,11 @@ value_begins(struct scan *s, unsigned char c, size_t i)
 	} else if ((c == '"' && f->slot == SL_STRING) ||
 		   ((c == 't' || c == 'f') && f->slot == SL_BOOL)) {
 		/* fits */
+		if (f->span && s->spans) {
+			s->in_span = true;
+			s->span_odd = false;
+			s->span_start = i + 1;
+		}
 	} else if (f->slot == SL_TIME || (f->slot == SL_INT && c != '"' && c != 't' && c != 'f')) {
 		s->val = f;	/* checked when it ends */
 		s->val_start = i;
@@ -473,6 +484,23 @@ scalar_ends(struct scan *s, size_t i)
 		 * there is not a time either. */
 		time_check(s, s->val_start, i);
 	}
+}
+
+/* The string noted as a span ends with its quote at i. */
+static void
+span_ends(struct scan *s, size_t i)
+{
+	struct hg_goread_spans *sp = s->spans;
+
+	s->in_span = false;
+	if (sp->n == HG_GOREAD_SPANS) {
+		sp->full = true;
+		return;
+	}
+	sp->v[sp->n].start = s->span_start;
+	sp->v[sp->n].end = i;
+	sp->v[sp->n].odd = s->span_odd;
+	sp->n++;
 }
 
 /* Go matches a key to a field name ignoring ASCII case, and takes the
@@ -763,6 +791,8 @@ step(struct scan *s, unsigned char c, size_t i)
 					s->key_field[d] = key_field(attempt_fields, s->p, s->str_start, i);
 			} else if (s->typing && s->val) {
 				scalar_ends(s, i + 1);
+			} else if (s->in_span) {
+				span_ends(s, i);
 			}
 			return S_END_VALUE;
 		}
@@ -776,6 +806,7 @@ step(struct scan *s, unsigned char c, size_t i)
 		case 'b': case 'f': case 'n': case 'r': case 't': case '\\': case '/': case '"':
 			return S_IN_STRING;
 		case 'u':
+			s->span_odd = true;	/* not looked at here: the parser will */
 			return S_U1;
 		}
 		return syntax_error(s, c, "in string escape code");
@@ -894,7 +925,7 @@ plain_run(const char *p, size_t i, size_t len)
  * every line): what stops it (a quote, a control character, a bad or cut
  * escape) is left to step(), which says it as Go does. */
 static size_t
-string_run(const char *p, size_t i, size_t len)
+string_run(const char *p, size_t i, size_t len, bool *odd)
 {
 	for (;;) {
 		unsigned char e;
@@ -909,6 +940,10 @@ string_run(const char *p, size_t i, size_t len)
 		} else if (e == 'u' && i + 5 < len && is_hex((unsigned char)p[i + 2]) &&
 			   is_hex((unsigned char)p[i + 3]) && is_hex((unsigned char)p[i + 4]) &&
 			   is_hex((unsigned char)p[i + 5])) {
+			int v = hex4(p + i + 2);
+
+			if (v == 0 || (v >= 0xD800 && v <= 0xDFFF))
+				*odd = true;
 			i += 6;
 		} else {
 			return i;
@@ -929,7 +964,7 @@ run(struct scan *s, bool stop_at_end)
 		if (s->st == S_IN_STRING) {
 			/* The common case: plain bytes of a string, eight at a
 			 * time while none of them is special. */
-			i = string_run(s->p, i, s->len);
+			i = string_run(s->p, i, s->len, &s->span_odd);
 			if (i == s->len)
 				break;
 			c = (unsigned char)s->p[i];
@@ -970,6 +1005,8 @@ scan_init(struct scan *s, const char *p, size_t len, char *msg, size_t n)
 	s->val = NULL;
 	s->time_level = 0;
 	s->syntax = s->fatal = s->saved = false;
+	s->spans = NULL;
+	s->in_span = s->span_odd = false;
 	s->msg = msg;
 	s->n = n;
 	memset(s->kind, 0, sizeof(s->kind));
@@ -995,6 +1032,32 @@ hg_goread_json(const char *p, size_t len, char *msg, size_t n)
 		return HG_GOREAD_SYNTAX;
 	if (s.fatal || s.saved)
 		return HG_GOREAD_TYPE;
+	return HG_GOREAD_OK;
+}
+
+enum hg_goread_result
+hg_goread_line_spans(const char *line, size_t len, size_t raw_len, char *msg, size_t n,
+		     struct hg_goread_spans *sp)
+{
+	static _Thread_local struct scan s;
+	char none[1];
+
+	sp->n = 0;
+	sp->full = false;
+	if (raw_len >= HG_GO_LINE_MAX || !line || len == 0)
+		return hg_goread_line(line, len, raw_len, msg, n);
+	if (!msg || !n) {
+		msg = none;
+		n = sizeof(none);
+	}
+	scan_init(&s, line, len, msg, n);
+	s.spans = sp;
+	run(&s, false);
+	eof(&s);
+	if (s.syntax || s.fatal || s.saved) {
+		sp->n = 0;
+		return s.syntax ? HG_GOREAD_SYNTAX : HG_GOREAD_TYPE;
+	}
 	return HG_GOREAD_OK;
 }
 

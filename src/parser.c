@@ -1173,6 +1173,29 @@ reduce(const char *line, size_t len, struct hg_buf *out)
 	return true;
 }
 
+/* reduce() with the values' places known (the Go-reader check found the
+ * line valid, so each is a valid string to Go, and to cJSON unless odd). */
+static bool
+reduce_spans(const char *line, size_t len, const struct hg_goread_spans *sp, struct hg_buf *out)
+{
+	const char *copied = line;
+	size_t k;
+
+	hg_buf_reset(out);
+	for (k = 0; k < sp->n; k++) {
+		const char *vstart = line + sp->v[k].start, *vend = line + sp->v[k].end;
+
+		if (sp->v[k].odd || vend < copied)
+			return false;
+		hg_buf_add(out, copied, (size_t)(vstart - copied));
+		if (vend > vstart)
+			hg_buf_addc(out, 'x');
+		copied = vend;
+	}
+	hg_buf_add(out, copied, (size_t)(line + len - copied));
+	return true;
+}
+
 static _Thread_local struct hg_buf scratch;	/* hg_parse_line's, one per thread */
 static _Thread_local struct hg_buf deep;	/* a copy with a deep input cut */
 
@@ -1223,6 +1246,26 @@ hg_parse_deep_input(const char *line, size_t len, struct hg_buf *out)
 	if (any)
 		hg_buf_add(out, copied, (size_t)(end - copied));
 	return any;
+}
+
+void
+hg_parse_line_spans(const char *line, size_t len, const struct hg_goread_spans *sp,
+		    struct hg_entry *e)
+{
+	if (!sp || sp->full || sp->n == 0 || len < FAST_MIN_LINE) {
+		hg_parse_line(line, len, e);
+		return;
+	}
+	if (reduce_spans(line, len, sp, &scratch)) {
+		hg_parse_line_full(scratch.p, scratch.len, e);
+		if (e->kind != HG_ENTRY_UNPARSABLE) {
+			if (scratch.cap > 4 * HG_READER_CHUNK)
+				hg_buf_free(&scratch);
+			return;
+		}
+		hg_entry_free(e);	/* the reason of the reduced line */
+	}
+	hg_parse_line_full(line, len, e);
 }
 
 void

@@ -54,6 +54,7 @@ struct job {
 					 * SMALL file's, found when it is read */
 	int64_t size;			/* such a file's size when planned */
 	size_t counted;			/* entries it added to ahead_entries */
+	struct hg_goread_spans spans;	/* of the line being parsed */
 	bool small;
 	bool done;
 	int64_t lines;			/* physical lines in the block */
@@ -232,6 +233,7 @@ push_entry(struct job *j, const char *line, size_t len, size_t raw, int64_t offs
 {
 	struct hg_entry *e;
 	bool too_long = (int64_t)len > hg_reader_line_max();
+	const struct hg_goread_spans *sp = NULL;
 
 	if (j->b.n == j->cap) {
 		j->cap = j->cap ? j->cap * 2 : 256;
@@ -241,22 +243,24 @@ push_entry(struct job *j, const char *line, size_t len, size_t raw, int64_t offs
 	e->offset = offset;
 	e->length = (int64_t)len;
 	e->line_no = ++j->lines;
-	if (too_long)
-		hg_parse_too_long(len, e);
-	else
-		hg_parse_line(line, len, e);
 	/* As the session reader's add_line: the first line where
-	 * hyperguild's reader stops. */
+	 * hyperguild's reader stops. Its check also tells the parser where
+	 * the strings it skips are. */
 	if (!j->b.go_stop_line) {
 		char msg[HG_GOREAD_MSG];
-		enum hg_goread_result r = hg_goread_line(too_long ? NULL : line, len, raw, msg,
-							 sizeof(msg));
+		enum hg_goread_result r = hg_goread_line_spans(too_long ? NULL : line, len, raw, msg,
+							       sizeof(msg), &j->spans);
 
 		if (r != HG_GOREAD_OK && r != HG_GOREAD_SKIP) {
 			j->b.go_stop_line = j->lines;
 			j->b.go_stop_reason = xstrdup(msg);
 		}
+		sp = &j->spans;
 	}
+	if (too_long)
+		hg_parse_too_long(len, e);
+	else
+		hg_parse_line_spans(line, len, sp, e);
 }
 
 static void

@@ -236,9 +236,10 @@ hg_ingest_status_text(enum hg_ingest_status st)
 /* Where hyperguild's reader stops: only the first such line counts, so
  * the lines after it are not checked. A complete line's '\r' before its
  * newline (which the reader left out of len) counts towards Go's limit. */
-static void
+static const struct hg_goread_spans *
 go_verdict(struct hg_session *s, bool head, const char *line, size_t len, int64_t line_no)
 {
+	static struct hg_goread_spans spans;	/* the browser's thread only */
 	int64_t *stop = head ? &s->go_head_stop_line : &s->go_stop_line;
 	char **why = head ? &s->go_head_stop_reason : &s->go_stop_reason;
 	char msg[HG_GOREAD_MSG];
@@ -246,16 +247,17 @@ go_verdict(struct hg_session *s, bool head, const char *line, size_t len, int64_
 	enum hg_goread_result r;
 
 	if (*stop)
-		return;
-	r = hg_goread_line(line, len, raw, msg, sizeof(msg));
+		return NULL;
+	r = hg_goread_line_spans(line, len, raw, msg, sizeof(msg), &spans);
 	if (r == HG_GOREAD_OK || r == HG_GOREAD_SKIP)
-		return;
+		return &spans;
 	*stop = line_no;
 	free(*why);
 	*why = xstrdup(msg);
 	/* Entries read before now match hgread: terms differently. */
 	if (!head)
 		s->generation++;
+	return NULL;
 }
 
 static int
@@ -265,6 +267,7 @@ add_line(void *ctx, const char *line, size_t len, int64_t offset, int64_t line_n
 	struct hg_entry **arr = s->tail_start && offset < s->tail_start ? &s->head : &s->entries;
 	size_t *n = arr == &s->head ? &s->n_head : &s->n_entries;
 	size_t *cap = arr == &s->head ? &s->cap_head : &s->cap_entries;
+	const struct hg_goread_spans *sp;
 	struct hg_entry *e;
 
 	if (*n == *cap) {
@@ -275,8 +278,10 @@ add_line(void *ctx, const char *line, size_t len, int64_t offset, int64_t line_n
 	e->offset = offset;
 	e->length = (int64_t)len;
 	e->line_no = line_no;
+	/* The Go-reader check first: it finds the strings the parser skips. */
+	sp = go_verdict(s, arr == &s->head, line, len, line_no);
 	if (line)
-		hg_parse_line(line, len, e);
+		hg_parse_line_spans(line, len, sp, e);
 	else
 		hg_parse_too_long(len, e);
 	/* The counts go with the array: head lines join the entries later. */
@@ -286,7 +291,6 @@ add_line(void *ctx, const char *line, size_t len, int64_t offset, int64_t line_n
 		(*(arr == &s->head ? &s->head_annotations : &s->n_annotations))++;
 	if (e->kind != HG_ENTRY_UNPARSABLE && !e->ts_zero && e->ts_ns > s->last_ts_ns)
 		s->last_ts_ns = e->ts_ns;
-	go_verdict(s, arr == &s->head, line, len, line_no);
 	return 0;
 }
 

@@ -39,11 +39,29 @@ enum hg_goread_result {
  * HG_GOREAD_MSG for the whole text) gets Go's error text. */
 enum hg_goread_result hg_goread_json(const char *p, size_t len, char *msg, size_t n);
 
+/* Where the values of the attempts' output_summary and runner_output
+ * strings are in a line (their content, between the quotes), as a check
+ * that found the line OK saw them: the parser skips them without looking
+ * for them again. odd: a \\u escape of a surrogate or of NUL is inside
+ * (the parser reads such a value itself). */
+#define HG_GOREAD_SPANS 32
+struct hg_goread_spans {
+	size_t n;
+	bool full;		/* more than HG_GOREAD_SPANS: not all here */
+	struct {
+		size_t start, end;
+		bool odd;
+	} v[HG_GOREAD_SPANS];
+};
+
 /* The verdict on one line as the reader delivers it: raw_len is its length
  * in the file with a '\r' before the newline counted (not the newline);
  * line may be NULL when it was too long to be held. */
 enum hg_goread_result hg_goread_line(const char *line, size_t len, size_t raw_len, char *msg,
 				     size_t n);
+/* The same, noting the spans (sp->n is 0 unless the line is OK). */
+enum hg_goread_result hg_goread_line_spans(const char *line, size_t len, size_t raw_len,
+					   char *msg, size_t n, struct hg_goread_spans *sp);
 
 /* The length of the JSON object or array (Go's grammar, nested up to
  * HG_GO_MAX_DEPTH) at the start of p, whitespace before it included, or

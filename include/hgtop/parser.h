@@ -16,6 +16,12 @@ struct cJSON;
  * offset, length and line_no. */
 void hg_parse_line(const char *line, size_t len, struct hg_entry *e);
 
+struct hg_goread_spans;
+/* The same, with where the line's skipped strings are (from the Go-reader
+ * check of the same line, NULL when it was not run or found it wrong). */
+void hg_parse_line_spans(const char *line, size_t len, const struct hg_goread_spans *sp,
+			 struct hg_entry *e);
+
 /* The same without the fast path that skips runner_output and
  * output_summary before handing the line to cJSON (for tests). */
 void hg_parse_line_full(const char *line, size_t len, struct hg_entry *e);

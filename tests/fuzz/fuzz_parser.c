@@ -3,7 +3,8 @@
  * Any bytes give either an entry or an unparsable record with a reason;
  * interned strings are never NULL; the fast path that skips runner_output
  * gives exactly what the full parse gives (checked on the input padded
- * past the fast path's threshold with trailing blanks, which JSON allows). */
+ * past the fast path's threshold with trailing blanks, which JSON allows),
+ * also when it skips the strings where the Go-reader check found them. */
 #include "config.h"
 
 #include <stdint.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "hgtop/entry.h"
+#include "hgtop/goread.h"
 #include "hgtop/intern.h"
 #include "hgtop/parser.h"
 #include "hgtop/util.h"
@@ -134,6 +136,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	hg_parse_line_full(line, size + PAD, &b);
 	same_entry(&a, &b);
 	hg_entry_free(&a);
+	/* The strings skipped where the Go-reader check saw them. */
+	{
+		struct hg_goread_spans sp;
+
+		memset(&a, 0, sizeof(a));
+		if (hg_goread_line_spans(line, size + PAD, size + PAD, NULL, 0, &sp) == HG_GOREAD_OK) {
+			hg_parse_line_spans(line, size + PAD, &sp, &a);
+			check_entry(&a);
+			same_entry(&a, &b);
+			hg_entry_free(&a);
+		} else if (sp.n) {
+			fail("spans noted on a line the check refused");
+		}
+	}
 	hg_entry_free(&b);
 	free(line);
 	/* The intern table lives as long as the program; keep it from

@@ -272,6 +272,41 @@ START_TEST(test_tail_first)
 }
 END_TEST
 
+/* The spans of the strings the parser skips: the attempts' runner_output
+ * and output_summary values (keys matched as Go matches them), not the
+ * same keys elsewhere; none when the line is refused. */
+START_TEST(test_spans)
+{
+	static const char line[] =
+		"{\"input\":{\"runner_output\":\"in input\"},\"attempts\":["
+		"{\"runner_output\":\"abc\\n\\u001b[0m\",\"feedback\":\"f\"},"
+		"{\"Output_Summary\":\"\",\"RUNNER_OUTPUT\":\"x\\ud83d\\ude00\"}],"
+		"\"message\":\"runner_output\"}";
+	struct hg_goread_spans sp;
+	const char *p;
+
+	ck_assert_int_eq(hg_goread_line_spans(line, strlen(line), strlen(line), NULL, 0, &sp),
+			 HG_GOREAD_OK);
+	ck_assert_uint_eq(sp.n, 3);
+	ck_assert(!sp.full);
+	p = strstr(line, "abc");
+	ck_assert_uint_eq(sp.v[0].start, (size_t)(p - line));
+	ck_assert_int_eq(line[sp.v[0].end], '"');
+	ck_assert_uint_eq(sp.v[0].end - sp.v[0].start, strlen("abc\\n\\u001b[0m"));
+	ck_assert(!sp.v[0].odd);
+	ck_assert_uint_eq(sp.v[1].end, sp.v[1].start);	/* "" */
+	ck_assert(sp.v[2].odd);				/* a surrogate escape */
+
+	/* Refused lines note none. */
+	ck_assert_int_eq(hg_goread_line_spans("{\"attempts\":[{\"runner_output\":\"a\"}],}", 37, 37,
+					       NULL, 0, &sp), HG_GOREAD_SYNTAX);
+	ck_assert_uint_eq(sp.n, 0);
+	ck_assert_int_eq(hg_goread_line_spans("{\"attempts\":[{\"runner_output\":1}]}", 34, 34, NULL,
+					       0, &sp), HG_GOREAD_TYPE);
+	ck_assert_uint_eq(sp.n, 0);
+}
+END_TEST
+
 static Suite *
 goread_suite(void)
 {
@@ -285,6 +320,7 @@ goread_suite(void)
 	tcase_add_test(tc, test_deep_input);
 	tcase_add_test(tc, test_partial_once);
 	tcase_add_test(tc, test_tail_first);
+	tcase_add_test(tc, test_spans);
 	suite_add_tcase(s, tc);
 	return s;
 }
