@@ -940,9 +940,11 @@ string_run(const char *p, size_t i, size_t len, bool *odd)
 		} else if (e == 'u' && i + 5 < len && is_hex((unsigned char)p[i + 2]) &&
 			   is_hex((unsigned char)p[i + 3]) && is_hex((unsigned char)p[i + 4]) &&
 			   is_hex((unsigned char)p[i + 5])) {
-			int v = hex4(p + i + 2);
+			/* A surrogate (D800-DFFF) or NUL: told by the digits. */
+			char h0 = (char)(p[i + 2] | 0x20), h1 = (char)(p[i + 3] | 0x20);
 
-			if (v == 0 || (v >= 0xD800 && v <= 0xDFFF))
+			if ((h0 == 'd' && h1 >= '8') ||	/* 8-9, a-f */
+			    (h0 == '0' && h1 == '0' && p[i + 4] == '0' && p[i + 5] == '0'))
 				*odd = true;
 			i += 6;
 		} else {
