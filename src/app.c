@@ -24,7 +24,7 @@
 #define CHUNK_BYTES (4 * 1024 * 1024)
 /* A load turn is sized from the last ones to take about STEP_NS (a key
  * waits for the turn under way), between STEP_MIN_BYTES and CHUNK_BYTES. */
-#define STEP_NS (5 * 1000000LL)
+#define STEP_NS (10 * 1000000LL)
 #define STEP_MIN_BYTES (64 * 1024)
 #define LIVE_NS (10 * 1000000000LL)	/* "grew recently" lasts this long */
 #define MSG_NS (5 * 1000000000LL)
