@@ -1248,15 +1248,12 @@ hg_parse_deep_input(const char *line, size_t len, struct hg_buf *out)
 	return any;
 }
 
-void
-hg_parse_line_spans(const char *line, size_t len, const struct hg_goread_spans *sp,
-		    struct hg_entry *e)
+/* The line as reduced into scratch (when REDUCED), else, or when that
+ * copy does not parse, the line itself. */
+static void
+parse_reduced(const char *line, size_t len, bool reduced, struct hg_entry *e)
 {
-	if (!sp || sp->full || sp->n == 0 || len < FAST_MIN_LINE) {
-		hg_parse_line(line, len, e);
-		return;
-	}
-	if (reduce_spans(line, len, sp, &scratch)) {
+	if (reduced) {
 		hg_parse_line_full(scratch.p, scratch.len, e);
 		if (e->kind != HG_ENTRY_UNPARSABLE) {
 			if (scratch.cap > 4 * HG_READER_CHUNK)
@@ -1269,19 +1266,19 @@ hg_parse_line_spans(const char *line, size_t len, const struct hg_goread_spans *
 }
 
 void
+hg_parse_line_spans(const char *line, size_t len, const struct hg_goread_spans *sp,
+		    struct hg_entry *e)
+{
+	if (!sp || sp->full || sp->n == 0 || len < FAST_MIN_LINE)
+		hg_parse_line(line, len, e);
+	else
+		parse_reduced(line, len, reduce_spans(line, len, sp, &scratch), e);
+}
+
+void
 hg_parse_line(const char *line, size_t len, struct hg_entry *e)
 {
-
-	if (len >= FAST_MIN_LINE && reduce(line, len, &scratch)) {
-		hg_parse_line_full(scratch.p, scratch.len, e);
-		if (e->kind != HG_ENTRY_UNPARSABLE) {
-			if (scratch.cap > 4 * HG_READER_CHUNK)
-				hg_buf_free(&scratch);
-			return;
-		}
-		hg_entry_free(e);	/* the reason of the reduced line */
-	}
-	hg_parse_line_full(line, len, e);
+	parse_reduced(line, len, len >= FAST_MIN_LINE && reduce(line, len, &scratch), e);
 }
 
 void
