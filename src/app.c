@@ -984,17 +984,17 @@ check_filter_values(struct hg_app *a)
 }
 
 /* The next load turn's bytes, from the time the last one took for its
- * bytes: a turn of STEP_NS, changed by at most a factor of 2 at a time. */
+ * BYTES: a turn of STEP_NS, changed by at most a factor of 2 at a time. */
 static void
-size_step(struct hg_app *a, int64_t ns)
+size_step(struct hg_app *a, int64_t bytes, int64_t ns)
 {
 	int64_t want;
 
-	if (a->chunk_bytes <= 0 || a->step_done <= 0)
+	if (a->chunk_bytes <= 0 || bytes <= 0)
 		return;
 	if (ns < 1)
 		ns = 1;
-	want = (int64_t)((double)a->step_done * (double)STEP_NS / (double)ns);
+	want = (int64_t)((double)bytes * (double)STEP_NS / (double)ns);
 	if (want > 2 * a->step_bytes)
 		want = 2 * a->step_bytes;
 	if (want < a->step_bytes / 2)
@@ -1003,15 +1003,14 @@ size_step(struct hg_app *a, int64_t ns)
 }
 
 /* Read up to step_bytes across the queued sessions, the selected first,
- * so keys stay responsive while big files load. */
-static void
+ * so keys stay responsive while big files load. Returns the bytes read. */
+static int64_t
 load_step(struct hg_app *a)
 {
 	int64_t budget = a->chunk_bytes <= 0 ? INT64_MAX
 			 : a->step_bytes < a->chunk_bytes ? a->step_bytes : a->chunk_bytes;
+	int64_t done = 0;
 	size_t i = 0;
-
-	a->step_done = 0;
 
 	while (i < a->n_queue && budget > 0) {
 		struct hg_session *s = a->queue[i];
@@ -1027,7 +1026,7 @@ load_step(struct hg_app *a)
 		}
 		r = hg_session_ingest(s, a->chunk_bytes > 0 ? budget : 0);
 		budget -= r.bytes > 0 ? r.bytes : 1;
-		a->step_done += r.bytes > 0 ? r.bytes : 0;
+		done += r.bytes > 0 ? r.bytes : 0;
 		after_ingest(a, s, &r, false);
 		if (r.more)
 			i++;
@@ -1039,6 +1038,7 @@ load_step(struct hg_app *a)
 		a->loading |= hg_app_sess(a->queue[i])->more;
 	if (a->n_queue == 0)
 		a->round_done = a->round_total = 0;
+	return done;
 }
 
 /* New sessions are read at once (their entries are news to a follower). */
@@ -1160,7 +1160,7 @@ hg_app_step(struct hg_app *a, int fd, int timeout_ms)
 {
 	struct pollfd p[4];
 	int n = 0, rc, wfd = hg_watch_fd(a->w), sidx = -1, fidx = -1;
-	bool synced = false;
+	int64_t t0 = 0, loaded = 0;
 	int sfd = a->spool && !a->stream_done ? hg_spool_fd(a->spool) : -1;
 
 	p[n++] = (struct pollfd){ a->sig_pipe[0], POLLIN, 0 };
@@ -1194,16 +1194,8 @@ hg_app_step(struct hg_app *a, int fd, int timeout_ms)
 	if (hg_watch_collect(a->w, &a->ev))
 		take_changes(a, &a->ev);
 	if (a->n_queue) {
-		int64_t t0 = hg_now_mono_ns();
-
-		load_step(a);
-		/* The timeline is kept as entries arrive: opening it takes
-		 * no merge. */
-		if (a->tl_keep && (a->events & (HG_APP_EV_ENTRIES | HG_APP_EV_SESSIONS))) {
-			hg_app_timeline(a);
-			synced = true;
-		}
-		size_step(a, hg_now_mono_ns() - t0);
+		t0 = hg_now_mono_ns();
+		loaded = load_step(a);
 	}
 	if (a->take_partials && (a->events & HG_APP_EV_TICK))
 		take_partials(a);
@@ -1211,8 +1203,12 @@ hg_app_step(struct hg_app *a, int fd, int timeout_ms)
 		a->values_checked = true;
 		check_filter_values(a);
 	}
-	if (!synced && a->tl_keep && (a->events & (HG_APP_EV_ENTRIES | HG_APP_EV_SESSIONS)))
+	/* The timeline is kept as entries arrive: opening it takes no merge. */
+	if (a->tl_keep && (a->events & (HG_APP_EV_ENTRIES | HG_APP_EV_SESSIONS)))
 		hg_app_timeline(a);
+	/* The next turn sized from this one, what its entries cost included. */
+	if (t0)
+		size_step(a, loaded, hg_now_mono_ns() - t0);
 	return hg_app_take_events(a);
 }
 

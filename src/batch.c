@@ -431,21 +431,30 @@ load_one(struct loader *l, struct hg_pload *p, size_t i, struct hg_session *s, i
 	l->entries += (int64_t)s->n_entries;
 }
 
+/* The sessions of a directory by path: the order of the output, known
+ * before reading. */
+static void
+sort_sessions(struct hg_catalog *c)
+{
+	if (c->dir && c->n > 1)
+		qsort(c->sessions, c->n, sizeof(*c->sessions), cmp_sessions);
+}
+
 int
 hg_batch_load(struct hg_catalog *c, bool progress, bool parallel)
 {
-	struct hg_pload *p = parallel ? hg_pload_start(c->sessions, c->n, 0) : NULL;
+	struct hg_pload *p;
 	struct loader l;
 	int failures = 0;
 	size_t i;
 
+	sort_sessions(c);
+	p = parallel ? hg_pload_start(c->sessions, c->n, 0) : NULL;
 	loader_start(&l, c, progress);
 	for (i = 0; i < c->n; i++)
 		load_one(&l, p, i, c->sessions[i], &failures);
 	hg_pload_free(p);
 	loader_clear(&l);
-	if (c->dir && c->n > 1)
-		qsort(c->sessions, c->n, sizeof(*c->sessions), cmp_sessions);
 	return failures;
 }
 
@@ -461,9 +470,7 @@ hg_batch_stream(FILE *out, const struct hg_options *o, struct hg_catalog *c,
 	size_t i;
 	int rc = 0;
 
-	/* In the order hg_batch_load leaves them, known before reading. */
-	if (c->dir && c->n > 1)
-		qsort(c->sessions, c->n, sizeof(*c->sessions), cmp_sessions);
+	sort_sessions(c);
 	p = hg_pload_start(c->sessions, c->n, 0);
 	*failures = 0;
 	loader_start(&l, c, progress);

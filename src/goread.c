@@ -1017,8 +1017,10 @@ scan_init(struct scan *s, const char *p, size_t len, char *msg, size_t n)
 		msg[0] = '\0';
 }
 
-enum hg_goread_result
-hg_goread_json(const char *p, size_t len, char *msg, size_t n)
+/* Go's verdict on p[0, len), noting the spans in sp (may be NULL): none
+ * unless the text is OK. */
+static enum hg_goread_result
+json_verdict(const char *p, size_t len, char *msg, size_t n, struct hg_goread_spans *sp)
 {
 	static _Thread_local struct scan s;	/* 10 KB of parse states: not on the stack; one per thread */
 	char none[1];
@@ -1028,8 +1030,11 @@ hg_goread_json(const char *p, size_t len, char *msg, size_t n)
 		n = sizeof(none);
 	}
 	scan_init(&s, p, len, msg, n);
+	s.spans = sp;
 	run(&s, false);
 	eof(&s);
+	if (sp && (s.syntax || s.fatal || s.saved))
+		sp->n = 0;
 	if (s.syntax)
 		return HG_GOREAD_SYNTAX;
 	if (s.fatal || s.saved)
@@ -1037,34 +1042,9 @@ hg_goread_json(const char *p, size_t len, char *msg, size_t n)
 	return HG_GOREAD_OK;
 }
 
-enum hg_goread_result
-hg_goread_line_spans(const char *line, size_t len, size_t raw_len, char *msg, size_t n,
-		     struct hg_goread_spans *sp)
-{
-	static _Thread_local struct scan s;
-	char none[1];
-
-	sp->n = 0;
-	sp->full = false;
-	if (raw_len >= HG_GO_LINE_MAX || !line || len == 0)
-		return hg_goread_line(line, len, raw_len, msg, n);
-	if (!msg || !n) {
-		msg = none;
-		n = sizeof(none);
-	}
-	scan_init(&s, line, len, msg, n);
-	s.spans = sp;
-	run(&s, false);
-	eof(&s);
-	if (s.syntax || s.fatal || s.saved) {
-		sp->n = 0;
-		return s.syntax ? HG_GOREAD_SYNTAX : HG_GOREAD_TYPE;
-	}
-	return HG_GOREAD_OK;
-}
-
-enum hg_goread_result
-hg_goread_line(const char *line, size_t len, size_t raw_len, char *msg, size_t n)
+static enum hg_goread_result
+line_verdict(const char *line, size_t len, size_t raw_len, char *msg, size_t n,
+	     struct hg_goread_spans *sp)
 {
 	if (raw_len >= HG_GO_LINE_MAX || !line) {
 		if (msg && n)
@@ -1073,7 +1053,28 @@ hg_goread_line(const char *line, size_t len, size_t raw_len, char *msg, size_t n
 	}
 	if (len == 0)
 		return HG_GOREAD_SKIP;
-	return hg_goread_json(line, len, msg, n);
+	return json_verdict(line, len, msg, n, sp);
+}
+
+enum hg_goread_result
+hg_goread_json(const char *p, size_t len, char *msg, size_t n)
+{
+	return json_verdict(p, len, msg, n, NULL);
+}
+
+enum hg_goread_result
+hg_goread_line(const char *line, size_t len, size_t raw_len, char *msg, size_t n)
+{
+	return line_verdict(line, len, raw_len, msg, n, NULL);
+}
+
+enum hg_goread_result
+hg_goread_line_spans(const char *line, size_t len, size_t raw_len, char *msg, size_t n,
+		     struct hg_goread_spans *sp)
+{
+	sp->n = 0;
+	sp->full = false;
+	return line_verdict(line, len, raw_len, msg, n, sp);
 }
 
 size_t

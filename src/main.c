@@ -257,11 +257,12 @@ make_filter(struct hg_options *o, char **expr)
 	return f;
 }
 
-/* Once the logs are read: the values of verdict and tier that are no
- * known value and occur in no log are typos (usage errors). Every --filter
- * is checked in its own text (a column when it has no "@name"). */
+/* The values of verdict and tier in the options that are no known value
+ * and occur in none of SS[0..n) are typos (usage errors), said on stderr
+ * when SAY. Every --filter is checked in its own text (a column when it
+ * has no "@name"). */
 static bool
-check_values(const struct hg_options *o, const struct hg_catalog *c)
+values_valid(const struct hg_options *o, struct hg_session *const *ss, size_t n, bool say)
 {
 	char err[256], *one, *term;
 	int col, i;
@@ -270,10 +271,10 @@ check_values(const struct hg_options *o, const struct hg_catalog *c)
 	for (i = 0; ok && i < o->n_filters; i++) {
 		if (hg_config_expand(o->config, o->filters[i], &one, err, sizeof(err), &col) < 0)
 			continue;	/* already refused by make_filter */
-		ok = hg_filter_check_values(one, c->sessions, c->n, err, sizeof(err),
+		ok = hg_filter_check_values(one, ss, n, err, sizeof(err),
 					    strcmp(one, o->filters[i]) == 0 ? &col : NULL);
 		free(one);
-		if (!ok)
+		if (!ok && say)
 			hg_errorf("%s", err);
 	}
 	for (i = 0; ok && i < o->n_verdicts + o->n_tiers; i++) {
@@ -281,12 +282,19 @@ check_values(const struct hg_options *o, const struct hg_catalog *c)
 
 		term = xasprintf("%s:%s", verdict ? "verdict" : "tier",
 				 verdict ? o->verdicts[i] : o->tiers[i - o->n_verdicts]);
-		ok = hg_filter_check_values(term, c->sessions, c->n, err, sizeof(err), NULL);
+		ok = hg_filter_check_values(term, ss, n, err, sizeof(err), NULL);
 		free(term);
-		if (!ok)
+		if (!ok && say)
 			hg_errorf("--%s: %s", verdict ? "verdict" : "tier", err);
 	}
 	return ok;
+}
+
+/* Once the logs are read. */
+static bool
+check_values(const struct hg_options *o, const struct hg_catalog *c)
+{
+	return values_valid(o, c->sessions, c->n, true);
 }
 
 /* Whether every verdict and tier value the options name is known without
@@ -295,25 +303,7 @@ check_values(const struct hg_options *o, const struct hg_catalog *c)
 static bool
 values_known(const struct hg_options *o)
 {
-	char err[256], *one, *term;
-	int col, i;
-	bool ok = true;
-
-	for (i = 0; ok && i < o->n_filters; i++) {
-		if (hg_config_expand(o->config, o->filters[i], &one, err, sizeof(err), &col) < 0)
-			continue;
-		ok = hg_filter_check_values(one, NULL, 0, err, sizeof(err), NULL);
-		free(one);
-	}
-	for (i = 0; ok && i < o->n_verdicts + o->n_tiers; i++) {
-		bool verdict = i < o->n_verdicts;
-
-		term = xasprintf("%s:%s", verdict ? "verdict" : "tier",
-				 verdict ? o->verdicts[i] : o->tiers[i - o->n_verdicts]);
-		ok = hg_filter_check_values(term, NULL, 0, err, sizeof(err), NULL);
-		free(term);
-	}
-	return ok;
+	return values_valid(o, NULL, 0, false);
 }
 
 static int

@@ -1117,6 +1117,17 @@ string_end(const char *p, const char *end)
 	return NULL;
 }
 
+/* Add to out what lies from COPIED to the value [vstart, vend), and the
+ * value cut to "x" ("" stays ""); returns where copying goes on. */
+static const char *
+cut_value(struct hg_buf *out, const char *copied, const char *vstart, const char *vend)
+{
+	hg_buf_add(out, copied, (size_t)(vstart - copied));
+	if (vend > vstart)
+		hg_buf_addc(out, 'x');
+	return vend;
+}
+
 /* Copy line into out with the skipped values shortened. Returns false
  * when nothing was skipped or a value looked doubtful. */
 static bool
@@ -1160,10 +1171,7 @@ reduce(const char *line, size_t len, struct hg_buf *out)
 		if (vend > vstart && (vstart[0] == '\0' ||
 				      (vstart[0] == '\\' && vstart[1] == 'u' && hex4(vstart + 2) == 0)))
 			return false;
-		hg_buf_add(out, copied, (size_t)(vstart - copied));
-		if (vend > vstart)
-			hg_buf_addc(out, 'x');
-		copied = vend;
+		copied = cut_value(out, copied, vstart, vend);
 		p = vend + 1;
 		any = true;
 	}
@@ -1187,10 +1195,7 @@ reduce_spans(const char *line, size_t len, const struct hg_goread_spans *sp, str
 
 		if (sp->v[k].odd || vend < copied)
 			return false;
-		hg_buf_add(out, copied, (size_t)(vstart - copied));
-		if (vend > vstart)
-			hg_buf_addc(out, 'x');
-		copied = vend;
+		copied = cut_value(out, copied, vstart, vend);
 	}
 	hg_buf_add(out, copied, (size_t)(line + len - copied));
 	return true;

@@ -50,11 +50,11 @@
 
 struct job {
 	size_t session;
-	int64_t start, end;		/* [start, end): whole lines; end -1: a
-					 * SMALL file's, found when it is read */
-	int64_t size;			/* such a file's size when planned */
+	int64_t start, end;		/* [start, end): whole lines (a SMALL
+					 * file's end is found when it is read) */
+	int64_t bytes;			/* planned: end - start, or a SMALL
+					 * file's size */
 	size_t counted;			/* entries it added to ahead_entries */
-	struct hg_goread_spans spans;	/* of the line being parsed */
 	bool small;
 	bool done;
 	int64_t lines;			/* physical lines in the block */
@@ -158,7 +158,7 @@ last_nl(int fd, int64_t size, char *buf)
 	return 0;
 }
 
-static void
+static struct job *
 add_job(struct hg_pload *p, size_t session, int64_t start, int64_t end)
 {
 	struct job *j;
@@ -172,6 +172,37 @@ add_job(struct hg_pload *p, size_t session, int64_t start, int64_t end)
 	j->session = session;
 	j->start = start;
 	j->end = end;
+	j->bytes = end - start;
+	return j;
+}
+
+/* The blocks of the file at PATH (opened, ST filled), which is larger
+ * than SMALL; *end: its complete lines. False when it does not fit. */
+static bool
+plan_blocks(struct hg_pload *p, size_t i, const char *path, struct stat *st, int64_t *end,
+	    char *buf)
+{
+	int64_t pos = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool ok = true;
+
+	if (fd < 0)
+		return false;
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode) || (*end = last_nl(fd, st->st_size, buf)) < 0) {
+		close(fd);
+		return false;
+	}
+	while (ok && pos < *end) {
+		int64_t want = block_bytes(fd, pos, *end, buf);
+		int64_t to = pos + want >= *end ? *end : find_nl(fd, pos + want - 1, *end, buf);
+
+		ok = to >= 0 && to - pos <= BLOCK_MAX;
+		if (ok)
+			add_job(p, i, pos, to);
+		pos = to;
+	}
+	close(fd);
+	return ok;
 }
 
 /* The blocks of session I; false (and none) when it is not for here. */
@@ -180,56 +211,33 @@ plan_session(struct hg_pload *p, size_t i, char *buf)
 {
 	const struct hg_session *s = p->ss[i];
 	size_t first = p->n_jobs;
-	int64_t end, pos = 0;
+	int64_t end;
 	struct stat st;
-	int fd;
 
 	if (s->spool_fd >= 0 || s->rotated || s->offset || s->n_entries || s->tail_start ||
 	    stat(s->path, &st) < 0 || !S_ISREG(st.st_mode))
 		return false;
 	if (st.st_size <= SMALL) {
 		if (st.st_size > 0) {
-			add_job(p, i, 0, -1);
-			p->jobs[p->n_jobs - 1].size = st.st_size;
-			p->jobs[p->n_jobs - 1].small = true;
-		}
-		p->plan[i].size = st.st_size;
-		p->plan[i].end = 0;	/* set when the block is read */
-		p->plan[i].first = first;
-		p->plan[i].n = p->n_jobs - first;
-		p->plan[i].next = first;
-		return true;
-	}
-	fd = open(s->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (end = last_nl(fd, st.st_size, buf)) < 0) {
-		close(fd);
-		return false;
-	}
-	while (pos < end) {
-		int64_t want = block_bytes(fd, pos, end, buf);
-		int64_t to = pos + want >= end ? end : find_nl(fd, pos + want - 1, end, buf);
+			struct job *j = add_job(p, i, 0, 0);
 
-		if (to < 0 || to - pos > BLOCK_MAX) {
-			p->n_jobs = first;
-			close(fd);
-			return false;
+			j->bytes = st.st_size;
+			j->small = true;
 		}
-		add_job(p, i, pos, to);
-		pos = to;
+		end = 0;	/* set when the block is read */
+	} else if (!plan_blocks(p, i, s->path, &st, &end, buf)) {
+		p->n_jobs = first;
+		return false;
 	}
-	close(fd);
-	p->plan[i].size = st.st_size;
-	p->plan[i].end = end;
-	p->plan[i].first = first;
-	p->plan[i].n = p->n_jobs - first;
-	p->plan[i].next = first;
+	p->plan[i] = (struct plan){
+		.size = st.st_size, .end = end, .first = first, .n = p->n_jobs - first, .next = first,
+	};
 	return true;
 }
 
 static void
-push_entry(struct job *j, const char *line, size_t len, size_t raw, int64_t offset)
+push_entry(struct job *j, const char *line, size_t len, size_t raw, int64_t offset,
+	   struct hg_goread_spans *spans)
 {
 	struct hg_entry *e;
 	bool too_long = (int64_t)len > hg_reader_line_max();
@@ -249,13 +257,13 @@ push_entry(struct job *j, const char *line, size_t len, size_t raw, int64_t offs
 	if (!j->b.go_stop_line) {
 		char msg[HG_GOREAD_MSG];
 		enum hg_goread_result r = hg_goread_line_spans(too_long ? NULL : line, len, raw, msg,
-							       sizeof(msg), &j->spans);
+							       sizeof(msg), spans);
 
 		if (r != HG_GOREAD_OK && r != HG_GOREAD_SKIP) {
 			j->b.go_stop_line = j->lines;
 			j->b.go_stop_reason = xstrdup(msg);
 		}
-		sp = &j->spans;
+		sp = spans;
 	}
 	if (too_long)
 		hg_parse_too_long(len, e);
@@ -266,9 +274,9 @@ push_entry(struct job *j, const char *line, size_t len, size_t raw, int64_t offs
 static void
 run_job(struct hg_pload *p, struct job *j, char **buf, size_t *cap)
 {
-	bool small = j->small;
-	size_t len = (size_t)(small ? j->size : j->end - j->start), got = 0, at = 0;
+	size_t len = (size_t)j->bytes, got = 0, at = 0;
 	struct hg_pload_block old = { 0 };
+	struct hg_goread_spans spans;
 	int fd = open(p->ss[j->session]->path, O_RDONLY | O_CLOEXEC);
 
 	pthread_mutex_lock(&p->lock);
@@ -283,8 +291,6 @@ run_job(struct hg_pload *p, struct job *j, char **buf, size_t *cap)
 	j->cap = (size_t)old.bytes;
 
 	j->b.bytes = (int64_t)len;
-	if (small)
-		j->end = j->start;	/* no complete line until it is read */
 	if (fd < 0) {
 		j->b.err = errno;
 		return;
@@ -308,7 +314,7 @@ run_job(struct hg_pload *p, struct job *j, char **buf, size_t *cap)
 		got += (size_t)r;
 	}
 	close(fd);
-	if (small) {
+	if (j->small) {
 		/* Up to the end of its last complete line. */
 		char *nl = len ? memrchr(*buf, '\n', len) : NULL;
 
@@ -323,16 +329,9 @@ run_job(struct hg_pload *p, struct job *j, char **buf, size_t *cap)
 		/* As the session reader: without the "\r" of a "\r\n". */
 		if (n > 0 && (*buf)[at + n - 1] == '\r')
 			n--;
-		push_entry(j, *buf + at, n, raw, j->start + (int64_t)at);
+		push_entry(j, *buf + at, n, raw, j->start + (int64_t)at, &spans);
 		at = end + 1;
 	}
-}
-
-/* The bytes a job stands for in the window (as planned). */
-static int64_t
-job_bytes(const struct job *j)
-{
-	return j->small ? j->size : j->end - j->start;
 }
 
 /* Whether the next block is too far ahead of the caller: past the window
@@ -366,7 +365,7 @@ worker(void *arg)
 		if (p->stop || p->next_job >= p->n_jobs)
 			break;
 		j = &p->jobs[p->next_job++];
-		p->ahead_bytes += job_bytes(j);
+		p->ahead_bytes += j->bytes;
 		pthread_mutex_unlock(&p->lock);
 		run_job(p, j, &buf, &cap);
 		pthread_mutex_lock(&p->lock);
@@ -479,7 +478,7 @@ give_back(struct hg_pload *p)
 		j->b.n = j->cap = 0;
 	}
 	p->taken++;
-	p->ahead_bytes -= job_bytes(j);
+	p->ahead_bytes -= j->bytes;
 	p->ahead_entries -= j->counted;
 	if (p->idle)
 		pthread_cond_broadcast(&p->free_cv);
@@ -499,7 +498,7 @@ hg_pload_next(struct hg_pload *p, size_t i)
 	pthread_mutex_lock(&p->lock);
 	if (p->n_threads == 0 && !j->done && p->next_job == (size_t)(j - p->jobs)) {
 		p->next_job++;
-		p->ahead_bytes += job_bytes(j);
+		p->ahead_bytes += j->bytes;
 		pthread_mutex_unlock(&p->lock);
 		{
 			char *buf = NULL;

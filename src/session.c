@@ -239,7 +239,7 @@ hg_ingest_status_text(enum hg_ingest_status st)
 static const struct hg_goread_spans *
 go_verdict(struct hg_session *s, bool head, const char *line, size_t len, int64_t line_no)
 {
-	static struct hg_goread_spans spans;	/* the browser's thread only */
+	static _Thread_local struct hg_goread_spans spans;
 	int64_t *stop = head ? &s->go_head_stop_line : &s->go_stop_line;
 	char **why = head ? &s->go_head_stop_reason : &s->go_stop_reason;
 	char msg[HG_GOREAD_MSG];

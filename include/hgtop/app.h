@@ -116,7 +116,6 @@ struct hg_app {
 	struct hg_watch_events ev;
 	int64_t chunk_bytes;		/* per load turn at most; 0: read all at once */
 	int64_t step_bytes;		/* for the next load turn (sized to its time) */
-	int64_t step_done;		/* bytes the last load turn read */
 	hg_app_ingest_fn on_ingest;
 	void *ingest_ctx;
 	/* Count the last line of a file quiet for HG_APP_QUIET_NS that has no
