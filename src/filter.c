@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "hgtop/filter.h"
+#include "hgtop/parser.h"
 
 #include <cJSON.h>
 #include <stdarg.h>
@@ -1196,6 +1197,7 @@ hg_filter_free(struct hg_filter *f)
 {
 	if (!f)
 		return;
+	hg_filter_release();
 	for (size_t i = 0; i < f->n; i++)
 		free_term(&f->terms[i]);
 	for (size_t i = 0; i < f->n_leaves; i++)
@@ -1735,44 +1737,38 @@ match_group(const struct hg_filter *f, const struct hg_entry *e)
 
 /* Matching: words */
 
-static bool
-json_texts_contain(const struct value *w, const char *line, size_t len)
+/* Texts not kept in memory (long ones, or all in the browser) are read
+ * back from the file, a block of lines at a time. A plain word (no
+ * character JSON escapes) is ruled out on the raw line before the line is
+ * parsed again. */
+static _Thread_local struct hg_line_reader lines;
+
+void
+hg_filter_release(void)
 {
-	cJSON *root = hg_values_parse(line, len, 0);
-	const cJSON *msg, *atts, *a;
-	bool hit = false;
-
-	if (!root)
-		return false;
-	msg = cJSON_GetObjectItemCaseSensitive(root, "message");
-	if (cJSON_IsString(msg) && contains(w, msg->valuestring, strlen(msg->valuestring)))
-		hit = true;
-	atts = cJSON_GetObjectItemCaseSensitive(root, "attempts");
-	cJSON_ArrayForEach(a, atts) {
-		const cJSON *fb = cJSON_GetObjectItemCaseSensitive(a, "feedback");
-
-		if (!hit && cJSON_IsString(fb) && contains(w, fb->valuestring, strlen(fb->valuestring)))
-			hit = true;
-	}
-	cJSON_Delete(root);
-	return hit;
+	hg_line_reader_close(&lines);
 }
 
-/* Long message/feedback live only in the file: read the line back. A
- * plain word (no character JSON escapes) can be ruled out on the raw line
- * before paying for a JSON parse. */
 static bool
 word_long(const struct term *t, const struct hg_session *s, const struct hg_entry *e)
 {
 	size_t len = 0;
-	char *line = hg_session_read_line(s, e, &len);
-	bool hit = false;
+	const char *line = hg_line_reader_get(&lines, s, e, &len);
+	struct hg_entry back = { 0 };
+	bool hit;
 
 	if (!line)
 		return false;
-	if (!t->plain || hg_memcasemem(line, len, t->vals[0].s, t->vals[0].len))
-		hit = json_texts_contain(&t->vals[0], line, len);
-	free(line);
+	if (t->plain && !hg_memcasemem(line, len, t->vals[0].s, t->vals[0].len))
+		return false;
+	hg_parse_line_texts(line, len, &back);
+	hit = back.message && contains(&t->vals[0], back.message, back.message_len);
+	for (uint32_t i = 0; !hit && i < back.n_attempts; i++) {
+		const struct hg_attempt *a = &back.attempts[i];
+
+		hit = a->feedback && contains(&t->vals[0], a->feedback, a->feedback_len);
+	}
+	hg_entry_free(&back);
 	return hit;
 }
 

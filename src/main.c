@@ -18,6 +18,7 @@
 #include "hgtop/filter.h"
 #include "hgtop/follow.h"
 #include "hgtop/options.h"
+#include "hgtop/parser.h"
 #include "hgtop/sanitize.h"
 #include "hgtop/spool.h"
 #include "hgtop/stats.h"
@@ -485,6 +486,9 @@ main(int argc, char **argv)
 		struct hg_buf t = { 0 };
 		size_t k;
 
+		/* The browser shows a few rows at a time: their message and
+		 * feedback are read back when drawn, not held for every entry. */
+		hg_parse_keep_texts(false);
 		for (k = 0; c.n_dirs > 1 && k < c.n_dirs; k++) {
 			hg_buf_adds(&t, k ? ", " : "");
 			hg_buf_adds(&t, c.labels[k]);
@@ -498,6 +502,7 @@ main(int argc, char **argv)
 			rc = status;
 	}
 	hg_filter_free(f);
+	hg_filter_release();
 	hg_catalog_free(&c);
 	hg_session_close_kept();
 	hg_session_buffer_release();

@@ -413,13 +413,25 @@ hg_entry_datetime(const struct hg_entry *e, char *buf, size_t n)
 
 /* Fields */
 
+/* Whether entries keep their short message and feedback texts: set once
+ * before any thread parses (hg_parse_keep_texts); a thread that reads a
+ * line back for its texts keeps them whatever the setting. */
+static bool texts_dropped;
+static _Thread_local bool texts_forced;
+
+void
+hg_parse_keep_texts(bool keep)
+{
+	texts_dropped = !keep;
+}
+
 static char *
 keep_text(const char *s, uint32_t *len, size_t max)
 {
 	size_t n = s ? strlen(s) : 0;
 
 	*len = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
-	if (n == 0 || n >= max)
+	if (n == 0 || (!texts_forced && (n >= max || (texts_dropped && max == HG_SHORT_TEXT_MAX))))
 		return NULL;
 	return xstrndup(s, n);
 }
@@ -1284,6 +1296,16 @@ void
 hg_parse_line(const char *line, size_t len, struct hg_entry *e)
 {
 	parse_reduced(line, len, len >= FAST_MIN_LINE && reduce(line, len, &scratch), e);
+}
+
+void
+hg_parse_line_texts(const char *line, size_t len, struct hg_entry *e)
+{
+	bool was = texts_forced;
+
+	texts_forced = true;
+	hg_parse_line(line, len, e);
+	texts_forced = was;
 }
 
 void

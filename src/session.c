@@ -779,6 +779,113 @@ hg_session_read_line(const struct hg_session *s, const struct hg_entry *e, size_
 	return buf;
 }
 
+void
+hg_line_reader_close(struct hg_line_reader *r)
+{
+	if (r->s && r->fd >= 0)
+		close(r->fd);
+	free(r->buf);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Read [from, from + n) into the reader's buffer. */
+static int
+reader_fill(struct hg_line_reader *r, int64_t from, size_t n)
+{
+	size_t got = 0;
+	ssize_t k;
+
+	if (n > r->cap) {
+		free(r->buf);
+		r->buf = xmalloc(n);
+		r->cap = n;
+	}
+	r->len = 0;
+	while (got < n) {
+		k = pread(r->fd, r->buf + got, n - got, (off_t)(from + (int64_t)got));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		if (k == 0)
+			break;
+		got += (size_t)k;
+	}
+	r->base = from;
+	r->len = got;
+	return 0;
+}
+
+const char *
+hg_line_reader_get(struct hg_line_reader *r, const struct hg_session *s,
+		   const struct hg_entry *e, size_t *len)
+{
+	int64_t end = e->offset + e->length, from;
+	size_t n;
+
+	if (e->length > hg_reader_line_max()) {
+		errno = EFBIG;
+		return NULL;
+	}
+	if (r->s != s || r->generation != s->generation) {
+		hg_line_reader_close(r);
+		r->fd = hg_session_open(s);
+		if (r->fd < 0)
+			return NULL;
+		r->s = s;
+		r->generation = s->generation;
+	}
+	if (e->offset < r->base || end > r->base + (int64_t)r->len) {
+		/* A block from the line on, or ending with it when the pass
+		 * goes back through the file. */
+		n = (size_t)e->length > HG_LINE_BLOCK ? (size_t)e->length : HG_LINE_BLOCK;
+		from = e->offset;
+		if (e->offset < r->base)
+			from = end > (int64_t)n ? end - (int64_t)n : 0;
+		if (reader_fill(r, from, n) < 0)
+			return NULL;
+		if (end > r->base + (int64_t)r->len) {
+			errno = ESTALE;	/* the file is shorter than the entry */
+			return NULL;
+		}
+	}
+	*len = (size_t)e->length;
+	return r->buf + (e->offset - r->base);
+}
+
+int
+hg_session_entry_texts(const struct hg_session *s, const struct hg_entry *e, size_t first,
+		       char **texts, size_t n)
+{
+	struct hg_entry t = { 0 };
+	const char *text;
+	char *line;
+	size_t len, i;
+
+	for (i = 0; i < n; i++)
+		texts[i] = NULL;
+	line = hg_session_read_line(s, e, &len);
+	if (!line)
+		return -1;
+	hg_parse_line_texts(line, len, &t);
+	free(line);
+	/* The same line must give the same entry. */
+	if (t.kind != e->kind || t.skill != e->skill || t.n_attempts != e->n_attempts ||
+	    t.message_len != e->message_len) {
+		hg_entry_free(&t);
+		errno = ESTALE;
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		size_t k = first + i;
+
+		text = k == 0 ? t.message : k - 1 < t.n_attempts ? t.attempts[k - 1].feedback : NULL;
+		texts[i] = text ? xstrdup(text) : NULL;
+	}
+	hg_entry_free(&t);
+	return 0;
+}
+
 ssize_t
 hg_session_find_line(const struct hg_session *s, int64_t line_no)
 {

@@ -14,6 +14,10 @@
 #include <string.h>
 #include <time.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 static void (*die_hook)(void);
 
 void
@@ -171,31 +175,67 @@ hg_hash(const void *p, size_t n)
 	return h;
 }
 
+static inline unsigned char
+ascii_fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 0x20) : c;
+}
+
+static bool
+eq_ascii_fold(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ascii_fold((unsigned char)a[i]) != ascii_fold((unsigned char)b[i]))
+			return false;
+	return true;
+}
+
+/* Each place where the needle's first and last bytes both match (either
+ * case of an ASCII letter) is a candidate checked whole; with SSE2,
+ * sixteen places are looked at in one step. Linear in hlen for any
+ * needle, however common its first letter. */
 const char *
 hg_memcasemem(const char *hay, size_t hlen, const char *needle, size_t nlen)
 {
-	int lo, up;
-	const char *p, *end;
+	unsigned char f, l, fm, lm;
+	size_t i = 0, last;
 
 	if (nlen == 0)
 		return hay;
 	if (hlen < nlen)
 		return NULL;
-	lo = tolower((unsigned char)needle[0]);
-	up = toupper((unsigned char)needle[0]);
-	end = hay + hlen - nlen + 1;
-	for (p = hay; p < end; p++) {
-		const char *a = memchr(p, lo, (size_t)(end - p));
-		const char *b = lo == up ? NULL : memchr(p, up, (size_t)(end - p));
+	last = hlen - nlen;	/* the last place the needle can start */
+	f = ascii_fold((unsigned char)needle[0]);
+	l = ascii_fold((unsigned char)needle[nlen - 1]);
+	fm = f >= 'a' && f <= 'z' ? 0x20 : 0;
+	lm = l >= 'a' && l <= 'z' ? 0x20 : 0;
+#ifdef __SSE2__
+	{
+		const __m128i vf = _mm_set1_epi8((char)f), vl = _mm_set1_epi8((char)l);
+		const __m128i mf = _mm_set1_epi8((char)fm), ml = _mm_set1_epi8((char)lm);
 
-		if (!a || (b && b < a))
-			a = b;
-		if (!a)
-			return NULL;
-		p = a;
-		if (strncasecmp(p, needle, nlen) == 0)
-			return p;
+		for (; i + 16 <= last + 1; i += 16) {
+			__m128i a = _mm_loadu_si128((const __m128i *)(const void *)(hay + i));
+			__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(hay + i + nlen - 1));
+			unsigned m = (unsigned)_mm_movemask_epi8(
+				_mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(a, mf), vf),
+					      _mm_cmpeq_epi8(_mm_or_si128(b, ml), vl)));
+
+			while (m) {
+				size_t k = i + (size_t)__builtin_ctz(m);
+
+				if (eq_ascii_fold(hay + k + 1, needle + 1, nlen > 1 ? nlen - 2 : 0))
+					return hay + k;
+				m &= m - 1;
+			}
+		}
 	}
+#endif
+	for (; i <= last; i++)
+		if (((unsigned char)hay[i] | fm) == f &&
+		    ((unsigned char)hay[i + nlen - 1] | lm) == l &&
+		    eq_ascii_fold(hay + i + 1, needle + 1, nlen > 1 ? nlen - 2 : 0))
+			return hay + i;
 	return NULL;
 }
 

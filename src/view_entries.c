@@ -516,38 +516,74 @@ first_line(const char *s, char *buf, size_t n)
 	buf[k] = '\0';
 }
 
-/* The first line of a message too long to be kept in memory, read back
- * from the file; the last few are remembered, as rows are redrawn often. */
-#define LONG_CACHE 32
+/* The first line of a text the entry does not keep in memory (a long
+ * one, or any when entries are parsed without texts), read back from the
+ * file: one reading gives the message and the first feedbacks, and the
+ * last ones read are remembered, as rows are redrawn often. */
+#define TEXT_CACHE 256
+#define TEXT_READ 16		/* message + feedbacks of one reading */
+
+static struct text_slot {
+	const struct hg_session *s;
+	unsigned generation;
+	int64_t offset, length;
+	int which;		/* -1 the message, else the attempt's feedback */
+	char text[256];
+} text_cache[TEXT_CACHE];
+static unsigned text_next;
+
+static struct text_slot *
+text_find(const struct hg_session *s, const struct hg_entry *e, int which)
+{
+	for (size_t i = 0; i < TEXT_CACHE; i++) {
+		struct text_slot *t = &text_cache[i];
+
+		if (t->s == s && t->generation == s->generation && t->offset == e->offset &&
+		    t->length == e->length && t->which == which)
+			return t;
+	}
+	return NULL;
+}
 
 static void
-long_first_line(const struct hg_session *s, const struct hg_entry *e, char *buf, size_t n)
+text_put(const struct hg_session *s, const struct hg_entry *e, int which, const char *text)
 {
-	static struct {
-		const struct hg_session *s;
-		unsigned generation;
-		int64_t offset, length;
-		char text[256];
-	} cache[LONG_CACHE];
-	static unsigned next;
-	char *text;
-	size_t i;
+	struct text_slot *t = &text_cache[text_next++ % TEXT_CACHE];
 
-	for (i = 0; i < LONG_CACHE; i++)
-		if (cache[i].s == s && cache[i].generation == s->generation &&
-		    cache[i].offset == e->offset && cache[i].length == e->length) {
-			first_line(cache[i].text, buf, n);
+	t->s = s;
+	t->generation = s->generation;
+	t->offset = e->offset;
+	t->length = e->length;
+	t->which = which;
+	first_line(text, t->text, sizeof(t->text));
+}
+
+static void
+read_first_line(const struct hg_session *s, const struct hg_entry *e, int which, char *buf,
+		size_t n)
+{
+	const struct text_slot *t = text_find(s, e, which);
+	char *texts[TEXT_READ];
+	size_t k, first, count;
+
+	if (!t) {
+		/* The slots from this one on (an attempt's row reads its
+		 * entry's next feedbacks with it). */
+		first = (size_t)(which + 1);
+		count = e->n_attempts + 1 - first;
+		if (count > TEXT_READ)
+			count = TEXT_READ;
+		if (hg_session_entry_texts(s, e, first, texts, count) < 0) {
+			first_line("(unreadable: see detail)", buf, n);
 			return;
 		}
-	text = hg_annotate_read_text(s, e, NULL);
-	i = next++ % LONG_CACHE;
-	cache[i].s = s;
-	cache[i].generation = s->generation;
-	cache[i].offset = e->offset;
-	cache[i].length = e->length;
-	first_line(text ? text : "(long text: see detail)", cache[i].text, sizeof(cache[i].text));
-	free(text);
-	first_line(cache[i].text, buf, n);
+		for (k = 0; k < count; k++) {
+			text_put(s, e, (int)(first + k) - 1, texts[k] ? texts[k] : "");
+			free(texts[k]);
+		}
+		t = text_find(s, e, which);
+	}
+	first_line(t ? t->text : "", buf, n);
 }
 
 static void
@@ -591,14 +627,15 @@ draw_entry(struct cell *c, const struct hg_session *s, const struct hg_entry *e,
 		if (e->message)
 			first_line(e->message, msg, sizeof(msg));
 		else
-			long_first_line(s, e, msg, sizeof(msg));
+			read_first_line(s, e, -1, msg, sizeof(msg));
 		c->x++;
 		col(c, msg, 0, UI_ROLE_DIM);
 	}
 }
 
 static void
-draw_attempt(struct cell *c, const struct hg_entry *e, const struct hg_row *row)
+draw_attempt(struct cell *c, const struct hg_session *s, const struct hg_entry *e,
+	     const struct hg_row *row)
 {
 	const struct hg_attempt *a = &e->attempts[row->attempt];
 	char n[24], d[16], fb[256], q[260];
@@ -615,12 +652,13 @@ draw_attempt(struct cell *c, const struct hg_entry *e, const struct hg_row *row)
 	col(c, a->verified ? ui_g->check : ui_g->unverified, 1,
 	    a->verified ? UI_ROLE_ACCEPT : UI_ROLE_DIM);
 	col(c, hg_attempt_verdict(a), 8, ui_verdict_role(a->verdict));
-	if (a->feedback && *a->feedback) {
-		first_line(a->feedback, fb, sizeof(fb));
+	if (a->feedback_len) {
+		if (a->feedback)
+			first_line(a->feedback, fb, sizeof(fb));
+		else
+			read_first_line(s, e, (int)row->attempt, fb, sizeof(fb));
 		snprintf(q, sizeof(q), "\"%s\"", fb);
 		col(c, q, 0, UI_ROLE_NORMAL);
-	} else if (a->feedback_len) {
-		col(c, "(long feedback: see detail)", 0, UI_ROLE_DIM);
 	}
 }
 
@@ -654,7 +692,7 @@ draw_annotation(struct cell *c, const struct hg_session *s, const struct hg_entr
 	if (e->message || !e->message_len)
 		first_line(e->message, text, sizeof(text));
 	else
-		long_first_line(s, e, text, sizeof(text));
+		read_first_line(s, e, -1, text, sizeof(text));
 	snprintf(buf, sizeof(buf), "%s note (%s): %s", ui_g->note,
 		 hg_note_author(e), text);
 	col(c, buf, 0, UI_ROLE_NOTE);
@@ -708,7 +746,7 @@ ui_entries_draw_row(struct ui_view *v, const struct hg_session *s, const struct 
 		row = &hl;
 	}
 	if (row->kind == HG_ROW_ATTEMPT)
-		draw_attempt(&c, e, row);
+		draw_attempt(&c, s, e, row);
 	else if (row->kind == HG_ROW_UNPARSABLE)
 		draw_unparsable(&c, e);
 	else if (row->kind == HG_ROW_ANNOTATION)

@@ -123,6 +123,9 @@ struct hg_filter *hg_filter_parse_effective(const char *expr, const char *verdic
 					    int *err_col);
 
 void hg_filter_free(struct hg_filter *f);
+/* Close what the calling thread's filters keep open to read lines back
+ * (hg_filter_free does it too). */
+void hg_filter_release(void);
 
 /* Check the values of the verdict and tier terms of EXPR (a valid
  * expression): each must name a known value (a prefix or "*" at least

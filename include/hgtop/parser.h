@@ -22,6 +22,15 @@ struct hg_goread_spans;
 void hg_parse_line_spans(const char *line, size_t len, const struct hg_goread_spans *sp,
 			 struct hg_entry *e);
 
+/* Whether parsed entries keep their short message and feedback texts
+ * (the default) or only their lengths, their texts then read back from
+ * the line when shown (hg_session_entry_text). Set before any parsing;
+ * notes always keep theirs. */
+void hg_parse_keep_texts(bool keep);
+/* hg_parse_line keeping the message and feedback texts whatever that
+ * setting and however long they are. */
+void hg_parse_line_texts(const char *line, size_t len, struct hg_entry *e);
+
 /* The same without the fast path that skips runner_output and
  * output_summary before handing the line to cJSON (for tests). */
 void hg_parse_line_full(const char *line, size_t len, struct hg_entry *e);

@@ -147,6 +147,35 @@ int hg_session_open(const struct hg_session *s);
  * error with errno set (ESTALE if the file changed under the entry). */
 char *hg_session_read_line(const struct hg_session *s, const struct hg_entry *e, size_t *len);
 
+/* Lines read back in blocks, for a pass over many entries of a session
+ * (a filter's words): one read of up to HG_LINE_BLOCK bytes serves the
+ * lines around it, in either direction. Zero-initialised; closed with
+ * hg_line_reader_close. */
+#define HG_LINE_BLOCK (1024 * 1024)
+struct hg_line_reader {
+	const struct hg_session *s;
+	unsigned generation;
+	int fd;			/* open while s is the session read */
+	int64_t base;		/* file offset of buf[0] */
+	size_t len, cap;
+	char *buf;
+};
+
+/* E's line (not NUL-terminated, valid until the next call), NULL on error
+ * with errno set as by hg_session_read_line. */
+const char *hg_line_reader_get(struct hg_line_reader *r, const struct hg_session *s,
+			       const struct hg_entry *e, size_t *len);
+void hg_line_reader_close(struct hg_line_reader *r);
+
+/* The texts an entry shows in its rows, read back from its line (entries
+ * parsed without them, hg_parse_keep_texts, or longer than they keep).
+ * Text 0 is the message, text 1 + i the feedback of attempt i; texts[k]
+ * receives text first + k, for n of them (malloc'd, NULL where there is
+ * none). -1 with errno set (ESTALE when the line no longer gives the
+ * entry, or as by hg_session_read_line), the slots then NULL. */
+int hg_session_entry_texts(const struct hg_session *s, const struct hg_entry *e, size_t first,
+			   char **texts, size_t n);
+
 /* Index of the entry at line_no (binary search), or -1. */
 ssize_t hg_session_find_line(const struct hg_session *s, int64_t line_no);
 

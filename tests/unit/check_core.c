@@ -5,6 +5,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -871,6 +872,62 @@ START_TEST(test_format_helpers)
 }
 END_TEST
 
+/* The first place where needle occurs in any case, found one place at a
+ * time: what hg_memcasemem must answer. */
+static const char *
+slow_casemem(const char *h, size_t hn, const char *n, size_t nn)
+{
+	for (size_t i = 0; i + nn <= hn; i++) {
+		size_t k;
+
+		for (k = 0; k < nn; k++) {
+			int a = (unsigned char)h[i + k], b = (unsigned char)n[k];
+
+			if ((a >= 'A' && a <= 'Z' ? a | 0x20 : a) != (b >= 'A' && b <= 'Z' ? b | 0x20 : b))
+				break;
+		}
+		if (k == nn)
+			return h + i;
+	}
+	return NULL;
+}
+
+/* Haystacks of a few letters (the needle's first letter everywhere, as
+ * 't' is in English), with the needle at every place and every length,
+ * in both cases, next to bytes that differ from a letter by 0x20 only
+ * ('@' and '`', '[' and '{') and bytes past 0x7f. */
+START_TEST(test_memcasemem)
+{
+	static const char alphabet[] = "tTeEsS@`[{\xc3\xa9";
+	char hay[80], needle[12];
+	unsigned seed = 7;
+
+	for (int round = 0; round < 20000; round++) {
+		size_t hn = (seed = seed * 1103515245u + 12345u) >> 16 & 63;
+		size_t nn = 1 + ((seed = seed * 1103515245u + 12345u) >> 16) % 10;
+
+		for (size_t i = 0; i < hn; i++)
+			hay[i] = alphabet[((seed = seed * 1103515245u + 12345u) >> 16) %
+					  (sizeof(alphabet) - 1)];
+		for (size_t i = 0; i < nn; i++)
+			needle[i] = alphabet[((seed = seed * 1103515245u + 12345u) >> 16) %
+					     (sizeof(alphabet) - 1)];
+		if (round % 3 == 0 && hn >= nn) {
+			/* Planted, in the other case, at any place (the last too). */
+			size_t at = ((seed = seed * 1103515245u + 12345u) >> 16) % (hn - nn + 1);
+
+			for (size_t i = 0; i < nn; i++)
+				hay[at + i] = (char)(isalpha((unsigned char)needle[i]) ?
+						     needle[i] ^ 0x20 : needle[i]);
+		}
+		ck_assert_msg(hg_memcasemem(hay, hn, needle, nn) == slow_casemem(hay, hn, needle, nn),
+			      "round %d: hay %.*s needle %.*s", round, (int)hn, hay, (int)nn, needle);
+	}
+	ck_assert_ptr_eq(hg_memcasemem("x@y", 3, "`", 1), NULL);
+	ck_assert_ptr_eq(hg_memcasemem("A[b", 3, "{B", 2), NULL);
+}
+END_TEST
+
 /* The fast path (skipping runner_output/output_summary) and the full
  * parse must agree on every field the model keeps. */
 static void
@@ -987,6 +1044,7 @@ core_suite(void)
 	tcase_add_test(tc, test_find_line_and_chain);
 	tcase_add_test(tc, test_long_chain_summarised);
 	tcase_add_test(tc, test_format_helpers);
+	tcase_add_test(tc, test_memcasemem);
 	tcase_add_test(tc, test_fast_path_equivalence);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(io, setup_tmp, teardown_tmp);
