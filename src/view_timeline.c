@@ -224,6 +224,9 @@ update(struct ui_view *v, unsigned events)
 		return UI_R_NONE;
 	}
 	if (!T->built || (events & (HG_APP_EV_FILTER | HG_APP_EV_NOTES))) {
+		/* Shown once: from then on kept up to date as entries
+		 * arrive, so that opening it again costs no merge. */
+		a->tl_keep = true;
 		hg_app_timeline(a);
 		match_all(a);
 		hg_tl_rows_build(&T->rows, &a->tl, hooks(v));
@@ -363,8 +366,8 @@ static void
 init(struct ui_view *v)
 {
 	v->priv = xcalloc(1, sizeof(struct timeline));
-	((struct timeline *)v->priv)->built = true;	/* no rows of nothing */
-	v->app->tl_keep = true;		/* the browser can open it any time */
+	/* Nothing is indexed until the timeline is first shown: a browser
+	 * that never opens it keeps no index and no rows of it. */
 }
 
 static void
