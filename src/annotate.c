@@ -542,10 +542,10 @@ hg_annotate_read_text(const struct hg_session *s, const struct hg_entry *ann, si
 	char *line, *text = NULL;
 	size_t n;
 
-	if (ann->message) {
+	if (hg_entry_message(ann)) {
 		if (len)
 			*len = ann->message_len;
-		return xstrndup(ann->message, ann->message_len);
+		return xstrndup(hg_entry_message(ann), ann->message_len);
 	}
 	line = hg_session_read_line(s, ann, &n);
 	if (!line)

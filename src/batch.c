@@ -89,8 +89,8 @@ format_annotation(struct hg_buf *b, const struct hg_session *s, const struct hg_
 		hg_buf_adds(b, ")");
 	}
 	hg_buf_adds(b, ": ");
-	if (e->message) {
-		hg_sanitize(b, e->message, e->message_len, 0);
+	if (hg_entry_message(e)) {
+		hg_sanitize(b, hg_entry_message(e), e->message_len, 0);
 	} else if (e->message_len) {
 		size_t n;
 		char *text = hg_annotate_read_text(s, e, &n);
@@ -136,7 +136,9 @@ format_entry(struct hg_buf *b, const struct hg_session *s, size_t ei,
 
 	if (e->kind == HG_ENTRY_UNPARSABLE) {
 		hg_buf_printf(b, "line %lld: unparsable: ", (long long)e->line_no);
-		hg_sanitize(b, e->reason ? e->reason : "", e->reason ? strlen(e->reason) : 0, 0);
+		const char *r = hg_entry_reason(e) ? hg_entry_reason(e) : "";
+
+		hg_sanitize(b, r, strlen(r), 0);
 		hg_buf_addc(b, '\n');
 		return;
 	}
@@ -157,9 +159,9 @@ format_entry(struct hg_buf *b, const struct hg_session *s, size_t ei,
 	add_field(b, e->final_status);
 	add_field(b, chain);
 	hg_buf_printf(b, "  %s", dur);
-	if (e->message) {
+	if (hg_entry_message(e)) {
 		hg_buf_adds(b, "  ");
-		add_text(b, e->message, e->message_len);
+		add_text(b, hg_entry_message(e), e->message_len);
 	} else if (e->message_len) {
 		/* Too long to be kept in memory: read back from the file. */
 		size_t n;

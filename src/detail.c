@@ -196,7 +196,8 @@ add_tree(struct hg_detail *d, const char *key, const cJSON *v, int indent, int d
 static void
 add_timestamp(struct hg_detail *d, const char *v, int indent)
 {
-	struct hg_entry t = { 0 };
+	struct hg_entry_more more = { 0 };
+	struct hg_entry t = { .more = &more };
 	char buf[160], local[40];
 	int32_t nsec;
 
@@ -204,12 +205,12 @@ add_timestamp(struct hg_detail *d, const char *v, int indent)
 		add_field(d, "timestamp", v + 2, indent);
 		return;
 	}
-	if (!hg_parse_time_sec(v, strlen(v), &t.ts_far_sec, &nsec, &t.tz_min, &t.ts_zero) || t.ts_zero) {
+	if (!hg_parse_time_sec(v, strlen(v), &more.far_sec, &nsec, &t.tz_min, &t.ts_zero) || t.ts_zero) {
 		add_field(d, "timestamp", v, indent);
 		return;
 	}
 	/* Also before 1677 or after 2262 (outside what ts_ns holds). */
-	hg_time_ns(t.ts_far_sec, nsec, &t.ts_ns);
+	hg_time_ns(more.far_sec, nsec, &t.ts_ns);
 	hg_entry_datetime(&t, local, sizeof(local));
 	snprintf(buf, sizeof(buf), "%.80s  (local %s)", v, local);
 	add_field(d, "timestamp", buf, indent);
@@ -278,7 +279,7 @@ build_unparsable(struct hg_detail *d, const struct hg_entry *e, const char *raw,
 
 	hg_line_str(e->line_no, buf, sizeof(buf));
 	add_field(d, "unparsable line", buf, 0);
-	add_field(d, "reason", e->reason ? e->reason : "?", 0);
+	add_field(d, "reason", hg_entry_reason(e) ? hg_entry_reason(e) : "?", 0);
 	add_label(d, "raw line", 0);
 	add_text(d, raw, n > RAW_MAX ? RAW_MAX : n, 2, UI_ROLE_DIM);
 	if (n > RAW_MAX)

@@ -147,17 +147,17 @@ hg_entry_free(struct hg_entry *e)
 {
 	uint32_t i;
 
-	if (!e->packed) {
+	if (!e->packed)
 		for (i = 0; i < e->n_attempts; i++)
 			free((char *)e->attempts[i].feedback);
-		free(e->message);
-	}
 	free(e->attempts);
-	free(e->reason);
-	free(e->note);
+	if (e->more) {
+		free(e->more->reason);
+		free(e->more->message);
+		free(e->more);
+	}
 	e->attempts = NULL;
-	e->message = e->reason = NULL;
-	e->note = NULL;
+	e->more = NULL;
 	e->n_attempts = 0;
 	e->packed = false;
 }
@@ -167,7 +167,7 @@ hg_entry_note(const struct hg_entry *e)
 {
 	static const struct hg_note_ref none;
 
-	return e->note ? e->note : &none;
+	return e->more ? &e->more->note : &none;
 }
 
 const char *
@@ -181,7 +181,22 @@ hg_note_author(const struct hg_entry *e)
 struct hg_note_ref *
 hg_entry_note_set(struct hg_entry *e)
 {
-	if (!e->note)
-		e->note = xcalloc(1, sizeof(*e->note));
-	return e->note;
+	return &hg_entry_more(e)->note;
+}
+
+struct hg_entry_more *
+hg_entry_more(struct hg_entry *e)
+{
+	if (!e->more)
+		e->more = xcalloc(1, sizeof(*e->more));
+	return e->more;
+}
+
+void
+hg_entry_set_reason(struct hg_entry *e, char *r)
+{
+	struct hg_entry_more *m = hg_entry_more(e);
+
+	free(m->reason);
+	m->reason = r;
 }

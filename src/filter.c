@@ -1762,7 +1762,8 @@ word_long(const struct term *t, const struct hg_session *s, const struct hg_entr
 	if (t->plain && !hg_memcasemem(line, len, t->vals[0].s, t->vals[0].len))
 		return false;
 	hg_parse_line_texts(line, len, &back);
-	hit = back.message && contains(&t->vals[0], back.message, back.message_len);
+	hit = hg_entry_message(&back) &&
+	      contains(&t->vals[0], hg_entry_message(&back), back.message_len);
 	for (uint32_t i = 0; !hit && i < back.n_attempts; i++) {
 		const struct hg_attempt *a = &back.attempts[i];
 
@@ -1780,9 +1781,9 @@ word_test(const struct term *t, const struct hg_session *s, const struct hg_entr
 
 	if (w->len == 0 || memo_test(t, e->skill) || memo_test(t, e->final_status))
 		return true;
-	if (e->message && contains(w, e->message, e->message_len))
+	if (hg_entry_message(e) && contains(w, hg_entry_message(e), e->message_len))
 		return true;
-	longtext = !e->message && e->message_len > 0;
+	longtext = !hg_entry_message(e) && e->message_len > 0;
 	for (uint32_t i = 0; i < e->n_attempts; i++) {
 		const struct hg_attempt *a = &e->attempts[i];
 
@@ -1802,7 +1803,8 @@ match_unparsable(const struct hg_filter *f, const struct hg_session *s, const st
 		bool r;
 
 		if (t->type == TERM_WORD)
-			r = e->reason && contains(&t->vals[0], e->reason, strlen(e->reason));
+			r = hg_entry_reason(e) && contains(&t->vals[0], hg_entry_reason(e),
+							   strlen(hg_entry_reason(e)));
 		else if (t->type == TERM_KIND)
 			r = (t->kinds >> e->kind) & 1u;
 		else if (t->type == TERM_HGREAD)

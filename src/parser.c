@@ -55,8 +55,7 @@ json_type_name(const cJSON *v)
 static bool
 type_error(struct hg_entry *e, const char *field, const char *want, const cJSON *v)
 {
-	free(e->reason);
-	e->reason = xasprintf("field %s: expected %s, got %s", field, want, json_type_name(v));
+	hg_entry_set_reason(e, xasprintf("field %s: expected %s, got %s", field, want, json_type_name(v)));
 	return false;
 }
 
@@ -134,9 +133,8 @@ key_is(const char *k, const char *name)
 static bool
 int_error(struct hg_entry *e, const char *path, const char *type, const char *value)
 {
-	free(e->reason);
-	e->reason = xasprintf("json: cannot unmarshal %s into Go struct field %s of type %s", value,
-			      path, type);
+	hg_entry_set_reason(e, xasprintf("json: cannot unmarshal %s into Go struct field %s of type %s", value,
+			      path, type));
 	return false;
 }
 
@@ -383,7 +381,7 @@ hg_format_datetime(int64_t ns, char *buf, size_t n)
 static void
 entry_tm(const struct hg_entry *e, struct tm *tm)
 {
-	time_t t = (time_t)e->ts_far_sec;
+	time_t t = (time_t)hg_entry_far_sec(e);
 
 	if (e->ts_ns != INT64_MIN && e->ts_ns != INT64_MAX)
 		local_tm(e->ts_ns, tm);
@@ -482,12 +480,10 @@ parse_attempt(struct hg_entry *e, const cJSON *obj, struct hg_attempt *a, size_t
 			if ((ok = get_string(e, k, v, &s)) && s)
 				a->has_runner_output = *s;
 		}
-		if (!ok && strncmp(e->reason, "field ", 6) == 0) {
+		if (!ok && strncmp(hg_entry_reason(e), "field ", 6) == 0) {
 			/* Name the attempt: "field attempts[2].model: ..." */
-			char *r = e->reason;
-
-			e->reason = xasprintf("field attempts[%zu].%s", idx, r + strlen("field "));
-			free(r);
+			hg_entry_set_reason(e, xasprintf("field attempts[%zu].%s", idx,
+							 e->more->reason + strlen("field ")));
 		}
 		if (!ok)
 			return false;
@@ -601,21 +597,20 @@ parse_timestamp(struct hg_entry *e, const cJSON *v)
 	if (!raw)
 		s += 2;
 	if (!raw || !hg_parse_time_sec(s, strlen(s), &sec, &nsec, &tz, &zero)) {
-		free(e->reason);
-		e->reason = xasprintf("field timestamp: \"%.40s\"%s is not an RFC 3339 time", s,
-				      raw ? "" : " written with escapes");
+			hg_entry_set_reason(e, xasprintf("field timestamp: \"%.40s\"%s is not an RFC 3339 time", s,
+				      raw ? "" : " written with escapes"));
 		return false;
 	}
 	e->ts_zero = zero;
 	e->tz_min = tz;
-	e->ts_far_sec = 0;
-	e->ts_far_nsec = 0;
+	if (e->more)
+		e->more->far_sec = e->more->far_nsec = 0;
 	if (zero) {
 		e->ts_ns = 0;
 	} else if (!hg_time_ns(sec, nsec, &e->ts_ns)) {
 		/* Before 1677 or after 2262: sorted first or last, shown as written. */
-		e->ts_far_sec = sec;
-		e->ts_far_nsec = nsec;
+		hg_entry_more(e)->far_sec = sec;
+		hg_entry_more(e)->far_nsec = nsec;
 	}
 	return true;
 }
@@ -691,8 +686,6 @@ pack(struct hg_entry *e)
 
 	if (e->n_attempts == 0)
 		return;
-	if (e->message)
-		bytes += (size_t)e->message_len + 1;
 	for (i = 0; i < e->n_attempts; i++)
 		if (e->attempts[i].feedback)
 			bytes += (size_t)e->attempts[i].feedback_len + 1;
@@ -700,12 +693,6 @@ pack(struct hg_entry *e)
 		return;
 	block = xmalloc(bytes);
 	memcpy(block, e->attempts, head);
-	if (e->message) {
-		memcpy(block + at, e->message, (size_t)e->message_len + 1);
-		free(e->message);
-		e->message = block + at;
-		at += (size_t)e->message_len + 1;
-	}
 	for (i = 0; i < e->n_attempts; i++) {
 		struct hg_attempt *a = &((struct hg_attempt *)(void *)block)[i];
 
@@ -726,6 +713,7 @@ hg_entry_from_json(const cJSON *root, struct hg_entry *e)
 {
 	const cJSON *v, *input = NULL;
 	const char *message = NULL;
+	char *text;
 	uint32_t stored = 0;
 	bool ok = true;
 
@@ -734,8 +722,7 @@ hg_entry_from_json(const cJSON *root, struct hg_entry *e)
 	e->ts_zero = true;
 	/* A bare null is an entry with every field zero to Go. */
 	if (!cJSON_IsObject(root) && !cJSON_IsNull(root)) {
-		free(e->reason);
-		e->reason = xasprintf("not a JSON object (%s)", json_type_name(root));
+			hg_entry_set_reason(e, xasprintf("not a JSON object (%s)", json_type_name(root)));
 		return false;
 	}
 	cJSON_ArrayForEach(v, root) {
@@ -750,12 +737,14 @@ hg_entry_from_json(const cJSON *root, struct hg_entry *e)
 	hg_entry_masks(e);
 	if (strcmp(e->skill, ANNOTATE_SKILL) == 0) {
 		e->kind = HG_ENTRY_ANNOTATION;
-		e->message = keep_text(message, &e->message_len, ANNOTATION_TEXT_MAX);
+		text = keep_text(message, &e->message_len, ANNOTATION_TEXT_MAX);
 		parse_annotation_input(e, input);
 	} else {
 		e->kind = HG_ENTRY_OK;
-		e->message = keep_text(message, &e->message_len, HG_SHORT_TEXT_MAX);
+		text = keep_text(message, &e->message_len, HG_SHORT_TEXT_MAX);
 	}
+	if (text)
+		hg_entry_more(e)->message = text;
 	pack(e);
 	return true;
 }
@@ -930,12 +919,12 @@ parse_once(const char *line, size_t len, struct hg_entry *e)
 	if (blank(line, len)) {
 		/* hyperguild's reader fails on it too: not an entry. */
 		make_unparsable(e);
-		e->reason = xstrdup("blank line");
+		hg_entry_set_reason(e, xstrdup("blank line"));
 		return;
 	}
 	if (!go_values(&line, &len, &copy, &bad)) {
 		make_unparsable(e);
-		e->reason = xasprintf("invalid JSON at byte %zu", bad + 1);
+		hg_entry_set_reason(e, xasprintf("invalid JSON at byte %zu", bad + 1));
 		return;
 	}
 	root = parse_in_arena(line, len, &end);
@@ -951,8 +940,9 @@ parse_once(const char *line, size_t len, struct hg_entry *e)
 		arena_reset();
 		size_t at = end && end >= line && end <= line + len ? (size_t)(end - line) : 0;
 		make_unparsable(e);
-		e->reason = at + 1 >= len ? xasprintf("invalid JSON: unexpected end of line (%zu bytes)", len)
-				      : xasprintf("invalid JSON at byte %zu", at + 1);
+		hg_entry_set_reason(e, at + 1 >= len ?
+				       xasprintf("invalid JSON: unexpected end of line (%zu bytes)", len) :
+				       xasprintf("invalid JSON at byte %zu", at + 1));
 		return;
 	}
 	if (end && (size_t)(end - line) < len) {
@@ -963,16 +953,17 @@ parse_once(const char *line, size_t len, struct hg_entry *e)
 		if ((size_t)(p - line) < len) {
 			delete_in_arena(root);
 			make_unparsable(e);
-			e->reason = xasprintf("invalid JSON: extra data at byte %zu", (size_t)(p - line) + 1);
+			hg_entry_set_reason(e, xasprintf("invalid JSON: extra data at byte %zu", (size_t)(p - line) + 1));
 			return;
 		}
 	}
 	if (!hg_entry_from_json(root, e)) {
-		char *reason = e->reason;
+		char *reason = e->more ? e->more->reason : NULL;
 
-		e->reason = NULL;
+		if (reason)
+			e->more->reason = NULL;
 		make_unparsable(e);
-		e->reason = reason;
+		hg_entry_set_reason(e, reason);
 	}
 	delete_in_arena(root);
 }
@@ -993,8 +984,8 @@ hg_parse_too_long(size_t len, struct hg_entry *e)
 		snprintf(max, sizeof(max), "%lld MiB", (long long)(hg_reader_line_max() / (1024 * 1024)));
 	else
 		hg_fmt_count(max, sizeof(max), hg_reader_line_max());
-	e->reason = xasprintf("line of %s bytes is over the %s%s line limit: not read", n, max,
-			      strchr(max, 'M') ? "" : "-byte");
+	hg_entry_set_reason(e, xasprintf("line of %s bytes is over the %s%s line limit: not read", n, max,
+			      strchr(max, 'M') ? "" : "-byte"));
 }
 
 /* Fast path.

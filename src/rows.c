@@ -272,7 +272,7 @@ hg_entry_sec(const struct hg_entry *e)
 	if (e->ts_ns < 0 && e->ts_ns % 1000000000)
 		t--;
 	if (e->ts_ns == INT64_MIN || e->ts_ns == INT64_MAX)
-		t = e->ts_far_sec;	/* before 1677 or after 2262 */
+		t = hg_entry_far_sec(e);	/* before 1677 or after 2262 */
 	return t;
 }
 

@@ -130,7 +130,7 @@ build(struct ui_detail *d, struct hg_session *s, size_t entry, int32_t attempt)
 
 		snprintf(buf, sizeof(buf), "cannot read line %lld: %s", (long long)e->line_no,
 			 errno == ESTALE ? "the file changed"
-			 : errno == EFBIG && e->reason ? e->reason : strerror(errno));
+			 : errno == EFBIG && hg_entry_reason(e) ? hg_entry_reason(e) : strerror(errno));
 		hg_detail_add_text(&d->doc, buf, strlen(buf), 0, UI_ROLE_ERROR);
 		return;
 	}

@@ -623,9 +623,9 @@ draw_entry(struct cell *c, const struct hg_session *s, const struct hg_entry *e,
 	draw_chain(c, e, w.chain);
 	snprintf(t, sizeof(t), "%7s", d);
 	col(c, t, dw, UI_ROLE_NORMAL);
-	if ((e->message || e->message_len) && c->x + 1 < c->end) {
-		if (e->message)
-			first_line(e->message, msg, sizeof(msg));
+	if (e->message_len && c->x + 1 < c->end) {
+		if (hg_entry_message(e))
+			first_line(hg_entry_message(e), msg, sizeof(msg));
 		else
 			read_first_line(s, e, -1, msg, sizeof(msg));
 		c->x++;
@@ -672,7 +672,7 @@ draw_unparsable(struct cell *c, const struct hg_entry *e)
 	snprintf(buf, sizeof(buf), "line %s", hg_line_str(e->line_no, ln, sizeof(ln)));
 	col(c, buf, 8, UI_ROLE_DIM);
 	col(c, ui_g->cross, 1, UI_ROLE_ERROR);
-	snprintf(buf, sizeof(buf), "unparsable: %s", e->reason ? e->reason : "?");
+	snprintf(buf, sizeof(buf), "unparsable: %s", hg_entry_reason(e) ? hg_entry_reason(e) : "?");
 	col(c, buf, 0, UI_ROLE_ERROR);
 }
 
@@ -689,8 +689,8 @@ draw_annotation(struct cell *c, const struct hg_session *s, const struct hg_entr
 		hg_entry_clock(e, t, sizeof(t));
 		col(c, t, 8, UI_ROLE_DIM);
 	}
-	if (e->message || !e->message_len)
-		first_line(e->message, text, sizeof(text));
+	if (hg_entry_message(e) || !e->message_len)
+		first_line(hg_entry_message(e), text, sizeof(text));
 	else
 		read_first_line(s, e, -1, text, sizeof(text));
 	snprintf(buf, sizeof(buf), "%s note (%s): %s", ui_g->note,

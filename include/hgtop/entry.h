@@ -65,6 +65,17 @@ struct hg_note_ref {
 	bool has_target_attempt;	/* else: on the whole entry */
 };
 
+/* What few entries have, kept apart from the entry, which only points to
+ * it: a note's reference, an unparsable line's reason, a time outside
+ * what ts_ns holds, a message kept in memory (the browser keeps none). */
+struct hg_entry_more {
+	struct hg_note_ref note;	/* a note's (HG_ENTRY_ANNOTATION) input */
+	char *reason;			/* why an unparsable line failed */
+	char *message;			/* the whole message if short, else NULL */
+	int64_t far_sec;		/* ts_ns saturated: the time itself */
+	int32_t far_nsec;
+};
+
 /* Fields ordered by size: a million entries are held at once. */
 struct hg_entry {
 	int64_t offset;		/* byte offset of the line in the file */
@@ -73,8 +84,6 @@ struct hg_entry {
 	int64_t ts_ns;		/* timestamp: ns since the Unix epoch (UTC),
 				 * INT64_MIN/MAX before 1677 or after 2262 */
 	int64_t duration_ms;
-	/* When ts_ns is saturated: the time itself (shown as written). */
-	int64_t ts_far_sec;
 	const char *session_id;	/* interned */
 	const char *skill;	/* interned */
 	const char *phase;	/* interned ("" if absent) */
@@ -82,25 +91,50 @@ struct hg_entry {
 	const char *model_used;	/* interned ("" if absent) */
 	const char *file_path;	/* interned ("" if absent) */
 	const char *project_root; /* interned ("" if absent) */
-	char *message;		/* whole message if short (owned), else NULL */
-	char *reason;		/* owned: why an unparsable line failed */
 	struct hg_attempt *attempts; /* owned array */
-	struct hg_note_ref *note; /* owned; a note's (HG_ENTRY_ANNOTATION)
-				   * input, NULL when it had none: read it
-				   * through hg_entry_note() */
+	struct hg_entry_more *more; /* owned, NULL when none: read it through
+				     * the functions below */
 	uint32_t n_attempts;
 	uint32_t message_len;	/* bytes of the decoded message */
 	uint32_t pair_mask;	/* bit (tier * 5 + verdict) for each attempt */
-	int32_t ts_far_nsec;
 	int16_t tz_min;		/* zone offset of the timestamp in minutes */
 	uint8_t kind;		/* enum hg_entry_kind */
 	uint8_t tier_mask;	/* bit (1 << enum hg_tier) for each attempt's tier */
 	uint8_t verdict_mask;	/* bit (1 << enum hg_verdict) for each verdict */
 	bool ts_zero;		/* Go's zero time 0001-01-01T00:00:00Z */
 	bool has_input;
-	bool packed;		/* message and feedback texts live in the
-				 * attempts' allocation (freed with it) */
+	bool packed;		/* feedback texts live in the attempts'
+				 * allocation (freed with it) */
 };
+
+/* E's more: made when missing (freed with E). */
+struct hg_entry_more *hg_entry_more(struct hg_entry *e);
+
+/* Why E (HG_ENTRY_UNPARSABLE) could not be read, NULL when unknown. */
+static inline const char *
+hg_entry_reason(const struct hg_entry *e)
+{
+	return e->more ? e->more->reason : NULL;
+}
+
+/* Set it (R malloc'd, owned by E from now on). */
+void hg_entry_set_reason(struct hg_entry *e, char *r);
+
+/* E's whole message when kept in memory, else NULL (message_len says
+ * whether it has one). */
+static inline const char *
+hg_entry_message(const struct hg_entry *e)
+{
+	return e->more ? e->more->message : NULL;
+}
+
+/* E's time in seconds and nanoseconds when ts_ns is saturated (before
+ * 1677 or after 2262); 0 otherwise. */
+static inline int64_t
+hg_entry_far_sec(const struct hg_entry *e)
+{
+	return e->more ? e->more->far_sec : 0;
+}
 
 /* E's note reference: an empty one (no target) when it has none. */
 const struct hg_note_ref *hg_entry_note(const struct hg_entry *e);

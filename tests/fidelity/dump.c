@@ -116,7 +116,7 @@ dump(FILE *out, const struct hg_entry *e)
 	if (e->ts_zero)
 		far_time(ZERO_TIME_SEC, 0, e->tz_min, ts, sizeof(ts));
 	else if (e->ts_ns == INT64_MIN || e->ts_ns == INT64_MAX)
-		far_time(e->ts_far_sec, e->ts_far_nsec, e->tz_min, ts, sizeof(ts));
+		far_time(e->more->far_sec, e->more->far_nsec, e->tz_min, ts, sizeof(ts));
 	else
 		hg_format_time(e->ts_ns, e->tz_min, e->ts_zero, ts, sizeof(ts));
 	fputs("session_id=", out);
@@ -134,7 +134,7 @@ dump(FILE *out, const struct hg_entry *e)
 	fputs(" model_used=", out);
 	qs(out, e->model_used);
 	fprintf(out, " duration_ms=%lld message=", (long long)e->duration_ms);
-	text(out, e->message, e->message_len);
+	text(out, hg_entry_message(e), e->message_len);
 	fprintf(out, " attempts=%u", e->n_attempts);
 	for (i = 0; i < e->n_attempts; i++) {
 		const struct hg_attempt *a = &e->attempts[i];

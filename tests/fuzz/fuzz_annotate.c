@@ -128,7 +128,7 @@ check_line(const char *line, size_t len, const char *author, const char *text, i
 	e.line_no = 2;
 	hg_parse_line(line, len - 1, &e);
 	if (e.kind != HG_ENTRY_ANNOTATION)
-		fail(e.reason ? e.reason : "annotation did not parse as one");
+		fail(hg_entry_reason(&e) ? hg_entry_reason(&e) : "annotation did not parse as one");
 	n = hg_entry_note(&e);
 	if (n->target_line != 1 ||
 	    (att == HG_ANNOTATE_ENTRY ? n->has_target_attempt
@@ -140,9 +140,9 @@ check_line(const char *line, size_t len, const char *author, const char *text, i
 	if (!n->author || strcmp(n->author, want_author) != 0)
 		fail("author did not round-trip");
 	if (e.message_len != strlen(want_text) ||
-	    (e.message && strcmp(e.message, want_text) != 0))
+	    (hg_entry_message(&e) && strcmp(hg_entry_message(&e), want_text) != 0))
 		fail("text did not round-trip");
-	if (!e.message && e.message_len < 64 * 1024)
+	if (!hg_entry_message(&e) && e.message_len < 64 * 1024)
 		fail("short annotation text not kept");
 	hg_entry_free(&e);
 	free(want_author);

@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct hg_attempt atts[3];
 static struct hg_entry ents[4];
-static struct hg_note_ref note3;	/* the note of ents[3] */
+static struct hg_entry_more mores[4];	/* message, reason or note of ents[i] */
 static bool ready;
 
 static void
@@ -48,16 +48,16 @@ setup(void)
 		e->session_id = hg_intern("s");
 		e->phase = e->model_used = e->file_path = hg_intern("");
 		e->duration_ms = 1000 * i;
-		e->message = i == 1 ? (char *)"two words" : NULL;
+		mores[i].message = i == 1 ? (char *)"two words" : NULL;
+		e->more = &mores[i];
 		e->message_len = i == 1 ? 9 : 0;
 		e->attempts = i == 0 ? atts : NULL;
 		e->n_attempts = i == 0 ? 3 : 0;
 	}
 	ents[2].kind = HG_ENTRY_UNPARSABLE;
-	ents[2].reason = (char *)"bad json";
+	mores[2].reason = (char *)"bad json";
 	ents[3].kind = HG_ENTRY_ANNOTATION;
-	note3.target_line = 1;
-	ents[3].note = &note3;
+	mores[3].note.target_line = 1;
 	ready = true;
 }
 

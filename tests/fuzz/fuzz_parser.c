@@ -36,17 +36,17 @@ check_entry(const struct hg_entry *e)
 	    !e->model_used || !e->file_path || !e->project_root)
 		fail("NULL interned string");
 	if (e->kind == HG_ENTRY_UNPARSABLE) {
-		if (!e->reason || !*e->reason)
+		if (!hg_entry_reason(e) || !*hg_entry_reason(e))
 			fail("unparsable without a reason");
-		if (e->n_attempts || e->attempts || e->message)
+		if (e->n_attempts || e->attempts || hg_entry_message(e))
 			fail("unparsable record keeps parsed data");
 		return;
 	}
 	if (e->kind != HG_ENTRY_OK && e->kind != HG_ENTRY_ANNOTATION)
 		fail("unknown kind");
-	if (e->reason)
+	if (hg_entry_reason(e))
 		fail("parsed entry with a reason");
-	if (e->message && strlen(e->message) != e->message_len)
+	if (hg_entry_message(e) && strlen(hg_entry_message(e)) != e->message_len)
 		fail("message length");
 	if (e->n_attempts && !e->attempts)
 		fail("attempts missing");
@@ -77,15 +77,16 @@ same_entry(const struct hg_entry *a, const struct hg_entry *b)
 {
 	const struct hg_note_ref *na, *nb;
 
-	if (a->kind != b->kind || !same_text(a->reason, b->reason))
+	if (a->kind != b->kind || !same_text(hg_entry_reason(a), hg_entry_reason(b)))
 		fail("fast and full parse disagree on kind or reason");
 	if (a->ts_ns != b->ts_ns || a->tz_min != b->tz_min || a->ts_zero != b->ts_zero ||
-	    a->ts_far_sec != b->ts_far_sec || a->ts_far_nsec != b->ts_far_nsec ||
+	    hg_entry_far_sec(a) != hg_entry_far_sec(b) ||
+	    (a->more ? a->more->far_nsec : 0) != (b->more ? b->more->far_nsec : 0) ||
 	    a->duration_ms != b->duration_ms || a->has_input != b->has_input ||
 	    a->session_id != b->session_id || a->skill != b->skill || a->phase != b->phase ||
 	    a->final_status != b->final_status || a->model_used != b->model_used ||
 	    a->file_path != b->file_path || a->project_root != b->project_root ||
-	    a->message_len != b->message_len || !same_text(a->message, b->message) ||
+	    a->message_len != b->message_len || !same_text(hg_entry_message(a), hg_entry_message(b)) ||
 	    a->n_attempts != b->n_attempts)
 		fail("fast and full parse disagree on a field");
 	na = hg_entry_note(a);

@@ -215,7 +215,7 @@ check_parses_back(const char *line, size_t len, const char *expect)
 	ck_assert_msg(!has_raw_control(line, len - 1), "raw control byte in %s", line);
 	memset(&e, 0, sizeof(e));
 	hg_parse_line(line, len - 1, &e);
-	ck_assert_msg(e.kind == HG_ENTRY_ANNOTATION, "not parsed: %s", e.reason ? e.reason : "");
+	ck_assert_msg(e.kind == HG_ENTRY_ANNOTATION, "not parsed: %s", hg_entry_reason(&e) ? hg_entry_reason(&e) : "");
 	ck_assert_str_eq(e.skill, "hgtop.annotate");
 	ck_assert_str_eq(e.final_status, "annotation");
 	ck_assert_int_eq(hg_entry_note(&e)->target_line, 1);
@@ -223,8 +223,8 @@ check_parses_back(const char *line, size_t len, const char *expect)
 	ck_assert_str_eq(hg_entry_note(&e)->author, "kai");
 	ck_assert(hg_entry_note(&e)->has_target_ts);
 	ck_assert_uint_eq(e.message_len, strlen(expect));
-	ck_assert_ptr_nonnull(e.message);
-	ck_assert_mem_eq(e.message, expect, strlen(expect));
+	ck_assert_ptr_nonnull(hg_entry_message(&e));
+	ck_assert_mem_eq(hg_entry_message(&e), expect, strlen(expect));
 	hg_entry_free(&e);
 }
 
@@ -645,7 +645,7 @@ START_TEST(test_write_errors_simulated)
 	ck_assert_uint_eq(s->n_entries, 3);
 	ck_assert_int_eq(s->n_unparsable, 0);
 	ck_assert_int_eq(s->entries[2].kind, HG_ENTRY_ANNOTATION);
-	ck_assert_str_eq(s->entries[2].message, text);
+	ck_assert_str_eq(hg_entry_message(&s->entries[2]), text);
 	free(data);
 
 	/* Another writer appended behind the partial bytes: they cannot be

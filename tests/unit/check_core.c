@@ -97,7 +97,7 @@ START_TEST(test_every_field)
 	ck_assert_str_eq(e->file_path, "src/a.go");
 	ck_assert_str_eq(e->model_used, "claude-haiku");
 	ck_assert_int_eq(e->duration_ms, 4200);
-	ck_assert_str_eq(e->message, "done & dusted <3");
+	ck_assert_str_eq(hg_entry_message(e), "done & dusted <3");
 	ck_assert_int_eq(e->ts_ns, 1795514645123456789LL);
 	ck_assert_int_eq(e->tz_min, 0);
 	ck_assert(!e->ts_zero);
@@ -137,7 +137,7 @@ START_TEST(test_omitempty_absent)
 	ck_assert_str_eq(e->model_used, "");
 	ck_assert(!e->has_input);
 	ck_assert_uint_eq(e->n_attempts, 0);
-	ck_assert_ptr_null(e->message);
+	ck_assert_ptr_null(hg_entry_message(e));
 	ck_assert_int_eq(e->duration_ms, 0);
 	/* Go's zero Entry: empty strings and the zero time. */
 	e = &s->entries[1];
@@ -153,7 +153,7 @@ START_TEST(test_go_escapes)
 	struct hg_session *s = load_fixture("escapes.jsonl");
 	const struct hg_entry *e = &s->entries[0];
 
-	ck_assert_str_eq(e->message, "a<b>&c \x01\x07\x1b[2J\x1b]0;pwned\x07 tab\there "
+	ck_assert_str_eq(hg_entry_message(e), "a<b>&c \x01\x07\x1b[2J\x1b]0;pwned\x07 tab\there "
 			 "\xf0\x9f\x98\x80 \xf0\x9d\x84\x9e \xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e \xe2\x80\xa8");
 	/* 3 fractional digits, +01:00 */
 	ck_assert_int_eq(e->tz_min, 60);
@@ -175,13 +175,13 @@ START_TEST(test_surrogates_unknown_values)
 	ck_assert_uint_eq(s->n_entries, 2);
 	ck_assert_int_eq(s->n_unparsable, 0);
 	ck_assert(e->ts_zero);
-	ck_assert_str_eq(e->message, "smile \xf0\x9f\x98\x80 clef \xf0\x9d\x84\x9e");
+	ck_assert_str_eq(hg_entry_message(e), "smile \xf0\x9f\x98\x80 clef \xf0\x9d\x84\x9e");
 	ck_assert_int_eq(e->attempts[0].tier, HG_TIER_OTHER);
 	ck_assert_str_eq(hg_attempt_tier(&e->attempts[0]), "edge");
 	ck_assert_int_eq(e->attempts[0].verdict, HG_VERDICT_OTHER);
 	ck_assert_str_eq(hg_attempt_verdict(&e->attempts[0]), "maybe");
 	/* Go matches keys case-insensitively. */
-	ck_assert_str_eq(s->entries[1].message, "case-insensitive key");
+	ck_assert_str_eq(hg_entry_message(&s->entries[1]), "case-insensitive key");
 	hg_session_free(s);
 }
 END_TEST
@@ -225,8 +225,8 @@ START_TEST(test_malformed_lines)
 
 		ck_assert_int_eq(e->kind, HG_ENTRY_UNPARSABLE);
 		ck_assert_int_eq(e->line_no, bad[i].line);
-		ck_assert_msg(strncmp(e->reason, bad[i].reason, strlen(bad[i].reason)) == 0,
-			      "line %lld: got '%s'", (long long)e->line_no, e->reason);
+		ck_assert_msg(strncmp(hg_entry_reason(e), bad[i].reason, strlen(bad[i].reason)) == 0,
+			      "line %lld: got '%s'", (long long)e->line_no, hg_entry_reason(e));
 	}
 	/* The blank line 11 is unparsable, as for hyperguild's reader; the
 	 * file goes on. */
@@ -242,7 +242,7 @@ START_TEST(test_crlf_blank_empty)
 
 	ck_assert_uint_eq(s->n_entries, 3);
 	ck_assert_int_eq(s->n_unparsable, 1);
-	ck_assert_str_eq(s->entries[1].reason, "blank line");
+	ck_assert_str_eq(hg_entry_reason(&s->entries[1]), "blank line");
 	ck_assert_str_eq(s->entries[2].skill, "two");
 	ck_assert_int_eq(s->entries[2].line_no, 3);
 	hg_session_free(s);
@@ -250,7 +250,7 @@ START_TEST(test_crlf_blank_empty)
 	s = load_fixture("blank.jsonl");
 	ck_assert_uint_eq(s->n_entries, 4);
 	ck_assert_int_eq(s->n_unparsable, 4);
-	ck_assert_str_eq(s->entries[2].reason, "blank line");
+	ck_assert_str_eq(hg_entry_reason(&s->entries[2]), "blank line");
 	ck_assert_int_eq(s->line_no, 4);
 	hg_session_free(s);
 	s = load_fixture("empty.jsonl");
@@ -371,7 +371,7 @@ START_TEST(test_line_split_many_writes)
 	}
 	ck_assert_int_eq(total, 1);
 	ck_assert_uint_eq(s->n_entries, 1);
-	ck_assert_str_eq(s->entries[0].message, "abcdefghij");
+	ck_assert_str_eq(hg_entry_message(&s->entries[0]), "abcdefghij");
 	hg_session_free(s);
 	free(p);
 }
@@ -466,7 +466,7 @@ START_TEST(test_reader_line_limit)
 	hg_session_ingest(s, 0);
 	ck_assert_uint_eq(s->n_entries, 2);
 	ck_assert_int_eq(s->entries[0].kind, HG_ENTRY_UNPARSABLE);
-	ck_assert_ptr_nonnull(strstr(s->entries[0].reason, "2,097,157 bytes is over the 1,572,864-byte line limit"));
+	ck_assert_ptr_nonnull(strstr(hg_entry_reason(&s->entries[0]), "2,097,157 bytes is over the 1,572,864-byte line limit"));
 	ck_assert_int_eq(s->n_unparsable, 2);	/* "after" is no JSON either */
 	ck_assert_ptr_null(hg_session_read_line(s, &s->entries[0], NULL));
 	ck_assert_int_eq(errno, EFBIG);
@@ -700,7 +700,7 @@ START_TEST(test_tail_first_loading)
 	ck_assert(r.more);
 	ck_assert_uint_gt(s->n_entries, 0);
 	ck_assert_uint_lt(s->n_entries, 40);
-	ck_assert_str_eq(s->entries[s->n_entries - 1].reason, "blank line");
+	ck_assert_str_eq(hg_entry_reason(&s->entries[s->n_entries - 1]), "blank line");
 	ck_assert_str_eq(s->entries[s->n_entries - 2].skill, "s200");
 	ck_assert_int_ge(s->entries[0].line_no, HG_LINE_PROVISIONAL);
 	/* An append while the head is still being read. */
@@ -937,7 +937,7 @@ assert_same_entry(const struct hg_entry *a, const struct hg_entry *b, const char
 
 	ck_assert_msg(a->kind == b->kind, "kind differs for %.200s", line);
 	if (a->kind == HG_ENTRY_UNPARSABLE) {
-		ck_assert_str_eq(a->reason, b->reason);
+		ck_assert_str_eq(hg_entry_reason(a), hg_entry_reason(b));
 		return;
 	}
 	ck_assert_ptr_eq(a->skill, b->skill);

@@ -165,7 +165,7 @@ END_TEST
 static struct hg_attempt atts[16];
 static size_t n_atts;
 static struct hg_entry ents[8];
-static struct hg_note_ref note5;	/* the note of ents[5] */
+static struct hg_entry_more mores[8];	/* message, note or reason of ents[i] */
 static struct hg_session sess;
 
 static struct hg_attempt *
@@ -200,7 +200,9 @@ ent(size_t i, const char *skill, const char *status, int64_t ms, const char *msg
 	e->file_path = hg_intern("");
 	e->project_root = hg_intern("");
 	e->duration_ms = ms;
-	e->message = (char *)msg;
+	memset(&mores[i], 0, sizeof(mores[i]));
+	mores[i].message = (char *)msg;
+	e->more = &mores[i];
 	e->message_len = msg ? (uint32_t)strlen(msg) : 0;
 	e->attempts = &atts[n_atts];
 	return e;
@@ -246,13 +248,12 @@ setup_entries(void)
 	ent(4, "plan", "ok", 0, "two words here");
 	e = ent(5, "hgtop.annotate", "annotation", 0, "flaky test");
 	e->kind = HG_ENTRY_ANNOTATION;
-	e->note = &note5;
-	note5 = (struct hg_note_ref){ .target_line = 2, .target_skill = hg_intern("refactor"),
+	mores[5].note = (struct hg_note_ref){ .target_line = 2, .target_skill = hg_intern("refactor"),
 				      .has_target_ts = true };	/* ts_ns 0, as ent() leaves line 2 */
 	e = ent(6, "", "", 0, NULL);
 	e->kind = HG_ENTRY_UNPARSABLE;
 	e->session_id = hg_intern("");
-	e->reason = (char *)"invalid JSON: unexpected end";
+	mores[6].reason = (char *)"invalid JSON: unexpected end";
 	e = ent(7, "write-file", "ok", 3000, NULL);
 	att("local", "", "qwen", 3000, NULL);
 	att("managed", "accept", "opus", 0, NULL);
@@ -640,14 +641,14 @@ START_TEST(test_annotations_follow)
 	ck_assert_uint_eq(session_count("flaky", match), 0);
 	ck_assert_uint_eq(session_count("", match), 8);
 	/* An annotation whose target is missing keeps its own result. */
-	note5.target_line = 99;
+	mores[5].note.target_line = 99;
 	ck_assert_uint_eq(session_count("flaky", match), 1);
 	ck_assert(match[5]);
 	ck_assert_uint_eq(session_count("tier:managed", match), 3);
 	ck_assert(!match[5]);
 	/* So does one whose target line now holds another entry. */
-	note5.target_line = 2;
-	note5.target_skill = hg_intern("write-file");
+	mores[5].note.target_line = 2;
+	mores[5].note.target_skill = hg_intern("write-file");
 	ck_assert_uint_eq(session_count("flaky", match), 1);
 	ck_assert_uint_eq(session_count("tier:managed", match), 3);
 	ck_assert(!match[5]);
@@ -787,7 +788,7 @@ long_session(char *path, size_t n)
 	s = hg_session_new(path);
 	hg_session_ingest(s, 0);
 	ck_assert_uint_eq(s->n_entries, 2);
-	ck_assert_ptr_null(s->entries[0].message);
+	ck_assert_ptr_null(hg_entry_message(&s->entries[0]));
 	ck_assert_uint_gt(s->entries[0].message_len, 512);
 	ck_assert_ptr_null(s->entries[1].attempts[0].feedback);
 	return s;

@@ -170,7 +170,7 @@ START_TEST(test_deep_input)
 	n += (size_t)sprintf(p + n, ",\"final_status\":\"ok\"}");
 	ck_assert_int_eq(hg_goread_json(p, n, NULL, 0), OK);
 	hg_parse_line(p, n, &e);
-	ck_assert_msg(e.kind == HG_ENTRY_OK, "%s", e.reason ? e.reason : "");
+	ck_assert_msg(e.kind == HG_ENTRY_OK, "%s", hg_entry_reason(&e) ? hg_entry_reason(&e) : "");
 	ck_assert(e.has_input);
 	ck_assert_str_eq(e.skill, "deep");
 	ck_assert_str_eq(e.final_status, "ok");

@@ -99,10 +99,10 @@ START_TEST(test_huge_line)
 	ck_assert_uint_eq(s->n_entries, 4);
 	ck_assert_str_eq(s->entries[0].skill, "before");
 	ck_assert_str_eq(s->entries[1].skill, "huge");
-	ck_assert_ptr_null(s->entries[1].message);	/* too long to keep */
+	ck_assert_ptr_null(hg_entry_message(&s->entries[1]));	/* too long to keep */
 	ck_assert_uint_gt(s->entries[1].message_len, 49 * 1000 * 1000);
 	ck_assert_int_eq(s->entries[2].kind, HG_ENTRY_UNPARSABLE);
-	ck_assert_ptr_nonnull(s->entries[2].reason);
+	ck_assert_ptr_nonnull(hg_entry_reason(&s->entries[2]));
 	ck_assert_str_eq(s->entries[3].skill, "after");
 	ck_assert_int_eq(s->n_unparsable, 1);
 	/* The line buffer grew to hold 50 MB and went back afterwards. */
@@ -128,9 +128,9 @@ expect_unparsable(const char *line, const char *reason_part)
 	struct hg_entry e = parse(line);
 
 	ck_assert_int_eq(e.kind, HG_ENTRY_UNPARSABLE);
-	ck_assert_ptr_nonnull(e.reason);
+	ck_assert_ptr_nonnull(hg_entry_reason(&e));
 	if (reason_part)
-		ck_assert_msg(strstr(e.reason, reason_part), "reason \"%s\" for %.60s", e.reason, line);
+		ck_assert_msg(strstr(hg_entry_reason(&e), reason_part), "reason \"%s\" for %.60s", hg_entry_reason(&e), line);
 	ck_assert_ptr_nonnull(e.skill);
 	ck_assert_ptr_nonnull(e.final_status);
 	hg_entry_free(&e);

@@ -40,7 +40,7 @@ static void
 parse_ok(const char *line)
 {
 	parse(line);
-	ck_assert_msg(ent.kind != HG_ENTRY_UNPARSABLE, "%s: %s", line, ent.reason);
+	ck_assert_msg(ent.kind != HG_ENTRY_UNPARSABLE, "%s: %s", line, hg_entry_reason(&ent));
 }
 
 static void
@@ -48,7 +48,7 @@ parse_bad(const char *line, const char *reason)
 {
 	parse(line);
 	ck_assert_msg(ent.kind == HG_ENTRY_UNPARSABLE, "%s: parsed", line);
-	ck_assert_msg(strcmp(ent.reason, reason) == 0, "%s: got '%s', want '%s'", line, ent.reason,
+	ck_assert_msg(strcmp(hg_entry_reason(&ent), reason) == 0, "%s: got '%s', want '%s'", line, hg_entry_reason(&ent),
 		      reason);
 }
 
@@ -102,7 +102,7 @@ START_TEST(test_nul_kept_in_strings)
 	ck_assert_str_eq(ent.skill, "a" HG_NUL "b");
 	ck_assert_str_eq(ent.model_used, "qwen" HG_NUL "-evil");
 	ck_assert_ptr_ne(ent.model_used, hg_intern("qwen"));
-	ck_assert_str_eq(ent.message, "x" HG_NUL "y" HG_NUL "z");
+	ck_assert_str_eq(hg_entry_message(&ent), "x" HG_NUL "y" HG_NUL "z");
 	ck_assert_str_eq(ent.attempts[0].model, "m" HG_NUL);
 	/* Shown as a symbol, in ASCII as "\0". */
 	ck_assert_str_eq(shown(ent.skill), "a\xE2\x90\x80" "b");
@@ -294,7 +294,7 @@ ts_bad(const char *ts)
 	snprintf(line, sizeof(line), "{\"skill\":\"t\",\"timestamp\":\"%s\"}", ts);
 	parse(line);
 	ck_assert_msg(ent.kind == HG_ENTRY_UNPARSABLE, "%s parsed", ts);
-	ck_assert_msg(strstr(ent.reason, "is not an RFC 3339 time"), "%s", ent.reason);
+	ck_assert_msg(strstr(hg_entry_reason(&ent), "is not an RFC 3339 time"), "%s", hg_entry_reason(&ent));
 }
 
 START_TEST(test_timestamps_like_go)
@@ -356,7 +356,7 @@ START_TEST(test_repeated_keys)
 	parse_ok(HEAD "\"skill\":\"kept\",\"skill\":null,\"message\":\"m\",\"message\":null,"
 		 "\"duration_ms\":5,\"duration_ms\":null}");
 	ck_assert_str_eq(ent.skill, "kept");
-	ck_assert_str_eq(ent.message, "m");
+	ck_assert_str_eq(hg_entry_message(&ent), "m");
 	ck_assert_int_eq(ent.duration_ms, 5);
 	parse_ok("{\"skill\":\"t\",\"timestamp\":\"2026-11-24T10:00:00Z\",\"timestamp\":null}");
 	ck_assert(!ent.ts_zero);
