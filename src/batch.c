@@ -589,10 +589,10 @@ others_scan(struct others *tiers, struct others *verdicts, const struct hg_entry
 	for (uint32_t a = 0; a < e->n_attempts; a++) {
 		const struct hg_attempt *at = &e->attempts[a];
 
-		if (at->tier == HG_TIER_OTHER && at->tier_text)
-			others_add(tiers, at->tier_text);
-		if (at->verdict == HG_VERDICT_OTHER && at->verdict_text)
-			others_add(verdicts, at->verdict_text);
+		if (at->tier == HG_TIER_OTHER)
+			others_add(tiers, hg_attempt_tier(at));
+		if (at->verdict == HG_VERDICT_OTHER)
+			others_add(verdicts, hg_attempt_verdict(at));
 	}
 }
 
@@ -617,14 +617,8 @@ others_keep(struct hg_session *s, const struct others *tiers, const struct other
 		struct hg_attempt *a = &e->attempts[i];
 
 		a->model = "";
-		if (i < tiers->n) {
-			a->tier = HG_TIER_OTHER;
-			a->tier_text = tiers->v[i];
-		}
-		if (i < verdicts->n) {
-			a->verdict = HG_VERDICT_OTHER;
-			a->verdict_text = verdicts->v[i];
-		}
+		hg_attempt_set(a, i < tiers->n ? tiers->v[i] : "",
+			       i < verdicts->n ? verdicts->v[i] : "");
 	}
 	hg_entry_masks(e);
 	s->n_entries = 1;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hgtop/intern.h"
 #include "hgtop/util.h"
 
 static const char *const tier_names[] = { "", "local", "subagent", "managed", "" };
@@ -53,13 +54,25 @@ hg_verdict_from(const char *s, size_t n)
 const char *
 hg_attempt_tier(const struct hg_attempt *a)
 {
-	return a->tier_text ? a->tier_text : hg_tier_name(a->tier);
+	return a->tier == HG_TIER_OTHER && a->odd ? a->odd->first : hg_tier_name(a->tier);
 }
 
 const char *
 hg_attempt_verdict(const struct hg_attempt *a)
 {
-	return a->verdict_text ? a->verdict_text : hg_verdict_name(a->verdict);
+	return a->verdict == HG_VERDICT_OTHER && a->odd ? a->odd->second
+							 : hg_verdict_name(a->verdict);
+}
+
+void
+hg_attempt_set(struct hg_attempt *a, const char *tier, const char *verdict)
+{
+	a->tier = (uint8_t)hg_tier_from(tier, strlen(tier));
+	a->verdict = (uint8_t)hg_verdict_from(verdict, strlen(verdict));
+	a->odd = a->tier == HG_TIER_OTHER || a->verdict == HG_VERDICT_OTHER
+		 ? hg_intern_pair(a->tier == HG_TIER_OTHER ? tier : "",
+				  a->verdict == HG_VERDICT_OTHER ? verdict : "")
+		 : NULL;
 }
 
 void

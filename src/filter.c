@@ -1319,7 +1319,7 @@ value_in_logs(const struct value *v, bool verdict, struct hg_session *const *ss,
 				continue;
 			for (uint32_t a = 0; a < e->n_attempts; a++) {
 				const struct hg_attempt *at = &e->attempts[a];
-				const char *text = verdict ? at->verdict_text : at->tier_text;
+				const char *text = verdict ? hg_attempt_verdict(at) : hg_attempt_tier(at);
 
 				if ((verdict ? at->verdict != HG_VERDICT_OTHER
 					     : at->tier != HG_TIER_OTHER) || !text)
@@ -1550,9 +1550,9 @@ attempt_field(const struct term *t, const struct hg_attempt *a)
 {
 	switch (t->field) {
 	case FLD_VERDICT:
-		return a->verdict_text;
+		return hg_attempt_verdict(a);
 	case FLD_TIER:
-		return a->tier_text;
+		return hg_attempt_tier(a);
 	default:
 		return a->model;
 	}
@@ -2065,8 +2065,9 @@ hg_filter_complete(const char *text, size_t cur, struct hg_session *const *ss, s
 				}
 				for (uint32_t a = 0; a < e->n_attempts; a++) {
 					const struct hg_attempt *at = &e->attempts[a];
-					const char *v = k->field == FLD_TIER ? at->tier_text
-						      : k->field == FLD_VERDICT ? at->verdict_text : at->model;
+					const char *v = k->field == FLD_TIER ? hg_attempt_tier(at)
+						      : k->field == FLD_VERDICT ? hg_attempt_verdict(at)
+						      : at->model;
 
 					seen_value(c, &cap, slots, &n_slots, v, pre, np);
 				}

@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,8 @@ static const char **table;	/* slots: NULL or an interned string */
 static size_t table_cap;
 static size_t table_count;
 static struct block *blocks;
+static struct hg_intern_pair **pairs;	/* slots: NULL or an interned pair */
+static size_t pairs_cap, pairs_count;
 
 /* Threads that parse (--stats on every core) intern through one lock; a
  * small cache per thread answers the strings it met last (the same few
@@ -39,14 +42,15 @@ static _Thread_local struct {
 	unsigned gen;
 } cache[CACHE_N];
 
+/* N bytes out of the newest block. */
 static char *
-store(const char *s, size_t n)
+carve(size_t n)
 {
 	struct block *b = blocks;
 	char *p;
 
-	if (!b || b->size - b->used < n + 1) {
-		size_t size = n + 1 > BLOCK_SIZE ? n + 1 : BLOCK_SIZE;
+	if (!b || b->size - b->used < n) {
+		size_t size = n > BLOCK_SIZE ? n : BLOCK_SIZE;
 
 		b = xmalloc(sizeof(*b) + size);
 		b->next = blocks;
@@ -55,9 +59,17 @@ store(const char *s, size_t n)
 		blocks = b;
 	}
 	p = b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+static char *
+store(const char *s, size_t n)
+{
+	char *p = carve(n + 1);
+
 	memcpy(p, s, n);
 	p[n] = '\0';
-	b->used += n + 1;
 	return p;
 }
 
@@ -126,6 +138,59 @@ hg_intern_n(const char *s, size_t n)
 	return r;
 }
 
+static uint64_t
+pair_hash(const char *a, const char *b)
+{
+	const char *p[2] = { a, b };
+
+	return hg_hash(p, sizeof(p));
+}
+
+static void
+pairs_grow(void)
+{
+	size_t ncap = pairs_cap ? pairs_cap * 2 : 64, i, j;
+	struct hg_intern_pair **nt = xcalloc(ncap, sizeof(*nt));
+
+	for (i = 0; i < pairs_cap; i++) {
+		if (!pairs[i])
+			continue;
+		j = pair_hash(pairs[i]->first, pairs[i]->second) & (ncap - 1);
+		while (nt[j])
+			j = (j + 1) & (ncap - 1);
+		nt[j] = pairs[i];
+	}
+	free(pairs);
+	pairs = nt;
+	pairs_cap = ncap;
+}
+
+const struct hg_intern_pair *
+hg_intern_pair(const char *first, const char *second)
+{
+	struct hg_intern_pair *r;
+	size_t j;
+
+	pthread_mutex_lock(&lock);
+	if ((pairs_count + 1) * 4 > pairs_cap * 3)
+		pairs_grow();
+	j = pair_hash(first, second) & (pairs_cap - 1);
+	while ((r = pairs[j]) && (r->first != first || r->second != second))
+		j = (j + 1) & (pairs_cap - 1);
+	if (!r) {
+		/* In the string blocks, at a pointer's alignment. */
+		char *p = carve(sizeof(*r) + sizeof(void *) - 1);
+
+		r = (struct hg_intern_pair *)(void *)(p + (-(uintptr_t)p & (sizeof(void *) - 1)));
+		r->first = first;
+		r->second = second;
+		pairs[j] = r;
+		pairs_count++;
+	}
+	pthread_mutex_unlock(&lock);
+	return r;
+}
+
 const char *
 hg_intern(const char *s)
 {
@@ -157,5 +222,8 @@ hg_intern_clear(void)
 	free(table);
 	table = NULL;
 	table_cap = table_count = 0;
+	free(pairs);
+	pairs = NULL;
+	pairs_cap = pairs_count = 0;
 	pthread_mutex_unlock(&lock);
 }

@@ -439,11 +439,15 @@ parse_attempt(struct hg_entry *e, const cJSON *obj, struct hg_attempt *a, size_t
 {
 	const cJSON *v;
 	char field[64];
+	const char *tier, *verdict;
+	bool flag;
 
 	/* null leaves the element as it is (an earlier "attempts" may have
 	 * filled it: Go decodes a repeated array into the same elements). */
 	if (cJSON_IsNull(obj))
 		return true;
+	tier = hg_attempt_tier(a);
+	verdict = hg_attempt_verdict(a);
 	if (!cJSON_IsObject(obj)) {
 		snprintf(field, sizeof(field), "attempts[%zu]", idx);
 		return type_error(e, field, "an object", obj);
@@ -457,17 +461,19 @@ parse_attempt(struct hg_entry *e, const cJSON *obj, struct hg_attempt *a, size_t
 		} else if (key_is(k, "model")) {
 			ok = get_interned(e, k, v, &a->model);
 		} else if (key_is(k, "tier")) {
-			ok = get_interned(e, k, v, &a->tier_text);
-			a->tier = (uint8_t)hg_tier_from(a->tier_text, strlen(a->tier_text));
+			ok = get_interned(e, k, v, &tier);
 		} else if (key_is(k, "duration_ms")) {
 			ok = get_int(e, "Attempt.attempts.duration_ms", "int64", v, &a->duration_ms);
 		} else if (key_is(k, "warm_start")) {
-			ok = get_bool(e, k, v, &a->warm_start);
+			flag = a->warm_start;
+			ok = get_bool(e, k, v, &flag);
+			a->warm_start = flag;
 		} else if (key_is(k, "verified")) {
-			ok = get_bool(e, k, v, &a->verified);
+			flag = a->verified;
+			ok = get_bool(e, k, v, &flag);
+			a->verified = flag;
 		} else if (key_is(k, "verdict")) {
-			ok = get_interned(e, k, v, &a->verdict_text);
-			a->verdict = (uint8_t)hg_verdict_from(a->verdict_text, strlen(a->verdict_text));
+			ok = get_interned(e, k, v, &verdict);
 		} else if (key_is(k, "feedback")) {
 			if ((ok = get_string(e, k, v, &s)) && s) {
 				free((char *)a->feedback);
@@ -488,6 +494,7 @@ parse_attempt(struct hg_entry *e, const cJSON *obj, struct hg_attempt *a, size_t
 		if (!ok)
 			return false;
 	}
+	hg_attempt_set(a, tier, verdict);
 	return true;
 }
 
@@ -531,7 +538,7 @@ parse_attempts(struct hg_entry *e, const cJSON *arr, uint32_t *stored)
 		e->attempts = xrealloc(e->attempts, n * sizeof(*e->attempts));
 		for (i = *stored; i < n; i++) {
 			memset(&e->attempts[i], 0, sizeof(e->attempts[i]));
-			e->attempts[i].model = e->attempts[i].tier_text = e->attempts[i].verdict_text = "";
+			e->attempts[i].model = "";
 		}
 		*stored = (uint32_t)n;
 	}

@@ -30,20 +30,26 @@ enum hg_verdict {
 /* Texts shorter than this are kept in memory; longer ones are re-read. */
 #define HG_SHORT_TEXT_MAX 512
 
+struct hg_intern_pair;
+
+/* Fields ordered by size, flags in bits: a million entries hold about two
+ * million attempts. */
 struct hg_attempt {
 	int64_t attempt;
-	const char *model;		/* interned, never NULL ("" if empty) */
-	const char *tier_text;		/* interned original text */
-	const char *verdict_text;	/* interned original text ("" if absent) */
-	const char *feedback;		/* whole feedback if short, else NULL */
 	int64_t duration_ms;
+	const char *model;		/* interned, never NULL ("" if empty) */
+	const char *feedback;		/* whole feedback if short, else NULL */
+	/* The texts of a tier and a verdict outside the enums (HG_TIER_OTHER,
+	 * HG_VERDICT_OTHER; "" for one that is known), NULL when both are
+	 * known: read them through hg_attempt_tier/hg_attempt_verdict. */
+	const struct hg_intern_pair *odd;
 	uint32_t feedback_len;		/* bytes of the decoded feedback */
 	uint8_t tier;			/* enum hg_tier */
 	uint8_t verdict;		/* enum hg_verdict */
-	bool warm_start;
-	bool verified;
-	bool has_output_summary;
-	bool has_runner_output;
+	bool warm_start : 1;
+	bool verified : 1;
+	bool has_output_summary : 1;
+	bool has_runner_output : 1;
 };
 
 enum hg_entry_kind {
@@ -148,9 +154,11 @@ const char *hg_verdict_name(enum hg_verdict v);
 enum hg_tier hg_tier_from(const char *s, size_t n);
 enum hg_verdict hg_verdict_from(const char *s, size_t n);
 
-/* Display text of an attempt's tier/verdict (the original for "other"). */
+/* An attempt's tier/verdict as written (interned, or the enum's name). */
 const char *hg_attempt_tier(const struct hg_attempt *a);
 const char *hg_attempt_verdict(const struct hg_attempt *a);
+/* Set its tier and verdict from their texts (interned). */
+void hg_attempt_set(struct hg_attempt *a, const char *tier, const char *verdict);
 
 /* A chain of more than HG_CHAIN_MAX attempts is summarised as the tiers of
  * its first HG_CHAIN_HEAD and last HG_CHAIN_TAIL attempts around an

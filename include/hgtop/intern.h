@@ -10,6 +10,13 @@
 const char *hg_intern(const char *s);
 const char *hg_intern_n(const char *s, size_t n);
 size_t hg_intern_count(void);
+
+/* Two interned strings as one interned pair: equal pairs share one
+ * address (an attempt's tier and verdict texts outside the enums). */
+struct hg_intern_pair {
+	const char *first, *second;
+};
+const struct hg_intern_pair *hg_intern_pair(const char *first, const char *second);
 void hg_intern_clear(void);
 
 #endif

@@ -142,11 +142,11 @@ dump(FILE *out, const struct hg_entry *e)
 		fprintf(out, " {attempt=%lld model=", (long long)a->attempt);
 		qs(out, a->model);
 		fputs(" tier=", out);
-		qs(out, a->tier_text);
+		qs(out, hg_attempt_tier(a));
 		fprintf(out, " duration_ms=%lld warm_start=%s verified=%s verdict=",
 			(long long)a->duration_ms, a->warm_start ? "true" : "false",
 			a->verified ? "true" : "false");
-		qs(out, a->verdict_text);
+		qs(out, hg_attempt_verdict(a));
 		fputs(" feedback=", out);
 		text(out, a->feedback, a->feedback_len);
 		fprintf(out, " output_summary=%s runner_output=%s}",

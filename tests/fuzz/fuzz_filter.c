@@ -30,10 +30,7 @@ setup(void)
 	static const char *const verdicts[] = { "escalate", "", "accept" };
 
 	for (int i = 0; i < 3; i++) {
-		atts[i].tier_text = hg_intern(tiers[i]);
-		atts[i].tier = (uint8_t)(i + 1);
-		atts[i].verdict_text = hg_intern(verdicts[i]);
-		atts[i].verdict = (uint8_t)hg_verdict_from(verdicts[i], strlen(verdicts[i]));
+		hg_attempt_set(&atts[i], hg_intern(tiers[i]), hg_intern(verdicts[i]));
 		atts[i].model = hg_intern(i ? "opus" : "qwen");
 		atts[i].duration_ms = 100 * i;
 		atts[i].feedback = i ? NULL : "tests fail";

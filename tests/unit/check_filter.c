@@ -174,10 +174,7 @@ att(const char *tier, const char *verdict, const char *model, int64_t ms, const 
 	struct hg_attempt *a = &atts[n_atts++];
 
 	memset(a, 0, sizeof(*a));
-	a->tier_text = hg_intern(tier);
-	a->tier = (uint8_t)hg_tier_from(tier, strlen(tier));
-	a->verdict_text = hg_intern(verdict);
-	a->verdict = (uint8_t)hg_verdict_from(verdict, strlen(verdict));
+	hg_attempt_set(a, hg_intern(tier), hg_intern(verdict));
 	a->model = hg_intern(model);
 	a->duration_ms = ms;
 	a->feedback = fb;
@@ -725,8 +722,8 @@ START_TEST(test_check_values)
 	ck_assert(!hg_filter_check_values("tier:", ss, 1, err, sizeof(err), &col));
 	ck_assert_str_eq(err, "value expected after 'tier:' at column 6");
 	/* A value that a log holds is valid; the message names such values. */
-	atts[0].verdict_text = hg_intern("timeout");
-	atts[0].verdict = HG_VERDICT_OTHER;
+	hg_attempt_set(&atts[0], hg_attempt_tier(&atts[0]), hg_intern("timeout"));
+	ck_assert_int_eq(atts[0].verdict, HG_VERDICT_OTHER);
 	hg_entry_masks(&ents[0]);
 	ck_assert(hg_filter_check_values("verdict:timeout", ss, 1, err, sizeof(err), &col));
 	ck_assert(hg_filter_check_values("verdict:time*", ss, 1, err, sizeof(err), &col));

@@ -402,10 +402,7 @@ START_TEST(test_percentile_many_durations)
 		for (size_t i = 0; i < n; i++) {
 			seed = seed * 1103515245u + 12345u;
 			a[i].model = hg_intern("m");
-			a[i].tier_text = hg_intern("local");
-			a[i].tier = HG_TIER_LOCAL;
-			a[i].verdict_text = hg_intern("accept");
-			a[i].verdict = HG_VERDICT_ACCEPT;
+			hg_attempt_set(&a[i], "local", "accept");
 			a[i].duration_ms = (int64_t)((seed >> 4) % (k % 2 ? 300000 : 700)) - 50;
 			if (i == 17)
 				a[i].duration_ms = INT64_MIN;
@@ -451,10 +448,7 @@ START_TEST(test_names_sanitized)
 	char *t;
 
 	a.model = hg_intern("evil\x1b]0;title\x07");
-	a.tier_text = hg_intern("local");
-	a.tier = HG_TIER_LOCAL;
-	a.verdict_text = hg_intern("accept");
-	a.verdict = HG_VERDICT_ACCEPT;
+	hg_attempt_set(&a, "local", "accept");
 	e.skill = hg_intern("sk\x1b[31m");
 	e.final_status = hg_intern("ok");
 	e.attempts = &a;
@@ -523,10 +517,7 @@ meter_entries(struct hg_entry *ents, struct hg_attempt *atts, size_t n)
 			memset(a, 0, sizeof(*a));
 			a->attempt = j + 1;
 			a->model = hg_intern("m");
-			a->tier_text = hg_intern(t);
-			a->tier = (uint8_t)hg_tier_from(t, strlen(t));
-			a->verdict_text = hg_intern(v);
-			a->verdict = (uint8_t)hg_verdict_from(v, strlen(v));
+			hg_attempt_set(a, hg_intern(t), hg_intern(v));
 			a->warm_start = meter_rand(2);
 			a->duration_ms = meter_rand(10) == 0 ? -(int64_t)meter_rand(50)
 				       : (int64_t)meter_rand(i % 3 ? 100000 : 30);
@@ -755,10 +746,7 @@ syn_attempt(struct hg_attempt *a, const char *tier, const char *verdict, int64_t
 {
 	memset(a, 0, sizeof(*a));
 	a->model = hg_intern("m");
-	a->tier_text = hg_intern(tier);
-	a->tier = (uint8_t)hg_tier_from(tier, strlen(tier));
-	a->verdict_text = hg_intern(verdict);
-	a->verdict = (uint8_t)hg_verdict_from(verdict, strlen(verdict));
+	hg_attempt_set(a, hg_intern(tier), hg_intern(verdict));
 	a->duration_ms = ms;
 }
 

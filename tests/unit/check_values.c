@@ -365,9 +365,26 @@ START_TEST(test_repeated_keys)
 		 "\"attempts\":[{\"tier\":\"managed\"}],\"attempts\":[{},{}]}");
 	ck_assert_uint_eq(ent.n_attempts, 2);
 	ck_assert_str_eq(ent.attempts[0].model, "a");
-	ck_assert_str_eq(ent.attempts[0].tier_text, "managed");
+	ck_assert_str_eq(hg_attempt_tier(&ent.attempts[0]), "managed");
 	ck_assert_int_eq(ent.attempts[0].tier, HG_TIER_MANAGED);
 	ck_assert_str_eq(ent.attempts[1].model, "b");
+	/* Tiers and verdicts outside the enums keep their texts through it,
+	 * each on its own and both on one attempt. */
+	parse_ok(HEAD "\"skill\":\"w\",\"attempts\":[{\"tier\":\"gpu\",\"verdict\":\"accept\"},"
+		 "{\"tier\":\"local\",\"verdict\":\"timeout\"}],\"attempts\":[{\"verdict\":\"late\"},{}]}");
+	ck_assert_uint_eq(ent.n_attempts, 2);
+	ck_assert_str_eq(hg_attempt_tier(&ent.attempts[0]), "gpu");
+	ck_assert_int_eq(ent.attempts[0].tier, HG_TIER_OTHER);
+	ck_assert_str_eq(hg_attempt_verdict(&ent.attempts[0]), "late");
+	ck_assert_int_eq(ent.attempts[0].verdict, HG_VERDICT_OTHER);
+	ck_assert_str_eq(hg_attempt_tier(&ent.attempts[1]), "local");
+	ck_assert_str_eq(hg_attempt_verdict(&ent.attempts[1]), "timeout");
+	ck_assert_int_eq(ent.attempts[1].verdict, HG_VERDICT_OTHER);
+	parse_ok(HEAD "\"skill\":\"w\",\"attempts\":[{\"tier\":\"gpu\",\"verdict\":\"late\"}],"
+		 "\"attempts\":[{\"tier\":\"managed\",\"verdict\":\"error\"}]}");
+	ck_assert_str_eq(hg_attempt_tier(&ent.attempts[0]), "managed");
+	ck_assert_str_eq(hg_attempt_verdict(&ent.attempts[0]), "error");
+	ck_assert_ptr_null(ent.attempts[0].odd);
 	/* [] and null drop them. */
 	parse_ok(HEAD "\"skill\":\"w\",\"attempts\":[{\"model\":\"a\",\"feedback\":\"f\"}],\"attempts\":[],"
 		 "\"attempts\":[{}]}");
