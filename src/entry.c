@@ -163,7 +163,8 @@ hg_entry_free(struct hg_entry *e)
 	if (!e->packed)
 		for (i = 0; i < e->n_attempts; i++)
 			free((char *)e->attempts[i].feedback);
-	free(e->attempts);
+	if (!e->pooled)
+		free(e->attempts);
 	if (e->more) {
 		free(e->more->reason);
 		free(e->more->message);
@@ -172,7 +173,7 @@ hg_entry_free(struct hg_entry *e)
 	e->attempts = NULL;
 	e->more = NULL;
 	e->n_attempts = 0;
-	e->packed = false;
+	e->packed = e->pooled = false;
 }
 
 const struct hg_note_ref *

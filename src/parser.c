@@ -55,7 +55,8 @@ json_type_name(const cJSON *v)
 static bool
 type_error(struct hg_entry *e, const char *field, const char *want, const cJSON *v)
 {
-	hg_entry_set_reason(e, xasprintf("field %s: expected %s, got %s", field, want, json_type_name(v)));
+	hg_entry_set_reason(e, xasprintf("field %s: expected %s, got %s", field, want,
+					 json_type_name(v)));
 	return false;
 }
 
@@ -133,8 +134,8 @@ key_is(const char *k, const char *name)
 static bool
 int_error(struct hg_entry *e, const char *path, const char *type, const char *value)
 {
-	hg_entry_set_reason(e, xasprintf("json: cannot unmarshal %s into Go struct field %s of type %s", value,
-			      path, type));
+	hg_entry_set_reason(e, xasprintf("json: cannot unmarshal %s into Go struct field %s of type %s",
+					 value, path, type));
 	return false;
 }
 
@@ -604,8 +605,8 @@ parse_timestamp(struct hg_entry *e, const cJSON *v)
 	if (!raw)
 		s += 2;
 	if (!raw || !hg_parse_time_sec(s, strlen(s), &sec, &nsec, &tz, &zero)) {
-			hg_entry_set_reason(e, xasprintf("field timestamp: \"%.40s\"%s is not an RFC 3339 time", s,
-				      raw ? "" : " written with escapes"));
+		hg_entry_set_reason(e, xasprintf("field timestamp: \"%.40s\"%s is not an RFC 3339 time",
+						 s, raw ? "" : " written with escapes"));
 		return false;
 	}
 	e->ts_zero = zero;
@@ -683,7 +684,16 @@ parse_field(struct hg_entry *e, const cJSON *v, const cJSON **input, const char 
 
 /* The attempts and the texts kept with them in one allocation: per entry
  * one block instead of three or four (each with its own header and
- * rounding), freed by hg_entry_free. */
+ * rounding), freed by hg_entry_free; or carved from the pool the caller
+ * gave (hg_parse_set_pool), freed with it. */
+static _Thread_local struct hg_pool *pool;
+
+void
+hg_parse_set_pool(struct hg_pool *p)
+{
+	pool = p;
+}
+
 static void
 pack(struct hg_entry *e)
 {
@@ -696,9 +706,9 @@ pack(struct hg_entry *e)
 	for (i = 0; i < e->n_attempts; i++)
 		if (e->attempts[i].feedback)
 			bytes += (size_t)e->attempts[i].feedback_len + 1;
-	if (bytes == head)
+	if (bytes == head && !pool)
 		return;
-	block = xmalloc(bytes);
+	block = pool ? hg_pool_alloc(pool, bytes) : xmalloc(bytes);
 	memcpy(block, e->attempts, head);
 	for (i = 0; i < e->n_attempts; i++) {
 		struct hg_attempt *a = &((struct hg_attempt *)(void *)block)[i];
@@ -713,6 +723,7 @@ pack(struct hg_entry *e)
 	free(e->attempts);
 	e->attempts = (struct hg_attempt *)(void *)block;
 	e->packed = true;
+	e->pooled = pool != NULL;
 }
 
 bool
@@ -729,7 +740,7 @@ hg_entry_from_json(const cJSON *root, struct hg_entry *e)
 	e->ts_zero = true;
 	/* A bare null is an entry with every field zero to Go. */
 	if (!cJSON_IsObject(root) && !cJSON_IsNull(root)) {
-			hg_entry_set_reason(e, xasprintf("not a JSON object (%s)", json_type_name(root)));
+		hg_entry_set_reason(e, xasprintf("not a JSON object (%s)", json_type_name(root)));
 		return false;
 	}
 	cJSON_ArrayForEach(v, root) {
@@ -960,7 +971,8 @@ parse_once(const char *line, size_t len, struct hg_entry *e)
 		if ((size_t)(p - line) < len) {
 			delete_in_arena(root);
 			make_unparsable(e);
-			hg_entry_set_reason(e, xasprintf("invalid JSON: extra data at byte %zu", (size_t)(p - line) + 1));
+			hg_entry_set_reason(e, xasprintf("invalid JSON: extra data at byte %zu",
+							 (size_t)(p - line) + 1));
 			return;
 		}
 	}
@@ -991,8 +1003,8 @@ hg_parse_too_long(size_t len, struct hg_entry *e)
 		snprintf(max, sizeof(max), "%lld MiB", (long long)(hg_reader_line_max() / (1024 * 1024)));
 	else
 		hg_fmt_count(max, sizeof(max), hg_reader_line_max());
-	hg_entry_set_reason(e, xasprintf("line of %s bytes is over the %s%s line limit: not read", n, max,
-			      strchr(max, 'M') ? "" : "-byte"));
+	hg_entry_set_reason(e, xasprintf("line of %s bytes is over the %s%s line limit: not read", n,
+					 max, strchr(max, 'M') ? "" : "-byte"));
 }
 
 /* Fast path.

@@ -187,6 +187,7 @@ hg_session_free(struct hg_session *s)
 		return;
 	drop_head(s);
 	drop_entries(s);
+	hg_pool_free(&s->pool);
 	drop_go_verdict(s);
 	free(s->entries);
 	unkeep(s);
@@ -202,6 +203,7 @@ hg_session_reset(struct hg_session *s)
 {
 	drop_head(s);
 	drop_entries(s);
+	hg_pool_free(&s->pool);
 	drop_go_verdict(s);
 	s->partial_taken = false;
 	if (s->cap_entries > 1024) {
@@ -280,10 +282,15 @@ add_line(void *ctx, const char *line, size_t len, int64_t offset, int64_t line_n
 	e->line_no = line_no;
 	/* The Go-reader check first: it finds the strings the parser skips. */
 	sp = go_verdict(s, arr == &s->head, line, len, line_no);
-	if (line)
+	if (line) {
+		/* A stream's entries go to other sessions: theirs are not
+		 * carved from its pool. */
+		hg_parse_set_pool(s->spool_fd < 0 ? &s->pool : NULL);
 		hg_parse_line_spans(line, len, sp, e);
-	else
+		hg_parse_set_pool(NULL);
+	} else {
 		hg_parse_too_long(len, e);
+	}
 	/* The counts go with the array: head lines join the entries later. */
 	if (e->kind == HG_ENTRY_UNPARSABLE)
 		(*(arr == &s->head ? &s->head_unparsable : &s->n_unparsable))++;

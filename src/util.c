@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <langinfo.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +174,62 @@ hg_hash(const void *p, size_t n)
 		h *= 1099511628211ULL;
 	}
 	return h;
+}
+
+/* Pools */
+
+#define POOL_CHUNK (64 * 1024)
+
+struct hg_pool_chunk {
+	struct hg_pool_chunk *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+void *
+hg_pool_alloc(struct hg_pool *p, size_t n)
+{
+	struct hg_pool_chunk *c = p->chunks;
+	void *r;
+
+	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	if (n > POOL_CHUNK / 4) {
+		/* A large one alone, behind the current chunk. */
+		c = xmalloc(sizeof(*c) + n);
+		c->used = c->cap = n;
+		if (p->chunks) {
+			c->next = p->chunks->next;
+			p->chunks->next = c;
+		} else {
+			c->next = NULL;
+			p->chunks = c;
+		}
+		p->bytes += n;
+		return c->data;
+	}
+	if (!c || c->cap - c->used < n) {
+		c = xmalloc(sizeof(*c) + POOL_CHUNK);
+		c->used = 0;
+		c->cap = POOL_CHUNK;
+		c->next = p->chunks;
+		p->chunks = c;
+	}
+	r = (char *)c->data + c->used;
+	c->used += n;
+	p->bytes += n;
+	return r;
+}
+
+void
+hg_pool_free(struct hg_pool *p)
+{
+	while (p->chunks) {
+		struct hg_pool_chunk *c = p->chunks;
+
+		p->chunks = c->next;
+		free(c);
+	}
+	p->bytes = 0;
 }
 
 static inline unsigned char

@@ -111,6 +111,8 @@ struct hg_entry {
 	bool has_input;
 	bool packed;		/* feedback texts live in the attempts'
 				 * allocation (freed with it) */
+	bool pooled;		/* that allocation is a session's pool's
+				 * (freed with the pool, not the entry) */
 };
 
 /* E's more: made when missing (freed with E). */

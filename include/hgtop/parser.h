@@ -27,6 +27,11 @@ void hg_parse_line_spans(const char *line, size_t len, const struct hg_goread_sp
  * the line when shown (hg_session_entry_text). Set before any parsing;
  * notes always keep theirs. */
 void hg_parse_keep_texts(bool keep);
+/* Entries this thread parses from now on take their attempts from P
+ * (NULL: each its own allocation); P is freed after every such entry. */
+struct hg_pool;
+void hg_parse_set_pool(struct hg_pool *p);
+
 /* hg_parse_line keeping the message and feedback texts whatever that
  * setting and however long they are. */
 void hg_parse_line_texts(const char *line, size_t len, struct hg_entry *e);

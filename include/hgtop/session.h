@@ -14,6 +14,7 @@
 
 #include "hgtop/entry.h"
 #include "hgtop/reader.h"
+#include "hgtop/util.h"
 
 struct hg_session {
 	char *path;		/* as opened (NULL-free); "-" for stdin */
@@ -62,6 +63,9 @@ struct hg_session {
 	unsigned dir_ix;	/* 1 + index of the catalog directory it was
 				 * found in; 0: a file named, or a stream */
 	void *user;		/* for the layers above (not owned) */
+	/* The attempts of the entries it read itself (not of a stream's,
+	 * which other sessions take over: see spool.h). */
+	struct hg_pool pool;
 	/* hyperguild's own reader (goread.h): the first line it stops at,
 	 * with Go's error (0 and NULL: none so far); the same for the head
 	 * while a file is read tail first. */

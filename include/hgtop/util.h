@@ -59,6 +59,18 @@ hg_hex_value(int c)
  * (continuation bytes do not count; a NUL ends the text). */
 int hg_utf8_column(const char *s, size_t off);
 
+/* Many small allocations freed all at once (the attempts of a session's
+ * entries): carved from 64 KB chunks, so each costs no header of its own.
+ * Zero-initialised. */
+struct hg_pool_chunk;
+struct hg_pool {
+	struct hg_pool_chunk *chunks;	/* newest first */
+	size_t bytes;			/* carved so far */
+};
+/* N bytes aligned for any type (N > 0). */
+void *hg_pool_alloc(struct hg_pool *p, size_t n);
+void hg_pool_free(struct hg_pool *p);
+
 /* A growable byte buffer, always NUL-terminated after hg_buf_* calls. */
 struct hg_buf {
 	char *p;
