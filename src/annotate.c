@@ -112,7 +112,7 @@ target_timestamp(const struct hg_session *s, const struct hg_entry *t, char *ts,
 	free(line);
 	sk = cJSON_GetObjectItemCaseSensitive(root, "skill");
 	v = cJSON_GetObjectItemCaseSensitive(root, "timestamp");
-	if (!cJSON_IsObject(root) || !cJSON_IsString(sk) || strcmp(sk->valuestring, t->skill) != 0)
+	if (!cJSON_IsObject(root) || !cJSON_IsString(sk) || strcmp(sk->valuestring, hg_sym_str(t->skill)) != 0)
 		rc = fail(err, errlen, "file changed since it was read");
 	else if (cJSON_IsString(v) && strlen(v->valuestring) < tslen)
 		snprintf(ts, tslen, "%s", v->valuestring);
@@ -170,7 +170,7 @@ make_entry(const char *sid, const char *now, const struct hg_entry *t, const cha
 	add_string(root, "skill", HG_ANNOTATE_SKILL);
 	cJSON_AddNumberToObject(in, "target_line", (double)t->line_no);
 	add_string(in, "target_timestamp", ts);
-	add_string(in, "target_skill", t->skill);
+	add_string(in, "target_skill", hg_sym_str(t->skill));
 	if (attempt != HG_ANNOTATE_ENTRY)
 		cJSON_AddNumberToObject(in, "target_attempt", (double)attempt);
 	add_string(in, "author", author);
@@ -199,7 +199,7 @@ hg_annotate_build(struct hg_buf *out, const struct hg_session *s, const struct h
 	    target_timestamp(s, target, ts, sizeof(ts), err, errlen) < 0)
 		return -1;
 	format_now(now_ns, now, sizeof(now));
-	sid = target->session_id && *target->session_id ? target->session_id : s->id;
+	sid = hg_sym_str(target->session_id) && *hg_sym_str(target->session_id) ? hg_sym_str(target->session_id) : s->id;
 	root = make_entry(sid, now, target, ts, target_attempt, author ? author : "", text);
 	json = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
@@ -514,7 +514,7 @@ hg_annotate_target(const struct hg_session *s, size_t ann_index)
 	if (i < 0)
 		return -1;
 	t = &s->entries[i];
-	if (t->kind != HG_ENTRY_OK || strcmp(t->skill, n->target_skill) != 0 ||
+	if (t->kind != HG_ENTRY_OK || strcmp(hg_sym_str(t->skill), n->target_skill) != 0 ||
 	    !same_time(n, t))
 		return -1;
 	return i;

@@ -155,8 +155,8 @@ format_entry(struct hg_buf *b, const struct hg_session *s, size_t ei,
 		snprintf(dur, sizeof(dur), "-");
 	hg_entry_chain(e, arrow, chain, sizeof(chain));
 	hg_buf_adds(b, when);
-	add_field(b, e->skill);
-	add_field(b, e->final_status);
+	add_field(b, hg_sym_str(e->skill));
+	add_field(b, hg_sym_str(e->final_status));
 	add_field(b, chain);
 	hg_buf_printf(b, "  %s", dur);
 	if (hg_entry_message(e)) {

@@ -200,12 +200,13 @@ add_timestamp(struct hg_detail *d, const char *v, int indent)
 	struct hg_entry t = { .more = &more };
 	char buf[160], local[40];
 	int32_t nsec;
+	bool zero;
 
 	if (hg_values_marked(v, HG_VAL_ESCAPED) || hg_values_marked(v, HG_VAL_NUMBER)) {
 		add_field(d, "timestamp", v + 2, indent);
 		return;
 	}
-	if (!hg_parse_time_sec(v, strlen(v), &more.far_sec, &nsec, &t.tz_min, &t.ts_zero) || t.ts_zero) {
+	if (!hg_parse_time_sec(v, strlen(v), &more.far_sec, &nsec, &t.tz_min, &zero) || zero) {
 		add_field(d, "timestamp", v, indent);
 		return;
 	}
@@ -293,7 +294,7 @@ build_attempt(struct hg_detail *d, const cJSON *root, const struct hg_entry *e, 
 	const cJSON *a = cJSON_GetArrayItem(arr, ai);
 	char buf[160], ln[24];
 
-	snprintf(buf, sizeof(buf), "line %s, %s", hg_line_str(e->line_no, ln, sizeof(ln)), e->skill);
+	snprintf(buf, sizeof(buf), "line %s, %s", hg_line_str(e->line_no, ln, sizeof(ln)), hg_sym_str(e->skill));
 	hg_detail_add_field(d, "entry", buf, 0);
 	if (!a) {
 		hg_detail_add_text(d, "(attempt not found in the line)", 31, 0, UI_ROLE_ERROR);

@@ -1610,7 +1610,7 @@ session_test(const struct term *t, const struct hg_session *s, const struct hg_e
 {
 	struct memo *m = t->memo;
 
-	if (memo_test(t, e->session_id))
+	if (memo_test(t, hg_sym_str(e->session_id)))
 		return true;
 	if (!s || !s->id)
 		return false;
@@ -1656,19 +1656,19 @@ entry_text_field(uint8_t field, const struct hg_entry *e)
 {
 	switch (field) {
 	case FLD_SKILL:
-		return e->skill;
+		return hg_sym_str(e->skill);
 	case FLD_STATUS:
-		return e->final_status;
+		return hg_sym_str(e->final_status);
 	case FLD_PHASE:
-		return e->phase;
+		return hg_sym_str(e->phase);
 	case FLD_SESSION:
-		return e->session_id;
+		return hg_sym_str(e->session_id);
 	case FLD_FILE:
-		return e->file_path;
+		return hg_sym_str(e->file_path);
 	case FLD_MODEL_USED:
-		return e->model_used;
+		return hg_sym_str(e->model_used);
 	case FLD_PROJECT:
-		return e->project_root;
+		return hg_sym_str(e->project_root);
 	default:
 		return NULL;
 	}
@@ -1779,7 +1779,7 @@ word_test(const struct term *t, const struct hg_session *s, const struct hg_entr
 	const struct value *w = &t->vals[0];
 	bool longtext;
 
-	if (w->len == 0 || memo_test(t, e->skill) || memo_test(t, e->final_status))
+	if (w->len == 0 || memo_test(t, hg_sym_str(e->skill)) || memo_test(t, hg_sym_str(e->final_status)))
 		return true;
 	if (hg_entry_message(e) && contains(w, hg_entry_message(e), e->message_len))
 		return true;

@@ -22,7 +22,11 @@ struct block {
 	char data[];
 };
 
-static const char **table;	/* slots: NULL or an interned string */
+struct slot {
+	const char *p;		/* NULL or an interned string */
+	hg_sym id;
+};
+static struct slot *table;
 static size_t table_cap;
 static size_t table_count;
 static struct block *blocks;
@@ -40,7 +44,37 @@ static _Thread_local struct {
 	const char *p;
 	size_t n;
 	unsigned gen;
+	hg_sym id;
 } cache[CACHE_N];
+
+/* The strings by number: chunks of 2^16 made as numbers are given out,
+ * never moved, so a reader takes no lock. */
+#define SYM_CHUNKS (1u << (32 - HG_SYM_CHUNK_BITS))
+#define SYM_PER_CHUNK (1u << HG_SYM_CHUNK_BITS)
+static const char *chunk0[SYM_PER_CHUNK];	/* 0 is "": a zeroed record holds "" */
+const char **hg_sym_chunks[SYM_CHUNKS] = { chunk0 };
+static size_t n_syms = 1;	/* numbers given out, "" included */
+
+__attribute__((constructor)) static void
+sym_init(void)
+{
+	chunk0[0] = "";
+}
+
+static hg_sym
+new_sym(const char *p)
+{
+	size_t id = n_syms;
+
+	if (id >= (size_t)SYM_CHUNKS * SYM_PER_CHUNK)
+		die("too many distinct strings");
+	if (!hg_sym_chunks[id >> HG_SYM_CHUNK_BITS])
+		hg_sym_chunks[id >> HG_SYM_CHUNK_BITS] =
+			xcalloc(SYM_PER_CHUNK, sizeof(**hg_sym_chunks));
+	hg_sym_chunks[id >> HG_SYM_CHUNK_BITS][id & (SYM_PER_CHUNK - 1)] = p;
+	n_syms++;
+	return (hg_sym)id;
+}
 
 /* N bytes out of the newest block. */
 static char *
@@ -77,26 +111,26 @@ static void
 grow(void)
 {
 	size_t ncap = table_cap ? table_cap * 2 : 1024;
-	const char **nt = xcalloc(ncap, sizeof(*nt));
+	struct slot *nt = xcalloc(ncap, sizeof(*nt));
 	size_t i;
 
 	for (i = 0; i < table_cap; i++) {
-		const char *s = table[i];
+		const char *s = table[i].p;
 		size_t j;
 
 		if (!s)
 			continue;
 		j = hg_hash(s, strlen(s)) & (ncap - 1);
-		while (nt[j])
+		while (nt[j].p)
 			j = (j + 1) & (ncap - 1);
-		nt[j] = s;
+		nt[j] = table[i];
 	}
 	free(table);
 	table = nt;
 	table_cap = ncap;
 }
 
-static const char *
+static const struct slot *
 lookup(const char *s, size_t n, uint64_t h)
 {
 	size_t j;
@@ -104,38 +138,59 @@ lookup(const char *s, size_t n, uint64_t h)
 	if ((table_count + 1) * 4 > table_cap * 3)
 		grow();
 	j = h & (table_cap - 1);
-	while (table[j]) {
-		if (strncmp(table[j], s, n) == 0 && table[j][n] == '\0')
-			return table[j];
+	while (table[j].p) {
+		if (strncmp(table[j].p, s, n) == 0 && table[j].p[n] == '\0')
+			return &table[j];
 		j = (j + 1) & (table_cap - 1);
 	}
-	table[j] = store(s, n);
+	table[j].p = store(s, n);
+	table[j].id = new_sym(table[j].p);
 	table_count++;
-	return table[j];
+	return &table[j];
+}
+
+/* S interned, through the calling thread's cache; *id receives its number. */
+static const char *
+intern(const char *s, size_t n, hg_sym *id)
+{
+	uint64_t h;
+	unsigned gen;
+	const struct slot *r;
+	size_t c;
+
+	h = hg_hash(s, n);
+	c = (size_t)(h >> 20) & (CACHE_N - 1);
+	gen = atomic_load_explicit(&generation, memory_order_acquire);
+	if (cache[c].p && cache[c].n == n && cache[c].gen == gen && memcmp(cache[c].p, s, n) == 0) {
+		*id = cache[c].id;
+		return cache[c].p;
+	}
+	pthread_mutex_lock(&lock);
+	r = lookup(s, n, h);
+	cache[c].p = r->p;
+	cache[c].id = *id = r->id;
+	pthread_mutex_unlock(&lock);
+	cache[c].n = n;
+	cache[c].gen = gen;
+	return cache[c].p;
 }
 
 const char *
 hg_intern_n(const char *s, size_t n)
 {
-	uint64_t h;
-	unsigned gen;
-	const char *r;
-	size_t c;
+	hg_sym id;
 
-	if (n == 0)
-		return "";
-	h = hg_hash(s, n);
-	c = (size_t)(h >> 20) & (CACHE_N - 1);
-	gen = atomic_load_explicit(&generation, memory_order_acquire);
-	if (cache[c].p && cache[c].n == n && cache[c].gen == gen && memcmp(cache[c].p, s, n) == 0)
-		return cache[c].p;
-	pthread_mutex_lock(&lock);
-	r = lookup(s, n, h);
-	pthread_mutex_unlock(&lock);
-	cache[c].p = r;
-	cache[c].n = n;
-	cache[c].gen = gen;
-	return r;
+	return n == 0 ? "" : intern(s, n, &id);
+}
+
+hg_sym
+hg_intern_sym(const char *s, size_t n)
+{
+	hg_sym id = 0;
+
+	if (n > 0)
+		intern(s, n, &id);
+	return id;
 }
 
 static uint64_t
@@ -191,6 +246,12 @@ hg_intern_pair(const char *first, const char *second)
 	return r;
 }
 
+hg_sym
+hg_sym_of(const char *s)
+{
+	return hg_intern_sym(s, strlen(s));
+}
+
 const char *
 hg_intern(const char *s)
 {
@@ -222,6 +283,11 @@ hg_intern_clear(void)
 	free(table);
 	table = NULL;
 	table_cap = table_count = 0;
+	for (size_t c = 1; c < SYM_CHUNKS && hg_sym_chunks[c]; c++) {
+		free(hg_sym_chunks[c]);
+		hg_sym_chunks[c] = NULL;
+	}
+	n_syms = 1;
 	free(pairs);
 	pairs = NULL;
 	pairs_cap = pairs_count = 0;

@@ -350,7 +350,10 @@ run_batch(const struct hg_options *o, struct hg_catalog *c, struct hg_spool *sp,
 	int failures;
 
 	if (o->stats && !stream) {
-		/* Files: the statistics are made as the entries are read. */
+		/* Files: the statistics are made as the entries are read;
+		 * without a filter no message or feedback text is needed. */
+		if (hg_filter_is_empty(f))
+			hg_parse_keep_texts(false);
 		struct hg_stats *st = hg_batch_stats(c, f, isatty(STDERR_FILENO), &failures);
 		int rc;
 

@@ -88,6 +88,18 @@ get_interned(struct hg_entry *e, const char *field, const cJSON *v, const char *
 	return true;
 }
 
+static bool
+get_sym(struct hg_entry *e, const char *field, const cJSON *v, hg_sym *out)
+{
+	const char *s;
+
+	if (!get_string(e, field, v, &s))
+		return false;
+	if (s)	/* null leaves the value as it was, as in Go */
+		*out = hg_intern_sym(s, strlen(s));
+	return true;
+}
+
 /* The lower-case ASCII letter a key character folds to as Go folds keys
  * (Unicode simple folding: besides ASCII case, the long s U+017F folds to
  * 's' and the Kelvin sign U+212A to 'k'), or the byte itself; *len gets
@@ -633,9 +645,9 @@ parse_field(struct hg_entry *e, const cJSON *v, const cJSON **input, const char 
 	switch (key_fold(k, &n)) {
 	case 's':
 		if (key_is(k, "session_id"))
-			return get_interned(e, k, v, &e->session_id);
+			return get_sym(e, k, v, &e->session_id);
 		if (key_is(k, "skill"))
-			return get_interned(e, k, v, &e->skill);
+			return get_sym(e, k, v, &e->skill);
 		break;
 	case 't':
 		if (!key_is(k, "timestamp"))
@@ -643,9 +655,9 @@ parse_field(struct hg_entry *e, const cJSON *v, const cJSON **input, const char 
 		return parse_timestamp(e, v);
 	case 'p':
 		if (key_is(k, "phase"))
-			return get_interned(e, k, v, &e->phase);
+			return get_sym(e, k, v, &e->phase);
 		if (key_is(k, "project_root"))
-			return get_interned(e, k, v, &e->project_root);
+			return get_sym(e, k, v, &e->project_root);
 		break;
 	case 'i':
 		if (key_is(k, "input")) {
@@ -659,13 +671,13 @@ parse_field(struct hg_entry *e, const cJSON *v, const cJSON **input, const char 
 		break;
 	case 'f':
 		if (key_is(k, "final_status"))
-			return get_interned(e, k, v, &e->final_status);
+			return get_sym(e, k, v, &e->final_status);
 		if (key_is(k, "file_path"))
-			return get_interned(e, k, v, &e->file_path);
+			return get_sym(e, k, v, &e->file_path);
 		break;
 	case 'm':
 		if (key_is(k, "model_used"))
-			return get_interned(e, k, v, &e->model_used);
+			return get_sym(e, k, v, &e->model_used);
 		if (key_is(k, "message")) {
 			if (!get_string(e, k, v, &s))
 				return false;
@@ -735,8 +747,8 @@ hg_entry_from_json(const cJSON *root, struct hg_entry *e)
 	uint32_t stored = 0;
 	bool ok = true;
 
-	e->session_id = e->skill = e->phase = e->final_status = "";
-	e->model_used = e->file_path = e->project_root = "";
+	e->session_id = e->skill = e->phase = e->final_status = 0;
+	e->model_used = e->file_path = e->project_root = 0;
 	e->ts_zero = true;
 	/* A bare null is an entry with every field zero to Go. */
 	if (!cJSON_IsObject(root) && !cJSON_IsNull(root)) {
@@ -753,7 +765,7 @@ hg_entry_from_json(const cJSON *root, struct hg_entry *e)
 	if (!ok)
 		return false;
 	hg_entry_masks(e);
-	if (strcmp(e->skill, ANNOTATE_SKILL) == 0) {
+	if (strcmp(hg_sym_str(e->skill), ANNOTATE_SKILL) == 0) {
 		e->kind = HG_ENTRY_ANNOTATION;
 		text = keep_text(message, &e->message_len, ANNOTATION_TEXT_MAX);
 		parse_annotation_input(e, input);
@@ -772,8 +784,8 @@ make_unparsable(struct hg_entry *e)
 {
 	hg_entry_free(e);
 	e->kind = HG_ENTRY_UNPARSABLE;
-	e->session_id = e->skill = e->phase = e->final_status = "";
-	e->model_used = e->file_path = e->project_root = "";
+	e->session_id = e->skill = e->phase = e->final_status = 0;
+	e->model_used = e->file_path = e->project_root = 0;
 	e->message_len = 0;
 }
 

@@ -668,12 +668,12 @@ static void
 add_skill(struct acc *ac, const struct hg_entry *e)
 {
 	struct i64vec *durs;
-	struct hg_stats_skill *sk = skill_for(ac, e->skill, &durs);
+	struct hg_stats_skill *sk = skill_for(ac, hg_sym_str(e->skill), &durs);
 
 	sk->entries++;
 	sk->escalated += e->n_attempts > 1;
 	sk->resolved[resolved_at(e)]++;
-	count_status(sk, e->final_status);
+	count_status(sk, hg_sym_str(e->final_status));
 	/* duration_ms is omitted when zero: such an entry has no duration to
 	 * count, rather than a duration of 0 ms. */
 	if (e->duration_ms)
@@ -786,7 +786,7 @@ add_entry(struct acc *ac, const struct hg_entry *e)
 	struct hg_stats *st = ac->st;
 
 	st->entries++;
-	scope_add(&ac->projects, e->project_root, e);
+	scope_add(&ac->projects, hg_sym_str(e->project_root), e);
 	if (!e->ts_zero) {
 		minute_add(&ac->minutes, e);
 		if (!st->has_ts || e->ts_ns < st->first_ts_ns)
@@ -859,7 +859,7 @@ keep_target(struct acc *ac, const struct hg_entry *e, bool matched)
 	t = &ac->targets[ac->n_targets++];
 	t->line = (e->line_no << 2) | (matched ? 2 : 0) | (e->ts_zero ? 1 : 0);
 	t->ts_ns = e->ts_ns;
-	t->skill = e->skill ? e->skill : "";
+	t->skill = hg_sym_str(e->skill) ? hg_sym_str(e->skill) : "";
 }
 
 static void

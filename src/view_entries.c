@@ -618,8 +618,8 @@ draw_entry(struct cell *c, const struct hg_session *s, const struct hg_entry *e,
 		hg_entry_clock(e, t, sizeof(t));
 	col(c, t, 8, UI_ROLE_DIM);
 	col(c, glyph, 1, row->flags & HG_ROW_MATCH ? UI_ROLE_MATCH : UI_ROLE_DIM);
-	col(c, e->skill, w.skill, UI_ROLE_NORMAL);
-	col(c, e->final_status, w.status, status_role(e->final_status));
+	col(c, hg_sym_str(e->skill), w.skill, UI_ROLE_NORMAL);
+	col(c, hg_sym_str(e->final_status), w.status, status_role(hg_sym_str(e->final_status)));
 	draw_chain(c, e, w.chain);
 	snprintf(t, sizeof(t), "%7s", d);
 	col(c, t, dw, UI_ROLE_NORMAL);

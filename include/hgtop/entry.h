@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#include "hgtop/intern.h"
+
 enum hg_tier {
 	HG_TIER_NONE = 0,	/* empty string */
 	HG_TIER_LOCAL,
@@ -90,16 +92,18 @@ struct hg_entry {
 	int64_t ts_ns;		/* timestamp: ns since the Unix epoch (UTC),
 				 * INT64_MIN/MAX before 1677 or after 2262 */
 	int64_t duration_ms;
-	const char *session_id;	/* interned */
-	const char *skill;	/* interned */
-	const char *phase;	/* interned ("" if absent) */
-	const char *final_status; /* interned */
-	const char *model_used;	/* interned ("" if absent) */
-	const char *file_path;	/* interned ("" if absent) */
-	const char *project_root; /* interned ("" if absent) */
 	struct hg_attempt *attempts; /* owned array */
 	struct hg_entry_more *more; /* owned, NULL when none: read it through
 				     * the functions below */
+	/* Interned strings by number (hg_sym_str; 0 is "", also for one
+	 * that is absent). */
+	hg_sym session_id;
+	hg_sym skill;
+	hg_sym phase;
+	hg_sym final_status;
+	hg_sym model_used;
+	hg_sym file_path;
+	hg_sym project_root;
 	uint32_t n_attempts;
 	uint32_t message_len;	/* bytes of the decoded message */
 	uint32_t pair_mask;	/* bit (tier * 5 + verdict) for each attempt */
@@ -107,11 +111,11 @@ struct hg_entry {
 	uint8_t kind;		/* enum hg_entry_kind */
 	uint8_t tier_mask;	/* bit (1 << enum hg_tier) for each attempt's tier */
 	uint8_t verdict_mask;	/* bit (1 << enum hg_verdict) for each verdict */
-	bool ts_zero;		/* Go's zero time 0001-01-01T00:00:00Z */
-	bool has_input;
-	bool packed;		/* feedback texts live in the attempts'
+	bool ts_zero : 1;	/* Go's zero time 0001-01-01T00:00:00Z */
+	bool has_input : 1;
+	bool packed : 1;	/* feedback texts live in the attempts'
 				 * allocation (freed with it) */
-	bool pooled;		/* that allocation is a session's pool's
+	bool pooled : 1;	/* that allocation is a session's pool's
 				 * (freed with the pool, not the entry) */
 };
 

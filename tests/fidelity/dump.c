@@ -120,19 +120,19 @@ dump(FILE *out, const struct hg_entry *e)
 	else
 		hg_format_time(e->ts_ns, e->tz_min, e->ts_zero, ts, sizeof(ts));
 	fputs("session_id=", out);
-	qs(out, e->session_id);
+	qs(out, hg_sym_str(e->session_id));
 	fprintf(out, " timestamp=%s skill=", ts);
-	qs(out, e->skill);
+	qs(out, hg_sym_str(e->skill));
 	fputs(" phase=", out);
-	qs(out, e->phase);
+	qs(out, hg_sym_str(e->phase));
 	fputs(" project_root=", out);
-	qs(out, e->project_root);
+	qs(out, hg_sym_str(e->project_root));
 	fprintf(out, " input=%s final_status=", e->has_input ? "true" : "false");
-	qs(out, e->final_status);
+	qs(out, hg_sym_str(e->final_status));
 	fputs(" file_path=", out);
-	qs(out, e->file_path);
+	qs(out, hg_sym_str(e->file_path));
 	fputs(" model_used=", out);
-	qs(out, e->model_used);
+	qs(out, hg_sym_str(e->model_used));
 	fprintf(out, " duration_ms=%lld message=", (long long)e->duration_ms);
 	text(out, hg_entry_message(e), e->message_len);
 	fprintf(out, " attempts=%u", e->n_attempts);

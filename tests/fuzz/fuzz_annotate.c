@@ -135,7 +135,7 @@ check_line(const char *line, size_t len, const char *author, const char *text, i
 				      : !n->has_target_attempt || n->target_attempt != att) ||
 	    !n->target_skill || strcmp(n->target_skill, "build") != 0 ||
 	    !n->has_target_ts || n->target_ts_ns != sess->entries[0].ts_ns ||
-	    strcmp(e.session_id, "fz") != 0)
+	    strcmp(hg_sym_str(e.session_id), "fz") != 0)
 		fail("annotation does not point at its target");
 	if (!n->author || strcmp(n->author, want_author) != 0)
 		fail("author did not round-trip");

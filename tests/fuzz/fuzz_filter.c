@@ -40,10 +40,10 @@ setup(void)
 		struct hg_entry *e = &ents[i];
 
 		e->line_no = i + 1;
-		e->skill = hg_intern(i ? "refactor" : "Write-File");
-		e->final_status = hg_intern("ok");
-		e->session_id = hg_intern("s");
-		e->phase = e->model_used = e->file_path = hg_intern("");
+		e->skill = hg_sym_of(i ? "refactor" : "Write-File");
+		e->final_status = hg_sym_of("ok");
+		e->session_id = hg_sym_of("s");
+		e->phase = e->model_used = e->file_path = hg_sym_of("");
 		e->duration_ms = 1000 * i;
 		mores[i].message = i == 1 ? (char *)"two words" : NULL;
 		e->more = &mores[i];

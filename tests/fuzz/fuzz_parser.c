@@ -32,8 +32,8 @@ fail(const char *what)
 static void
 check_entry(const struct hg_entry *e)
 {
-	if (!e->session_id || !e->skill || !e->phase || !e->final_status ||
-	    !e->model_used || !e->file_path || !e->project_root)
+	if (!hg_sym_str(e->session_id) || !hg_sym_str(e->skill) || !hg_sym_str(e->phase) || !hg_sym_str(e->final_status) ||
+	    !hg_sym_str(e->model_used) || !hg_sym_str(e->file_path) || !hg_sym_str(e->project_root))
 		fail("NULL interned string");
 	if (e->kind == HG_ENTRY_UNPARSABLE) {
 		if (!hg_entry_reason(e) || !*hg_entry_reason(e))
@@ -83,9 +83,9 @@ same_entry(const struct hg_entry *a, const struct hg_entry *b)
 	    hg_entry_far_sec(a) != hg_entry_far_sec(b) ||
 	    (a->more ? a->more->far_nsec : 0) != (b->more ? b->more->far_nsec : 0) ||
 	    a->duration_ms != b->duration_ms || a->has_input != b->has_input ||
-	    a->session_id != b->session_id || a->skill != b->skill || a->phase != b->phase ||
-	    a->final_status != b->final_status || a->model_used != b->model_used ||
-	    a->file_path != b->file_path || a->project_root != b->project_root ||
+	    hg_sym_str(a->session_id) != hg_sym_str(b->session_id) || hg_sym_str(a->skill) != hg_sym_str(b->skill) || hg_sym_str(a->phase) != hg_sym_str(b->phase) ||
+	    hg_sym_str(a->final_status) != hg_sym_str(b->final_status) || hg_sym_str(a->model_used) != hg_sym_str(b->model_used) ||
+	    hg_sym_str(a->file_path) != hg_sym_str(b->file_path) || hg_sym_str(a->project_root) != hg_sym_str(b->project_root) ||
 	    a->message_len != b->message_len || !same_text(hg_entry_message(a), hg_entry_message(b)) ||
 	    a->n_attempts != b->n_attempts)
 		fail("fast and full parse disagree on a field");

@@ -216,8 +216,8 @@ check_parses_back(const char *line, size_t len, const char *expect)
 	memset(&e, 0, sizeof(e));
 	hg_parse_line(line, len - 1, &e);
 	ck_assert_msg(e.kind == HG_ENTRY_ANNOTATION, "not parsed: %s", hg_entry_reason(&e) ? hg_entry_reason(&e) : "");
-	ck_assert_str_eq(e.skill, "hgtop.annotate");
-	ck_assert_str_eq(e.final_status, "annotation");
+	ck_assert_str_eq(hg_sym_str(e.skill), "hgtop.annotate");
+	ck_assert_str_eq(hg_sym_str(e.final_status), "annotation");
 	ck_assert_int_eq(hg_entry_note(&e)->target_line, 1);
 	ck_assert_str_eq(hg_entry_note(&e)->target_skill, "write-file");
 	ck_assert_str_eq(hg_entry_note(&e)->author, "kai");
@@ -459,7 +459,7 @@ START_TEST(test_writer_mid_line_refused)
 	ck_assert_int_eq(hg_session_ingest(s, 0).status, HG_INGEST_OK);
 	ck_assert_uint_eq(s->n_entries, 3);
 	ck_assert_int_eq(s->n_unparsable, 0);
-	ck_assert_str_eq(s->entries[2].skill, "writer");
+	ck_assert_str_eq(hg_sym_str(s->entries[2].skill), "writer");
 	/* Ending in '\n', a fresh file takes the note at once. */
 	ck_assert_int_eq(annotate(s, 1, HG_ANNOTATE_ENTRY, "kai", "after it"), 0);
 	free(old);
@@ -863,7 +863,7 @@ START_TEST(test_association_after_rewrite)
 	write_file(path, rewritten, strlen(rewritten), "r+b");
 	ck_assert_int_ne(hg_session_ingest(s, 0).status, HG_INGEST_ERROR);
 	ck_assert_uint_eq(s->n_entries, 3);
-	ck_assert_str_eq(s->entries[0].skill, "refactor");
+	ck_assert_str_eq(hg_sym_str(s->entries[0].skill), "refactor");
 	ck_assert_int_eq(hg_annotate_target(s, 2), -1);
 	hg_session_free(s);
 	free(path);

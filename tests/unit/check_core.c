@@ -88,14 +88,14 @@ START_TEST(test_every_field)
 
 	ck_assert_uint_eq(s->n_entries, 2);
 	ck_assert_int_eq(e->kind, HG_ENTRY_OK);
-	ck_assert_str_eq(e->session_id, "s-full");
-	ck_assert_str_eq(e->skill, "write-file");
-	ck_assert_str_eq(e->phase, "implement");
-	ck_assert_str_eq(e->project_root, "/home/kai/proj");
+	ck_assert_str_eq(hg_sym_str(e->session_id), "s-full");
+	ck_assert_str_eq(hg_sym_str(e->skill), "write-file");
+	ck_assert_str_eq(hg_sym_str(e->phase), "implement");
+	ck_assert_str_eq(hg_sym_str(e->project_root), "/home/kai/proj");
 	ck_assert(e->has_input);
-	ck_assert_str_eq(e->final_status, "ok");
-	ck_assert_str_eq(e->file_path, "src/a.go");
-	ck_assert_str_eq(e->model_used, "claude-haiku");
+	ck_assert_str_eq(hg_sym_str(e->final_status), "ok");
+	ck_assert_str_eq(hg_sym_str(e->file_path), "src/a.go");
+	ck_assert_str_eq(hg_sym_str(e->model_used), "claude-haiku");
 	ck_assert_int_eq(e->duration_ms, 4200);
 	ck_assert_str_eq(hg_entry_message(e), "done & dusted <3");
 	ck_assert_int_eq(e->ts_ns, 1795514645123456789LL);
@@ -133,8 +133,8 @@ START_TEST(test_omitempty_absent)
 
 	ck_assert_uint_eq(s->n_entries, 2);
 	ck_assert_int_eq(s->n_unparsable, 0);
-	ck_assert_str_eq(e->phase, "");
-	ck_assert_str_eq(e->model_used, "");
+	ck_assert_str_eq(hg_sym_str(e->phase), "");
+	ck_assert_str_eq(hg_sym_str(e->model_used), "");
 	ck_assert(!e->has_input);
 	ck_assert_uint_eq(e->n_attempts, 0);
 	ck_assert_ptr_null(hg_entry_message(e));
@@ -143,7 +143,7 @@ START_TEST(test_omitempty_absent)
 	e = &s->entries[1];
 	ck_assert_int_eq(e->kind, HG_ENTRY_OK);
 	ck_assert(e->ts_zero);
-	ck_assert_str_eq(e->skill, "");
+	ck_assert_str_eq(hg_sym_str(e->skill), "");
 	hg_session_free(s);
 }
 END_TEST
@@ -218,7 +218,7 @@ START_TEST(test_malformed_lines)
 
 	ck_assert_uint_eq(s->n_entries, 12);
 	ck_assert_int_eq(s->n_unparsable, 9);
-	ck_assert_str_eq(s->entries[0].skill, "good-one");
+	ck_assert_str_eq(hg_sym_str(s->entries[0].skill), "good-one");
 	ck_assert_int_eq(s->entries[4].kind, HG_ENTRY_OK);
 	for (i = 0; i < HG_ARRAY_SIZE(bad); i++) {
 		const struct hg_entry *e = &s->entries[bad[i].line - 1];
@@ -230,7 +230,7 @@ START_TEST(test_malformed_lines)
 	}
 	/* The blank line 11 is unparsable, as for hyperguild's reader; the
 	 * file goes on. */
-	ck_assert_str_eq(s->entries[11].skill, "good-two");
+	ck_assert_str_eq(hg_sym_str(s->entries[11].skill), "good-two");
 	ck_assert_int_eq(s->entries[11].line_no, 12);
 	hg_session_free(s);
 }
@@ -243,7 +243,7 @@ START_TEST(test_crlf_blank_empty)
 	ck_assert_uint_eq(s->n_entries, 3);
 	ck_assert_int_eq(s->n_unparsable, 1);
 	ck_assert_str_eq(hg_entry_reason(&s->entries[1]), "blank line");
-	ck_assert_str_eq(s->entries[2].skill, "two");
+	ck_assert_str_eq(hg_sym_str(s->entries[2].skill), "two");
 	ck_assert_int_eq(s->entries[2].line_no, 3);
 	hg_session_free(s);
 	/* Empty, spaces only, CR only: every blank line is an unparsable line. */
@@ -346,7 +346,7 @@ START_TEST(test_partial_line_waits)
 	r = hg_session_ingest(s, 0);
 	ck_assert_int_eq(r.status, HG_INGEST_OK);
 	ck_assert_int_eq(r.new_entries, 1);
-	ck_assert_str_eq(s->entries[1].skill, "two");
+	ck_assert_str_eq(hg_sym_str(s->entries[1].skill), "two");
 	ck_assert_int_eq(s->pending, 0);
 	r = hg_session_ingest(s, 0);
 	ck_assert_int_eq(r.new_entries, 0);
@@ -614,7 +614,7 @@ START_TEST(test_huge_line_memory_returns)
 	ck_assert_int_eq(s->n_unparsable, 0);
 	ck_assert(s->entries[0].attempts[0].has_runner_output);
 	ck_assert_int_eq(s->entries[0].length, (int64_t)strlen(line) - 1);
-	ck_assert_str_eq(s->entries[1].skill, "after");
+	ck_assert_str_eq(hg_sym_str(s->entries[1].skill), "after");
 	/* The read buffer went back to its normal size. */
 	ck_assert_uint_le(hg_session_buffer_size(), HG_READER_CHUNK);
 	/* The big line can be read again on demand. */
@@ -652,13 +652,13 @@ START_TEST(test_truncate_replace_rewrite)
 	r = hg_session_ingest(s, 0);
 	ck_assert_int_eq(r.status, HG_INGEST_TRUNCATED);
 	ck_assert_uint_eq(s->n_entries, 1);
-	ck_assert_str_eq(s->entries[0].skill, "z");
+	ck_assert_str_eq(hg_sym_str(s->entries[0].skill), "z");
 	/* Rewritten in place, same size, different first line. */
 	write_file(p, a, strlen(a), "r+b");
 	r = hg_session_ingest(s, 0);
 	ck_assert_int_eq(r.status, HG_INGEST_REWRITTEN);
 	ck_assert_uint_eq(s->n_entries, 1);
-	ck_assert_str_eq(s->entries[0].skill, "a");
+	ck_assert_str_eq(hg_sym_str(s->entries[0].skill), "a");
 	/* Replaced by rename: new inode. */
 	append_str(q, b);
 	append_str(q, a);
@@ -666,7 +666,7 @@ START_TEST(test_truncate_replace_rewrite)
 	r = hg_session_ingest(s, 0);
 	ck_assert_int_eq(r.status, HG_INGEST_REPLACED);
 	ck_assert_uint_eq(s->n_entries, 2);
-	ck_assert_str_eq(s->entries[0].skill, "b");
+	ck_assert_str_eq(hg_sym_str(s->entries[0].skill), "b");
 	/* Deleted. */
 	ck_assert_int_eq(unlink(p), 0);
 	r = hg_session_ingest(s, 0);
@@ -701,7 +701,7 @@ START_TEST(test_tail_first_loading)
 	ck_assert_uint_gt(s->n_entries, 0);
 	ck_assert_uint_lt(s->n_entries, 40);
 	ck_assert_str_eq(hg_entry_reason(&s->entries[s->n_entries - 1]), "blank line");
-	ck_assert_str_eq(s->entries[s->n_entries - 2].skill, "s200");
+	ck_assert_str_eq(hg_sym_str(s->entries[s->n_entries - 2].skill), "s200");
 	ck_assert_int_ge(s->entries[0].line_no, HG_LINE_PROVISIONAL);
 	/* An append while the head is still being read. */
 	append_str(p, "{\"skill\":\"s201\",\"final_status\":\"ok\"}\n");
@@ -718,7 +718,7 @@ START_TEST(test_tail_first_loading)
 	ck_assert_uint_eq(s->n_entries, 205);
 	ck_assert_uint_eq(full->n_entries, 205);
 	for (k = 0; k < full->n_entries; k++) {
-		ck_assert_str_eq(s->entries[k].skill, full->entries[k].skill);
+		ck_assert_str_eq(hg_sym_str(s->entries[k].skill), hg_sym_str(full->entries[k].skill));
 		ck_assert_int_eq(s->entries[k].line_no, full->entries[k].line_no);
 		ck_assert_int_eq(s->entries[k].offset, full->entries[k].offset);
 	}
@@ -940,9 +940,9 @@ assert_same_entry(const struct hg_entry *a, const struct hg_entry *b, const char
 		ck_assert_str_eq(hg_entry_reason(a), hg_entry_reason(b));
 		return;
 	}
-	ck_assert_ptr_eq(a->skill, b->skill);
-	ck_assert_ptr_eq(a->session_id, b->session_id);
-	ck_assert_ptr_eq(a->final_status, b->final_status);
+	ck_assert_ptr_eq(hg_sym_str(a->skill), hg_sym_str(b->skill));
+	ck_assert_ptr_eq(hg_sym_str(a->session_id), hg_sym_str(b->session_id));
+	ck_assert_ptr_eq(hg_sym_str(a->final_status), hg_sym_str(b->final_status));
 	ck_assert_int_eq(a->ts_ns, b->ts_ns);
 	ck_assert_int_eq(a->duration_ms, b->duration_ms);
 	ck_assert_uint_eq(a->message_len, b->message_len);

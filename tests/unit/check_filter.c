@@ -189,13 +189,13 @@ ent(size_t i, const char *skill, const char *status, int64_t ms, const char *msg
 
 	memset(e, 0, sizeof(*e));
 	e->line_no = (int64_t)i + 1;
-	e->session_id = hg_intern("sess-A");
-	e->skill = hg_intern(skill);
-	e->final_status = hg_intern(status);
-	e->phase = hg_intern("");
-	e->model_used = hg_intern("");
-	e->file_path = hg_intern("");
-	e->project_root = hg_intern("");
+	e->session_id = hg_sym_of("sess-A");
+	e->skill = hg_sym_of(skill);
+	e->final_status = hg_sym_of(status);
+	e->phase = hg_sym_of("");
+	e->model_used = hg_sym_of("");
+	e->file_path = hg_sym_of("");
+	e->project_root = hg_sym_of("");
 	e->duration_ms = ms;
 	memset(&mores[i], 0, sizeof(mores[i]));
 	mores[i].message = (char *)msg;
@@ -222,14 +222,14 @@ setup_entries(void)
 
 	n_atts = 0;
 	e = ent(0, "write-file", "ok", 1200, "wrote file");
-	e->phase = hg_intern("build");
-	e->file_path = hg_intern("src/a.c");
-	e->model_used = hg_intern("qwen-7b");
-	e->project_root = hg_intern("/home/kai/proj");
+	e->phase = hg_sym_of("build");
+	e->file_path = hg_sym_of("src/a.c");
+	e->model_used = hg_sym_of("qwen-7b");
+	e->project_root = hg_sym_of("/home/kai/proj");
 	att("local", "accept", "qwen", 1200, NULL);
 	e->n_attempts = 1;
 	e = ent(1, "refactor", "failed", 2100, NULL);
-	e->project_root = hg_intern("/srv/Retry-Queue");
+	e->project_root = hg_sym_of("/srv/Retry-Queue");
 	att("local", "escalate", "qwen", 1200, "tests fail");
 	att("managed", "error", "opus", 900, NULL);
 	e->n_attempts = 2;
@@ -239,7 +239,7 @@ setup_entries(void)
 	att("managed", "accept", "opus", 5500, NULL);
 	e->n_attempts = 3;
 	e = ent(3, "Write-Test", "ok", 500, NULL);
-	e->phase = hg_intern("test");
+	e->phase = hg_sym_of("test");
 	att("subagent", "accept", "sonnet", 500, NULL);
 	e->n_attempts = 1;
 	ent(4, "plan", "ok", 0, "two words here");
@@ -249,7 +249,7 @@ setup_entries(void)
 				      .has_target_ts = true };	/* ts_ns 0, as ent() leaves line 2 */
 	e = ent(6, "", "", 0, NULL);
 	e->kind = HG_ENTRY_UNPARSABLE;
-	e->session_id = hg_intern("");
+	e->session_id = hg_sym_of("");
 	mores[6].reason = (char *)"invalid JSON: unexpected end";
 	e = ent(7, "write-file", "ok", 3000, NULL);
 	att("local", "", "qwen", 3000, NULL);

@@ -411,8 +411,8 @@ START_TEST(test_percentile_many_durations)
 			sorted[i] = a[i].duration_ms;
 		}
 		for (size_t i = 0; i < n_ent; i++) {
-			e[i].skill = hg_intern("w");
-			e[i].final_status = hg_intern("ok");
+			e[i].skill = hg_sym_of("w");
+			e[i].final_status = hg_sym_of("ok");
 			e[i].attempts = a + i * per;
 			e[i].n_attempts = (uint32_t)(i + 1 < n_ent ? per : n - i * per);
 			e[i].ts_zero = true;
@@ -449,8 +449,8 @@ START_TEST(test_names_sanitized)
 
 	a.model = hg_intern("evil\x1b]0;title\x07");
 	hg_attempt_set(&a, "local", "accept");
-	e.skill = hg_intern("sk\x1b[31m");
-	e.final_status = hg_intern("ok");
+	e.skill = hg_sym_of("sk\x1b[31m");
+	e.final_status = hg_sym_of("ok");
 	e.attempts = &a;
 	e.n_attempts = 1;
 	e.ts_zero = true;
@@ -504,7 +504,7 @@ meter_entries(struct hg_entry *ents, struct hg_attempt *atts, size_t n)
 		unsigned k = meter_rand(20);
 
 		e->line_no = (int64_t)i + 1;
-		e->skill = e->final_status = e->session_id = hg_intern("x");
+		e->skill = e->final_status = e->session_id = hg_sym_of("x");
 		e->kind = k == 0 ? HG_ENTRY_UNPARSABLE : k == 1 ? HG_ENTRY_ANNOTATION : HG_ENTRY_OK;
 		if (e->kind != HG_ENTRY_OK)
 			continue;
@@ -774,10 +774,10 @@ syn_load(void)
 
 		e->line_no = i + 1;
 		e->ts_ns = utc(2026, 11, 24, d[i].h, d[i].m, d[i].s) * INT64_C(1000000000);
-		e->skill = hg_intern(i % 2 ? "review" : "write");
-		e->final_status = hg_intern("ok");
-		e->session_id = e->phase = e->model_used = e->file_path = hg_intern("");
-		e->project_root = *d[i].project ? hg_intern(d[i].project) : "";
+		e->skill = hg_sym_of(i % 2 ? "review" : "write");
+		e->final_status = hg_sym_of("ok");
+		e->session_id = e->phase = e->model_used = e->file_path = hg_sym_of("");
+		e->project_root = *d[i].project ? hg_sym_of(d[i].project) : 0;
 		e->duration_ms = d[i].dur;
 		e->attempts = syn_a[i];
 		syn_attempt(&syn_a[i][0], d[i].tier1, d[i].v1, d[i].dur ? d[i].dur / 2 : 50);
