@@ -60,7 +60,7 @@ format_attempt(struct hg_buf *b, const struct hg_attempt *a)
 	hg_fmt_duration(dur, sizeof(dur), a->duration_ms);
 	hg_buf_printf(b, "    #%lld", (long long)a->attempt);
 	add_field(b, hg_attempt_tier(a));
-	add_field(b, a->model);
+	add_field(b, hg_sym_str(a->model));
 	hg_buf_printf(b, "  %s  %s  %s", dur, a->warm_start ? "warm" : "cold",
 		      a->verified ? "verified" : "unverified");
 	add_field(b, hg_attempt_verdict(a));
@@ -616,7 +616,6 @@ others_keep(struct hg_session *s, const struct others *tiers, const struct other
 	for (size_t i = 0; i < n; i++) {
 		struct hg_attempt *a = &e->attempts[i];
 
-		a->model = "";
 		hg_attempt_set(a, i < tiers->n ? tiers->v[i] : "",
 			       i < verdicts->n ? verdicts->v[i] : "");
 	}

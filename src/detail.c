@@ -249,7 +249,7 @@ add_attempt_summaries(struct hg_detail *d, const struct hg_entry *e, int indent)
 
 		hg_fmt_duration(dur, sizeof(dur), a->duration_ms);
 		snprintf(buf, sizeof(buf), "#%lld %s %s %s %s %s %s", (long long)a->attempt,
-			 hg_attempt_tier(a), a->model, dur, a->warm_start ? "warm" : "cold",
+			 hg_attempt_tier(a), hg_sym_str(a->model), dur, a->warm_start ? "warm" : "cold",
 			 a->verified ? "verified" : "unverified", hg_attempt_verdict(a));
 		text_lines(d, buf, strlen(buf), indent + 2, ui_verdict_role(a->verdict), false);
 	}

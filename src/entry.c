@@ -54,13 +54,14 @@ hg_verdict_from(const char *s, size_t n)
 const char *
 hg_attempt_tier(const struct hg_attempt *a)
 {
-	return a->tier == HG_TIER_OTHER && a->odd ? a->odd->first : hg_tier_name(a->tier);
+	return a->tier == HG_TIER_OTHER && a->odd ? hg_pair_of(a->odd)->first
+						   : hg_tier_name(a->tier);
 }
 
 const char *
 hg_attempt_verdict(const struct hg_attempt *a)
 {
-	return a->verdict == HG_VERDICT_OTHER && a->odd ? a->odd->second
+	return a->verdict == HG_VERDICT_OTHER && a->odd ? hg_pair_of(a->odd)->second
 							 : hg_verdict_name(a->verdict);
 }
 
@@ -72,7 +73,7 @@ hg_attempt_set(struct hg_attempt *a, const char *tier, const char *verdict)
 	a->odd = a->tier == HG_TIER_OTHER || a->verdict == HG_VERDICT_OTHER
 		 ? hg_intern_pair(a->tier == HG_TIER_OTHER ? tier : "",
 				  a->verdict == HG_VERDICT_OTHER ? verdict : "")
-		 : NULL;
+		 : 0;
 }
 
 void

@@ -1554,7 +1554,7 @@ attempt_field(const struct term *t, const struct hg_attempt *a)
 	case FLD_TIER:
 		return hg_attempt_tier(a);
 	default:
-		return a->model;
+		return hg_sym_str(a->model);
 	}
 }
 
@@ -2067,7 +2067,7 @@ hg_filter_complete(const char *text, size_t cur, struct hg_session *const *ss, s
 					const struct hg_attempt *at = &e->attempts[a];
 					const char *v = k->field == FLD_TIER ? hg_attempt_tier(at)
 						      : k->field == FLD_VERDICT ? hg_attempt_verdict(at)
-						      : at->model;
+						      : hg_sym_str(at->model);
 
 					seen_value(c, &cap, slots, &n_slots, v, pre, np);
 				}

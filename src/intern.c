@@ -220,10 +220,11 @@ pairs_grow(void)
 	pairs_cap = ncap;
 }
 
-const struct hg_intern_pair *
+hg_sym
 hg_intern_pair(const char *first, const char *second)
 {
 	struct hg_intern_pair *r;
+	hg_sym id;
 	size_t j;
 
 	pthread_mutex_lock(&lock);
@@ -239,11 +240,13 @@ hg_intern_pair(const char *first, const char *second)
 		r = (struct hg_intern_pair *)(void *)(p + (-(uintptr_t)p & (sizeof(void *) - 1)));
 		r->first = first;
 		r->second = second;
+		r->id = new_sym((const char *)(void *)r);
 		pairs[j] = r;
 		pairs_count++;
 	}
+	id = r->id;
 	pthread_mutex_unlock(&lock);
-	return r;
+	return id;
 }
 
 hg_sym

@@ -472,7 +472,7 @@ parse_attempt(struct hg_entry *e, const cJSON *obj, struct hg_attempt *a, size_t
 		if (key_is(k, "attempt")) {
 			ok = get_int(e, "Attempt.attempts.attempt", "int", v, &a->attempt);
 		} else if (key_is(k, "model")) {
-			ok = get_interned(e, k, v, &a->model);
+			ok = get_sym(e, k, v, &a->model);
 		} else if (key_is(k, "tier")) {
 			ok = get_interned(e, k, v, &tier);
 		} else if (key_is(k, "duration_ms")) {
@@ -549,10 +549,7 @@ parse_attempts(struct hg_entry *e, const cJSON *arr, uint32_t *stored)
 	n = (size_t)cJSON_GetArraySize(arr);
 	if (n > *stored) {
 		e->attempts = xrealloc(e->attempts, n * sizeof(*e->attempts));
-		for (i = *stored; i < n; i++) {
-			memset(&e->attempts[i], 0, sizeof(e->attempts[i]));
-			e->attempts[i].model = "";
-		}
+		memset(&e->attempts[*stored], 0, (n - *stored) * sizeof(*e->attempts));
 		*stored = (uint32_t)n;
 	}
 	e->n_attempts = 0;

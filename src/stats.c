@@ -803,7 +803,7 @@ add_entry(struct acc *ac, const struct hg_entry *e)
 		if (a->verdict != HG_VERDICT_ACCEPT)
 			add_ms(&st->non_accept_ms, a->duration_ms);
 		group_add(&ac->tiers, hg_attempt_tier(a), a, i == 0);
-		group_add(&ac->models, a->model, a, i == 0);
+		group_add(&ac->models, hg_sym_str(a->model), a, i == 0);
 	}
 	add_skill(ac, e);
 	if (e->n_attempts)

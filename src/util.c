@@ -179,6 +179,7 @@ hg_hash(const void *p, size_t n)
 /* Pools */
 
 #define POOL_CHUNK (64 * 1024)
+#define POOL_ALIGN 8	/* pointers and 64-bit integers: all a pool holds */
 
 struct hg_pool_chunk {
 	struct hg_pool_chunk *next;
@@ -192,7 +193,7 @@ hg_pool_alloc(struct hg_pool *p, size_t n)
 	struct hg_pool_chunk *c = p->chunks;
 	void *r;
 
-	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	n = (n + POOL_ALIGN - 1) / POOL_ALIGN * POOL_ALIGN;
 	if (n > POOL_CHUNK / 4) {
 		/* A large one alone, behind the current chunk. */
 		c = xmalloc(sizeof(*c) + n);

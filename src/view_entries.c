@@ -644,7 +644,7 @@ draw_attempt(struct cell *c, const struct hg_session *s, const struct hg_entry *
 	snprintf(n, sizeof(n), "#%lld", (long long)a->attempt);
 	col(c, n, 3, row->flags & HG_ROW_MATCH ? UI_ROLE_MATCH : UI_ROLE_DIM);
 	col(c, hg_attempt_tier(a), 8, ui_tier_role(a->tier));
-	col(c, a->model, 18, UI_ROLE_NORMAL);
+	col(c, hg_sym_str(a->model), 18, UI_ROLE_NORMAL);
 	hg_fmt_duration(d, sizeof(d), a->duration_ms);
 	snprintf(fb, sizeof(fb), "%6s", d);
 	col(c, fb, 6, UI_ROLE_NORMAL);

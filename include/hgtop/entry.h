@@ -32,19 +32,18 @@ enum hg_verdict {
 /* Texts shorter than this are kept in memory; longer ones are re-read. */
 #define HG_SHORT_TEXT_MAX 512
 
-struct hg_intern_pair;
-
 /* Fields ordered by size, flags in bits: a million entries hold about two
  * million attempts. */
 struct hg_attempt {
 	int64_t attempt;
 	int64_t duration_ms;
-	const char *model;		/* interned, never NULL ("" if empty) */
 	const char *feedback;		/* whole feedback if short, else NULL */
+	hg_sym model;			/* interned ("" if empty): hg_sym_str */
 	/* The texts of a tier and a verdict outside the enums (HG_TIER_OTHER,
-	 * HG_VERDICT_OTHER; "" for one that is known), NULL when both are
-	 * known: read them through hg_attempt_tier/hg_attempt_verdict. */
-	const struct hg_intern_pair *odd;
+	 * HG_VERDICT_OTHER; "" for one that is known) as an interned pair, 0
+	 * when both are known: read them through hg_attempt_tier and
+	 * hg_attempt_verdict. */
+	hg_sym odd;
 	uint32_t feedback_len;		/* bytes of the decoded feedback */
 	uint8_t tier;			/* enum hg_tier */
 	uint8_t verdict;		/* enum hg_verdict */

@@ -67,7 +67,7 @@ struct hg_pool {
 	struct hg_pool_chunk *chunks;	/* newest first */
 	size_t bytes;			/* carved so far */
 };
-/* N bytes aligned for any type (N > 0). */
+/* N bytes aligned for pointers and 64-bit integers (N > 0). */
 void *hg_pool_alloc(struct hg_pool *p, size_t n);
 void hg_pool_free(struct hg_pool *p);
 

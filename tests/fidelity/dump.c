@@ -140,7 +140,7 @@ dump(FILE *out, const struct hg_entry *e)
 		const struct hg_attempt *a = &e->attempts[i];
 
 		fprintf(out, " {attempt=%lld model=", (long long)a->attempt);
-		qs(out, a->model);
+		qs(out, hg_sym_str(a->model));
 		fputs(" tier=", out);
 		qs(out, hg_attempt_tier(a));
 		fprintf(out, " duration_ms=%lld warm_start=%s verified=%s verdict=",

@@ -53,7 +53,7 @@ check_entry(const struct hg_entry *e)
 	for (uint32_t i = 0; i < e->n_attempts; i++) {
 		const struct hg_attempt *a = &e->attempts[i];
 
-		if (!a->model || !hg_attempt_tier(a) || !hg_attempt_verdict(a))
+		if (!hg_sym_str(a->model) || !hg_attempt_tier(a) || !hg_attempt_verdict(a))
 			fail("NULL interned attempt string");
 		if (a->tier > HG_TIER_OTHER || a->verdict > HG_VERDICT_OTHER)
 			fail("attempt enum out of range");
@@ -100,7 +100,7 @@ same_entry(const struct hg_entry *a, const struct hg_entry *b)
 	for (uint32_t i = 0; i < a->n_attempts; i++) {
 		const struct hg_attempt *x = &a->attempts[i], *y = &b->attempts[i];
 
-		if (x->attempt != y->attempt || x->model != y->model ||
+		if (x->attempt != y->attempt || hg_sym_str(x->model) != hg_sym_str(y->model) ||
 		    x->odd != y->odd ||
 		    x->tier != y->tier || x->verdict != y->verdict ||
 		    x->duration_ms != y->duration_ms || x->feedback_len != y->feedback_len ||

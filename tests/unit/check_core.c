@@ -104,7 +104,7 @@ START_TEST(test_every_field)
 	ck_assert_uint_eq(e->n_attempts, 2);
 	a = &e->attempts[0];
 	ck_assert_int_eq(a->attempt, 1);
-	ck_assert_str_eq(a->model, "qwen2.5-coder-7b");
+	ck_assert_str_eq(hg_sym_str(a->model), "qwen2.5-coder-7b");
 	ck_assert_int_eq(a->tier, HG_TIER_LOCAL);
 	ck_assert_int_eq(a->duration_ms, 1200);
 	ck_assert(a->warm_start);
@@ -119,7 +119,7 @@ START_TEST(test_every_field)
 	ck_assert(!a->warm_start);
 	ck_assert_ptr_null(a->feedback);
 	/* Interned strings are shared. */
-	ck_assert_ptr_eq(s->entries[1].attempts[0].model, e->attempts[0].model);
+	ck_assert_ptr_eq(hg_sym_str(s->entries[1].attempts[0].model), hg_sym_str(e->attempts[0].model));
 	ck_assert_int_eq(s->entries[1].attempts[1].tier, HG_TIER_MANAGED);
 	ck_assert_int_eq(s->entries[1].attempts[1].verdict, HG_VERDICT_ERROR);
 	hg_session_free(s);
@@ -951,7 +951,7 @@ assert_same_entry(const struct hg_entry *a, const struct hg_entry *b, const char
 	for (i = 0; i < a->n_attempts; i++) {
 		const struct hg_attempt *x = &a->attempts[i], *y = &b->attempts[i];
 
-		ck_assert_ptr_eq(x->model, y->model);
+		ck_assert_ptr_eq(hg_sym_str(x->model), hg_sym_str(y->model));
 		ck_assert_int_eq(x->tier, y->tier);
 		ck_assert_int_eq(x->verdict, y->verdict);
 		ck_assert_int_eq(x->duration_ms, y->duration_ms);

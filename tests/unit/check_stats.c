@@ -401,7 +401,7 @@ START_TEST(test_percentile_many_durations)
 
 		for (size_t i = 0; i < n; i++) {
 			seed = seed * 1103515245u + 12345u;
-			a[i].model = hg_intern("m");
+			a[i].model = hg_sym_of("m");
 			hg_attempt_set(&a[i], "local", "accept");
 			a[i].duration_ms = (int64_t)((seed >> 4) % (k % 2 ? 300000 : 700)) - 50;
 			if (i == 17)
@@ -447,7 +447,7 @@ START_TEST(test_names_sanitized)
 	struct hg_stats *st;
 	char *t;
 
-	a.model = hg_intern("evil\x1b]0;title\x07");
+	a.model = hg_sym_of("evil\x1b]0;title\x07");
 	hg_attempt_set(&a, "local", "accept");
 	e.skill = hg_sym_of("sk\x1b[31m");
 	e.final_status = hg_sym_of("ok");
@@ -516,7 +516,7 @@ meter_entries(struct hg_entry *ents, struct hg_attempt *atts, size_t n)
 
 			memset(a, 0, sizeof(*a));
 			a->attempt = j + 1;
-			a->model = hg_intern("m");
+			a->model = hg_sym_of("m");
 			hg_attempt_set(a, hg_intern(t), hg_intern(v));
 			a->warm_start = meter_rand(2);
 			a->duration_ms = meter_rand(10) == 0 ? -(int64_t)meter_rand(50)
@@ -745,7 +745,7 @@ static void
 syn_attempt(struct hg_attempt *a, const char *tier, const char *verdict, int64_t ms)
 {
 	memset(a, 0, sizeof(*a));
-	a->model = hg_intern("m");
+	a->model = hg_sym_of("m");
 	hg_attempt_set(a, hg_intern(tier), hg_intern(verdict));
 	a->duration_ms = ms;
 }
