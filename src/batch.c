@@ -57,8 +57,8 @@ format_attempt(struct hg_buf *b, const struct hg_attempt *a)
 {
 	char dur[32];
 
-	hg_fmt_duration(dur, sizeof(dur), a->duration_ms);
-	hg_buf_printf(b, "    #%lld", (long long)a->attempt);
+	hg_fmt_duration(dur, sizeof(dur), hg_attempt_ms(a));
+	hg_buf_printf(b, "    #%lld", (long long)hg_attempt_no(a));
 	add_field(b, hg_attempt_tier(a));
 	add_field(b, hg_sym_str(a->model));
 	hg_buf_printf(b, "  %s  %s  %s", dur, a->warm_start ? "warm" : "cold",

@@ -247,8 +247,8 @@ add_attempt_summaries(struct hg_detail *d, const struct hg_entry *e, int indent)
 	for (i = 0; i < e->n_attempts; i++) {
 		const struct hg_attempt *a = &e->attempts[i];
 
-		hg_fmt_duration(dur, sizeof(dur), a->duration_ms);
-		snprintf(buf, sizeof(buf), "#%lld %s %s %s %s %s %s", (long long)a->attempt,
+		hg_fmt_duration(dur, sizeof(dur), hg_attempt_ms(a));
+		snprintf(buf, sizeof(buf), "#%lld %s %s %s %s %s %s", (long long)hg_attempt_no(a),
 			 hg_attempt_tier(a), hg_sym_str(a->model), dur, a->warm_start ? "warm" : "cold",
 			 a->verified ? "verified" : "unverified", hg_attempt_verdict(a));
 		text_lines(d, buf, strlen(buf), indent + 2, ui_verdict_role(a->verdict), false);

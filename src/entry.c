@@ -65,6 +65,34 @@ hg_attempt_verdict(const struct hg_attempt *a)
 							 : hg_verdict_name(a->verdict);
 }
 
+int64_t
+hg_attempt_wide(const struct hg_attempt *a, bool ms)
+{
+	long long no = 0, d = 0;
+
+	sscanf(hg_sym_str(a->wide_sym), "%lld %lld", &no, &d);
+	return ms ? d : no;
+}
+
+void
+hg_attempt_set_numbers(struct hg_attempt *a, int64_t no, int64_t ms)
+{
+	char buf[48];
+	int n;
+
+	if (no >= INT32_MIN && no <= INT32_MAX && ms >= INT32_MIN && ms <= INT32_MAX) {
+		a->wide = false;
+		a->no32 = (int32_t)no;
+		a->ms32 = (int32_t)ms;
+		return;
+	}
+	/* Rare (a log may hold any int64): both as one interned text. */
+	n = snprintf(buf, sizeof(buf), "%lld %lld", (long long)no, (long long)ms);
+	a->wide = true;
+	a->wide_sym = hg_intern_sym(buf, (size_t)n);
+	a->ms32 = 0;
+}
+
 void
 hg_attempt_set(struct hg_attempt *a, const char *tier, const char *verdict)
 {

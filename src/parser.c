@@ -453,6 +453,7 @@ parse_attempt(struct hg_entry *e, const cJSON *obj, struct hg_attempt *a, size_t
 	const cJSON *v;
 	char field[64];
 	const char *tier, *verdict;
+	int64_t no, ms;
 	bool flag;
 
 	/* null leaves the element as it is (an earlier "attempts" may have
@@ -461,6 +462,8 @@ parse_attempt(struct hg_entry *e, const cJSON *obj, struct hg_attempt *a, size_t
 		return true;
 	tier = hg_attempt_tier(a);
 	verdict = hg_attempt_verdict(a);
+	no = hg_attempt_no(a);
+	ms = hg_attempt_ms(a);
 	if (!cJSON_IsObject(obj)) {
 		snprintf(field, sizeof(field), "attempts[%zu]", idx);
 		return type_error(e, field, "an object", obj);
@@ -470,13 +473,13 @@ parse_attempt(struct hg_entry *e, const cJSON *obj, struct hg_attempt *a, size_t
 		bool ok = true;
 
 		if (key_is(k, "attempt")) {
-			ok = get_int(e, "Attempt.attempts.attempt", "int", v, &a->attempt);
+			ok = get_int(e, "Attempt.attempts.attempt", "int", v, &no);
 		} else if (key_is(k, "model")) {
 			ok = get_sym(e, k, v, &a->model);
 		} else if (key_is(k, "tier")) {
 			ok = get_interned(e, k, v, &tier);
 		} else if (key_is(k, "duration_ms")) {
-			ok = get_int(e, "Attempt.attempts.duration_ms", "int64", v, &a->duration_ms);
+			ok = get_int(e, "Attempt.attempts.duration_ms", "int64", v, &ms);
 		} else if (key_is(k, "warm_start")) {
 			flag = a->warm_start;
 			ok = get_bool(e, k, v, &flag);
@@ -508,6 +511,7 @@ parse_attempt(struct hg_entry *e, const cJSON *obj, struct hg_attempt *a, size_t
 			return false;
 	}
 	hg_attempt_set(a, tier, verdict);
+	hg_attempt_set_numbers(a, no, ms);
 	return true;
 }
 

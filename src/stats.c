@@ -549,6 +549,7 @@ group_add(struct acc_groups *ag, const char *name, const struct hg_attempt *a, b
 {
 	struct i64vec *durs;
 	struct hg_stats_group *g = group_for(ag, name, &durs);
+	int64_t ms = hg_attempt_ms(a);
 
 	g->attempts++;
 	switch (a->verdict) {
@@ -565,11 +566,11 @@ group_add(struct acc_groups *ag, const char *name, const struct hg_attempt *a, b
 		g->other++;
 	}
 	g->warm += a->warm_start;
-	add_ms(&g->total_ms, a->duration_ms);
-	if (g->attempts == 1 || a->duration_ms > g->max_ms)	/* durations may be negative */
-		g->max_ms = a->duration_ms;
-	vec_push(durs, a->duration_ms);
-	g->hist[hg_stats_hist_bucket(a->duration_ms)]++;
+	add_ms(&g->total_ms, ms);
+	if (g->attempts == 1 || ms > g->max_ms)	/* durations may be negative */
+		g->max_ms = ms;
+	vec_push(durs, ms);
+	g->hist[hg_stats_hist_bucket(ms)]++;
 	if (first) {
 		g->first_attempts++;
 		g->first_accept += a->verdict == HG_VERDICT_ACCEPT;
@@ -799,9 +800,9 @@ add_entry(struct acc *ac, const struct hg_entry *e)
 		const struct hg_attempt *a = &e->attempts[i];
 
 		st->attempts++;
-		add_ms(&st->attempt_ms, a->duration_ms);
+		add_ms(&st->attempt_ms, hg_attempt_ms(a));
 		if (a->verdict != HG_VERDICT_ACCEPT)
-			add_ms(&st->non_accept_ms, a->duration_ms);
+			add_ms(&st->non_accept_ms, hg_attempt_ms(a));
 		group_add(&ac->tiers, hg_attempt_tier(a), a, i == 0);
 		group_add(&ac->models, hg_sym_str(a->model), a, i == 0);
 	}

@@ -641,11 +641,11 @@ draw_attempt(struct cell *c, const struct hg_session *s, const struct hg_entry *
 	char n[24], d[16], fb[256], q[260];
 
 	c->x += 11;
-	snprintf(n, sizeof(n), "#%lld", (long long)a->attempt);
+	snprintf(n, sizeof(n), "#%lld", (long long)hg_attempt_no(a));
 	col(c, n, 3, row->flags & HG_ROW_MATCH ? UI_ROLE_MATCH : UI_ROLE_DIM);
 	col(c, hg_attempt_tier(a), 8, ui_tier_role(a->tier));
 	col(c, hg_sym_str(a->model), 18, UI_ROLE_NORMAL);
-	hg_fmt_duration(d, sizeof(d), a->duration_ms);
+	hg_fmt_duration(d, sizeof(d), hg_attempt_ms(a));
 	snprintf(fb, sizeof(fb), "%6s", d);
 	col(c, fb, 6, UI_ROLE_NORMAL);
 	col(c, a->warm_start ? "warm" : "cold", 4, UI_ROLE_DIM);

@@ -35,9 +35,15 @@ enum hg_verdict {
 /* Fields ordered by size, flags in bits: a million entries hold about two
  * million attempts. */
 struct hg_attempt {
-	int64_t attempt;
-	int64_t duration_ms;
 	const char *feedback;		/* whole feedback if short, else NULL */
+	/* Its number ("attempt") and duration_ms when both fit in 32 bits;
+	 * else (wide) the number of an interned text that holds both: read
+	 * them through hg_attempt_no and hg_attempt_ms. */
+	union {
+		int32_t no32;
+		hg_sym wide_sym;
+	};
+	int32_t ms32;
 	hg_sym model;			/* interned ("" if empty): hg_sym_str */
 	/* The texts of a tier and a verdict outside the enums (HG_TIER_OTHER,
 	 * HG_VERDICT_OTHER; "" for one that is known) as an interned pair, 0
@@ -51,7 +57,22 @@ struct hg_attempt {
 	bool verified : 1;
 	bool has_output_summary : 1;
 	bool has_runner_output : 1;
+	bool wide : 1;
 };
+
+/* An attempt's number and duration_ms, and setting both. */
+int64_t hg_attempt_wide(const struct hg_attempt *a, bool ms);
+static inline int64_t
+hg_attempt_no(const struct hg_attempt *a)
+{
+	return a->wide ? hg_attempt_wide(a, false) : a->no32;
+}
+static inline int64_t
+hg_attempt_ms(const struct hg_attempt *a)
+{
+	return a->wide ? hg_attempt_wide(a, true) : a->ms32;
+}
+void hg_attempt_set_numbers(struct hg_attempt *a, int64_t no, int64_t ms);
 
 enum hg_entry_kind {
 	HG_ENTRY_OK = 0,

@@ -139,12 +139,12 @@ dump(FILE *out, const struct hg_entry *e)
 	for (i = 0; i < e->n_attempts; i++) {
 		const struct hg_attempt *a = &e->attempts[i];
 
-		fprintf(out, " {attempt=%lld model=", (long long)a->attempt);
+		fprintf(out, " {attempt=%lld model=", (long long)hg_attempt_no(a));
 		qs(out, hg_sym_str(a->model));
 		fputs(" tier=", out);
 		qs(out, hg_attempt_tier(a));
 		fprintf(out, " duration_ms=%lld warm_start=%s verified=%s verdict=",
-			(long long)a->duration_ms, a->warm_start ? "true" : "false",
+			(long long)hg_attempt_ms(a), a->warm_start ? "true" : "false",
 			a->verified ? "true" : "false");
 		qs(out, hg_attempt_verdict(a));
 		fputs(" feedback=", out);

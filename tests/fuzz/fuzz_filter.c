@@ -32,7 +32,7 @@ setup(void)
 	for (int i = 0; i < 3; i++) {
 		hg_attempt_set(&atts[i], hg_intern(tiers[i]), hg_intern(verdicts[i]));
 		atts[i].model = hg_sym_of(i ? "opus" : "qwen");
-		atts[i].duration_ms = 100 * i;
+		hg_attempt_set_numbers(&atts[i], hg_attempt_no(&atts[i]), 100 * i);
 		atts[i].feedback = i ? NULL : "tests fail";
 		atts[i].feedback_len = i ? 0 : 10;
 	}

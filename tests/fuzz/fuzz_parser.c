@@ -100,10 +100,10 @@ same_entry(const struct hg_entry *a, const struct hg_entry *b)
 	for (uint32_t i = 0; i < a->n_attempts; i++) {
 		const struct hg_attempt *x = &a->attempts[i], *y = &b->attempts[i];
 
-		if (x->attempt != y->attempt || hg_sym_str(x->model) != hg_sym_str(y->model) ||
+		if (hg_attempt_no(x) != hg_attempt_no(y) || hg_sym_str(x->model) != hg_sym_str(y->model) ||
 		    x->odd != y->odd ||
 		    x->tier != y->tier || x->verdict != y->verdict ||
-		    x->duration_ms != y->duration_ms || x->feedback_len != y->feedback_len ||
+		    hg_attempt_ms(x) != hg_attempt_ms(y) || x->feedback_len != y->feedback_len ||
 		    !same_text(x->feedback, y->feedback) || x->warm_start != y->warm_start ||
 		    x->verified != y->verified || x->has_output_summary != y->has_output_summary ||
 		    x->has_runner_output != y->has_runner_output)

@@ -103,10 +103,10 @@ START_TEST(test_every_field)
 	ck_assert(!e->ts_zero);
 	ck_assert_uint_eq(e->n_attempts, 2);
 	a = &e->attempts[0];
-	ck_assert_int_eq(a->attempt, 1);
+	ck_assert_int_eq(hg_attempt_no(a), 1);
 	ck_assert_str_eq(hg_sym_str(a->model), "qwen2.5-coder-7b");
 	ck_assert_int_eq(a->tier, HG_TIER_LOCAL);
-	ck_assert_int_eq(a->duration_ms, 1200);
+	ck_assert_int_eq(hg_attempt_ms(a), 1200);
 	ck_assert(a->warm_start);
 	ck_assert(a->verified);
 	ck_assert_int_eq(a->verdict, HG_VERDICT_ESCALATE);
@@ -872,6 +872,24 @@ START_TEST(test_format_helpers)
 }
 END_TEST
 
+/* An attempt's number and duration round-trip whatever their size: kept
+ * in 32 bits when both fit, else through one interned text. */
+START_TEST(test_attempt_numbers)
+{
+	static const int64_t v[] = { 0, 1, -1, INT32_MAX, INT32_MIN, (int64_t)INT32_MAX + 1,
+				     (int64_t)INT32_MIN - 1, INT64_MAX, INT64_MIN, 9007199254740993 };
+	struct hg_attempt a = { 0 };
+
+	for (size_t i = 0; i < HG_ARRAY_SIZE(v); i++)
+		for (size_t k = 0; k < HG_ARRAY_SIZE(v); k++) {
+			hg_attempt_set_numbers(&a, v[i], v[k]);
+			ck_assert(hg_attempt_no(&a) == v[i]);
+			ck_assert(hg_attempt_ms(&a) == v[k]);
+			ck_assert(a.wide == (v[i] != (int32_t)v[i] || v[k] != (int32_t)v[k]));
+		}
+}
+END_TEST
+
 /* The first place where needle occurs in any case, found one place at a
  * time: what hg_memcasemem must answer. */
 static const char *
@@ -954,7 +972,7 @@ assert_same_entry(const struct hg_entry *a, const struct hg_entry *b, const char
 		ck_assert_ptr_eq(hg_sym_str(x->model), hg_sym_str(y->model));
 		ck_assert_int_eq(x->tier, y->tier);
 		ck_assert_int_eq(x->verdict, y->verdict);
-		ck_assert_int_eq(x->duration_ms, y->duration_ms);
+		ck_assert_int_eq(hg_attempt_ms(x), hg_attempt_ms(y));
 		ck_assert_int_eq(x->warm_start, y->warm_start);
 		ck_assert_int_eq(x->verified, y->verified);
 		ck_assert_uint_eq(x->feedback_len, y->feedback_len);
@@ -1045,6 +1063,7 @@ core_suite(void)
 	tcase_add_test(tc, test_long_chain_summarised);
 	tcase_add_test(tc, test_format_helpers);
 	tcase_add_test(tc, test_memcasemem);
+	tcase_add_test(tc, test_attempt_numbers);
 	tcase_add_test(tc, test_fast_path_equivalence);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(io, setup_tmp, teardown_tmp);

@@ -176,7 +176,7 @@ att(const char *tier, const char *verdict, const char *model, int64_t ms, const 
 	memset(a, 0, sizeof(*a));
 	hg_attempt_set(a, hg_intern(tier), hg_intern(verdict));
 	a->model = hg_sym_of(model);
-	a->duration_ms = ms;
+	hg_attempt_set_numbers(a, hg_attempt_no(a), ms);
 	a->feedback = fb;
 	a->feedback_len = fb ? (uint32_t)strlen(fb) : 0;
 	return a;

@@ -403,12 +403,12 @@ START_TEST(test_percentile_many_durations)
 			seed = seed * 1103515245u + 12345u;
 			a[i].model = hg_sym_of("m");
 			hg_attempt_set(&a[i], "local", "accept");
-			a[i].duration_ms = (int64_t)((seed >> 4) % (k % 2 ? 300000 : 700)) - 50;
+			hg_attempt_set_numbers(&a[i], hg_attempt_no(&a[i]), (int64_t)((seed >> 4) % (k % 2 ? 300000 : 700)) - 50);
 			if (i == 17)
-				a[i].duration_ms = INT64_MIN;
+				hg_attempt_set_numbers(&a[i], hg_attempt_no(&a[i]), INT64_MIN);
 			if (i == n - 3)
-				a[i].duration_ms = INT64_MAX;
-			sorted[i] = a[i].duration_ms;
+				hg_attempt_set_numbers(&a[i], hg_attempt_no(&a[i]), INT64_MAX);
+			sorted[i] = hg_attempt_ms(&a[i]);
 		}
 		for (size_t i = 0; i < n_ent; i++) {
 			e[i].skill = hg_sym_of("w");
@@ -515,12 +515,12 @@ meter_entries(struct hg_entry *ents, struct hg_attempt *atts, size_t n)
 			const char *t = tiers[meter_rand(6)], *v = verdicts[meter_rand(5)];
 
 			memset(a, 0, sizeof(*a));
-			a->attempt = j + 1;
+			hg_attempt_set_numbers(a, j + 1, hg_attempt_ms(a));
 			a->model = hg_sym_of("m");
 			hg_attempt_set(a, hg_intern(t), hg_intern(v));
 			a->warm_start = meter_rand(2);
-			a->duration_ms = meter_rand(10) == 0 ? -(int64_t)meter_rand(50)
-				       : (int64_t)meter_rand(i % 3 ? 100000 : 30);
+			hg_attempt_set_numbers(a, hg_attempt_no(a), meter_rand(10) == 0 ? -(int64_t)meter_rand(50)
+				       : (int64_t)meter_rand(i % 3 ? 100000 : 30));
 		}
 		hg_entry_masks(e);
 	}
@@ -747,7 +747,7 @@ syn_attempt(struct hg_attempt *a, const char *tier, const char *verdict, int64_t
 	memset(a, 0, sizeof(*a));
 	a->model = hg_sym_of("m");
 	hg_attempt_set(a, hg_intern(tier), hg_intern(verdict));
-	a->duration_ms = ms;
+	hg_attempt_set_numbers(a, hg_attempt_no(a), ms);
 }
 
 static void
