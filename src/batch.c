@@ -149,8 +149,8 @@ format_entry(struct hg_buf *b, const struct hg_session *s, size_t ei,
 	}
 	if (!e->ts_zero)
 		hg_entry_datetime(e, when, sizeof(when));
-	if (e->duration_ms)
-		hg_fmt_duration(dur, sizeof(dur), e->duration_ms);
+	if (hg_entry_ms(e))
+		hg_fmt_duration(dur, sizeof(dur), hg_entry_ms(e));
 	else
 		snprintf(dur, sizeof(dur), "-");
 	hg_entry_chain(e, arrow, chain, sizeof(chain));

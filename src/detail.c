@@ -200,17 +200,19 @@ add_timestamp(struct hg_detail *d, const char *v, int indent)
 	struct hg_entry t = { .more = &more };
 	char buf[160], local[40];
 	int32_t nsec;
+	int16_t tz;
 	bool zero;
 
 	if (hg_values_marked(v, HG_VAL_ESCAPED) || hg_values_marked(v, HG_VAL_NUMBER)) {
 		add_field(d, "timestamp", v + 2, indent);
 		return;
 	}
-	if (!hg_parse_time_sec(v, strlen(v), &more.far_sec, &nsec, &t.tz_min, &zero) || zero) {
+	if (!hg_parse_time_sec(v, strlen(v), &more.far_sec, &nsec, &tz, &zero) || zero) {
 		add_field(d, "timestamp", v, indent);
 		return;
 	}
 	/* Also before 1677 or after 2262 (outside what ts_ns holds). */
+	t.tz_min = tz;
 	hg_time_ns(more.far_sec, nsec, &t.ts_ns);
 	hg_entry_datetime(&t, local, sizeof(local));
 	snprintf(buf, sizeof(buf), "%.80s  (local %s)", v, local);

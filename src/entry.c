@@ -201,6 +201,9 @@ hg_entry_free(struct hg_entry *e)
 	}
 	e->attempts = NULL;
 	e->more = NULL;
+	if (e->wide_ms)
+		e->ms32 = 0;	/* it was in more */
+	e->wide_ms = false;
 	e->n_attempts = 0;
 	e->packed = e->pooled = false;
 }
@@ -233,6 +236,15 @@ hg_entry_more(struct hg_entry *e)
 	if (!e->more)
 		e->more = xcalloc(1, sizeof(*e->more));
 	return e->more;
+}
+
+void
+hg_entry_set_ms(struct hg_entry *e, int64_t ms)
+{
+	e->wide_ms = ms < INT32_MIN || ms > INT32_MAX;
+	e->ms32 = e->wide_ms ? 0 : (int32_t)ms;
+	if (e->wide_ms)
+		hg_entry_more(e)->wide_ms = ms;
 }
 
 void

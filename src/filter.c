@@ -1624,7 +1624,7 @@ session_test(const struct term *t, const struct hg_session *s, const struct hg_e
 static int64_t
 num_field(const struct term *t, const struct hg_entry *e)
 {
-	return t->field == FLD_DUR ? e->duration_ms : (int64_t)e->n_attempts;
+	return t->field == FLD_DUR ? hg_entry_ms(e) : (int64_t)e->n_attempts;
 }
 
 static bool

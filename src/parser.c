@@ -688,8 +688,13 @@ parse_field(struct hg_entry *e, const cJSON *v, const cJSON **input, const char 
 		}
 		break;
 	case 'd':
-		if (key_is(k, "duration_ms"))
-			return get_int(e, "Entry.duration_ms", "int64", v, &e->duration_ms);
+		if (key_is(k, "duration_ms")) {
+			int64_t ms = hg_entry_ms(e);
+			bool ok = get_int(e, "Entry.duration_ms", "int64", v, &ms);
+
+			hg_entry_set_ms(e, ms);
+			return ok;
+		}
 		break;
 	}
 	return true;

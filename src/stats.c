@@ -677,8 +677,8 @@ add_skill(struct acc *ac, const struct hg_entry *e)
 	count_status(sk, hg_sym_str(e->final_status));
 	/* duration_ms is omitted when zero: such an entry has no duration to
 	 * count, rather than a duration of 0 ms. */
-	if (e->duration_ms)
-		vec_push(durs, e->duration_ms);
+	if (hg_entry_ms(e))
+		vec_push(durs, hg_entry_ms(e));
 }
 
 static struct hg_stats_scope *
@@ -716,8 +716,8 @@ scope_add(struct acc_scopes *as, const char *name, const struct hg_entry *e)
 		sc->accept += e->attempts[i].verdict == HG_VERDICT_ACCEPT;
 		sc->error += e->attempts[i].verdict == HG_VERDICT_ERROR;
 	}
-	if (e->duration_ms)
-		vec_push(durs, e->duration_ms);
+	if (hg_entry_ms(e))
+		vec_push(durs, hg_entry_ms(e));
 	if (!e->ts_zero && (!sc->has_ts || e->ts_ns > sc->last_ts_ns)) {
 		sc->last_ts_ns = e->ts_ns;
 		sc->has_ts = true;

@@ -597,8 +597,8 @@ draw_entry(struct cell *c, const struct hg_session *s, const struct hg_entry *e,
 	int dw, need, over;
 
 	entry_cols(c->end - c->x, &w);
-	if (e->duration_ms > 0)
-		hg_fmt_duration(d, sizeof(d), e->duration_ms);
+	if (hg_entry_ms(e) > 0)
+		hg_fmt_duration(d, sizeof(d), hg_entry_ms(e));
 	else
 		snprintf(d, sizeof(d), "-");
 	snprintf(t, sizeof(t), "%7s", d);

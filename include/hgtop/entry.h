@@ -101,6 +101,7 @@ struct hg_entry_more {
 	char *reason;			/* why an unparsable line failed */
 	char *message;			/* the whole message if short, else NULL */
 	int64_t far_sec;		/* ts_ns saturated: the time itself */
+	int64_t wide_ms;		/* duration_ms beyond 32 bits */
 	int32_t far_nsec;
 };
 
@@ -111,7 +112,6 @@ struct hg_entry {
 	int64_t line_no;	/* 1-based physical line number */
 	int64_t ts_ns;		/* timestamp: ns since the Unix epoch (UTC),
 				 * INT64_MIN/MAX before 1677 or after 2262 */
-	int64_t duration_ms;
 	struct hg_attempt *attempts; /* owned array */
 	struct hg_entry_more *more; /* owned, NULL when none: read it through
 				     * the functions below */
@@ -127,10 +127,16 @@ struct hg_entry {
 	uint32_t n_attempts;
 	uint32_t message_len;	/* bytes of the decoded message */
 	uint32_t pair_mask;	/* bit (tier * 5 + verdict) for each attempt */
-	int16_t tz_min;		/* zone offset of the timestamp in minutes */
-	uint8_t kind;		/* enum hg_entry_kind */
-	uint8_t tier_mask;	/* bit (1 << enum hg_tier) for each attempt's tier */
-	uint8_t verdict_mask;	/* bit (1 << enum hg_verdict) for each verdict */
+	/* duration_ms when it fits in 32 bits, else (wide_ms) in more:
+	 * read it through hg_entry_ms. */
+	int32_t ms32;
+	/* The rest in bits of one word. */
+	int32_t tz_min : 14;	/* zone offset of the timestamp in minutes
+				 * (Go takes up to +-99:99) */
+	uint32_t kind : 2;	/* enum hg_entry_kind */
+	uint32_t tier_mask : 5;	/* bit (1 << enum hg_tier) for each attempt's tier */
+	uint32_t verdict_mask : 5; /* bit (1 << enum hg_verdict) for each verdict */
+	bool wide_ms : 1;
 	bool ts_zero : 1;	/* Go's zero time 0001-01-01T00:00:00Z */
 	bool has_input : 1;
 	bool packed : 1;	/* feedback texts live in the attempts'
@@ -139,8 +145,19 @@ struct hg_entry {
 				 * (freed with the pool, not the entry) */
 };
 
+_Static_assert(sizeof(void *) != 8 || sizeof(struct hg_entry) == 96,
+	       "a million entries are held at once: 96 bytes each");
+
 /* E's more: made when missing (freed with E). */
 struct hg_entry_more *hg_entry_more(struct hg_entry *e);
+
+/* E's duration_ms, and setting it. */
+static inline int64_t
+hg_entry_ms(const struct hg_entry *e)
+{
+	return e->wide_ms ? e->more->wide_ms : e->ms32;
+}
+void hg_entry_set_ms(struct hg_entry *e, int64_t ms);
 
 /* Why E (HG_ENTRY_UNPARSABLE) could not be read, NULL when unknown. */
 static inline const char *

@@ -133,7 +133,7 @@ dump(FILE *out, const struct hg_entry *e)
 	qs(out, hg_sym_str(e->file_path));
 	fputs(" model_used=", out);
 	qs(out, hg_sym_str(e->model_used));
-	fprintf(out, " duration_ms=%lld message=", (long long)e->duration_ms);
+	fprintf(out, " duration_ms=%lld message=", (long long)hg_entry_ms(e));
 	text(out, hg_entry_message(e), e->message_len);
 	fprintf(out, " attempts=%u", e->n_attempts);
 	for (i = 0; i < e->n_attempts; i++) {

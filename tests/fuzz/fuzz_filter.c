@@ -44,7 +44,7 @@ setup(void)
 		e->final_status = hg_sym_of("ok");
 		e->session_id = hg_sym_of("s");
 		e->phase = e->model_used = e->file_path = hg_sym_of("");
-		e->duration_ms = 1000 * i;
+		hg_entry_set_ms(e, 1000 * i);
 		mores[i].message = i == 1 ? (char *)"two words" : NULL;
 		e->more = &mores[i];
 		e->message_len = i == 1 ? 9 : 0;

@@ -82,7 +82,7 @@ same_entry(const struct hg_entry *a, const struct hg_entry *b)
 	if (a->ts_ns != b->ts_ns || a->tz_min != b->tz_min || a->ts_zero != b->ts_zero ||
 	    hg_entry_far_sec(a) != hg_entry_far_sec(b) ||
 	    (a->more ? a->more->far_nsec : 0) != (b->more ? b->more->far_nsec : 0) ||
-	    a->duration_ms != b->duration_ms || a->has_input != b->has_input ||
+	    hg_entry_ms(a) != hg_entry_ms(b) || a->has_input != b->has_input ||
 	    hg_sym_str(a->session_id) != hg_sym_str(b->session_id) || hg_sym_str(a->skill) != hg_sym_str(b->skill) || hg_sym_str(a->phase) != hg_sym_str(b->phase) ||
 	    hg_sym_str(a->final_status) != hg_sym_str(b->final_status) || hg_sym_str(a->model_used) != hg_sym_str(b->model_used) ||
 	    hg_sym_str(a->file_path) != hg_sym_str(b->file_path) || hg_sym_str(a->project_root) != hg_sym_str(b->project_root) ||

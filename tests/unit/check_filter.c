@@ -196,7 +196,7 @@ ent(size_t i, const char *skill, const char *status, int64_t ms, const char *msg
 	e->model_used = hg_sym_of("");
 	e->file_path = hg_sym_of("");
 	e->project_root = hg_sym_of("");
-	e->duration_ms = ms;
+	hg_entry_set_ms(e, ms);
 	memset(&mores[i], 0, sizeof(mores[i]));
 	mores[i].message = (char *)msg;
 	e->more = &mores[i];

@@ -778,7 +778,7 @@ syn_load(void)
 		e->final_status = hg_sym_of("ok");
 		e->session_id = e->phase = e->model_used = e->file_path = hg_sym_of("");
 		e->project_root = *d[i].project ? hg_sym_of(d[i].project) : 0;
-		e->duration_ms = d[i].dur;
+		hg_entry_set_ms(e, d[i].dur);
 		e->attempts = syn_a[i];
 		syn_attempt(&syn_a[i][0], d[i].tier1, d[i].v1, d[i].dur ? d[i].dur / 2 : 50);
 		e->n_attempts = 1;
