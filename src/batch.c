@@ -53,7 +53,7 @@ add_field(struct hg_buf *b, const char *s)
 }
 
 static void
-format_attempt(struct hg_buf *b, const struct hg_attempt *a)
+format_attempt(struct hg_buf *b, const struct hg_attempt *a, const char *feedback)
 {
 	char dur[32];
 
@@ -64,9 +64,9 @@ format_attempt(struct hg_buf *b, const struct hg_attempt *a)
 	hg_buf_printf(b, "  %s  %s  %s", dur, a->warm_start ? "warm" : "cold",
 		      a->verified ? "verified" : "unverified");
 	add_field(b, hg_attempt_verdict(a));
-	if (a->feedback) {
+	if (feedback) {
 		hg_buf_adds(b, "  \"");
-		add_text(b, a->feedback, a->feedback_len);
+		add_text(b, feedback, a->feedback_len);
 		hg_buf_adds(b, "\"");
 	} else if (a->feedback_len) {
 		hg_buf_printf(b, "  (feedback: %u bytes)", a->feedback_len);
@@ -132,6 +132,7 @@ format_entry(struct hg_buf *b, const struct hg_session *s, size_t ei,
 {
 	const struct hg_entry *e = &s->entries[ei];
 	char when[32] = "-", dur[32], chain[256];
+	const char *fb;
 	uint32_t i;
 
 	if (e->kind == HG_ENTRY_UNPARSABLE) {
@@ -176,8 +177,9 @@ format_entry(struct hg_buf *b, const struct hg_session *s, size_t ei,
 		free(text);
 	}
 	hg_buf_addc(b, '\n');
+	fb = hg_feedback_first(e);
 	for (i = 0; i < e->n_attempts; i++) {
-		format_attempt(b, &e->attempts[i]);
+		format_attempt(b, &e->attempts[i], hg_feedback_next(&e->attempts[i], &fb));
 		format_notes(b, s, ix, ei, (ssize_t)i);
 	}
 	format_notes(b, s, ix, ei, -1);

@@ -65,6 +65,44 @@ hg_attempt_verdict(const struct hg_attempt *a)
 							 : hg_verdict_name(a->verdict);
 }
 
+const char *
+hg_attempt_feedback(const struct hg_entry *e, uint32_t i)
+{
+	const char *p = hg_feedback_first(e);
+
+	if (i >= e->n_attempts || !e->attempts[i].feedback_kept)
+		return NULL;
+	for (uint32_t j = 0; j < i; j++)
+		hg_feedback_next(&e->attempts[j], &p);
+	return p;
+}
+
+void
+hg_entry_set_feedback(struct hg_entry *e, const char *const *texts)
+{
+	size_t head = e->n_attempts * sizeof(*e->attempts), bytes = head;
+	struct hg_attempt *v;
+	char *p;
+	uint32_t i;
+
+	for (i = 0; i < e->n_attempts; i++)
+		bytes += texts[i] ? strlen(texts[i]) + 1 : 0;
+	v = xmalloc(bytes ? bytes : 1);
+	memcpy(v, e->attempts, head);
+	p = (char *)v + head;
+	for (i = 0; i < e->n_attempts; i++) {
+		v[i].feedback_kept = texts[i] != NULL;
+		if (!texts[i])
+			continue;
+		v[i].feedback_len = (uint32_t)strlen(texts[i]);
+		memcpy(p, texts[i], (size_t)v[i].feedback_len + 1);
+		p += v[i].feedback_len + 1;
+	}
+	e->attempts = v;
+	e->packed = true;
+	e->pooled = false;
+}
+
 int64_t
 hg_attempt_wide(const struct hg_attempt *a, bool ms)
 {
@@ -187,11 +225,6 @@ hg_entry_masks(struct hg_entry *e)
 void
 hg_entry_free(struct hg_entry *e)
 {
-	uint32_t i;
-
-	if (!e->packed)
-		for (i = 0; i < e->n_attempts; i++)
-			free((char *)e->attempts[i].feedback);
 	if (!e->pooled)
 		free(e->attempts);
 	if (e->more) {

@@ -1755,6 +1755,7 @@ word_long(const struct term *t, const struct hg_session *s, const struct hg_entr
 	size_t len = 0;
 	const char *line = hg_line_reader_get(&lines, s, e, &len);
 	struct hg_entry back = { 0 };
+	const char *fb;
 	bool hit;
 
 	if (!line)
@@ -1764,10 +1765,12 @@ word_long(const struct term *t, const struct hg_session *s, const struct hg_entr
 	hg_parse_line_texts(line, len, &back);
 	hit = hg_entry_message(&back) &&
 	      contains(&t->vals[0], hg_entry_message(&back), back.message_len);
+	fb = hg_feedback_first(&back);
 	for (uint32_t i = 0; !hit && i < back.n_attempts; i++) {
 		const struct hg_attempt *a = &back.attempts[i];
+		const char *text = hg_feedback_next(a, &fb);
 
-		hit = a->feedback && contains(&t->vals[0], a->feedback, a->feedback_len);
+		hit = text && contains(&t->vals[0], text, a->feedback_len);
 	}
 	hg_entry_free(&back);
 	return hit;
@@ -1777,19 +1780,23 @@ static bool
 word_test(const struct term *t, const struct hg_session *s, const struct hg_entry *e)
 {
 	const struct value *w = &t->vals[0];
+	const char *fb;
 	bool longtext;
 
-	if (w->len == 0 || memo_test(t, hg_sym_str(e->skill)) || memo_test(t, hg_sym_str(e->final_status)))
+	if (w->len == 0 || memo_test(t, hg_sym_str(e->skill)) ||
+	    memo_test(t, hg_sym_str(e->final_status)))
 		return true;
 	if (hg_entry_message(e) && contains(w, hg_entry_message(e), e->message_len))
 		return true;
 	longtext = !hg_entry_message(e) && e->message_len > 0;
+	fb = hg_feedback_first(e);
 	for (uint32_t i = 0; i < e->n_attempts; i++) {
 		const struct hg_attempt *a = &e->attempts[i];
+		const char *text = hg_feedback_next(a, &fb);
 
-		if (a->feedback && contains(w, a->feedback, a->feedback_len))
+		if (text && contains(w, text, a->feedback_len))
 			return true;
-		if (!a->feedback && a->feedback_len > 0)
+		if (!text && a->feedback_len > 0)
 			longtext = true;
 	}
 	return longtext && s && word_long(t, s, e);

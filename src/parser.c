@@ -436,6 +436,39 @@ hg_parse_keep_texts(bool keep)
 	texts_dropped = !keep;
 }
 
+/* The feedback texts of the entry being parsed, by attempt, until pack()
+ * puts them after the attempts (NULL where none is kept). */
+static _Thread_local struct {
+	char **v;
+	size_t n, cap;		/* slots that may hold a text / allocated */
+} fb;
+
+static void
+fb_clear(void)
+{
+	for (size_t i = 0; i < fb.n; i++) {
+		free(fb.v[i]);
+		fb.v[i] = NULL;
+	}
+	fb.n = 0;
+}
+
+static void
+fb_reserve(size_t n)
+{
+	if (n > fb.cap) {
+		size_t cap = fb.cap ? fb.cap : 16;
+
+		while (cap < n)
+			cap *= 2;
+		fb.v = xrealloc(fb.v, cap * sizeof(*fb.v));
+		memset(fb.v + fb.cap, 0, (cap - fb.cap) * sizeof(*fb.v));
+		fb.cap = cap;
+	}
+	if (n > fb.n)
+		fb.n = n;
+}
+
 static char *
 keep_text(const char *s, uint32_t *len, size_t max)
 {
@@ -492,8 +525,8 @@ parse_attempt(struct hg_entry *e, const cJSON *obj, struct hg_attempt *a, size_t
 			ok = get_interned(e, k, v, &verdict);
 		} else if (key_is(k, "feedback")) {
 			if ((ok = get_string(e, k, v, &s)) && s) {
-				free((char *)a->feedback);
-				a->feedback = keep_text(s, &a->feedback_len, HG_SHORT_TEXT_MAX);
+				free(fb.v[idx]);
+				fb.v[idx] = keep_text(s, &a->feedback_len, HG_SHORT_TEXT_MAX);
 			}
 		} else if (key_is(k, "output_summary")) {
 			if ((ok = get_string(e, k, v, &s)) && s)
@@ -521,9 +554,9 @@ drop_attempts(struct hg_entry *e, uint32_t from, uint32_t *stored)
 {
 	uint32_t i;
 
-	for (i = from; i < *stored; i++) {
-		free((char *)e->attempts[i].feedback);
-		e->attempts[i].feedback = NULL;
+	for (i = from; i < *stored && i < fb.n; i++) {
+		free(fb.v[i]);
+		fb.v[i] = NULL;
 	}
 	if (from == 0) {
 		free(e->attempts);
@@ -554,6 +587,7 @@ parse_attempts(struct hg_entry *e, const cJSON *arr, uint32_t *stored)
 	if (n > *stored) {
 		e->attempts = xrealloc(e->attempts, n * sizeof(*e->attempts));
 		memset(&e->attempts[*stored], 0, (n - *stored) * sizeof(*e->attempts));
+		fb_reserve(n);
 		*stored = (uint32_t)n;
 	}
 	e->n_attempts = 0;
@@ -722,7 +756,7 @@ pack(struct hg_entry *e)
 	if (e->n_attempts == 0)
 		return;
 	for (i = 0; i < e->n_attempts; i++)
-		if (e->attempts[i].feedback)
+		if (fb.v[i])
 			bytes += (size_t)e->attempts[i].feedback_len + 1;
 	if (bytes == head && !pool)
 		return;
@@ -731,13 +765,13 @@ pack(struct hg_entry *e)
 	for (i = 0; i < e->n_attempts; i++) {
 		struct hg_attempt *a = &((struct hg_attempt *)(void *)block)[i];
 
-		if (!a->feedback)
+		a->feedback_kept = fb.v[i] != NULL;
+		if (!fb.v[i])
 			continue;
-		memcpy(block + at, a->feedback, (size_t)a->feedback_len + 1);
-		free((char *)a->feedback);
-		a->feedback = block + at;
+		memcpy(block + at, fb.v[i], (size_t)a->feedback_len + 1);
 		at += (size_t)a->feedback_len + 1;
 	}
+	fb_clear();
 	free(e->attempts);
 	e->attempts = (struct hg_attempt *)(void *)block;
 	e->packed = true;
@@ -756,6 +790,7 @@ hg_entry_from_json(const cJSON *root, struct hg_entry *e)
 	e->session_id = e->skill = e->phase = e->final_status = 0;
 	e->model_used = e->file_path = e->project_root = 0;
 	e->ts_zero = true;
+	fb_clear();	/* what a line that failed left */
 	/* A bare null is an entry with every field zero to Go. */
 	if (!cJSON_IsObject(root) && !cJSON_IsNull(root)) {
 		hg_entry_set_reason(e, xasprintf("not a JSON object (%s)", json_type_name(root)));
@@ -1247,6 +1282,10 @@ static _Thread_local struct hg_buf deep;	/* a copy with a deep input cut */
 void
 hg_parse_release(void)
 {
+	fb_clear();
+	free(fb.v);
+	fb.v = NULL;
+	fb.cap = 0;
 	arena_reset();
 	free(arena);
 	arena = NULL;

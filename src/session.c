@@ -886,8 +886,7 @@ hg_session_entry_texts(const struct hg_session *s, const struct hg_entry *e, siz
 	for (i = 0; i < n; i++) {
 		size_t k = first + i;
 
-		text = k == 0 ? hg_entry_message(&t) :
-		       k - 1 < t.n_attempts ? t.attempts[k - 1].feedback : NULL;
+		text = k == 0 ? hg_entry_message(&t) : hg_attempt_feedback(&t, (uint32_t)(k - 1));
 		texts[i] = text ? xstrdup(text) : NULL;
 	}
 	hg_entry_free(&t);

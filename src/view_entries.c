@@ -653,8 +653,8 @@ draw_attempt(struct cell *c, const struct hg_session *s, const struct hg_entry *
 	    a->verified ? UI_ROLE_ACCEPT : UI_ROLE_DIM);
 	col(c, hg_attempt_verdict(a), 8, ui_verdict_role(a->verdict));
 	if (a->feedback_len) {
-		if (a->feedback)
-			first_line(a->feedback, fb, sizeof(fb));
+		if (a->feedback_kept)
+			first_line(hg_attempt_feedback(e, (uint32_t)row->attempt), fb, sizeof(fb));
 		else
 			read_first_line(s, e, (int)row->attempt, fb, sizeof(fb));
 		snprintf(q, sizeof(q), "\"%s\"", fb);

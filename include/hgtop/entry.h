@@ -35,7 +35,6 @@ enum hg_verdict {
 /* Fields ordered by size, flags in bits: a million entries hold about two
  * million attempts. */
 struct hg_attempt {
-	const char *feedback;		/* whole feedback if short, else NULL */
 	/* Its number ("attempt") and duration_ms when both fit in 32 bits;
 	 * else (wide) the number of an interned text that holds both: read
 	 * them through hg_attempt_no and hg_attempt_ms. */
@@ -58,7 +57,16 @@ struct hg_attempt {
 	bool has_output_summary : 1;
 	bool has_runner_output : 1;
 	bool wide : 1;
+	bool feedback_kept : 1;		/* the whole feedback is in memory
+					 * (hg_attempt_feedback), when short */
 };
+
+struct hg_entry;
+
+/* Give E's attempts the feedback texts TEXTS (n_attempts of them, NULL
+ * where none): its attempts are copied into one new allocation with the
+ * texts after them, which E owns (its old array is not freed). */
+void hg_entry_set_feedback(struct hg_entry *e, const char *const *texts);
 
 /* An attempt's number and duration_ms, and setting both. */
 int64_t hg_attempt_wide(const struct hg_attempt *a, bool ms);
@@ -147,6 +155,28 @@ struct hg_entry {
 
 _Static_assert(sizeof(void *) != 8 || sizeof(struct hg_entry) == 96,
 	       "a million entries are held at once: 96 bytes each");
+
+/* Attempt I's feedback when kept in memory (after the attempts, in the
+ * entry's packed allocation), else NULL. A pass over the attempts walks
+ * the texts with hg_feedback_first and hg_feedback_next instead. */
+const char *hg_attempt_feedback(const struct hg_entry *e, uint32_t i);
+/* The feedback texts kept (their start), and the text of attempt A at
+ * *cursor (NULL when not kept; the cursor moves past it). */
+static inline const char *
+hg_feedback_first(const struct hg_entry *e)
+{
+	return (const char *)(e->attempts + e->n_attempts);
+}
+static inline const char *
+hg_feedback_next(const struct hg_attempt *a, const char **cursor)
+{
+	const char *t = *cursor;
+
+	if (!a->feedback_kept)
+		return NULL;
+	*cursor += (size_t)a->feedback_len + 1;
+	return t;
+}
 
 /* E's more: made when missing (freed with E). */
 struct hg_entry_more *hg_entry_more(struct hg_entry *e);

@@ -148,7 +148,7 @@ dump(FILE *out, const struct hg_entry *e)
 			a->verified ? "true" : "false");
 		qs(out, hg_attempt_verdict(a));
 		fputs(" feedback=", out);
-		text(out, a->feedback, a->feedback_len);
+		text(out, hg_attempt_feedback(e, i), a->feedback_len);
 		fprintf(out, " output_summary=%s runner_output=%s}",
 			a->has_output_summary ? "true" : "false", a->has_runner_output ? "true" : "false");
 	}

@@ -33,8 +33,6 @@ setup(void)
 		hg_attempt_set(&atts[i], hg_intern(tiers[i]), hg_intern(verdicts[i]));
 		atts[i].model = hg_sym_of(i ? "opus" : "qwen");
 		hg_attempt_set_numbers(&atts[i], hg_attempt_no(&atts[i]), 100 * i);
-		atts[i].feedback = i ? NULL : "tests fail";
-		atts[i].feedback_len = i ? 0 : 10;
 	}
 	for (int i = 0; i < 4; i++) {
 		struct hg_entry *e = &ents[i];
@@ -50,6 +48,11 @@ setup(void)
 		e->message_len = i == 1 ? 9 : 0;
 		e->attempts = i == 0 ? atts : NULL;
 		e->n_attempts = i == 0 ? 3 : 0;
+	}
+	{
+		static const char *const fbs[3] = { "tests fail", NULL, NULL };
+
+		hg_entry_set_feedback(&ents[0], fbs);
 	}
 	ents[2].kind = HG_ENTRY_UNPARSABLE;
 	mores[2].reason = (char *)"bad json";

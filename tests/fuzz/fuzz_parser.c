@@ -57,7 +57,7 @@ check_entry(const struct hg_entry *e)
 			fail("NULL interned attempt string");
 		if (a->tier > HG_TIER_OTHER || a->verdict > HG_VERDICT_OTHER)
 			fail("attempt enum out of range");
-		if (a->feedback && strlen(a->feedback) != a->feedback_len)
+		if (hg_attempt_feedback(e, i) && strlen(hg_attempt_feedback(e, i)) != a->feedback_len)
 			fail("feedback length");
 		if (!hg_attempt_tier(a) || !hg_attempt_verdict(a))
 			fail("NULL display text");
@@ -104,7 +104,8 @@ same_entry(const struct hg_entry *a, const struct hg_entry *b)
 		    x->odd != y->odd ||
 		    x->tier != y->tier || x->verdict != y->verdict ||
 		    hg_attempt_ms(x) != hg_attempt_ms(y) || x->feedback_len != y->feedback_len ||
-		    !same_text(x->feedback, y->feedback) || x->warm_start != y->warm_start ||
+		    !same_text(hg_attempt_feedback(a, i), hg_attempt_feedback(b, i)) ||
+		    x->warm_start != y->warm_start ||
 		    x->verified != y->verified || x->has_output_summary != y->has_output_summary ||
 		    x->has_runner_output != y->has_runner_output)
 			fail("fast and full parse disagree on an attempt");

@@ -163,6 +163,7 @@ END_TEST
 /* Matching on hand-built entries */
 
 static struct hg_attempt atts[16];
+static const char *fbs[16];	/* the feedback of atts[i] */
 static size_t n_atts;
 static struct hg_entry ents[8];
 static struct hg_entry_more mores[8];	/* message, note or reason of ents[i] */
@@ -177,8 +178,7 @@ att(const char *tier, const char *verdict, const char *model, int64_t ms, const 
 	hg_attempt_set(a, hg_intern(tier), hg_intern(verdict));
 	a->model = hg_sym_of(model);
 	hg_attempt_set_numbers(a, hg_attempt_no(a), ms);
-	a->feedback = fb;
-	a->feedback_len = fb ? (uint32_t)strlen(fb) : 0;
+	fbs[a - atts] = fb;
 	return a;
 }
 
@@ -220,6 +220,9 @@ setup_entries(void)
 {
 	struct hg_entry *e;
 
+	for (size_t i = 0; i < 8; i++)
+		if (ents[i].packed)
+			free(ents[i].attempts);	/* the last setup's feedback */
 	n_atts = 0;
 	e = ent(0, "write-file", "ok", 1200, "wrote file");
 	e->phase = hg_sym_of("build");
@@ -256,6 +259,9 @@ setup_entries(void)
 	att("managed", "accept", "opus", 0, NULL);
 	e->n_attempts = 2;
 
+	/* Lines 2 and 3 keep a feedback after their attempts. */
+	hg_entry_set_feedback(&ents[1], &fbs[ents[1].attempts - atts]);
+	hg_entry_set_feedback(&ents[2], &fbs[ents[2].attempts - atts]);
 	for (size_t i = 0; i < 8; i++)
 		hg_entry_masks(&ents[i]);
 	memset(&sess, 0, sizeof(sess));
@@ -787,7 +793,7 @@ long_session(char *path, size_t n)
 	ck_assert_uint_eq(s->n_entries, 2);
 	ck_assert_ptr_null(hg_entry_message(&s->entries[0]));
 	ck_assert_uint_gt(s->entries[0].message_len, 512);
-	ck_assert_ptr_null(s->entries[1].attempts[0].feedback);
+	ck_assert_ptr_null(hg_attempt_feedback(&s->entries[1], 0));
 	return s;
 }
 
