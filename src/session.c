@@ -752,10 +752,10 @@ hg_session_open(const struct hg_session *s)
 char *
 hg_session_read_line(const struct hg_session *s, const struct hg_entry *e, size_t *len)
 {
-	int fd;
+	int fd, saved;
 	char *buf;
 	ssize_t r;
-	size_t n = (size_t)e->length, got = 0;
+	size_t n = (size_t)e->length;
 
 	if (e->length > hg_reader_line_max()) {
 		errno = EFBIG;	/* never held whole: see reader.h */
@@ -765,19 +765,13 @@ hg_session_read_line(const struct hg_session *s, const struct hg_entry *e, size_
 	if (fd < 0)
 		return NULL;
 	buf = xmalloc(n + 1);
-	while (got < n) {
-		r = pread(fd, buf + got, n - got, (off_t)(e->offset + (int64_t)got));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			int saved = r < 0 ? errno : ESTALE;
-
-			free(buf);
-			close(fd);
-			errno = saved;
-			return NULL;
-		}
-		got += (size_t)r;
+	r = hg_pread_full(fd, buf, n, e->offset);
+	if (r < 0 || (size_t)r < n) {
+		saved = r < 0 ? errno : ESTALE;	/* shorter than the entry */
+		free(buf);
+		close(fd);
+		errno = saved;
+		return NULL;
 	}
 	close(fd);
 	buf[n] = '\0';
@@ -799,8 +793,7 @@ hg_line_reader_close(struct hg_line_reader *r)
 static int
 reader_fill(struct hg_line_reader *r, int64_t from, size_t n)
 {
-	size_t got = 0;
-	ssize_t k;
+	ssize_t got;
 
 	if (n > r->cap) {
 		free(r->buf);
@@ -808,18 +801,11 @@ reader_fill(struct hg_line_reader *r, int64_t from, size_t n)
 		r->cap = n;
 	}
 	r->len = 0;
-	while (got < n) {
-		k = pread(r->fd, r->buf + got, n - got, (off_t)(from + (int64_t)got));
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -1;
-		if (k == 0)
-			break;
-		got += (size_t)k;
-	}
+	got = hg_pread_full(r->fd, r->buf, n, from);
+	if (got < 0)
+		return -1;
 	r->base = from;
-	r->len = got;
+	r->len = (size_t)got;
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -174,6 +175,25 @@ hg_hash(const void *p, size_t n)
 		h *= 1099511628211ULL;
 	}
 	return h;
+}
+
+ssize_t
+hg_pread_full(int fd, void *buf, size_t n, int64_t off)
+{
+	size_t got = 0;
+	ssize_t k;
+
+	while (got < n) {
+		k = pread(fd, (char *)buf + got, n - got, (off_t)(off + (int64_t)got));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		if (k == 0)
+			break;
+		got += (size_t)k;
+	}
+	return (ssize_t)got;
 }
 
 /* Pools */

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #define HG_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -29,6 +30,10 @@ int64_t hg_now_wall_ns(void);
 
 /* 64-bit FNV-1a. */
 uint64_t hg_hash(const void *p, size_t n);
+
+/* pread N bytes at OFF, again after a short read or EINTR: the bytes read
+ * (fewer at the end of the file), or -1 with errno. */
+ssize_t hg_pread_full(int fd, void *buf, size_t n, int64_t off);
 
 /* Case-insensitive ASCII substring search over a byte range. */
 const char *hg_memcasemem(const char *hay, size_t hlen, const char *needle, size_t nlen);
