@@ -198,6 +198,9 @@ hg_pread_full(int fd, void *buf, size_t n, int64_t off)
 
 /* Pools */
 
+/* Chunks grow from POOL_FIRST to POOL_CHUNK bytes: a pool that holds
+ * little (one of 10,000 small sessions) takes little. */
+#define POOL_FIRST 1024
 #define POOL_CHUNK (64 * 1024)
 #define POOL_ALIGN 8	/* pointers and 64-bit integers: all a pool holds */
 
@@ -229,9 +232,14 @@ hg_pool_alloc(struct hg_pool *p, size_t n)
 		return c->data;
 	}
 	if (!c || c->cap - c->used < n) {
-		c = xmalloc(sizeof(*c) + POOL_CHUNK);
+		size_t cap = POOL_FIRST;
+
+		while (cap < POOL_CHUNK && (cap < p->bytes || cap < n))
+			cap *= 2;
+
+		c = xmalloc(sizeof(*c) + cap);
 		c->used = 0;
-		c->cap = POOL_CHUNK;
+		c->cap = cap;
 		c->next = p->chunks;
 		p->chunks = c;
 	}
