@@ -1002,14 +1002,25 @@ size_step(struct hg_app *a, int64_t bytes, int64_t ns)
 	a->step_bytes = want < STEP_MIN_BYTES ? STEP_MIN_BYTES : want > a->chunk_bytes ? a->chunk_bytes : want;
 }
 
+/* Whether input is waiting on FD (-1: none to watch). */
+static bool
+input_waiting(int fd)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+
+	return fd >= 0 && poll(&p, 1, 0) > 0;
+}
+
 /* Read up to step_bytes across the queued sessions, the selected first,
- * so keys stay responsive while big files load. Returns the bytes read. */
+ * so keys stay responsive while big files load; a key that arrives ends
+ * the turn after the session being read (FD: the input, or -1). Returns
+ * the bytes read. */
 static int64_t
-load_step(struct hg_app *a)
+load_step(struct hg_app *a, int fd)
 {
 	int64_t budget = a->chunk_bytes <= 0 ? INT64_MAX
 			 : a->step_bytes < a->chunk_bytes ? a->step_bytes : a->chunk_bytes;
-	int64_t done = 0;
+	int64_t done = 0, slice;
 	size_t i = 0;
 
 	while (i < a->n_queue && budget > 0) {
@@ -1024,14 +1035,20 @@ load_step(struct hg_app *a)
 			s = a->queue[j];
 			i = j;
 		}
-		r = hg_session_ingest(s, a->chunk_bytes > 0 ? budget : 0);
+		/* A large file in quarter turns, to look for keys between. */
+		slice = fd >= 0 && budget > STEP_MIN_BYTES && a->step_bytes / 4 < budget
+			? (a->step_bytes / 4 > STEP_MIN_BYTES ? a->step_bytes / 4 : STEP_MIN_BYTES)
+			: budget;
+		r = hg_session_ingest(s, a->chunk_bytes > 0 ? slice : 0);
 		budget -= r.bytes > 0 ? r.bytes : 1;
 		done += r.bytes > 0 ? r.bytes : 0;
 		after_ingest(a, s, &r, false);
-		if (r.more)
-			i++;
-		else
+		if (!r.more)
 			dequeue(a, i);
+		else if (a->chunk_bytes <= 0 || r.bytes < slice)
+			i++;
+		if (budget > 0 && i < a->n_queue && input_waiting(fd))
+			break;
 	}
 	a->loading = false;
 	for (i = 0; i < a->n_queue; i++)
@@ -1060,7 +1077,7 @@ take_changes(struct hg_app *a, const struct hg_watch_events *ev)
 	for (i = 0; i < ev->n_changed; i++)
 		enqueue(a, ev->changed[i]);
 	if (a->chunk_bytes == 0)
-		load_step(a);	/* what changed first, then the new sessions */
+		load_step(a, -1);	/* what changed first, then the new sessions */
 	for (i = before; i < scanned; i++)
 		read_new(a, a->c->sessions[i]);
 	a->events |= HG_APP_EV_SESSIONS;
@@ -1073,7 +1090,7 @@ hg_app_rescan(struct hg_app *a)
 
 	take_changes(a, &ev);
 	if (a->n_queue)
-		load_step(a);
+		load_step(a, -1);
 }
 
 /* "hgtop -": copy what stdin has into the spool, then read it like a file. */
@@ -1193,9 +1210,10 @@ hg_app_step(struct hg_app *a, int fd, int timeout_ms)
 		stream_step(a);
 	if (hg_watch_collect(a->w, &a->ev))
 		take_changes(a, &a->ev);
-	if (a->n_queue) {
+	/* A key waiting is handled before the next load turn. */
+	if (a->n_queue && !(a->events & HG_APP_EV_INPUT)) {
 		t0 = hg_now_mono_ns();
-		loaded = load_step(a);
+		loaded = load_step(a, fd);
 	}
 	if (a->take_partials && (a->events & HG_APP_EV_TICK))
 		take_partials(a);

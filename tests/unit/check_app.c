@@ -1312,6 +1312,48 @@ START_TEST(test_input_fd)
 }
 END_TEST
 
+/* While sessions load, a key waiting on the input is handled first: the
+ * step that sees it reads no entries; the loading resumes once it is
+ * read, and a key that comes in the middle of a turn of many small
+ * sessions ends that turn after the session being read. */
+START_TEST(test_key_before_loading)
+{
+	struct fx f;
+	int p[2];
+	char c;
+	size_t i, read_before;
+	unsigned ev;
+
+	for (i = 0; i < 40; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "s%02zu.jsonl", i);
+		write_session(name, 5, 100 + (int)i);
+	}
+	fx_open(&f, false);
+	ck_assert_uint_eq(f.a.n_queue, 40);
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(write(p[1], "k", 1), 1);
+	ev = hg_app_step(&f.a, p[0], 0);
+	ck_assert(ev & HG_APP_EV_INPUT);
+	ck_assert_uint_eq(f.a.n_queue, 40);	/* nothing read in that step */
+	/* Still waiting (not read yet): one session at most per step. */
+	ev = hg_app_step(&f.a, p[0], 0);
+	read_before = 40 - f.a.n_queue;
+	ck_assert_uint_le(read_before, 1);
+	ck_assert_int_eq(read(p[0], &c, 1), 1);
+	/* Read: the turn takes many sessions again. */
+	hg_app_step(&f.a, p[0], 0);
+	ck_assert_uint_gt(40 - f.a.n_queue, read_before + 1);
+	load_all(&f, NULL);
+	for (i = 0; i < f.c.n; i++)
+		ck_assert_uint_eq(f.c.sessions[i]->n_entries, 5);
+	close(p[0]);
+	close(p[1]);
+	fx_close(&f);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1328,6 +1370,7 @@ main(void)
 	tcase_add_test(tl, test_load_all_sessions);
 	tcase_add_test(tl, test_init_loaded_queues_nothing);
 	tcase_add_test(tl, test_load_big_in_chunks);
+	tcase_add_test(tl, test_key_before_loading);
 	tcase_add_test(tl, test_load_counts_grow);
 	tcase_add_test(tl, test_load_counts_grow_clean);
 	tcase_add_test(tl, test_load_selected_first);
