@@ -112,7 +112,8 @@ target_timestamp(const struct hg_session *s, const struct hg_entry *t, char *ts,
 	free(line);
 	sk = cJSON_GetObjectItemCaseSensitive(root, "skill");
 	v = cJSON_GetObjectItemCaseSensitive(root, "timestamp");
-	if (!cJSON_IsObject(root) || !cJSON_IsString(sk) || strcmp(sk->valuestring, hg_sym_str(t->skill)) != 0)
+	if (!cJSON_IsObject(root) || !cJSON_IsString(sk) ||
+	    strcmp(sk->valuestring, hg_sym_str(t->skill)) != 0)
 		rc = fail(err, errlen, "file changed since it was read");
 	else if (cJSON_IsString(v) && strlen(v->valuestring) < tslen)
 		snprintf(ts, tslen, "%s", v->valuestring);
@@ -199,7 +200,7 @@ hg_annotate_build(struct hg_buf *out, const struct hg_session *s, const struct h
 	    target_timestamp(s, target, ts, sizeof(ts), err, errlen) < 0)
 		return -1;
 	format_now(now_ns, now, sizeof(now));
-	sid = hg_sym_str(target->session_id) && *hg_sym_str(target->session_id) ? hg_sym_str(target->session_id) : s->id;
+	sid = target->session_id ? hg_sym_str(target->session_id) : s->id;	/* 0 is "" */
 	root = make_entry(sid, now, target, ts, target_attempt, author ? author : "", text);
 	json = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);

@@ -414,9 +414,8 @@ hg_app_project(const struct hg_session *s)
 	size_t i;
 
 	for (i = 0; i < s->n_entries && i < 64; i++)
-		if (s->entries[i].kind == HG_ENTRY_OK && hg_sym_str(s->entries[i].project_root) &&
-		    hg_sym_str(s->entries[i].project_root)[0])
-			return hg_sym_str(s->entries[i].project_root);
+		if (s->entries[i].kind == HG_ENTRY_OK && s->entries[i].project_root)
+			return hg_sym_str(s->entries[i].project_root);	/* 0 is "" */
 	return "";
 }
 

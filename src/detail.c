@@ -296,7 +296,8 @@ build_attempt(struct hg_detail *d, const cJSON *root, const struct hg_entry *e, 
 	const cJSON *a = cJSON_GetArrayItem(arr, ai);
 	char buf[160], ln[24];
 
-	snprintf(buf, sizeof(buf), "line %s, %s", hg_line_str(e->line_no, ln, sizeof(ln)), hg_sym_str(e->skill));
+	snprintf(buf, sizeof(buf), "line %s, %s", hg_line_str(e->line_no, ln, sizeof(ln)),
+		 hg_sym_str(e->skill));
 	hg_detail_add_field(d, "entry", buf, 0);
 	if (!a) {
 		hg_detail_add_text(d, "(attempt not found in the line)", 31, 0, UI_ROLE_ERROR);

@@ -517,7 +517,7 @@ hg_entry_is_error(const struct hg_entry *e)
 	if (e->kind != HG_ENTRY_OK)
 		return false;
 	return (e->verdict_mask & (1u << HG_VERDICT_ERROR)) ||
-	       (hg_sym_str(e->final_status) && strcmp(hg_sym_str(e->final_status), "failed") == 0);
+	       strcmp(hg_sym_str(e->final_status), "failed") == 0;
 }
 
 bool

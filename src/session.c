@@ -863,7 +863,7 @@ hg_session_entry_texts(const struct hg_session *s, const struct hg_entry *e, siz
 	hg_parse_line_texts(line, len, &t);
 	free(line);
 	/* The same line must give the same entry. */
-	if (t.kind != e->kind || hg_sym_str(t.skill) != hg_sym_str(e->skill) || t.n_attempts != e->n_attempts ||
+	if (t.kind != e->kind || t.skill != e->skill || t.n_attempts != e->n_attempts ||
 	    t.message_len != e->message_len) {
 		hg_entry_free(&t);
 		errno = ESTALE;

@@ -270,7 +270,7 @@ hg_spool_split(struct hg_spool *sp, struct hg_catalog *c, struct hg_session *str
 		struct hg_entry *e = &stream->entries[i];
 		struct hg_session *t = NULL;
 
-		if (e->kind != HG_ENTRY_UNPARSABLE && hg_sym_str(e->session_id) && *hg_sym_str(e->session_id))
+		if (e->kind != HG_ENTRY_UNPARSABLE && e->session_id)	/* 0 is "" */
 			t = target(sp, c, stream, hg_sym_str(e->session_id));
 		if (!t) {
 			if (e->kind != HG_ENTRY_UNPARSABLE && !e->ts_zero && e->ts_ns > sp->kept_ts)

@@ -860,7 +860,7 @@ keep_target(struct acc *ac, const struct hg_entry *e, bool matched)
 	t = &ac->targets[ac->n_targets++];
 	t->line = (e->line_no << 2) | (matched ? 2 : 0) | (e->ts_zero ? 1 : 0);
 	t->ts_ns = e->ts_ns;
-	t->skill = hg_sym_str(e->skill) ? hg_sym_str(e->skill) : "";
+	t->skill = hg_sym_str(e->skill);
 }
 
 static void

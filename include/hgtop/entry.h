@@ -1,9 +1,11 @@
 /* entry.h - the model of one hyperguild session-log line.
  *
  * Mirrors Entry and Attempt of hyperguild's session.go. Only the small
- * fields that rows, filters and stats need are kept in memory; large text
- * (input, output_summary, runner_output, long feedback/message) stays in the
- * file and is re-read through (offset, length) when shown. */
+ * fields that rows, filters and stats need are kept in memory, in as few
+ * bytes as they fit (a million entries are held at once); large text
+ * (input, output_summary, runner_output, long feedback/message, and in the
+ * browser every message and feedback) stays in the file and is re-read
+ * through (offset, length) when shown. */
 #ifndef HGTOP_ENTRY_H
 #define HGTOP_ENTRY_H
 
@@ -88,8 +90,8 @@ enum hg_entry_kind {
 	HG_ENTRY_ANNOTATION,	/* skill "hgtop.annotate", see struct hg_note_ref */
 };
 
-/* What a note (an annotation entry) says of its target. Kept apart from
- * the entry, which only points to it: few entries are notes. */
+/* What a note (an annotation entry) says of its target, in the entry's
+ * side record (struct hg_entry_more): few entries are notes. */
 struct hg_note_ref {
 	int64_t target_line;		/* 0 when missing */
 	int64_t target_attempt;		/* when has_target_attempt */
@@ -165,7 +167,7 @@ const char *hg_attempt_feedback(const struct hg_entry *e, uint32_t i);
 static inline const char *
 hg_feedback_first(const struct hg_entry *e)
 {
-	return (const char *)(e->attempts + e->n_attempts);
+	return e->attempts ? (const char *)(e->attempts + e->n_attempts) : NULL;
 }
 static inline const char *
 hg_feedback_next(const struct hg_attempt *a, const char **cursor)
