@@ -538,34 +538,19 @@ hg_annotate_attempt_index(const struct hg_entry *target, const struct hg_entry *
 char *
 hg_annotate_read_text(const struct hg_session *s, const struct hg_entry *ann, size_t *len)
 {
-	const cJSON *m;
-	cJSON *root;
-	char *line, *text = NULL;
-	size_t n;
+	char *text;
 
 	if (hg_entry_message(ann)) {
 		if (len)
 			*len = ann->message_len;
 		return xstrndup(hg_entry_message(ann), ann->message_len);
 	}
-	line = hg_session_read_line(s, ann, &n);
-	if (!line)
+	if (hg_session_entry_texts(s, ann, 0, &text, 1) < 0)
 		return NULL;
-	root = hg_values_parse(line, n, 0);
-	free(line);
-	m = cJSON_GetObjectItemCaseSensitive(root, "message");
-	if (cJSON_IsString(m)) {
-		text = xstrdup(m->valuestring);
-		if (len)
-			*len = strlen(text);
-	} else if (!m) {
-		text = xstrdup("");
-		if (len)
-			*len = 0;
-	} else {
-		errno = ESTALE;
-	}
-	cJSON_Delete(root);
+	if (!text)
+		text = xstrdup("");	/* it has none */
+	if (len)
+		*len = strlen(text);
 	return text;
 }
 

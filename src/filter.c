@@ -9,7 +9,6 @@
 #include "hgtop/filter.h"
 #include "hgtop/parser.h"
 
-#include <cJSON.h>
 #include <stdarg.h>
 #include <time.h>
 #include <stdint.h>
@@ -1192,12 +1191,22 @@ hg_filter_parse_effective(const char *expr, const char *verdicts, const char *ti
 	return f;
 }
 
+/* Texts not kept in memory (long ones, or all in the browser) are read
+ * back from the file, a block of lines at a time (word_long). */
+static _Thread_local struct hg_line_reader lines;
+
+static void
+filter_release(void)
+{
+	hg_line_reader_close(&lines);
+}
+
 void
 hg_filter_free(struct hg_filter *f)
 {
 	if (!f)
 		return;
-	hg_filter_release();
+	filter_release();
 	for (size_t i = 0; i < f->n; i++)
 		free_term(&f->terms[i]);
 	for (size_t i = 0; i < f->n_leaves; i++)
@@ -1737,18 +1746,9 @@ match_group(const struct hg_filter *f, const struct hg_entry *e)
 
 /* Matching: words */
 
-/* Texts not kept in memory (long ones, or all in the browser) are read
- * back from the file, a block of lines at a time. A plain word (no
- * character JSON escapes) is ruled out on the raw line before the line is
- * parsed again. */
-static _Thread_local struct hg_line_reader lines;
-
-void
-hg_filter_release(void)
-{
-	hg_line_reader_close(&lines);
-}
-
+/* A long text, or any in the browser, is read back (lines, above). A
+ * plain word (no character JSON escapes) is ruled out on the raw line
+ * before the line is parsed again. */
 static bool
 word_long(const struct term *t, const struct hg_session *s, const struct hg_entry *e)
 {

@@ -505,7 +505,6 @@ main(int argc, char **argv)
 			rc = status;
 	}
 	hg_filter_free(f);
-	hg_filter_release();
 	hg_catalog_free(&c);
 	hg_session_close_kept();
 	hg_session_buffer_release();

@@ -851,7 +851,7 @@ hg_session_entry_texts(const struct hg_session *s, const struct hg_entry *e, siz
 		       char **texts, size_t n)
 {
 	struct hg_entry t = { 0 };
-	const char *text;
+	const char *text, *fb;
 	char *line;
 	size_t len, i;
 
@@ -869,11 +869,14 @@ hg_session_entry_texts(const struct hg_session *s, const struct hg_entry *e, siz
 		errno = ESTALE;
 		return -1;
 	}
-	for (i = 0; i < n; i++) {
-		size_t k = first + i;
-
-		text = k == 0 ? hg_entry_message(&t) : hg_attempt_feedback(&t, (uint32_t)(k - 1));
-		texts[i] = text ? xstrdup(text) : NULL;
+	if (first == 0 && n > 0 && hg_entry_message(&t))
+		texts[0] = xstrdup(hg_entry_message(&t));
+	/* Feedback k (text k + 1), walked once from the first. */
+	fb = hg_feedback_first(&t);
+	for (i = 0; i < t.n_attempts && i + 1 < first + n; i++) {
+		text = hg_feedback_next(&t.attempts[i], &fb);
+		if (i + 1 >= first && text)
+			texts[i + 1 - first] = xstrdup(text);
 	}
 	hg_entry_free(&t);
 	return 0;

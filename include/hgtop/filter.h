@@ -122,10 +122,9 @@ struct hg_filter *hg_filter_parse_effective(const char *expr, const char *verdic
 					    const char *tiers, char *err, size_t errlen,
 					    int *err_col);
 
+/* Also closes what the calling thread's filters keep open to read lines
+ * back. */
 void hg_filter_free(struct hg_filter *f);
-/* Close what the calling thread's filters keep open to read lines back
- * (hg_filter_free does it too). */
-void hg_filter_release(void);
 
 /* Check the values of the verdict and tier terms of EXPR (a valid
  * expression): each must name a known value (a prefix or "*" at least

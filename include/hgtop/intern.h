@@ -41,7 +41,6 @@ hg_pair_of(hg_sym id)
 	return (const struct hg_intern_pair *)(const void *)hg_sym_str(id);
 }
 
-
 void hg_intern_clear(void);
 
 #endif
