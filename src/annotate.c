@@ -105,7 +105,7 @@ target_timestamp(const struct hg_session *s, const struct hg_entry *t, char *ts,
 	if (!line) {
 		if (errno == ESTALE)
 			return fail(err, errlen, "file changed since it was read");
-		return fail(err, errlen, "cannot read line %lld: %s", (long long)t->line_no,
+		return fail(err, errlen, "cannot read line %lld: %s", (long long)hg_entry_line(t),
 			    strerror(errno));
 	}
 	root = hg_values_parse(line, len, 0);
@@ -113,14 +113,14 @@ target_timestamp(const struct hg_session *s, const struct hg_entry *t, char *ts,
 	sk = cJSON_GetObjectItemCaseSensitive(root, "skill");
 	v = cJSON_GetObjectItemCaseSensitive(root, "timestamp");
 	if (!cJSON_IsObject(root) || !cJSON_IsString(sk) ||
-	    strcmp(sk->valuestring, hg_sym_str(t->skill)) != 0)
+	    strcmp(sk->valuestring, hg_entry_str(t, HG_E_SKILL)) != 0)
 		rc = fail(err, errlen, "file changed since it was read");
 	else if (cJSON_IsString(v) && strlen(v->valuestring) < tslen)
 		snprintf(ts, tslen, "%s", v->valuestring);
 	else if (t->ts_zero)
 		hg_format_time(0, 0, true, ts, tslen);	/* absent or null: Go's zero time */
 	else
-		rc = fail(err, errlen, "line %lld has no usable timestamp", (long long)t->line_no);
+		rc = fail(err, errlen, "line %lld has no usable timestamp", (long long)hg_entry_line(t));
 	cJSON_Delete(root);
 	return rc;
 }
@@ -141,10 +141,10 @@ check_target(const struct hg_entry *t, int64_t attempt, char *err, size_t errlen
 {
 	if (t->kind == HG_ENTRY_UNPARSABLE)
 		return fail(err, errlen, "line %lld is unparsable; nothing to annotate",
-			    (long long)t->line_no);
+			    (long long)hg_entry_line(t));
 	if (t->kind == HG_ENTRY_ANNOTATION)
 		return fail(err, errlen, "line %lld is an annotation; annotate its entry instead",
-			    (long long)t->line_no);
+			    (long long)hg_entry_line(t));
 	if (attempt != HG_ANNOTATE_ENTRY && !has_attempt(t, attempt))
 		return fail(err, errlen, "entry has no attempt #%lld", (long long)attempt);
 	return 0;
@@ -169,9 +169,9 @@ make_entry(const char *sid, const char *now, const struct hg_entry *t, const cha
 	add_string(root, "session_id", sid);
 	add_string(root, "timestamp", now);
 	add_string(root, "skill", HG_ANNOTATE_SKILL);
-	cJSON_AddNumberToObject(in, "target_line", (double)t->line_no);
+	cJSON_AddNumberToObject(in, "target_line", (double)hg_entry_line(t));
 	add_string(in, "target_timestamp", ts);
-	add_string(in, "target_skill", hg_sym_str(t->skill));
+	add_string(in, "target_skill", hg_entry_str(t, HG_E_SKILL));
 	if (attempt != HG_ANNOTATE_ENTRY)
 		cJSON_AddNumberToObject(in, "target_attempt", (double)attempt);
 	add_string(in, "author", author);
@@ -194,13 +194,13 @@ hg_annotate_build(struct hg_buf *out, const struct hg_session *s, const struct h
 
 	if (!text || !*text)
 		return fail(err, errlen, "empty note; nothing written");
-	if (target && target->line_no >= HG_LINE_PROVISIONAL)
+	if (target && hg_entry_line(target) >= HG_LINE_PROVISIONAL)
 		return fail(err, errlen, "the file is still loading; try again in a moment");
 	if (check_target(target, target_attempt, err, errlen) < 0 ||
 	    target_timestamp(s, target, ts, sizeof(ts), err, errlen) < 0)
 		return -1;
 	format_now(now_ns, now, sizeof(now));
-	sid = target->session_id ? hg_sym_str(target->session_id) : s->id;	/* 0 is "" */
+	sid = hg_entry_sym(target, HG_E_SESSION_ID) ? hg_entry_str(target, HG_E_SESSION_ID) : s->id;	/* 0 is "" */
 	root = make_entry(sid, now, target, ts, target_attempt, author ? author : "", text);
 	json = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
@@ -509,13 +509,13 @@ hg_annotate_target(const struct hg_session *s, size_t ann_index)
 	a = &s->entries[ann_index];
 	n = hg_entry_note(a);
 	if (a->kind != HG_ENTRY_ANNOTATION || n->target_line < 1 ||
-	    n->target_line >= a->line_no || !n->target_skill)
+	    n->target_line >= hg_entry_line(a) || !n->target_skill)
 		return -1;
 	i = hg_session_find_line(s, n->target_line);
 	if (i < 0)
 		return -1;
 	t = &s->entries[i];
-	if (t->kind != HG_ENTRY_OK || strcmp(hg_sym_str(t->skill), n->target_skill) != 0 ||
+	if (t->kind != HG_ENTRY_OK || strcmp(hg_entry_str(t, HG_E_SKILL), n->target_skill) != 0 ||
 	    !same_time(n, t))
 		return -1;
 	return i;
@@ -542,8 +542,8 @@ hg_annotate_read_text(const struct hg_session *s, const struct hg_entry *ann, si
 
 	if (hg_entry_message(ann)) {
 		if (len)
-			*len = ann->message_len;
-		return xstrndup(hg_entry_message(ann), ann->message_len);
+			*len = hg_entry_message_len(ann);
+		return xstrndup(hg_entry_message(ann), hg_entry_message_len(ann));
 	}
 	if (hg_session_entry_texts(s, ann, 0, &text, 1) < 0)
 		return NULL;

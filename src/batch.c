@@ -90,15 +90,15 @@ format_annotation(struct hg_buf *b, const struct hg_session *s, const struct hg_
 	}
 	hg_buf_adds(b, ": ");
 	if (hg_entry_message(e)) {
-		hg_sanitize(b, hg_entry_message(e), e->message_len, 0);
-	} else if (e->message_len) {
+		hg_sanitize(b, hg_entry_message(e), hg_entry_message_len(e), 0);
+	} else if (hg_entry_message_len(e)) {
 		size_t n;
 		char *text = hg_annotate_read_text(s, e, &n);
 
 		if (text)
 			hg_sanitize(b, text, n, 0);
 		else
-			hg_buf_printf(b, "(%u bytes, unreadable: %s)", e->message_len, strerror(errno));
+			hg_buf_printf(b, "(%u bytes, unreadable: %s)", hg_entry_message_len(e), strerror(errno));
 		free(text);
 	}
 	hg_buf_addc(b, '\n');
@@ -136,7 +136,7 @@ format_entry(struct hg_buf *b, const struct hg_session *s, size_t ei,
 	uint32_t i;
 
 	if (e->kind == HG_ENTRY_UNPARSABLE) {
-		hg_buf_printf(b, "line %lld: unparsable: ", (long long)e->line_no);
+		hg_buf_printf(b, "line %lld: unparsable: ", (long long)hg_entry_line(e));
 		const char *r = hg_entry_reason(e) ? hg_entry_reason(e) : "";
 
 		hg_sanitize(b, r, strlen(r), 0);
@@ -144,7 +144,7 @@ format_entry(struct hg_buf *b, const struct hg_session *s, size_t ei,
 		return;
 	}
 	if (e->kind == HG_ENTRY_ANNOTATION) {
-		hg_buf_printf(b, "line %lld: ", (long long)e->line_no);
+		hg_buf_printf(b, "line %lld: ", (long long)hg_entry_line(e));
 		format_annotation(b, s, e, "");
 		return;
 	}
@@ -156,14 +156,14 @@ format_entry(struct hg_buf *b, const struct hg_session *s, size_t ei,
 		snprintf(dur, sizeof(dur), "-");
 	hg_entry_chain(e, arrow, chain, sizeof(chain));
 	hg_buf_adds(b, when);
-	add_field(b, hg_sym_str(e->skill));
-	add_field(b, hg_sym_str(e->final_status));
+	add_field(b, hg_entry_str(e, HG_E_SKILL));
+	add_field(b, hg_entry_str(e, HG_E_FINAL_STATUS));
 	add_field(b, chain);
 	hg_buf_printf(b, "  %s", dur);
 	if (hg_entry_message(e)) {
 		hg_buf_adds(b, "  ");
-		add_text(b, hg_entry_message(e), e->message_len);
-	} else if (e->message_len) {
+		add_text(b, hg_entry_message(e), hg_entry_message_len(e));
+	} else if (hg_entry_message_len(e)) {
 		/* Too long to be kept in memory: read back from the file. */
 		size_t n;
 		char *text = hg_annotate_read_text(s, e, &n);
@@ -172,7 +172,7 @@ format_entry(struct hg_buf *b, const struct hg_session *s, size_t ei,
 		if (text)
 			add_text(b, text, n);
 		else
-			hg_buf_printf(b, "(message: %u bytes, unreadable: %s)", e->message_len,
+			hg_buf_printf(b, "(message: %u bytes, unreadable: %s)", hg_entry_message_len(e),
 				      strerror(errno));
 		free(text);
 	}
@@ -242,11 +242,11 @@ print_json(FILE *out, struct hg_session *s, size_t from, const struct hg_filter 
 		if (e->kind == HG_ENTRY_UNPARSABLE || !hg_filter_shown(f, s, i))
 			continue;
 		hg_buf_reset(&b);
-		hg_buf_reserve(&b, (size_t)e->length + 1);
-		r = pread(fd, b.p, (size_t)e->length, (off_t)e->offset);
-		if (r != (ssize_t)e->length) {
+		hg_buf_reserve(&b, (size_t)hg_entry_length(e) + 1);
+		r = pread(fd, b.p, (size_t)hg_entry_length(e), (off_t)e->offset);
+		if (r != (ssize_t)hg_entry_length(e)) {
 			hg_errorf("%s: line %lld changed while reading", s->path,
-				(long long)e->line_no);
+				(long long)hg_entry_line(e));
 			continue;
 		}
 		hg_buf_reset(&safe);
@@ -586,7 +586,7 @@ others_free(struct others *o)
 static void
 others_scan(struct others *tiers, struct others *verdicts, const struct hg_entry *e)
 {
-	if (!(e->tier_mask & (1u << HG_TIER_OTHER)) && !(e->verdict_mask & (1u << HG_VERDICT_OTHER)))
+	if (!(hg_entry_tier_mask(e) & (1u << HG_TIER_OTHER)) && !(hg_entry_verdict_mask(e) & (1u << HG_VERDICT_OTHER)))
 		return;
 	for (uint32_t a = 0; a < e->n_attempts; a++) {
 		const struct hg_attempt *at = &e->attempts[a];
@@ -638,7 +638,7 @@ note_block(struct hg_session *s, struct hg_pload_block *b)
 	}
 	s->offset += b->bytes;
 	if (b->n)
-		s->line_no = b->entries[b->n - 1].line_no;
+		s->line_no = hg_entry_line(&b->entries[b->n - 1]);
 }
 
 /* After the last block of session I: as read to the end of its file. */

@@ -280,7 +280,7 @@ build_unparsable(struct hg_detail *d, const struct hg_entry *e, const char *raw,
 {
 	char buf[64];
 
-	hg_line_str(e->line_no, buf, sizeof(buf));
+	hg_line_str(hg_entry_line(e), buf, sizeof(buf));
 	add_field(d, "unparsable line", buf, 0);
 	add_field(d, "reason", hg_entry_reason(e) ? hg_entry_reason(e) : "?", 0);
 	add_label(d, "raw line", 0);
@@ -296,8 +296,8 @@ build_attempt(struct hg_detail *d, const cJSON *root, const struct hg_entry *e, 
 	const cJSON *a = cJSON_GetArrayItem(arr, ai);
 	char buf[160], ln[24];
 
-	snprintf(buf, sizeof(buf), "line %s, %s", hg_line_str(e->line_no, ln, sizeof(ln)),
-		 hg_sym_str(e->skill));
+	snprintf(buf, sizeof(buf), "line %s, %s", hg_line_str(hg_entry_line(e), ln, sizeof(ln)),
+		 hg_entry_str(e, HG_E_SKILL));
 	hg_detail_add_field(d, "entry", buf, 0);
 	if (!a) {
 		hg_detail_add_text(d, "(attempt not found in the line)", 31, 0, UI_ROLE_ERROR);
@@ -314,13 +314,13 @@ hg_detail_add_go(struct hg_detail *d, const struct hg_session *s, const struct h
 	if (hg_session_entry_partial(s, e))
 		hg_detail_add_text(d, "last line, no newline yet: counted as it is now", 47, 0,
 				   UI_ROLE_DIM);
-	if (hg_session_go(s) == HG_GO_STOPS && e->line_no == s->go_stop_line) {
+	if (hg_session_go(s) == HG_GO_STOPS && hg_entry_line(e) == s->go_stop_line) {
 		hg_buf_printf(&b, "hyperguild's reader stops here: %s", s->go_stop_reason);
-	} else if (e->length >= HG_GO_LINE_MAX) {
+	} else if (hg_entry_length(e) >= HG_GO_LINE_MAX) {
 		/* After the first stop, a line it could not read either. */
 		char n[32];
 
-		hg_fmt_count(n, sizeof(n), e->length);
+		hg_fmt_count(n, sizeof(n), hg_entry_length(e));
 		hg_buf_printf(&b, "hyperguild's reader could not read this line either: %s (%s bytes)",
 			      HG_GO_TOO_LONG, n);
 	} else {

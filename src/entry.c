@@ -213,13 +213,11 @@ hg_entry_masks(struct hg_entry *e)
 {
 	uint32_t i;
 
-	e->tier_mask = e->verdict_mask = 0;
-	e->pair_mask = 0;
-	for (i = 0; i < e->n_attempts; i++) {
-		e->tier_mask |= (uint8_t)(1u << e->attempts[i].tier);
-		e->verdict_mask |= (uint8_t)(1u << e->attempts[i].verdict);
-		e->pair_mask |= 1u << (e->attempts[i].tier * 5 + e->attempts[i].verdict);
-	}
+	uint32_t m = 0;
+
+	for (i = 0; i < e->n_attempts; i++)
+		m |= 1u << (e->attempts[i].tier * 5 + e->attempts[i].verdict);
+	e->pair_mask = m;
 }
 
 void
@@ -236,7 +234,11 @@ hg_entry_free(struct hg_entry *e)
 	e->more = NULL;
 	if (e->wide_ms)
 		e->ms32 = 0;	/* it was in more */
-	e->wide_ms = false;
+	if (e->wide_place)
+		e->length32 = e->line32 = 0;
+	if (e->wide_msg)
+		e->msg16 = 0;
+	e->wide_ms = e->wide_place = e->wide_msg = false;
 	e->n_attempts = 0;
 	e->packed = e->pooled = false;
 }
@@ -278,6 +280,53 @@ hg_entry_set_ms(struct hg_entry *e, int64_t ms)
 	e->ms32 = e->wide_ms ? 0 : (int32_t)ms;
 	if (e->wide_ms)
 		hg_entry_more(e)->wide_ms = ms;
+}
+
+void
+hg_entry_set_place(struct hg_entry *e, int64_t length, int64_t line_no)
+{
+	int64_t line = line_no >= HG_LINE_PROVISIONAL ? line_no - HG_LINE_PROVISIONAL : line_no;
+
+	e->wide_place = length < 0 || length > UINT32_MAX || line < 0 ||
+			line >= (int64_t)HG_LINE32_PROVISIONAL;
+	e->length32 = e->wide_place ? 0 : (uint32_t)length;
+	e->line32 = e->wide_place ? 0 : (uint32_t)line;
+	if (!e->wide_place && line != line_no)
+		e->line32 |= HG_LINE32_PROVISIONAL;
+	if (e->wide_place) {
+		hg_entry_more(e)->length = length;
+		e->more->line_no = line_no;
+	}
+}
+
+void
+hg_entry_set_message_len(struct hg_entry *e, uint32_t n)
+{
+	e->wide_msg = n > UINT16_MAX;
+	e->msg16 = e->wide_msg ? 0 : (uint16_t)n;
+	if (e->wide_msg)
+		hg_entry_more(e)->message_len = n;
+}
+
+void
+hg_entry_set_syms(struct hg_entry *e, const hg_sym *v)
+{
+	unsigned i;
+
+	for (i = 0; i < HG_E_STRS && !v[i]; i++)
+		;
+	e->strs = i < HG_E_STRS ? hg_intern_rec(v, HG_E_STRS) : 0;
+}
+
+void
+hg_entry_set_sym(struct hg_entry *e, enum hg_entry_str f, hg_sym v)
+{
+	hg_sym all[HG_E_STRS] = { 0 };
+
+	if (e->strs)
+		memcpy(all, hg_rec_of(e->strs), sizeof(all));
+	all[f] = v;
+	hg_entry_set_syms(e, all);
 }
 
 void

@@ -471,7 +471,7 @@ hgread_test(const struct term *t, const struct hg_session *s, const struct hg_en
 	if (!s)
 		return false;
 	v = hg_session_go(s);
-	if ((t->kinds >> HGREAD_STOP) & 1u && v == HG_GO_STOPS && e->line_no == s->go_stop_line)
+	if ((t->kinds >> HGREAD_STOP) & 1u && v == HG_GO_STOPS && hg_entry_line(e) == s->go_stop_line)
 		return true;
 	if ((t->kinds >> HGREAD_FAILS) & 1u && v == HG_GO_STOPS)
 		return true;
@@ -1324,7 +1324,7 @@ value_in_logs(const struct value *v, bool verdict, struct hg_session *const *ss,
 		for (size_t k = 0; k < s->n_entries; k++) {
 			const struct hg_entry *e = &s->entries[k];
 
-			if (!((verdict ? e->verdict_mask : e->tier_mask) & other))
+			if (!((verdict ? hg_entry_verdict_mask(e) : hg_entry_tier_mask(e)) & other))
 				continue;
 			for (uint32_t a = 0; a < e->n_attempts; a++) {
 				const struct hg_attempt *at = &e->attempts[a];
@@ -1588,10 +1588,10 @@ mask_answer(const struct term *t, const struct hg_entry *e)
 	unsigned mask, other;
 
 	if (t->field == FLD_TIER) {
-		mask = e->tier_mask;
+		mask = hg_entry_tier_mask(e);
 		other = 1u << HG_TIER_OTHER;
 	} else if (t->field == FLD_VERDICT) {
-		mask = e->verdict_mask;
+		mask = hg_entry_verdict_mask(e);
 		other = 1u << HG_VERDICT_OTHER;
 	} else {
 		return -1;
@@ -1619,7 +1619,7 @@ session_test(const struct term *t, const struct hg_session *s, const struct hg_e
 {
 	struct memo *m = t->memo;
 
-	if (memo_test(t, hg_sym_str(e->session_id)))
+	if (memo_test(t, hg_entry_str(e, HG_E_SESSION_ID)))
 		return true;
 	if (!s || !s->id)
 		return false;
@@ -1665,19 +1665,19 @@ entry_text_field(uint8_t field, const struct hg_entry *e)
 {
 	switch (field) {
 	case FLD_SKILL:
-		return hg_sym_str(e->skill);
+		return hg_entry_str(e, HG_E_SKILL);
 	case FLD_STATUS:
-		return hg_sym_str(e->final_status);
+		return hg_entry_str(e, HG_E_FINAL_STATUS);
 	case FLD_PHASE:
-		return hg_sym_str(e->phase);
+		return hg_entry_str(e, HG_E_PHASE);
 	case FLD_SESSION:
-		return hg_sym_str(e->session_id);
+		return hg_entry_str(e, HG_E_SESSION_ID);
 	case FLD_FILE:
 		return hg_sym_str(e->file_path);
 	case FLD_MODEL_USED:
-		return hg_sym_str(e->model_used);
+		return hg_entry_str(e, HG_E_MODEL_USED);
 	case FLD_PROJECT:
-		return hg_sym_str(e->project_root);
+		return hg_entry_str(e, HG_E_PROJECT_ROOT);
 	default:
 		return NULL;
 	}
@@ -1735,8 +1735,8 @@ match_group(const struct hg_filter *f, const struct hg_entry *e)
 				return true;
 		}
 	}
-	if (f->group_by_pairs && !(e->tier_mask & (1u << HG_TIER_OTHER)) &&
-	    !(e->verdict_mask & (1u << HG_VERDICT_OTHER)))
+	if (f->group_by_pairs && !(hg_entry_tier_mask(e) & (1u << HG_TIER_OTHER)) &&
+	    !(hg_entry_verdict_mask(e) & (1u << HG_VERDICT_OTHER)))
 		return (e->pair_mask & f->group_pairs) != 0;
 	for (uint32_t i = 0; i < e->n_attempts; i++)
 		if (attempt_in_group(f, &e->attempts[i]))
@@ -1764,7 +1764,7 @@ word_long(const struct term *t, const struct hg_session *s, const struct hg_entr
 		return false;
 	hg_parse_line_texts(line, len, &back);
 	hit = hg_entry_message(&back) &&
-	      contains(&t->vals[0], hg_entry_message(&back), back.message_len);
+	      contains(&t->vals[0], hg_entry_message(&back), hg_entry_message_len(&back));
 	fb = hg_feedback_first(&back);
 	for (uint32_t i = 0; !hit && i < back.n_attempts; i++) {
 		const struct hg_attempt *a = &back.attempts[i];
@@ -1783,12 +1783,12 @@ word_test(const struct term *t, const struct hg_session *s, const struct hg_entr
 	const char *fb;
 	bool longtext;
 
-	if (w->len == 0 || memo_test(t, hg_sym_str(e->skill)) ||
-	    memo_test(t, hg_sym_str(e->final_status)))
+	if (w->len == 0 || memo_test(t, hg_entry_str(e, HG_E_SKILL)) ||
+	    memo_test(t, hg_entry_str(e, HG_E_FINAL_STATUS)))
 		return true;
-	if (hg_entry_message(e) && contains(w, hg_entry_message(e), e->message_len))
+	if (hg_entry_message(e) && contains(w, hg_entry_message(e), hg_entry_message_len(e)))
 		return true;
-	longtext = !hg_entry_message(e) && e->message_len > 0;
+	longtext = !hg_entry_message(e) && hg_entry_message_len(e) > 0;
 	fb = hg_feedback_first(e);
 	for (uint32_t i = 0; i < e->n_attempts; i++) {
 		const struct hg_attempt *a = &e->attempts[i];

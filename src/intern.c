@@ -32,6 +32,10 @@ static size_t table_count;
 static struct block *blocks;
 static struct hg_intern_pair **pairs;	/* slots: NULL or an interned pair */
 static size_t pairs_cap, pairs_count;
+/* Records: slots of NULL or an interned record (its number first, then
+ * its length, then the numbers it holds). */
+static hg_sym **recs;
+static size_t recs_cap, recs_count;
 
 /* Threads that parse (--stats on every core) intern through one lock; a
  * small cache per thread answers the strings it met last (the same few
@@ -249,6 +253,76 @@ hg_intern_pair(const char *first, const char *second)
 	return id;
 }
 
+static void
+recs_grow(void)
+{
+	size_t ncap = recs_cap ? recs_cap * 2 : 64, i, j;
+	hg_sym **nt = xcalloc(ncap, sizeof(*nt));
+
+	for (i = 0; i < recs_cap; i++) {
+		if (!recs[i])
+			continue;
+		j = hg_hash(recs[i] + 2, recs[i][1] * sizeof(hg_sym)) & (ncap - 1);
+		while (nt[j])
+			j = (j + 1) & (ncap - 1);
+		nt[j] = recs[i];
+	}
+	free(recs);
+	recs = nt;
+	recs_cap = ncap;
+}
+
+/* The same few records come back line after line: a small cache per
+ * thread answers them without the lock. */
+#define REC_CACHE_N 64
+#define REC_MAX 8
+static _Thread_local struct {
+	hg_sym v[REC_MAX];
+	unsigned n;
+	unsigned gen;
+	hg_sym id;
+} rec_cache[REC_CACHE_N];
+
+hg_sym
+hg_intern_rec(const hg_sym *v, unsigned n)
+{
+	uint64_t h = hg_hash(v, n * sizeof(*v));
+	size_t c = (size_t)(h >> 24) & (REC_CACHE_N - 1), j;
+	unsigned gen = atomic_load_explicit(&generation, memory_order_acquire);
+	hg_sym *r, id;
+
+	if (n <= REC_MAX && rec_cache[c].n == n && rec_cache[c].gen == gen &&
+	    memcmp(rec_cache[c].v, v, n * sizeof(*v)) == 0)
+		return rec_cache[c].id;
+	pthread_mutex_lock(&lock);
+	if ((recs_count + 1) * 4 > recs_cap * 3)
+		recs_grow();
+	j = h & (recs_cap - 1);
+	while ((r = recs[j]) && (r[1] != n || memcmp(r + 2, v, n * sizeof(*v))))
+		j = (j + 1) & (recs_cap - 1);
+	if (!r) {
+		/* In the string blocks, at a number's alignment; what
+		 * hg_rec_of gives is the numbers themselves. */
+		char *p = carve((n + 2) * sizeof(*r) + sizeof(*r) - 1);
+
+		r = (hg_sym *)(void *)(p + (-(uintptr_t)p & (sizeof(*r) - 1)));
+		r[1] = n;
+		memcpy(r + 2, v, n * sizeof(*v));
+		r[0] = new_sym((const char *)(void *)(r + 2));
+		recs[j] = r;
+		recs_count++;
+	}
+	id = r[0];
+	pthread_mutex_unlock(&lock);
+	if (n <= REC_MAX) {
+		memcpy(rec_cache[c].v, v, n * sizeof(*v));
+		rec_cache[c].n = n;
+		rec_cache[c].gen = gen;
+		rec_cache[c].id = id;
+	}
+	return id;
+}
+
 hg_sym
 hg_sym_of(const char *s)
 {
@@ -294,5 +368,8 @@ hg_intern_clear(void)
 	free(pairs);
 	pairs = NULL;
 	pairs_cap = pairs_count = 0;
+	free(recs);
+	recs = NULL;
+	recs_cap = recs_count = 0;
 	pthread_mutex_unlock(&lock);
 }

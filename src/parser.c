@@ -671,8 +671,8 @@ parse_timestamp(struct hg_entry *e, const cJSON *v)
 }
 
 static bool
-parse_field(struct hg_entry *e, const cJSON *v, const cJSON **input, const char **message,
-	    uint32_t *stored)
+parse_field(struct hg_entry *e, hg_sym *strs, const cJSON *v, const cJSON **input,
+	    const char **message, uint32_t *stored)
 {
 	const char *k = v->string, *s;
 	size_t n;
@@ -680,9 +680,9 @@ parse_field(struct hg_entry *e, const cJSON *v, const cJSON **input, const char 
 	switch (key_fold(k, &n)) {
 	case 's':
 		if (key_is(k, "session_id"))
-			return get_sym(e, k, v, &e->session_id);
+			return get_sym(e, k, v, &strs[HG_E_SESSION_ID]);
 		if (key_is(k, "skill"))
-			return get_sym(e, k, v, &e->skill);
+			return get_sym(e, k, v, &strs[HG_E_SKILL]);
 		break;
 	case 't':
 		if (!key_is(k, "timestamp"))
@@ -690,9 +690,9 @@ parse_field(struct hg_entry *e, const cJSON *v, const cJSON **input, const char 
 		return parse_timestamp(e, v);
 	case 'p':
 		if (key_is(k, "phase"))
-			return get_sym(e, k, v, &e->phase);
+			return get_sym(e, k, v, &strs[HG_E_PHASE]);
 		if (key_is(k, "project_root"))
-			return get_sym(e, k, v, &e->project_root);
+			return get_sym(e, k, v, &strs[HG_E_PROJECT_ROOT]);
 		break;
 	case 'i':
 		if (key_is(k, "input")) {
@@ -706,13 +706,13 @@ parse_field(struct hg_entry *e, const cJSON *v, const cJSON **input, const char 
 		break;
 	case 'f':
 		if (key_is(k, "final_status"))
-			return get_sym(e, k, v, &e->final_status);
+			return get_sym(e, k, v, &strs[HG_E_FINAL_STATUS]);
 		if (key_is(k, "file_path"))
 			return get_sym(e, k, v, &e->file_path);
 		break;
 	case 'm':
 		if (key_is(k, "model_used"))
-			return get_sym(e, k, v, &e->model_used);
+			return get_sym(e, k, v, &strs[HG_E_MODEL_USED]);
 		if (key_is(k, "message")) {
 			if (!get_string(e, k, v, &s))
 				return false;
@@ -784,11 +784,11 @@ hg_entry_from_json(const cJSON *root, struct hg_entry *e)
 	const cJSON *v, *input = NULL;
 	const char *message = NULL;
 	char *text;
-	uint32_t stored = 0;
+	uint32_t stored = 0, mlen = 0;
+	hg_sym strs[HG_E_STRS] = { 0 };
 	bool ok = true;
 
-	e->session_id = e->skill = e->phase = e->final_status = 0;
-	e->model_used = e->file_path = e->project_root = 0;
+	e->strs = e->file_path = 0;
 	e->ts_zero = true;
 	fb_clear();	/* what a line that failed left */
 	/* A bare null is an entry with every field zero to Go. */
@@ -797,7 +797,7 @@ hg_entry_from_json(const cJSON *root, struct hg_entry *e)
 		return false;
 	}
 	cJSON_ArrayForEach(v, root) {
-		if (!(ok = parse_field(e, v, &input, &message, &stored)))
+		if (!(ok = parse_field(e, strs, v, &input, &message, &stored)))
 			break;
 	}
 	/* Elements an earlier, longer "attempts" left past the shown ones. */
@@ -806,14 +806,16 @@ hg_entry_from_json(const cJSON *root, struct hg_entry *e)
 	if (!ok)
 		return false;
 	hg_entry_masks(e);
-	if (strcmp(hg_sym_str(e->skill), ANNOTATE_SKILL) == 0) {
+	hg_entry_set_syms(e, strs);
+	if (strcmp(hg_sym_str(strs[HG_E_SKILL]), ANNOTATE_SKILL) == 0) {
 		e->kind = HG_ENTRY_ANNOTATION;
-		text = keep_text(message, &e->message_len, ANNOTATION_TEXT_MAX);
+		text = keep_text(message, &mlen, ANNOTATION_TEXT_MAX);
 		parse_annotation_input(e, input);
 	} else {
 		e->kind = HG_ENTRY_OK;
-		text = keep_text(message, &e->message_len, HG_SHORT_TEXT_MAX);
+		text = keep_text(message, &mlen, HG_SHORT_TEXT_MAX);
 	}
+	hg_entry_set_message_len(e, mlen);
 	if (text)
 		hg_entry_more(e)->message = text;
 	pack(e);
@@ -823,11 +825,13 @@ hg_entry_from_json(const cJSON *root, struct hg_entry *e)
 static void
 make_unparsable(struct hg_entry *e)
 {
+	int64_t length = hg_entry_length(e), line_no = hg_entry_line(e);
+
 	hg_entry_free(e);
+	hg_entry_set_place(e, length, line_no);
 	e->kind = HG_ENTRY_UNPARSABLE;
-	e->session_id = e->skill = e->phase = e->final_status = 0;
-	e->model_used = e->file_path = e->project_root = 0;
-	e->message_len = 0;
+	e->strs = e->file_path = 0;
+	hg_entry_set_message_len(e, 0);
 }
 
 /* Nothing but spaces, tabs and carriage returns (or nothing at all). */
@@ -978,15 +982,15 @@ parse_once(const char *line, size_t len, struct hg_entry *e)
 {
 	const char *end = NULL, *orig = line;
 	cJSON *root;
-	int64_t offset = e->offset, length = e->length, line_no = e->line_no;
+	int64_t offset = e->offset, length = hg_entry_length(e), line_no = hg_entry_line(e);
 	size_t bad, orig_len = len;
 
 	if (copy.cap > 4 * HG_READER_CHUNK)
 		hg_buf_free(&copy);	/* a long line's copy is not kept */
+	hg_entry_free(e);
 	memset(e, 0, sizeof(*e));
 	e->offset = offset;
-	e->length = length;
-	e->line_no = line_no;
+	hg_entry_set_place(e, length, line_no);
 	if (blank(line, len)) {
 		/* hyperguild's reader fails on it too: not an entry. */
 		make_unparsable(e);
@@ -1043,13 +1047,13 @@ parse_once(const char *line, size_t len, struct hg_entry *e)
 void
 hg_parse_too_long(size_t len, struct hg_entry *e)
 {
-	int64_t offset = e->offset, length = e->length, line_no = e->line_no;
+	int64_t offset = e->offset, length = hg_entry_length(e), line_no = hg_entry_line(e);
 	char n[32], max[32];
 
+	hg_entry_free(e);
 	memset(e, 0, sizeof(*e));
 	e->offset = offset;
-	e->length = length;
-	e->line_no = line_no;
+	hg_entry_set_place(e, length, line_no);
 	make_unparsable(e);
 	hg_fmt_count(n, sizeof(n), (int64_t)len);
 	if (hg_reader_line_max() % (1024 * 1024) == 0)

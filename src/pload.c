@@ -248,9 +248,9 @@ push_entry(struct job *j, const char *line, size_t len, size_t raw, int64_t offs
 		j->b.entries = xrealloc(j->b.entries, j->cap * sizeof(*j->b.entries));
 	}
 	e = &j->b.entries[j->b.n++];
+	memset(e, 0, sizeof(*e));
 	e->offset = offset;
-	e->length = (int64_t)len;
-	e->line_no = ++j->lines;
+	hg_entry_set_place(e, (int64_t)len, ++j->lines);
 	/* As the session reader's add_line: the first line where
 	 * hyperguild's reader stops. Its check also tells the parser where
 	 * the strings it skips are. */
@@ -519,7 +519,8 @@ hg_pload_next(struct hg_pload *p, size_t i)
 	if (j->small)
 		pl->end = j->end;
 	for (size_t k = 0; k < j->b.n; k++)
-		j->b.entries[k].line_no += pl->line_base;
+		hg_entry_set_place(&j->b.entries[k], hg_entry_length(&j->b.entries[k]),
+				   hg_entry_line(&j->b.entries[k]) + pl->line_base);
 	if (j->b.go_stop_line)
 		j->b.go_stop_line += pl->line_base;
 	pl->line_base += j->lines;

@@ -390,7 +390,7 @@ add_entry(struct hg_rows *r, const struct hg_session *s, size_t idx,
 	}
 	if (!hg_days_row(&r->days, &r->v, &r->n, &r->cap, (uint32_t)idx, day_of(r, e)))
 		return;
-	open = e->kind == HG_ENTRY_OK && e->n_attempts && hg_expand_get(x, e->line_no);
+	open = e->kind == HG_ENTRY_OK && e->n_attempts && hg_expand_get(x, hg_entry_line(e));
 	hg_rows_add_entry(&r->v, &r->n, &r->cap, s, r->notes, idx, (uint32_t)idx, open, f);
 }
 
@@ -516,8 +516,8 @@ hg_entry_is_error(const struct hg_entry *e)
 		return true;
 	if (e->kind != HG_ENTRY_OK)
 		return false;
-	return (e->verdict_mask & (1u << HG_VERDICT_ERROR)) ||
-	       strcmp(hg_sym_str(e->final_status), "failed") == 0;
+	return (hg_entry_verdict_mask(e) & (1u << HG_VERDICT_ERROR)) ||
+	       strcmp(hg_entry_str(e, HG_E_FINAL_STATUS), "failed") == 0;
 }
 
 bool
@@ -541,7 +541,7 @@ hg_rows_jump_match(const struct hg_rows *r, const struct hg_session *s, size_t i
 		return row->kind == HG_ROW_ENTRY && hg_entry_is_error(e);
 	case HG_JUMP_ESCALATE:
 		return row->kind == HG_ROW_ENTRY &&
-		       (e->verdict_mask & (1u << HG_VERDICT_ESCALATE));
+		       (hg_entry_verdict_mask(e) & (1u << HG_VERDICT_ESCALATE));
 	case HG_JUMP_NOTE:
 		if (row->kind == HG_ROW_ANNOTATION)
 			return true;

@@ -282,7 +282,7 @@ hg_search_line(const struct hg_search_pattern *p, char *line, size_t n)
 static int64_t
 entry_end(const struct hg_entry *e)
 {
-	return e->offset + e->length;
+	return e->offset + hg_entry_length(e);
 }
 
 static int64_t
@@ -480,7 +480,7 @@ scan_regex(struct hg_search *j, size_t lo, size_t hi, ssize_t *best)
 
 		if (j->visible && !j->visible(j->s, k, j->ctx))
 			continue;
-		if (regex_find(j->p, j->buf + (v[k].offset - base), (size_t)v[k].length, &mlen)) {
+		if (regex_find(j->p, j->buf + (v[k].offset - base), (size_t)hg_entry_length(&v[k]), &mlen)) {
 			*best = (ssize_t)k;
 			return;
 		}

@@ -277,9 +277,9 @@ add_line(void *ctx, const char *line, size_t len, int64_t offset, int64_t line_n
 		*arr = xrealloc(*arr, *cap * sizeof(**arr));
 	}
 	e = &(*arr)[(*n)++];
+	memset(e, 0, sizeof(*e));
 	e->offset = offset;
-	e->length = (int64_t)len;
-	e->line_no = line_no;
+	hg_entry_set_place(e, (int64_t)len, line_no);
 	/* The Go-reader check first: it finds the strings the parser skips. */
 	sp = go_verdict(s, arr == &s->head, line, len, line_no);
 	if (line) {
@@ -417,8 +417,11 @@ join_head(struct hg_session *s)
 	struct hg_entry *all = xrealloc(s->head, (n ? n : 1) * sizeof(*all));
 
 	for (i = 0; i < s->n_entries; i++) {
-		all[s->n_head + i] = s->entries[i];
-		all[s->n_head + i].line_no += s->head_line_no - HG_LINE_PROVISIONAL;
+		struct hg_entry *e = &all[s->n_head + i];
+
+		*e = s->entries[i];
+		hg_entry_set_place(e, hg_entry_length(e),
+				   hg_entry_line(e) + s->head_line_no - HG_LINE_PROVISIONAL);
 	}
 	s->line_no += s->head_line_no - HG_LINE_PROVISIONAL;
 	if (s->go_head_stop_line) {
@@ -573,7 +576,7 @@ drop_partial(struct hg_session *s)
 		s->n_unparsable--;
 	else if (e->kind == HG_ENTRY_ANNOTATION)
 		s->n_annotations--;
-	if (s->go_stop_line == e->line_no)
+	if (s->go_stop_line == hg_entry_line(e))
 		drop_go_verdict(s);
 	hg_entry_free(e);
 	s->generation++;
@@ -755,9 +758,9 @@ hg_session_read_line(const struct hg_session *s, const struct hg_entry *e, size_
 	int fd, saved;
 	char *buf;
 	ssize_t r;
-	size_t n = (size_t)e->length;
+	size_t n = (size_t)hg_entry_length(e);
 
-	if (e->length > hg_reader_line_max()) {
+	if (hg_entry_length(e) > hg_reader_line_max()) {
 		errno = EFBIG;	/* never held whole: see reader.h */
 		return NULL;
 	}
@@ -813,10 +816,10 @@ const char *
 hg_line_reader_get(struct hg_line_reader *r, const struct hg_session *s,
 		   const struct hg_entry *e, size_t *len)
 {
-	int64_t end = e->offset + e->length, from;
+	int64_t end = e->offset + hg_entry_length(e), from;
 	size_t n;
 
-	if (e->length > hg_reader_line_max()) {
+	if (hg_entry_length(e) > hg_reader_line_max()) {
 		errno = EFBIG;
 		return NULL;
 	}
@@ -831,7 +834,7 @@ hg_line_reader_get(struct hg_line_reader *r, const struct hg_session *s,
 	if (e->offset < r->base || end > r->base + (int64_t)r->len) {
 		/* A block from the line on, or ending with it when the pass
 		 * goes back through the file. */
-		n = (size_t)e->length > HG_LINE_BLOCK ? (size_t)e->length : HG_LINE_BLOCK;
+		n = (size_t)hg_entry_length(e) > HG_LINE_BLOCK ? (size_t)hg_entry_length(e) : HG_LINE_BLOCK;
 		from = e->offset;
 		if (e->offset < r->base)
 			from = end > (int64_t)n ? end - (int64_t)n : 0;
@@ -842,7 +845,7 @@ hg_line_reader_get(struct hg_line_reader *r, const struct hg_session *s,
 			return NULL;
 		}
 	}
-	*len = (size_t)e->length;
+	*len = (size_t)hg_entry_length(e);
 	return r->buf + (e->offset - r->base);
 }
 
@@ -863,8 +866,8 @@ hg_session_entry_texts(const struct hg_session *s, const struct hg_entry *e, siz
 	hg_parse_line_texts(line, len, &t);
 	free(line);
 	/* The same line must give the same entry. */
-	if (t.kind != e->kind || t.skill != e->skill || t.n_attempts != e->n_attempts ||
-	    t.message_len != e->message_len) {
+	if (t.kind != e->kind || hg_entry_sym(&t, HG_E_SKILL) != hg_entry_sym(e, HG_E_SKILL) || t.n_attempts != e->n_attempts ||
+	    hg_entry_message_len(&t) != hg_entry_message_len(e)) {
 		hg_entry_free(&t);
 		errno = ESTALE;
 		return -1;
@@ -890,12 +893,12 @@ hg_session_find_line(const struct hg_session *s, int64_t line_no)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (s->entries[mid].line_no < line_no)
+		if (hg_entry_line(&s->entries[mid]) < line_no)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < s->n_entries && s->entries[lo].line_no == line_no)
+	if (lo < s->n_entries && hg_entry_line(&s->entries[lo]) == line_no)
 		return (ssize_t)lo;
 	return -1;
 }

@@ -255,8 +255,8 @@ take(struct hg_session *s, const struct hg_entry *e)
 	if (!e->ts_zero && e->ts_ns > s->last_ts_ns)
 		s->last_ts_ns = e->ts_ns;
 	/* How far the stream was read for it (what came after is new). */
-	s->offset = s->size = e->offset + e->length + 1;
-	s->line_no = e->line_no;
+	s->offset = s->size = e->offset + hg_entry_length(e) + 1;
+	s->line_no = hg_entry_line(e);
 }
 
 size_t
@@ -270,8 +270,8 @@ hg_spool_split(struct hg_spool *sp, struct hg_catalog *c, struct hg_session *str
 		struct hg_entry *e = &stream->entries[i];
 		struct hg_session *t = NULL;
 
-		if (e->kind != HG_ENTRY_UNPARSABLE && e->session_id)	/* 0 is "" */
-			t = target(sp, c, stream, hg_sym_str(e->session_id));
+		if (e->kind != HG_ENTRY_UNPARSABLE && hg_entry_sym(e, HG_E_SESSION_ID))	/* 0 is "" */
+			t = target(sp, c, stream, hg_entry_str(e, HG_E_SESSION_ID));
 		if (!t) {
 			if (e->kind != HG_ENTRY_UNPARSABLE && !e->ts_zero && e->ts_ns > sp->kept_ts)
 				sp->kept_ts = e->ts_ns;

@@ -669,12 +669,12 @@ static void
 add_skill(struct acc *ac, const struct hg_entry *e)
 {
 	struct i64vec *durs;
-	struct hg_stats_skill *sk = skill_for(ac, hg_sym_str(e->skill), &durs);
+	struct hg_stats_skill *sk = skill_for(ac, hg_entry_str(e, HG_E_SKILL), &durs);
 
 	sk->entries++;
 	sk->escalated += e->n_attempts > 1;
 	sk->resolved[resolved_at(e)]++;
-	count_status(sk, hg_sym_str(e->final_status));
+	count_status(sk, hg_entry_str(e, HG_E_FINAL_STATUS));
 	/* duration_ms is omitted when zero: such an entry has no duration to
 	 * count, rather than a duration of 0 ms. */
 	if (hg_entry_ms(e))
@@ -787,7 +787,7 @@ add_entry(struct acc *ac, const struct hg_entry *e)
 	struct hg_stats *st = ac->st;
 
 	st->entries++;
-	scope_add(&ac->projects, hg_sym_str(e->project_root), e);
+	scope_add(&ac->projects, hg_entry_str(e, HG_E_PROJECT_ROOT), e);
 	if (!e->ts_zero) {
 		minute_add(&ac->minutes, e);
 		if (!st->has_ts || e->ts_ns < st->first_ts_ns)
@@ -824,7 +824,7 @@ note_shown(struct acc *ac, const struct hg_entry *e)
 
 	if (hg_filter_is_empty(ac->f))
 		return true;
-	if (!ac->need_targets || want < 1 || want >= e->line_no || !n->target_skill)
+	if (!ac->need_targets || want < 1 || want >= hg_entry_line(e) || !n->target_skill)
 		return hg_filter_match(ac->f, ac->s, e);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -851,16 +851,16 @@ keep_target(struct acc *ac, const struct hg_entry *e, bool matched)
 
 	/* Lines come in order; an entry out of order is not a target that
 	 * a binary search can find, as in hg_session_find_line. */
-	if (ac->n_targets && (ac->targets[ac->n_targets - 1].line >> 2) >= e->line_no)
+	if (ac->n_targets && (ac->targets[ac->n_targets - 1].line >> 2) >= hg_entry_line(e))
 		return;
 	if (ac->n_targets == ac->cap_targets) {
 		ac->cap_targets = ac->cap_targets ? ac->cap_targets * 2 : 256;
 		ac->targets = xrealloc(ac->targets, ac->cap_targets * sizeof(*ac->targets));
 	}
 	t = &ac->targets[ac->n_targets++];
-	t->line = (e->line_no << 2) | (matched ? 2 : 0) | (e->ts_zero ? 1 : 0);
+	t->line = (hg_entry_line(e) << 2) | (matched ? 2 : 0) | (e->ts_zero ? 1 : 0);
 	t->ts_ns = e->ts_ns;
-	t->skill = hg_sym_str(e->skill);
+	t->skill = hg_entry_str(e, HG_E_SKILL);
 }
 
 static void

@@ -486,10 +486,10 @@ ref_matches(struct hg_tl_search *j, const struct hg_tl_ref *r, int *err)
 	const struct hg_entry *e = hg_timeline_entry(j->t, r);
 
 	const struct hg_entry *last = &s->entries[s->n_entries - 1];
-	int64_t lo = e->offset, hi = e->offset + e->length, a, b;
+	int64_t lo = e->offset, hi = e->offset + hg_entry_length(e), a, b;
 
 	*err = 0;
-	if (e->length <= 0)
+	if (hg_entry_length(e) <= 0)
 		return false;
 	if (j->rd.s != s) {
 		if (j->rd.own_fd && j->rd.fd >= 0)
@@ -505,8 +505,8 @@ ref_matches(struct hg_tl_search *j, const struct hg_tl_ref *r, int *err)
 		b = j->forward ? lo + TL_READ : hi;
 		if (a > lo)
 			a = lo;
-		if (b > last->offset + last->length)
-			b = last->offset + last->length;
+		if (b > last->offset + hg_entry_length(last))
+			b = last->offset + hg_entry_length(last);
 		if (b < hi)
 			b = hi;
 		*err = hg_search_read(&j->rd, a, (size_t)(b - a));
@@ -515,7 +515,7 @@ ref_matches(struct hg_tl_search *j, const struct hg_tl_ref *r, int *err)
 		if (*err)
 			return false;
 	}
-	return hg_search_line(j->p, j->rd.buf + (lo - j->rd_off), (size_t)e->length);
+	return hg_search_line(j->p, j->rd.buf + (lo - j->rd_off), (size_t)hg_entry_length(e));
 }
 
 enum hg_search_status

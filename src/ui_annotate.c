@@ -120,7 +120,7 @@ refusal(struct hg_ui *u, char *buf, size_t n)
 	e = &s->entries[a->sel_entry];
 	if (e->kind == HG_ENTRY_UNPARSABLE) {
 		snprintf(buf, n, "line %lld is unparsable: choose an entry or an attempt to annotate",
-			 (long long)e->line_no);
+			 (long long)hg_entry_line(e));
 		return buf;
 	}
 	if (e->kind == HG_ENTRY_ANNOTATION)
@@ -150,9 +150,9 @@ ui_cmd_annotate(struct hg_ui *u)
 					      : HG_ANNOTATE_ENTRY;
 	if (st->attempt_no != HG_ANNOTATE_ENTRY)
 		snprintf(label, sizeof(label), "note on attempt #%lld of line %lld: ",
-			 (long long)st->attempt_no, (long long)e->line_no);
+			 (long long)st->attempt_no, (long long)hg_entry_line(e));
 	else
-		snprintf(label, sizeof(label), "note on line %lld: ", (long long)e->line_no);
+		snprintf(label, sizeof(label), "note on line %lld: ", (long long)hg_entry_line(e));
 	ui_prompt_open(u, label, "", &st->hist, on_prompt, NULL);
 	ui_prompt_multiline(u->prompt);
 	return UI_R_DRAW;

@@ -60,7 +60,7 @@ read_line(struct hg_ui *u, size_t *n)
 	char *line = hg_session_read_line(a->sel, e, n);
 
 	if (!line)
-		ui_message(u, true, "cannot read line %lld: %s", (long long)e->line_no,
+		ui_message(u, true, "cannot read line %lld: %s", (long long)hg_entry_line(e),
 			   errno == ESTALE ? "the file changed" : strerror(errno));
 	return line;
 }
@@ -91,10 +91,10 @@ selection(struct hg_ui *u, struct handout *h, unsigned flags)
 	else if (attempt >= 0)
 		snprintf(h->what, sizeof(h->what), "attempt #%lld of line %lld",
 			 (long long)hg_attempt_no(&a->sel->entries[a->sel_entry].attempts[attempt]),
-			 (long long)a->sel->entries[a->sel_entry].line_no);
+			 (long long)hg_entry_line(&a->sel->entries[a->sel_entry]));
 	else
 		snprintf(h->what, sizeof(h->what), "line %lld",
-			 (long long)a->sel->entries[a->sel_entry].line_no);
+			 (long long)hg_entry_line(&a->sel->entries[a->sel_entry]));
 	free(line);
 	return 0;
 }
@@ -337,7 +337,7 @@ ui_cmd_yank(struct hg_ui *u, bool raw)
 		if (!(line = read_line(u, &n)))
 			return UI_R_DRAW;
 		snprintf(h.what, sizeof(h.what), "the JSON line %lld",
-			 (long long)u->app->sel->entries[u->app->sel_entry].line_no);
+			 (long long)hg_entry_line(&u->app->sel->entries[u->app->sel_entry]));
 		copy(u, line, n, h.what);
 		free(line);
 		return UI_R_DRAW;

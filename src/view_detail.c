@@ -84,7 +84,7 @@ add_notes(struct hg_detail *d, struct hg_session *s, size_t entry, int32_t attem
 		hg_format_datetime(a->ts_ns, when, sizeof(when));
 		snprintf(head, sizeof(head), "%s %s, %s (line %lld)%s", ui_g->note,
 			 hg_note_author(a), when,
-			 (long long)a->line_no, ai >= 0 && attempt < 0 ? ", on attempt" : "");
+			 (long long)hg_entry_line(a), ai >= 0 && attempt < 0 ? ", on attempt" : "");
 		if (ai >= 0 && attempt < 0)
 			snprintf(head + strlen(head), sizeof(head) - strlen(head), " #%lld",
 				 (long long)hg_attempt_no(&e->attempts[ai]));
@@ -119,7 +119,7 @@ build(struct ui_detail *d, struct hg_session *s, size_t entry, int32_t attempt)
 	d->has_top = false;
 	d->s = s;
 	d->generation = s->generation;
-	d->line_no = e->line_no;
+	d->line_no = hg_entry_line(e);
 	d->attempt = attempt;
 	d->valid = true;
 	d->built_json = d->json;
@@ -128,7 +128,7 @@ build(struct ui_detail *d, struct hg_session *s, size_t entry, int32_t attempt)
 	if (!line) {
 		char buf[256];
 
-		snprintf(buf, sizeof(buf), "cannot read line %lld: %s", (long long)e->line_no,
+		snprintf(buf, sizeof(buf), "cannot read line %lld: %s", (long long)hg_entry_line(e),
 			 errno == ESTALE ? "the file changed"
 			 : errno == EFBIG && hg_entry_reason(e) ? hg_entry_reason(e) : strerror(errno));
 		hg_detail_add_text(&d->doc, buf, strlen(buf), 0, UI_ROLE_ERROR);
@@ -147,7 +147,7 @@ static bool
 cached(const struct ui_detail *d, const struct hg_session *s, size_t entry, int32_t attempt)
 {
 	return d->valid && d->s == s && d->generation == s->generation &&
-	       d->line_no == s->entries[entry].line_no && d->attempt == attempt &&
+	       d->line_no == hg_entry_line(&s->entries[entry]) && d->attempt == attempt &&
 	       d->built_json == d->json;
 }
 

@@ -75,7 +75,7 @@ reveal(struct ui_view *v)
 	if (a->sel_attempt < 0 || (i = hg_rows_find(r, a->sel_entry, -1)) < 0 ||
 	    (r->v[i].flags & HG_ROW_EXPANDED) || !(r->v[i].flags & HG_ROW_PARENT))
 		return;
-	hg_expand_set(&hg_app_sess(a->sel)->expand, a->sel->entries[a->sel_entry].line_no, true);
+	hg_expand_set(&hg_app_sess(a->sel)->expand, hg_entry_line(&a->sel->entries[a->sel_entry]), true);
 	hg_rows_set_expanded(r, (size_t)i, true, &a->rf);
 }
 
@@ -281,7 +281,7 @@ expand(struct ui_view *v, int how)
 
 	if (!current(v) || !ui_tree_expand_at(v, r->v, r->n, how, &i, &on))
 		return UI_R_DONE;
-	hg_expand_set(&hg_app_sess(a->sel)->expand, a->sel->entries[r->v[i].entry].line_no, on);
+	hg_expand_set(&hg_app_sess(a->sel)->expand, hg_entry_line(&a->sel->entries[r->v[i].entry]), on);
 	hg_rows_set_expanded(r, i, on, &a->rf);
 	ui_tree_expanded(v, r->v, r->n, i, on);
 	publish(v);
@@ -539,7 +539,7 @@ text_find(const struct hg_session *s, const struct hg_entry *e, int which)
 		struct text_slot *t = &text_cache[i];
 
 		if (t->s == s && t->generation == s->generation && t->offset == e->offset &&
-		    t->length == e->length && t->which == which)
+		    t->length == hg_entry_length(e) && t->which == which)
 			return t;
 	}
 	return NULL;
@@ -553,7 +553,7 @@ text_put(const struct hg_session *s, const struct hg_entry *e, int which, const 
 	t->s = s;
 	t->generation = s->generation;
 	t->offset = e->offset;
-	t->length = e->length;
+	t->length = hg_entry_length(e);
 	t->which = which;
 	first_line(text, t->text, sizeof(t->text));
 }
@@ -618,12 +618,12 @@ draw_entry(struct cell *c, const struct hg_session *s, const struct hg_entry *e,
 		hg_entry_clock(e, t, sizeof(t));
 	col(c, t, 8, UI_ROLE_DIM);
 	col(c, glyph, 1, row->flags & HG_ROW_MATCH ? UI_ROLE_MATCH : UI_ROLE_DIM);
-	col(c, hg_sym_str(e->skill), w.skill, UI_ROLE_NORMAL);
-	col(c, hg_sym_str(e->final_status), w.status, status_role(hg_sym_str(e->final_status)));
+	col(c, hg_entry_str(e, HG_E_SKILL), w.skill, UI_ROLE_NORMAL);
+	col(c, hg_entry_str(e, HG_E_FINAL_STATUS), w.status, status_role(hg_entry_str(e, HG_E_FINAL_STATUS)));
 	draw_chain(c, e, w.chain);
 	snprintf(t, sizeof(t), "%7s", d);
 	col(c, t, dw, UI_ROLE_NORMAL);
-	if (e->message_len && c->x + 1 < c->end) {
+	if (hg_entry_message_len(e) && c->x + 1 < c->end) {
 		if (hg_entry_message(e))
 			first_line(hg_entry_message(e), msg, sizeof(msg));
 		else
@@ -669,7 +669,7 @@ draw_unparsable(struct cell *c, const struct hg_entry *e)
 
 	char ln[24];
 
-	snprintf(buf, sizeof(buf), "line %s", hg_line_str(e->line_no, ln, sizeof(ln)));
+	snprintf(buf, sizeof(buf), "line %s", hg_line_str(hg_entry_line(e), ln, sizeof(ln)));
 	col(c, buf, 8, UI_ROLE_DIM);
 	col(c, ui_g->cross, 1, UI_ROLE_ERROR);
 	snprintf(buf, sizeof(buf), "unparsable: %s", hg_entry_reason(e) ? hg_entry_reason(e) : "?");
@@ -689,7 +689,7 @@ draw_annotation(struct cell *c, const struct hg_session *s, const struct hg_entr
 		hg_entry_clock(e, t, sizeof(t));
 		col(c, t, 8, UI_ROLE_DIM);
 	}
-	if (hg_entry_message(e) || !e->message_len)
+	if (hg_entry_message(e) || !hg_entry_message_len(e))
 		first_line(hg_entry_message(e), text, sizeof(text));
 	else
 		read_first_line(s, e, -1, text, sizeof(text));

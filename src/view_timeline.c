@@ -29,7 +29,7 @@ static bool
 expanded(struct hg_session *s, const struct hg_entry *e, void *ctx)
 {
 	(void)ctx;
-	return hg_expand_get(&hg_app_sess(s)->expand, e->line_no);
+	return hg_expand_get(&hg_app_sess(s)->expand, hg_entry_line(e));
 }
 
 static bool
@@ -197,7 +197,7 @@ reveal(struct ui_view *v)
 	    (i = hg_tl_rows_find(r, (size_t)at, -1, false)) < 0 ||
 	    (r->v[i].flags & HG_ROW_EXPANDED) || !(r->v[i].flags & HG_ROW_PARENT))
 		return;
-	hg_expand_set(&hg_app_sess(a->sel)->expand, a->sel->entries[a->sel_entry].line_no, true);
+	hg_expand_set(&hg_app_sess(a->sel)->expand, hg_entry_line(&a->sel->entries[a->sel_entry]), true);
 	hg_tl_rows_set_expanded(r, &a->tl, (size_t)i, true, hooks(v));
 }
 
@@ -279,7 +279,7 @@ expand(struct ui_view *v, int how)
 		return UI_R_DONE;
 	ref = ref_of(v, &r->v[i]);
 	hg_expand_set(&hg_app_sess(hg_timeline_session(&a->tl, ref))->expand,
-		      hg_timeline_entry(&a->tl, ref)->line_no, on);
+		      hg_entry_line(hg_timeline_entry(&a->tl, ref)), on);
 	hg_tl_rows_set_expanded(r, &a->tl, i, on, hooks(v));
 	ui_tree_expanded(v, r->v, r->n, i, on);
 	publish(v);

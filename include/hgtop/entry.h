@@ -105,47 +105,56 @@ struct hg_note_ref {
 
 /* What few entries have, kept apart from the entry, which only points to
  * it: a note's reference, an unparsable line's reason, a time outside
- * what ts_ns holds, a message kept in memory (the browser keeps none). */
+ * what ts_ns holds, a message kept in memory (the browser keeps none),
+ * numbers too wide for the entry's own fields. */
 struct hg_entry_more {
 	struct hg_note_ref note;	/* a note's (HG_ENTRY_ANNOTATION) input */
 	char *reason;			/* why an unparsable line failed */
 	char *message;			/* the whole message if short, else NULL */
 	int64_t far_sec;		/* ts_ns saturated: the time itself */
 	int64_t wide_ms;		/* duration_ms beyond 32 bits */
+	int64_t length;			/* length and line_no beyond 32 bits */
+	int64_t line_no;
+	uint32_t message_len;		/* beyond 16 bits */
 	int32_t far_nsec;
 };
 
-/* Fields ordered by size: a million entries are held at once. */
+/* The short strings of an entry that repeat from line to line, held
+ * together as one interned record (struct hg_entry's strs). */
+enum hg_entry_str {
+	HG_E_SESSION_ID,
+	HG_E_SKILL,
+	HG_E_PHASE,
+	HG_E_FINAL_STATUS,
+	HG_E_MODEL_USED,
+	HG_E_PROJECT_ROOT,
+	HG_E_STRS
+};
+
+/* 64 bytes: a million entries are held at once. Fields that rarely need
+ * more room than they have here keep the rest in more; read them through
+ * the functions below. */
 struct hg_entry {
 	int64_t offset;		/* byte offset of the line in the file */
-	int64_t length;		/* bytes of the line, without '\n' / "\r\n" */
-	int64_t line_no;	/* 1-based physical line number */
 	int64_t ts_ns;		/* timestamp: ns since the Unix epoch (UTC),
 				 * INT64_MIN/MAX before 1677 or after 2262 */
 	struct hg_attempt *attempts; /* owned array */
-	struct hg_entry_more *more; /* owned, NULL when none: read it through
-				     * the functions below */
-	/* Interned strings by number (hg_sym_str; 0 is "", also for one
-	 * that is absent). */
-	hg_sym session_id;
-	hg_sym skill;
-	hg_sym phase;
-	hg_sym final_status;
-	hg_sym model_used;
-	hg_sym file_path;
-	hg_sym project_root;
-	uint32_t n_attempts;
-	uint32_t message_len;	/* bytes of the decoded message */
-	uint32_t pair_mask;	/* bit (tier * 5 + verdict) for each attempt */
+	struct hg_entry_more *more; /* owned, NULL when none */
+	/* session_id, skill, phase, final_status, model_used and
+	 * project_root (enum hg_entry_str) as one interned record, 0 when
+	 * all are "": read them through hg_entry_sym and hg_entry_str. */
+	hg_sym strs;
+	hg_sym file_path;	/* interned (hg_sym_str; 0 is "") */
+	uint32_t length32;	/* bytes of the line, without '\n' / "\r\n",
+				 * and its 1-based physical line number, */
+	uint32_t line32;	/* unless wide_place: hg_entry_length/line */
 	/* duration_ms when it fits in 32 bits, else (wide_ms) in more:
 	 * read it through hg_entry_ms. */
 	int32_t ms32;
-	/* The rest in bits of one word. */
-	int32_t tz_min : 14;	/* zone offset of the timestamp in minutes
-				 * (Go takes up to +-99:99) */
-	uint32_t kind : 2;	/* enum hg_entry_kind */
-	uint32_t tier_mask : 5;	/* bit (1 << enum hg_tier) for each attempt's tier */
-	uint32_t verdict_mask : 5; /* bit (1 << enum hg_verdict) for each verdict */
+	uint32_t n_attempts;
+	/* bit (tier * 5 + verdict) for each attempt: hg_entry_tier_mask
+	 * and hg_entry_verdict_mask fold it. */
+	uint32_t pair_mask : 25;
 	bool wide_ms : 1;
 	bool ts_zero : 1;	/* Go's zero time 0001-01-01T00:00:00Z */
 	bool has_input : 1;
@@ -153,10 +162,86 @@ struct hg_entry {
 				 * allocation (freed with it) */
 	bool pooled : 1;	/* that allocation is a session's pool's
 				 * (freed with the pool, not the entry) */
+	bool wide_place : 1;	/* length and line_no are in more */
+	bool wide_msg : 1;	/* message_len is in more */
+	int32_t tz_min : 14;	/* zone offset of the timestamp in minutes
+				 * (Go takes up to +-99:99) */
+	uint32_t kind : 2;	/* enum hg_entry_kind */
+	uint32_t msg16 : 16;	/* bytes of the decoded message, unless
+				 * wide_msg: hg_entry_message_len */
 };
 
-_Static_assert(sizeof(void *) != 8 || sizeof(struct hg_entry) == 96,
-	       "a million entries are held at once: 96 bytes each");
+_Static_assert(sizeof(void *) != 8 || sizeof(struct hg_entry) == 64,
+	       "a million entries are held at once: 64 bytes each");
+
+/* E's short string F by number, and as text. */
+static inline hg_sym
+hg_entry_sym(const struct hg_entry *e, enum hg_entry_str f)
+{
+	return e->strs ? hg_rec_of(e->strs)[f] : 0;
+}
+static inline const char *
+hg_entry_str(const struct hg_entry *e, enum hg_entry_str f)
+{
+	return hg_sym_str(hg_entry_sym(e, f));
+}
+/* Set one (V interned), or all HG_E_STRS of them. */
+void hg_entry_set_sym(struct hg_entry *e, enum hg_entry_str f, hg_sym v);
+void hg_entry_set_syms(struct hg_entry *e, const hg_sym *v);
+
+/* Line numbers of entries read before the lines above them are counted
+ * (tail-first loading) start here; they become real once the head is read.
+ * An entry holds one as its distance from here with the top bit of line32
+ * set. */
+#define HG_LINE_PROVISIONAL (INT64_C(1) << 48)
+#define HG_LINE32_PROVISIONAL (UINT32_C(1) << 31)
+
+/* E's length and line number, and setting both (E zeroed or valid). */
+static inline int64_t
+hg_entry_length(const struct hg_entry *e)
+{
+	return e->wide_place ? e->more->length : (int64_t)e->length32;
+}
+static inline int64_t
+hg_entry_line(const struct hg_entry *e)
+{
+	if (e->wide_place)
+		return e->more->line_no;
+	if (e->line32 & HG_LINE32_PROVISIONAL)
+		return HG_LINE_PROVISIONAL + (e->line32 & ~HG_LINE32_PROVISIONAL);
+	return e->line32;
+}
+void hg_entry_set_place(struct hg_entry *e, int64_t length, int64_t line_no);
+
+/* Bytes of E's decoded message, and setting it. */
+static inline uint32_t
+hg_entry_message_len(const struct hg_entry *e)
+{
+	return e->wide_msg ? e->more->message_len : e->msg16;
+}
+void hg_entry_set_message_len(struct hg_entry *e, uint32_t n);
+
+/* Bit (1 << enum hg_tier) for each attempt's tier, and (1 << enum
+ * hg_verdict) for each verdict. */
+static inline unsigned
+hg_entry_tier_mask(const struct hg_entry *e)
+{
+	unsigned m = 0;
+
+	for (unsigned t = 0; t < 5; t++)
+		if ((e->pair_mask >> (t * 5)) & 0x1f)
+			m |= 1u << t;
+	return m;
+}
+static inline unsigned
+hg_entry_verdict_mask(const struct hg_entry *e)
+{
+	unsigned m = 0;
+
+	for (unsigned t = 0; t < 5; t++)
+		m |= (e->pair_mask >> (t * 5)) & 0x1f;
+	return m;
+}
 
 /* Attempt I's feedback when kept in memory (after the attempts, in the
  * entry's packed allocation), else NULL. A pass over the attempts walks

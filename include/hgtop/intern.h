@@ -41,6 +41,16 @@ hg_pair_of(hg_sym id)
 	return (const struct hg_intern_pair *)(const void *)hg_sym_str(id);
 }
 
+/* A record of N numbers (interned strings) as one interned number among
+ * the strings: equal records share one, never 0. An entry holds its six
+ * short strings, which repeat from line to line, as one such record. */
+hg_sym hg_intern_rec(const hg_sym *v, unsigned n);
+static inline const hg_sym *
+hg_rec_of(hg_sym id)
+{
+	return (const hg_sym *)(const void *)hg_sym_str(id);
+}
+
 void hg_intern_clear(void);
 
 #endif

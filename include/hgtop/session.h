@@ -80,9 +80,6 @@ struct hg_session {
 #define HG_HEAD_BYTES 4096
 #define HG_SESSION_KEEP_FDS 16
 
-/* Line numbers of entries read before the lines above them are counted
- * (tail-first loading) start here; they become real once the head is read. */
-#define HG_LINE_PROVISIONAL (INT64_C(1) << 48)
 
 enum hg_ingest_status {
 	HG_INGEST_OK = 0,	/* read what was there (maybe nothing) */

@@ -120,21 +120,21 @@ dump(FILE *out, const struct hg_entry *e)
 	else
 		hg_format_time(e->ts_ns, e->tz_min, e->ts_zero, ts, sizeof(ts));
 	fputs("session_id=", out);
-	qs(out, hg_sym_str(e->session_id));
+	qs(out, hg_entry_str(e, HG_E_SESSION_ID));
 	fprintf(out, " timestamp=%s skill=", ts);
-	qs(out, hg_sym_str(e->skill));
+	qs(out, hg_entry_str(e, HG_E_SKILL));
 	fputs(" phase=", out);
-	qs(out, hg_sym_str(e->phase));
+	qs(out, hg_entry_str(e, HG_E_PHASE));
 	fputs(" project_root=", out);
-	qs(out, hg_sym_str(e->project_root));
+	qs(out, hg_entry_str(e, HG_E_PROJECT_ROOT));
 	fprintf(out, " input=%s final_status=", e->has_input ? "true" : "false");
-	qs(out, hg_sym_str(e->final_status));
+	qs(out, hg_entry_str(e, HG_E_FINAL_STATUS));
 	fputs(" file_path=", out);
 	qs(out, hg_sym_str(e->file_path));
 	fputs(" model_used=", out);
-	qs(out, hg_sym_str(e->model_used));
+	qs(out, hg_entry_str(e, HG_E_MODEL_USED));
 	fprintf(out, " duration_ms=%lld message=", (long long)hg_entry_ms(e));
-	text(out, hg_entry_message(e), e->message_len);
+	text(out, hg_entry_message(e), hg_entry_message_len(e));
 	fprintf(out, " attempts=%u", e->n_attempts);
 	for (i = 0; i < e->n_attempts; i++) {
 		const struct hg_attempt *a = &e->attempts[i];
@@ -159,14 +159,14 @@ dump(FILE *out, const struct hg_entry *e)
 static char *
 raw_line(int fd, const struct hg_entry *e, size_t *raw)
 {
-	char *buf = xmalloc((size_t)e->length + 2);
-	ssize_t r = pread(fd, buf, (size_t)e->length + 1, (off_t)e->offset);
+	char *buf = xmalloc(hg_entry_length((size_t)e) + 2);
+	ssize_t r = pread(fd, buf, hg_entry_length((size_t)e) + 1, (off_t)e->offset);
 
-	if (r < e->length) {
-		fprintf(stderr, "dump: cannot read line %lld\n", (long long)e->line_no);
+	if (r < hg_entry_length(e)) {
+		fprintf(stderr, "dump: cannot read line %lld\n", hg_entry_line((long long)e));
 		exit(1);
 	}
-	*raw = (size_t)e->length + (r > e->length && buf[e->length] == '\r');
+	*raw = hg_entry_length((size_t)e) + (r > hg_entry_length(e) && buf[hg_entry_length(e)] == '\r');
 	return buf;
 }
 
@@ -195,8 +195,8 @@ dump_file(const char *path)
 		size_t raw;
 		char *line = raw_line(fd, e, &raw);
 
-		printf("%s:%lld ", path, (long long)e->line_no);
-		switch (hg_goread_line(line, (size_t)e->length, raw, msg, sizeof(msg))) {
+		printf("%s:%lld ", path, hg_entry_line((long long)e));
+		switch (hg_goread_line(line, hg_entry_length((size_t)e), raw, msg, sizeof(msg))) {
 		case HG_GOREAD_OK:
 			fputs("ok ", stdout);
 			dump(stdout, e);

@@ -125,7 +125,7 @@ check_line(const char *line, size_t len, const char *author, const char *text, i
 	if (len == 0 || line[len - 1] != '\n' || memchr(line, '\n', len - 1))
 		fail("annotation is not exactly one line");
 	memset(&e, 0, sizeof(e));
-	e.line_no = 2;
+	hg_entry_set_place(&e, hg_entry_length(&e), 2);
 	hg_parse_line(line, len - 1, &e);
 	if (e.kind != HG_ENTRY_ANNOTATION)
 		fail(hg_entry_reason(&e) ? hg_entry_reason(&e) : "annotation did not parse as one");
@@ -135,14 +135,14 @@ check_line(const char *line, size_t len, const char *author, const char *text, i
 				      : !n->has_target_attempt || n->target_attempt != att) ||
 	    !n->target_skill || strcmp(n->target_skill, "build") != 0 ||
 	    !n->has_target_ts || n->target_ts_ns != sess->entries[0].ts_ns ||
-	    strcmp(hg_sym_str(e.session_id), "fz") != 0)
+	    strcmp(hg_entry_str(&e, HG_E_SESSION_ID), "fz") != 0)
 		fail("annotation does not point at its target");
 	if (!n->author || strcmp(n->author, want_author) != 0)
 		fail("author did not round-trip");
-	if (e.message_len != strlen(want_text) ||
+	if (hg_entry_message_len(&e) != strlen(want_text) ||
 	    (hg_entry_message(&e) && strcmp(hg_entry_message(&e), want_text) != 0))
 		fail("text did not round-trip");
-	if (!hg_entry_message(&e) && e.message_len < 64 * 1024)
+	if (!hg_entry_message(&e) && hg_entry_message_len(&e) < 64 * 1024)
 		fail("short annotation text not kept");
 	hg_entry_free(&e);
 	free(want_author);

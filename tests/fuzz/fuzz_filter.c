@@ -37,15 +37,15 @@ setup(void)
 	for (int i = 0; i < 4; i++) {
 		struct hg_entry *e = &ents[i];
 
-		e->line_no = i + 1;
-		e->skill = hg_sym_of(i ? "refactor" : "Write-File");
-		e->final_status = hg_sym_of("ok");
-		e->session_id = hg_sym_of("s");
-		e->phase = e->model_used = e->file_path = hg_sym_of("");
+		hg_entry_set_place(e, hg_entry_length(e), i + 1);
+		hg_entry_set_sym(e, HG_E_SKILL, hg_sym_of(i ? "refactor" : "Write-File"));
+		hg_entry_set_sym(e, HG_E_FINAL_STATUS, hg_sym_of("ok"));
+		hg_entry_set_sym(e, HG_E_SESSION_ID, hg_sym_of("s"));
+		e->file_path = hg_sym_of("");
 		hg_entry_set_ms(e, 1000 * i);
 		mores[i].message = i == 1 ? (char *)"two words" : NULL;
 		e->more = &mores[i];
-		e->message_len = i == 1 ? 9 : 0;
+		hg_entry_set_message_len(e, i == 1 ? 9 : 0);
 		e->attempts = i == 0 ? atts : NULL;
 		e->n_attempts = i == 0 ? 3 : 0;
 	}

@@ -32,8 +32,8 @@ fail(const char *what)
 static void
 check_entry(const struct hg_entry *e)
 {
-	if (!hg_sym_str(e->session_id) || !hg_sym_str(e->skill) || !hg_sym_str(e->phase) || !hg_sym_str(e->final_status) ||
-	    !hg_sym_str(e->model_used) || !hg_sym_str(e->file_path) || !hg_sym_str(e->project_root))
+	if (!hg_entry_str(e, HG_E_SESSION_ID) || !hg_entry_str(e, HG_E_SKILL) || !hg_entry_str(e, HG_E_PHASE) || !hg_entry_str(e, HG_E_FINAL_STATUS) ||
+	    !hg_entry_str(e, HG_E_MODEL_USED) || !hg_sym_str(e->file_path) || !hg_entry_str(e, HG_E_PROJECT_ROOT))
 		fail("NULL interned string");
 	if (e->kind == HG_ENTRY_UNPARSABLE) {
 		if (!hg_entry_reason(e) || !*hg_entry_reason(e))
@@ -46,7 +46,7 @@ check_entry(const struct hg_entry *e)
 		fail("unknown kind");
 	if (hg_entry_reason(e))
 		fail("parsed entry with a reason");
-	if (hg_entry_message(e) && strlen(hg_entry_message(e)) != e->message_len)
+	if (hg_entry_message(e) && strlen(hg_entry_message(e)) != hg_entry_message_len(e))
 		fail("message length");
 	if (e->n_attempts && !e->attempts)
 		fail("attempts missing");
@@ -83,10 +83,10 @@ same_entry(const struct hg_entry *a, const struct hg_entry *b)
 	    hg_entry_far_sec(a) != hg_entry_far_sec(b) ||
 	    (a->more ? a->more->far_nsec : 0) != (b->more ? b->more->far_nsec : 0) ||
 	    hg_entry_ms(a) != hg_entry_ms(b) || a->has_input != b->has_input ||
-	    hg_sym_str(a->session_id) != hg_sym_str(b->session_id) || hg_sym_str(a->skill) != hg_sym_str(b->skill) || hg_sym_str(a->phase) != hg_sym_str(b->phase) ||
-	    hg_sym_str(a->final_status) != hg_sym_str(b->final_status) || hg_sym_str(a->model_used) != hg_sym_str(b->model_used) ||
-	    hg_sym_str(a->file_path) != hg_sym_str(b->file_path) || hg_sym_str(a->project_root) != hg_sym_str(b->project_root) ||
-	    a->message_len != b->message_len || !same_text(hg_entry_message(a), hg_entry_message(b)) ||
+	    hg_entry_str(a, HG_E_SESSION_ID) != hg_entry_str(b, HG_E_SESSION_ID) || hg_entry_str(a, HG_E_SKILL) != hg_entry_str(b, HG_E_SKILL) || hg_entry_str(a, HG_E_PHASE) != hg_entry_str(b, HG_E_PHASE) ||
+	    hg_entry_str(a, HG_E_FINAL_STATUS) != hg_entry_str(b, HG_E_FINAL_STATUS) || hg_entry_str(a, HG_E_MODEL_USED) != hg_entry_str(b, HG_E_MODEL_USED) ||
+	    hg_sym_str(a->file_path) != hg_sym_str(b->file_path) || hg_entry_str(a, HG_E_PROJECT_ROOT) != hg_entry_str(b, HG_E_PROJECT_ROOT) ||
+	    hg_entry_message_len(a) != hg_entry_message_len(b) || !same_text(hg_entry_message(a), hg_entry_message(b)) ||
 	    a->n_attempts != b->n_attempts)
 		fail("fast and full parse disagree on a field");
 	na = hg_entry_note(a);

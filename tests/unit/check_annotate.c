@@ -216,13 +216,13 @@ check_parses_back(const char *line, size_t len, const char *expect)
 	memset(&e, 0, sizeof(e));
 	hg_parse_line(line, len - 1, &e);
 	ck_assert_msg(e.kind == HG_ENTRY_ANNOTATION, "not parsed: %s", hg_entry_reason(&e) ? hg_entry_reason(&e) : "");
-	ck_assert_str_eq(hg_sym_str(e.skill), "hgtop.annotate");
-	ck_assert_str_eq(hg_sym_str(e.final_status), "annotation");
+	ck_assert_str_eq(hg_entry_str(&e, HG_E_SKILL), "hgtop.annotate");
+	ck_assert_str_eq(hg_entry_str(&e, HG_E_FINAL_STATUS), "annotation");
 	ck_assert_int_eq(hg_entry_note(&e)->target_line, 1);
 	ck_assert_str_eq(hg_entry_note(&e)->target_skill, "write-file");
 	ck_assert_str_eq(hg_entry_note(&e)->author, "kai");
 	ck_assert(hg_entry_note(&e)->has_target_ts);
-	ck_assert_uint_eq(e.message_len, strlen(expect));
+	ck_assert_uint_eq(hg_entry_message_len(&e), strlen(expect));
 	ck_assert_ptr_nonnull(hg_entry_message(&e));
 	ck_assert_mem_eq(hg_entry_message(&e), expect, strlen(expect));
 	hg_entry_free(&e);
@@ -320,7 +320,7 @@ START_TEST(test_round_trip_file)
 	ck_assert_int_eq(hg_annotate_target(s, i), 0);
 	ck_assert_int_eq(hg_entry_note(&s->entries[i])->target_attempt, 1);
 	ck_assert_int_eq(hg_annotate_attempt_index(&s->entries[0], &s->entries[i]), 0);
-	ck_assert_uint_eq(s->entries[i].message_len, big_n);
+	ck_assert_uint_eq(hg_entry_message_len(&s->entries[i]), big_n);
 	got = hg_annotate_read_text(s, &s->entries[i], &len);
 	ck_assert_ptr_nonnull(got);
 	ck_assert_uint_eq(len, big_n);
@@ -459,7 +459,7 @@ START_TEST(test_writer_mid_line_refused)
 	ck_assert_int_eq(hg_session_ingest(s, 0).status, HG_INGEST_OK);
 	ck_assert_uint_eq(s->n_entries, 3);
 	ck_assert_int_eq(s->n_unparsable, 0);
-	ck_assert_str_eq(hg_sym_str(s->entries[2].skill), "writer");
+	ck_assert_str_eq(hg_entry_str(&s->entries[2], HG_E_SKILL), "writer");
 	/* Ending in '\n', a fresh file takes the note at once. */
 	ck_assert_int_eq(annotate(s, 1, HG_ANNOTATE_ENTRY, "kai", "after it"), 0);
 	free(old);
@@ -495,7 +495,7 @@ START_TEST(test_file_without_newline)
 	ck_assert_uint_eq(s->n_entries, 4);
 	ck_assert_int_eq(s->entries[2].kind, HG_ENTRY_UNPARSABLE);
 	ck_assert_int_eq(s->entries[3].kind, HG_ENTRY_ANNOTATION);
-	ck_assert_int_eq(s->entries[3].line_no, 4);
+	ck_assert_int_eq(hg_entry_line(&s->entries[3]), 4);
 	ck_assert_int_eq(hg_annotate_target(s, 3), 1);
 	/* A file that does end in '\n' gets no blank line. */
 	ck_assert_int_eq(annotate(s, 1, HG_ANNOTATE_ENTRY, "kai", "next"), 0);
@@ -572,10 +572,10 @@ START_TEST(test_concurrent_appends)
 	for (j = 0; j < t->n_entries; j++) {
 		if (t->entries[j].kind == HG_ENTRY_ANNOTATION) {
 			ck_assert_int_eq(hg_annotate_target(t, j), 0);
-			ck_assert_uint_eq(t->entries[j].message_len, sizeof(text) - 1);
+			ck_assert_uint_eq(hg_entry_message_len(&t->entries[j]), sizeof(text) - 1);
 			notes++;
 		} else if (j >= 2) {
-			ck_assert_uint_eq(t->entries[j].message_len, 2999);
+			ck_assert_uint_eq(hg_entry_message_len(&t->entries[j]), 2999);
 			others++;
 		}
 	}
@@ -863,7 +863,7 @@ START_TEST(test_association_after_rewrite)
 	write_file(path, rewritten, strlen(rewritten), "r+b");
 	ck_assert_int_ne(hg_session_ingest(s, 0).status, HG_INGEST_ERROR);
 	ck_assert_uint_eq(s->n_entries, 3);
-	ck_assert_str_eq(hg_sym_str(s->entries[0].skill), "refactor");
+	ck_assert_str_eq(hg_entry_str(&s->entries[0], HG_E_SKILL), "refactor");
 	ck_assert_int_eq(hg_annotate_target(s, 2), -1);
 	hg_session_free(s);
 	free(path);

@@ -88,14 +88,14 @@ START_TEST(test_every_field)
 
 	ck_assert_uint_eq(s->n_entries, 2);
 	ck_assert_int_eq(e->kind, HG_ENTRY_OK);
-	ck_assert_str_eq(hg_sym_str(e->session_id), "s-full");
-	ck_assert_str_eq(hg_sym_str(e->skill), "write-file");
-	ck_assert_str_eq(hg_sym_str(e->phase), "implement");
-	ck_assert_str_eq(hg_sym_str(e->project_root), "/home/kai/proj");
+	ck_assert_str_eq(hg_entry_str(e, HG_E_SESSION_ID), "s-full");
+	ck_assert_str_eq(hg_entry_str(e, HG_E_SKILL), "write-file");
+	ck_assert_str_eq(hg_entry_str(e, HG_E_PHASE), "implement");
+	ck_assert_str_eq(hg_entry_str(e, HG_E_PROJECT_ROOT), "/home/kai/proj");
 	ck_assert(e->has_input);
-	ck_assert_str_eq(hg_sym_str(e->final_status), "ok");
+	ck_assert_str_eq(hg_entry_str(e, HG_E_FINAL_STATUS), "ok");
 	ck_assert_str_eq(hg_sym_str(e->file_path), "src/a.go");
-	ck_assert_str_eq(hg_sym_str(e->model_used), "claude-haiku");
+	ck_assert_str_eq(hg_entry_str(e, HG_E_MODEL_USED), "claude-haiku");
 	ck_assert_int_eq(hg_entry_ms(e), 4200);
 	ck_assert_str_eq(hg_entry_message(e), "done & dusted <3");
 	ck_assert_int_eq(e->ts_ns, 1795514645123456789LL);
@@ -133,8 +133,8 @@ START_TEST(test_omitempty_absent)
 
 	ck_assert_uint_eq(s->n_entries, 2);
 	ck_assert_int_eq(s->n_unparsable, 0);
-	ck_assert_str_eq(hg_sym_str(e->phase), "");
-	ck_assert_str_eq(hg_sym_str(e->model_used), "");
+	ck_assert_str_eq(hg_entry_str(e, HG_E_PHASE), "");
+	ck_assert_str_eq(hg_entry_str(e, HG_E_MODEL_USED), "");
 	ck_assert(!e->has_input);
 	ck_assert_uint_eq(e->n_attempts, 0);
 	ck_assert_ptr_null(hg_entry_message(e));
@@ -143,7 +143,7 @@ START_TEST(test_omitempty_absent)
 	e = &s->entries[1];
 	ck_assert_int_eq(e->kind, HG_ENTRY_OK);
 	ck_assert(e->ts_zero);
-	ck_assert_str_eq(hg_sym_str(e->skill), "");
+	ck_assert_str_eq(hg_entry_str(e, HG_E_SKILL), "");
 	hg_session_free(s);
 }
 END_TEST
@@ -218,20 +218,20 @@ START_TEST(test_malformed_lines)
 
 	ck_assert_uint_eq(s->n_entries, 12);
 	ck_assert_int_eq(s->n_unparsable, 9);
-	ck_assert_str_eq(hg_sym_str(s->entries[0].skill), "good-one");
+	ck_assert_str_eq(hg_entry_str(&s->entries[0], HG_E_SKILL), "good-one");
 	ck_assert_int_eq(s->entries[4].kind, HG_ENTRY_OK);
 	for (i = 0; i < HG_ARRAY_SIZE(bad); i++) {
 		const struct hg_entry *e = &s->entries[bad[i].line - 1];
 
 		ck_assert_int_eq(e->kind, HG_ENTRY_UNPARSABLE);
-		ck_assert_int_eq(e->line_no, bad[i].line);
+		ck_assert_int_eq(hg_entry_line(e), bad[i].line);
 		ck_assert_msg(strncmp(hg_entry_reason(e), bad[i].reason, strlen(bad[i].reason)) == 0,
-			      "line %lld: got '%s'", (long long)e->line_no, hg_entry_reason(e));
+			      "line %lld: got '%s'", (long long)hg_entry_line(e), hg_entry_reason(e));
 	}
 	/* The blank line 11 is unparsable, as for hyperguild's reader; the
 	 * file goes on. */
-	ck_assert_str_eq(hg_sym_str(s->entries[11].skill), "good-two");
-	ck_assert_int_eq(s->entries[11].line_no, 12);
+	ck_assert_str_eq(hg_entry_str(&s->entries[11], HG_E_SKILL), "good-two");
+	ck_assert_int_eq(hg_entry_line(&s->entries[11]), 12);
 	hg_session_free(s);
 }
 END_TEST
@@ -243,8 +243,8 @@ START_TEST(test_crlf_blank_empty)
 	ck_assert_uint_eq(s->n_entries, 3);
 	ck_assert_int_eq(s->n_unparsable, 1);
 	ck_assert_str_eq(hg_entry_reason(&s->entries[1]), "blank line");
-	ck_assert_str_eq(hg_sym_str(s->entries[2].skill), "two");
-	ck_assert_int_eq(s->entries[2].line_no, 3);
+	ck_assert_str_eq(hg_entry_str(&s->entries[2], HG_E_SKILL), "two");
+	ck_assert_int_eq(hg_entry_line(&s->entries[2]), 3);
 	hg_session_free(s);
 	/* Empty, spaces only, CR only: every blank line is an unparsable line. */
 	s = load_fixture("blank.jsonl");
@@ -346,7 +346,7 @@ START_TEST(test_partial_line_waits)
 	r = hg_session_ingest(s, 0);
 	ck_assert_int_eq(r.status, HG_INGEST_OK);
 	ck_assert_int_eq(r.new_entries, 1);
-	ck_assert_str_eq(hg_sym_str(s->entries[1].skill), "two");
+	ck_assert_str_eq(hg_entry_str(&s->entries[1], HG_E_SKILL), "two");
 	ck_assert_int_eq(s->pending, 0);
 	r = hg_session_ingest(s, 0);
 	ck_assert_int_eq(r.new_entries, 0);
@@ -613,8 +613,8 @@ START_TEST(test_huge_line_memory_returns)
 	ck_assert_uint_eq(s->n_entries, 2);
 	ck_assert_int_eq(s->n_unparsable, 0);
 	ck_assert(s->entries[0].attempts[0].has_runner_output);
-	ck_assert_int_eq(s->entries[0].length, (int64_t)strlen(line) - 1);
-	ck_assert_str_eq(hg_sym_str(s->entries[1].skill), "after");
+	ck_assert_int_eq(hg_entry_length(&s->entries[0]), (int64_t)strlen(line) - 1);
+	ck_assert_str_eq(hg_entry_str(&s->entries[1], HG_E_SKILL), "after");
 	/* The read buffer went back to its normal size. */
 	ck_assert_uint_le(hg_session_buffer_size(), HG_READER_CHUNK);
 	/* The big line can be read again on demand. */
@@ -652,13 +652,13 @@ START_TEST(test_truncate_replace_rewrite)
 	r = hg_session_ingest(s, 0);
 	ck_assert_int_eq(r.status, HG_INGEST_TRUNCATED);
 	ck_assert_uint_eq(s->n_entries, 1);
-	ck_assert_str_eq(hg_sym_str(s->entries[0].skill), "z");
+	ck_assert_str_eq(hg_entry_str(&s->entries[0], HG_E_SKILL), "z");
 	/* Rewritten in place, same size, different first line. */
 	write_file(p, a, strlen(a), "r+b");
 	r = hg_session_ingest(s, 0);
 	ck_assert_int_eq(r.status, HG_INGEST_REWRITTEN);
 	ck_assert_uint_eq(s->n_entries, 1);
-	ck_assert_str_eq(hg_sym_str(s->entries[0].skill), "a");
+	ck_assert_str_eq(hg_entry_str(&s->entries[0], HG_E_SKILL), "a");
 	/* Replaced by rename: new inode. */
 	append_str(q, b);
 	append_str(q, a);
@@ -666,7 +666,7 @@ START_TEST(test_truncate_replace_rewrite)
 	r = hg_session_ingest(s, 0);
 	ck_assert_int_eq(r.status, HG_INGEST_REPLACED);
 	ck_assert_uint_eq(s->n_entries, 2);
-	ck_assert_str_eq(hg_sym_str(s->entries[0].skill), "b");
+	ck_assert_str_eq(hg_entry_str(&s->entries[0], HG_E_SKILL), "b");
 	/* Deleted. */
 	ck_assert_int_eq(unlink(p), 0);
 	r = hg_session_ingest(s, 0);
@@ -701,8 +701,8 @@ START_TEST(test_tail_first_loading)
 	ck_assert_uint_gt(s->n_entries, 0);
 	ck_assert_uint_lt(s->n_entries, 40);
 	ck_assert_str_eq(hg_entry_reason(&s->entries[s->n_entries - 1]), "blank line");
-	ck_assert_str_eq(hg_sym_str(s->entries[s->n_entries - 2].skill), "s200");
-	ck_assert_int_ge(s->entries[0].line_no, HG_LINE_PROVISIONAL);
+	ck_assert_str_eq(hg_entry_str(&s->entries[s->n_entries - 2], HG_E_SKILL), "s200");
+	ck_assert_int_ge(hg_entry_line(&s->entries[0]), HG_LINE_PROVISIONAL);
 	/* An append while the head is still being read. */
 	append_str(p, "{\"skill\":\"s201\",\"final_status\":\"ok\"}\n");
 	do {
@@ -718,8 +718,8 @@ START_TEST(test_tail_first_loading)
 	ck_assert_uint_eq(s->n_entries, 205);
 	ck_assert_uint_eq(full->n_entries, 205);
 	for (k = 0; k < full->n_entries; k++) {
-		ck_assert_str_eq(hg_sym_str(s->entries[k].skill), hg_sym_str(full->entries[k].skill));
-		ck_assert_int_eq(s->entries[k].line_no, full->entries[k].line_no);
+		ck_assert_str_eq(hg_entry_str(&s->entries[k], HG_E_SKILL), hg_entry_str(&full->entries[k], HG_E_SKILL));
+		ck_assert_int_eq(hg_entry_line(&s->entries[k]), hg_entry_line(&full->entries[k]));
 		ck_assert_int_eq(s->entries[k].offset, full->entries[k].offset);
 	}
 	ck_assert_int_eq(s->line_no, full->line_no);
@@ -890,6 +890,68 @@ START_TEST(test_attempt_numbers)
 }
 END_TEST
 
+/* An entry's fields held in fewer bytes read back as they were set: a
+ * place past 32 bits (and a provisional line number of tail-first
+ * loading) survives a parse of the line into the same entry and its
+ * failure; a long message's length; the six short strings, one at a time,
+ * share one record with every entry that has the same ones; the tier and
+ * verdict masks are those of the attempts. */
+START_TEST(test_entry_fields)
+{
+	static const int64_t lens[] = { 0, 1, UINT32_MAX, (int64_t)UINT32_MAX + 1, INT64_MAX };
+	static const int64_t lines[] = { 1, INT32_MAX, (int64_t)INT32_MAX + 1, (int64_t)UINT32_MAX + 7,
+					 HG_LINE_PROVISIONAL, HG_LINE_PROVISIONAL + 12345,
+					 HG_LINE_PROVISIONAL + INT32_MAX,
+					 HG_LINE_PROVISIONAL + (int64_t)INT32_MAX + 1 };
+	static const char ok[] = "{\"skill\":\"s\",\"attempts\":[{\"tier\":\"managed\","
+				 "\"verdict\":\"error\"},{\"tier\":\"local\",\"verdict\":\"accept\"}]}";
+	struct hg_entry e = { 0 }, f = { 0 };
+
+	for (size_t i = 0; i < HG_ARRAY_SIZE(lens); i++)
+		for (size_t k = 0; k < HG_ARRAY_SIZE(lines); k++) {
+			memset(&e, 0, sizeof(e));
+			e.offset = 5;
+			hg_entry_set_place(&e, lens[i], lines[k]);
+			ck_assert(hg_entry_length(&e) == lens[i]);
+			ck_assert(hg_entry_line(&e) == lines[k]);
+			hg_parse_line(k % 2 ? "{" : ok, k % 2 ? 1 : strlen(ok), &e);
+			ck_assert(e.kind == (k % 2 ? HG_ENTRY_UNPARSABLE : HG_ENTRY_OK));
+			ck_assert(e.offset == 5);
+			ck_assert(hg_entry_length(&e) == lens[i]);
+			ck_assert(hg_entry_line(&e) == lines[k]);
+			hg_entry_free(&e);
+		}
+	hg_parse_line(ok, strlen(ok), &e);
+	ck_assert_uint_eq(hg_entry_tier_mask(&e), 1u << HG_TIER_MANAGED | 1u << HG_TIER_LOCAL);
+	ck_assert_uint_eq(hg_entry_verdict_mask(&e), 1u << HG_VERDICT_ERROR | 1u << HG_VERDICT_ACCEPT);
+	for (uint32_t n = 0; n < 200000; n = n * 3 + 1) {
+		hg_entry_set_message_len(&e, n);
+		ck_assert_uint_eq(hg_entry_message_len(&e), n);
+	}
+	hg_entry_set_message_len(&e, UINT32_MAX);
+	ck_assert_uint_eq(hg_entry_message_len(&e), UINT32_MAX);
+	ck_assert_str_eq(hg_entry_str(&e, HG_E_SKILL), "s");
+	ck_assert_str_eq(hg_entry_str(&f, HG_E_SKILL), "");
+	for (int i = HG_E_STRS - 1; i >= 0; i--) {
+		char v[2] = { (char)('a' + i), 0 };
+
+		hg_entry_set_sym(&f, (enum hg_entry_str)i, hg_sym_of(v));
+	}
+	hg_entry_set_sym(&e, HG_E_SKILL, 0);
+	for (int i = 0; i < HG_E_STRS; i++) {
+		char v[2] = { (char)('a' + i), 0 };
+
+		ck_assert_str_eq(hg_entry_str(&f, (enum hg_entry_str)i), v);
+		hg_entry_set_sym(&e, (enum hg_entry_str)i, hg_sym_of(v));
+	}
+	ck_assert_uint_eq(e.strs, f.strs);
+	for (int i = 0; i < HG_E_STRS; i++)
+		hg_entry_set_sym(&f, (enum hg_entry_str)i, 0);
+	ck_assert_uint_eq(f.strs, 0);
+	hg_entry_free(&e);
+}
+END_TEST
+
 /* The first place where needle occurs in any case, found one place at a
  * time: what hg_memcasemem must answer. */
 static const char *
@@ -958,12 +1020,12 @@ assert_same_entry(const struct hg_entry *a, const struct hg_entry *b, const char
 		ck_assert_str_eq(hg_entry_reason(a), hg_entry_reason(b));
 		return;
 	}
-	ck_assert_ptr_eq(hg_sym_str(a->skill), hg_sym_str(b->skill));
-	ck_assert_ptr_eq(hg_sym_str(a->session_id), hg_sym_str(b->session_id));
-	ck_assert_ptr_eq(hg_sym_str(a->final_status), hg_sym_str(b->final_status));
+	ck_assert_ptr_eq(hg_entry_str(a, HG_E_SKILL), hg_entry_str(b, HG_E_SKILL));
+	ck_assert_ptr_eq(hg_entry_str(a, HG_E_SESSION_ID), hg_entry_str(b, HG_E_SESSION_ID));
+	ck_assert_ptr_eq(hg_entry_str(a, HG_E_FINAL_STATUS), hg_entry_str(b, HG_E_FINAL_STATUS));
 	ck_assert_int_eq(a->ts_ns, b->ts_ns);
 	ck_assert_int_eq(hg_entry_ms(a), hg_entry_ms(b));
-	ck_assert_uint_eq(a->message_len, b->message_len);
+	ck_assert_uint_eq(hg_entry_message_len(a), hg_entry_message_len(b));
 	ck_assert_uint_eq(a->n_attempts, b->n_attempts);
 	ck_assert_int_eq(a->has_input, b->has_input);
 	for (i = 0; i < a->n_attempts; i++) {
@@ -1064,6 +1126,7 @@ core_suite(void)
 	tcase_add_test(tc, test_format_helpers);
 	tcase_add_test(tc, test_memcasemem);
 	tcase_add_test(tc, test_attempt_numbers);
+	tcase_add_test(tc, test_entry_fields);
 	tcase_add_test(tc, test_fast_path_equivalence);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(io, setup_tmp, teardown_tmp);

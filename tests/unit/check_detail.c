@@ -29,7 +29,7 @@ setup(void)
 {
 	memset(&e, 0, sizeof(e));
 	hg_parse_line_full(LINE, strlen(LINE), &e);
-	e.line_no = 1;
+	hg_entry_set_place(&e, hg_entry_length(&e), 1);
 	ck_assert_int_eq(e.kind, HG_ENTRY_OK);
 	ck_assert_uint_eq(e.n_attempts, 2);
 }

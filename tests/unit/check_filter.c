@@ -188,19 +188,19 @@ ent(size_t i, const char *skill, const char *status, int64_t ms, const char *msg
 	struct hg_entry *e = &ents[i];
 
 	memset(e, 0, sizeof(*e));
-	e->line_no = (int64_t)i + 1;
-	e->session_id = hg_sym_of("sess-A");
-	e->skill = hg_sym_of(skill);
-	e->final_status = hg_sym_of(status);
-	e->phase = hg_sym_of("");
-	e->model_used = hg_sym_of("");
+	hg_entry_set_place(e, hg_entry_length(e), (int64_t)i + 1);
+	hg_entry_set_sym(e, HG_E_SESSION_ID, hg_sym_of("sess-A"));
+	hg_entry_set_sym(e, HG_E_SKILL, hg_sym_of(skill));
+	hg_entry_set_sym(e, HG_E_FINAL_STATUS, hg_sym_of(status));
+	hg_entry_set_sym(e, HG_E_PHASE, hg_sym_of(""));
+	hg_entry_set_sym(e, HG_E_MODEL_USED, hg_sym_of(""));
 	e->file_path = hg_sym_of("");
-	e->project_root = hg_sym_of("");
+	hg_entry_set_sym(e, HG_E_PROJECT_ROOT, hg_sym_of(""));
 	hg_entry_set_ms(e, ms);
 	memset(&mores[i], 0, sizeof(mores[i]));
 	mores[i].message = (char *)msg;
 	e->more = &mores[i];
-	e->message_len = msg ? (uint32_t)strlen(msg) : 0;
+	hg_entry_set_message_len(e, msg ? (uint32_t)strlen(msg) : 0);
 	e->attempts = &atts[n_atts];
 	return e;
 }
@@ -225,14 +225,14 @@ setup_entries(void)
 			free(ents[i].attempts);	/* the last setup's feedback */
 	n_atts = 0;
 	e = ent(0, "write-file", "ok", 1200, "wrote file");
-	e->phase = hg_sym_of("build");
+	hg_entry_set_sym(e, HG_E_PHASE, hg_sym_of("build"));
 	e->file_path = hg_sym_of("src/a.c");
-	e->model_used = hg_sym_of("qwen-7b");
-	e->project_root = hg_sym_of("/home/kai/proj");
+	hg_entry_set_sym(e, HG_E_MODEL_USED, hg_sym_of("qwen-7b"));
+	hg_entry_set_sym(e, HG_E_PROJECT_ROOT, hg_sym_of("/home/kai/proj"));
 	att("local", "accept", "qwen", 1200, NULL);
 	e->n_attempts = 1;
 	e = ent(1, "refactor", "failed", 2100, NULL);
-	e->project_root = hg_sym_of("/srv/Retry-Queue");
+	hg_entry_set_sym(e, HG_E_PROJECT_ROOT, hg_sym_of("/srv/Retry-Queue"));
 	att("local", "escalate", "qwen", 1200, "tests fail");
 	att("managed", "error", "opus", 900, NULL);
 	e->n_attempts = 2;
@@ -242,7 +242,7 @@ setup_entries(void)
 	att("managed", "accept", "opus", 5500, NULL);
 	e->n_attempts = 3;
 	e = ent(3, "Write-Test", "ok", 500, NULL);
-	e->phase = hg_sym_of("test");
+	hg_entry_set_sym(e, HG_E_PHASE, hg_sym_of("test"));
 	att("subagent", "accept", "sonnet", 500, NULL);
 	e->n_attempts = 1;
 	ent(4, "plan", "ok", 0, "two words here");
@@ -252,7 +252,7 @@ setup_entries(void)
 				      .has_target_ts = true };	/* ts_ns 0, as ent() leaves line 2 */
 	e = ent(6, "", "", 0, NULL);
 	e->kind = HG_ENTRY_UNPARSABLE;
-	e->session_id = hg_sym_of("");
+	hg_entry_set_sym(e, HG_E_SESSION_ID, hg_sym_of(""));
 	mores[6].reason = (char *)"invalid JSON: unexpected end";
 	e = ent(7, "write-file", "ok", 3000, NULL);
 	att("local", "", "qwen", 3000, NULL);
@@ -281,7 +281,7 @@ matched_lines(struct hg_filter *f)
 	hg_buf_adds(&b, "");
 	for (size_t i = 0; i < sess.n_entries; i++)
 		if (hg_filter_match(f, &sess, &ents[i]))
-			hg_buf_printf(&b, "%s%lld", b.len ? " " : "", (long long)ents[i].line_no);
+			hg_buf_printf(&b, "%s%lld", b.len ? " " : "", (long long)hg_entry_line(&ents[i]));
 	hg_filter_free(f);
 	return b.p;
 }
@@ -792,7 +792,7 @@ long_session(char *path, size_t n)
 	hg_session_ingest(s, 0);
 	ck_assert_uint_eq(s->n_entries, 2);
 	ck_assert_ptr_null(hg_entry_message(&s->entries[0]));
-	ck_assert_uint_gt(s->entries[0].message_len, 512);
+	ck_assert_uint_gt(hg_entry_message_len(&s->entries[0]), 512);
 	ck_assert_ptr_null(hg_attempt_feedback(&s->entries[1], 0));
 	return s;
 }

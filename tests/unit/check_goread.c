@@ -172,8 +172,8 @@ START_TEST(test_deep_input)
 	hg_parse_line(p, n, &e);
 	ck_assert_msg(e.kind == HG_ENTRY_OK, "%s", hg_entry_reason(&e) ? hg_entry_reason(&e) : "");
 	ck_assert(e.has_input);
-	ck_assert_str_eq(hg_sym_str(e.skill), "deep");
-	ck_assert_str_eq(hg_sym_str(e.final_status), "ok");
+	ck_assert_str_eq(hg_entry_str(&e, HG_E_SKILL), "deep");
+	ck_assert_str_eq(hg_entry_str(&e, HG_E_FINAL_STATUS), "ok");
 	hg_entry_free(&e);
 	free(p);
 }
@@ -221,7 +221,7 @@ START_TEST(test_partial_once)
 	ck_assert_uint_eq(s->n_entries, 2);
 	ck_assert_uint_ne(s->generation, gen);
 	ck_assert(!hg_session_entry_partial(s, &s->entries[1]));
-	ck_assert_str_eq(hg_sym_str(s->entries[1].skill), "two");
+	ck_assert_str_eq(hg_entry_str(&s->entries[1], HG_E_SKILL), "two");
 	ck_assert_int_eq(hg_session_go(s), HG_GO_READS);
 	ck_assert_int_eq(s->n_unparsable, 0);
 	hg_session_free(s);

@@ -97,13 +97,13 @@ START_TEST(test_huge_line)
 	ingest_all(s, 0);
 	ck_assert_int_eq(s->err, 0);
 	ck_assert_uint_eq(s->n_entries, 4);
-	ck_assert_str_eq(hg_sym_str(s->entries[0].skill), "before");
-	ck_assert_str_eq(hg_sym_str(s->entries[1].skill), "huge");
+	ck_assert_str_eq(hg_entry_str(&s->entries[0], HG_E_SKILL), "before");
+	ck_assert_str_eq(hg_entry_str(&s->entries[1], HG_E_SKILL), "huge");
 	ck_assert_ptr_null(hg_entry_message(&s->entries[1]));	/* too long to keep */
-	ck_assert_uint_gt(s->entries[1].message_len, 49 * 1000 * 1000);
+	ck_assert_uint_gt(hg_entry_message_len(&s->entries[1]), 49 * 1000 * 1000);
 	ck_assert_int_eq(s->entries[2].kind, HG_ENTRY_UNPARSABLE);
 	ck_assert_ptr_nonnull(hg_entry_reason(&s->entries[2]));
-	ck_assert_str_eq(hg_sym_str(s->entries[3].skill), "after");
+	ck_assert_str_eq(hg_entry_str(&s->entries[3], HG_E_SKILL), "after");
 	ck_assert_int_eq(s->n_unparsable, 1);
 	/* The line buffer grew to hold 50 MB and went back afterwards. */
 	ck_assert_uint_eq(hg_session_buffer_size(), HG_READER_CHUNK);
@@ -113,7 +113,7 @@ START_TEST(test_huge_line)
 	s = hg_session_new(path);
 	ingest_all(s, 4096);
 	ck_assert_uint_eq(s->n_entries, 4);
-	ck_assert_str_eq(hg_sym_str(s->entries[3].skill), "after");
+	ck_assert_str_eq(hg_entry_str(&s->entries[3], HG_E_SKILL), "after");
 	ck_assert_uint_eq(hg_session_buffer_size(), HG_READER_CHUNK);
 	hg_session_free(s);
 	free(path);
@@ -131,8 +131,8 @@ expect_unparsable(const char *line, const char *reason_part)
 	ck_assert_ptr_nonnull(hg_entry_reason(&e));
 	if (reason_part)
 		ck_assert_msg(strstr(hg_entry_reason(&e), reason_part), "reason \"%s\" for %.60s", hg_entry_reason(&e), line);
-	ck_assert_ptr_nonnull(hg_sym_str(e.skill));
-	ck_assert_ptr_nonnull(hg_sym_str(e.final_status));
+	ck_assert_ptr_nonnull(hg_entry_str(&e, HG_E_SKILL));
+	ck_assert_ptr_nonnull(hg_entry_str(&e, HG_E_FINAL_STATUS));
 	hg_entry_free(&e);
 }
 
@@ -161,7 +161,7 @@ START_TEST(test_deep_nesting)
 		struct hg_entry e = parse(b.p);
 
 		ck_assert_int_eq(e.kind, HG_ENTRY_OK);
-		ck_assert_str_eq(hg_sym_str(e.skill), "deep");
+		ck_assert_str_eq(hg_entry_str(&e, HG_E_SKILL), "deep");
 		hg_entry_free(&e);
 	}
 	hg_buf_free(&b);
@@ -192,7 +192,7 @@ START_TEST(test_wrong_types)
 	e = parse("{\"skill\":null,\"session_id\":null,\"final_status\":null,"
 		  "\"attempts\":[{\"model\":null,\"tier\":null,\"attempt\":-3,\"duration_ms\":-5}]}");
 	ck_assert_int_eq(e.kind, HG_ENTRY_OK);
-	ck_assert_str_eq(hg_sym_str(e.skill), "");
+	ck_assert_str_eq(hg_entry_str(&e, HG_E_SKILL), "");
 	ck_assert_uint_eq(e.n_attempts, 1);
 	ck_assert_str_eq(hg_sym_str(e.attempts[0].model), "");
 	ck_assert_int_eq(hg_attempt_no(&e.attempts[0]), -3);
@@ -208,7 +208,7 @@ START_TEST(test_wrong_types)
 	/* Invalid UTF-8 and NULs inside strings do not break the entry. */
 	e = parse("{\"skill\":\"a\xff\xfe\xc0\x80\",\"message\":\"x\\u0000y\",\"final_status\":\"ok\"}");
 	ck_assert_int_eq(e.kind, HG_ENTRY_OK);
-	ck_assert_str_eq(hg_sym_str(e.final_status), "ok");
+	ck_assert_str_eq(hg_entry_str(&e, HG_E_FINAL_STATUS), "ok");
 	hg_entry_free(&e);
 }
 END_TEST
@@ -248,8 +248,8 @@ START_TEST(test_truncated_mid_read)
 	ingest_all(s, 8192);
 	ck_assert_uint_eq(s->n_entries, 3);
 	for (i = 0; i < 3; i++) {
-		ck_assert_str_eq(hg_sym_str(s->entries[i].skill), "new");
-		ck_assert_int_eq(s->entries[i].line_no, i + 1);
+		ck_assert_str_eq(hg_entry_str(&s->entries[i], HG_E_SKILL), "new");
+		ck_assert_int_eq(hg_entry_line(&s->entries[i]), i + 1);
 	}
 	ck_assert_int_eq(s->n_unparsable, 0);
 	hg_session_free(s);

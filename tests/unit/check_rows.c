@@ -79,7 +79,7 @@ only_ok(const struct hg_session *s, const struct hg_entry *e, void *ctx)
 {
 	(void)s;
 	(void)ctx;
-	return strcmp(hg_sym_str(e->final_status), "ok") == 0;
+	return strcmp(hg_entry_str(e, HG_E_FINAL_STATUS), "ok") == 0;
 }
 
 static bool

@@ -411,12 +411,12 @@ START_TEST(test_percentile_many_durations)
 			sorted[i] = hg_attempt_ms(&a[i]);
 		}
 		for (size_t i = 0; i < n_ent; i++) {
-			e[i].skill = hg_sym_of("w");
-			e[i].final_status = hg_sym_of("ok");
+			hg_entry_set_sym(&e[i], HG_E_SKILL, hg_sym_of("w"));
+			hg_entry_set_sym(&e[i], HG_E_FINAL_STATUS, hg_sym_of("ok"));
 			e[i].attempts = a + i * per;
 			e[i].n_attempts = (uint32_t)(i + 1 < n_ent ? per : n - i * per);
 			e[i].ts_zero = true;
-			e[i].line_no = (int64_t)i + 1;
+			hg_entry_set_place(&e[i], hg_entry_length(&e[i]), (int64_t)i + 1);
 		}
 		s.entries = e;
 		s.n_entries = n_ent;
@@ -449,8 +449,8 @@ START_TEST(test_names_sanitized)
 
 	a.model = hg_sym_of("evil\x1b]0;title\x07");
 	hg_attempt_set(&a, "local", "accept");
-	e.skill = hg_sym_of("sk\x1b[31m");
-	e.final_status = hg_sym_of("ok");
+	hg_entry_set_sym(&e, HG_E_SKILL, hg_sym_of("sk\x1b[31m"));
+	hg_entry_set_sym(&e, HG_E_FINAL_STATUS, hg_sym_of("ok"));
 	e.attempts = &a;
 	e.n_attempts = 1;
 	e.ts_zero = true;
@@ -503,8 +503,10 @@ meter_entries(struct hg_entry *ents, struct hg_attempt *atts, size_t n)
 		struct hg_entry *e = &ents[i];
 		unsigned k = meter_rand(20);
 
-		e->line_no = (int64_t)i + 1;
-		e->skill = e->final_status = e->session_id = hg_sym_of("x");
+		hg_entry_set_place(e, hg_entry_length(e), (int64_t)i + 1);
+		hg_entry_set_sym(e, HG_E_SKILL, hg_sym_of("x"));
+		hg_entry_set_sym(e, HG_E_FINAL_STATUS, hg_sym_of("x"));
+		hg_entry_set_sym(e, HG_E_SESSION_ID, hg_sym_of("x"));
 		e->kind = k == 0 ? HG_ENTRY_UNPARSABLE : k == 1 ? HG_ENTRY_ANNOTATION : HG_ENTRY_OK;
 		if (e->kind != HG_ENTRY_OK)
 			continue;
@@ -772,12 +774,12 @@ syn_load(void)
 	for (int i = 0; i < SYN_N; i++) {
 		struct hg_entry *e = &syn_e[i];
 
-		e->line_no = i + 1;
+		hg_entry_set_place(e, hg_entry_length(e), i + 1);
 		e->ts_ns = utc(2026, 11, 24, d[i].h, d[i].m, d[i].s) * INT64_C(1000000000);
-		e->skill = hg_sym_of(i % 2 ? "review" : "write");
-		e->final_status = hg_sym_of("ok");
-		e->session_id = e->phase = e->model_used = e->file_path = hg_sym_of("");
-		e->project_root = *d[i].project ? hg_sym_of(d[i].project) : 0;
+		hg_entry_set_sym(e, HG_E_SKILL, hg_sym_of(i % 2 ? "review" : "write"));
+		hg_entry_set_sym(e, HG_E_FINAL_STATUS, hg_sym_of("ok"));
+		e->file_path = hg_sym_of("");
+		hg_entry_set_sym(e, HG_E_PROJECT_ROOT, *d[i].project ? hg_sym_of(d[i].project) : 0);
 		hg_entry_set_ms(e, d[i].dur);
 		e->attempts = syn_a[i];
 		syn_attempt(&syn_a[i][0], d[i].tier1, d[i].v1, d[i].dur ? d[i].dur / 2 : 50);

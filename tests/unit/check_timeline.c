@@ -68,7 +68,7 @@ order(const struct hg_timeline *t)
 		const struct hg_entry *e = hg_timeline_entry(t, &t->v[i]);
 
 		k += (size_t)snprintf(buf + k, sizeof(buf) - k, "%s%s:%s", i ? " " : "",
-				      s->id, hg_sym_str(e->skill) + 1);
+				      s->id, hg_entry_str(e, HG_E_SKILL) + 1);
 	}
 	return buf;
 }
@@ -277,7 +277,7 @@ odd_visible(const struct hg_session *s, const struct hg_entry *e, void *ctx)
 {
 	(void)s;
 	(void)ctx;
-	return atoi(hg_sym_str(e->skill) + 1) % 2 == 1;
+	return atoi(hg_entry_str(e, HG_E_SKILL) + 1) % 2 == 1;
 }
 
 START_TEST(test_rows_follow_index)

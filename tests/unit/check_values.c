@@ -99,15 +99,15 @@ START_TEST(test_nul_kept_in_strings)
 {
 	parse_ok(HEAD "\"skill\":\"a\\u0000b\",\"model_used\":\"qwen\\u0000-evil\","
 		 "\"message\":\"x\\u0000y\\u0000z\",\"attempts\":[{\"model\":\"m\\u0000\"}]}");
-	ck_assert_str_eq(hg_sym_str(ent.skill), "a" HG_NUL "b");
-	ck_assert_str_eq(hg_sym_str(ent.model_used), "qwen" HG_NUL "-evil");
-	ck_assert_ptr_ne(hg_sym_str(ent.model_used), hg_intern("qwen"));
+	ck_assert_str_eq(hg_entry_str(&ent, HG_E_SKILL), "a" HG_NUL "b");
+	ck_assert_str_eq(hg_entry_str(&ent, HG_E_MODEL_USED), "qwen" HG_NUL "-evil");
+	ck_assert_ptr_ne(hg_entry_str(&ent, HG_E_MODEL_USED), hg_intern("qwen"));
 	ck_assert_str_eq(hg_entry_message(&ent), "x" HG_NUL "y" HG_NUL "z");
 	ck_assert_str_eq(hg_sym_str(ent.attempts[0].model), "m" HG_NUL);
 	/* Shown as a symbol, in ASCII as "\0". */
-	ck_assert_str_eq(shown(hg_sym_str(ent.skill)), "a\xE2\x90\x80" "b");
+	ck_assert_str_eq(shown(hg_entry_str(&ent, HG_E_SKILL)), "a\xE2\x90\x80" "b");
 	setlocale(LC_CTYPE, "C");
-	ck_assert_str_eq(shown(hg_sym_str(ent.skill)), "a\\0b");
+	ck_assert_str_eq(shown(hg_entry_str(&ent, HG_E_SKILL)), "a\\0b");
 	setlocale(LC_CTYPE, "C.UTF-8");
 	/* A NUL at the start of a skipped value: not empty. */
 	{
@@ -128,23 +128,23 @@ START_TEST(test_nul_key_and_raw_bytes)
 {
 	/* "skill\u0000x" is another key, not skill. */
 	parse_ok(HEAD "\"skill\":\"real\",\"skill\\u0000x\":\"other\"}");
-	ck_assert_str_eq(hg_sym_str(ent.skill), "real");
+	ck_assert_str_eq(hg_entry_str(&ent, HG_E_SKILL), "real");
 	/* Raw C0 80 in the file is invalid UTF-8: U+FFFD, never a NUL. */
 	parse_ok(HEAD "\"skill\":\"a\xC0\x80" "b\"}");
-	ck_assert_ptr_null(strstr(hg_sym_str(ent.skill), HG_NUL));
-	ck_assert_ptr_nonnull(strstr(hg_sym_str(ent.skill), "\xEF\xBF\xBD"));
-	ck_assert_ptr_null(strstr(shown(hg_sym_str(ent.skill)), "\xE2\x90\x80"));
+	ck_assert_ptr_null(strstr(hg_entry_str(&ent, HG_E_SKILL), HG_NUL));
+	ck_assert_ptr_nonnull(strstr(hg_entry_str(&ent, HG_E_SKILL), "\xEF\xBF\xBD"));
+	ck_assert_ptr_null(strstr(shown(hg_entry_str(&ent, HG_E_SKILL)), "\xE2\x90\x80"));
 	/* Every byte that starts no character is one U+FFFD, as in Go: two
 	 * skills that differ only there are one. */
 	parse_ok(HEAD "\"skill\":\"a\xFF\",\"model_used\":\"\xE2\x82" "A\xED\xA0\x80\"}");
-	ck_assert_str_eq(hg_sym_str(ent.skill), "a\xEF\xBF\xBD");
-	ck_assert_ptr_eq(hg_sym_str(ent.skill), hg_intern("a\xEF\xBF\xBD"));
-	ck_assert_str_eq(hg_sym_str(ent.model_used), "\xEF\xBF\xBD\xEF\xBF\xBD" "A\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+	ck_assert_str_eq(hg_entry_str(&ent, HG_E_SKILL), "a\xEF\xBF\xBD");
+	ck_assert_ptr_eq(hg_entry_str(&ent, HG_E_SKILL), hg_intern("a\xEF\xBF\xBD"));
+	ck_assert_str_eq(hg_entry_str(&ent, HG_E_MODEL_USED), "\xEF\xBF\xBD\xEF\xBF\xBD" "A\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
 	parse_ok(HEAD "\"skill\":\"a\xFE\"}");
-	ck_assert_ptr_eq(hg_sym_str(ent.skill), hg_intern("a\xEF\xBF\xBD"));
+	ck_assert_ptr_eq(hg_entry_str(&ent, HG_E_SKILL), hg_intern("a\xEF\xBF\xBD"));
 	/* Valid UTF-8 is kept as it is. */
 	parse_ok(HEAD "\"skill\":\"caf\xC3\xA9 \xF0\x9F\x98\x80\"}");
-	ck_assert_str_eq(hg_sym_str(ent.skill), "caf\xC3\xA9 \xF0\x9F\x98\x80");
+	ck_assert_str_eq(hg_entry_str(&ent, HG_E_SKILL), "caf\xC3\xA9 \xF0\x9F\x98\x80");
 }
 END_TEST
 
@@ -246,15 +246,15 @@ END_TEST
 START_TEST(test_surrogates)
 {
 	parse_ok(HEAD "\"skill\":\"\\ud800\"}");
-	ck_assert_str_eq(hg_sym_str(ent.skill), "\xEF\xBF\xBD");
+	ck_assert_str_eq(hg_entry_str(&ent, HG_E_SKILL), "\xEF\xBF\xBD");
 	parse_ok(HEAD "\"skill\":\"\\udc00x\"}");
-	ck_assert_str_eq(hg_sym_str(ent.skill), "\xEF\xBF\xBDx");
+	ck_assert_str_eq(hg_entry_str(&ent, HG_E_SKILL), "\xEF\xBF\xBDx");
 	parse_ok(HEAD "\"skill\":\"\\ud800\\u0041\"}");
-	ck_assert_str_eq(hg_sym_str(ent.skill), "\xEF\xBF\xBD" "A");
+	ck_assert_str_eq(hg_entry_str(&ent, HG_E_SKILL), "\xEF\xBF\xBD" "A");
 	parse_ok(HEAD "\"skill\":\"\\ud800\\ud83d\\ude00\"}");
-	ck_assert_str_eq(hg_sym_str(ent.skill), "\xEF\xBF\xBD\xF0\x9F\x98\x80");
+	ck_assert_str_eq(hg_entry_str(&ent, HG_E_SKILL), "\xEF\xBF\xBD\xF0\x9F\x98\x80");
 	parse_ok(HEAD "\"skill\":\"\\udbff\\udfff\"}");
-	ck_assert_str_eq(hg_sym_str(ent.skill), "\xF4\x8F\xBF\xBF");
+	ck_assert_str_eq(hg_entry_str(&ent, HG_E_SKILL), "\xF4\x8F\xBF\xBF");
 	parse_bad("{\"skill\":\"\\uZZZZ\"}", "invalid JSON at byte 13");
 	parse_bad("{\"skill\":\"ab\\u12\"}", "invalid JSON at byte 17");
 	/* In a value the fast path skips, too. */
@@ -352,10 +352,10 @@ END_TEST
 START_TEST(test_repeated_keys)
 {
 	parse_ok(HEAD "\"skill\":\"first\",\"skill\":\"second\"}");
-	ck_assert_str_eq(hg_sym_str(ent.skill), "second");
+	ck_assert_str_eq(hg_entry_str(&ent, HG_E_SKILL), "second");
 	parse_ok(HEAD "\"skill\":\"kept\",\"skill\":null,\"message\":\"m\",\"message\":null,"
 		 "\"duration_ms\":5,\"duration_ms\":null}");
-	ck_assert_str_eq(hg_sym_str(ent.skill), "kept");
+	ck_assert_str_eq(hg_entry_str(&ent, HG_E_SKILL), "kept");
 	ck_assert_str_eq(hg_entry_message(&ent), "m");
 	ck_assert_int_eq(hg_entry_ms(&ent), 5);
 	parse_ok("{\"skill\":\"t\",\"timestamp\":\"2026-11-24T10:00:00Z\",\"timestamp\":null}");
@@ -407,21 +407,21 @@ END_TEST
 START_TEST(test_folded_keys_and_null_line)
 {
 	parse_ok(HEAD "\"SKILL\":\"upper\"}");
-	ck_assert_str_eq(hg_sym_str(ent.skill), "upper");
+	ck_assert_str_eq(hg_entry_str(&ent, HG_E_SKILL), "upper");
 	parse_ok(HEAD "\"\xC5\xBFkill\":\"long s\"}");
-	ck_assert_str_eq(hg_sym_str(ent.skill), "long s");
+	ck_assert_str_eq(hg_entry_str(&ent, HG_E_SKILL), "long s");
 	parse_ok(HEAD "\"s\\u212Aill\":\"kelvin\"}");
-	ck_assert_str_eq(hg_sym_str(ent.skill), "kelvin");
+	ck_assert_str_eq(hg_entry_str(&ent, HG_E_SKILL), "kelvin");
 	parse_ok(HEAD "\"\\u017fKILL\":\"both\",\"attempts\":[{\"\\u017fEED\\u212aACK\":\"no\",\"FEEDBAC\\u212a\":\"yes\"}]}");
-	ck_assert_str_eq(hg_sym_str(ent.skill), "both");
+	ck_assert_str_eq(hg_entry_str(&ent, HG_E_SKILL), "both");
 	ck_assert_str_eq(hg_attempt_feedback(&ent, 0), "yes");
 	parse_ok(HEAD "\"sk\xC3\xAFll\":\"no\"}");
-	ck_assert_str_eq(hg_sym_str(ent.skill), "");
+	ck_assert_str_eq(hg_entry_str(&ent, HG_E_SKILL), "");
 	/* A bare null is an entry with every field zero. */
 	parse_ok("null");
 	ck_assert_int_eq(ent.kind, HG_ENTRY_OK);
 	ck_assert(ent.ts_zero);
-	ck_assert_str_eq(hg_sym_str(ent.skill), "");
+	ck_assert_str_eq(hg_entry_str(&ent, HG_E_SKILL), "");
 	parse_bad("[]", "not a JSON object (array)");
 }
 END_TEST
