@@ -253,6 +253,19 @@ hg_intern_pair(const char *first, const char *second)
 	return id;
 }
 
+/* Records are hashed a word at a time (FNV-1a takes a byte a step). */
+static uint64_t
+rec_hash(const hg_sym *v, unsigned n)
+{
+	uint64_t h = n;
+
+	for (unsigned i = 0; i < n; i++) {
+		h = (h ^ v[i]) * UINT64_C(0x9E3779B97F4A7C15);
+		h ^= h >> 29;
+	}
+	return h;
+}
+
 static void
 recs_grow(void)
 {
@@ -262,7 +275,7 @@ recs_grow(void)
 	for (i = 0; i < recs_cap; i++) {
 		if (!recs[i])
 			continue;
-		j = hg_hash(recs[i] + 2, recs[i][1] * sizeof(hg_sym)) & (ncap - 1);
+		j = rec_hash(recs[i] + 2, recs[i][1]) & (ncap - 1);
 		while (nt[j])
 			j = (j + 1) & (ncap - 1);
 		nt[j] = recs[i];
@@ -286,7 +299,7 @@ static _Thread_local struct {
 hg_sym
 hg_intern_rec(const hg_sym *v, unsigned n)
 {
-	uint64_t h = hg_hash(v, n * sizeof(*v));
+	uint64_t h = rec_hash(v, n);
 	size_t c = (size_t)(h >> 24) & (REC_CACHE_N - 1), j;
 	unsigned gen = atomic_load_explicit(&generation, memory_order_acquire);
 	hg_sym *r, id;
