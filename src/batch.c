@@ -60,16 +60,16 @@ format_attempt(struct hg_buf *b, const struct hg_attempt *a, const char *feedbac
 	hg_fmt_duration(dur, sizeof(dur), hg_attempt_ms(a));
 	hg_buf_printf(b, "    #%lld", (long long)hg_attempt_no(a));
 	add_field(b, hg_attempt_tier(a));
-	add_field(b, hg_sym_str(a->model));
-	hg_buf_printf(b, "  %s  %s  %s", dur, a->warm_start ? "warm" : "cold",
-		      a->verified ? "verified" : "unverified");
+	add_field(b, hg_sym_str(hg_attempt_model(a)));
+	hg_buf_printf(b, "  %s  %s  %s", dur, hg_attempt_warm(a) ? "warm" : "cold",
+		      hg_attempt_verified(a) ? "verified" : "unverified");
 	add_field(b, hg_attempt_verdict(a));
 	if (feedback) {
 		hg_buf_adds(b, "  \"");
-		add_text(b, feedback, a->feedback_len);
+		add_text(b, feedback, hg_attempt_feedback_len(a));
 		hg_buf_adds(b, "\"");
-	} else if (a->feedback_len) {
-		hg_buf_printf(b, "  (feedback: %u bytes)", a->feedback_len);
+	} else if (hg_attempt_feedback_len(a)) {
+		hg_buf_printf(b, "  (feedback: %u bytes)", hg_attempt_feedback_len(a));
 	}
 	hg_buf_addc(b, '\n');
 }

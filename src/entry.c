@@ -54,15 +54,17 @@ hg_verdict_from(const char *s, size_t n)
 const char *
 hg_attempt_tier(const struct hg_attempt *a)
 {
-	return a->tier == HG_TIER_OTHER && a->odd ? hg_pair_of(a->odd)->first
-						   : hg_tier_name(a->tier);
+	hg_sym odd = a->tier == HG_TIER_OTHER ? hg_attempt_odd(a) : 0;
+
+	return odd ? hg_pair_of(odd)->first : hg_tier_name(a->tier);
 }
 
 const char *
 hg_attempt_verdict(const struct hg_attempt *a)
 {
-	return a->verdict == HG_VERDICT_OTHER && a->odd ? hg_pair_of(a->odd)->second
-							 : hg_verdict_name(a->verdict);
+	hg_sym odd = a->verdict == HG_VERDICT_OTHER ? hg_attempt_odd(a) : 0;
+
+	return odd ? hg_pair_of(odd)->second : hg_verdict_name(a->verdict);
 }
 
 const char *
@@ -94,9 +96,11 @@ hg_entry_set_feedback(struct hg_entry *e, const char *const *texts)
 		v[i].feedback_kept = texts[i] != NULL;
 		if (!texts[i])
 			continue;
-		v[i].feedback_len = (uint32_t)strlen(texts[i]);
-		memcpy(p, texts[i], (size_t)v[i].feedback_len + 1);
-		p += v[i].feedback_len + 1;
+		size_t n = strlen(texts[i]);
+
+		hg_attempt_set_feedback_len(&v[i], (uint32_t)n);
+		memcpy(p, texts[i], n + 1);
+		p += n + 1;
 	}
 	e->attempts = v;
 	e->packed = true;
@@ -104,42 +108,79 @@ hg_entry_set_feedback(struct hg_entry *e, const char *const *texts)
 }
 
 int64_t
-hg_attempt_wide(const struct hg_attempt *a, bool ms)
+hg_attempt_wide(const struct hg_attempt *a, unsigned which)
 {
-	long long no = 0, d = 0;
+	long long v[3] = { 0, 0, 0 };
 
-	sscanf(hg_sym_str(a->wide_sym), "%lld %lld", &no, &d);
-	return ms ? d : no;
+	sscanf(hg_sym_str(a->wide_sym), "%lld %lld %lld", &v[0], &v[1], &v[2]);
+	return v[which < 3 ? which : 0];
+}
+
+static void
+set_numbers(struct hg_attempt *a, int64_t no, int64_t ms, uint32_t fb)
+{
+	char buf[72];
+	int n;
+
+	if (no >= INT32_MIN && no <= INT32_MAX && ms >= INT32_MIN && ms <= INT32_MAX &&
+	    fb < (1u << 24)) {
+		a->wide = false;
+		a->no32 = (int32_t)no;
+		a->ms32 = (int32_t)ms;
+		a->feedback_len24 = fb;
+		return;
+	}
+	/* Rare (a log may hold any int64): all three as one interned text. */
+	n = snprintf(buf, sizeof(buf), "%lld %lld %u", (long long)no, (long long)ms, fb);
+	a->wide = true;
+	a->wide_sym = hg_intern_sym(buf, (size_t)n);
+	a->ms32 = 0;
+	a->feedback_len24 = 0;
 }
 
 void
 hg_attempt_set_numbers(struct hg_attempt *a, int64_t no, int64_t ms)
 {
-	char buf[48];
-	int n;
+	set_numbers(a, no, ms, hg_attempt_feedback_len(a));
+}
 
-	if (no >= INT32_MIN && no <= INT32_MAX && ms >= INT32_MIN && ms <= INT32_MAX) {
-		a->wide = false;
-		a->no32 = (int32_t)no;
-		a->ms32 = (int32_t)ms;
-		return;
-	}
-	/* Rare (a log may hold any int64): both as one interned text. */
-	n = snprintf(buf, sizeof(buf), "%lld %lld", (long long)no, (long long)ms);
-	a->wide = true;
-	a->wide_sym = hg_intern_sym(buf, (size_t)n);
-	a->ms32 = 0;
+void
+hg_attempt_set_feedback_len(struct hg_attempt *a, uint32_t n)
+{
+	set_numbers(a, hg_attempt_no(a), hg_attempt_ms(a), n);
+}
+
+void
+hg_attempt_set_info(struct hg_attempt *a, const struct hg_attempt_info *in)
+{
+	hg_sym r[3] = { in->model, in->odd,
+			(hg_sym)(in->warm_start | in->verified << 1 | in->has_output_summary << 2 |
+				 in->has_runner_output << 3) };
+
+	a->info = r[0] || r[1] || r[2] ? hg_intern_rec(r, 3) : 0;
+}
+
+void
+hg_attempt_set_model(struct hg_attempt *a, hg_sym model)
+{
+	struct hg_attempt_info in = hg_attempt_info(a);
+
+	in.model = model;
+	hg_attempt_set_info(a, &in);
 }
 
 void
 hg_attempt_set(struct hg_attempt *a, const char *tier, const char *verdict)
 {
-	a->tier = (uint8_t)hg_tier_from(tier, strlen(tier));
-	a->verdict = (uint8_t)hg_verdict_from(verdict, strlen(verdict));
-	a->odd = a->tier == HG_TIER_OTHER || a->verdict == HG_VERDICT_OTHER
+	struct hg_attempt_info in = hg_attempt_info(a);
+
+	a->tier = hg_tier_from(tier, strlen(tier));
+	a->verdict = hg_verdict_from(verdict, strlen(verdict));
+	in.odd = a->tier == HG_TIER_OTHER || a->verdict == HG_VERDICT_OTHER
 		 ? hg_intern_pair(a->tier == HG_TIER_OTHER ? tier : "",
 				  a->verdict == HG_VERDICT_OTHER ? verdict : "")
 		 : 0;
+	hg_attempt_set_info(a, &in);
 }
 
 void

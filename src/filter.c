@@ -1563,7 +1563,7 @@ attempt_field(const struct term *t, const struct hg_attempt *a)
 	case FLD_TIER:
 		return hg_attempt_tier(a);
 	default:
-		return hg_sym_str(a->model);
+		return hg_sym_str(hg_attempt_model(a));
 	}
 }
 
@@ -1770,7 +1770,7 @@ word_long(const struct term *t, const struct hg_session *s, const struct hg_entr
 		const struct hg_attempt *a = &back.attempts[i];
 		const char *text = hg_feedback_next(a, &fb);
 
-		hit = text && contains(&t->vals[0], text, a->feedback_len);
+		hit = text && contains(&t->vals[0], text, hg_attempt_feedback_len(a));
 	}
 	hg_entry_free(&back);
 	return hit;
@@ -1794,9 +1794,9 @@ word_test(const struct term *t, const struct hg_session *s, const struct hg_entr
 		const struct hg_attempt *a = &e->attempts[i];
 		const char *text = hg_feedback_next(a, &fb);
 
-		if (text && contains(w, text, a->feedback_len))
+		if (text && contains(w, text, hg_attempt_feedback_len(a)))
 			return true;
-		if (!text && a->feedback_len > 0)
+		if (!text && hg_attempt_feedback_len(a) > 0)
 			longtext = true;
 	}
 	return longtext && s && word_long(t, s, e);
@@ -2074,7 +2074,7 @@ hg_filter_complete(const char *text, size_t cur, struct hg_session *const *ss, s
 					const struct hg_attempt *at = &e->attempts[a];
 					const char *v = k->field == FLD_TIER ? hg_attempt_tier(at)
 						      : k->field == FLD_VERDICT ? hg_attempt_verdict(at)
-						      : hg_sym_str(at->model);
+						      : hg_sym_str(hg_attempt_model(at));
 
 					seen_value(c, &cap, slots, &n_slots, v, pre, np);
 				}

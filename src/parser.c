@@ -487,7 +487,8 @@ parse_attempt(struct hg_entry *e, const cJSON *obj, struct hg_attempt *a, size_t
 	char field[64];
 	const char *tier, *verdict;
 	int64_t no, ms;
-	bool flag;
+	uint32_t fb_len;
+	struct hg_attempt_info in;
 
 	/* null leaves the element as it is (an earlier "attempts" may have
 	 * filled it: Go decodes a repeated array into the same elements). */
@@ -497,6 +498,8 @@ parse_attempt(struct hg_entry *e, const cJSON *obj, struct hg_attempt *a, size_t
 	verdict = hg_attempt_verdict(a);
 	no = hg_attempt_no(a);
 	ms = hg_attempt_ms(a);
+	fb_len = hg_attempt_feedback_len(a);
+	in = hg_attempt_info(a);
 	if (!cJSON_IsObject(obj)) {
 		snprintf(field, sizeof(field), "attempts[%zu]", idx);
 		return type_error(e, field, "an object", obj);
@@ -508,32 +511,28 @@ parse_attempt(struct hg_entry *e, const cJSON *obj, struct hg_attempt *a, size_t
 		if (key_is(k, "attempt")) {
 			ok = get_int(e, "Attempt.attempts.attempt", "int", v, &no);
 		} else if (key_is(k, "model")) {
-			ok = get_sym(e, k, v, &a->model);
+			ok = get_sym(e, k, v, &in.model);
 		} else if (key_is(k, "tier")) {
 			ok = get_interned(e, k, v, &tier);
 		} else if (key_is(k, "duration_ms")) {
 			ok = get_int(e, "Attempt.attempts.duration_ms", "int64", v, &ms);
 		} else if (key_is(k, "warm_start")) {
-			flag = a->warm_start;
-			ok = get_bool(e, k, v, &flag);
-			a->warm_start = flag;
+			ok = get_bool(e, k, v, &in.warm_start);
 		} else if (key_is(k, "verified")) {
-			flag = a->verified;
-			ok = get_bool(e, k, v, &flag);
-			a->verified = flag;
+			ok = get_bool(e, k, v, &in.verified);
 		} else if (key_is(k, "verdict")) {
 			ok = get_interned(e, k, v, &verdict);
 		} else if (key_is(k, "feedback")) {
 			if ((ok = get_string(e, k, v, &s)) && s) {
 				free(fb.v[idx]);
-				fb.v[idx] = keep_text(s, &a->feedback_len, HG_SHORT_TEXT_MAX);
+				fb.v[idx] = keep_text(s, &fb_len, HG_SHORT_TEXT_MAX);
 			}
 		} else if (key_is(k, "output_summary")) {
 			if ((ok = get_string(e, k, v, &s)) && s)
-				a->has_output_summary = *s;
+				in.has_output_summary = *s;
 		} else if (key_is(k, "runner_output")) {
 			if ((ok = get_string(e, k, v, &s)) && s)
-				a->has_runner_output = *s;
+				in.has_runner_output = *s;
 		}
 		if (!ok && strncmp(hg_entry_reason(e), "field ", 6) == 0) {
 			/* Name the attempt: "field attempts[2].model: ..." */
@@ -543,8 +542,10 @@ parse_attempt(struct hg_entry *e, const cJSON *obj, struct hg_attempt *a, size_t
 		if (!ok)
 			return false;
 	}
+	hg_attempt_set_info(a, &in);
 	hg_attempt_set(a, tier, verdict);
 	hg_attempt_set_numbers(a, no, ms);
+	hg_attempt_set_feedback_len(a, fb_len);
 	return true;
 }
 
@@ -757,7 +758,7 @@ pack(struct hg_entry *e)
 		return;
 	for (i = 0; i < e->n_attempts; i++)
 		if (fb.v[i])
-			bytes += (size_t)e->attempts[i].feedback_len + 1;
+			bytes += (size_t)hg_attempt_feedback_len(&e->attempts[i]) + 1;
 	if (bytes == head && !pool)
 		return;
 	block = pool ? hg_pool_alloc(pool, bytes) : xmalloc(bytes);
@@ -768,8 +769,8 @@ pack(struct hg_entry *e)
 		a->feedback_kept = fb.v[i] != NULL;
 		if (!fb.v[i])
 			continue;
-		memcpy(block + at, fb.v[i], (size_t)a->feedback_len + 1);
-		at += (size_t)a->feedback_len + 1;
+		memcpy(block + at, fb.v[i], (size_t)hg_attempt_feedback_len(a) + 1);
+		at += (size_t)hg_attempt_feedback_len(a) + 1;
 	}
 	fb_clear();
 	free(e->attempts);

@@ -565,7 +565,7 @@ group_add(struct acc_groups *ag, const char *name, const struct hg_attempt *a, b
 	default:
 		g->other++;
 	}
-	g->warm += a->warm_start;
+	g->warm += hg_attempt_warm(a);
 	add_ms(&g->total_ms, ms);
 	if (g->attempts == 1 || ms > g->max_ms)	/* durations may be negative */
 		g->max_ms = ms;
@@ -804,7 +804,7 @@ add_entry(struct acc *ac, const struct hg_entry *e)
 		if (a->verdict != HG_VERDICT_ACCEPT)
 			add_ms(&st->non_accept_ms, hg_attempt_ms(a));
 		group_add(&ac->tiers, hg_attempt_tier(a), a, i == 0);
-		group_add(&ac->models, hg_sym_str(a->model), a, i == 0);
+		group_add(&ac->models, hg_sym_str(hg_attempt_model(a)), a, i == 0);
 	}
 	add_skill(ac, e);
 	if (e->n_attempts)

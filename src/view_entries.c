@@ -644,15 +644,15 @@ draw_attempt(struct cell *c, const struct hg_session *s, const struct hg_entry *
 	snprintf(n, sizeof(n), "#%lld", (long long)hg_attempt_no(a));
 	col(c, n, 3, row->flags & HG_ROW_MATCH ? UI_ROLE_MATCH : UI_ROLE_DIM);
 	col(c, hg_attempt_tier(a), 8, ui_tier_role(a->tier));
-	col(c, hg_sym_str(a->model), 18, UI_ROLE_NORMAL);
+	col(c, hg_sym_str(hg_attempt_model(a)), 18, UI_ROLE_NORMAL);
 	hg_fmt_duration(d, sizeof(d), hg_attempt_ms(a));
 	snprintf(fb, sizeof(fb), "%6s", d);
 	col(c, fb, 6, UI_ROLE_NORMAL);
-	col(c, a->warm_start ? "warm" : "cold", 4, UI_ROLE_DIM);
-	col(c, a->verified ? ui_g->check : ui_g->unverified, 1,
-	    a->verified ? UI_ROLE_ACCEPT : UI_ROLE_DIM);
+	col(c, hg_attempt_warm(a) ? "warm" : "cold", 4, UI_ROLE_DIM);
+	col(c, hg_attempt_verified(a) ? ui_g->check : ui_g->unverified, 1,
+	    hg_attempt_verified(a) ? UI_ROLE_ACCEPT : UI_ROLE_DIM);
 	col(c, hg_attempt_verdict(a), 8, ui_verdict_role(a->verdict));
-	if (a->feedback_len) {
+	if (hg_attempt_feedback_len(a)) {
 		if (a->feedback_kept)
 			first_line(hg_attempt_feedback(e, (uint32_t)row->attempt), fb, sizeof(fb));
 		else

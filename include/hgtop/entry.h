@@ -34,34 +34,98 @@ enum hg_verdict {
 /* Texts shorter than this are kept in memory; longer ones are re-read. */
 #define HG_SHORT_TEXT_MAX 512
 
-/* Fields ordered by size, flags in bits: a million entries hold about two
- * million attempts. */
-struct hg_attempt {
-	/* Its number ("attempt") and duration_ms when both fit in 32 bits;
-	 * else (wide) the number of an interned text that holds both: read
-	 * them through hg_attempt_no and hg_attempt_ms. */
-	union {
-		int32_t no32;
-		hg_sym wide_sym;
-	};
-	int32_t ms32;
+/* What an attempt says besides its numbers, tier, verdict and feedback:
+ * the same few come back attempt after attempt, so an attempt holds them
+ * as one interned record (struct hg_attempt's info). */
+struct hg_attempt_info {
 	hg_sym model;			/* interned ("" if empty): hg_sym_str */
 	/* The texts of a tier and a verdict outside the enums (HG_TIER_OTHER,
 	 * HG_VERDICT_OTHER; "" for one that is known) as an interned pair, 0
 	 * when both are known: read them through hg_attempt_tier and
 	 * hg_attempt_verdict. */
 	hg_sym odd;
-	uint32_t feedback_len;		/* bytes of the decoded feedback */
-	uint8_t tier;			/* enum hg_tier */
-	uint8_t verdict;		/* enum hg_verdict */
-	bool warm_start : 1;
-	bool verified : 1;
-	bool has_output_summary : 1;
-	bool has_runner_output : 1;
+	bool warm_start;
+	bool verified;
+	bool has_output_summary;
+	bool has_runner_output;
+};
+
+/* 16 bytes: a million entries hold about two million attempts. */
+struct hg_attempt {
+	/* Its number ("attempt") and duration_ms when both fit in 32 bits
+	 * (and feedback_len in its bits); else (wide) the number of an
+	 * interned text that holds all three: read them through
+	 * hg_attempt_no, hg_attempt_ms and hg_attempt_feedback_len. */
+	union {
+		int32_t no32;
+		hg_sym wide_sym;
+	};
+	int32_t ms32;
+	hg_sym info;			/* struct hg_attempt_info as an interned
+					 * record, 0 when all of it is zero */
+	uint32_t feedback_len24 : 24;	/* bytes of the decoded feedback */
+	uint32_t tier : 3;		/* enum hg_tier */
+	uint32_t verdict : 3;		/* enum hg_verdict */
 	bool wide : 1;
 	bool feedback_kept : 1;		/* the whole feedback is in memory
 					 * (hg_attempt_feedback), when short */
 };
+
+_Static_assert(sizeof(struct hg_attempt) == 16,
+	       "a million entries hold about two million attempts: 16 bytes each");
+
+/* A's info, and its parts one at a time. */
+static inline struct hg_attempt_info
+hg_attempt_info(const struct hg_attempt *a)
+{
+	struct hg_attempt_info in = { 0 };
+
+	if (a->info) {
+		const hg_sym *r = hg_rec_of(a->info);
+
+		in.model = r[0];
+		in.odd = r[1];
+		in.warm_start = r[2] & 1;
+		in.verified = r[2] & 2;
+		in.has_output_summary = r[2] & 4;
+		in.has_runner_output = r[2] & 8;
+	}
+	return in;
+}
+static inline hg_sym
+hg_attempt_model(const struct hg_attempt *a)
+{
+	return a->info ? hg_rec_of(a->info)[0] : 0;
+}
+static inline hg_sym
+hg_attempt_odd(const struct hg_attempt *a)
+{
+	return a->info ? hg_rec_of(a->info)[1] : 0;
+}
+static inline bool
+hg_attempt_warm(const struct hg_attempt *a)
+{
+	return a->info && (hg_rec_of(a->info)[2] & 1);
+}
+static inline bool
+hg_attempt_verified(const struct hg_attempt *a)
+{
+	return a->info && (hg_rec_of(a->info)[2] & 2);
+}
+static inline bool
+hg_attempt_has_output_summary(const struct hg_attempt *a)
+{
+	return a->info && (hg_rec_of(a->info)[2] & 4);
+}
+static inline bool
+hg_attempt_has_runner_output(const struct hg_attempt *a)
+{
+	return a->info && (hg_rec_of(a->info)[2] & 8);
+}
+/* Set A's info (IN's odd included: hg_attempt_set makes it). */
+void hg_attempt_set_info(struct hg_attempt *a, const struct hg_attempt_info *in);
+/* Set A's model (interned). */
+void hg_attempt_set_model(struct hg_attempt *a, hg_sym model);
 
 struct hg_entry;
 
@@ -70,19 +134,26 @@ struct hg_entry;
  * texts after them, which E owns (its old array is not freed). */
 void hg_entry_set_feedback(struct hg_entry *e, const char *const *texts);
 
-/* An attempt's number and duration_ms, and setting both. */
-int64_t hg_attempt_wide(const struct hg_attempt *a, bool ms);
+/* An attempt's number, duration_ms and bytes of feedback, and setting the
+ * first two or the last. */
+int64_t hg_attempt_wide(const struct hg_attempt *a, unsigned which);
 static inline int64_t
 hg_attempt_no(const struct hg_attempt *a)
 {
-	return a->wide ? hg_attempt_wide(a, false) : a->no32;
+	return a->wide ? hg_attempt_wide(a, 0) : a->no32;
 }
 static inline int64_t
 hg_attempt_ms(const struct hg_attempt *a)
 {
-	return a->wide ? hg_attempt_wide(a, true) : a->ms32;
+	return a->wide ? hg_attempt_wide(a, 1) : a->ms32;
+}
+static inline uint32_t
+hg_attempt_feedback_len(const struct hg_attempt *a)
+{
+	return a->wide ? (uint32_t)hg_attempt_wide(a, 2) : a->feedback_len24;
 }
 void hg_attempt_set_numbers(struct hg_attempt *a, int64_t no, int64_t ms);
+void hg_attempt_set_feedback_len(struct hg_attempt *a, uint32_t n);
 
 enum hg_entry_kind {
 	HG_ENTRY_OK = 0,
@@ -261,7 +332,7 @@ hg_feedback_next(const struct hg_attempt *a, const char **cursor)
 
 	if (!a->feedback_kept)
 		return NULL;
-	*cursor += (size_t)a->feedback_len + 1;
+	*cursor += (size_t)hg_attempt_feedback_len(a) + 1;
 	return t;
 }
 

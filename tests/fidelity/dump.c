@@ -140,17 +140,17 @@ dump(FILE *out, const struct hg_entry *e)
 		const struct hg_attempt *a = &e->attempts[i];
 
 		fprintf(out, " {attempt=%lld model=", (long long)hg_attempt_no(a));
-		qs(out, hg_sym_str(a->model));
+		qs(out, hg_sym_str(hg_attempt_model(a)));
 		fputs(" tier=", out);
 		qs(out, hg_attempt_tier(a));
 		fprintf(out, " duration_ms=%lld warm_start=%s verified=%s verdict=",
-			(long long)hg_attempt_ms(a), a->warm_start ? "true" : "false",
-			a->verified ? "true" : "false");
+			(long long)hg_attempt_ms(a), hg_attempt_warm(a) ? "true" : "false",
+			hg_attempt_verified(a) ? "true" : "false");
 		qs(out, hg_attempt_verdict(a));
 		fputs(" feedback=", out);
-		text(out, hg_attempt_feedback(e, i), a->feedback_len);
+		text(out, hg_attempt_feedback(e, i), hg_attempt_feedback_len(a));
 		fprintf(out, " output_summary=%s runner_output=%s}",
-			a->has_output_summary ? "true" : "false", a->has_runner_output ? "true" : "false");
+			hg_attempt_has_output_summary(a) ? "true" : "false", hg_attempt_has_runner_output(a) ? "true" : "false");
 	}
 }
 

@@ -31,7 +31,7 @@ setup(void)
 
 	for (int i = 0; i < 3; i++) {
 		hg_attempt_set(&atts[i], hg_intern(tiers[i]), hg_intern(verdicts[i]));
-		atts[i].model = hg_sym_of(i ? "opus" : "qwen");
+		hg_attempt_set_model(&atts[i], hg_sym_of(i ? "opus" : "qwen"));
 		hg_attempt_set_numbers(&atts[i], hg_attempt_no(&atts[i]), 100 * i);
 	}
 	for (int i = 0; i < 4; i++) {

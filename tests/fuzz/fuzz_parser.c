@@ -53,11 +53,11 @@ check_entry(const struct hg_entry *e)
 	for (uint32_t i = 0; i < e->n_attempts; i++) {
 		const struct hg_attempt *a = &e->attempts[i];
 
-		if (!hg_sym_str(a->model) || !hg_attempt_tier(a) || !hg_attempt_verdict(a))
+		if (!hg_sym_str(hg_attempt_model(a)) || !hg_attempt_tier(a) || !hg_attempt_verdict(a))
 			fail("NULL interned attempt string");
 		if (a->tier > HG_TIER_OTHER || a->verdict > HG_VERDICT_OTHER)
 			fail("attempt enum out of range");
-		if (hg_attempt_feedback(e, i) && strlen(hg_attempt_feedback(e, i)) != a->feedback_len)
+		if (hg_attempt_feedback(e, i) && strlen(hg_attempt_feedback(e, i)) != hg_attempt_feedback_len(a))
 			fail("feedback length");
 		if (!hg_attempt_tier(a) || !hg_attempt_verdict(a))
 			fail("NULL display text");
@@ -100,14 +100,11 @@ same_entry(const struct hg_entry *a, const struct hg_entry *b)
 	for (uint32_t i = 0; i < a->n_attempts; i++) {
 		const struct hg_attempt *x = &a->attempts[i], *y = &b->attempts[i];
 
-		if (hg_attempt_no(x) != hg_attempt_no(y) || hg_sym_str(x->model) != hg_sym_str(y->model) ||
-		    x->odd != y->odd ||
+		if (hg_attempt_no(x) != hg_attempt_no(y) || x->info != y->info ||
 		    x->tier != y->tier || x->verdict != y->verdict ||
-		    hg_attempt_ms(x) != hg_attempt_ms(y) || x->feedback_len != y->feedback_len ||
-		    !same_text(hg_attempt_feedback(a, i), hg_attempt_feedback(b, i)) ||
-		    x->warm_start != y->warm_start ||
-		    x->verified != y->verified || x->has_output_summary != y->has_output_summary ||
-		    x->has_runner_output != y->has_runner_output)
+		    hg_attempt_ms(x) != hg_attempt_ms(y) ||
+		    hg_attempt_feedback_len(x) != hg_attempt_feedback_len(y) ||
+		    !same_text(hg_attempt_feedback(a, i), hg_attempt_feedback(b, i)))
 			fail("fast and full parse disagree on an attempt");
 	}
 }

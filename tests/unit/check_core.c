@@ -104,22 +104,22 @@ START_TEST(test_every_field)
 	ck_assert_uint_eq(e->n_attempts, 2);
 	a = &e->attempts[0];
 	ck_assert_int_eq(hg_attempt_no(a), 1);
-	ck_assert_str_eq(hg_sym_str(a->model), "qwen2.5-coder-7b");
+	ck_assert_str_eq(hg_sym_str(hg_attempt_model(a)), "qwen2.5-coder-7b");
 	ck_assert_int_eq(a->tier, HG_TIER_LOCAL);
 	ck_assert_int_eq(hg_attempt_ms(a), 1200);
-	ck_assert(a->warm_start);
-	ck_assert(a->verified);
+	ck_assert(hg_attempt_warm(a));
+	ck_assert(hg_attempt_verified(a));
 	ck_assert_int_eq(a->verdict, HG_VERDICT_ESCALATE);
 	ck_assert_str_eq(hg_attempt_feedback(e, 0), "tests fail: 3 of 41\nTestParse: want <nil>");
-	ck_assert(a->has_output_summary);
-	ck_assert(a->has_runner_output);
+	ck_assert(hg_attempt_has_output_summary(a));
+	ck_assert(hg_attempt_has_runner_output(a));
 	a = &e->attempts[1];
 	ck_assert_int_eq(a->tier, HG_TIER_SUBAGENT);
 	ck_assert_int_eq(a->verdict, HG_VERDICT_ACCEPT);
-	ck_assert(!a->warm_start);
+	ck_assert(!hg_attempt_warm(a));
 	ck_assert_ptr_null(hg_attempt_feedback(e, 1));
 	/* Interned strings are shared. */
-	ck_assert_ptr_eq(hg_sym_str(s->entries[1].attempts[0].model), hg_sym_str(e->attempts[0].model));
+	ck_assert_ptr_eq(hg_sym_str(hg_attempt_model(&s->entries[1].attempts[0])), hg_sym_str(hg_attempt_model(&e->attempts[0])));
 	ck_assert_int_eq(s->entries[1].attempts[1].tier, HG_TIER_MANAGED);
 	ck_assert_int_eq(s->entries[1].attempts[1].verdict, HG_VERDICT_ERROR);
 	hg_session_free(s);
@@ -612,7 +612,7 @@ START_TEST(test_huge_line_memory_returns)
 	s = load(p);
 	ck_assert_uint_eq(s->n_entries, 2);
 	ck_assert_int_eq(s->n_unparsable, 0);
-	ck_assert(s->entries[0].attempts[0].has_runner_output);
+	ck_assert(hg_attempt_has_runner_output(&s->entries[0].attempts[0]));
 	ck_assert_int_eq(hg_entry_length(&s->entries[0]), (int64_t)strlen(line) - 1);
 	ck_assert_str_eq(hg_entry_str(&s->entries[1], HG_E_SKILL), "after");
 	/* The read buffer went back to its normal size. */
@@ -878,15 +878,38 @@ START_TEST(test_attempt_numbers)
 {
 	static const int64_t v[] = { 0, 1, -1, INT32_MAX, INT32_MIN, (int64_t)INT32_MAX + 1,
 				     (int64_t)INT32_MIN - 1, INT64_MAX, INT64_MIN, 9007199254740993 };
+	static const uint32_t fb[] = { 0, 7, (1u << 24) - 1, 1u << 24, UINT32_MAX };
 	struct hg_attempt a = { 0 };
+	struct hg_attempt_info in = { hg_sym_of("qwen"), 0, true, false, true, false }, out;
 
 	for (size_t i = 0; i < HG_ARRAY_SIZE(v); i++)
-		for (size_t k = 0; k < HG_ARRAY_SIZE(v); k++) {
-			hg_attempt_set_numbers(&a, v[i], v[k]);
-			ck_assert(hg_attempt_no(&a) == v[i]);
-			ck_assert(hg_attempt_ms(&a) == v[k]);
-			ck_assert(a.wide == (v[i] != (int32_t)v[i] || v[k] != (int32_t)v[k]));
-		}
+		for (size_t k = 0; k < HG_ARRAY_SIZE(v); k++)
+			for (size_t j = 0; j < HG_ARRAY_SIZE(fb); j++) {
+				hg_attempt_set_feedback_len(&a, fb[(j + 1) % HG_ARRAY_SIZE(fb)]);
+				hg_attempt_set_numbers(&a, v[i], v[k]);
+				hg_attempt_set_feedback_len(&a, fb[j]);
+				ck_assert(hg_attempt_no(&a) == v[i]);
+				ck_assert(hg_attempt_ms(&a) == v[k]);
+				ck_assert(hg_attempt_feedback_len(&a) == fb[j]);
+				ck_assert(a.wide == (v[i] != (int32_t)v[i] || v[k] != (int32_t)v[k] ||
+						     fb[j] >= 1u << 24));
+			}
+	/* What else it says, with its tier and verdict texts. */
+	hg_attempt_set_info(&a, &in);
+	hg_attempt_set(&a, "edge", "accept");
+	out = hg_attempt_info(&a);
+	ck_assert(out.model == in.model && out.warm_start && !out.verified &&
+		  out.has_output_summary && !out.has_runner_output);
+	ck_assert_str_eq(hg_attempt_tier(&a), "edge");
+	ck_assert_str_eq(hg_attempt_verdict(&a), "accept");
+	ck_assert(hg_attempt_warm(&a) && hg_attempt_has_output_summary(&a) && !hg_attempt_verified(&a));
+	hg_attempt_set(&a, "local", "error");
+	ck_assert_uint_eq(hg_attempt_odd(&a), 0);
+	ck_assert_str_eq(hg_sym_str(hg_attempt_model(&a)), "qwen");
+	ck_assert_uint_eq(a.tier, HG_TIER_LOCAL);
+	in = (struct hg_attempt_info){ 0 };
+	hg_attempt_set_info(&a, &in);
+	ck_assert_uint_eq(a.info, 0);
 }
 END_TEST
 
@@ -1031,15 +1054,15 @@ assert_same_entry(const struct hg_entry *a, const struct hg_entry *b, const char
 	for (i = 0; i < a->n_attempts; i++) {
 		const struct hg_attempt *x = &a->attempts[i], *y = &b->attempts[i];
 
-		ck_assert_ptr_eq(hg_sym_str(x->model), hg_sym_str(y->model));
+		ck_assert_ptr_eq(hg_sym_str(hg_attempt_model(x)), hg_sym_str(hg_attempt_model(y)));
 		ck_assert_int_eq(x->tier, y->tier);
 		ck_assert_int_eq(x->verdict, y->verdict);
 		ck_assert_int_eq(hg_attempt_ms(x), hg_attempt_ms(y));
-		ck_assert_int_eq(x->warm_start, y->warm_start);
-		ck_assert_int_eq(x->verified, y->verified);
-		ck_assert_uint_eq(x->feedback_len, y->feedback_len);
-		ck_assert_int_eq(x->has_output_summary, y->has_output_summary);
-		ck_assert_int_eq(x->has_runner_output, y->has_runner_output);
+		ck_assert_int_eq(hg_attempt_warm(x), hg_attempt_warm(y));
+		ck_assert_int_eq(hg_attempt_verified(x), hg_attempt_verified(y));
+		ck_assert_uint_eq(hg_attempt_feedback_len(x), hg_attempt_feedback_len(y));
+		ck_assert_int_eq(hg_attempt_has_output_summary(x), hg_attempt_has_output_summary(y));
+		ck_assert_int_eq(hg_attempt_has_runner_output(x), hg_attempt_has_runner_output(y));
 	}
 }
 

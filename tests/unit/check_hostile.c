@@ -194,7 +194,7 @@ START_TEST(test_wrong_types)
 	ck_assert_int_eq(e.kind, HG_ENTRY_OK);
 	ck_assert_str_eq(hg_entry_str(&e, HG_E_SKILL), "");
 	ck_assert_uint_eq(e.n_attempts, 1);
-	ck_assert_str_eq(hg_sym_str(e.attempts[0].model), "");
+	ck_assert_str_eq(hg_sym_str(hg_attempt_model(&e.attempts[0])), "");
 	ck_assert_int_eq(hg_attempt_no(&e.attempts[0]), -3);
 	hg_entry_free(&e);
 	e = parse("{}");

@@ -401,7 +401,7 @@ START_TEST(test_percentile_many_durations)
 
 		for (size_t i = 0; i < n; i++) {
 			seed = seed * 1103515245u + 12345u;
-			a[i].model = hg_sym_of("m");
+			hg_attempt_set_model(&a[i], hg_sym_of("m"));
 			hg_attempt_set(&a[i], "local", "accept");
 			hg_attempt_set_numbers(&a[i], hg_attempt_no(&a[i]), (int64_t)((seed >> 4) % (k % 2 ? 300000 : 700)) - 50);
 			if (i == 17)
@@ -447,7 +447,7 @@ START_TEST(test_names_sanitized)
 	struct hg_stats *st;
 	char *t;
 
-	a.model = hg_sym_of("evil\x1b]0;title\x07");
+	hg_attempt_set_model(&a, hg_sym_of("evil\x1b]0;title\x07"));
 	hg_attempt_set(&a, "local", "accept");
 	hg_entry_set_sym(&e, HG_E_SKILL, hg_sym_of("sk\x1b[31m"));
 	hg_entry_set_sym(&e, HG_E_FINAL_STATUS, hg_sym_of("ok"));
@@ -518,9 +518,14 @@ meter_entries(struct hg_entry *ents, struct hg_attempt *atts, size_t n)
 
 			memset(a, 0, sizeof(*a));
 			hg_attempt_set_numbers(a, j + 1, hg_attempt_ms(a));
-			a->model = hg_sym_of("m");
+			hg_attempt_set_model(a, hg_sym_of("m"));
 			hg_attempt_set(a, hg_intern(t), hg_intern(v));
-			a->warm_start = meter_rand(2);
+			{
+				struct hg_attempt_info in = hg_attempt_info(a);
+
+				in.warm_start = meter_rand(2);
+				hg_attempt_set_info(a, &in);
+			}
 			hg_attempt_set_numbers(a, hg_attempt_no(a), meter_rand(10) == 0 ? -(int64_t)meter_rand(50)
 				       : (int64_t)meter_rand(i % 3 ? 100000 : 30));
 		}
@@ -747,7 +752,7 @@ static void
 syn_attempt(struct hg_attempt *a, const char *tier, const char *verdict, int64_t ms)
 {
 	memset(a, 0, sizeof(*a));
-	a->model = hg_sym_of("m");
+	hg_attempt_set_model(a, hg_sym_of("m"));
 	hg_attempt_set(a, hg_intern(tier), hg_intern(verdict));
 	hg_attempt_set_numbers(a, hg_attempt_no(a), ms);
 }

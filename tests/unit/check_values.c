@@ -103,7 +103,7 @@ START_TEST(test_nul_kept_in_strings)
 	ck_assert_str_eq(hg_entry_str(&ent, HG_E_MODEL_USED), "qwen" HG_NUL "-evil");
 	ck_assert_ptr_ne(hg_entry_str(&ent, HG_E_MODEL_USED), hg_intern("qwen"));
 	ck_assert_str_eq(hg_entry_message(&ent), "x" HG_NUL "y" HG_NUL "z");
-	ck_assert_str_eq(hg_sym_str(ent.attempts[0].model), "m" HG_NUL);
+	ck_assert_str_eq(hg_sym_str(hg_attempt_model(&ent.attempts[0])), "m" HG_NUL);
 	/* Shown as a symbol, in ASCII as "\0". */
 	ck_assert_str_eq(shown(hg_entry_str(&ent, HG_E_SKILL)), "a\xE2\x90\x80" "b");
 	setlocale(LC_CTYPE, "C");
@@ -118,7 +118,7 @@ START_TEST(test_nul_kept_in_strings)
 			hg_buf_addc(&line, 'r');
 		hg_buf_adds(&line, "\"}]}");
 		parse_ok(line.p);
-		ck_assert(ent.attempts[0].has_runner_output);
+		ck_assert(hg_attempt_has_runner_output(&ent.attempts[0]));
 		hg_buf_free(&line);
 	}
 }
@@ -364,10 +364,10 @@ START_TEST(test_repeated_keys)
 	parse_ok(HEAD "\"skill\":\"w\",\"attempts\":[{\"model\":\"a\",\"tier\":\"local\"},{\"model\":\"b\"}],"
 		 "\"attempts\":[{\"tier\":\"managed\"}],\"attempts\":[{},{}]}");
 	ck_assert_uint_eq(ent.n_attempts, 2);
-	ck_assert_str_eq(hg_sym_str(ent.attempts[0].model), "a");
+	ck_assert_str_eq(hg_sym_str(hg_attempt_model(&ent.attempts[0])), "a");
 	ck_assert_str_eq(hg_attempt_tier(&ent.attempts[0]), "managed");
 	ck_assert_int_eq(ent.attempts[0].tier, HG_TIER_MANAGED);
-	ck_assert_str_eq(hg_sym_str(ent.attempts[1].model), "b");
+	ck_assert_str_eq(hg_sym_str(hg_attempt_model(&ent.attempts[1])), "b");
 	/* Tiers and verdicts outside the enums keep their texts through it,
 	 * each on its own and both on one attempt. */
 	parse_ok(HEAD "\"skill\":\"w\",\"attempts\":[{\"tier\":\"gpu\",\"verdict\":\"accept\"},"
@@ -384,12 +384,12 @@ START_TEST(test_repeated_keys)
 		 "\"attempts\":[{\"tier\":\"managed\",\"verdict\":\"error\"}]}");
 	ck_assert_str_eq(hg_attempt_tier(&ent.attempts[0]), "managed");
 	ck_assert_str_eq(hg_attempt_verdict(&ent.attempts[0]), "error");
-	ck_assert_uint_eq(ent.attempts[0].odd, 0);
+	ck_assert_uint_eq(hg_attempt_odd(&ent.attempts[0]), 0);
 	/* [] and null drop them. */
 	parse_ok(HEAD "\"skill\":\"w\",\"attempts\":[{\"model\":\"a\",\"feedback\":\"f\"}],\"attempts\":[],"
 		 "\"attempts\":[{}]}");
 	ck_assert_uint_eq(ent.n_attempts, 1);
-	ck_assert_str_eq(hg_sym_str(ent.attempts[0].model), "");
+	ck_assert_str_eq(hg_sym_str(hg_attempt_model(&ent.attempts[0])), "");
 	ck_assert_ptr_null(hg_attempt_feedback(&ent, 0));
 	parse_ok(HEAD "\"skill\":\"w\",\"attempts\":[{\"model\":\"a\"},{\"feedback\":\"f\"}],\"attempts\":null}");
 	ck_assert_uint_eq(ent.n_attempts, 0);
@@ -397,7 +397,7 @@ START_TEST(test_repeated_keys)
 	parse_ok(HEAD "\"skill\":\"w\",\"attempts\":[{},{\"model\":\"b\",\"feedback\":\"f\"}],"
 		 "\"attempts\":[{}],\"attempts\":[{},{}]}");
 	ck_assert_uint_eq(ent.n_attempts, 2);
-	ck_assert_str_eq(hg_sym_str(ent.attempts[1].model), "b");
+	ck_assert_str_eq(hg_sym_str(hg_attempt_model(&ent.attempts[1])), "b");
 	ck_assert_str_eq(hg_attempt_feedback(&ent, 1), "f");
 	parse_ok(HEAD "\"skill\":\"w\",\"attempts\":[{},{\"feedback\":\"f\"}],\"attempts\":[{}]}");
 	ck_assert_uint_eq(ent.n_attempts, 1);
