@@ -170,17 +170,24 @@ hg_attempt_set_model(struct hg_attempt *a, hg_sym model)
 }
 
 void
+hg_attempt_set_all(struct hg_attempt *a, struct hg_attempt_info *in, const char *tier,
+		   const char *verdict)
+{
+	a->tier = hg_tier_from(tier, strlen(tier));
+	a->verdict = hg_verdict_from(verdict, strlen(verdict));
+	in->odd = a->tier == HG_TIER_OTHER || a->verdict == HG_VERDICT_OTHER
+		  ? hg_intern_pair(a->tier == HG_TIER_OTHER ? tier : "",
+				   a->verdict == HG_VERDICT_OTHER ? verdict : "")
+		  : 0;
+	hg_attempt_set_info(a, in);
+}
+
+void
 hg_attempt_set(struct hg_attempt *a, const char *tier, const char *verdict)
 {
 	struct hg_attempt_info in = hg_attempt_info(a);
 
-	a->tier = hg_tier_from(tier, strlen(tier));
-	a->verdict = hg_verdict_from(verdict, strlen(verdict));
-	in.odd = a->tier == HG_TIER_OTHER || a->verdict == HG_VERDICT_OTHER
-		 ? hg_intern_pair(a->tier == HG_TIER_OTHER ? tier : "",
-				  a->verdict == HG_VERDICT_OTHER ? verdict : "")
-		 : 0;
-	hg_attempt_set_info(a, &in);
+	hg_attempt_set_all(a, &in, tier, verdict);
 }
 
 void

@@ -32,17 +32,29 @@ static size_t table_count;
 static struct block *blocks;
 static struct hg_intern_pair **pairs;	/* slots: NULL or an interned pair */
 static size_t pairs_cap, pairs_count;
-/* Records: slots of NULL or an interned record (its number first, then
- * its length, then the numbers it holds). */
-static hg_sym **recs;
-static size_t recs_cap, recs_count;
+/* Records: an open-addressing table of NULL or an interned record (its
+ * number first, then its length, then the numbers it holds). Thousands of
+ * them come back in turn (an entry's six strings combine), so a lookup
+ * takes no lock: slots are written once, and a table that grew is kept
+ * (retired) until hg_intern_clear(), so a reader may finish its probe in
+ * it. Only inserting takes the lock. */
+struct rec_table {
+	struct rec_table *retired;	/* the one it replaced */
+	size_t cap;
+	_Atomic(hg_sym *) slot[];
+};
+/* On a cache line of its own: every lookup reads it, while the lock
+ * beside it is written by each thread that interns. */
+static _Alignas(64) _Atomic(struct rec_table *) recs;
+static _Alignas(64) size_t recs_count;
 
 /* Threads that parse (--stats on every core) intern through one lock; a
  * small cache per thread answers the strings it met last (the same few
  * skills, models and tiers come back on every line) without taking it.
  * hg_intern_clear() empties the caches by changing the generation. */
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static atomic_uint generation;
+static _Alignas(64) pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+/* Read on every call: apart from the lock, which each thread writes. */
+static _Alignas(64) atomic_uint generation;
 #define CACHE_N 256
 static _Thread_local struct {
 	const char *p;
@@ -266,53 +278,62 @@ rec_hash(const hg_sym *v, unsigned n)
 	return h;
 }
 
-static void
-recs_grow(void)
+static struct rec_table *
+recs_grow(struct rec_table *t)
 {
-	size_t ncap = recs_cap ? recs_cap * 2 : 64, i, j;
-	hg_sym **nt = xcalloc(ncap, sizeof(*nt));
+	size_t ncap = t ? t->cap * 2 : 256, i, j;
+	struct rec_table *nt = xcalloc(1, sizeof(*nt) + ncap * sizeof(nt->slot[0]));
 
-	for (i = 0; i < recs_cap; i++) {
-		if (!recs[i])
+	nt->cap = ncap;
+	nt->retired = t;
+	for (i = 0; t && i < t->cap; i++) {
+		hg_sym *r = atomic_load_explicit(&t->slot[i], memory_order_relaxed);
+
+		if (!r)
 			continue;
-		j = rec_hash(recs[i] + 2, recs[i][1]) & (ncap - 1);
-		while (nt[j])
+		j = rec_hash(r + 2, r[1]) & (ncap - 1);
+		while (atomic_load_explicit(&nt->slot[j], memory_order_relaxed))
 			j = (j + 1) & (ncap - 1);
-		nt[j] = recs[i];
+		atomic_store_explicit(&nt->slot[j], r, memory_order_relaxed);
 	}
-	free(recs);
-	recs = nt;
-	recs_cap = ncap;
+	atomic_store_explicit(&recs, nt, memory_order_release);
+	return nt;
 }
 
-/* The same few records come back line after line: a small cache per
- * thread answers them without the lock. */
-#define REC_CACHE_N 64
-#define REC_MAX 8
-static _Thread_local struct {
-	hg_sym v[REC_MAX];
-	unsigned n;
-	unsigned gen;
-	hg_sym id;
-} rec_cache[REC_CACHE_N];
+/* The slot of V in T, or the empty one where it would go. */
+static size_t
+rec_probe(struct rec_table *t, uint64_t h, const hg_sym *v, unsigned n, hg_sym **found)
+{
+	size_t j = h & (t->cap - 1);
+	hg_sym *r;
+
+	while ((r = atomic_load_explicit(&t->slot[j], memory_order_acquire))) {
+		if (r[1] == n && memcmp(r + 2, v, n * sizeof(*v)) == 0)
+			break;
+		j = (j + 1) & (t->cap - 1);
+	}
+	*found = r;
+	return j;
+}
 
 hg_sym
 hg_intern_rec(const hg_sym *v, unsigned n)
 {
 	uint64_t h = rec_hash(v, n);
-	size_t c = (size_t)(h >> 24) & (REC_CACHE_N - 1), j;
-	unsigned gen = atomic_load_explicit(&generation, memory_order_acquire);
-	hg_sym *r, id;
+	struct rec_table *t = atomic_load_explicit(&recs, memory_order_acquire);
+	hg_sym *r = NULL, id;
+	size_t j;
 
-	if (n <= REC_MAX && rec_cache[c].n == n && rec_cache[c].gen == gen &&
-	    memcmp(rec_cache[c].v, v, n * sizeof(*v)) == 0)
-		return rec_cache[c].id;
+	if (t) {
+		rec_probe(t, h, v, n, &r);
+		if (r)
+			return r[0];
+	}
 	pthread_mutex_lock(&lock);
-	if ((recs_count + 1) * 4 > recs_cap * 3)
-		recs_grow();
-	j = h & (recs_cap - 1);
-	while ((r = recs[j]) && (r[1] != n || memcmp(r + 2, v, n * sizeof(*v))))
-		j = (j + 1) & (recs_cap - 1);
+	t = atomic_load_explicit(&recs, memory_order_relaxed);
+	if (!t || (recs_count + 1) * 2 > t->cap)
+		t = recs_grow(t);
+	j = rec_probe(t, h, v, n, &r);
 	if (!r) {
 		/* In the string blocks, at a number's alignment; what
 		 * hg_rec_of gives is the numbers themselves. */
@@ -322,17 +343,11 @@ hg_intern_rec(const hg_sym *v, unsigned n)
 		r[1] = n;
 		memcpy(r + 2, v, n * sizeof(*v));
 		r[0] = new_sym((const char *)(void *)(r + 2));
-		recs[j] = r;
+		atomic_store_explicit(&t->slot[j], r, memory_order_release);
 		recs_count++;
 	}
 	id = r[0];
 	pthread_mutex_unlock(&lock);
-	if (n <= REC_MAX) {
-		memcpy(rec_cache[c].v, v, n * sizeof(*v));
-		rec_cache[c].n = n;
-		rec_cache[c].gen = gen;
-		rec_cache[c].id = id;
-	}
 	return id;
 }
 
@@ -381,8 +396,12 @@ hg_intern_clear(void)
 	free(pairs);
 	pairs = NULL;
 	pairs_cap = pairs_count = 0;
-	free(recs);
-	recs = NULL;
-	recs_cap = recs_count = 0;
+	for (struct rec_table *t = atomic_load_explicit(&recs, memory_order_relaxed), *next; t;
+	     t = next) {
+		next = t->retired;
+		free(t);
+	}
+	atomic_store_explicit(&recs, NULL, memory_order_release);
+	recs_count = 0;
 	pthread_mutex_unlock(&lock);
 }

@@ -542,8 +542,7 @@ parse_attempt(struct hg_entry *e, const cJSON *obj, struct hg_attempt *a, size_t
 		if (!ok)
 			return false;
 	}
-	hg_attempt_set_info(a, &in);
-	hg_attempt_set(a, tier, verdict);
+	hg_attempt_set_all(a, &in, tier, verdict);
 	hg_attempt_set_numbers(a, no, ms);
 	hg_attempt_set_feedback_len(a, fb_len);
 	return true;

@@ -388,8 +388,11 @@ enum hg_verdict hg_verdict_from(const char *s, size_t n);
 /* An attempt's tier/verdict as written (interned, or the enum's name). */
 const char *hg_attempt_tier(const struct hg_attempt *a);
 const char *hg_attempt_verdict(const struct hg_attempt *a);
-/* Set its tier and verdict from their texts (interned). */
+/* Set its tier and verdict from their texts (interned); and with them the
+ * rest of its info from IN (whose odd is made from the texts). */
 void hg_attempt_set(struct hg_attempt *a, const char *tier, const char *verdict);
+void hg_attempt_set_all(struct hg_attempt *a, struct hg_attempt_info *in, const char *tier,
+			const char *verdict);
 
 /* A chain of more than HG_CHAIN_MAX attempts is summarised as the tiers of
  * its first HG_CHAIN_HEAD and last HG_CHAIN_TAIL attempts around an
