@@ -131,7 +131,7 @@ has_attempt(const struct hg_entry *t, int64_t n)
 	uint32_t i;
 
 	for (i = 0; i < t->n_attempts; i++)
-		if (hg_attempt_no(&t->attempts[i]) == n)
+		if (hg_attempt_no(&t->attempts[i], i) == n)
 			return true;
 	return false;
 }
@@ -530,7 +530,7 @@ hg_annotate_attempt_index(const struct hg_entry *target, const struct hg_entry *
 	if (!n->has_target_attempt)
 		return -1;
 	for (i = 0; i < target->n_attempts; i++)
-		if (hg_attempt_no(&target->attempts[i]) == n->target_attempt)
+		if (hg_attempt_no(&target->attempts[i], i) == n->target_attempt)
 			return (ssize_t)i;
 	return -1;
 }

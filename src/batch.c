@@ -53,12 +53,12 @@ add_field(struct hg_buf *b, const char *s)
 }
 
 static void
-format_attempt(struct hg_buf *b, const struct hg_attempt *a, const char *feedback)
+format_attempt(struct hg_buf *b, const struct hg_attempt *a, uint32_t i, const char *feedback)
 {
 	char dur[32];
 
 	hg_fmt_duration(dur, sizeof(dur), hg_attempt_ms(a));
-	hg_buf_printf(b, "    #%lld", (long long)hg_attempt_no(a));
+	hg_buf_printf(b, "    #%lld", (long long)hg_attempt_no(a, i));
 	add_field(b, hg_attempt_tier(a));
 	add_field(b, hg_sym_str(hg_attempt_model(a)));
 	hg_buf_printf(b, "  %s  %s  %s", dur, hg_attempt_warm(a) ? "warm" : "cold",
@@ -179,7 +179,7 @@ format_entry(struct hg_buf *b, const struct hg_session *s, size_t ei,
 	hg_buf_addc(b, '\n');
 	fb = hg_feedback_first(e);
 	for (i = 0; i < e->n_attempts; i++) {
-		format_attempt(b, &e->attempts[i], hg_feedback_next(&e->attempts[i], &fb));
+		format_attempt(b, &e->attempts[i], i, hg_feedback_next(&e->attempts[i], &fb));
 		format_notes(b, s, ix, ei, (ssize_t)i);
 	}
 	format_notes(b, s, ix, ei, -1);

@@ -98,7 +98,7 @@ hg_entry_set_feedback(struct hg_entry *e, const char *const *texts)
 			continue;
 		size_t n = strlen(texts[i]);
 
-		hg_attempt_set_feedback_len(&v[i], (uint32_t)n);
+		hg_attempt_set_feedback_len(&v[i], i, (uint32_t)n);
 		memcpy(p, texts[i], n + 1);
 		p += n + 1;
 	}
@@ -117,37 +117,37 @@ hg_attempt_wide(const struct hg_attempt *a, unsigned which)
 }
 
 static void
-set_numbers(struct hg_attempt *a, int64_t no, int64_t ms, uint32_t fb)
+set_numbers(struct hg_attempt *a, uint32_t i, int64_t no, int64_t ms, uint32_t fb)
 {
 	char buf[72];
 	int n;
 
-	if (no >= INT32_MIN && no <= INT32_MAX && ms >= INT32_MIN && ms <= INT32_MAX &&
-	    fb < (1u << 24)) {
+	if ((no == 0 || no == (int64_t)i + 1) && ms >= INT32_MIN && ms <= INT32_MAX &&
+	    fb < (1u << 23)) {
 		a->wide = false;
-		a->no32 = (int32_t)no;
+		a->seq = no != 0;
 		a->ms32 = (int32_t)ms;
-		a->feedback_len24 = fb;
+		a->feedback_len23 = fb;
 		return;
 	}
 	/* Rare (a log may hold any int64): all three as one interned text. */
 	n = snprintf(buf, sizeof(buf), "%lld %lld %u", (long long)no, (long long)ms, fb);
 	a->wide = true;
+	a->seq = false;
 	a->wide_sym = hg_intern_sym(buf, (size_t)n);
-	a->ms32 = 0;
-	a->feedback_len24 = 0;
+	a->feedback_len23 = 0;
 }
 
 void
-hg_attempt_set_numbers(struct hg_attempt *a, int64_t no, int64_t ms)
+hg_attempt_set_numbers(struct hg_attempt *a, uint32_t i, int64_t no, int64_t ms)
 {
-	set_numbers(a, no, ms, hg_attempt_feedback_len(a));
+	set_numbers(a, i, no, ms, hg_attempt_feedback_len(a));
 }
 
 void
-hg_attempt_set_feedback_len(struct hg_attempt *a, uint32_t n)
+hg_attempt_set_feedback_len(struct hg_attempt *a, uint32_t i, uint32_t n)
 {
-	set_numbers(a, hg_attempt_no(a), hg_attempt_ms(a), n);
+	set_numbers(a, i, hg_attempt_no(a, i), hg_attempt_ms(a), n);
 }
 
 void

@@ -496,7 +496,7 @@ parse_attempt(struct hg_entry *e, const cJSON *obj, struct hg_attempt *a, size_t
 		return true;
 	tier = hg_attempt_tier(a);
 	verdict = hg_attempt_verdict(a);
-	no = hg_attempt_no(a);
+	no = hg_attempt_no(a, (uint32_t)idx);
 	ms = hg_attempt_ms(a);
 	fb_len = hg_attempt_feedback_len(a);
 	in = hg_attempt_info(a);
@@ -543,8 +543,8 @@ parse_attempt(struct hg_entry *e, const cJSON *obj, struct hg_attempt *a, size_t
 			return false;
 	}
 	hg_attempt_set_all(a, &in, tier, verdict);
-	hg_attempt_set_numbers(a, no, ms);
-	hg_attempt_set_feedback_len(a, fb_len);
+	hg_attempt_set_numbers(a, (uint32_t)idx, no, ms);
+	hg_attempt_set_feedback_len(a, (uint32_t)idx, fb_len);
 	return true;
 }
 

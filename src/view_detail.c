@@ -87,7 +87,7 @@ add_notes(struct hg_detail *d, struct hg_session *s, size_t entry, int32_t attem
 			 (long long)hg_entry_line(a), ai >= 0 && attempt < 0 ? ", on attempt" : "");
 		if (ai >= 0 && attempt < 0)
 			snprintf(head + strlen(head), sizeof(head) - strlen(head), " #%lld",
-				 (long long)hg_attempt_no(&e->attempts[ai]));
+				 (long long)hg_attempt_no(&e->attempts[ai], (uint32_t)ai));
 		hg_detail_add_text(d, head, strlen(head), 2, UI_ROLE_NOTE);
 		text = hg_annotate_read_text(s, a, &len);
 		if (text)
@@ -606,7 +606,7 @@ title(struct ui_view *v, char *left, size_t nl, char *right, size_t nr)
 		snprintf(left, nl, "Detail: line %s as JSON", hg_line_str(d->line_no, ln, sizeof(ln)));
 	else if (d->attempt >= 0)
 		snprintf(left, nl, "Detail: attempt #%lld of line %s",
-			 (long long)hg_attempt_no(&a->sel->entries[a->sel_entry].attempts[d->attempt]),
+			 (long long)hg_attempt_no(&a->sel->entries[a->sel_entry].attempts[d->attempt], (uint32_t)d->attempt),
 			 hg_line_str(d->line_no, ln, sizeof(ln)));
 	else
 		snprintf(left, nl, "Detail: line %s", hg_line_str(d->line_no, ln, sizeof(ln)));

@@ -641,7 +641,7 @@ draw_attempt(struct cell *c, const struct hg_session *s, const struct hg_entry *
 	char n[24], d[16], fb[256], q[260];
 
 	c->x += 11;
-	snprintf(n, sizeof(n), "#%lld", (long long)hg_attempt_no(a));
+	snprintf(n, sizeof(n), "#%lld", (long long)hg_attempt_no(a, (uint32_t)row->attempt));
 	col(c, n, 3, row->flags & HG_ROW_MATCH ? UI_ROLE_MATCH : UI_ROLE_DIM);
 	col(c, hg_attempt_tier(a), 8, ui_tier_role(a->tier));
 	col(c, hg_sym_str(hg_attempt_model(a)), 18, UI_ROLE_NORMAL);

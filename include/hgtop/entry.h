@@ -50,29 +50,30 @@ struct hg_attempt_info {
 	bool has_runner_output;
 };
 
-/* 16 bytes: a million entries hold about two million attempts. */
+/* 12 bytes: a million entries hold about two million attempts. */
 struct hg_attempt {
-	/* Its number ("attempt") and duration_ms when both fit in 32 bits
-	 * (and feedback_len in its bits); else (wide) the number of an
-	 * interned text that holds all three: read them through
-	 * hg_attempt_no, hg_attempt_ms and hg_attempt_feedback_len. */
+	/* Its duration_ms when it fits in 32 bits, its number ("attempt")
+	 * when that is its place in the list (seq: I + 1 for attempts[I])
+	 * or 0, and feedback_len when it fits in its bits; else (wide) the
+	 * number of an interned text that holds all three: read them
+	 * through hg_attempt_no, hg_attempt_ms and hg_attempt_feedback_len. */
 	union {
-		int32_t no32;
+		int32_t ms32;
 		hg_sym wide_sym;
 	};
-	int32_t ms32;
 	hg_sym info;			/* struct hg_attempt_info as an interned
 					 * record, 0 when all of it is zero */
-	uint32_t feedback_len24 : 24;	/* bytes of the decoded feedback */
+	uint32_t feedback_len23 : 23;	/* bytes of the decoded feedback */
 	uint32_t tier : 3;		/* enum hg_tier */
 	uint32_t verdict : 3;		/* enum hg_verdict */
+	bool seq : 1;
 	bool wide : 1;
 	bool feedback_kept : 1;		/* the whole feedback is in memory
 					 * (hg_attempt_feedback), when short */
 };
 
-_Static_assert(sizeof(struct hg_attempt) == 16,
-	       "a million entries hold about two million attempts: 16 bytes each");
+_Static_assert(sizeof(struct hg_attempt) == 12,
+	       "a million entries hold about two million attempts: 12 bytes each");
 
 /* A's info, and its parts one at a time. */
 static inline struct hg_attempt_info
@@ -135,12 +136,12 @@ struct hg_entry;
 void hg_entry_set_feedback(struct hg_entry *e, const char *const *texts);
 
 /* An attempt's number, duration_ms and bytes of feedback, and setting the
- * first two or the last. */
+ * first two or the last: I is its place in its entry's attempts. */
 int64_t hg_attempt_wide(const struct hg_attempt *a, unsigned which);
 static inline int64_t
-hg_attempt_no(const struct hg_attempt *a)
+hg_attempt_no(const struct hg_attempt *a, uint32_t i)
 {
-	return a->wide ? hg_attempt_wide(a, 0) : a->no32;
+	return a->wide ? hg_attempt_wide(a, 0) : a->seq ? (int64_t)i + 1 : 0;
 }
 static inline int64_t
 hg_attempt_ms(const struct hg_attempt *a)
@@ -150,10 +151,10 @@ hg_attempt_ms(const struct hg_attempt *a)
 static inline uint32_t
 hg_attempt_feedback_len(const struct hg_attempt *a)
 {
-	return a->wide ? (uint32_t)hg_attempt_wide(a, 2) : a->feedback_len24;
+	return a->wide ? (uint32_t)hg_attempt_wide(a, 2) : a->feedback_len23;
 }
-void hg_attempt_set_numbers(struct hg_attempt *a, int64_t no, int64_t ms);
-void hg_attempt_set_feedback_len(struct hg_attempt *a, uint32_t n);
+void hg_attempt_set_numbers(struct hg_attempt *a, uint32_t i, int64_t no, int64_t ms);
+void hg_attempt_set_feedback_len(struct hg_attempt *a, uint32_t i, uint32_t n);
 
 enum hg_entry_kind {
 	HG_ENTRY_OK = 0,

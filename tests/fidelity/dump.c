@@ -139,7 +139,7 @@ dump(FILE *out, const struct hg_entry *e)
 	for (i = 0; i < e->n_attempts; i++) {
 		const struct hg_attempt *a = &e->attempts[i];
 
-		fprintf(out, " {attempt=%lld model=", (long long)hg_attempt_no(a));
+		fprintf(out, " {attempt=%lld model=", (long long)hg_attempt_no(a, i));
 		qs(out, hg_sym_str(hg_attempt_model(a)));
 		fputs(" tier=", out);
 		qs(out, hg_attempt_tier(a));
@@ -159,14 +159,14 @@ dump(FILE *out, const struct hg_entry *e)
 static char *
 raw_line(int fd, const struct hg_entry *e, size_t *raw)
 {
-	char *buf = xmalloc(hg_entry_length((size_t)e) + 2);
-	ssize_t r = pread(fd, buf, hg_entry_length((size_t)e) + 1, (off_t)e->offset);
+	char *buf = xmalloc((size_t)hg_entry_length(e) + 2);
+	ssize_t r = pread(fd, buf, (size_t)hg_entry_length(e) + 1, (off_t)e->offset);
 
 	if (r < hg_entry_length(e)) {
-		fprintf(stderr, "dump: cannot read line %lld\n", hg_entry_line((long long)e));
+		fprintf(stderr, "dump: cannot read line %lld\n", (long long)hg_entry_line(e));
 		exit(1);
 	}
-	*raw = hg_entry_length((size_t)e) + (r > hg_entry_length(e) && buf[hg_entry_length(e)] == '\r');
+	*raw = (size_t)hg_entry_length(e) + (r > hg_entry_length(e) && buf[hg_entry_length(e)] == '\r');
 	return buf;
 }
 
@@ -195,8 +195,8 @@ dump_file(const char *path)
 		size_t raw;
 		char *line = raw_line(fd, e, &raw);
 
-		printf("%s:%lld ", path, hg_entry_line((long long)e));
-		switch (hg_goread_line(line, hg_entry_length((size_t)e), raw, msg, sizeof(msg))) {
+		printf("%s:%lld ", path, (long long)hg_entry_line(e));
+		switch (hg_goread_line(line, (size_t)hg_entry_length(e), raw, msg, sizeof(msg))) {
 		case HG_GOREAD_OK:
 			fputs("ok ", stdout);
 			dump(stdout, e);

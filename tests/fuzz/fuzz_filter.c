@@ -32,7 +32,7 @@ setup(void)
 	for (int i = 0; i < 3; i++) {
 		hg_attempt_set(&atts[i], hg_intern(tiers[i]), hg_intern(verdicts[i]));
 		hg_attempt_set_model(&atts[i], hg_sym_of(i ? "opus" : "qwen"));
-		hg_attempt_set_numbers(&atts[i], hg_attempt_no(&atts[i]), 100 * i);
+		hg_attempt_set_numbers(&atts[i], (uint32_t)i, 0, 100 * i);
 	}
 	for (int i = 0; i < 4; i++) {
 		struct hg_entry *e = &ents[i];

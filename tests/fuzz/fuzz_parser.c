@@ -100,7 +100,7 @@ same_entry(const struct hg_entry *a, const struct hg_entry *b)
 	for (uint32_t i = 0; i < a->n_attempts; i++) {
 		const struct hg_attempt *x = &a->attempts[i], *y = &b->attempts[i];
 
-		if (hg_attempt_no(x) != hg_attempt_no(y) || x->info != y->info ||
+		if (hg_attempt_no(x, i) != hg_attempt_no(y, i) || x->info != y->info ||
 		    x->tier != y->tier || x->verdict != y->verdict ||
 		    hg_attempt_ms(x) != hg_attempt_ms(y) ||
 		    hg_attempt_feedback_len(x) != hg_attempt_feedback_len(y) ||

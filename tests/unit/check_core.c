@@ -103,7 +103,7 @@ START_TEST(test_every_field)
 	ck_assert(!e->ts_zero);
 	ck_assert_uint_eq(e->n_attempts, 2);
 	a = &e->attempts[0];
-	ck_assert_int_eq(hg_attempt_no(a), 1);
+	ck_assert_int_eq(hg_attempt_no(a, 0), 1);
 	ck_assert_str_eq(hg_sym_str(hg_attempt_model(a)), "qwen2.5-coder-7b");
 	ck_assert_int_eq(a->tier, HG_TIER_LOCAL);
 	ck_assert_int_eq(hg_attempt_ms(a), 1200);
@@ -878,22 +878,28 @@ START_TEST(test_attempt_numbers)
 {
 	static const int64_t v[] = { 0, 1, -1, INT32_MAX, INT32_MIN, (int64_t)INT32_MAX + 1,
 				     (int64_t)INT32_MIN - 1, INT64_MAX, INT64_MIN, 9007199254740993 };
-	static const uint32_t fb[] = { 0, 7, (1u << 24) - 1, 1u << 24, UINT32_MAX };
+	static const uint32_t fb[] = { 0, 7, (1u << 23) - 1, 1u << 23, UINT32_MAX };
 	struct hg_attempt a = { 0 };
 	struct hg_attempt_info in = { hg_sym_of("qwen"), 0, true, false, true, false }, out;
 
-	for (size_t i = 0; i < HG_ARRAY_SIZE(v); i++)
-		for (size_t k = 0; k < HG_ARRAY_SIZE(v); k++)
-			for (size_t j = 0; j < HG_ARRAY_SIZE(fb); j++) {
-				hg_attempt_set_feedback_len(&a, fb[(j + 1) % HG_ARRAY_SIZE(fb)]);
-				hg_attempt_set_numbers(&a, v[i], v[k]);
-				hg_attempt_set_feedback_len(&a, fb[j]);
-				ck_assert(hg_attempt_no(&a) == v[i]);
-				ck_assert(hg_attempt_ms(&a) == v[k]);
-				ck_assert(hg_attempt_feedback_len(&a) == fb[j]);
-				ck_assert(a.wide == (v[i] != (int32_t)v[i] || v[k] != (int32_t)v[k] ||
-						     fb[j] >= 1u << 24));
-			}
+	/* A zeroed attempt says number 0 and duration 0 (as Go leaves a
+	 * missing field); the number held as the place, where it is one. */
+	ck_assert(hg_attempt_no(&a, 3) == 0 && hg_attempt_ms(&a) == 0);
+	for (uint32_t at = 0; at < 5; at += 4)
+		for (size_t i = 0; i < HG_ARRAY_SIZE(v); i++)
+			for (size_t k = 0; k < HG_ARRAY_SIZE(v); k++)
+				for (size_t j = 0; j < HG_ARRAY_SIZE(fb); j++) {
+					int64_t no = i == 1 ? at + 1 : v[i];
+
+					hg_attempt_set_feedback_len(&a, at, fb[(j + 1) % HG_ARRAY_SIZE(fb)]);
+					hg_attempt_set_numbers(&a, at, no, v[k]);
+					hg_attempt_set_feedback_len(&a, at, fb[j]);
+					ck_assert(hg_attempt_no(&a, at) == no);
+					ck_assert(hg_attempt_ms(&a) == v[k]);
+					ck_assert(hg_attempt_feedback_len(&a) == fb[j]);
+					ck_assert(a.wide == ((no != 0 && no != at + 1) ||
+							     v[k] != (int32_t)v[k] || fb[j] >= 1u << 23));
+				}
 	/* What else it says, with its tier and verdict texts. */
 	hg_attempt_set_info(&a, &in);
 	hg_attempt_set(&a, "edge", "accept");

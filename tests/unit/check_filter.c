@@ -177,7 +177,7 @@ att(const char *tier, const char *verdict, const char *model, int64_t ms, const 
 	memset(a, 0, sizeof(*a));
 	hg_attempt_set(a, hg_intern(tier), hg_intern(verdict));
 	hg_attempt_set_model(a, hg_sym_of(model));
-	hg_attempt_set_numbers(a, hg_attempt_no(a), ms);
+	hg_attempt_set_numbers(a, 0, 0, ms);
 	fbs[a - atts] = fb;
 	return a;
 }

@@ -195,7 +195,7 @@ START_TEST(test_wrong_types)
 	ck_assert_str_eq(hg_entry_str(&e, HG_E_SKILL), "");
 	ck_assert_uint_eq(e.n_attempts, 1);
 	ck_assert_str_eq(hg_sym_str(hg_attempt_model(&e.attempts[0])), "");
-	ck_assert_int_eq(hg_attempt_no(&e.attempts[0]), -3);
+	ck_assert_int_eq(hg_attempt_no(&e.attempts[0], 0), -3);
 	hg_entry_free(&e);
 	e = parse("{}");
 	ck_assert_int_eq(e.kind, HG_ENTRY_OK);

@@ -403,11 +403,11 @@ START_TEST(test_percentile_many_durations)
 			seed = seed * 1103515245u + 12345u;
 			hg_attempt_set_model(&a[i], hg_sym_of("m"));
 			hg_attempt_set(&a[i], "local", "accept");
-			hg_attempt_set_numbers(&a[i], hg_attempt_no(&a[i]), (int64_t)((seed >> 4) % (k % 2 ? 300000 : 700)) - 50);
+			hg_attempt_set_numbers(&a[i], 0, 0, (int64_t)((seed >> 4) % (k % 2 ? 300000 : 700)) - 50);
 			if (i == 17)
-				hg_attempt_set_numbers(&a[i], hg_attempt_no(&a[i]), INT64_MIN);
+				hg_attempt_set_numbers(&a[i], 0, 0, INT64_MIN);
 			if (i == n - 3)
-				hg_attempt_set_numbers(&a[i], hg_attempt_no(&a[i]), INT64_MAX);
+				hg_attempt_set_numbers(&a[i], 0, 0, INT64_MAX);
 			sorted[i] = hg_attempt_ms(&a[i]);
 		}
 		for (size_t i = 0; i < n_ent; i++) {
@@ -517,7 +517,7 @@ meter_entries(struct hg_entry *ents, struct hg_attempt *atts, size_t n)
 			const char *t = tiers[meter_rand(6)], *v = verdicts[meter_rand(5)];
 
 			memset(a, 0, sizeof(*a));
-			hg_attempt_set_numbers(a, j + 1, hg_attempt_ms(a));
+			hg_attempt_set_numbers(a, j, j + 1, hg_attempt_ms(a));
 			hg_attempt_set_model(a, hg_sym_of("m"));
 			hg_attempt_set(a, hg_intern(t), hg_intern(v));
 			{
@@ -526,7 +526,7 @@ meter_entries(struct hg_entry *ents, struct hg_attempt *atts, size_t n)
 				in.warm_start = meter_rand(2);
 				hg_attempt_set_info(a, &in);
 			}
-			hg_attempt_set_numbers(a, hg_attempt_no(a), meter_rand(10) == 0 ? -(int64_t)meter_rand(50)
+			hg_attempt_set_numbers(a, j, j + 1, meter_rand(10) == 0 ? -(int64_t)meter_rand(50)
 				       : (int64_t)meter_rand(i % 3 ? 100000 : 30));
 		}
 		hg_entry_masks(e);
@@ -754,7 +754,7 @@ syn_attempt(struct hg_attempt *a, const char *tier, const char *verdict, int64_t
 	memset(a, 0, sizeof(*a));
 	hg_attempt_set_model(a, hg_sym_of("m"));
 	hg_attempt_set(a, hg_intern(tier), hg_intern(verdict));
-	hg_attempt_set_numbers(a, hg_attempt_no(a), ms);
+	hg_attempt_set_numbers(a, 0, 0, ms);
 }
 
 static void

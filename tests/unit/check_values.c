@@ -199,11 +199,11 @@ START_TEST(test_int64_exact)
 	parse_ok(HEAD "\"skill\":\"w\",\"duration_ms\":9223372036854775807,"
 		 "\"attempts\":[{\"attempt\":-9223372036854775808,\"duration_ms\":9007199254740993}]}");
 	ck_assert(hg_entry_ms(&ent) == INT64_MAX);
-	ck_assert(hg_attempt_no(&ent.attempts[0]) == INT64_MIN);
+	ck_assert(hg_attempt_no(&ent.attempts[0], 0) == INT64_MIN);
 	ck_assert(hg_attempt_ms(&ent.attempts[0]) == INT64_C(9007199254740993));
 	parse_ok(HEAD "\"skill\":\"w\",\"duration_ms\":-0,\"attempts\":[{\"attempt\":1234567890123456789}]}");
 	ck_assert(hg_entry_ms(&ent) == 0);
-	ck_assert(hg_attempt_no(&ent.attempts[0]) == INT64_C(1234567890123456789));
+	ck_assert(hg_attempt_no(&ent.attempts[0], 0) == INT64_C(1234567890123456789));
 	/* Fractions and exponents elsewhere are no integers' business. */
 	parse_ok(HEAD "\"skill\":\"w\",\"cost\":1.5e300,\"input\":{\"n\":1e3}}");
 }
