@@ -526,8 +526,14 @@ meter_entries(struct hg_entry *ents, struct hg_attempt *atts, size_t n)
 				in.warm_start = meter_rand(2);
 				hg_attempt_set_info(a, &in);
 			}
-			hg_attempt_set_numbers(a, j, j + 1, meter_rand(10) == 0 ? -(int64_t)meter_rand(50)
-				       : (int64_t)meter_rand(i % 3 ? 100000 : 30));
+			/* On every other seed, an eighth of them beyond 32
+			 * bits (enough to move the percentiles), which the
+			 * meter cannot hold in 32. */
+			hg_attempt_set_numbers(a, j, j + 1,
+					       meter_seed % 2 && meter_rand(8) == 0
+					       ? ((int64_t)1 << 33) * (meter_rand(2) ? 1 : -1) + meter_rand(9)
+					       : meter_rand(10) == 0 ? -(int64_t)meter_rand(50)
+					       : (int64_t)meter_rand(i % 3 ? 100000 : 30));
 		}
 		hg_entry_masks(e);
 	}
