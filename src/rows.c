@@ -162,23 +162,27 @@ sub_rows(struct hg_row *out, const struct hg_session *s, const struct hg_ann_ind
 	size_t nn = notes_of(notes, idx, &anns), k = 0, j;
 	uint32_t a;
 
-	for (a = 0; open && a < e->n_attempts; a++) {
+	for (a = 0; open && a < hg_row_attempts(e); a++) {
 		struct hg_row *row = &out[k++];
 
 		row->entry = id;
 		row->attempt = (int32_t)a;
 		row->kind = HG_ROW_ATTEMPT;
 		row->depth = 1;
-		row->flags = a + 1 == e->n_attempts ? HG_ROW_LAST : 0;
+		row->flags = a + 1 == hg_row_attempts(e) ? HG_ROW_LAST : 0;
 		if (f && f->highlight && f->highlight(s, e, a, f->ctx))
 			row->flags |= HG_ROW_MATCH;
 		for (j = 0; j < nn; j++)
 			if (hg_annotate_attempt_index(e, &s->entries[anns[j]]) == (ssize_t)a)
 				note_row(&out[k++], anns[j], 2);
 	}
-	for (j = 0; j < nn; j++)
-		if (!open || hg_annotate_attempt_index(e, &s->entries[anns[j]]) < 0)
+	for (j = 0; j < nn; j++) {
+		ssize_t on = hg_annotate_attempt_index(e, &s->entries[anns[j]]);
+
+		/* (also those on an attempt past the rows shown) */
+		if (!open || on < 0 || on >= (ssize_t)hg_row_attempts(e))
 			note_row(&out[k++], anns[j], 1);
+	}
 	return k;
 }
 
@@ -203,7 +207,7 @@ hg_rows_add_entry(struct hg_row **v, size_t *n, size_t *cap, const struct hg_ses
 	const size_t *anns;
 	struct hg_row *row;
 
-	hg_rows_grow(v, *n, cap, 1 + (open ? e->n_attempts : 0) + notes_of(notes, idx, &anns));
+	hg_rows_grow(v, *n, cap, 1 + (open ? hg_row_attempts(e) : 0) + notes_of(notes, idx, &anns));
 	row = &(*v)[(*n)++];
 	row->entry = id;
 	row->attempt = -1;
@@ -237,7 +241,7 @@ hg_rows_open(struct hg_row **v, size_t *n, size_t *cap, size_t i, bool on,
 		return false;
 	while (i + 1 + old < *n && (*v)[i + 1 + old].depth > 0)
 		old++;
-	k = (on ? e->n_attempts : 0) + notes_of(notes, idx, &anns);
+	k = (on ? hg_row_attempts(e) : 0) + notes_of(notes, idx, &anns);
 	hg_rows_grow(v, *n, cap, k);
 	row = &(*v)[i];
 	memmove(row + 1 + k, row + 1 + old, (*n - i - 1 - old) * sizeof(*row));

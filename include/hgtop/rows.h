@@ -35,16 +35,29 @@ enum hg_row_kind {
 #define HG_ROW_MATCH	0x4u	/* highlighted (the filter's attempt group) */
 #define HG_ROW_LAST	0x8u	/* the last attempt of its entry */
 
+/* 8 bytes: the tree of a million entries has a million rows. An entry
+ * shows at most HG_ROW_ATTEMPTS_MAX attempt rows (a 12 MB line could hold
+ * more; its detail still counts them all). */
+#define HG_ROW_ATTEMPTS_MAX ((UINT32_C(1) << 22) - 1)
 struct hg_row {
 	union {
 		uint32_t entry;	/* index into session->entries */
 		uint32_t ref;	/* the timeline's: a place in its index */
 	};
-	int32_t attempt;	/* index into entry->attempts, -1 for others */
-	uint8_t kind;		/* enum hg_row_kind */
-	uint8_t depth;
-	uint8_t flags;
+	int32_t attempt : 23;	/* index into entry->attempts, -1 for others */
+	uint32_t kind : 3;	/* enum hg_row_kind */
+	uint32_t depth : 2;
+	uint32_t flags : 4;
 };
+
+_Static_assert(sizeof(struct hg_row) == 8, "a million rows: 8 bytes each");
+
+/* The attempt rows entry E shows when expanded. */
+static inline uint32_t
+hg_row_attempts(const struct hg_entry *e)
+{
+	return e->n_attempts < HG_ROW_ATTEMPTS_MAX ? e->n_attempts : HG_ROW_ATTEMPTS_MAX;
+}
 
 /* Which entries are expanded: a set of line numbers holding the exceptions
  * to a default (all collapsed, or all expanded after "expand all"), so
