@@ -234,8 +234,8 @@ ui_draw_header(struct hg_ui *u)
 			 ui_count(nb, sizeof(nb), a->hidden));
 	else
 		snprintf(filt, sizeof(filt), "  filter: %s", a->filter_text ? a->filter_text : "none");
-	snprintf(mid, sizeof(mid), "  %zu session%s  %s entries", a->c->n,
-		 a->c->n == 1 ? "" : "s", ent);
+	snprintf(mid, sizeof(mid), "  %zu session%s  %s entr%s", a->c->n,
+		 a->c->n == 1 ? "" : "s", ent, entries == 1 ? "y" : "ies");
 	if (bad) {
 		hg_fmt_count(nb, sizeof(nb), bad);
 		snprintf(mid + strlen(mid), sizeof(mid) - strlen(mid), "  %s unparsable", nb);
