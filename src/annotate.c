@@ -120,7 +120,8 @@ target_timestamp(const struct hg_session *s, const struct hg_entry *t, char *ts,
 	else if (t->ts_zero)
 		hg_format_time(0, 0, true, ts, tslen);	/* absent or null: Go's zero time */
 	else
-		rc = fail(err, errlen, "line %lld has no usable timestamp", (long long)hg_entry_line(t));
+		rc = fail(err, errlen, "line %lld has no usable timestamp",
+			  (long long)hg_entry_line(t));
 	cJSON_Delete(root);
 	return rc;
 }
@@ -200,7 +201,8 @@ hg_annotate_build(struct hg_buf *out, const struct hg_session *s, const struct h
 	    target_timestamp(s, target, ts, sizeof(ts), err, errlen) < 0)
 		return -1;
 	format_now(now_ns, now, sizeof(now));
-	sid = hg_entry_sym(target, HG_E_SESSION_ID) ? hg_entry_str(target, HG_E_SESSION_ID) : s->id;	/* 0 is "" */
+	/* 0 is "" */
+	sid = hg_entry_sym(target, HG_E_SESSION_ID) ? hg_entry_str(target, HG_E_SESSION_ID) : s->id;
 	root = make_entry(sid, now, target, ts, target_attempt, author ? author : "", text);
 	json = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);

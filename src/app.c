@@ -414,7 +414,8 @@ hg_app_project(const struct hg_session *s)
 	size_t i;
 
 	for (i = 0; i < s->n_entries && i < 64; i++)
-		if (s->entries[i].kind == HG_ENTRY_OK && hg_entry_sym(&s->entries[i], HG_E_PROJECT_ROOT))
+		if (s->entries[i].kind == HG_ENTRY_OK &&
+		    hg_entry_sym(&s->entries[i], HG_E_PROJECT_ROOT))
 			return hg_entry_str(&s->entries[i], HG_E_PROJECT_ROOT);	/* 0 is "" */
 	return "";
 }

@@ -98,7 +98,8 @@ format_annotation(struct hg_buf *b, const struct hg_session *s, const struct hg_
 		if (text)
 			hg_sanitize(b, text, n, 0);
 		else
-			hg_buf_printf(b, "(%u bytes, unreadable: %s)", hg_entry_message_len(e), strerror(errno));
+			hg_buf_printf(b, "(%u bytes, unreadable: %s)", hg_entry_message_len(e),
+				      strerror(errno));
 		free(text);
 	}
 	hg_buf_addc(b, '\n');
@@ -172,8 +173,8 @@ format_entry(struct hg_buf *b, const struct hg_session *s, size_t ei,
 		if (text)
 			add_text(b, text, n);
 		else
-			hg_buf_printf(b, "(message: %u bytes, unreadable: %s)", hg_entry_message_len(e),
-				      strerror(errno));
+			hg_buf_printf(b, "(message: %u bytes, unreadable: %s)",
+				      hg_entry_message_len(e), strerror(errno));
 		free(text);
 	}
 	hg_buf_addc(b, '\n');
@@ -586,7 +587,8 @@ others_free(struct others *o)
 static void
 others_scan(struct others *tiers, struct others *verdicts, const struct hg_entry *e)
 {
-	if (!(hg_entry_tier_mask(e) & (1u << HG_TIER_OTHER)) && !(hg_entry_verdict_mask(e) & (1u << HG_VERDICT_OTHER)))
+	if (!(hg_entry_tier_mask(e) & (1u << HG_TIER_OTHER)) &&
+	    !(hg_entry_verdict_mask(e) & (1u << HG_VERDICT_OTHER)))
 		return;
 	for (uint32_t a = 0; a < e->n_attempts; a++) {
 		const struct hg_attempt *at = &e->attempts[a];

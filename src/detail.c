@@ -250,7 +250,8 @@ add_attempt_summaries(struct hg_detail *d, const struct hg_entry *e, int indent)
 		const struct hg_attempt *a = &e->attempts[i];
 
 		hg_fmt_duration(dur, sizeof(dur), hg_attempt_ms(a));
-		snprintf(buf, sizeof(buf), "#%lld %s %s %s %s %s %s", (long long)hg_attempt_no(a, i),
+		snprintf(buf, sizeof(buf), "#%lld %s %s %s %s %s %s",
+			 (long long)hg_attempt_no(a, i),
 			 hg_attempt_tier(a), hg_sym_str(hg_attempt_model(a)), dur, hg_attempt_warm(a) ? "warm" : "cold",
 			 hg_attempt_verified(a) ? "verified" : "unverified", hg_attempt_verdict(a));
 		text_lines(d, buf, strlen(buf), indent + 2, ui_verdict_role(a->verdict), false);

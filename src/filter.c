@@ -471,7 +471,8 @@ hgread_test(const struct term *t, const struct hg_session *s, const struct hg_en
 	if (!s)
 		return false;
 	v = hg_session_go(s);
-	if ((t->kinds >> HGREAD_STOP) & 1u && v == HG_GO_STOPS && hg_entry_line(e) == s->go_stop_line)
+	if ((t->kinds >> HGREAD_STOP) & 1u && v == HG_GO_STOPS &&
+	    hg_entry_line(e) == s->go_stop_line)
 		return true;
 	if ((t->kinds >> HGREAD_FAILS) & 1u && v == HG_GO_STOPS)
 		return true;

@@ -480,7 +480,8 @@ scan_regex(struct hg_search *j, size_t lo, size_t hi, ssize_t *best)
 
 		if (j->visible && !j->visible(j->s, k, j->ctx))
 			continue;
-		if (regex_find(j->p, j->buf + (v[k].offset - base), (size_t)hg_entry_length(&v[k]), &mlen)) {
+		if (regex_find(j->p, j->buf + (v[k].offset - base), (size_t)hg_entry_length(&v[k]),
+			       &mlen)) {
 			*best = (ssize_t)k;
 			return;
 		}

@@ -866,8 +866,8 @@ hg_session_entry_texts(const struct hg_session *s, const struct hg_entry *e, siz
 	hg_parse_line_texts(line, len, &t);
 	free(line);
 	/* The same line must give the same entry. */
-	if (t.kind != e->kind || hg_entry_sym(&t, HG_E_SKILL) != hg_entry_sym(e, HG_E_SKILL) || t.n_attempts != e->n_attempts ||
-	    hg_entry_message_len(&t) != hg_entry_message_len(e)) {
+	if (t.kind != e->kind || hg_entry_sym(&t, HG_E_SKILL) != hg_entry_sym(e, HG_E_SKILL) ||
+	    t.n_attempts != e->n_attempts || hg_entry_message_len(&t) != hg_entry_message_len(e)) {
 		hg_entry_free(&t);
 		errno = ESTALE;
 		return -1;

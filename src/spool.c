@@ -270,7 +270,8 @@ hg_spool_split(struct hg_spool *sp, struct hg_catalog *c, struct hg_session *str
 		struct hg_entry *e = &stream->entries[i];
 		struct hg_session *t = NULL;
 
-		if (e->kind != HG_ENTRY_UNPARSABLE && hg_entry_sym(e, HG_E_SESSION_ID))	/* 0 is "" */
+		/* 0 is "" */
+		if (e->kind != HG_ENTRY_UNPARSABLE && hg_entry_sym(e, HG_E_SESSION_ID))
 			t = target(sp, c, stream, hg_entry_str(e, HG_E_SESSION_ID));
 		if (!t) {
 			if (e->kind != HG_ENTRY_UNPARSABLE && !e->ts_zero && e->ts_ns > sp->kept_ts)

@@ -146,7 +146,8 @@ ui_cmd_annotate(struct hg_ui *u)
 	st->s = a->sel;
 	st->generation = a->sel->generation;
 	st->entry = a->sel_entry;
-	st->attempt_no = a->sel_attempt >= 0 ? hg_attempt_no(&e->attempts[a->sel_attempt], (uint32_t)a->sel_attempt)
+	st->attempt_no = a->sel_attempt >= 0 ? hg_attempt_no(&e->attempts[a->sel_attempt],
+							     (uint32_t)a->sel_attempt)
 					      : HG_ANNOTATE_ENTRY;
 	if (st->attempt_no != HG_ANNOTATE_ENTRY)
 		snprintf(label, sizeof(label), "note on attempt #%lld of line %lld: ",

@@ -90,7 +90,8 @@ selection(struct hg_ui *u, struct handout *h, unsigned flags)
 		snprintf(h->what, sizeof(h->what), "%s", field);
 	else if (attempt >= 0)
 		snprintf(h->what, sizeof(h->what), "attempt #%lld of line %lld",
-			 (long long)hg_attempt_no(&a->sel->entries[a->sel_entry].attempts[attempt], (uint32_t)attempt),
+			 (long long)hg_attempt_no(&a->sel->entries[a->sel_entry].attempts[attempt],
+						  (uint32_t)attempt),
 			 (long long)hg_entry_line(&a->sel->entries[a->sel_entry]));
 	else
 		snprintf(h->what, sizeof(h->what), "line %lld",

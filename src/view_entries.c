@@ -75,7 +75,8 @@ reveal(struct ui_view *v)
 	if (a->sel_attempt < 0 || (i = hg_rows_find(r, a->sel_entry, -1)) < 0 ||
 	    (r->v[i].flags & HG_ROW_EXPANDED) || !(r->v[i].flags & HG_ROW_PARENT))
 		return;
-	hg_expand_set(&hg_app_sess(a->sel)->expand, hg_entry_line(&a->sel->entries[a->sel_entry]), true);
+	hg_expand_set(&hg_app_sess(a->sel)->expand, hg_entry_line(&a->sel->entries[a->sel_entry]),
+		      true);
 	hg_rows_set_expanded(r, (size_t)i, true, &a->rf);
 }
 
@@ -281,7 +282,8 @@ expand(struct ui_view *v, int how)
 
 	if (!current(v) || !ui_tree_expand_at(v, r->v, r->n, how, &i, &on))
 		return UI_R_DONE;
-	hg_expand_set(&hg_app_sess(a->sel)->expand, hg_entry_line(&a->sel->entries[r->v[i].entry]), on);
+	hg_expand_set(&hg_app_sess(a->sel)->expand, hg_entry_line(&a->sel->entries[r->v[i].entry]),
+		      on);
 	hg_rows_set_expanded(r, i, on, &a->rf);
 	ui_tree_expanded(v, r->v, r->n, i, on);
 	publish(v);
@@ -619,7 +621,8 @@ draw_entry(struct cell *c, const struct hg_session *s, const struct hg_entry *e,
 	col(c, t, 8, UI_ROLE_DIM);
 	col(c, glyph, 1, row->flags & HG_ROW_MATCH ? UI_ROLE_MATCH : UI_ROLE_DIM);
 	col(c, hg_entry_str(e, HG_E_SKILL), w.skill, UI_ROLE_NORMAL);
-	col(c, hg_entry_str(e, HG_E_FINAL_STATUS), w.status, status_role(hg_entry_str(e, HG_E_FINAL_STATUS)));
+	col(c, hg_entry_str(e, HG_E_FINAL_STATUS), w.status,
+	    status_role(hg_entry_str(e, HG_E_FINAL_STATUS)));
 	draw_chain(c, e, w.chain);
 	snprintf(t, sizeof(t), "%7s", d);
 	col(c, t, dw, UI_ROLE_NORMAL);

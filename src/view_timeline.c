@@ -197,7 +197,8 @@ reveal(struct ui_view *v)
 	    (i = hg_tl_rows_find(r, (size_t)at, -1, false)) < 0 ||
 	    (r->v[i].flags & HG_ROW_EXPANDED) || !(r->v[i].flags & HG_ROW_PARENT))
 		return;
-	hg_expand_set(&hg_app_sess(a->sel)->expand, hg_entry_line(&a->sel->entries[a->sel_entry]), true);
+	hg_expand_set(&hg_app_sess(a->sel)->expand, hg_entry_line(&a->sel->entries[a->sel_entry]),
+		      true);
 	hg_tl_rows_set_expanded(r, &a->tl, (size_t)i, true, hooks(v));
 }
 

@@ -298,21 +298,18 @@ void hg_entry_set_message_len(struct hg_entry *e, uint32_t n);
 static inline unsigned
 hg_entry_tier_mask(const struct hg_entry *e)
 {
-	unsigned m = 0;
+	uint32_t m = e->pair_mask;
 
-	for (unsigned t = 0; t < 5; t++)
-		if ((e->pair_mask >> (t * 5)) & 0x1f)
-			m |= 1u << t;
-	return m;
+	return (unsigned)((m & 0x1f) != 0) | (unsigned)((m & 0x3e0) != 0) << 1 |
+	       (unsigned)((m & 0x7c00) != 0) << 2 | (unsigned)((m & 0xf8000) != 0) << 3 |
+	       (unsigned)((m & 0x1f00000) != 0) << 4;
 }
 static inline unsigned
 hg_entry_verdict_mask(const struct hg_entry *e)
 {
-	unsigned m = 0;
+	uint32_t m = e->pair_mask;
 
-	for (unsigned t = 0; t < 5; t++)
-		m |= (e->pair_mask >> (t * 5)) & 0x1f;
-	return m;
+	return (m | m >> 5 | m >> 10 | m >> 15 | m >> 20) & 0x1f;
 }
 
 /* Attempt I's feedback when kept in memory (after the attempts, in the

@@ -166,7 +166,8 @@ raw_line(int fd, const struct hg_entry *e, size_t *raw)
 		fprintf(stderr, "dump: cannot read line %lld\n", (long long)hg_entry_line(e));
 		exit(1);
 	}
-	*raw = (size_t)hg_entry_length(e) + (r > hg_entry_length(e) && buf[hg_entry_length(e)] == '\r');
+	*raw = (size_t)hg_entry_length(e) + (r > hg_entry_length(e) &&
+					     buf[hg_entry_length(e)] == '\r');
 	return buf;
 }
 

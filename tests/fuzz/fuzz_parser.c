@@ -32,8 +32,10 @@ fail(const char *what)
 static void
 check_entry(const struct hg_entry *e)
 {
-	if (!hg_entry_str(e, HG_E_SESSION_ID) || !hg_entry_str(e, HG_E_SKILL) || !hg_entry_str(e, HG_E_PHASE) || !hg_entry_str(e, HG_E_FINAL_STATUS) ||
-	    !hg_entry_str(e, HG_E_MODEL_USED) || !hg_sym_str(e->file_path) || !hg_entry_str(e, HG_E_PROJECT_ROOT))
+	for (int f = 0; f < HG_E_STRS; f++)
+		if (!hg_entry_str(e, (enum hg_entry_str)f))
+			fail("NULL interned string");
+	if (!hg_sym_str(e->file_path))
 		fail("NULL interned string");
 	if (e->kind == HG_ENTRY_UNPARSABLE) {
 		if (!hg_entry_reason(e) || !*hg_entry_reason(e))
@@ -53,11 +55,13 @@ check_entry(const struct hg_entry *e)
 	for (uint32_t i = 0; i < e->n_attempts; i++) {
 		const struct hg_attempt *a = &e->attempts[i];
 
-		if (!hg_sym_str(hg_attempt_model(a)) || !hg_attempt_tier(a) || !hg_attempt_verdict(a))
+		if (!hg_sym_str(hg_attempt_model(a)) || !hg_attempt_tier(a) ||
+		    !hg_attempt_verdict(a))
 			fail("NULL interned attempt string");
 		if (a->tier > HG_TIER_OTHER || a->verdict > HG_VERDICT_OTHER)
 			fail("attempt enum out of range");
-		if (hg_attempt_feedback(e, i) && strlen(hg_attempt_feedback(e, i)) != hg_attempt_feedback_len(a))
+		if (hg_attempt_feedback(e, i) &&
+		    strlen(hg_attempt_feedback(e, i)) != hg_attempt_feedback_len(a))
 			fail("feedback length");
 		if (!hg_attempt_tier(a) || !hg_attempt_verdict(a))
 			fail("NULL display text");
@@ -83,10 +87,9 @@ same_entry(const struct hg_entry *a, const struct hg_entry *b)
 	    hg_entry_far_sec(a) != hg_entry_far_sec(b) ||
 	    (a->more ? a->more->far_nsec : 0) != (b->more ? b->more->far_nsec : 0) ||
 	    hg_entry_ms(a) != hg_entry_ms(b) || a->has_input != b->has_input ||
-	    hg_entry_str(a, HG_E_SESSION_ID) != hg_entry_str(b, HG_E_SESSION_ID) || hg_entry_str(a, HG_E_SKILL) != hg_entry_str(b, HG_E_SKILL) || hg_entry_str(a, HG_E_PHASE) != hg_entry_str(b, HG_E_PHASE) ||
-	    hg_entry_str(a, HG_E_FINAL_STATUS) != hg_entry_str(b, HG_E_FINAL_STATUS) || hg_entry_str(a, HG_E_MODEL_USED) != hg_entry_str(b, HG_E_MODEL_USED) ||
-	    hg_sym_str(a->file_path) != hg_sym_str(b->file_path) || hg_entry_str(a, HG_E_PROJECT_ROOT) != hg_entry_str(b, HG_E_PROJECT_ROOT) ||
-	    hg_entry_message_len(a) != hg_entry_message_len(b) || !same_text(hg_entry_message(a), hg_entry_message(b)) ||
+	    a->strs != b->strs || a->file_path != b->file_path ||
+	    hg_entry_message_len(a) != hg_entry_message_len(b) ||
+	    !same_text(hg_entry_message(a), hg_entry_message(b)) ||
 	    a->n_attempts != b->n_attempts)
 		fail("fast and full parse disagree on a field");
 	na = hg_entry_note(a);

@@ -119,7 +119,8 @@ START_TEST(test_every_field)
 	ck_assert(!hg_attempt_warm(a));
 	ck_assert_ptr_null(hg_attempt_feedback(e, 1));
 	/* Interned strings are shared. */
-	ck_assert_ptr_eq(hg_sym_str(hg_attempt_model(&s->entries[1].attempts[0])), hg_sym_str(hg_attempt_model(&e->attempts[0])));
+	ck_assert_ptr_eq(hg_sym_str(hg_attempt_model(&s->entries[1].attempts[0])),
+			 hg_sym_str(hg_attempt_model(&e->attempts[0])));
 	ck_assert_int_eq(s->entries[1].attempts[1].tier, HG_TIER_MANAGED);
 	ck_assert_int_eq(s->entries[1].attempts[1].verdict, HG_VERDICT_ERROR);
 	hg_session_free(s);
@@ -718,7 +719,8 @@ START_TEST(test_tail_first_loading)
 	ck_assert_uint_eq(s->n_entries, 205);
 	ck_assert_uint_eq(full->n_entries, 205);
 	for (k = 0; k < full->n_entries; k++) {
-		ck_assert_str_eq(hg_entry_str(&s->entries[k], HG_E_SKILL), hg_entry_str(&full->entries[k], HG_E_SKILL));
+		ck_assert_str_eq(hg_entry_str(&s->entries[k], HG_E_SKILL),
+				 hg_entry_str(&full->entries[k], HG_E_SKILL));
 		ck_assert_int_eq(hg_entry_line(&s->entries[k]), hg_entry_line(&full->entries[k]));
 		ck_assert_int_eq(s->entries[k].offset, full->entries[k].offset);
 	}
@@ -891,7 +893,8 @@ START_TEST(test_attempt_numbers)
 				for (size_t j = 0; j < HG_ARRAY_SIZE(fb); j++) {
 					int64_t no = i == 1 ? at + 1 : v[i];
 
-					hg_attempt_set_feedback_len(&a, at, fb[(j + 1) % HG_ARRAY_SIZE(fb)]);
+					hg_attempt_set_feedback_len(&a, at,
+								    fb[(j + 1) % HG_ARRAY_SIZE(fb)]);
 					hg_attempt_set_numbers(&a, at, no, v[k]);
 					hg_attempt_set_feedback_len(&a, at, fb[j]);
 					ck_assert(hg_attempt_no(&a, at) == no);
@@ -908,7 +911,8 @@ START_TEST(test_attempt_numbers)
 		  out.has_output_summary && !out.has_runner_output);
 	ck_assert_str_eq(hg_attempt_tier(&a), "edge");
 	ck_assert_str_eq(hg_attempt_verdict(&a), "accept");
-	ck_assert(hg_attempt_warm(&a) && hg_attempt_has_output_summary(&a) && !hg_attempt_verified(&a));
+	ck_assert(hg_attempt_warm(&a) && hg_attempt_has_output_summary(&a) &&
+		  !hg_attempt_verified(&a));
 	hg_attempt_set(&a, "local", "error");
 	ck_assert_uint_eq(hg_attempt_odd(&a), 0);
 	ck_assert_str_eq(hg_sym_str(hg_attempt_model(&a)), "qwen");
@@ -952,7 +956,8 @@ START_TEST(test_entry_fields)
 		}
 	hg_parse_line(ok, strlen(ok), &e);
 	ck_assert_uint_eq(hg_entry_tier_mask(&e), 1u << HG_TIER_MANAGED | 1u << HG_TIER_LOCAL);
-	ck_assert_uint_eq(hg_entry_verdict_mask(&e), 1u << HG_VERDICT_ERROR | 1u << HG_VERDICT_ACCEPT);
+	ck_assert_uint_eq(hg_entry_verdict_mask(&e),
+			  1u << HG_VERDICT_ERROR | 1u << HG_VERDICT_ACCEPT);
 	for (uint32_t n = 0; n < 200000; n = n * 3 + 1) {
 		hg_entry_set_message_len(&e, n);
 		ck_assert_uint_eq(hg_entry_message_len(&e), n);
@@ -1067,7 +1072,8 @@ assert_same_entry(const struct hg_entry *a, const struct hg_entry *b, const char
 		ck_assert_int_eq(hg_attempt_warm(x), hg_attempt_warm(y));
 		ck_assert_int_eq(hg_attempt_verified(x), hg_attempt_verified(y));
 		ck_assert_uint_eq(hg_attempt_feedback_len(x), hg_attempt_feedback_len(y));
-		ck_assert_int_eq(hg_attempt_has_output_summary(x), hg_attempt_has_output_summary(y));
+		ck_assert_int_eq(hg_attempt_has_output_summary(x),
+				 hg_attempt_has_output_summary(y));
 		ck_assert_int_eq(hg_attempt_has_runner_output(x), hg_attempt_has_runner_output(y));
 	}
 }

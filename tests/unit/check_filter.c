@@ -281,7 +281,8 @@ matched_lines(struct hg_filter *f)
 	hg_buf_adds(&b, "");
 	for (size_t i = 0; i < sess.n_entries; i++)
 		if (hg_filter_match(f, &sess, &ents[i]))
-			hg_buf_printf(&b, "%s%lld", b.len ? " " : "", (long long)hg_entry_line(&ents[i]));
+			hg_buf_printf(&b, "%s%lld", b.len ? " " : "",
+				      (long long)hg_entry_line(&ents[i]));
 	hg_filter_free(f);
 	return b.p;
 }

@@ -403,7 +403,8 @@ START_TEST(test_percentile_many_durations)
 			seed = seed * 1103515245u + 12345u;
 			hg_attempt_set_model(&a[i], hg_sym_of("m"));
 			hg_attempt_set(&a[i], "local", "accept");
-			hg_attempt_set_numbers(&a[i], 0, 0, (int64_t)((seed >> 4) % (k % 2 ? 300000 : 700)) - 50);
+			hg_attempt_set_numbers(&a[i], 0, 0,
+					       (int64_t)((seed >> 4) % (k % 2 ? 300000 : 700)) - 50);
 			if (i == 17)
 				hg_attempt_set_numbers(&a[i], 0, 0, INT64_MIN);
 			if (i == n - 3)
@@ -531,7 +532,8 @@ meter_entries(struct hg_entry *ents, struct hg_attempt *atts, size_t n)
 			 * meter cannot hold in 32. */
 			hg_attempt_set_numbers(a, j, j + 1,
 					       meter_seed % 2 && meter_rand(8) == 0
-					       ? ((int64_t)1 << 33) * (meter_rand(2) ? 1 : -1) + meter_rand(9)
+					       ? ((int64_t)1 << 33) * (meter_rand(2) ? 1 : -1) +
+						 meter_rand(9)
 					       : meter_rand(10) == 0 ? -(int64_t)meter_rand(50)
 					       : (int64_t)meter_rand(i % 3 ? 100000 : 30));
 		}

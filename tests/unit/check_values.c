@@ -139,7 +139,8 @@ START_TEST(test_nul_key_and_raw_bytes)
 	parse_ok(HEAD "\"skill\":\"a\xFF\",\"model_used\":\"\xE2\x82" "A\xED\xA0\x80\"}");
 	ck_assert_str_eq(hg_entry_str(&ent, HG_E_SKILL), "a\xEF\xBF\xBD");
 	ck_assert_ptr_eq(hg_entry_str(&ent, HG_E_SKILL), hg_intern("a\xEF\xBF\xBD"));
-	ck_assert_str_eq(hg_entry_str(&ent, HG_E_MODEL_USED), "\xEF\xBF\xBD\xEF\xBF\xBD" "A\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+	ck_assert_str_eq(hg_entry_str(&ent, HG_E_MODEL_USED),
+			 "\xEF\xBF\xBD\xEF\xBF\xBD" "A\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
 	parse_ok(HEAD "\"skill\":\"a\xFE\"}");
 	ck_assert_ptr_eq(hg_entry_str(&ent, HG_E_SKILL), hg_intern("a\xEF\xBF\xBD"));
 	/* Valid UTF-8 is kept as it is. */
