@@ -234,7 +234,10 @@ FOLLOW_TARGET="p99 <= 20 ms, idle <= 1 tick"
 STATS_TARGET="<= 0.6x ceil, 0.5x lnav, 64 MB"
 
 probe() {	# probe MODE [ARG]... -- CMD...: output in $WORK/probe.out
-	"$BENCH_BIN/tui_probe" -x 120 -y 40 -t "$PROBE_TIMEOUT" "$@" \
+	# Each run starts from no saved state (a filter or a place left by
+	# the user's own hgtop, or by the previous run, would change it).
+	rm -rf "$WORK/state"
+	XDG_STATE_HOME="$WORK/state" "$BENCH_BIN/tui_probe" -x 120 -y 40 -t "$PROBE_TIMEOUT" "$@" \
 		>"$WORK/probe.out" 2>"$WORK/probe.err"
 }
 
