@@ -56,7 +56,7 @@ hg_attempt_tier(const struct hg_attempt *a)
 {
 	hg_sym odd = a->tier == HG_TIER_OTHER ? hg_attempt_odd(a) : 0;
 
-	return odd ? hg_pair_of(odd)->first : hg_tier_name(a->tier);
+	return odd ? hg_sym_str(hg_rec_of(odd)[0]) : hg_tier_name(a->tier);
 }
 
 const char *
@@ -64,7 +64,7 @@ hg_attempt_verdict(const struct hg_attempt *a)
 {
 	hg_sym odd = a->verdict == HG_VERDICT_OTHER ? hg_attempt_odd(a) : 0;
 
-	return odd ? hg_pair_of(odd)->second : hg_verdict_name(a->verdict);
+	return odd ? hg_sym_str(hg_rec_of(odd)[1]) : hg_verdict_name(a->verdict);
 }
 
 const char *
@@ -175,10 +175,13 @@ hg_attempt_set_all(struct hg_attempt *a, struct hg_attempt_info *in, const char 
 {
 	a->tier = hg_tier_from(tier, strlen(tier));
 	a->verdict = hg_verdict_from(verdict, strlen(verdict));
-	in->odd = a->tier == HG_TIER_OTHER || a->verdict == HG_VERDICT_OTHER
-		  ? hg_intern_pair(a->tier == HG_TIER_OTHER ? tier : "",
-				   a->verdict == HG_VERDICT_OTHER ? verdict : "")
-		  : 0;
+	in->odd = 0;
+	if (a->tier == HG_TIER_OTHER || a->verdict == HG_VERDICT_OTHER) {
+		hg_sym pair[2] = { a->tier == HG_TIER_OTHER ? hg_sym_of(tier) : 0,
+				   a->verdict == HG_VERDICT_OTHER ? hg_sym_of(verdict) : 0 };
+
+		in->odd = hg_intern_rec(pair, 2);
+	}
 	hg_attempt_set_info(a, in);
 }
 

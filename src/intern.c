@@ -30,8 +30,6 @@ static struct slot *table;
 static size_t table_cap;
 static size_t table_count;
 static struct block *blocks;
-static struct hg_intern_pair **pairs;	/* slots: NULL or an interned pair */
-static size_t pairs_cap, pairs_count;
 /* Records: an open-addressing table of NULL or an interned record (its
  * number first, then its length, then the numbers it holds). Thousands of
  * them come back in turn (an entry's six strings combine), so a lookup
@@ -209,62 +207,6 @@ hg_intern_sym(const char *s, size_t n)
 	return id;
 }
 
-static uint64_t
-pair_hash(const char *a, const char *b)
-{
-	const char *p[2] = { a, b };
-
-	return hg_hash(p, sizeof(p));
-}
-
-static void
-pairs_grow(void)
-{
-	size_t ncap = pairs_cap ? pairs_cap * 2 : 64, i, j;
-	struct hg_intern_pair **nt = xcalloc(ncap, sizeof(*nt));
-
-	for (i = 0; i < pairs_cap; i++) {
-		if (!pairs[i])
-			continue;
-		j = pair_hash(pairs[i]->first, pairs[i]->second) & (ncap - 1);
-		while (nt[j])
-			j = (j + 1) & (ncap - 1);
-		nt[j] = pairs[i];
-	}
-	free(pairs);
-	pairs = nt;
-	pairs_cap = ncap;
-}
-
-hg_sym
-hg_intern_pair(const char *first, const char *second)
-{
-	struct hg_intern_pair *r;
-	hg_sym id;
-	size_t j;
-
-	pthread_mutex_lock(&lock);
-	if ((pairs_count + 1) * 4 > pairs_cap * 3)
-		pairs_grow();
-	j = pair_hash(first, second) & (pairs_cap - 1);
-	while ((r = pairs[j]) && (r->first != first || r->second != second))
-		j = (j + 1) & (pairs_cap - 1);
-	if (!r) {
-		/* In the string blocks, at a pointer's alignment. */
-		char *p = carve(sizeof(*r) + sizeof(void *) - 1);
-
-		r = (struct hg_intern_pair *)(void *)(p + (-(uintptr_t)p & (sizeof(void *) - 1)));
-		r->first = first;
-		r->second = second;
-		r->id = new_sym((const char *)(void *)r);
-		pairs[j] = r;
-		pairs_count++;
-	}
-	id = r->id;
-	pthread_mutex_unlock(&lock);
-	return id;
-}
-
 /* Records are hashed a word at a time (FNV-1a takes a byte a step). */
 static uint64_t
 rec_hash(const hg_sym *v, unsigned n)
@@ -393,9 +335,6 @@ hg_intern_clear(void)
 		hg_sym_chunks[c] = NULL;
 	}
 	n_syms = 1;
-	free(pairs);
-	pairs = NULL;
-	pairs_cap = pairs_count = 0;
 	for (struct rec_table *t = atomic_load_explicit(&recs, memory_order_relaxed), *next; t;
 	     t = next) {
 		next = t->retired;

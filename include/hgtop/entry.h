@@ -40,8 +40,8 @@ enum hg_verdict {
 struct hg_attempt_info {
 	hg_sym model;			/* interned ("" if empty): hg_sym_str */
 	/* The texts of a tier and a verdict outside the enums (HG_TIER_OTHER,
-	 * HG_VERDICT_OTHER; "" for one that is known) as an interned pair, 0
-	 * when both are known: read them through hg_attempt_tier and
+	 * HG_VERDICT_OTHER; 0 for one that is known) as an interned record of
+	 * two, 0 when both are known: read them through hg_attempt_tier and
 	 * hg_attempt_verdict. */
 	hg_sym odd;
 	bool warm_start;
@@ -412,7 +412,7 @@ void hg_entry_chain_add(const struct hg_entry *e, const char *arrow, const char 
  * ends and marked with the arrow and the ellipsis ("local->..."). */
 void hg_entry_chain(const struct hg_entry *e, const char *arrow, char *buf, size_t n);
 
-/* Fill tier_mask, verdict_mask and pair_mask from the attempts. */
+/* Fill pair_mask from the attempts. */
 void hg_entry_masks(struct hg_entry *e);
 
 /* Release what the entry owns (not the entry itself). */

@@ -27,20 +27,6 @@ hg_sym_str(hg_sym id)
 	return hg_sym_chunks[id >> HG_SYM_CHUNK_BITS][id & ((1u << HG_SYM_CHUNK_BITS) - 1)];
 }
 
-/* Two interned strings as one interned pair (an attempt's tier and
- * verdict texts outside the enums), numbered among the strings: equal
- * pairs share one number, never 0. */
-struct hg_intern_pair {
-	const char *first, *second;
-	hg_sym id;
-};
-hg_sym hg_intern_pair(const char *first, const char *second);
-static inline const struct hg_intern_pair *
-hg_pair_of(hg_sym id)
-{
-	return (const struct hg_intern_pair *)(const void *)hg_sym_str(id);
-}
-
 /* A record of N numbers (interned strings) as one interned number among
  * the strings: equal records share one, never 0. An entry holds its six
  * short strings, which repeat from line to line, as one such record. */
