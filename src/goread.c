@@ -132,6 +132,9 @@ struct scan {
 	bool in_span;
 	bool span_odd;
 	size_t span_start;
+	/* Whether cJSON reads every value as Go does (hg_goread_spans.plain). */
+	bool plain;
+	size_t num_start;		/* of the number being read */
 	/* Results. */
 	bool syntax;			/* a syntax error, in msg */
 	bool fatal;			/* a timestamp error, in msg */
@@ -640,8 +643,10 @@ begin_value(struct scan *s, unsigned char c, size_t i)
 		s->in_key = false;
 		return S_IN_STRING;
 	case '-':
+		s->num_start = i;
 		return S_NEG;
 	case '0':
+		s->num_start = i;
 		return S_0;
 	case 't':
 		return S_T;
@@ -650,8 +655,10 @@ begin_value(struct scan *s, unsigned char c, size_t i)
 	case 'n':
 		return S_N;
 	}
-	if (c >= '1' && c <= '9')
+	if (c >= '1' && c <= '9') {
+		s->num_start = i;
 		return S_1;
+	}
 	return syntax_error(s, c, "looking for beginning of value");
 }
 
@@ -717,10 +724,27 @@ end_value(struct scan *s, unsigned char c, size_t i)
 	}
 }
 
+/* A plain integer of at most 15 digits, which cJSON's double holds exactly
+ * (the value pass leaves any other number to the parser as its text). */
+static bool
+plain_int(const char *t, size_t n)
+{
+	size_t k = t[0] == '-';
+
+	if (n - k > 15)
+		return false;
+	for (; k < n; k++)
+		if (t[k] < '0' || t[k] > '9')
+			return false;
+	return true;
+}
+
 /* A number ends at i (c is not part of it). */
 static enum state
 number_ends(struct scan *s, unsigned char c, size_t i)
 {
+	if (s->plain && !plain_int(s->p + s->num_start, i - s->num_start))
+		s->plain = false;
 	if (s->typing && s->val)
 		scalar_ends(s, i);
 	return end_value(s, c, i);
@@ -807,6 +831,7 @@ step(struct scan *s, unsigned char c, size_t i)
 			return S_IN_STRING;
 		case 'u':
 			s->span_odd = true;	/* not looked at here: the parser will */
+			s->plain = false;
 			return S_U1;
 		}
 		return syntax_error(s, c, "in string escape code");
@@ -964,9 +989,13 @@ run(struct scan *s, bool stop_at_end)
 		unsigned char c = (unsigned char)s->p[i];
 
 		if (s->st == S_IN_STRING) {
+			bool odd = false;
+
 			/* The common case: plain bytes of a string, eight at a
 			 * time while none of them is special. */
-			i = string_run(s->p, i, s->len, &s->span_odd);
+			i = string_run(s->p, i, s->len, &odd);
+			if (odd)
+				s->span_odd = true, s->plain = false;
 			if (i == s->len)
 				break;
 			c = (unsigned char)s->p[i];
@@ -1009,6 +1038,7 @@ scan_init(struct scan *s, const char *p, size_t len, char *msg, size_t n)
 	s->syntax = s->fatal = s->saved = false;
 	s->spans = NULL;
 	s->in_span = s->span_odd = false;
+	s->plain = true;
 	s->msg = msg;
 	s->n = n;
 	memset(s->kind, 0, sizeof(s->kind));
@@ -1035,6 +1065,8 @@ json_verdict(const char *p, size_t len, char *msg, size_t n, struct hg_goread_sp
 	eof(&s);
 	if (sp && (s.syntax || s.fatal || s.saved))
 		sp->n = 0;
+	if (sp)
+		sp->plain = s.plain && !s.syntax && !s.fatal && !s.saved;
 	if (s.syntax)
 		return HG_GOREAD_SYNTAX;
 	if (s.fatal || s.saved)
@@ -1074,6 +1106,7 @@ hg_goread_line_spans(const char *line, size_t len, size_t raw_len, char *msg, si
 {
 	sp->n = 0;
 	sp->full = false;
+	sp->plain = false;
 	return line_verdict(line, len, raw_len, msg, n, sp);
 }
 

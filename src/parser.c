@@ -957,9 +957,13 @@ delete_in_arena(cJSON *root)
 /* The line as Go's reader would see its values (values.h): the line
  * itself, a rewritten copy in *copy, or false with *bad at the byte Go
  * rejects. */
+static _Thread_local bool values_plain;	/* hg_parse_line_spans: known to need none */
+
 static bool
 go_values(const char **line, size_t *len, struct hg_buf *copy, size_t *bad)
 {
+	if (values_plain)
+		return true;
 	switch (hg_values_rewrite(*line, *len, copy, HG_VALUES_MARKS, bad)) {
 	case HG_VALUES_SAME:
 		return true;
@@ -1357,10 +1361,13 @@ void
 hg_parse_line_spans(const char *line, size_t len, const struct hg_goread_spans *sp,
 		    struct hg_entry *e)
 {
+	/* What the check saw spares the value pass (cut values stay plain). */
+	values_plain = sp && sp->plain && hg_values_utf8(line, len);
 	if (!sp || sp->full || sp->n == 0 || len < FAST_MIN_LINE)
 		hg_parse_line(line, len, e);
 	else
 		parse_reduced(line, len, reduce_spans(line, len, sp, &scratch), e);
+	values_plain = false;
 }
 
 void

@@ -199,8 +199,8 @@ scan_string(struct rewrite *r, const char *s, const char *end, bool bad_utf8, co
 }
 
 /* Whether s[0..n) is all valid UTF-8: ASCII eight bytes at a time. */
-static bool
-utf8_valid(const char *s, size_t n)
+bool
+hg_values_utf8(const char *s, size_t n)
 {
 	const char *p = s, *end = s + n;
 	uint32_t cp;
@@ -306,7 +306,7 @@ hg_values_rewrite(const char *line, size_t len, struct hg_buf *out, unsigned fla
 	bool value = true;	/* the next string is a value, not a key */
 	/* Nearly every line is UTF-8: only one that is not has its strings
 	 * read byte by byte for the bytes Go replaces. */
-	bool bad_utf8 = !utf8_valid(line, len);
+	bool bad_utf8 = !hg_values_utf8(line, len);
 
 	while (p < end) {
 		char c = *p;

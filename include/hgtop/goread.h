@@ -48,6 +48,11 @@ enum hg_goread_result hg_goread_json(const char *p, size_t len, char *msg, size_
 struct hg_goread_spans {
 	size_t n;
 	bool full;		/* more than HG_GOREAD_SPANS: not all here */
+	/* The line is OK and holds nothing cJSON reads otherwise than Go
+	 * apart from bytes that are not UTF-8 (values.h): no \u escape of
+	 * NUL or of a surrogate, every number a plain integer of at most 15
+	 * digits (a time written with escapes is never OK to Go). */
+	bool plain;
 	struct {
 		size_t start, end;
 		bool odd;

@@ -48,6 +48,10 @@ enum hg_values_result {
 enum hg_values_result hg_values_rewrite(const char *line, size_t len, struct hg_buf *out,
 					unsigned flags, size_t *bad);
 
+/* Whether s[0..n) is all valid UTF-8 as Go reads it (no byte of it would be
+ * read as U+FFFD). */
+bool hg_values_utf8(const char *s, size_t n);
+
 /* A number's text as Go's strconv.ParseInt reads it for an int64 field. */
 bool hg_values_int(const char *s, size_t n, int64_t *out);
 

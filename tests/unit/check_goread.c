@@ -307,6 +307,38 @@ START_TEST(test_spans)
 }
 END_TEST
 
+/* Which OK lines cJSON reads as Go does, so that the parser can skip its
+ * value pass: not one with a \\u escape of NUL or a surrogate, nor a number
+ * a double may not hold exactly; never a refused line. */
+START_TEST(test_plain)
+{
+	static const struct {
+		const char *line;
+		bool plain;
+	} plain_cases[] = {
+		{ "{\"duration_ms\":123456789012345,\"message\":\"a\\n\\\"b\\u00e9\"}", true },
+		{ "{\"input\":{\"range\":[-1,0,20]},\"skill\":\"\xc3\xa9\"}", true },
+		{ "{\"duration_ms\":1234567890123456}", false },	/* 16 digits */
+		{ "{\"input\":{\"x\":1.5}}", false },
+		{ "{\"input\":{\"x\":1e3}}", false },
+		{ "{\"input\":[-0.0]}", false },
+		{ "{\"message\":\"a\\u0000b\"}", false },
+		{ "{\"message\":\"\\ud83d\\ude00\"}", false },
+		{ "{\"input\":{\"k\\u0000\":1}}", false },
+		{ "{\"skill\":1}", false },				/* Go refuses it */
+		{ "{\"message\":\"a\"", false },
+	};
+	struct hg_goread_spans sp;
+
+	for (size_t i = 0; i < HG_ARRAY_SIZE(plain_cases); i++) {
+		const char *l = plain_cases[i].line;
+
+		hg_goread_line_spans(l, strlen(l), strlen(l), NULL, 0, &sp);
+		ck_assert_msg(sp.plain == plain_cases[i].plain, "%s: plain %d", l, sp.plain);
+	}
+}
+END_TEST
+
 static Suite *
 goread_suite(void)
 {
@@ -321,6 +353,7 @@ goread_suite(void)
 	tcase_add_test(tc, test_partial_once);
 	tcase_add_test(tc, test_tail_first);
 	tcase_add_test(tc, test_spans);
+	tcase_add_test(tc, test_plain);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -14,6 +14,7 @@
 #include "hgtop/detail.h"
 #include "hgtop/entry.h"
 #include "hgtop/filter.h"
+#include "hgtop/goread.h"
 #include "hgtop/intern.h"
 #include "hgtop/parser.h"
 #include "hgtop/sanitize.h"
@@ -28,12 +29,53 @@
 
 static struct hg_entry ent;
 
+/* Whether a and b read the same from their lines. */
+static void
+same_entry(const char *line, const struct hg_entry *a, const struct hg_entry *b)
+{
+	ck_assert_msg(a->kind == b->kind, "%s: kind %d / %d", line, a->kind, b->kind);
+	ck_assert_str_eq(hg_entry_reason(a) ? hg_entry_reason(a) : "",
+			 hg_entry_reason(b) ? hg_entry_reason(b) : "");
+	for (int f = 0; f < HG_E_STRS; f++)
+		ck_assert_str_eq(hg_entry_str(a, f), hg_entry_str(b, f));
+	ck_assert_int_eq(a->file_path, b->file_path);
+	ck_assert_int_eq(a->ts_ns, b->ts_ns);
+	ck_assert_int_eq(a->tz_min, b->tz_min);
+	ck_assert_int_eq(hg_entry_ms(a), hg_entry_ms(b));
+	ck_assert_uint_eq(hg_entry_message_len(a), hg_entry_message_len(b));
+	ck_assert_str_eq(hg_entry_message(a) ? hg_entry_message(a) : "",
+			 hg_entry_message(b) ? hg_entry_message(b) : "");
+	ck_assert_uint_eq(a->n_attempts, b->n_attempts);
+	for (uint32_t i = 0; i < a->n_attempts; i++) {
+		const struct hg_attempt *x = &a->attempts[i], *y = &b->attempts[i];
+
+		ck_assert_str_eq(hg_attempt_tier(x), hg_attempt_tier(y));
+		ck_assert_str_eq(hg_attempt_verdict(x), hg_attempt_verdict(y));
+		ck_assert_int_eq(hg_attempt_model(x), hg_attempt_model(y));
+		ck_assert_int_eq(hg_attempt_no(x, i), hg_attempt_no(y, i));
+		ck_assert_int_eq(hg_attempt_ms(x), hg_attempt_ms(y));
+		ck_assert_uint_eq(hg_attempt_feedback_len(x), hg_attempt_feedback_len(y));
+		ck_assert_str_eq(hg_attempt_feedback(a, i) ? hg_attempt_feedback(a, i) : "",
+				 hg_attempt_feedback(b, i) ? hg_attempt_feedback(b, i) : "");
+	}
+}
+
+/* The line parsed by itself, and as the loaders parse it after the Go
+ * reader's check (which may spare the value pass): the same entry. */
 static void
 parse(const char *line)
 {
+	struct hg_goread_spans sp;
+	struct hg_entry checked = { 0 };
+	size_t n = strlen(line);
+
 	hg_entry_free(&ent);
 	memset(&ent, 0, sizeof(ent));
-	hg_parse_line(line, strlen(line), &ent);
+	hg_parse_line(line, n, &ent);
+	hg_goread_line_spans(line, n, n, NULL, 0, &sp);
+	hg_parse_line_spans(line, n, &sp, &checked);
+	same_entry(line, &ent, &checked);
+	hg_entry_free(&checked);
 }
 
 static void
