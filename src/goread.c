@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include "hgtop/goread.h"
+#include "hgtop/annotate.h"
 #include "hgtop/util.h"
 
 #include <stdint.h>
@@ -65,48 +66,56 @@ enum slot {
 /* The kind of an open container, for the first levels. */
 enum kind { K_IGNORE, K_ENTRY, K_ATTEMPTS, K_ATTEMPT };
 
+/* What the spans (hg_goread_spans) note of a field's value. */
+enum mark {
+	M_NONE,
+	M_SPAN,		/* a string's place */
+	M_INPUT,	/* a container's place */
+	M_SKILL,	/* whether it may be an annotation's */
+};
+
 struct field {
 	const char *name;
 	size_t len;
 	enum slot slot;
 	const char *path;	/* for Go's "Go struct field PATH" */
 	const char *type;	/* Go's type name */
-	bool span;		/* a string whose place is noted (hg_goread_spans) */
+	enum mark mark;		/* a value whose place or text is noted */
 };
 
 static const struct field entry_fields[] = {
-	{ "session_id", 10, SL_STRING, "Entry.session_id", "string", false },
-	{ "timestamp", 9, SL_TIME, "Entry.timestamp", "time.Time", false },
-	{ "skill", 5, SL_STRING, "Entry.skill", "string", false },
-	{ "phase", 5, SL_STRING, "Entry.phase", "string", false },
-	{ "project_root", 12, SL_STRING, "Entry.project_root", "string", false },
-	{ "input", 5, SL_RAW, "Entry.input", "json.RawMessage", false },
-	{ "attempts", 8, SL_ATTEMPTS, "Entry.attempts", "[]session.Attempt", false },
-	{ "final_status", 12, SL_STRING, "Entry.final_status", "string", false },
-	{ "file_path", 9, SL_STRING, "Entry.file_path", "string", false },
-	{ "model_used", 10, SL_STRING, "Entry.model_used", "string", false },
-	{ "duration_ms", 11, SL_INT, "Entry.duration_ms", "int64", false },
-	{ "message", 7, SL_STRING, "Entry.message", "string", false },
-	{ NULL, 0, SL_IGNORE, NULL, NULL, false },
+	{ "session_id", 10, SL_STRING, "Entry.session_id", "string", M_NONE },
+	{ "timestamp", 9, SL_TIME, "Entry.timestamp", "time.Time", M_NONE },
+	{ "skill", 5, SL_STRING, "Entry.skill", "string", M_SKILL },
+	{ "phase", 5, SL_STRING, "Entry.phase", "string", M_NONE },
+	{ "project_root", 12, SL_STRING, "Entry.project_root", "string", M_NONE },
+	{ "input", 5, SL_RAW, "Entry.input", "json.RawMessage", M_INPUT },
+	{ "attempts", 8, SL_ATTEMPTS, "Entry.attempts", "[]session.Attempt", M_NONE },
+	{ "final_status", 12, SL_STRING, "Entry.final_status", "string", M_NONE },
+	{ "file_path", 9, SL_STRING, "Entry.file_path", "string", M_NONE },
+	{ "model_used", 10, SL_STRING, "Entry.model_used", "string", M_NONE },
+	{ "duration_ms", 11, SL_INT, "Entry.duration_ms", "int64", M_NONE },
+	{ "message", 7, SL_STRING, "Entry.message", "string", M_NONE },
+	{ NULL, 0, SL_IGNORE, NULL, NULL, M_NONE },
 };
 
 static const struct field attempt_fields[] = {
-	{ "attempt", 7, SL_INT, "Attempt.attempts.attempt", "int", false },
-	{ "model", 5, SL_STRING, "Attempt.attempts.model", "string", false },
-	{ "tier", 4, SL_STRING, "Attempt.attempts.tier", "string", false },
-	{ "duration_ms", 11, SL_INT, "Attempt.attempts.duration_ms", "int64", false },
-	{ "warm_start", 10, SL_BOOL, "Attempt.attempts.warm_start", "bool", false },
-	{ "verified", 8, SL_BOOL, "Attempt.attempts.verified", "bool", false },
-	{ "verdict", 7, SL_STRING, "Attempt.attempts.verdict", "string", false },
-	{ "feedback", 8, SL_STRING, "Attempt.attempts.feedback", "string", false },
-	{ "output_summary", 14, SL_STRING, "Attempt.attempts.output_summary", "string", true },
-	{ "runner_output", 13, SL_STRING, "Attempt.attempts.runner_output", "string", true },
-	{ NULL, 0, SL_IGNORE, NULL, NULL, false },
+	{ "attempt", 7, SL_INT, "Attempt.attempts.attempt", "int", M_NONE },
+	{ "model", 5, SL_STRING, "Attempt.attempts.model", "string", M_NONE },
+	{ "tier", 4, SL_STRING, "Attempt.attempts.tier", "string", M_NONE },
+	{ "duration_ms", 11, SL_INT, "Attempt.attempts.duration_ms", "int64", M_NONE },
+	{ "warm_start", 10, SL_BOOL, "Attempt.attempts.warm_start", "bool", M_NONE },
+	{ "verified", 8, SL_BOOL, "Attempt.attempts.verified", "bool", M_NONE },
+	{ "verdict", 7, SL_STRING, "Attempt.attempts.verdict", "string", M_NONE },
+	{ "feedback", 8, SL_STRING, "Attempt.attempts.feedback", "string", M_NONE },
+	{ "output_summary", 14, SL_STRING, "Attempt.attempts.output_summary", "string", M_SPAN },
+	{ "runner_output", 13, SL_STRING, "Attempt.attempts.runner_output", "string", M_SPAN },
+	{ NULL, 0, SL_IGNORE, NULL, NULL, M_NONE },
 };
 
-static const struct field top_field = { "", 0, SL_ENTRY, NULL, "session.Entry", false };
-static const struct field element_field = { "", 0, SL_ATTEMPT, "Entry.attempts", "session.Attempt", false };
-static const struct field ignore_field = { "", 0, SL_IGNORE, NULL, NULL, false };
+static const struct field top_field = { "", 0, SL_ENTRY, NULL, "session.Entry", M_NONE };
+static const struct field element_field = { "", 0, SL_ATTEMPT, "Entry.attempts", "session.Attempt", M_NONE };
+static const struct field ignore_field = { "", 0, SL_IGNORE, NULL, NULL, M_NONE };
 
 #define KIND_LEVELS 4
 
@@ -132,6 +141,11 @@ struct scan {
 	bool in_span;
 	bool span_odd;
 	size_t span_start;
+	size_t input_level;		/* the input's container: its level */
+	size_t input_start;
+	bool in_skill;			/* the string being read is a skill */
+	size_t skill_start;
+	bool maybe_note;		/* a skill may be the annotations' */
 	/* Whether cJSON reads every value as Go does (hg_goread_spans.plain). */
 	bool plain;
 	size_t num_start;		/* of the number being read */
@@ -431,6 +445,12 @@ value_begins(struct scan *s, unsigned char c, size_t i)
 	enum kind k = K_IGNORE;
 
 	s->val = NULL;
+	if (f->mark == M_INPUT && s->spans && (c == '{' || c == '[')) {
+		if (s->spans->input_end)
+			s->spans->input_many = true;
+		s->input_level = s->depth + 1;
+		s->input_start = i;
+	}
 	if (c == 'n' || f->slot == SL_IGNORE || f->slot == SL_RAW) {
 		/* null fits anything; nothing else to check */
 	} else if (c == '{' || c == '[') {
@@ -448,7 +468,11 @@ value_begins(struct scan *s, unsigned char c, size_t i)
 	} else if ((c == '"' && f->slot == SL_STRING) ||
 		   ((c == 't' || c == 'f') && f->slot == SL_BOOL)) {
 		/* fits */
-		if (f->span && s->spans) {
+		if (f->mark == M_SKILL && c == '"') {
+			s->in_skill = true;
+			s->skill_start = i + 1;
+		}
+		if (f->mark == M_SPAN && s->spans) {
 			s->in_span = true;
 			s->span_odd = false;
 			s->span_start = i + 1;
@@ -504,6 +528,20 @@ span_ends(struct scan *s, size_t i)
 	sp->v[sp->n].end = i;
 	sp->v[sp->n].odd = s->span_odd;
 	sp->n++;
+}
+
+/* The skill's string ends with its quote at i: the annotations' skill, or
+ * one written with escapes, which may be. */
+static void
+skill_ends(struct scan *s, size_t i)
+{
+	static const char note[] = HG_ANNOTATE_SKILL;
+	const char *v = s->p + s->skill_start;
+	size_t n = i - s->skill_start;
+
+	s->in_skill = false;
+	if ((n == sizeof(note) - 1 && memcmp(v, note, n) == 0) || memchr(v, '\\', n))
+		s->maybe_note = true;
 }
 
 /* Go matches a key to a field name ignoring ASCII case, and takes the
@@ -683,6 +721,11 @@ container_ends(struct scan *s, size_t i)
 		s->time_level = 0;
 		time_check(s, s->time_start, i + 1);
 	}
+	if (s->input_level == s->depth) {
+		s->input_level = 0;
+		s->spans->input_start = s->input_start;
+		s->spans->input_end = i + 1;
+	}
 	s->depth--;
 }
 
@@ -817,6 +860,8 @@ step(struct scan *s, unsigned char c, size_t i)
 				scalar_ends(s, i + 1);
 			} else if (s->in_span) {
 				span_ends(s, i);
+			} else if (s->in_skill) {
+				skill_ends(s, i);
 			}
 			return S_END_VALUE;
 		}
@@ -1039,6 +1084,8 @@ scan_init(struct scan *s, const char *p, size_t len, char *msg, size_t n)
 	s->spans = NULL;
 	s->in_span = s->span_odd = false;
 	s->plain = true;
+	s->input_level = 0;
+	s->in_skill = s->maybe_note = false;
 	s->msg = msg;
 	s->n = n;
 	memset(s->kind, 0, sizeof(s->kind));
@@ -1065,8 +1112,11 @@ json_verdict(const char *p, size_t len, char *msg, size_t n, struct hg_goread_sp
 	eof(&s);
 	if (sp && (s.syntax || s.fatal || s.saved))
 		sp->n = 0;
-	if (sp)
+	if (sp) {
 		sp->plain = s.plain && !s.syntax && !s.fatal && !s.saved;
+		if (s.maybe_note || s.syntax || s.fatal || s.saved || sp->input_many)
+			sp->input_end = 0;
+	}
 	if (s.syntax)
 		return HG_GOREAD_SYNTAX;
 	if (s.fatal || s.saved)
@@ -1107,6 +1157,8 @@ hg_goread_line_spans(const char *line, size_t len, size_t raw_len, char *msg, si
 	sp->n = 0;
 	sp->full = false;
 	sp->plain = false;
+	sp->input_start = sp->input_end = 0;
+	sp->input_many = false;
 	return line_verdict(line, len, raw_len, msg, n, sp);
 }
 

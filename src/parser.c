@@ -1265,17 +1265,29 @@ reduce(const char *line, size_t len, struct hg_buf *out)
 }
 
 /* reduce() with the values' places known (the Go-reader check found the
- * line valid, so each is a valid string to Go, and to cJSON unless odd). */
+ * line valid, so each is a valid string to Go, and to cJSON unless odd);
+ * an input it noted is cut too (the entry only keeps that there is one). */
 static bool
 reduce_spans(const char *line, size_t len, const struct hg_goread_spans *sp, struct hg_buf *out)
 {
 	const char *copied = line;
+	bool input = sp->input_end > 0;
 	size_t k;
 
 	hg_buf_reset(out);
-	for (k = 0; k < sp->n; k++) {
-		const char *vstart = line + sp->v[k].start, *vend = line + sp->v[k].end;
+	for (k = 0; k <= sp->n; k++) {
+		const char *vstart = line + (k < sp->n ? sp->v[k].start : len), *vend;
 
+		if (input && sp->input_start < (size_t)(vstart - line)) {
+			/* The input (not an annotation's) as an empty one. */
+			hg_buf_add(out, copied, sp->input_start - (size_t)(copied - line));
+			hg_buf_add(out, line[sp->input_start] == '{' ? "{}" : "[]", 2);
+			copied = line + sp->input_end;
+			input = false;
+		}
+		if (k == sp->n)
+			break;
+		vend = line + sp->v[k].end;
 		if (sp->v[k].odd || vend < copied)
 			return false;
 		copied = cut_value(out, copied, vstart, vend);
@@ -1363,7 +1375,7 @@ hg_parse_line_spans(const char *line, size_t len, const struct hg_goread_spans *
 {
 	/* What the check saw spares the value pass (cut values stay plain). */
 	values_plain = sp && sp->plain && hg_values_utf8(line, len);
-	if (!sp || sp->full || sp->n == 0 || len < FAST_MIN_LINE)
+	if (!sp || sp->full || (sp->n == 0 && !sp->input_end) || len < FAST_MIN_LINE)
 		hg_parse_line(line, len, e);
 	else
 		parse_reduced(line, len, reduce_spans(line, len, sp, &scratch), e);

@@ -53,6 +53,11 @@ struct hg_goread_spans {
 	 * NUL or of a surrogate, every number a plain integer of at most 15
 	 * digits (a time written with escapes is never OK to Go). */
 	bool plain;
+	/* The line's input, an object or array at [input_start, input_end)
+	 * (input_end 0: none, or not to be skipped: the line may be an
+	 * annotation, whose input the parser reads, or holds more than one). */
+	size_t input_start, input_end;
+	bool input_many;
 	struct {
 		size_t start, end;
 		bool odd;

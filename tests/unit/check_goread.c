@@ -339,6 +339,46 @@ START_TEST(test_plain)
 }
 END_TEST
 
+/* The input's place, where the parser may skip it: an object or an array,
+ * one only, and not in a line whose skill may be the annotations' (the
+ * parser reads a note's input). */
+START_TEST(test_input_span)
+{
+	static const char pad[] = ",\"attempts\":[{\"runner_output\":\"r\"}]}";
+	static const struct {
+		const char *head;
+		const char *input;	/* where it is found; NULL: not noted */
+	} in_cases[] = {
+		{ "{\"skill\":\"refactor\",\"input\":{\"a\":[1,{\"b\":\"}\"}]}", "{\"a\":[1,{\"b\":\"}\"}]}" },
+		{ "{\"INPUT\":[1,2]", "[1,2]" },
+		{ "{\"input\":\"text\"", NULL },
+		{ "{\"input\":null", NULL },
+		{ "{\"input\":{},\"input\":{}", NULL },
+		{ "{\"skill\":\"hgtop.annotate\",\"input\":{\"target_line\":1}", NULL },
+		{ "{\"input\":{\"target_line\":1},\"Skill\":\"hgtop.annotate\",\"skill\":null", NULL },
+		{ "{\"skill\":\"hgtop\\u002eannotate\",\"input\":{\"target_line\":1}", NULL },
+		{ "{\"input\":{\"x\":1},\"skill\":1", NULL },	/* refused */
+	};
+	struct hg_goread_spans sp;
+	char line[256];
+
+	for (size_t i = 0; i < HG_ARRAY_SIZE(in_cases); i++) {
+		const char *want = in_cases[i].input;
+
+		snprintf(line, sizeof(line), "%s%s", in_cases[i].head, pad);
+		hg_goread_line_spans(line, strlen(line), strlen(line), NULL, 0, &sp);
+		if (!want) {
+			ck_assert_msg(sp.input_end == 0, "%s: input noted", line);
+			continue;
+		}
+		ck_assert_msg(sp.input_end > sp.input_start, "%s: no input", line);
+		ck_assert_uint_eq(sp.input_start, (size_t)(strstr(line, want) - line));
+		ck_assert_uint_eq(sp.input_end - sp.input_start, strlen(want));
+		ck_assert_uint_eq(sp.n, 1);
+	}
+}
+END_TEST
+
 static Suite *
 goread_suite(void)
 {
@@ -354,6 +394,7 @@ goread_suite(void)
 	tcase_add_test(tc, test_tail_first);
 	tcase_add_test(tc, test_spans);
 	tcase_add_test(tc, test_plain);
+	tcase_add_test(tc, test_input_span);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -45,6 +45,14 @@ same_entry(const char *line, const struct hg_entry *a, const struct hg_entry *b)
 	ck_assert_uint_eq(hg_entry_message_len(a), hg_entry_message_len(b));
 	ck_assert_str_eq(hg_entry_message(a) ? hg_entry_message(a) : "",
 			 hg_entry_message(b) ? hg_entry_message(b) : "");
+	ck_assert_int_eq(hg_entry_note(a) != NULL, hg_entry_note(b) != NULL);
+	if (hg_entry_note(a)) {
+		const struct hg_note_ref *x = hg_entry_note(a), *y = hg_entry_note(b);
+
+		ck_assert_int_eq(x->target_line, y->target_line);
+		ck_assert_ptr_eq(x->author, y->author);
+		ck_assert_ptr_eq(x->target_skill, y->target_skill);
+	}
 	ck_assert_uint_eq(a->n_attempts, b->n_attempts);
 	for (uint32_t i = 0; i < a->n_attempts; i++) {
 		const struct hg_attempt *x = &a->attempts[i], *y = &b->attempts[i];
@@ -447,6 +455,35 @@ START_TEST(test_repeated_keys)
 }
 END_TEST
 
+/* Lines long enough for the loaders to cut what the entry does not keep
+ * (the attempts' long texts, an input that is not a note's): the same
+ * entry as the whole line gives, a note's reference included. */
+START_TEST(test_long_lines_cut)
+{
+	static const char *const heads[] = {
+		HEAD "\"skill\":\"hgtop.annotate\",\"input\":{\"target_line\":7,\"author\":\"ann\"},",
+		HEAD "\"skill\":\"hgtop\\u002eannotate\",\"input\":{\"target_line\":8},",
+		HEAD "\"input\":{\"target_line\":9},\"skill\":\"hgtop.annotate\",\"skill\":null,",
+		HEAD "\"skill\":\"w\",\"input\":{\"target_line\":9,\"deep\":[[[{}]]]},",
+		HEAD "\"skill\":\"w\",\"input\":[\"a\\u0000\",{\"k\":1.5}],",
+	};
+	char line[2048], pad[700];
+
+	memset(pad, 'p', sizeof(pad) - 1);
+	pad[sizeof(pad) - 1] = '\0';
+	for (size_t i = 0; i < HG_ARRAY_SIZE(heads); i++) {
+		snprintf(line, sizeof(line),
+			 "%s\"attempts\":[{\"tier\":\"local\",\"runner_output\":\"%s\",\"feedback\":\"f\"}],"
+			 "\"message\":\"%s\"}", heads[i], pad, pad);
+		parse_ok(line);
+		ck_assert_int_eq(ent.kind, i < 3 ? HG_ENTRY_ANNOTATION : HG_ENTRY_OK);
+		if (i < 3)
+			ck_assert_int_eq(hg_entry_note(&ent)->target_line, 7 + (int64_t)i);
+	}
+	done_entry();
+}
+END_TEST
+
 START_TEST(test_folded_keys_and_null_line)
 {
 	parse_ok(HEAD "\"SKILL\":\"upper\"}");
@@ -586,6 +623,7 @@ values_suite(void)
 	tcase_add_test(tc, test_negative_durations_in_stats);
 	tcase_add_test(tc, test_chain_cut_marked);
 	tcase_add_test(tc, test_detail_values);
+	tcase_add_test(tc, test_long_lines_cut);
 	suite_add_tcase(s, tc);
 	return s;
 }
