@@ -597,7 +597,12 @@ key_field(const struct field *fields, const char *p, size_t a, size_t b)
 {
 	unsigned char k[32];
 	size_t n = 0, i;
+	const struct field *f;
 
+	/* The commonest case: the name itself. */
+	for (f = fields; f->name; f++)
+		if (f->len == b - a && memcmp(p + a, f->name, f->len) == 0)
+			return f;
 	/* The common case: a plain ASCII key, matched by length first. */
 	for (i = a; i < b && p[i] != '\\' && (unsigned char)p[i] < 0x80; i++)
 		;
@@ -1094,17 +1099,339 @@ scan_init(struct scan *s, const char *p, size_t len, char *msg, size_t n)
 		msg[0] = '\0';
 }
 
+/* The quick way through a line that is OK: a descent that follows the
+ * fields of an entry, taking only what is plainly valid and of the right
+ * type, and noting what the state machine notes. Anything else (an error
+ * to be said as Go says it, a time that does not parse, a value nested
+ * deeper than QUICK_DEPTH) gives up, and the state machine reads the line
+ * from its start: a line is OK to the one exactly when it is to the other,
+ * with the same spans (tests and a fuzz target compare the two). */
+#define QUICK_DEPTH 64
+
+bool hg_goread_machine_only;
+
+struct quick {
+	const char *p;
+	size_t len, i;
+	struct hg_goread_spans *sp;
+	bool plain;
+	bool maybe_note;
+};
+
+static inline void
+quick_space(struct quick *q)
+{
+	while (q->i < q->len && is_space((unsigned char)q->p[q->i]))
+		q->i++;
+}
+
+/* The string whose opening quote is at q->i; *odd: it holds a \u escape
+ * of NUL or of a surrogate. */
+static bool
+quick_string(struct quick *q, bool *odd)
+{
+	size_t i = string_run(q->p, q->i + 1, q->len, odd);
+
+	if (i >= q->len || q->p[i] != '"')
+		return false;	/* a control character or a bad escape */
+	if (*odd)
+		q->plain = false;
+	q->i = i + 1;
+	return true;
+}
+
+static bool
+quick_literal(struct quick *q, const char *word, size_t n)
+{
+	if (q->len - q->i < n || memcmp(q->p + q->i, word, n) != 0)
+		return false;
+	q->i += n;
+	return true;
+}
+
+static inline bool
+quick_digits(struct quick *q)
+{
+	size_t from = q->i;
+
+	while (q->i < q->len && is_digit((unsigned char)q->p[q->i]))
+		q->i++;
+	return q->i > from;
+}
+
+/* A number by JSON's grammar (what follows it is the caller's to check). */
+static bool
+quick_number(struct quick *q)
+{
+	size_t start = q->i;
+	bool whole = true;
+
+	if (q->p[q->i] == '-')
+		q->i++;
+	if (q->i < q->len && q->p[q->i] == '0')
+		q->i++;
+	else if (!quick_digits(q))
+		return false;
+	if (q->i < q->len && q->p[q->i] == '.') {
+		q->i++;
+		if (!quick_digits(q))
+			return false;
+		whole = false;
+	}
+	if (q->i < q->len && (q->p[q->i] == 'e' || q->p[q->i] == 'E')) {
+		q->i++;
+		if (q->i < q->len && (q->p[q->i] == '+' || q->p[q->i] == '-'))
+			q->i++;
+		if (!quick_digits(q))
+			return false;
+		whole = false;
+	}
+	if (!whole || !plain_int(q->p + start, q->i - start))
+		q->plain = false;
+	return true;
+}
+
+static bool quick_object(struct quick *q, const struct field *fields, size_t depth);
+
+/* Any value, of a field nothing is checked of. */
+static bool
+quick_value(struct quick *q, size_t depth)
+{
+	bool odd = false;
+
+	if (q->i >= q->len)
+		return false;
+	switch (q->p[q->i]) {
+	case '"':
+		return quick_string(q, &odd);
+	case '{':
+		return quick_object(q, NULL, depth + 1);
+	case '[':
+		if (depth + 1 > QUICK_DEPTH)
+			return false;
+		q->i++;
+		quick_space(q);
+		if (q->i < q->len && q->p[q->i] == ']') {
+			q->i++;
+			return true;
+		}
+		for (;;) {
+			if (!quick_value(q, depth + 1))
+				return false;
+			quick_space(q);
+			if (q->i >= q->len)
+				return false;
+			if (q->p[q->i] == ']') {
+				q->i++;
+				return true;
+			}
+			if (q->p[q->i] != ',')
+				return false;
+			q->i++;
+			quick_space(q);
+		}
+	case 't':
+		return quick_literal(q, "true", 4);
+	case 'f':
+		return quick_literal(q, "false", 5);
+	case 'n':
+		return quick_literal(q, "null", 4);
+	}
+	return quick_number(q);
+}
+
+/* The attempts: null, or an array of attempts (objects or null). */
+static bool
+quick_attempts(struct quick *q)
+{
+	if (q->p[q->i] == 'n')
+		return quick_literal(q, "null", 4);
+	if (q->p[q->i] != '[')
+		return false;
+	q->i++;
+	quick_space(q);
+	if (q->i < q->len && q->p[q->i] == ']') {
+		q->i++;
+		return true;
+	}
+	for (;;) {
+		if (q->i >= q->len)
+			return false;
+		if (q->p[q->i] == 'n' ? !quick_literal(q, "null", 4) :
+		    q->p[q->i] != '{' || !quick_object(q, attempt_fields, 3))
+			return false;
+		quick_space(q);
+		if (q->i >= q->len)
+			return false;
+		if (q->p[q->i] == ']') {
+			q->i++;
+			return true;
+		}
+		if (q->p[q->i] != ',')
+			return false;
+		q->i++;
+		quick_space(q);
+	}
+}
+
+/* The value of field f (of an entry or an attempt) at q->i. */
+static bool
+quick_field(struct quick *q, const struct field *f, size_t depth)
+{
+	char c = q->p[q->i];
+	size_t start = q->i;
+	bool odd = false;
+
+	if (c == 'n')
+		return quick_literal(q, "null", 4);	/* fits any field */
+	switch (f->slot) {
+	case SL_STRING:
+		if (c != '"' || !quick_string(q, &odd))
+			return false;
+		if (f->mark == M_SKILL) {
+			static const char note[] = HG_ANNOTATE_SKILL;
+			size_t n = q->i - start - 2;
+
+			if ((n == sizeof(note) - 1 && memcmp(q->p + start + 1, note, n) == 0) ||
+			    memchr(q->p + start + 1, '\\', n))
+				q->maybe_note = true;
+		} else if (f->mark == M_SPAN) {
+			struct hg_goread_spans *sp = q->sp;
+
+			if (sp->n == HG_GOREAD_SPANS) {
+				sp->full = true;
+			} else {
+				sp->v[sp->n].start = start + 1;
+				sp->v[sp->n].end = q->i - 1;
+				sp->v[sp->n].odd = odd;
+				sp->n++;
+			}
+		}
+		return true;
+	case SL_TIME: {
+		char msg[8];
+
+		return c == '"' && quick_string(q, &odd) &&
+		       go_time(q->p + start, q->i - start, msg, sizeof(msg));
+	}
+	case SL_INT:
+		return (c == '-' || is_digit((unsigned char)c)) && quick_number(q) &&
+		       fits_int64(q->p + start, q->i - start);
+	case SL_BOOL:
+		return c == 't' ? quick_literal(q, "true", 4) : quick_literal(q, "false", 5);
+	case SL_ATTEMPTS:
+		return quick_attempts(q);
+	case SL_RAW:
+		if (f->mark == M_INPUT && (c == '{' || c == '[')) {
+			if (q->sp->input_end)
+				q->sp->input_many = true;
+			if (!quick_value(q, depth))
+				return false;
+			q->sp->input_start = start;
+			q->sp->input_end = q->i;
+			return true;
+		}
+		return quick_value(q, depth);
+	case SL_IGNORE:
+		return quick_value(q, depth);
+	case SL_ENTRY:
+	case SL_ATTEMPT:
+		break;
+	}
+	return false;
+}
+
+/* An object at q->i, at level depth: an entry's (fields: entry_fields,
+ * depth 1), an attempt's, or any other (fields NULL). */
+static bool
+quick_object(struct quick *q, const struct field *fields, size_t depth)
+{
+	if (depth > QUICK_DEPTH)
+		return false;
+	q->i++;
+	quick_space(q);
+	if (q->i < q->len && q->p[q->i] == '}') {
+		q->i++;
+		return true;
+	}
+	for (;;) {
+		size_t a = q->i + 1;
+		const struct field *f;
+		bool odd = false;
+
+		if (q->i >= q->len || q->p[q->i] != '"' || !quick_string(q, &odd))
+			return false;
+		f = fields ? key_field(fields, q->p, a, q->i - 1) : &ignore_field;
+		quick_space(q);
+		if (q->i >= q->len || q->p[q->i] != ':')
+			return false;
+		q->i++;
+		quick_space(q);
+		if (q->i >= q->len || !quick_field(q, f, depth))
+			return false;
+		quick_space(q);
+		if (q->i >= q->len)
+			return false;
+		if (q->p[q->i] == '}') {
+			q->i++;
+			return true;
+		}
+		if (q->p[q->i] != ',')
+			return false;
+		q->i++;
+		quick_space(q);
+	}
+}
+
+/* Whether the quick way finds p[0, len) OK; sp as json_verdict notes it. */
+static bool
+quick_verdict(const char *p, size_t len, struct hg_goread_spans *sp)
+{
+	struct quick q = { .p = p, .len = len, .sp = sp, .plain = true };
+
+	quick_space(&q);
+	if (q.i >= len || p[q.i] != '{' || !quick_object(&q, entry_fields, 1))
+		return false;
+	quick_space(&q);
+	if (q.i != len)
+		return false;
+	sp->plain = q.plain;
+	if (q.maybe_note || sp->input_many)
+		sp->input_end = 0;
+	return true;
+}
+
+static void
+spans_clear(struct hg_goread_spans *sp)
+{
+	sp->n = 0;
+	sp->full = false;
+	sp->plain = false;
+	sp->input_start = sp->input_end = 0;
+	sp->input_many = false;
+}
+
 /* Go's verdict on p[0, len), noting the spans in sp (may be NULL): none
  * unless the text is OK. */
 static enum hg_goread_result
 json_verdict(const char *p, size_t len, char *msg, size_t n, struct hg_goread_spans *sp)
 {
 	static _Thread_local struct scan s;	/* 10 KB of parse states: not on the stack; one per thread */
+	struct hg_goread_spans none_spans;
 	char none[1];
 
 	if (!msg || !n) {
 		msg = none;
 		n = sizeof(none);
+	}
+	msg[0] = '\0';
+	if (!hg_goread_machine_only) {
+		struct hg_goread_spans *q = sp ? sp : &none_spans;
+
+		spans_clear(q);
+		if (quick_verdict(p, len, q))
+			return HG_GOREAD_OK;
+		spans_clear(q);
 	}
 	scan_init(&s, p, len, msg, n);
 	s.spans = sp;
@@ -1154,11 +1481,7 @@ enum hg_goread_result
 hg_goread_line_spans(const char *line, size_t len, size_t raw_len, char *msg, size_t n,
 		     struct hg_goread_spans *sp)
 {
-	sp->n = 0;
-	sp->full = false;
-	sp->plain = false;
-	sp->input_start = sp->input_end = 0;
-	sp->input_many = false;
+	spans_clear(sp);
 	return line_verdict(line, len, raw_len, msg, n, sp);
 }
 

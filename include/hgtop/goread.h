@@ -64,6 +64,11 @@ struct hg_goread_spans {
 	} v[HG_GOREAD_SPANS];
 };
 
+/* Lines that are OK are read a quicker way than through Go's state
+ * machine, which reads the others (and says why); true: every line through
+ * the state machine (tests compare the two ways). */
+extern bool hg_goread_machine_only;
+
 /* The verdict on one line as the reader delivers it: raw_len is its length
  * in the file with a '\r' before the newline counted (not the newline);
  * line may be NULL when it was too long to be held. */

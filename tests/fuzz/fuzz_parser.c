@@ -4,7 +4,8 @@
  * interned strings are never NULL; the fast path that skips runner_output
  * gives exactly what the full parse gives (checked on the input padded
  * past the fast path's threshold with trailing blanks, which JSON allows),
- * also when it skips the strings where the Go-reader check found them. */
+ * also when it skips the strings where the Go-reader check found them; the
+ * check's quick way says and notes what its state machine does. */
 #include "config.h"
 
 #include <stdint.h>
@@ -112,6 +113,28 @@ same_entry(const struct hg_entry *a, const struct hg_entry *b)
 	}
 }
 
+/* The Go-reader check's quick way and its state machine agree. */
+static void
+same_verdict(const char *line, size_t n)
+{
+	struct hg_goread_spans a, b;
+	char ma[HG_GOREAD_MSG] = "", mb[HG_GOREAD_MSG] = "";
+	enum hg_goread_result ra, rb;
+
+	ra = hg_goread_line_spans(line, n, n, ma, sizeof(ma), &a);
+	hg_goread_machine_only = true;
+	rb = hg_goread_line_spans(line, n, n, mb, sizeof(mb), &b);
+	hg_goread_machine_only = false;
+	if (ra != rb || strcmp(ma, mb) != 0)
+		fail("the check's two ways disagree on the verdict");
+	if (a.n != b.n || a.full != b.full || a.plain != b.plain || a.input_end != b.input_end ||
+	    a.input_many != b.input_many || (a.input_end && a.input_start != b.input_start))
+		fail("the check's two ways note otherwise");
+	for (size_t k = 0; k < a.n; k++)
+		if (a.v[k].start != b.v[k].start || a.v[k].end != b.v[k].end || a.v[k].odd != b.v[k].odd)
+			fail("the check's two ways note other spans");
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -119,6 +142,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *line = xmalloc(size + PAD + 1);
 
 	memcpy(line, data, size);
+	same_verdict(line, size);
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
 	hg_parse_line(line, size, &a);

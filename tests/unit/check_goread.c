@@ -98,6 +98,110 @@ START_TEST(test_cases)
 }
 END_TEST
 
+/* The same verdicts through the state machine alone. */
+START_TEST(test_cases_machine)
+{
+	char msg[HG_GOREAD_MSG];
+	enum hg_goread_result r;
+
+	hg_goread_machine_only = true;
+	r = hg_goread_json(cases[_i].json, strlen(cases[_i].json), msg, sizeof(msg));
+	hg_goread_machine_only = false;
+	ck_assert_msg(r == cases[_i].want, "%s: result %d, want %d (%s)", cases[_i].json, r,
+		      cases[_i].want, msg);
+	ck_assert_str_eq(msg, cases[_i].msg);
+}
+END_TEST
+
+/* The quick way and the state machine agree on p[0, n): verdict, text and
+ * everything noted. Returns the verdict. */
+static enum hg_goread_result
+two_ways(const char *p, size_t n)
+{
+	struct hg_goread_spans a, b;
+	char ma[HG_GOREAD_MSG] = "", mb[HG_GOREAD_MSG] = "";
+	enum hg_goread_result ra, rb;
+
+	ra = hg_goread_line_spans(p, n, n, ma, sizeof(ma), &a);
+	hg_goread_machine_only = true;
+	rb = hg_goread_line_spans(p, n, n, mb, sizeof(mb), &b);
+	hg_goread_machine_only = false;
+	ck_assert_msg(ra == rb, "%.*s: %d / %d", (int)n, p, ra, rb);
+	ck_assert_str_eq(ma, mb);
+	ck_assert_msg(a.n == b.n && a.full == b.full && a.plain == b.plain &&
+		      a.input_end == b.input_end && a.input_many == b.input_many &&
+		      (!a.input_end || a.input_start == b.input_start),
+		      "%.*s: noted otherwise", (int)n, p);
+	for (size_t k = 0; k < a.n; k++)
+		ck_assert(a.v[k].start == b.v[k].start && a.v[k].end == b.v[k].end &&
+			  a.v[k].odd == b.v[k].odd);
+	return ra;
+}
+
+/* Every line of the test files, and variants of an entry where each way
+ * out of the quick one is taken. */
+START_TEST(test_two_ways)
+{
+	static const char *const files[] = {
+		FIXTURES "/../fidelity/values.jsonl", FIXTURES "/../fidelity/edge.jsonl",
+		FIXTURES "/basic/escapes.jsonl", FIXTURES "/basic/inputs.jsonl",
+		FIXTURES "/basic/unknown.jsonl", FIXTURES "/basic/malformed.jsonl",
+		FIXTURES "/basic/full.jsonl", FIXTURES "/screen/cjk.jsonl",
+	};
+	static const char *const values[] = {
+		"null", "\"x\"", "\"\"", "1", "-0", "1.5", "1e3", "12345678901234567890", "true", "false",
+		"[]", "{}", "[null,{}]", "[{\"attempt\":\"1\"}]", "[1]", "{\"a\":[[[[]]]]}",
+		"\"2026-11-24T10:00:00Z\"", "\"2026-13-24T10:00:00Z\"", "\"\\u0000\"", "\"\\ud800\"",
+		"\"a\\\"b\"", "\"\x01\"", "tru", "01", "-", "[1,]", "{\"a\":1,}", " 1 ",
+	};
+	static const char *const keys[] = {
+		"skill", "timestamp", "duration_ms", "attempts", "input", "message", "Unknown",
+		"SKILL", "\\u0073kill",
+	};
+	static const char *const attempt_keys[] = {
+		"attempt", "tier", "warm_start", "runner_output", "OUTPUT_SUMMARY", "other",
+	};
+	char line[512], *buf = NULL;
+	size_t cap = 0, ok = 0, all = 0;
+	ssize_t len;
+
+	for (size_t f = 0; f < HG_ARRAY_SIZE(files); f++) {
+		FILE *in = fopen(files[f], "r");
+
+		ck_assert_msg(in != NULL, "%s", files[f]);
+		while ((len = getline(&buf, &cap, in)) > 0) {
+			if (buf[len - 1] == '\n')
+				len--;
+			ok += two_ways(buf, (size_t)len) == OK;
+			all++;
+		}
+		fclose(in);
+	}
+	for (size_t k = 0; k < HG_ARRAY_SIZE(keys); k++)
+		for (size_t v = 0; v < HG_ARRAY_SIZE(values); v++) {
+			snprintf(line, sizeof(line), "{\"skill\":\"w\",\"%s\":%s,\"input\":{}}", keys[k],
+				 values[v]);
+			ok += two_ways(line, strlen(line)) == OK;
+			all++;
+		}
+	for (size_t k = 0; k < HG_ARRAY_SIZE(attempt_keys); k++)
+		for (size_t v = 0; v < HG_ARRAY_SIZE(values); v++) {
+			snprintf(line, sizeof(line), "{\"attempts\":[{\"tier\":\"local\",\"%s\":%s},null]}",
+				 attempt_keys[k], values[v]);
+			ok += two_ways(line, strlen(line)) == OK;
+			all++;
+		}
+	for (size_t i = 0; i < HG_ARRAY_SIZE(cases); i++) {
+		ok += two_ways(cases[i].json, strlen(cases[i].json)) == OK;
+		all++;
+	}
+	/* Both ways were taken many times. */
+	ck_assert_uint_gt(ok, 100);
+	ck_assert_uint_gt(all - ok, 100);
+	free(buf);
+}
+END_TEST
+
 /* Nesting: Go allows 10,000 levels, cJSON 1,000. */
 START_TEST(test_depth)
 {
@@ -386,6 +490,8 @@ goread_suite(void)
 	TCase *tc = tcase_create("verdict");
 
 	tcase_add_loop_test(tc, test_cases, 0, HG_ARRAY_SIZE(cases));
+	tcase_add_loop_test(tc, test_cases_machine, 0, HG_ARRAY_SIZE(cases));
+	tcase_add_test(tc, test_two_ways);
 	tcase_add_test(tc, test_depth);
 	tcase_add_test(tc, test_container_len);
 	tcase_add_test(tc, test_line);
