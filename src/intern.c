@@ -121,6 +121,26 @@ store(const char *s, size_t n)
 	return p;
 }
 
+/* A string's hash, a word at a time (FNV-1a takes a byte a step). */
+static uint64_t
+str_hash(const char *s, size_t n)
+{
+	uint64_t h = n * UINT64_C(0x9E3779B97F4A7C15), w;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * UINT64_C(0x9E3779B97F4A7C15);
+		h ^= h >> 29;
+	}
+	if (n) {
+		w = 0;
+		memcpy(&w, s, n);
+		h = (h ^ w) * UINT64_C(0x9E3779B97F4A7C15);
+		h ^= h >> 29;
+	}
+	return h ^ (h >> 32);
+}
+
 static void
 grow(void)
 {
@@ -134,7 +154,7 @@ grow(void)
 
 		if (!s)
 			continue;
-		j = hg_hash(s, strlen(s)) & (ncap - 1);
+		j = str_hash(s, strlen(s)) & (ncap - 1);
 		while (nt[j].p)
 			j = (j + 1) & (ncap - 1);
 		nt[j] = table[i];
@@ -172,13 +192,19 @@ intern(const char *s, size_t n, hg_sym *id)
 	const struct slot *r;
 	size_t c;
 
-	h = hg_hash(s, n);
-	c = (size_t)(h >> 20) & (CACHE_N - 1);
+	h = str_hash(s, n);
+	c = (size_t)(h >> 20) & (CACHE_N - 2);
 	gen = atomic_load_explicit(&generation, memory_order_acquire);
-	if (cache[c].p && cache[c].n == n && cache[c].gen == gen && memcmp(cache[c].p, s, n) == 0) {
-		*id = cache[c].id;
-		return cache[c].p;
+	for (size_t k = c; k < c + 2; k++) {
+		if (cache[k].p && cache[k].n == n && cache[k].gen == gen &&
+		    memcmp(cache[k].p, s, n) == 0) {
+			*id = cache[k].id;
+			return cache[k].p;
+		}
 	}
+	/* Two ways: the string met last goes first, the one it displaces
+	 * second (two strings of one line that share a place both stay). */
+	cache[c + 1] = cache[c];
 	pthread_mutex_lock(&lock);
 	r = lookup(s, n, h);
 	cache[c].p = r->p;
