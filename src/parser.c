@@ -127,8 +127,13 @@ key_fold(const char *k, size_t *len)
 static inline bool
 key_is(const char *k, const char *name)
 {
-	size_t n;
+	size_t n, i;
 
+	/* Nearly always written as named. */
+	for (i = 0; name[i] && k[i] == name[i]; i++)
+		;
+	if (!name[i])
+		return k[i] == '\0';
 	for (; *name; k += n, name++) {
 		unsigned char c = (unsigned char)*k;
 
@@ -507,32 +512,50 @@ parse_attempt(struct hg_entry *e, const cJSON *obj, struct hg_attempt *a, size_t
 	cJSON_ArrayForEach(v, obj) {
 		const char *k = v->string, *s;
 		bool ok = true;
+		size_t n;
 
-		if (key_is(k, "attempt")) {
-			ok = get_int(e, "Attempt.attempts.attempt", "int", v, &no);
-		} else if (key_is(k, "model")) {
-			ok = get_sym(e, k, v, &in.model);
-		} else if (key_is(k, "tier")) {
-			ok = get_interned(e, k, v, &tier);
-		} else if (key_is(k, "duration_ms")) {
-			ok = get_int(e, "Attempt.attempts.duration_ms", "int64", v, &ms);
-		} else if (key_is(k, "warm_start")) {
-			ok = get_bool(e, k, v, &in.warm_start);
-		} else if (key_is(k, "verified")) {
-			ok = get_bool(e, k, v, &in.verified);
-		} else if (key_is(k, "verdict")) {
-			ok = get_interned(e, k, v, &verdict);
-		} else if (key_is(k, "feedback")) {
-			if ((ok = get_string(e, k, v, &s)) && s) {
+		/* By the first letter, as parse_field does. */
+		switch (key_fold(k, &n)) {
+		case 'a':
+			if (key_is(k, "attempt"))
+				ok = get_int(e, "Attempt.attempts.attempt", "int", v, &no);
+			break;
+		case 'm':
+			if (key_is(k, "model"))
+				ok = get_sym(e, k, v, &in.model);
+			break;
+		case 't':
+			if (key_is(k, "tier"))
+				ok = get_interned(e, k, v, &tier);
+			break;
+		case 'd':
+			if (key_is(k, "duration_ms"))
+				ok = get_int(e, "Attempt.attempts.duration_ms", "int64", v, &ms);
+			break;
+		case 'w':
+			if (key_is(k, "warm_start"))
+				ok = get_bool(e, k, v, &in.warm_start);
+			break;
+		case 'v':
+			if (key_is(k, "verified"))
+				ok = get_bool(e, k, v, &in.verified);
+			else if (key_is(k, "verdict"))
+				ok = get_interned(e, k, v, &verdict);
+			break;
+		case 'f':
+			if (key_is(k, "feedback") && (ok = get_string(e, k, v, &s)) && s) {
 				free(fb.v[idx]);
 				fb.v[idx] = keep_text(s, &fb_len, HG_SHORT_TEXT_MAX);
 			}
-		} else if (key_is(k, "output_summary")) {
-			if ((ok = get_string(e, k, v, &s)) && s)
+			break;
+		case 'o':
+			if (key_is(k, "output_summary") && (ok = get_string(e, k, v, &s)) && s)
 				in.has_output_summary = *s;
-		} else if (key_is(k, "runner_output")) {
-			if ((ok = get_string(e, k, v, &s)) && s)
+			break;
+		case 'r':
+			if (key_is(k, "runner_output") && (ok = get_string(e, k, v, &s)) && s)
 				in.has_runner_output = *s;
+			break;
 		}
 		if (!ok && strncmp(hg_entry_reason(e), "field ", 6) == 0) {
 			/* Name the attempt: "field attempts[2].model: ..." */

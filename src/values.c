@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define TRACK_DEPTH 4
 
@@ -198,7 +201,7 @@ scan_string(struct rewrite *r, const char *s, const char *end, bool bad_utf8, co
 	return NULL;
 }
 
-/* Whether s[0..n) is all valid UTF-8: ASCII eight bytes at a time. */
+/* Whether s[0..n) is all valid UTF-8: ASCII sixteen bytes at a time. */
 bool
 hg_values_utf8(const char *s, size_t n)
 {
@@ -208,6 +211,18 @@ hg_values_utf8(const char *s, size_t n)
 	while (p < end) {
 		uint64_t v;
 
+#ifdef __SSE2__
+		if (end - p >= 16) {
+			unsigned high = (unsigned)_mm_movemask_epi8(
+				_mm_loadu_si128((const __m128i *)(const void *)p));
+
+			if (!high) {
+				p += 16;
+				continue;
+			}
+			p += __builtin_ctz(high);	/* to the first byte >= 0x80 */
+		}
+#endif
 		if (end - p >= 8) {
 			memcpy(&v, p, 8);
 			if (!(v & 0x8080808080808080ULL)) {
