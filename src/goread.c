@@ -487,6 +487,18 @@ value_begins(struct scan *s, unsigned char c, size_t i)
 		s->kind[s->depth + 1] = (uint8_t)k;
 }
 
+/* An integer field's number at [a, b), noted while there is room (the
+ * parser reads one not noted as cJSON gives it). */
+static void
+note_number(struct hg_goread_spans *sp, size_t a, size_t b)
+{
+	if (sp->n_nums < HG_GOREAD_NUMS) {
+		sp->nums[sp->n_nums].start = a;
+		sp->nums[sp->n_nums].end = b;
+		sp->n_nums++;
+	}
+}
+
 /* The scalar that started at val_start ends before i. */
 static void
 scalar_ends(struct scan *s, size_t i)
@@ -502,8 +514,11 @@ scalar_ends(struct scan *s, size_t i)
 		char what[96];
 		int w;
 
-		if (fits_int64(t, n))
+		if (fits_int64(t, n)) {
+			if (s->spans)
+				note_number(s->spans, s->val_start, i);
 			return;
+		}
 		w = snprintf(what, sizeof(what), "number %.*s", (int)(n > 64 ? 64 : n), t);
 		type_error(s, f, what, (size_t)w);
 	} else if (f->slot == SL_TIME) {
@@ -1315,8 +1330,11 @@ quick_field(struct quick *q, const struct field *f, size_t depth)
 		       go_time(q->p + start, q->i - start, msg, sizeof(msg));
 	}
 	case SL_INT:
-		return (c == '-' || is_digit((unsigned char)c)) && quick_number(q) &&
-		       fits_int64(q->p + start, q->i - start);
+		if (!(c == '-' || is_digit((unsigned char)c)) || !quick_number(q) ||
+		    !fits_int64(q->p + start, q->i - start))
+			return false;
+		note_number(q->sp, start, q->i);
+		return true;
 	case SL_BOOL:
 		return c == 't' ? quick_literal(q, "true", 4) : quick_literal(q, "false", 5);
 	case SL_ATTEMPTS:
@@ -1409,6 +1427,7 @@ spans_clear(struct hg_goread_spans *sp)
 	sp->plain = false;
 	sp->input_start = sp->input_end = 0;
 	sp->input_many = false;
+	sp->n_nums = 0;
 }
 
 /* Go's verdict on p[0, len), noting the spans in sp (may be NULL): none
@@ -1438,7 +1457,7 @@ json_verdict(const char *p, size_t len, char *msg, size_t n, struct hg_goread_sp
 	run(&s, false);
 	eof(&s);
 	if (sp && (s.syntax || s.fatal || s.saved))
-		sp->n = 0;
+		sp->n = sp->n_nums = 0;
 	if (sp) {
 		sp->plain = s.plain && !s.syntax && !s.fatal && !s.saved;
 		if (s.maybe_note || s.syntax || s.fatal || s.saved || sp->input_many)

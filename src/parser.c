@@ -13,6 +13,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -886,28 +887,49 @@ struct arena_block {
 
 static _Thread_local struct arena_block *arena;	/* newest block first */
 static _Thread_local bool in_arena;
+/* While in the arena: the free part of the newest block (else both NULL,
+ * so that hook_malloc's quick test fails). */
+static _Thread_local char *arena_next, *arena_end;
 
+#define ARENA_ROUND(n) (((n) + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1))
+
+/* N bytes (rounded) from a new block. */
 static void *
 arena_alloc(size_t n)
 {
-	struct arena_block *b = arena;
-	void *p;
+	size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+	struct arena_block *b = malloc(sizeof(*b) + cap);
 
-	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
-	if (!b || b->cap - b->used < n) {
-		size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+	if (!b)
+		return NULL;	/* cJSON reports the parse as failed */
+	if (arena)
+		arena->used = (size_t)(arena_next - (char *)arena->data);
+	b->cap = cap;
+	b->used = 0;
+	b->next = arena;
+	arena = b;
+	arena_next = (char *)b->data + n;
+	arena_end = (char *)b->data + cap;
+	return b->data;
+}
 
-		b = malloc(sizeof(*b) + cap);
-		if (!b)
-			return NULL;	/* cJSON reports the parse as failed */
-		b->cap = cap;
-		b->used = 0;
-		b->next = arena;
-		arena = b;
+static void
+arena_enter(void)
+{
+	in_arena = true;
+	if (arena) {
+		arena_next = (char *)arena->data + arena->used;
+		arena_end = (char *)arena->data + arena->cap;
 	}
-	p = (char *)b->data + b->used;
-	b->used += n;
-	return p;
+}
+
+static void
+arena_leave(void)
+{
+	if (arena)
+		arena->used = (size_t)(arena_next - (char *)arena->data);
+	in_arena = false;
+	arena_next = arena_end = NULL;
 }
 
 static void
@@ -937,7 +959,15 @@ arena_reset(void)
 static void *
 hook_malloc(size_t n)
 {
-	return in_arena ? arena_alloc(n) : malloc(n);
+	size_t r = ARENA_ROUND(n);
+
+	if ((uintptr_t)arena_end - (uintptr_t)arena_next >= r) {
+		void *p = arena_next;
+
+		arena_next += r;
+		return p;
+	}
+	return in_arena ? arena_alloc(r) : malloc(n);
 }
 
 static void
@@ -964,9 +994,9 @@ parse_in_arena(const char *line, size_t len, const char **end)
 	cJSON *root;
 
 	pthread_once(&once, hooks_init);
-	in_arena = true;
+	arena_enter();
 	root = cJSON_ParseWithLengthOpts(line, len, end, false);
-	in_arena = false;
+	arena_leave();
 	return root;
 }
 
@@ -1289,31 +1319,51 @@ reduce(const char *line, size_t len, struct hg_buf *out)
 
 /* reduce() with the values' places known (the Go-reader check found the
  * line valid, so each is a valid string to Go, and to cJSON unless odd);
- * an input it noted is cut too (the entry only keeps that there is one). */
+ * an input it noted is cut too (the entry only keeps that there is one),
+ * and with NUMBERS (no value pass to follow, which would take the marker
+ * for bytes that are not UTF-8) an integer field's number is given as
+ * its text (values.h), which the parser reads without cJSON's strtod. */
 static bool
-reduce_spans(const char *line, size_t len, const struct hg_goread_spans *sp, struct hg_buf *out)
+reduce_spans(const char *line, size_t len, const struct hg_goread_spans *sp, bool numbers,
+	     struct hg_buf *out)
 {
 	const char *copied = line;
 	bool input = sp->input_end > 0;
-	size_t k;
+	size_t k = 0, m = numbers ? 0 : sp->n_nums;
 
 	hg_buf_reset(out);
-	for (k = 0; k <= sp->n; k++) {
-		const char *vstart = line + (k < sp->n ? sp->v[k].start : len), *vend;
+	for (;;) {
+		size_t text = k < sp->n ? sp->v[k].start : len;
+		size_t num = m < sp->n_nums ? sp->nums[m].start : len;
+		size_t at = text < num ? text : num;
 
-		if (input && sp->input_start < (size_t)(vstart - line)) {
+		if (input && sp->input_start < at) {
 			/* The input (not an annotation's) as an empty one. */
 			hg_buf_add(out, copied, sp->input_start - (size_t)(copied - line));
 			hg_buf_add(out, line[sp->input_start] == '{' ? "{}" : "[]", 2);
 			copied = line + sp->input_end;
 			input = false;
+			continue;
 		}
-		if (k == sp->n)
+		if (at == len)
 			break;
-		vend = line + sp->v[k].end;
-		if (sp->v[k].odd || vend < copied)
+		if (line + at < copied)
 			return false;
-		copied = cut_value(out, copied, vstart, vend);
+		if (num < text) {
+			const char *a = line + num, *b = line + sp->nums[m].end;
+
+			hg_buf_add(out, copied, (size_t)(a - copied));
+			hg_buf_add(out, "\"" HG_VAL_NUMBER, 3);
+			hg_buf_add(out, a, (size_t)(b - a));
+			hg_buf_addc(out, '"');
+			copied = b;
+			m++;
+			continue;
+		}
+		if (sp->v[k].odd)
+			return false;
+		copied = cut_value(out, copied, line + text, line + sp->v[k].end);
+		k++;
 	}
 	hg_buf_add(out, copied, (size_t)(line + len - copied));
 	return true;
@@ -1398,10 +1448,11 @@ hg_parse_line_spans(const char *line, size_t len, const struct hg_goread_spans *
 {
 	/* What the check saw spares the value pass (cut values stay plain). */
 	values_plain = sp && sp->plain && hg_values_utf8(line, len);
-	if (!sp || sp->full || (sp->n == 0 && !sp->input_end) || len < FAST_MIN_LINE)
+	if (!sp || sp->full || (sp->n == 0 && !sp->input_end && !(values_plain && sp->n_nums)) ||
+	    len < FAST_MIN_LINE)
 		hg_parse_line(line, len, e);
 	else
-		parse_reduced(line, len, reduce_spans(line, len, sp, &scratch), e);
+		parse_reduced(line, len, reduce_spans(line, len, sp, values_plain, &scratch), e);
 	values_plain = false;
 }
 

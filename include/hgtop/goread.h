@@ -45,6 +45,7 @@ enum hg_goread_result hg_goread_json(const char *p, size_t len, char *msg, size_
  * for them again. odd: a \\u escape of a surrogate or of NUL is inside
  * (the parser reads such a value itself). */
 #define HG_GOREAD_SPANS 32
+#define HG_GOREAD_NUMS 32
 struct hg_goread_spans {
 	size_t n;
 	bool full;		/* more than HG_GOREAD_SPANS: not all here */
@@ -62,6 +63,12 @@ struct hg_goread_spans {
 		size_t start, end;
 		bool odd;
 	} v[HG_GOREAD_SPANS];
+	/* The numbers of the integer fields (duration_ms, attempt), the
+	 * first HG_GOREAD_NUMS of them: each fits an int64. */
+	size_t n_nums;
+	struct {
+		size_t start, end;
+	} nums[HG_GOREAD_NUMS];
 };
 
 /* Lines that are OK are read a quicker way than through Go's state

@@ -133,6 +133,11 @@ same_verdict(const char *line, size_t n)
 	for (size_t k = 0; k < a.n; k++)
 		if (a.v[k].start != b.v[k].start || a.v[k].end != b.v[k].end || a.v[k].odd != b.v[k].odd)
 			fail("the check's two ways note other spans");
+	if (a.n_nums != b.n_nums)
+		fail("the check's two ways note other numbers");
+	for (size_t k = 0; k < a.n_nums; k++)
+		if (a.nums[k].start != b.nums[k].start || a.nums[k].end != b.nums[k].end)
+			fail("the check's two ways note other numbers");
 }
 
 int

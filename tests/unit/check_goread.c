@@ -135,6 +135,9 @@ two_ways(const char *p, size_t n)
 	for (size_t k = 0; k < a.n; k++)
 		ck_assert(a.v[k].start == b.v[k].start && a.v[k].end == b.v[k].end &&
 			  a.v[k].odd == b.v[k].odd);
+	ck_assert_uint_eq(a.n_nums, b.n_nums);
+	for (size_t k = 0; k < a.n_nums; k++)
+		ck_assert(a.nums[k].start == b.nums[k].start && a.nums[k].end == b.nums[k].end);
 	return ra;
 }
 
@@ -483,6 +486,37 @@ START_TEST(test_input_span)
 }
 END_TEST
 
+/* The numbers of the integer fields, where the parser may read them from
+ * their text: the entry's and the attempts', not others; the first
+ * HG_GOREAD_NUMS of them. */
+START_TEST(test_numbers)
+{
+	static const char line[] =
+		"{\"duration_ms\":-12,\"input\":{\"duration_ms\":5},\"x\":6,\"attempts\":[{\"attempt\":3,"
+		"\"Duration_MS\":9223372036854775807,\"x\":7,\"duration_ms\":null}]}";
+	static const char *const want[] = { "-12", "3", "9223372036854775807" };
+	struct hg_goread_spans sp;
+	struct hg_buf many = { 0 };
+
+	ck_assert_int_eq(two_ways(line, strlen(line)), OK);
+	hg_goread_line_spans(line, strlen(line), strlen(line), NULL, 0, &sp);
+	ck_assert_uint_eq(sp.n_nums, HG_ARRAY_SIZE(want));
+	for (size_t k = 0; k < sp.n_nums; k++) {
+		ck_assert_uint_eq(sp.nums[k].end - sp.nums[k].start, strlen(want[k]));
+		ck_assert(memcmp(line + sp.nums[k].start, want[k], strlen(want[k])) == 0);
+	}
+	hg_buf_adds(&many, "{\"attempts\":[");
+	for (int i = 0; i < HG_GOREAD_NUMS + 5; i++)
+		hg_buf_printf(&many, "%s{\"attempt\":%d}", i ? "," : "", i);
+	hg_buf_adds(&many, "]}");
+	ck_assert_int_eq(two_ways(many.p, many.len), OK);
+	hg_goread_line_spans(many.p, many.len, many.len, NULL, 0, &sp);
+	ck_assert_uint_eq(sp.n_nums, HG_GOREAD_NUMS);
+	ck_assert(!sp.full);
+	hg_buf_free(&many);
+}
+END_TEST
+
 static Suite *
 goread_suite(void)
 {
@@ -501,6 +535,7 @@ goread_suite(void)
 	tcase_add_test(tc, test_spans);
 	tcase_add_test(tc, test_plain);
 	tcase_add_test(tc, test_input_span);
+	tcase_add_test(tc, test_numbers);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -466,6 +466,8 @@ START_TEST(test_long_lines_cut)
 		HEAD "\"input\":{\"target_line\":9},\"skill\":\"hgtop.annotate\",\"skill\":null,",
 		HEAD "\"skill\":\"w\",\"input\":{\"target_line\":9,\"deep\":[[[{}]]]},",
 		HEAD "\"skill\":\"w\",\"input\":[\"a\\u0000\",{\"k\":1.5}],",
+		HEAD "\"skill\":\"w\",\"duration_ms\":-123456789012345,\"input\":{},",
+		HEAD "\"skill\":\"w\",\"duration_ms\":-9223372036854775808,",
 	};
 	char line[2048], pad[700];
 
@@ -473,12 +475,16 @@ START_TEST(test_long_lines_cut)
 	pad[sizeof(pad) - 1] = '\0';
 	for (size_t i = 0; i < HG_ARRAY_SIZE(heads); i++) {
 		snprintf(line, sizeof(line),
-			 "%s\"attempts\":[{\"tier\":\"local\",\"runner_output\":\"%s\",\"feedback\":\"f\"}],"
+			 "%s\"attempts\":[{\"tier\":\"local\",\"runner_output\":\"%s\",\"feedback\":\"f\","
+			 "\"attempt\":17,\"duration_ms\":40},{\"attempt\":-23,\"duration_ms\":null}],"
 			 "\"message\":\"%s\"}", heads[i], pad, pad);
 		parse_ok(line);
 		ck_assert_int_eq(ent.kind, i < 3 ? HG_ENTRY_ANNOTATION : HG_ENTRY_OK);
 		if (i < 3)
 			ck_assert_int_eq(hg_entry_note(&ent)->target_line, 7 + (int64_t)i);
+		ck_assert_int_eq(hg_attempt_no(&ent.attempts[0], 0), 17);
+		ck_assert_int_eq(hg_attempt_ms(&ent.attempts[0]), 40);
+		ck_assert_int_eq(hg_attempt_no(&ent.attempts[1], 1), -23);
 	}
 	done_entry();
 }
