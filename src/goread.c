@@ -605,6 +605,36 @@ hex4(const char *p)
 	return v;
 }
 
+/* The field names of an entry and of an attempt, by name_hash(); an
+ * open-addressing table each. */
+#define NAME_INDEX 64
+static const struct field *entry_index[NAME_INDEX], *attempt_index[NAME_INDEX];
+
+static inline size_t
+name_hash(size_t len, char first)
+{
+	return (len * 7 + (unsigned char)first) & (NAME_INDEX - 1);
+}
+
+static void
+index_names(const struct field **x, const struct field *fields)
+{
+	for (; fields->name; fields++) {
+		size_t i = name_hash(fields->len, fields->name[0]);
+
+		while (x[i])
+			i = (i + 1) & (NAME_INDEX - 1);
+		x[i] = fields;
+	}
+}
+
+__attribute__((constructor)) static void
+names_init(void)
+{
+	index_names(entry_index, entry_fields);
+	index_names(attempt_index, attempt_fields);
+}
+
 /* Decode the key p[a, b) (valid JSON string content) far enough to match
  * field names: escapes undone, the two special runes kept in UTF-8. */
 static const struct field *
@@ -612,12 +642,16 @@ key_field(const struct field *fields, const char *p, size_t a, size_t b)
 {
 	unsigned char k[32];
 	size_t n = 0, i;
+	const struct field *const *x = fields == entry_fields ? entry_index : attempt_index;
 	const struct field *f;
 
-	/* The commonest case: the name itself. */
-	for (f = fields; f->name; f++)
-		if (f->len == b - a && memcmp(p + a, f->name, f->len) == 0)
-			return f;
+	/* The commonest case: the name itself, found by its length and its
+	 * first letter. */
+	if (b > a) {
+		for (i = name_hash(b - a, p[a]); (f = x[i]); i = (i + 1) & (NAME_INDEX - 1))
+			if (f->len == b - a && memcmp(p + a, f->name, f->len) == 0)
+				return f;
+	}
 	/* The common case: a plain ASCII key, matched by length first. */
 	for (i = a; i < b && p[i] != '\\' && (unsigned char)p[i] < 0x80; i++)
 		;
@@ -1145,7 +1179,25 @@ quick_space(struct quick *q)
 static bool
 quick_string(struct quick *q, bool *odd)
 {
-	size_t i = string_run(q->p, q->i + 1, q->len, odd);
+	size_t i = q->i + 1;
+
+#ifdef __SSE2__
+	/* Most strings end within sixteen bytes, without an escape. */
+	if (i + 16 <= q->len) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(q->p + i));
+		__m128i m = _mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+				     _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+			_mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x));
+		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+
+		if (bits && q->p[i + (size_t)__builtin_ctz(bits)] == '"') {
+			q->i = i + (size_t)__builtin_ctz(bits) + 1;
+			return true;
+		}
+	}
+#endif
+	i = string_run(q->p, i, q->len, odd);
 
 	if (i >= q->len || q->p[i] != '"')
 		return false;	/* a control character or a bad escape */
