@@ -846,13 +846,17 @@ enqueue(struct hg_app *a, struct hg_session *s)
 
 	if (as->queued || s->split)
 		return;
-	/* Not read yet: the file's size stands for what is to come. */
-	if (!as->loaded && s->size == 0 && s->spool_fd < 0 && a->chunk_bytes > 0 &&
-	    stat(s->path, &st) == 0) {
-		as->expect_bytes = st.st_size;
-		/* The session order is right before the file is read. */
-		if (!s->mtime_ns)
-			s->mtime_ns = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	/* Not read yet: the file's size stands for what is to come (as the
+	 * watcher saw it when it listed the file, else looked at now). */
+	if (!as->loaded && s->size == 0 && s->spool_fd < 0 && a->chunk_bytes > 0) {
+		if (s->seen) {
+			as->expect_bytes = s->seen_size;
+		} else if (stat(s->path, &st) == 0) {
+			as->expect_bytes = st.st_size;
+			/* The session order is right before the file is read. */
+			if (!s->mtime_ns)
+				s->mtime_ns = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+		}
 	}
 	if (a->n_queue == a->cap_queue) {
 		a->cap_queue = a->cap_queue ? a->cap_queue * 2 : 64;

@@ -373,17 +373,25 @@ watch_file(struct hg_watch *w, struct node *n)
 	free(parent);
 }
 
-/* Directory mode: is the file reached through another name too? */
+/* Directory mode: is the session's file reached through another name
+ * too? What the look saw of a plain file is kept in the session (its
+ * size and time: the loader need not look again). */
 static bool
-is_linked(const char *path)
+is_linked(struct hg_session *s)
 {
 	struct stat st;
 
-	if (lstat(path, &st) < 0)
+	if (lstat(s->path, &st) < 0)
 		return false;
 	if (S_ISLNK(st.st_mode))
 		return true;
-	return S_ISREG(st.st_mode) && st.st_nlink > 1;
+	if (!S_ISREG(st.st_mode))
+		return false;
+	s->seen = true;
+	s->seen_size = st.st_size;
+	if (!s->mtime_ns)
+		s->mtime_ns = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	return st.st_nlink > 1;
 }
 
 static void
@@ -432,7 +440,7 @@ sync_nodes(struct hg_watch *w)
 		if (!s->dir_ix && w->mode == HG_WATCH_INOTIFY)
 			watch_file(w, n);
 		else if (s->dir_ix && !n->polled && w->mode == HG_WATCH_INOTIFY && !s->rotated &&
-			 is_linked(s->path))
+			 is_linked(s))
 			watch_linked(w, n);
 	}
 	free(old);
@@ -608,7 +616,7 @@ on_node_event(struct hg_watch *w, struct node *n, uint32_t mask, struct hg_watch
 	/* Directory mode: a hard link made to a file (its link count changed)
 	 * or a symlink put in place of it. */
 	else if (n->s->dir_ix && !n->linked && (mask & (IN_ATTRIB | IN_CREATE | IN_MOVED_TO)) &&
-		 is_linked(n->s->path)) {
+		 is_linked(n->s)) {
 		n->linked = true;
 		n->rewatch = w->need_rewatch = true;
 	}

@@ -28,6 +28,8 @@ struct hg_session {
 	int64_t line_no;	/* physical lines read so far */
 	int64_t size;		/* size at the last ingest */
 	int64_t mtime_ns;
+	int64_t seen_size;	/* the file's size when the watcher listed it */
+	bool seen;		/* (and mtime_ns set then): seen_size holds */
 	int64_t last_ts_ns;	/* newest entry timestamp (0 if none) */
 	dev_t dev;
 	ino_t ino;
