@@ -21,6 +21,7 @@
 #include "hgtop/goread.h"
 #include "hgtop/annotate.h"
 #include "hgtop/util.h"
+#include "hgtop/values.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -114,7 +115,8 @@ static const struct field attempt_fields[] = {
 };
 
 static const struct field top_field = { "", 0, SL_ENTRY, NULL, "session.Entry", M_NONE };
-static const struct field element_field = { "", 0, SL_ATTEMPT, "Entry.attempts", "session.Attempt", M_NONE };
+static const struct field element_field = { "", 0, SL_ATTEMPT, "Entry.attempts", "session.Attempt",
+						 M_NONE };
 static const struct field ignore_field = { "", 0, SL_IGNORE, NULL, NULL, M_NONE };
 
 #define KIND_LEVELS 4
@@ -821,26 +823,11 @@ end_value(struct scan *s, unsigned char c, size_t i)
 	}
 }
 
-/* A plain integer of at most 15 digits, which cJSON's double holds exactly
- * (the value pass leaves any other number to the parser as its text). */
-static bool
-plain_int(const char *t, size_t n)
-{
-	size_t k = t[0] == '-';
-
-	if (n - k > 15)
-		return false;
-	for (; k < n; k++)
-		if (t[k] < '0' || t[k] > '9')
-			return false;
-	return true;
-}
-
 /* A number ends at i (c is not part of it). */
 static enum state
 number_ends(struct scan *s, unsigned char c, size_t i)
 {
-	if (s->plain && !plain_int(s->p + s->num_start, i - s->num_start))
+	if (s->plain && !hg_values_plain_int(s->p + s->num_start, i - s->num_start))
 		s->plain = false;
 	if (s->typing && s->val)
 		scalar_ends(s, i);
@@ -1253,8 +1240,40 @@ quick_number(struct quick *q)
 			return false;
 		whole = false;
 	}
-	if (!whole || !plain_int(q->p + start, q->i - start))
+	if (!whole || !hg_values_plain_int(q->p + start, q->i - start))
 		q->plain = false;
+	return true;
+}
+
+/* Over a container's opening and the spaces after it: true when the
+ * container closes at once (with CLOSE, stepped over). */
+static inline bool
+quick_empty(struct quick *q, char close)
+{
+	q->i++;
+	quick_space(q);
+	if (q->i < q->len && q->p[q->i] == close) {
+		q->i++;
+		return true;
+	}
+	return false;
+}
+
+/* After an element of a container that CLOSE ends: true and *more when a
+ * comma (spaces stepped over) leads to the next one, true and not *more
+ * when the container closes; false for anything else. */
+static inline bool
+quick_after(struct quick *q, char close, bool *more)
+{
+	quick_space(q);
+	if (q->i >= q->len)
+		return false;
+	*more = q->p[q->i] == ',';
+	if (!*more && q->p[q->i] != close)
+		return false;
+	q->i++;
+	if (*more)
+		quick_space(q);
 	return true;
 }
 
@@ -1273,30 +1292,18 @@ quick_value(struct quick *q, size_t depth)
 		return quick_string(q, &odd);
 	case '{':
 		return quick_object(q, NULL, depth + 1);
-	case '[':
+	case '[': {
+		bool more = true;
+
 		if (depth + 1 > QUICK_DEPTH)
 			return false;
-		q->i++;
-		quick_space(q);
-		if (q->i < q->len && q->p[q->i] == ']') {
-			q->i++;
+		if (quick_empty(q, ']'))
 			return true;
-		}
-		for (;;) {
-			if (!quick_value(q, depth + 1))
+		while (more)
+			if (!quick_value(q, depth + 1) || !quick_after(q, ']', &more))
 				return false;
-			quick_space(q);
-			if (q->i >= q->len)
-				return false;
-			if (q->p[q->i] == ']') {
-				q->i++;
-				return true;
-			}
-			if (q->p[q->i] != ',')
-				return false;
-			q->i++;
-			quick_space(q);
-		}
+		return true;
+	}
 	case 't':
 		return quick_literal(q, "true", 4);
 	case 'f':
@@ -1313,32 +1320,22 @@ quick_attempts(struct quick *q)
 {
 	if (q->p[q->i] == 'n')
 		return quick_literal(q, "null", 4);
+	bool more = true;
+
 	if (q->p[q->i] != '[')
 		return false;
-	q->i++;
-	quick_space(q);
-	if (q->i < q->len && q->p[q->i] == ']') {
-		q->i++;
+	if (quick_empty(q, ']'))
 		return true;
-	}
-	for (;;) {
+	while (more) {
 		if (q->i >= q->len)
 			return false;
 		if (q->p[q->i] == 'n' ? !quick_literal(q, "null", 4) :
 		    q->p[q->i] != '{' || !quick_object(q, attempt_fields, 3))
 			return false;
-		quick_space(q);
-		if (q->i >= q->len)
+		if (!quick_after(q, ']', &more))
 			return false;
-		if (q->p[q->i] == ']') {
-			q->i++;
-			return true;
-		}
-		if (q->p[q->i] != ',')
-			return false;
-		q->i++;
-		quick_space(q);
 	}
+	return true;
 }
 
 /* The value of field f (of an entry or an attempt) at q->i. */
@@ -1416,15 +1413,13 @@ quick_field(struct quick *q, const struct field *f, size_t depth)
 static bool
 quick_object(struct quick *q, const struct field *fields, size_t depth)
 {
+	bool more = true;
+
 	if (depth > QUICK_DEPTH)
 		return false;
-	q->i++;
-	quick_space(q);
-	if (q->i < q->len && q->p[q->i] == '}') {
-		q->i++;
+	if (quick_empty(q, '}'))
 		return true;
-	}
-	for (;;) {
+	while (more) {
 		size_t a = q->i + 1;
 		const struct field *f;
 		bool odd = false;
@@ -1437,20 +1432,10 @@ quick_object(struct quick *q, const struct field *fields, size_t depth)
 			return false;
 		q->i++;
 		quick_space(q);
-		if (q->i >= q->len || !quick_field(q, f, depth))
+		if (q->i >= q->len || !quick_field(q, f, depth) || !quick_after(q, '}', &more))
 			return false;
-		quick_space(q);
-		if (q->i >= q->len)
-			return false;
-		if (q->p[q->i] == '}') {
-			q->i++;
-			return true;
-		}
-		if (q->p[q->i] != ',')
-			return false;
-		q->i++;
-		quick_space(q);
 	}
+	return true;
 }
 
 /* Whether the quick way finds p[0, len) OK; sp as json_verdict notes it. */

@@ -280,9 +280,8 @@ number_char(char c)
 	return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
 }
 
-/* A plain integer of at most 15 digits: a double holds it exactly. */
-static bool
-plain_int(const char *p, size_t n)
+bool
+hg_values_plain_int(const char *p, size_t n)
 {
 	size_t i = p[0] == '-';
 
@@ -367,7 +366,8 @@ hg_values_rewrite(const char *line, size_t len, struct hg_buf *out, unsigned fla
 				fail = run + n;
 				break;
 			}
-			if ((flags & HG_VALUES_MARKS) && !plain_int(run, n) && depth >= 1 && kinds[0] == '{' &&
+			if ((flags & HG_VALUES_MARKS) && !hg_values_plain_int(run, n) &&
+			    depth >= 1 && kinds[0] == '{' &&
 			    (depth == 1 || (depth == 3 && kinds[1] == '[' && kinds[2] == '{'))) {
 				replace(&r, run, run, "\"" HG_VAL_NUMBER, 3);
 				replace(&r, p, p, "\"", 1);

@@ -52,6 +52,10 @@ enum hg_values_result hg_values_rewrite(const char *line, size_t len, struct hg_
  * read as U+FFFD). */
 bool hg_values_utf8(const char *s, size_t n);
 
+/* Whether the number p[0, n) is a plain integer of at most 15 digits,
+ * which cJSON's double holds exactly (the value pass marks any other). */
+bool hg_values_plain_int(const char *p, size_t n);
+
 /* A number's text as Go's strconv.ParseInt reads it for an int64 field. */
 bool hg_values_int(const char *s, size_t n, int64_t *out);
 

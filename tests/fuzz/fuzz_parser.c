@@ -131,7 +131,8 @@ same_verdict(const char *line, size_t n)
 	    a.input_many != b.input_many || (a.input_end && a.input_start != b.input_start))
 		fail("the check's two ways note otherwise");
 	for (size_t k = 0; k < a.n; k++)
-		if (a.v[k].start != b.v[k].start || a.v[k].end != b.v[k].end || a.v[k].odd != b.v[k].odd)
+		if (a.v[k].start != b.v[k].start || a.v[k].end != b.v[k].end ||
+		    a.v[k].odd != b.v[k].odd)
 			fail("the check's two ways note other spans");
 	if (a.n_nums != b.n_nums)
 		fail("the check's two ways note other numbers");
