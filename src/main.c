@@ -364,6 +364,13 @@ run_batch(const struct hg_options *o, struct hg_catalog *c, struct hg_spool *sp,
 		rc = print_stats(o, st);
 		return rc ? rc : failures && !c->dir ? 1 : status;
 	}
+	if (!o->follow && !isatty(STDOUT_FILENO)) {
+		/* Output that nobody watches line by line (a file, a pipe)
+		 * goes out in large writes, not in one per 4 KB. */
+		static char out_buf[256 * 1024];
+
+		setvbuf(stdout, out_buf, _IOFBF, sizeof(out_buf));
+	}
 	if (!stream && !o->follow && !o->stats && values_known(o)) {
 		/* Nothing waits for every log: each session printed once read. */
 		int rc = hg_batch_stream(stdout, o, c, f,
