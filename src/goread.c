@@ -530,34 +530,44 @@ scalar_ends(struct scan *s, size_t i)
 	}
 }
 
-/* The string noted as a span ends with its quote at i. */
+/* A noted string's content [a, b); odd as in hg_goread_spans. */
 static void
-span_ends(struct scan *s, size_t i)
+note_span(struct hg_goread_spans *sp, size_t a, size_t b, bool odd)
 {
-	struct hg_goread_spans *sp = s->spans;
-
-	s->in_span = false;
 	if (sp->n == HG_GOREAD_SPANS) {
 		sp->full = true;
 		return;
 	}
-	sp->v[sp->n].start = s->span_start;
-	sp->v[sp->n].end = i;
-	sp->v[sp->n].odd = s->span_odd;
+	sp->v[sp->n].start = a;
+	sp->v[sp->n].end = b;
+	sp->v[sp->n].odd = odd;
 	sp->n++;
 }
 
-/* The skill's string ends with its quote at i: the annotations' skill, or
- * one written with escapes, which may be. */
+/* The string noted as a span ends with its quote at i. */
+static void
+span_ends(struct scan *s, size_t i)
+{
+	s->in_span = false;
+	note_span(s->spans, s->span_start, i, s->span_odd);
+}
+
+/* Whether a skill's raw string v[0, n) may be the annotations' skill: it
+ * is, or it is written with escapes. */
+static bool
+may_be_note(const char *v, size_t n)
+{
+	static const char note[] = HG_ANNOTATE_SKILL;
+
+	return (n == sizeof(note) - 1 && memcmp(v, note, n) == 0) || memchr(v, '\\', n);
+}
+
+/* The skill's string ends with its quote at i. */
 static void
 skill_ends(struct scan *s, size_t i)
 {
-	static const char note[] = HG_ANNOTATE_SKILL;
-	const char *v = s->p + s->skill_start;
-	size_t n = i - s->skill_start;
-
 	s->in_skill = false;
-	if ((n == sizeof(note) - 1 && memcmp(v, note, n) == 0) || memchr(v, '\\', n))
+	if (may_be_note(s->p + s->skill_start, i - s->skill_start))
 		s->maybe_note = true;
 }
 
@@ -984,20 +994,29 @@ step(struct scan *s, unsigned char c, size_t i)
 #define ONES UINT64_C(0x0101010101010101)
 #define HIGHS UINT64_C(0x8080808080808080)
 
+#ifdef __SSE2__
+/* Of the sixteen bytes at p, those that are a quote, a backslash or a
+ * control character, as a bit mask (lowest bit: p[0]). */
+static inline unsigned
+special16(const char *p)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	/* A byte under 0x20 is one that min(x, 0x1f) leaves as is. */
+	__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+					      _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+				 _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x));
+
+	return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
 static size_t
 plain_run(const char *p, size_t i, size_t len)
 {
 #ifdef __SSE2__
 	/* Sixteen bytes at a time where SSE2 is there (every x86-64). */
-	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
-		      ctl = _mm_set1_epi8(0x1f);
-
 	while (i + 16 <= len) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-		/* A byte under 0x20 is one that min(x, 0x1f) leaves as is. */
-		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
-					 _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x));
-		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+		unsigned bits = special16(p + i);
 
 		if (bits)
 			return i + (size_t)__builtin_ctz(bits);
@@ -1171,12 +1190,7 @@ quick_string(struct quick *q, bool *odd)
 #ifdef __SSE2__
 	/* Most strings end within sixteen bytes, without an escape. */
 	if (i + 16 <= q->len) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(q->p + i));
-		__m128i m = _mm_or_si128(
-			_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
-				     _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
-			_mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x));
-		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+		unsigned bits = special16(q->p + i);
 
 		if (bits && q->p[i + (size_t)__builtin_ctz(bits)] == '"') {
 			q->i = i + (size_t)__builtin_ctz(bits) + 1;
@@ -1352,25 +1366,10 @@ quick_field(struct quick *q, const struct field *f, size_t depth)
 	case SL_STRING:
 		if (c != '"' || !quick_string(q, &odd))
 			return false;
-		if (f->mark == M_SKILL) {
-			static const char note[] = HG_ANNOTATE_SKILL;
-			size_t n = q->i - start - 2;
-
-			if ((n == sizeof(note) - 1 && memcmp(q->p + start + 1, note, n) == 0) ||
-			    memchr(q->p + start + 1, '\\', n))
-				q->maybe_note = true;
-		} else if (f->mark == M_SPAN) {
-			struct hg_goread_spans *sp = q->sp;
-
-			if (sp->n == HG_GOREAD_SPANS) {
-				sp->full = true;
-			} else {
-				sp->v[sp->n].start = start + 1;
-				sp->v[sp->n].end = q->i - 1;
-				sp->v[sp->n].odd = odd;
-				sp->n++;
-			}
-		}
+		if (f->mark == M_SKILL && may_be_note(q->p + start + 1, q->i - start - 2))
+			q->maybe_note = true;
+		else if (f->mark == M_SPAN)
+			note_span(q->sp, start + 1, q->i - 1, odd);
 		return true;
 	case SL_TIME: {
 		char msg[8];
