@@ -386,7 +386,9 @@ START_TEST(test_two_writers_past_the_bound)
 	ck_assert_int_eq(hg_history_load(&h, path, err, sizeof(err)), 0);
 	ck_assert(has(&h, "ant-399"));
 	ck_assert(has(&h, "bee-399"));
-	ck_assert(!has(&h, "ant-0"));
+	/* 800 texts for 500 places: the oldest go, whichever writer ran
+	 * first (ant-0 stays when bee's texts all came before it). */
+	ck_assert(!(has(&h, "ant-0") && has(&h, "bee-0")));
 	hg_history_free(&h);
 	free(path);
 }
